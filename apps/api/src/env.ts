@@ -1,0 +1,42 @@
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import { z } from 'zod';
+
+const flag = z.enum(['0', '1']).transform((v) => v === '1');
+
+const schema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('0.0.0.0'),
+  /** Unset: the embedded PGlite database under DATA_DIR. */
+  DATABASE_URL: z.string().url('DATABASE_URL 必须是 postgres:// 连接串。').optional(),
+  DATA_DIR: z.string().default('./data'),
+  DEMO: flag.default(true),
+  DEMO_PASSWORD: z.string().min(6, 'DEMO_PASSWORD 至少6位。').default('demo123456'),
+  ADMIN_USERNAME: z.string().optional(),
+  ADMIN_PASSWORD: z.string().optional(),
+  SESSION_HOURS: z.coerce.number().positive().default(12),
+  /** Set to 1 behind HTTPS so the session cookie is marked Secure. */
+  COOKIE_SECURE: flag.default(false),
+  /** Set to 1 behind a reverse proxy so client addresses (for sign-in throttling) come from X-Forwarded-For. */
+  TRUST_PROXY: flag.default(false),
+  WEB_DIR: z.string().optional(),
+});
+
+export type Env = z.infer<typeof schema>;
+
+/** The one place that reads process.env; relative paths are taken from where the command was typed. */
+export function readEnv(source: NodeJS.ProcessEnv = process.env): Env & { dataDir: string; webDir: string } {
+  const parsed = schema.safeParse(source);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`环境变量有误：\n${lines.join('\n')}`);
+  }
+  const env = parsed.data;
+  const base = source.INIT_CWD ?? process.cwd();
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  return {
+    ...env,
+    dataDir: path.resolve(base, env.DATA_DIR),
+    webDir: env.WEB_DIR ? path.resolve(base, env.WEB_DIR) : path.resolve(here, '../../web/dist'),
+  };
+}

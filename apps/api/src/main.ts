@@ -1,0 +1,95 @@
+#!/usr/bin/env -S npx tsx
+import { mkdirSync } from 'node:fs';
+import { createUser, DEMO_ACCOUNTS, migrateToLatest, openDatabase, seedDemoCounty, SYSTEM_ACTOR, type DatabaseHandle } from '@oversight/db';
+import { readEnv, type Env } from './env.js';
+import { buildServer } from './server.js';
+
+type Settings = ReturnType<typeof readEnv>;
+
+async function open(env: Settings): Promise<DatabaseHandle> {
+  if (!env.DATABASE_URL) mkdirSync(env.dataDir, { recursive: true });
+  const handle = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.dataDir });
+  await migrateToLatest(handle.db);
+  return handle;
+}
+
+/** On an empty database: the demo county, or (DEMO=0) just the system admin named in the environment. */
+async function firstRun(handle: DatabaseHandle, env: Env): Promise<string[]> {
+  const { count } = await handle.db
+    .selectFrom('users')
+    .select((eb) => eb.fn.countAll<number>().as('count'))
+    .executeTakeFirstOrThrow();
+  if (Number(count) > 0) return [];
+  if (env.DEMO) {
+    const demo = await seedDemoCounty(handle.db, { password: env.DEMO_PASSWORD });
+    const sample = demo.principals.slice(0, 3).map((p) => `${p.username}（${p.school}）`);
+    return [
+      `已生成演示数据：${demo.countyName}，${demo.schools}所学校。演示账号（密码均为 ${env.DEMO_PASSWORD}）：`,
+      `  ${DEMO_ACCOUNTS.admin.username.padEnd(12)} 系统管理员`,
+      `  ${DEMO_ACCOUNTS.bureau.username.padEnd(12)} 县教育局管理员`,
+      `  ${DEMO_ACCOUNTS.officer.username.padEnd(12)} 县教育局业务人员`,
+      `  每所学校一个校长账号，用户名为学校标识码，例如 ${sample.join('、')}`,
+    ];
+  }
+  if (!env.ADMIN_USERNAME || !env.ADMIN_PASSWORD) {
+    throw new Error('数据库为空且 DEMO=0：请设置 ADMIN_USERNAME 和 ADMIN_PASSWORD 以创建系统管理员。');
+  }
+  await createUser(handle.db, SYSTEM_ACTOR, {
+    role: 'system_admin',
+    username: env.ADMIN_USERNAME,
+    displayName: '系统管理员',
+    password: env.ADMIN_PASSWORD,
+  });
+  return [`已创建系统管理员账号：${env.ADMIN_USERNAME}`];
+}
+
+async function start(env: Settings) {
+  const handle = await open(env);
+  const notes = await firstRun(handle, env);
+  const app = await buildServer({
+    db: handle.db,
+    webDir: env.webDir,
+    cookieSecure: env.COOKIE_SECURE,
+    trustProxy: env.TRUST_PROXY,
+    logger: false,
+  });
+  await app.listen({ port: env.PORT, host: env.HOST });
+  const port = (app.server.address() as { port: number }).port;
+  const where = env.DATABASE_URL ? 'PostgreSQL（DATABASE_URL）' : `内置数据库 PGlite（${env.dataDir}）`;
+  console.log(['', `县域学校后勤督导平台已启动：http://localhost:${port}`, `数据库：${where}`, ...notes, ''].join('\n'));
+  const stop = async () => {
+    await app.close();
+    await handle.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+async function main() {
+  const command = process.argv[2] ?? 'start';
+  const env = readEnv();
+  switch (command) {
+    case 'start':
+      return start(env);
+    case 'migrate': {
+      const handle = await open(env);
+      console.log('数据库已迁移到最新版本。');
+      return handle.close();
+    }
+    case 'seed': {
+      const handle = await open(env);
+      const notes = await firstRun(handle, env);
+      console.log(notes.length ? notes.join('\n') : '数据库已有数据，未生成演示数据。');
+      return handle.close();
+    }
+    default:
+      console.error(`未知命令：${command}。可用命令：start | migrate | seed`);
+      process.exit(2);
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

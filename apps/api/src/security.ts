@@ -1,0 +1,60 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** Browsers send Origin on every cross-site POST; a state change is accepted only from our own origin. */
+export function isSameOrigin(request: FastifyRequest): boolean {
+  const origin = request.headers.origin;
+  const site = request.headers['sec-fetch-site'];
+  if (typeof site === 'string' && site !== 'same-origin' && site !== 'none') return false;
+  if (!origin) return true;
+  try {
+    return new URL(origin).host === request.headers.host;
+  } catch {
+    return false;
+  }
+}
+
+function refuse(reply: FastifyReply, status: number, message: string) {
+  return reply.code(status).type('application/json; charset=utf-8').send({ error: { message } });
+}
+
+const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self'",
+  // Mantine sets style attributes at run time.
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: blob:",
+  "font-src 'self' data:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'self'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+/**
+ * State-changing requests must be JSON POSTs (multipart for uploads) from the same origin: a form on another
+ * site can neither send JSON without a CORS preflight nor hide its Origin. Every response forbids framing
+ * and sniffing; HTML gets a strict Content-Security-Policy.
+ */
+export function registerSecurity(app: FastifyInstance): void {
+  app.addHook('onRequest', async (request, reply) => {
+    if (SAFE_METHODS.has(request.method)) return;
+    if (!isSameOrigin(request)) return refuse(reply, 403, '请求来源不被允许：只接受本站页面发出的请求。');
+    const type = request.headers['content-type'] ?? '';
+    const json = type.startsWith('application/json');
+    const upload = type.startsWith('multipart/form-data') && request.url.startsWith('/api/');
+    if (request.method !== 'POST' || !(json || upload)) {
+      return refuse(reply, 415, '修改数据的请求必须是 JSON 格式的 POST 请求。');
+    }
+  });
+  app.addHook('onSend', async (_request, reply, payload) => {
+    reply.header('X-Content-Type-Options', 'nosniff');
+    reply.header('X-Frame-Options', 'DENY');
+    reply.header('Referrer-Policy', 'same-origin');
+    const type = String(reply.getHeader('content-type') ?? '');
+    if (type.startsWith('text/html')) reply.header('Content-Security-Policy', CONTENT_SECURITY_POLICY);
+    return payload;
+  });
+}

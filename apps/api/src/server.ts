@@ -1,0 +1,77 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import fastifyCookie from '@fastify/cookie';
+import fastifyStatic from '@fastify/static';
+import { appRouter, type AppRouter, type Context } from '@oversight/api';
+import { userForSession, type Database, type Kysely } from '@oversight/db';
+import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from '@trpc/server/adapters/fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { registerSecurity } from './security.js';
+
+export const SESSION_COOKIE = 'oversight_session';
+
+export interface ServerOptions {
+  db: Kysely<Database>;
+  /** The built SPA; when missing, the API still runs and `/` explains how to build it. */
+  webDir: string;
+  cookieSecure: boolean;
+  trustProxy: boolean;
+  logger?: boolean;
+}
+
+export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
+  const app = Fastify({ logger: options.logger ?? false, trustProxy: options.trustProxy, bodyLimit: 2 * 1024 * 1024 });
+  await app.register(fastifyCookie);
+  registerSecurity(app);
+
+  app.get('/healthz', async () => ({ ok: true }));
+
+  const createContext: FastifyTRPCPluginOptions<AppRouter>['trpcOptions']['createContext'] = async ({ req, res }) => {
+    const token = req.cookies[SESSION_COOKIE] ?? null;
+    const user = token ? await userForSession(options.db, token) : null;
+    const context: Context = {
+      db: options.db,
+      user,
+      sessionToken: token,
+      address: req.ip,
+      setSessionCookie: (value, expires) =>
+        void res.setCookie(SESSION_COOKIE, value, {
+          httpOnly: true,
+          sameSite: 'lax',
+          secure: options.cookieSecure,
+          path: '/',
+          expires,
+        }),
+      clearSessionCookie: () => void res.clearCookie(SESSION_COOKIE, { path: '/' }),
+    };
+    return context;
+  };
+
+  await app.register(fastifyTRPCPlugin, {
+    prefix: '/trpc',
+    trpcOptions: {
+      router: appRouter,
+      createContext,
+      onError({ error, path: procedure }) {
+        if (error.code === 'INTERNAL_SERVER_ERROR') app.log.error({ procedure, err: error.cause ?? error }, 'procedure failed');
+      },
+    } satisfies FastifyTRPCPluginOptions<AppRouter>['trpcOptions'],
+  });
+
+  const index = path.join(options.webDir, 'index.html');
+  if (existsSync(index)) {
+    await app.register(fastifyStatic, { root: options.webDir, wildcard: false, index: false });
+    // Client-side routes (/schools, /my-school, …) all load the SPA shell.
+    app.setNotFoundHandler((request, reply) => {
+      if (request.method !== 'GET' || request.url.startsWith('/trpc') || request.url.startsWith('/api/')) {
+        return reply.code(404).send({ error: { message: '接口不存在。' } });
+      }
+      return reply.type('text/html; charset=utf-8').sendFile('index.html', { maxAge: 0 });
+    });
+  } else {
+    app.get('/', async (_request, reply) =>
+      reply.type('text/plain; charset=utf-8').send('前端页面尚未构建：请先运行 pnpm build（pnpm start 会自动构建）。'),
+    );
+  }
+  return app;
+}

@@ -1,0 +1,92 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createUser, SYSTEM_ACTOR, type DatabaseHandle } from '@oversight/db';
+import { createTestDatabase, describeEachDatabase } from '@oversight/db/testing';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { buildServer, SESSION_COOKIE } from '../src/server.js';
+
+const json = (body: unknown) => JSON.stringify({ json: body });
+
+await describeEachDatabase('HTTP server', (kind) => {
+  let handle: DatabaseHandle;
+  let app: FastifyInstance;
+  beforeAll(async () => {
+    handle = await createTestDatabase(kind);
+    await createUser(handle.db, SYSTEM_ACTOR, { role: 'system_admin', username: 'root-admin', displayName: '管理员', password: 'secret123' });
+    const webDir = mkdtempSync(path.join(tmpdir(), 'oversight-web-'));
+    writeFileSync(path.join(webDir, 'index.html'), '<!doctype html><title>县域学校后勤督导平台</title>');
+    app = await buildServer({ db: handle.db, webDir, cookieSecure: false, trustProxy: false });
+  });
+  afterAll(async () => {
+    await app.close();
+    await handle.close();
+  });
+
+  const login = (headers: Record<string, string> = {}) =>
+    app.inject({
+      method: 'POST',
+      url: '/trpc/auth.login',
+      headers: { 'content-type': 'application/json', host: 'oversight.test', ...headers },
+      payload: json({ username: 'root-admin', password: 'secret123' }),
+    });
+
+  it('answers /healthz once migrated', async () => {
+    const response = await app.inject({ method: 'GET', url: '/healthz' });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual({ ok: true });
+  });
+
+  it('sets an httpOnly SameSite session cookie on sign-in and recognises it', async () => {
+    const response = await login({ origin: 'http://oversight.test' });
+    expect(response.statusCode).toBe(200);
+    const cookie = response.cookies.find((c) => c.name === SESSION_COOKIE)!;
+    expect(cookie.httpOnly).toBe(true);
+    expect(cookie.sameSite).toBe('Lax');
+    const me = await app.inject({ method: 'GET', url: '/trpc/auth.me', cookies: { [SESSION_COOKIE]: cookie.value } });
+    expect(me.json().result.data.json.username).toBe('root-admin');
+    const out = await app.inject({
+      method: 'POST',
+      url: '/trpc/auth.logout',
+      headers: { 'content-type': 'application/json' },
+      cookies: { [SESSION_COOKIE]: cookie.value },
+    });
+    expect(out.statusCode).toBe(200);
+    const after = await app.inject({ method: 'GET', url: '/trpc/auth.me', cookies: { [SESSION_COOKIE]: cookie.value } });
+    expect(after.json().result.data.json).toBeNull();
+  });
+
+  it('refuses state changes from another origin, and ones that are not JSON POSTs', async () => {
+    const foreign = await login({ origin: 'http://evil.test' });
+    expect(foreign.statusCode).toBe(403);
+    expect(foreign.json().error.message).toContain('请求来源不被允许');
+    const crossSite = await login({ 'sec-fetch-site': 'cross-site' });
+    expect(crossSite.statusCode).toBe(403);
+    const form = await app.inject({
+      method: 'POST',
+      url: '/trpc/auth.login',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: 'username=root-admin&password=secret123',
+    });
+    expect(form.statusCode).toBe(415);
+    expect(form.cookies).toHaveLength(0);
+  });
+
+  it('answers an unauthenticated call with 401 and a Chinese message', async () => {
+    const response = await app.inject({ method: 'GET', url: '/trpc/schools.list' });
+    expect(response.statusCode).toBe(401);
+    expect(response.json().error.json.message).toBe('请先登录。');
+  });
+
+  it('serves the SPA for client routes with security headers', async () => {
+    const page = await app.inject({ method: 'GET', url: '/schools' });
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('县域学校后勤督导平台');
+    expect(page.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+    expect(page.headers['x-frame-options']).toBe('DENY');
+    expect(page.headers['x-content-type-options']).toBe('nosniff');
+    const missing = await app.inject({ method: 'GET', url: '/api/nothing' });
+    expect(missing.statusCode).toBe(404);
+  });
+});

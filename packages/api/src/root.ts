@@ -1,0 +1,19 @@
+import { authRouter } from './routers/auth.js';
+import { catalogueRouter } from './routers/catalogue.js';
+import { orgRouter } from './routers/org.js';
+import { reportsRouter } from './routers/reports.js';
+import { schoolsRouter } from './routers/schools.js';
+import { usersRouter } from './routers/users.js';
+import { createCallerFactory, router } from './trpc.js';
+
+export const appRouter = router({
+  auth: authRouter,
+  catalogue: catalogueRouter,
+  org: orgRouter,
+  reports: reportsRouter,
+  schools: schoolsRouter,
+  users: usersRouter,
+});
+
+export type AppRouter = typeof appRouter;
+export const createCaller = createCallerFactory(appRouter);

@@ -1,0 +1,139 @@
+import { AppError } from '@oversight/domain';
+import {
+  approveReport,
+  completeness,
+  completenessMatrix,
+  deadlineDays,
+  dismissReminder,
+  getReport,
+  remindMissing,
+  reopenReport,
+  reportHistory,
+  returnReport,
+  reviewQueue,
+  saveReport,
+  schoolReminders,
+  setDeadlineDays,
+  submitReport,
+} from '@oversight/db';
+import { z } from 'zod';
+import { actorOf, ADMINS, ANY_ROLE, BUREAU, procedure, router } from '../trpc.js';
+
+const period = z.string().regex(/^\d{4}Q[1-4]$/, '季度格式应为“2026Q1”。');
+const schoolPeriod = z.object({ schoolId: z.number().int().positive(), period });
+const version = z.number().int().min(0, '版本号无效。');
+const value = z.union([z.number(), z.string().max(200, '单个值不能超过200个字符。'), z.boolean(), z.null()]);
+const reason = z.string().trim().min(2, '请填写原因（至少2个字）。').max(500, '原因不能超过500字。');
+const countyPeriod = z.object({ countyId: z.number().int().positive(), period });
+const REPORTERS = [...BUREAU, 'principal'] as const;
+
+export const reportsRouter = router({
+  get: procedure
+    .meta({ access: { roles: ANY_ROLE, target: 'school' } })
+    .input(schoolPeriod)
+    .query(({ ctx, input }) => getReport(ctx.db, input.schoolId, input.period)),
+
+  save: procedure
+    .meta({ access: { roles: REPORTERS, target: 'school' } })
+    .input(
+      schoolPeriod.extend({
+        version,
+        values: z.record(z.string().max(60), value),
+        explanations: z.record(z.string().max(60), z.string().max(2000)).optional(),
+      }),
+    )
+    .mutation(({ ctx, input }) => saveReport(ctx.db, actorOf(ctx), input)),
+
+  submit: procedure
+    .meta({ access: { roles: REPORTERS, target: 'school' } })
+    .input(schoolPeriod.extend({ version }))
+    .mutation(({ ctx, input }) => submitReport(ctx.db, actorOf(ctx), input)),
+
+  approve: procedure
+    .meta({ access: { roles: BUREAU, target: 'school' } })
+    .input(schoolPeriod.extend({ version }))
+    .mutation(({ ctx, input }) => approveReport(ctx.db, actorOf(ctx), input)),
+
+  returnForRevision: procedure
+    .meta({ access: { roles: BUREAU, target: 'school' } })
+    .input(schoolPeriod.extend({ version, reason }))
+    .mutation(({ ctx, input }) => returnReport(ctx.db, actorOf(ctx), input)),
+
+  reopen: procedure
+    .meta({ access: { roles: BUREAU, target: 'school' } })
+    .input(schoolPeriod.extend({ reason }))
+    .mutation(({ ctx, input }) => reopenReport(ctx.db, actorOf(ctx), input)),
+
+  history: procedure
+    .meta({ access: { roles: ANY_ROLE, target: 'school' } })
+    .input(schoolPeriod)
+    .query(({ ctx, input }) => reportHistory(ctx.db, input.schoolId, input.period)),
+
+  completeness: procedure
+    .meta({ access: { roles: BUREAU, target: 'county' } })
+    .input(countyPeriod)
+    .query(({ ctx, input }) => completeness(ctx.db, input.countyId, input.period)),
+
+  matrix: procedure
+    .meta({ access: { roles: BUREAU, target: 'county' } })
+    .input(z.object({ countyId: z.number().int().positive(), periods: z.array(period).min(1).max(16, '一次最多查看16个季度。') }))
+    .query(({ ctx, input }) => completenessMatrix(ctx.db, input.countyId, input.periods)),
+
+  reviewQueue: procedure
+    .meta({ access: { roles: BUREAU, target: 'county' } })
+    .input(z.object({ countyId: z.number().int().positive(), period: period.optional() }))
+    .query(({ ctx, input }) => reviewQueue(ctx.db, input.countyId, input.period)),
+
+  /** Approves several reports at once; each must belong to the county and still be at the version shown. */
+  approveMany: procedure
+    .meta({ access: { roles: BUREAU, target: 'county' } })
+    .input(
+      z.object({
+        countyId: z.number().int().positive(),
+        items: z.array(z.object({ schoolId: z.number().int().positive(), period, version })).min(1).max(500, '一次最多审核500份报表。'),
+      }),
+    )
+    .mutation(async ({ ctx, input }) => {
+      const results: { schoolId: number; period: string; ok: boolean; message: string | null }[] = [];
+      for (const item of input.items) {
+        try {
+          const report = await getReport(ctx.db, item.schoolId, item.period);
+          if (report.countyId !== input.countyId) throw new AppError('FORBIDDEN', '该学校不在本县。');
+          await approveReport(ctx.db, actorOf(ctx), item);
+          results.push({ ...item, ok: true, message: null });
+        } catch (error) {
+          if (!(error instanceof AppError)) throw error;
+          results.push({ ...item, ok: false, message: error.message });
+        }
+      }
+      return { approved: results.filter((r) => r.ok).length, results };
+    }),
+
+  remindMissing: procedure
+    .meta({ access: { roles: BUREAU, target: 'county' } })
+    .input(countyPeriod)
+    .mutation(({ ctx, input }) => remindMissing(ctx.db, actorOf(ctx), input.countyId, input.period)),
+
+  reminders: procedure
+    .meta({ access: { roles: ANY_ROLE, target: 'school' } })
+    .input(z.object({ schoolId: z.number().int().positive() }))
+    .query(({ ctx, input }) => schoolReminders(ctx.db, input.schoolId)),
+
+  dismissReminder: procedure
+    .meta({ access: { roles: ['principal'], target: 'school' } })
+    .input(z.object({ schoolId: z.number().int().positive(), reminderId: z.number().int().positive() }))
+    .mutation(({ ctx, input }) => dismissReminder(ctx.db, input.schoolId, input.reminderId)),
+
+  deadline: procedure
+    .meta({ access: { roles: ANY_ROLE, target: 'county' } })
+    .input(z.object({ countyId: z.number().int().positive() }))
+    .query(async ({ ctx, input }) => ({ days: await deadlineDays(ctx.db, input.countyId) })),
+
+  setDeadline: procedure
+    .meta({ access: { roles: ADMINS, target: 'county' } })
+    .input(z.object({ countyId: z.number().int().positive(), days: z.number().int().min(0, '报送期限不能为负。').max(90, '报送期限不能超过季度结束后90天。') }))
+    .mutation(async ({ ctx, input }) => {
+      await setDeadlineDays(ctx.db, actorOf(ctx), input.countyId, input.days);
+      return { days: input.days };
+    }),
+});

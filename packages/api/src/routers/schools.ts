@@ -1,0 +1,34 @@
+import { schoolCreateInput, schoolUpdateInput } from '@oversight/domain';
+import { createSchool, getSchool, listSchools, updateSchool } from '@oversight/db';
+import { z } from 'zod';
+import { actorOf, ADMINS, ANY_ROLE, procedure, router, signedIn } from '../trpc.js';
+
+export const schoolsRouter = router({
+  list: procedure
+    .meta({ access: { roles: ANY_ROLE, target: 'county' } })
+    .input(
+      z
+        .object({
+          countyId: z.number().int().positive().optional(),
+          search: z.string().trim().max(60, '搜索词不能超过60个字。').optional(),
+          includeInactive: z.boolean().optional(),
+        })
+        .optional(),
+    )
+    .query(({ ctx, input }) => listSchools(ctx.db, signedIn(ctx).scope, input ?? {})),
+
+  get: procedure
+    .meta({ access: { roles: ANY_ROLE, target: 'school' } })
+    .input(z.object({ schoolId: z.number().int().positive() }))
+    .query(async ({ ctx, input }) => (await getSchool(ctx.db, input.schoolId))!),
+
+  create: procedure
+    .meta({ access: { roles: ADMINS, target: 'county' } })
+    .input(schoolCreateInput)
+    .mutation(({ ctx, input }) => createSchool(ctx.db, actorOf(ctx), input)),
+
+  update: procedure
+    .meta({ access: { roles: ADMINS, target: 'school' } })
+    .input(schoolUpdateInput)
+    .mutation(({ ctx, input }) => updateSchool(ctx.db, actorOf(ctx), input)),
+});

@@ -1,0 +1,113 @@
+import { AppError, scopeIncludesCounty, scopeIncludesSchool, type Role } from '@oversight/domain';
+import { getSchool } from '@oversight/db';
+import { initTRPC, TRPCError } from '@trpc/server';
+import superjson from 'superjson';
+import { ZodError } from 'zod';
+import type { Context } from './context.js';
+
+/**
+ * Every procedure declares who may call it; one middleware enforces it.
+ * - `public`: anyone, signed in or not;
+ * - `roles`: signed-in users of these roles; with `target`, the input's `schoolId` / `countyId` must lie in the
+ *   caller's scope. List queries filter by scope in the data layer as well.
+ */
+export type Access = { public: true } | { roles: readonly Role[]; target?: 'school' | 'county' };
+
+export interface Meta {
+  access: Access;
+}
+
+function zodSummary(error: ZodError): string {
+  const first = error.issues[0];
+  if (!first) return '输入有误。';
+  const field = first.path.join('.');
+  return field ? `${first.message}（字段：${field}）` : first.message;
+}
+
+const t = initTRPC
+  .context<Context>()
+  .meta<Meta>()
+  .create({
+    transformer: superjson,
+    errorFormatter({ shape, error }) {
+      const zod = error.cause instanceof ZodError ? error.cause : null;
+      const field = error.cause instanceof AppError ? error.cause.field : undefined;
+      return {
+        ...shape,
+        message: zod ? zodSummary(zod) : shape.message,
+        data: {
+          code: shape.data.code,
+          httpStatus: shape.data.httpStatus,
+          path: shape.data.path,
+          field: field ?? zod?.issues[0]?.path.join('.') ?? null,
+          issues: zod
+            ? zod.issues.map((i) => ({ path: i.path.join('.'), message: i.message }))
+            : error.cause instanceof AppError && error.cause.issues
+              ? error.cause.issues.map((i) => ({ path: i.code, message: i.message, severity: i.severity ?? 'error' }))
+              : null,
+        },
+      };
+    },
+  });
+
+export const router = t.router;
+export const createCallerFactory = t.createCallerFactory;
+
+/** Domain errors become tRPC errors with the same code; anything unexpected stays an internal error. */
+const mapErrors = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (!result.ok) {
+    const cause = result.error.cause;
+    if (cause instanceof AppError) throw new TRPCError({ code: cause.code, message: cause.message, cause });
+    if (cause instanceof ZodError) throw new TRPCError({ code: 'BAD_REQUEST', message: zodSummary(cause), cause });
+  }
+  return result;
+});
+
+const positiveId = (value: unknown) => (Number.isInteger(value) && (value as number) > 0 ? (value as number) : null);
+
+const authorize = t.middleware(async ({ ctx, meta, path, getRawInput, next }) => {
+  const access = meta?.access;
+  if (!access) throw new TRPCError({ code: 'INTERNAL_SERVER_ERROR', message: `${path} 未声明访问规则。` });
+  if ('public' in access) return next();
+  const user = ctx.user;
+  if (!user) throw new TRPCError({ code: 'UNAUTHORIZED', message: '请先登录。' });
+  if (!access.roles.includes(user.role)) throw new TRPCError({ code: 'FORBIDDEN', message: '您的账号无权执行此操作。' });
+  if (!access.target) return next();
+
+  const input = ((await getRawInput()) ?? {}) as Record<string, unknown>;
+  if (access.target === 'school') {
+    const schoolId = positiveId(input.schoolId);
+    if (schoolId === null) throw new TRPCError({ code: 'BAD_REQUEST', message: '缺少有效的学校编号（字段：schoolId）。' });
+    const school = await getSchool(ctx.db, schoolId);
+    if (!school) throw new TRPCError({ code: 'NOT_FOUND', message: '学校不存在。' });
+    if (!scopeIncludesSchool(user.scope, school)) {
+      throw new TRPCError({ code: 'FORBIDDEN', message: '该学校不在您的管辖范围内。' });
+    }
+  } else if (input.countyId !== undefined) {
+    const countyId = positiveId(input.countyId);
+    if (countyId === null) throw new TRPCError({ code: 'BAD_REQUEST', message: '县（市、区）编号无效（字段：countyId）。' });
+    if (!scopeIncludesCounty(user.scope, countyId)) {
+      throw new TRPCError({ code: 'FORBIDDEN', message: '该县（市、区）不在您的管辖范围内。' });
+    }
+  }
+  return next();
+});
+
+/** The one base procedure: every procedure is built on it and carries `.meta({ access })`. */
+export const procedure = t.procedure.use(mapErrors).use(authorize);
+
+/** The signed-in user, for procedures whose access rule already guarantees one. */
+export function signedIn(ctx: Context) {
+  if (!ctx.user) throw new TRPCError({ code: 'UNAUTHORIZED', message: '请先登录。' });
+  return ctx.user;
+}
+
+export function actorOf(ctx: Context) {
+  const user = signedIn(ctx);
+  return { userId: user.id, role: user.role, scope: user.scope };
+}
+
+export const ANY_ROLE = ['system_admin', 'bureau_admin', 'bureau_officer', 'principal'] as const satisfies readonly Role[];
+export const ADMINS = ['system_admin', 'bureau_admin'] as const satisfies readonly Role[];
+export const BUREAU = ['system_admin', 'bureau_admin', 'bureau_officer'] as const satisfies readonly Role[];

@@ -1,0 +1,17 @@
+export * from './schema.js';
+export * from './connect.js';
+export * from './migrate.js';
+export * from './queries/org.js';
+export * from './queries/schools.js';
+export * from './queries/users.js';
+export * from './queries/audit.js';
+export * from './services/actor.js';
+export * from './services/auth.js';
+export * from './services/org.js';
+export * from './services/schools.js';
+export * from './services/accounts.js';
+export { hashPassword, verifyPassword } from './services/passwords.js';
+export { seedDemoCounty, DEMO_ACCOUNTS, type DemoSummary } from './demo/county.js';
+export type { Kysely } from 'kysely';
+export * from './services/reports.js';
+export * from './services/oversight.js';

@@ -1,0 +1,9 @@
+import type { Migration } from 'kysely/migration';
+import * as foundation from './2026-11-22-01-foundation.js';
+import * as reporting from './2026-11-23-01-reporting.js';
+
+/** Every migration, in order. Names sort by date; files are frozen once landed. */
+export const migrations: Record<string, Migration> = {
+  '2026-11-22-01-foundation': foundation,
+  '2026-11-23-01-reporting': reporting,
+};

@@ -1,0 +1,147 @@
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { Location, OrgLevel, Ownership, ReportValues, Role, SchoolType } from '@oversight/domain';
+
+/** Kysely table types. Column names are camelCase here and snake_case in SQL (CamelCasePlugin). */
+type CreatedAt = ColumnType<Date, Date | undefined, never>;
+type UpdatedAt = ColumnType<Date, Date | undefined, Date>;
+type Json = ColumnType<unknown, string | null, string | null>;
+
+export interface OrgUnitTable {
+  id: Generated<number>;
+  parentId: number | null;
+  level: OrgLevel;
+  code: string;
+  name: string;
+  createdAt: CreatedAt;
+}
+
+export interface SchoolTable {
+  id: Generated<number>;
+  countyId: number;
+  townshipId: number | null;
+  code: string;
+  name: string;
+  type: SchoolType;
+  ownership: Ownership;
+  location: Location;
+  boarding: boolean;
+  buildingAreaM2: number;
+  siteAreaM2: number;
+  hasCanteen: boolean;
+  active: Generated<boolean>;
+  createdAt: CreatedAt;
+  updatedAt: UpdatedAt;
+}
+
+export interface UserTable {
+  id: Generated<number>;
+  username: string;
+  displayName: string;
+  passwordHash: string;
+  role: Role;
+  /** The bureau's unit (a county, or a city seeing all its counties); null for principals and system admins. */
+  orgUnitId: number | null;
+  schoolId: number | null;
+  /** The county whose data this account belongs to; null for system admins and city-level accounts. */
+  countyId: number | null;
+  active: Generated<boolean>;
+  createdAt: CreatedAt;
+  updatedAt: UpdatedAt;
+}
+
+export interface SessionTable {
+  /** SHA-256 of the cookie token: a leaked table does not give away live sessions. */
+  id: string;
+  userId: number;
+  createdAt: CreatedAt;
+  expiresAt: Date;
+}
+
+export interface LoginThrottleTable {
+  key: string;
+  failures: number;
+  windowStartedAt: Date;
+  lockedUntil: Date | null;
+}
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  at: CreatedAt;
+  actorId: number | null;
+  countyId: number | null;
+  schoolId: number | null;
+  action: string;
+  entity: string;
+  entityId: string;
+  before: Json;
+  after: Json;
+}
+
+export type ReportStatus = 'draft' | 'submitted' | 'approved' | 'returned';
+
+export interface CountySettingsTable {
+  countyId: number;
+  deadlineDays: number;
+  updatedAt: UpdatedAt;
+}
+
+export interface ReportTable {
+  id: Generated<number>;
+  countyId: number;
+  schoolId: number;
+  period: string;
+  status: ReportStatus;
+  version: number;
+  values: ColumnType<ReportValues, string, string>;
+  explanations: ColumnType<Record<string, string>, string, string>;
+  submittedAt: Date | null;
+  submittedBy: number | null;
+  late: Generated<boolean>;
+  reviewedAt: Date | null;
+  reviewedBy: number | null;
+  returnReason: string | null;
+  createdAt: CreatedAt;
+  updatedAt: UpdatedAt;
+}
+
+export interface ReminderTable {
+  id: Generated<number>;
+  countyId: number;
+  schoolId: number;
+  period: string;
+  message: string;
+  createdBy: number | null;
+  createdAt: CreatedAt;
+  dismissedAt: Date | null;
+}
+
+export interface OutboxTable {
+  id: Generated<number>;
+  countyId: number;
+  userId: number;
+  channel: string;
+  subject: string;
+  body: string;
+  createdAt: CreatedAt;
+  sentAt: Date | null;
+}
+
+export interface Database {
+  countySettings: CountySettingsTable;
+  reports: ReportTable;
+  reminders: ReminderTable;
+  outbox: OutboxTable;
+  orgUnits: OrgUnitTable;
+  schools: SchoolTable;
+  users: UserTable;
+  sessions: SessionTable;
+  loginThrottle: LoginThrottleTable;
+  auditLog: AuditLogTable;
+}
+
+export type OrgUnit = Selectable<OrgUnitTable>;
+export type School = Selectable<SchoolTable>;
+export type NewSchool = Insertable<SchoolTable>;
+export type SchoolUpdate = Updateable<SchoolTable>;
+export type User = Selectable<UserTable>;
+export type Report = Selectable<ReportTable>;

@@ -1,0 +1,167 @@
+import { deadlineOf, isPeriod, periodLabel, sameQuarterLastYear, validateReport, AppError, type Period } from '@oversight/domain';
+import type { Kysely } from 'kysely';
+import { recordAudit } from '../queries/audit.js';
+import type { Database, ReportStatus } from '../schema.js';
+import type { Actor } from './actor.js';
+import { deadlineDays, peerMedians, type Clock } from './reports.js';
+
+export type CompletenessStatus = ReportStatus | 'missing';
+
+export interface CompletenessRow {
+  schoolId: number;
+  code: string;
+  name: string;
+  type: string;
+  status: CompletenessStatus;
+  submittedAt: Date | null;
+  /** Submitted after the deadline, or still not submitted once it has passed. */
+  late: boolean;
+  version: number;
+}
+
+function checkPeriod(period: string): asserts period is Period {
+  if (!isPeriod(period)) throw new AppError('BAD_REQUEST', `季度格式应为“2026Q1”，收到“${period}”。`, 'period');
+}
+
+/** One row per active school of the county: where its report for the quarter stands. */
+export async function completeness(db: Kysely<Database>, countyId: number, period: string, clock: Clock = {}): Promise<CompletenessRow[]> {
+  checkPeriod(period);
+  const deadline = deadlineOf(period, await deadlineDays(db, countyId));
+  const overdue = (clock.now ?? new Date()) > deadline;
+  const rows = await db
+    .selectFrom('schools')
+    .leftJoin('reports', (join) => join.onRef('reports.schoolId', '=', 'schools.id').on('reports.period', '=', period))
+    .select(['schools.id as schoolId', 'schools.code', 'schools.name', 'schools.type', 'reports.status', 'reports.submittedAt', 'reports.late', 'reports.version'])
+    .where('schools.countyId', '=', countyId)
+    .where('schools.active', '=', true)
+    .orderBy('schools.code')
+    .execute();
+  return rows.map((r) => {
+    const status: CompletenessStatus = r.status ?? 'missing';
+    const submitted = status === 'submitted' || status === 'approved';
+    return { ...r, status, submittedAt: r.submittedAt ?? null, late: submitted ? Boolean(r.late) : overdue, version: r.version ?? 0 };
+  });
+}
+
+export interface MatrixCell {
+  status: CompletenessStatus;
+  late: boolean;
+}
+
+/** Schools × quarters, for the officer's completeness matrix. */
+export async function completenessMatrix(db: Kysely<Database>, countyId: number, periods: readonly string[], clock: Clock = {}) {
+  periods.forEach(checkPeriod);
+  const columns = await Promise.all(periods.map((p) => completeness(db, countyId, p, clock)));
+  const schools = (columns[0] ?? []).map(({ schoolId, code, name, type }) => ({ schoolId, code, name, type }));
+  const cells: Record<number, Record<string, MatrixCell>> = {};
+  periods.forEach((p, i) => {
+    for (const row of columns[i]!) (cells[row.schoolId] ??= {})[p] = { status: row.status, late: row.late };
+  });
+  return { periods: [...periods], schools, cells };
+}
+
+export interface QueueItem {
+  schoolId: number;
+  code: string;
+  name: string;
+  type: string;
+  period: string;
+  version: number;
+  submittedAt: Date | null;
+  late: boolean;
+  warnings: number;
+  errors: number;
+}
+
+/** Submitted reports awaiting review, oldest first, with how many warnings each carries. */
+export async function reviewQueue(db: Kysely<Database>, countyId: number, period?: string): Promise<QueueItem[]> {
+  if (period !== undefined) checkPeriod(period);
+  const reports = await db
+    .selectFrom('reports')
+    .innerJoin('schools', 'schools.id', 'reports.schoolId')
+    .selectAll('schools')
+    .select(['reports.period', 'reports.values', 'reports.version', 'reports.submittedAt', 'reports.late'])
+    .where('reports.countyId', '=', countyId)
+    .where('reports.status', '=', 'submitted')
+    .$if(period !== undefined, (q) => q.where('reports.period', '=', period!))
+    .orderBy('reports.submittedAt')
+    .execute();
+  const items: QueueItem[] = [];
+  const peers = new Map<string, Promise<Record<string, number>>>();
+  for (const r of reports) {
+    const p = r.period as Period;
+    const key = `${r.type}|${p}`;
+    if (!peers.has(key)) peers.set(key, peerMedians(db, r, p));
+    const lastYear = await db
+      .selectFrom('reports')
+      .select('values')
+      .where('schoolId', '=', r.id)
+      .where('period', '=', sameQuarterLastYear(p))
+      .where('status', 'in', ['submitted', 'approved'])
+      .executeTakeFirst();
+    const issues = validateReport(r.values, { school: r, period: p, lastYear: lastYear?.values ?? null, peerMedians: await peers.get(key)! });
+    items.push({
+      schoolId: r.id,
+      code: r.code,
+      name: r.name,
+      type: r.type,
+      period: p,
+      version: r.version,
+      submittedAt: r.submittedAt,
+      late: r.late,
+      warnings: issues.filter((i) => i.severity === 'warning').length,
+      errors: issues.filter((i) => i.severity === 'error').length,
+    });
+  }
+  return items;
+}
+
+/**
+ * Reminds every school of the county that has not submitted the quarter: a notice on the principal's home
+ * page and a message in the outbox for a mail or SMS gateway. A school reminded in the last 24 hours is skipped.
+ */
+export async function remindMissing(db: Kysely<Database>, actor: Actor, countyId: number, period: string, clock: Clock = {}): Promise<{ reminded: number }> {
+  checkPeriod(period);
+  const now = clock.now ?? new Date();
+  const rows = await completeness(db, countyId, period, clock);
+  const pending = rows.filter((r) => r.status === 'missing' || r.status === 'draft' || r.status === 'returned');
+  const deadline = deadlineOf(period, await deadlineDays(db, countyId));
+  const due = deadline.toLocaleDateString('zh-CN', { timeZone: 'Asia/Shanghai' });
+  let reminded = 0;
+  await db.transaction().execute(async (trx) => {
+    for (const row of pending) {
+      const recent = await trx
+        .selectFrom('reminders')
+        .select('id')
+        .where('schoolId', '=', row.schoolId)
+        .where('period', '=', period)
+        .where('dismissedAt', 'is', null)
+        .where('createdAt', '>', new Date(now.getTime() - 86_400_000))
+        .executeTakeFirst();
+      if (recent) continue;
+      const message = `请尽快填报${periodLabel(period)}学校后勤数据，报送截止日期为${due}。`;
+      await trx.insertInto('reminders').values({ countyId, schoolId: row.schoolId, period, message, createdBy: actor.userId, createdAt: now }).execute();
+      const principals = await trx.selectFrom('users').select('id').where('schoolId', '=', row.schoolId).where('active', '=', true).execute();
+      for (const p of principals) {
+        await trx.insertInto('outbox').values({ countyId, userId: p.id, channel: 'sms', subject: '后勤数据填报提醒', body: `${row.name}：${message}`, createdAt: now }).execute();
+      }
+      reminded += 1;
+    }
+    await recordAudit(trx, { actorId: actor.userId, action: 'report.remind', entity: 'county', entityId: countyId, countyId, after: { period, reminded } });
+  });
+  return { reminded };
+}
+
+export function schoolReminders(db: Kysely<Database>, schoolId: number) {
+  return db
+    .selectFrom('reminders')
+    .select(['id', 'period', 'message', 'createdAt'])
+    .where('schoolId', '=', schoolId)
+    .where('dismissedAt', 'is', null)
+    .orderBy('createdAt', 'desc')
+    .execute();
+}
+
+export async function dismissReminder(db: Kysely<Database>, schoolId: number, reminderId: number): Promise<void> {
+  await db.updateTable('reminders').set({ dismissedAt: new Date() }).where('id', '=', reminderId).where('schoolId', '=', schoolId).execute();
+}

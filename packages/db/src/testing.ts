@@ -1,0 +1,85 @@
+import pg from 'pg';
+import { describe } from 'vitest';
+import { openDatabase, type DatabaseHandle, type DatabaseKind } from './connect.js';
+import { migrateToLatest } from './migrate.js';
+
+/**
+ * Test support: every data-layer and API test runs on both the embedded PGlite and a real PostgreSQL server,
+ * each test file in its own freshly created database.
+ *
+ * PostgreSQL is taken from TEST_DATABASE_URL (default: the local server). When it cannot be reached the
+ * PostgreSQL run is skipped with a plain notice, unless REQUIRE_POSTGRES=1 (set by CI), which makes it a failure.
+ */
+const ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+let reachable: Promise<string | null> | undefined;
+
+/** null when PostgreSQL answers, otherwise why not. */
+function postgresProblem(): Promise<string | null> {
+  return (reachable ??= (async () => {
+    const client = new pg.Client({ connectionString: ADMIN_URL, connectionTimeoutMillis: 3000 });
+    try {
+      await client.connect();
+      await client.query('select 1');
+      return null;
+    } catch (error) {
+      return error instanceof Error ? error.message : String(error);
+    } finally {
+      await client.end().catch(() => {});
+    }
+  })());
+}
+
+let counter = 0;
+
+/** A new, migrated, empty database of the given kind; `close` drops it. */
+export async function createTestDatabase(kind: DatabaseKind): Promise<DatabaseHandle> {
+  if (kind === 'pglite') {
+    const handle = await openDatabase({ dataDir: 'memory://' });
+    await migrateToLatest(handle.db);
+    return handle;
+  }
+  const name = `oversight_test_${process.pid}_${Date.now().toString(36)}_${counter++}`;
+  const admin = new pg.Client({ connectionString: ADMIN_URL });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = new URL(ADMIN_URL);
+  url.pathname = `/${name}`;
+  const handle = await openDatabase({ databaseUrl: url.toString(), poolSize: 5 });
+  await migrateToLatest(handle.db);
+  return {
+    ...handle,
+    close: async () => {
+      await handle.close();
+      const dropper = new pg.Client({ connectionString: ADMIN_URL });
+      await dropper.connect();
+      await dropper.query(`drop database if exists ${name} with (force)`);
+      await dropper.end();
+    },
+  };
+}
+
+/** The kinds this run covers; reports (or, under REQUIRE_POSTGRES=1, fails on) an unreachable PostgreSQL. */
+export async function databaseKinds(): Promise<DatabaseKind[]> {
+  const problem = await postgresProblem();
+  if (!problem) return ['pglite', 'postgres'];
+  if (process.env.REQUIRE_POSTGRES === '1') {
+    throw new Error(`PostgreSQL is required (REQUIRE_POSTGRES=1) but ${ADMIN_URL} is not reachable: ${problem}`);
+  }
+  console.warn(
+    `\n[school-oversight] PostgreSQL at ${ADMIN_URL} is not reachable (${problem}).\n` +
+      '[school-oversight] SKIPPED the PostgreSQL run: these tests ran on PGlite only.\n',
+  );
+  return ['pglite'];
+}
+
+/**
+ * `describe` once per database kind. A skipped PostgreSQL run shows up in the report as a skipped suite
+ * named after the reason, so nobody mistakes a PGlite-only run for a full one.
+ */
+export async function describeEachDatabase(name: string, body: (kind: DatabaseKind) => void): Promise<void> {
+  const kinds = await databaseKinds();
+  for (const kind of kinds) describe(`${name} [${kind}]`, () => body(kind));
+  if (!kinds.includes('postgres')) describe.skip(`${name} [postgres: SKIPPED, server not reachable]`, () => body('postgres'));
+}

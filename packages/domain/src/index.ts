@@ -1,0 +1,12 @@
+export * from './errors.js';
+export * from './labels.js';
+export * from './org.js';
+export * from './schools.js';
+export * from './access.js';
+export * from './periods.js';
+export * from './energy.js';
+export * from './indicators/index.js';
+
+// Default zod messages (type mismatches and the like) in Chinese, like our own.
+import { z } from 'zod';
+z.config(z.locales.zhCN());

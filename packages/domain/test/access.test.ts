@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { creatableRoles, passwordRule, scopeIncludesCounty, scopeIncludesSchool, type Scope } from '../src/index.js';
+
+describe('scope', () => {
+  const bureau: Scope = { kind: 'counties', countyIds: [1, 2] };
+  const principal: Scope = { kind: 'school', schoolId: 7, countyId: 1 };
+
+  it('lets a bureau see its counties only', () => {
+    expect(scopeIncludesCounty(bureau, 2)).toBe(true);
+    expect(scopeIncludesCounty(bureau, 3)).toBe(false);
+    expect(scopeIncludesSchool(bureau, { id: 99, countyId: 1 })).toBe(true);
+    expect(scopeIncludesSchool(bureau, { id: 99, countyId: 3 })).toBe(false);
+  });
+
+  it('lets a principal see only their own school', () => {
+    expect(scopeIncludesSchool(principal, { id: 7, countyId: 1 })).toBe(true);
+    expect(scopeIncludesSchool(principal, { id: 8, countyId: 1 })).toBe(false);
+  });
+
+  it('lets the system admin see everything', () => {
+    expect(scopeIncludesSchool({ kind: 'all' }, { id: 1, countyId: 42 })).toBe(true);
+  });
+});
+
+describe('account rules', () => {
+  it('limits which roles each role may create', () => {
+    expect(creatableRoles('bureau_admin')).toEqual(['bureau_officer', 'principal']);
+    expect(creatableRoles('system_admin')).toContain('principal');
+    expect(creatableRoles('bureau_officer')).toEqual([]);
+    expect(creatableRoles('principal')).toEqual([]);
+  });
+
+  it('requires passwords with letters and digits, at least 8 long', () => {
+    expect(passwordRule.safeParse('abc12345').success).toBe(true);
+    expect(passwordRule.safeParse('abcdefgh').error?.issues[0]?.message).toBe('密码必须同时包含字母和数字。');
+    expect(passwordRule.safeParse('a1').error?.issues[0]?.message).toBe('密码至少8位。');
+  });
+});

@@ -1,0 +1,110 @@
+import { describe, expect, it } from 'vitest';
+import {
+  applies,
+  coerceValue,
+  evaluateFormula,
+  formulaIndicators,
+  indicator,
+  INDICATORS,
+  inputIndicatorsFor,
+  reportInputs,
+} from '../src/index.js';
+
+const CONTRACT = {
+  basics: ['students_enrolled', 'staff_count', 'meal_days'],
+  insurance: ['liability_insured', 'accident_insured', 'accident_premium_collected_by_school', 'medical_insured', 'food_liability_insured', 'interns', 'internship_insured', 'injury_incidents', 'injury_claims_settled', 'injury_claims_paid_yuan', 'liability_rate', 'accident_rate', 'medical_rate', 'internship_rate'],
+  energy: ['electricity_kwh', 'water_m3', 'gas_m3', 'coal_kg', 'energy_cost_yuan', 'water_cost_yuan', 'water_saving_level', 'energy_kgce', 'energy_kgce_per_person', 'energy_kgce_per_m2', 'water_m3_per_person'],
+  green: ['green_school_status', 'green_school_level', 'garden_unit_level', 'greening_investment_yuan', 'plants_planted', 'green_area_added_m2', 'green_area_total_m2', 'greening_rate'],
+  canteen: ['canteen_operation', 'food_safety_grade', 'food_safety_grade_date', 'assured_canteen_status', 'open_kitchen', 'canteen_staff', 'canteen_staff_certified', 'accompany_meal_days', 'sample_retention_compliant', 'inspections', 'issues_found', 'issues_rectified', 'food_incidents', 'health_cert_rate', 'rectification_rate', 'accompany_meal_rate'],
+};
+
+describe('the indicator catalogue', () => {
+  it('holds every contract code in its domain, each once', () => {
+    const codes = INDICATORS.map((i) => i.code);
+    expect(new Set(codes).size).toBe(codes.length);
+    for (const [domain, list] of Object.entries(CONTRACT)) {
+      for (const code of list) expect(indicator(code).domain, code).toBe(domain);
+    }
+  });
+
+  it('is internally consistent: names, options, formulas and cross-checks point at real indicators', () => {
+    for (const ind of INDICATORS) {
+      expect(ind.name.zh.length, ind.code).toBeGreaterThan(1);
+      expect(ind.name.en.length, ind.code).toBeGreaterThan(1);
+      if (ind.valueType === 'enum') expect(ind.options?.length, ind.code).toBeGreaterThan(1);
+      expect(ind.kind === 'derived', ind.code).toBe(ind.formula !== undefined);
+      for (const code of ind.formula ? formulaIndicators(ind.formula) : []) expect(indicator(code).kind).not.toBe('derived');
+      for (const limit of ind.atMost ?? []) if ('indicator' in limit) expect(indicator(limit.indicator)).toBeDefined();
+      if (ind.requiredWhen) expect(indicator(ind.requiredWhen.indicator).kind).toBe('status');
+      if (ind.min !== undefined && ind.max !== undefined) expect(ind.min).toBeLessThan(ind.max);
+    }
+  });
+
+  it('applies internship indicators to vocational schools only, canteen ones to schools with a canteen', () => {
+    const primary = { type: 'primary' as const, hasCanteen: false };
+    const vocational = { type: 'vocational' as const, hasCanteen: true };
+    expect(applies(indicator('internship_insured'), primary)).toBe(false);
+    expect(applies(indicator('internship_insured'), vocational)).toBe(true);
+    expect(applies(indicator('food_safety_grade'), primary)).toBe(false);
+    const codes = inputIndicatorsFor(primary).map((i) => i.code);
+    expect(codes).toContain('electricity_kwh');
+    expect(codes).not.toContain('meal_days');
+    expect(codes).not.toContain('liability_rate');
+  });
+});
+
+describe('coerceValue', () => {
+  it('reads numbers stored as text, with full-width digits and thousands separators', () => {
+    expect(coerceValue(indicator('electricity_kwh'), '１２，３４５.５')).toEqual({ ok: true, value: 12345.5 });
+    expect(coerceValue(indicator('students_enrolled'), ' 2,460 ')).toEqual({ ok: true, value: 2460 });
+    expect(coerceValue(indicator('students_enrolled'), '')).toEqual({ ok: true, value: null });
+  });
+
+  it('names the indicator when a value has the wrong type', () => {
+    expect(coerceValue(indicator('students_enrolled'), '12.5')).toEqual({ ok: false, message: '在校学生数必须是整数。' });
+    expect(coerceValue(indicator('electricity_kwh'), 'abc')).toEqual({ ok: false, message: '用电量必须是数字。' });
+    expect(coerceValue(indicator('electricity_kwh'), Number.NaN)).toEqual({ ok: false, message: '用电量必须是有限的数字。' });
+    expect(coerceValue(indicator('electricity_kwh'), '1,23,4')).toMatchObject({ ok: false });
+    expect(coerceValue(indicator('open_kitchen'), '也许')).toMatchObject({ ok: false, message: expect.stringContaining('是”或“否') });
+    expect(coerceValue(indicator('food_safety_grade'), 'D')).toMatchObject({ ok: false, message: expect.stringContaining('A级') });
+    expect(coerceValue(indicator('food_safety_grade_date'), '2026-02-30')).toMatchObject({ ok: false });
+  });
+
+  it('accepts booleans, enum labels and dates written the Chinese way', () => {
+    expect(coerceValue(indicator('open_kitchen'), '是')).toEqual({ ok: true, value: true });
+    expect(coerceValue(indicator('open_kitchen'), false)).toEqual({ ok: true, value: false });
+    expect(coerceValue(indicator('food_safety_grade'), 'A级（优秀）')).toEqual({ ok: true, value: 'A' });
+    expect(coerceValue(indicator('food_safety_grade_date'), '2026年3月5日')).toEqual({ ok: true, value: '2026-03-05' });
+    expect(coerceValue(indicator('food_safety_grade_date'), new Date('2026-03-05T00:00:00Z'))).toEqual({ ok: true, value: '2026-03-05' });
+  });
+});
+
+describe('formulas', () => {
+  const school = { type: 'primary' as const, hasCanteen: true, buildingAreaM2: 10_000, siteAreaM2: 40_000 };
+
+  it('converts energy to standard coal with the 当量值 coefficients', () => {
+    const values = { electricity_kwh: 100_000, gas_m3: 1_000, coal_kg: 0 };
+    expect(evaluateFormula(indicator('energy_kgce').formula!, reportInputs(values, school), '2026Q1')).toBeCloseTo(12290 + 1214.3, 6);
+  });
+
+  it('computes per-person and per-m² intensities and rates', () => {
+    const values = { electricity_kwh: 100_000, students_enrolled: 900, staff_count: 100, liability_insured: 900, green_area_total_m2: 14_000 };
+    const at = (code: string) => evaluateFormula(indicator(code).formula!, reportInputs(values, school), '2026Q1');
+    expect(at('energy_kgce_per_person')).toBeCloseTo(12.29, 6);
+    expect(at('energy_kgce_per_m2')).toBeCloseTo(1.229, 6);
+    expect(at('liability_rate')).toBe(100);
+    expect(at('greening_rate')).toBe(35);
+    expect(at('accident_rate')).toBeNull();
+  });
+
+  it('gives a group rate as a ratio of sums, not an average of rates (seed 003: 45,337 insured, 95.9%)', () => {
+    const totals = { accident_insured: 45_337, students_enrolled: 47_275 };
+    const rate = evaluateFormula(indicator('accident_rate').formula!, reportInputs(totals, school), '2025Q4')!;
+    expect(rate.toFixed(1)).toBe('95.9');
+  });
+
+  it('returns null when the denominator is zero', () => {
+    const values = { issues_found: 0, issues_rectified: 0 };
+    expect(evaluateFormula(indicator('rectification_rate').formula!, reportInputs(values, school), '2026Q1')).toBeNull();
+  });
+});
