@@ -25,7 +25,7 @@ const schema = z.object({
 export type Env = z.infer<typeof schema>;
 
 /** The one place that reads process.env; relative paths are taken from where the command was typed. */
-export function readEnv(source: NodeJS.ProcessEnv = process.env): Env & { dataDir: string; webDir: string } {
+export function readEnv(source: NodeJS.ProcessEnv = process.env): Env & { baseDir: string; dataDir: string; webDir: string } {
   const parsed = schema.safeParse(source);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
@@ -36,6 +36,7 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): Env & { dataDi
   const here = path.dirname(fileURLToPath(import.meta.url));
   return {
     ...env,
+    baseDir: base,
     dataDir: path.resolve(base, env.DATA_DIR),
     webDir: env.WEB_DIR ? path.resolve(base, env.WEB_DIR) : path.resolve(here, '../../web/dist'),
   };

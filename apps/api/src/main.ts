@@ -1,6 +1,7 @@
 #!/usr/bin/env -S npx tsx
 import { mkdirSync } from 'node:fs';
-import { createUser, DEMO_ACCOUNTS, migrateToLatest, openDatabase, seedDemoCounty, SYSTEM_ACTOR, type DatabaseHandle } from '@oversight/db';
+import path from 'node:path';
+import { backupDatabase, createUser, DEMO_ACCOUNTS, migrateToLatest, restoreDatabase, openDatabase, seedDemoCounty, SYSTEM_ACTOR, type DatabaseHandle } from '@oversight/db';
 import { readEnv, type Env } from './env.js';
 import { buildServer } from './server.js';
 
@@ -83,8 +84,26 @@ async function main() {
       console.log(notes.length ? notes.join('\n') : '数据库已有数据，未生成演示数据。');
       return handle.close();
     }
+    case 'backup':
+    case 'restore': {
+      const file = process.argv[3];
+      if (!file) {
+        console.error(`用法：pnpm ${command} <备份文件路径>，例如 pnpm ${command} ./oversight-backup.jsonl.gz`);
+        process.exit(2);
+      }
+      const target = path.resolve(env.baseDir, file);
+      const handle = await open(env);
+      try {
+        const counts = command === 'backup' ? await backupDatabase(handle.db, target) : await restoreDatabase(handle.db, target);
+        const rows = Object.values(counts).reduce((a, b) => a + b, 0);
+        console.log(`${command === 'backup' ? '已备份到' : '已从以下文件恢复'} ${target}：${Object.keys(counts).length}张表，共${rows}行。`);
+      } finally {
+        await handle.close();
+      }
+      return;
+    }
     default:
-      console.error(`未知命令：${command}。可用命令：start | migrate | seed`);
+      console.error(`未知命令：${command}。可用命令：start | migrate | seed | backup <文件> | restore <文件>`);
       process.exit(2);
   }
 }

@@ -15,3 +15,4 @@ export { seedDemoCounty, DEMO_ACCOUNTS, type DemoSummary } from './demo/county.j
 export type { Kysely } from 'kysely';
 export * from './services/reports.js';
 export * from './services/oversight.js';
+export { backupDatabase, restoreDatabase, BACKUP_FORMAT } from './backup.js';
