@@ -10,3 +10,6 @@ export * from './indicators/index.js';
 // Default zod messages (type mismatches and the like) in Chinese, like our own.
 import { z } from 'zod';
 z.config(z.locales.zhCN());
+export * from './sheets/index.js';
+export * from './aggregate/index.js';
+export * from './targets/index.js';
