@@ -3,7 +3,7 @@ import { createInterface } from 'node:readline';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import { createGunzip, createGzip } from 'node:zlib';
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Database } from './schema.js';
 
 /**
@@ -76,8 +76,8 @@ async function* tableRows(db: Kysely<Database>, table: TableInfo): AsyncGenerato
   let after: unknown[] | null = null;
   for (;;) {
     const cursor: unknown[] | null = after;
-    const where = cursor ? sql`where (${key}) > (${sql.join(cursor.map((v) => sql`${v}`))})` : sql``;
-    const { rows } = await sql<{ json: string; key: unknown[] }>`
+    const where: RawBuilder<unknown> = cursor ? sql`where (${key}) > (${sql.join(cursor.map((v) => sql`${v}`))})` : sql``;
+    const { rows }: { rows: { json: string; key: unknown[] }[] } = await sql<{ json: string; key: unknown[] }>`
       select row_to_json(t)::text as json, array[${sql.join(table.primaryKey.map((k) => sql`t.${ident(k)}::text`))}] as key
       from ${ident(table.name)} t ${where} order by ${key} limit ${PAGE}`.execute(db);
     for (const row of rows) yield row.json;

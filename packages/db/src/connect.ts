@@ -31,7 +31,8 @@ const parsers: Record<number, (value: string) => unknown> = {
 };
 
 export async function openDatabase(options: DatabaseOptions = {}): Promise<DatabaseHandle> {
-  const plugins = [new CamelCasePlugin()];
+  // Column names are snake_case in SQL; jsonb documents (report values keyed by indicator code) keep their keys.
+  const plugins = [new CamelCasePlugin({ maintainNestedObjectKeys: true })];
   if (options.databaseUrl) {
     const pool = new pg.Pool({
       connectionString: options.databaseUrl,
