@@ -13,3 +13,4 @@ z.config(z.locales.zhCN());
 export * from './sheets/index.js';
 export * from './aggregate/index.js';
 export * from './targets/index.js';
+export * from './wording/index.js';

@@ -1,0 +1,2 @@
+export * as zhNumbers from './numbers.js';
+export * from './sentences.js';

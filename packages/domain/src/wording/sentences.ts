@@ -1,0 +1,44 @@
+/**
+ * Sentence pieces for generated report text: full-width punctuation, lists joined the Chinese way, and no
+ * sentence about nothing ("0所学校…" is never written: callers get null and leave the sentence out).
+ */
+
+/** "A、B和C"; an empty list is an empty string. */
+export function listJoin(items: readonly string[]): string {
+  if (items.length <= 1) return items[0] ?? '';
+  return `${items.slice(0, -1).join('、')}和${items[items.length - 1]}`;
+}
+
+/** The first few names and how many more: "甲小学、乙小学等5所学校". */
+export function namesWithCount(names: readonly string[], unit = '所学校', shown = 3): string {
+  if (names.length === 0) return '';
+  if (names.length <= shown) return `${names.join('、')}${names.length > 1 ? `共${names.length}${unit}` : ''}`;
+  return `${names.slice(0, shown).join('、')}等${names.length}${unit}`;
+}
+
+/** A clause with a count, or null when the count is zero (so the clause is dropped). */
+export function whenAny(n: number, clause: (n: number) => string): string | null {
+  return n > 0 ? clause(n) : null;
+}
+
+/** Joins clauses with "，" and ends the sentence with "。", skipping dropped (null) clauses; null if none remain. */
+export function sentence(clauses: readonly (string | null | undefined | false)[]): string | null {
+  const kept = clauses.filter((c): c is string => typeof c === 'string' && c.length > 0);
+  if (!kept.length) return null;
+  return `${kept.join('，')}。`;
+}
+
+/** Chinese ordinals for numbered headings: 1 → "一", 12 → "十二". */
+export function chineseNumber(n: number): string {
+  const digits = '零一二三四五六七八九';
+  if (!Number.isInteger(n) || n < 0 || n > 99) throw new RangeError(`不支持的序号：${n}`);
+  if (n < 10) return digits[n]!;
+  const tens = Math.floor(n / 10);
+  const ones = n % 10;
+  return `${tens === 1 ? '' : digits[tens]}十${ones ? digits[ones] : ''}`;
+}
+
+/** "截至第三季度" for a partial year, "" for a whole one. */
+export function partialYear(upToQuarter: 1 | 2 | 3 | 4): string {
+  return upToQuarter === 4 ? '' : `截至第${chineseNumber(upToQuarter)}季度`;
+}
