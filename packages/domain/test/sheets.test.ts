@@ -3,7 +3,6 @@ import {
   cellText,
   columnLetter,
   columnNumber,
-  derivedValues,
   dropDownOptions,
   excelSerialToDate,
   indicator,
@@ -11,7 +10,6 @@ import {
   parsePeriodText,
   parseWorkbook,
   readCell,
-  rollUpQuarters,
   sheetValue,
   templateIndicators,
   type CellLike,
@@ -203,17 +201,5 @@ describe('parseWorkbook: school report', () => {
     const parsed = parseWorkbook([grid('Sheet1', [['姓名', '电话'], ['张三', '123']])]);
     expect(parsed.recognised).toBe(false);
     expect(parsed.errors[0]).toMatchObject({ code: 'file', rule: 'wrong_template', sheet: null });
-  });
-});
-
-describe('rollUpQuarters', () => {
-  it('adds flows and takes the latest stock and status, whatever the order of quarters', () => {
-    const year = rollUpQuarters([
-      { period: '2026Q2', values: { electricity_kwh: 200, students_enrolled: 510, food_safety_grade: 'B' } },
-      { period: '2026Q1', values: { electricity_kwh: 100, students_enrolled: 500, food_safety_grade: 'A', water_m3: 5 } },
-    ]);
-    expect(year).toEqual({ electricity_kwh: 300, students_enrolled: 510, food_safety_grade: 'B', water_m3: 5 });
-    const school = { type: 'primary' as const, hasCanteen: true, buildingAreaM2: 1000, siteAreaM2: 5000 };
-    expect(derivedValues({ ...year, staff_count: 0, liability_insured: 255 }, school, '2026Q2').liability_rate).toBe(50);
   });
 });

@@ -1,4 +1,3 @@
 export * from './cells.js';
 export * from './layout.js';
 export * from './parse.js';
-export * from './rollup.js';
