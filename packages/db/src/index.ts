@@ -16,3 +16,4 @@ export type { Kysely } from 'kysely';
 export * from './services/reports.js';
 export * from './services/oversight.js';
 export { backupDatabase, restoreDatabase, BACKUP_FORMAT } from './backup.js';
+export * from './services/imports.js';
