@@ -1,0 +1,3 @@
+export * from './window.js';
+export * from './group.js';
+export * from './stats.js';
