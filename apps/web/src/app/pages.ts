@@ -1,0 +1,36 @@
+import type { Role } from '@oversight/domain';
+import {
+  IconBuildingCommunity,
+  IconClipboardCheck,
+  IconHome,
+  IconLayoutGrid,
+  IconSchool,
+  IconUsers,
+  type Icon,
+} from '@tabler/icons-react';
+import { lazy, type ComponentType, type LazyExoticComponent } from 'react';
+import type { zhCN } from '../i18n/zh-CN';
+import { ADMIN_ROLES, ALL_ROLES, BUREAU_ROLES } from './session';
+
+export interface PageDef {
+  path: string;
+  roles: readonly Role[];
+  Component: LazyExoticComponent<ComponentType>;
+  /** Pages listed in the side navigation, in this order. */
+  nav?: { label: keyof typeof zhCN.nav; icon: Icon };
+}
+
+/** Every page is loaded on demand, so the sign-in page stays small. */
+const page = <K extends string>(load: () => Promise<Record<K, ComponentType>>, name: K) =>
+  lazy(() => load().then((module) => ({ default: module[name] })));
+
+/** Every page of the app: its address, who may open it, and its place in the navigation. */
+export const PAGES: readonly PageDef[] = [
+  { path: 'home', roles: ['principal'], Component: page(() => import('../pages/home/PrincipalHomePage'), 'PrincipalHomePage'), nav: { label: 'home', icon: IconHome } },
+  { path: 'my-school', roles: ['principal'], Component: page(() => import('../pages/my-school/MySchoolPage'), 'MySchoolPage'), nav: { label: 'mySchool', icon: IconSchool } },
+  { path: 'schools', roles: BUREAU_ROLES, Component: page(() => import('../pages/schools/SchoolsPage'), 'SchoolsPage'), nav: { label: 'schools', icon: IconBuildingCommunity } },
+  { path: 'accounts', roles: ADMIN_ROLES, Component: page(() => import('../pages/accounts/AccountsPage'), 'AccountsPage'), nav: { label: 'accounts', icon: IconUsers } },
+];
+
+/** Where a user lands after signing in. */
+export const homePath = (role: Role) => (role === 'principal' ? '/home' : '/schools');

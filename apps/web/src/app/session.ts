@@ -1,0 +1,32 @@
+import type { Role } from '@oversight/domain';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useTRPC, type Me } from './trpc';
+
+/** The signed-in user (null when nobody is), asked once and kept until sign-in or sign-out changes it. */
+export function useSession() {
+  const trpc = useTRPC();
+  return useQuery(trpc.auth.me.queryOptions(undefined, { staleTime: 5 * 60_000 }));
+}
+
+/** The signed-in user inside the shell, where the sign-in gate guarantees one. */
+export function useMe(): Me {
+  const { data } = useSession();
+  if (!data) throw new Error('useMe outside the signed-in shell');
+  return data;
+}
+
+/** Replaces every cached answer with the new user's (or nobody's) view. */
+export function useSetSession() {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  return (user: Me | null) => {
+    queryClient.clear();
+    queryClient.setQueryData(trpc.auth.me.queryKey(), user);
+  };
+}
+
+export const ADMIN_ROLES: readonly Role[] = ['system_admin', 'bureau_admin'];
+export const BUREAU_ROLES: readonly Role[] = ['system_admin', 'bureau_admin', 'bureau_officer'];
+export const ALL_ROLES: readonly Role[] = [...BUREAU_ROLES, 'principal'];
+
+export const isBureau = (user: Me) => BUREAU_ROLES.includes(user.role);

@@ -1,0 +1,9 @@
+import type { Role } from '@oversight/domain';
+import type { ReactNode } from 'react';
+import { useMe } from '../app/session';
+import { NotFound } from './NotFound';
+
+/** Shows a page only to the roles it is meant for (the server enforces the same rule on every call). */
+export function RoleGate({ roles, children }: { roles: readonly Role[]; children: ReactNode }) {
+  return roles.includes(useMe().role) ? children : <NotFound />;
+}

@@ -1,0 +1,29 @@
+import { Badge, Group } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
+
+export type ReportStatus = 'draft' | 'submitted' | 'approved' | 'returned' | 'missing';
+
+/** One colour per report state, used by the matrix, the queue and the forms alike. */
+export const STATUS_COLORS: Record<ReportStatus, string> = {
+  missing: 'gray',
+  draft: 'yellow',
+  submitted: 'blue',
+  returned: 'orange',
+  approved: 'teal',
+};
+
+export function StatusBadge({ status, late }: { status: ReportStatus; late?: boolean }) {
+  const { t } = useTranslation();
+  return (
+    <Group gap={4} wrap="nowrap">
+      <Badge color={STATUS_COLORS[status]} variant="light" radius="sm">
+        {t(`status.${status}`)}
+      </Badge>
+      {late && (
+        <Badge color="red" variant="filled" radius="sm">
+          {t('status.late')}
+        </Badge>
+      )}
+    </Group>
+  );
+}

@@ -1,0 +1,127 @@
+import { AppShell, Burger, Group, Menu, NavLink, ScrollArea, Select, Text, UnstyledButton } from '@mantine/core';
+import { useDisclosure } from '@mantine/hooks';
+import { Notifications } from '@mantine/notifications';
+import { IconChevronDown, IconLogout, IconUserCircle } from '@tabler/icons-react';
+import { useMutation } from '@tanstack/react-query';
+import { Suspense } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, Outlet, useLocation, useNavigate } from 'react-router';
+import { useNotify } from '../app/errors';
+import { PAGES } from '../app/pages';
+import { useMe, useSetSession } from '../app/session';
+import { NAVY } from '../app/theme';
+import { useTRPC } from '../app/trpc';
+import { PageLoader } from '../components/Loading';
+import { LanguageSwitch } from './LanguageSwitch';
+import { CountyProvider, useCounty } from './county';
+
+function CountyPicker() {
+  const { t } = useTranslation();
+  const { countyId, counties, choose, selectable } = useCounty();
+  if (!selectable) return null;
+  return (
+    <Select
+      aria-label={t('nav.county')}
+      placeholder={t('nav.countyPlaceholder')}
+      size="xs"
+      w={180}
+      data={counties.map((c) => ({ value: String(c.id), label: c.name }))}
+      value={countyId === null ? null : String(countyId)}
+      onChange={(value) => value && choose(Number(value))}
+      allowDeselect={false}
+    />
+  );
+}
+
+function UserMenu() {
+  const { t } = useTranslation();
+  const me = useMe();
+  const trpc = useTRPC();
+  const setSession = useSetSession();
+  const navigate = useNavigate();
+  const notify = useNotify();
+  const logout = useMutation(
+    trpc.auth.logout.mutationOptions({
+      onSuccess: () => {
+        setSession(null);
+        void navigate('/login', { replace: true, state: { signedOut: true } });
+      },
+      onError: notify.error,
+    }),
+  );
+  return (
+    <Menu position="bottom-end" width={200}>
+      <Menu.Target>
+        <UnstyledButton c="white" aria-label={me.displayName}>
+          <Group gap={6} wrap="nowrap">
+            <IconUserCircle size={20} />
+            <Text size="sm" fw={500} truncate maw={220}>
+              {me.displayName}
+            </Text>
+            <IconChevronDown size={14} />
+          </Group>
+        </UnstyledButton>
+      </Menu.Target>
+      <Menu.Dropdown>
+        <Menu.Label>{me.username}</Menu.Label>
+        <Menu.Item leftSection={<IconLogout size={16} />} onClick={() => logout.mutate()} disabled={logout.isPending}>
+          {t('auth.signOut')}
+        </Menu.Item>
+      </Menu.Dropdown>
+    </Menu>
+  );
+}
+
+/** The signed-in frame: navy header with the user and the language switch, navigation by role, the page. */
+export function AppLayout() {
+  const { t } = useTranslation();
+  const me = useMe();
+  const location = useLocation();
+  const [opened, { toggle, close }] = useDisclosure();
+  const items = PAGES.filter((p) => p.nav && p.roles.includes(me.role));
+  return (
+    <CountyProvider>
+      <Notifications position="top-right" />
+      <AppShell header={{ height: 52 }} navbar={{ width: 208, breakpoint: 'sm', collapsed: { mobile: !opened } }} padding="md">
+        <AppShell.Header bg={NAVY} style={{ borderBottom: 0 }}>
+          <Group h="100%" px="md" justify="space-between" wrap="nowrap">
+            <Group gap="sm" wrap="nowrap">
+              <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" color="white" />
+              <Text c="white" fw={600} size="md" truncate component={Link} to="/">
+                {t('app.title')}
+              </Text>
+            </Group>
+            <Group gap="md" wrap="nowrap">
+              <CountyPicker />
+              <LanguageSwitch variant="header" />
+              <UserMenu />
+            </Group>
+          </Group>
+        </AppShell.Header>
+        <AppShell.Navbar p="xs">
+          <ScrollArea>
+            <nav>
+              {items.map(({ path, nav }) => (
+                <NavLink
+                  key={path}
+                  component={Link}
+                  to={`/${path}`}
+                  label={t(`nav.${nav!.label}`)}
+                  leftSection={nav && <nav.icon size={18} stroke={1.6} />}
+                  active={location.pathname === `/${path}` || location.pathname.startsWith(`/${path}/`)}
+                  onClick={close}
+                  styles={{ root: { borderRadius: 4 } }}
+                />
+              ))}
+            </nav>
+          </ScrollArea>
+        </AppShell.Navbar>
+        <AppShell.Main>
+          <Suspense fallback={<PageLoader />}>
+            <Outlet />
+          </Suspense>
+        </AppShell.Main>
+      </AppShell>
+    </CountyProvider>
+  );
+}

@@ -1,0 +1,159 @@
+import { ActionIcon, Badge, Button, Checkbox, Group, Paper, TextInput, Tooltip } from '@mantine/core';
+import { useDebouncedValue } from '@mantine/hooks';
+import { LOCATION_LABELS, OWNERSHIP_LABELS, SCHOOL_TYPE_LABELS } from '@oversight/domain';
+import { IconCircleCheck, IconPencil, IconPlus, IconSearch, IconBan } from '@tabler/icons-react';
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { DataTable } from 'mantine-datatable';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useNotify } from '../../app/errors';
+import { ADMIN_ROLES, useMe } from '../../app/session';
+import { useTRPC, type School } from '../../app/trpc';
+import { ConfirmDialog } from '../../components/ConfirmDialog';
+import { LoadError } from '../../components/Loading';
+import { PageHeader } from '../../components/PageHeader';
+import { useSortedPages, useTableTexts } from '../../components/table';
+import { useLabel, useLocale } from '../../i18n/labels';
+import { useCounty } from '../../layout/county';
+import { SchoolFormModal } from './SchoolFormModal';
+
+type Editing = { school: School | null } | null;
+
+export function SchoolsPage() {
+  const { t } = useTranslation();
+  const label = useLabel();
+  const locale = useLocale();
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const notify = useNotify();
+  const me = useMe();
+  const { county, countyId } = useCounty();
+  const canEdit = ADMIN_ROLES.includes(me.role);
+  const [search, setSearch] = useState('');
+  const [debounced] = useDebouncedValue(search.trim(), 300);
+  const [includeInactive, setIncludeInactive] = useState(false);
+  const [editing, setEditing] = useState<Editing>(null);
+  const [toggling, setToggling] = useState<School | null>(null);
+
+  const schools = useQuery(
+    trpc.schools.list.queryOptions(
+      { countyId: countyId ?? undefined, search: debounced || undefined, includeInactive },
+      { enabled: countyId !== null, placeholderData: keepPreviousData },
+    ),
+  );
+  const { tableProps } = useSortedPages(schools.data, { columnAccessor: 'code', direction: 'asc' }, {
+    sortValue: (s, column) => (column === 'type' ? Object.keys(SCHOOL_TYPE_LABELS).indexOf(s.type) : s[column as keyof School]),
+  });
+  const texts = useTableTexts();
+
+  const setActive = useMutation(
+    trpc.schools.update.mutationOptions({
+      onSuccess: (school) => {
+        void queryClient.invalidateQueries(trpc.schools.pathFilter());
+        notify.success(t(school.active ? 'schools.activated' : 'schools.deactivated', { name: school.name }));
+        setToggling(null);
+      },
+      onError: notify.error,
+    }),
+  );
+
+  const yesNo = (v: boolean) => (v ? t('common.yes') : t('common.no'));
+  const area = (v: number) => v.toLocaleString(locale, { maximumFractionDigits: 0 });
+
+  return (
+    <>
+      <PageHeader
+        title={t('schools.heading')}
+        description={t('schools.intro')}
+        actions={
+          canEdit && county && (
+            <Button leftSection={<IconPlus size={16} />} onClick={() => setEditing({ school: null })}>
+              {t('schools.create')}
+            </Button>
+          )
+        }
+      />
+      <Paper p="sm" mb="sm">
+        <Group gap="md">
+          <TextInput
+            placeholder={t('schools.searchPlaceholder')}
+            aria-label={t('common.search')}
+            leftSection={<IconSearch size={16} />}
+            value={search}
+            onChange={(e) => setSearch(e.currentTarget.value)}
+            w={280}
+          />
+          <Checkbox label={t('schools.includeInactive')} checked={includeInactive} onChange={(e) => setIncludeInactive(e.currentTarget.checked)} />
+          {schools.data && <Badge variant="light" color="gray">{t('schools.count', { count: schools.data.length })}</Badge>}
+        </Group>
+      </Paper>
+      {schools.error && <LoadError error={schools.error} onRetry={() => void schools.refetch()} />}
+      <DataTable
+        withTableBorder
+        borderRadius="sm"
+        striped
+        highlightOnHover
+        minHeight={160}
+        fetching={schools.isFetching && !schools.data}
+        {...texts}
+        {...tableProps}
+        columns={[
+          { accessor: 'code', title: t('schools.code'), sortable: true, width: 120 },
+          { accessor: 'name', title: t('schools.name'), sortable: true },
+          { accessor: 'type', title: t('schools.type'), sortable: true, render: (s) => label(SCHOOL_TYPE_LABELS[s.type]) },
+          { accessor: 'ownership', title: t('schools.ownership'), sortable: true, render: (s) => label(OWNERSHIP_LABELS[s.ownership]) },
+          { accessor: 'location', title: t('schools.location'), sortable: true, render: (s) => label(LOCATION_LABELS[s.location]) },
+          { accessor: 'boarding', title: t('schools.boarding'), sortable: true, render: (s) => yesNo(s.boarding) },
+          { accessor: 'hasCanteen', title: t('schools.hasCanteen'), sortable: true, render: (s) => yesNo(s.hasCanteen) },
+          { accessor: 'buildingAreaM2', title: t('schools.buildingArea'), sortable: true, textAlign: 'right', render: (s) => area(s.buildingAreaM2) },
+          {
+            accessor: 'active',
+            title: t('common.status'),
+            sortable: true,
+            hidden: !includeInactive,
+            render: (s) => <Badge color={s.active ? 'teal' : 'gray'} variant="light">{s.active ? t('common.active') : t('common.inactive')}</Badge>,
+          },
+          {
+            accessor: 'actions',
+            title: t('common.actions'),
+            hidden: !canEdit,
+            textAlign: 'right',
+            width: 96,
+            render: (s) => (
+              <Group gap={4} justify="flex-end" wrap="nowrap">
+                <Tooltip label={t('common.edit')}>
+                  <ActionIcon variant="subtle" aria-label={`${t('common.edit')} ${s.name}`} onClick={() => setEditing({ school: s })}>
+                    <IconPencil size={16} />
+                  </ActionIcon>
+                </Tooltip>
+                <Tooltip label={s.active ? t('schools.deactivate') : t('schools.activate')}>
+                  <ActionIcon
+                    variant="subtle"
+                    color={s.active ? 'red' : 'teal'}
+                    aria-label={`${s.active ? t('schools.deactivate') : t('schools.activate')} ${s.name}`}
+                    onClick={() => (s.active ? setToggling(s) : setActive.mutate({ schoolId: s.id, active: true }))}
+                  >
+                    {s.active ? <IconBan size={16} /> : <IconCircleCheck size={16} />}
+                  </ActionIcon>
+                </Tooltip>
+              </Group>
+            ),
+          },
+        ]}
+      />
+      {editing && county && (
+        <SchoolFormModal key={editing.school?.id ?? 'new'} school={editing.school} county={county} opened onClose={() => setEditing(null)} />
+      )}
+      <ConfirmDialog
+        opened={toggling !== null}
+        title={t('schools.deactivate')}
+        message={toggling ? t('schools.deactivateConfirm', { name: toggling.name }) : ''}
+        confirmLabel={t('schools.deactivate')}
+        color="red"
+        loading={setActive.isPending}
+        onConfirm={() => toggling && setActive.mutate({ schoolId: toggling.id, active: false })}
+        onClose={() => setToggling(null)}
+      />
+    </>
+  );
+}

@@ -1,0 +1,33 @@
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'vite';
+
+const API = 'http://localhost:3000';
+
+/**
+ * The SPA builds to dist/, which the Fastify server serves on the API's port. In development Vite proxies
+ * the API. React and the router form one long-lived vendor chunk; charts (recharts and its d3 helpers) get
+ * their own chunk that only lazily loaded pages pull in, so the sign-in page stays small.
+ */
+export default defineConfig({
+  plugins: [react()],
+  server: {
+    port: 5173,
+    proxy: { '/trpc': API, '/api': API, '/healthz': API },
+  },
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    target: 'es2022',
+    chunkSizeWarningLimit: 600,
+    rolldownOptions: {
+      output: {
+        codeSplitting: {
+          groups: [
+            { name: 'react', test: /node_modules[\\/](react|react-dom|scheduler|react-router)[\\/]/, priority: 3 },
+            { name: 'charts', test: /node_modules[\\/](recharts|d3-[a-z-]+|victory-vendor|internmap|decimal\.js-light|es-toolkit|immer|reselect|@reduxjs|react-redux|redux|eventemitter3)[\\/]/, priority: 2 },
+          ],
+        },
+      },
+    },
+  },
+});
