@@ -17,3 +17,7 @@ export * from './services/reports.js';
 export * from './services/oversight.js';
 export { backupDatabase, restoreDatabase, BACKUP_FORMAT } from './backup.js';
 export * from './services/imports.js';
+export * from './queries/analytics.js';
+export * from './queries/targets.js';
+export * from './services/targets.js';
+export * from './services/analytics.js';

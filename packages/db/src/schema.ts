@@ -1,5 +1,5 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
-import type { Location, OrgLevel, Ownership, ReportValues, Role, SchoolType } from '@oversight/domain';
+import type { Comparator, Location, OrgLevel, Ownership, ReportValues, Role, SchoolType, TargetKind, TargetMeasure, TargetValue } from '@oversight/domain';
 
 /** Kysely table types. Column names are camelCase here and snake_case in SQL (CamelCasePlugin). */
 type CreatedAt = ColumnType<Date, Date | undefined, never>;
@@ -126,7 +126,28 @@ export interface OutboxTable {
   sentAt: Date | null;
 }
 
+/** A county's yearly target for one indicator (see the domain's `TargetDefinition`). */
+export interface TargetTable {
+  id: Generated<number>;
+  countyId: number;
+  year: number;
+  indicator: string;
+  kind: TargetKind;
+  measure: TargetMeasure;
+  comparator: Comparator;
+  value: ColumnType<TargetValue, string, string>;
+  statusValue: ColumnType<string | boolean | null, string | null, string | null>;
+  schoolTypes: SchoolType[] | null;
+  schoolId: number | null;
+  targetKey: string;
+  createdBy: number | null;
+  updatedBy: number | null;
+  createdAt: CreatedAt;
+  updatedAt: UpdatedAt;
+}
+
 export interface Database {
+  targets: TargetTable;
   countySettings: CountySettingsTable;
   reports: ReportTable;
   reminders: ReminderTable;
@@ -145,3 +166,4 @@ export type NewSchool = Insertable<SchoolTable>;
 export type SchoolUpdate = Updateable<SchoolTable>;
 export type User = Selectable<UserTable>;
 export type Report = Selectable<ReportTable>;
+export type TargetRow = Selectable<TargetTable>;

@@ -144,6 +144,23 @@ export function evaluateTarget(target: Target, targets: readonly Target[], schoo
   return { actual, change: null, met: compare(actual, target.comparator, target.value), schools: members.length, reported: figure.schools, checks: null };
 }
 
+/**
+ * The frame for any window (a quarter, the year so far): each school's window and like-for-like windows of
+ * this window and the same window a year earlier. `reports` must hold both years' quarters (others are ignored).
+ */
+export function windowFrame(schools: readonly AnalyticsSchool[], reports: readonly QuarterReport[], window: readonly Period[]): Frame & { window: Period[] } {
+  const inWindow = new Set(window);
+  const before = shiftWindow(window, -1);
+  const inBefore = new Set(before);
+  const current = reports.filter((r) => inWindow.has(r.period));
+  const pairs = comparableReports(current, reports.filter((r) => inBefore.has(r.period)));
+  return {
+    window: [...window],
+    windows: aggregateSchools(schools, current, window),
+    comparable: { current: aggregateSchools(schools, pairs.current, window), previous: aggregateSchools(schools, pairs.previous, before) },
+  };
+}
+
 /** The frames a year's targets are measured on. */
 export interface YearFrames {
   year: number;
@@ -170,13 +187,7 @@ export function yearFrames(schools: readonly AnalyticsSchool[], reports: readonl
   const thisYear = reports.filter((r) => inYear(r, year) && (upTo === null || parsePeriod(r.period).quarter <= upTo));
   const lastYear = reports.filter((r) => inYear(r, year - 1));
 
-  const window = upTo === null ? [] : yearWindow(year, upTo);
-  const pairs = comparableReports(thisYear, lastYear);
-  const yearToDate = {
-    window,
-    windows: aggregateSchools(schools, thisYear, window),
-    comparable: { current: aggregateSchools(schools, pairs.current, window), previous: aggregateSchools(schools, pairs.previous, shiftWindow(window, -1)) },
-  };
+  const yearToDate = windowFrame(schools, [...thisYear, ...lastYear], upTo === null ? [] : yearWindow(year, upTo));
 
   const thisBySchool = groupBySchool(thisYear);
   const lastBySchool = groupBySchool(lastYear);

@@ -1,0 +1,134 @@
+import { isPeriod, type AnalyticsSchool, type Period, type QuarterReport } from '@oversight/domain';
+import type { Kysely } from 'kysely';
+import type { Database, ReportStatus } from '../schema.js';
+
+/**
+ * The reads behind targets and analytics. Every one filters (and where it groups, groups) by county_id first,
+ * so each runs on one county's rows — and, with school data distributed by county (issue 7), on one shard.
+ */
+
+/** Which reports figures rest on: approved ones, and on request submitted ones awaiting review too. */
+export const figureStatuses = (includeSubmitted: boolean | undefined): ReportStatus[] => (includeSubmitted ? ['approved', 'submitted'] : ['approved']);
+
+/** A school with what analytics shows and groups by. */
+export interface AnalyticsSchoolRow extends AnalyticsSchool {
+  countyId: number;
+  code: string;
+  name: string;
+}
+
+export interface CountyReport extends QuarterReport {
+  countyId: number;
+}
+
+const none = [-1];
+
+/** The active schools of some counties (optionally one school), ordered by code. */
+export function analyticsSchools(db: Kysely<Database>, countyIds: readonly number[], schoolId?: number): Promise<AnalyticsSchoolRow[]> {
+  return db
+    .selectFrom('schools')
+    .select(['id', 'countyId', 'code', 'name', 'type', 'location', 'hasCanteen', 'buildingAreaM2', 'siteAreaM2'])
+    .where('countyId', 'in', countyIds.length ? countyIds : none)
+    .where('active', '=', true)
+    .$if(schoolId !== undefined, (q) => q.where('id', '=', schoolId!))
+    .orderBy('code')
+    .execute();
+}
+
+/** The counties' reports of the given quarters in the given statuses (optionally of one school). */
+export async function analyticsReports(
+  db: Kysely<Database>,
+  countyIds: readonly number[],
+  periods: readonly Period[],
+  statuses: readonly ReportStatus[],
+  schoolId?: number,
+): Promise<CountyReport[]> {
+  if (!periods.length || !countyIds.length) return [];
+  const rows = await db
+    .selectFrom('reports')
+    .select(['countyId', 'schoolId', 'period', 'values'])
+    .where('countyId', 'in', countyIds)
+    .where('period', 'in', [...periods])
+    .where('status', 'in', [...statuses])
+    .$if(schoolId !== undefined, (q) => q.where('schoolId', '=', schoolId!))
+    .execute();
+  return rows.flatMap((r) => (isPeriod(r.period) ? [{ countyId: r.countyId, schoolId: r.schoolId, period: r.period, values: r.values }] : []));
+}
+
+/** The latest quarter of a year with a report in the given statuses, per county (counties without one are absent). */
+export async function lastReportedPeriods(db: Kysely<Database>, countyIds: readonly number[], year: number, statuses: readonly ReportStatus[]): Promise<Map<number, Period>> {
+  if (!countyIds.length) return new Map();
+  const rows = await db
+    .selectFrom('reports')
+    .select(['countyId', (eb) => eb.fn.max('period').as('period')])
+    .where('countyId', 'in', countyIds)
+    .where('period', 'in', [1, 2, 3, 4].map((q) => `${year}Q${q}`))
+    .where('status', 'in', [...statuses])
+    .groupBy('countyId')
+    .execute();
+  return new Map(rows.flatMap((r) => (r.period && isPeriod(r.period) ? [[r.countyId, r.period] as const] : [])));
+}
+
+export interface CompletenessCount {
+  countyId: number;
+  period: Period;
+  /** Active schools of the county. */
+  schools: number;
+  approved: number;
+  submitted: number;
+  /** Saved as a draft or returned for revision: started but not (again) submitted. */
+  inProgress: number;
+  /** No report at all. */
+  missing: number;
+}
+
+/** How many of each county's active schools stand where, per quarter: one grouped query. */
+export async function completenessCounts(db: Kysely<Database>, countyIds: readonly number[], periods: readonly Period[]): Promise<CompletenessCount[]> {
+  if (!countyIds.length || !periods.length) return [];
+  const [schools, reports] = await Promise.all([
+    db
+      .selectFrom('schools')
+      .select(['countyId', (eb) => eb.fn.countAll<number>().as('count')])
+      .where('countyId', 'in', countyIds)
+      .where('active', '=', true)
+      .groupBy('countyId')
+      .execute(),
+    db
+      .selectFrom('reports')
+      .innerJoin('schools', 'schools.id', 'reports.schoolId')
+      .select(['reports.countyId', 'reports.period', 'reports.status', (eb) => eb.fn.countAll<number>().as('count')])
+      .where('reports.countyId', 'in', countyIds)
+      .where('reports.period', 'in', [...periods])
+      .where('schools.active', '=', true)
+      .groupBy(['reports.countyId', 'reports.period', 'reports.status'])
+      .execute(),
+  ]);
+  const result: CompletenessCount[] = [];
+  for (const countyId of countyIds) {
+    const total = Number(schools.find((s) => s.countyId === countyId)?.count ?? 0);
+    for (const period of periods) {
+      const count = (status: ReportStatus) => Number(reports.find((r) => r.countyId === countyId && r.period === period && r.status === status)?.count ?? 0);
+      const approved = count('approved');
+      const submitted = count('submitted');
+      const inProgress = count('draft') + count('returned');
+      result.push({ countyId, period, schools: total, approved, submitted, inProgress, missing: Math.max(0, total - approved - submitted - inProgress) });
+    }
+  }
+  return result;
+}
+
+export interface CountyRow {
+  id: number;
+  code: string;
+  name: string;
+}
+
+export function countiesByIds(db: Kysely<Database>, countyIds: readonly number[]): Promise<CountyRow[]> {
+  return db
+    .selectFrom('orgUnits')
+    .select(['id', 'code', 'name'])
+    .where('id', 'in', countyIds.length ? countyIds : none)
+    .where('level', '=', 'county')
+    .orderBy('code')
+    .execute();
+}
