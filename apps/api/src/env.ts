@@ -20,6 +20,10 @@ const schema = z.object({
   /** Set to 1 behind a reverse proxy so client addresses (for sign-in throttling) come from X-Forwarded-For. */
   TRUST_PROXY: flag.default(false),
   WEB_DIR: z.string().optional(),
+  /** Largest spreadsheet accepted for import, in MB. */
+  IMPORT_MAX_MB: z.coerce.number().positive('IMPORT_MAX_MB 必须大于0。').max(200, 'IMPORT_MAX_MB 不能超过200。').default(10),
+  /** Largest total size of an uploaded workbook once unzipped, in MB (guards against zip bombs). */
+  IMPORT_MAX_UNZIPPED_MB: z.coerce.number().positive('IMPORT_MAX_UNZIPPED_MB 必须大于0。').max(2000, 'IMPORT_MAX_UNZIPPED_MB 不能超过2000。').default(100),
 });
 
 export type Env = z.infer<typeof schema>;
@@ -40,4 +44,18 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): Env & { baseDi
     dataDir: path.resolve(base, env.DATA_DIR),
     webDir: env.WEB_DIR ? path.resolve(base, env.WEB_DIR) : path.resolve(here, '../../web/dist'),
   };
+}
+
+export interface FileLimits {
+  /** Largest upload, in bytes. */
+  maxUploadBytes: number;
+  /** Largest total uncompressed size of a workbook's parts, in bytes. */
+  maxUnzippedBytes: number;
+}
+
+const MB = 1024 * 1024;
+
+/** Upload limits from the settings (IMPORT_MAX_MB, IMPORT_MAX_UNZIPPED_MB). */
+export function fileLimits(env: Pick<Env, 'IMPORT_MAX_MB' | 'IMPORT_MAX_UNZIPPED_MB'> = readEnv()): FileLimits {
+  return { maxUploadBytes: Math.round(env.IMPORT_MAX_MB * MB), maxUnzippedBytes: Math.round(env.IMPORT_MAX_UNZIPPED_MB * MB) };
 }

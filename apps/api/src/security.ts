@@ -2,18 +2,27 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-/** Browsers send Origin on every cross-site POST; a state change is accepted only from our own origin. */
-export function isSameOrigin(request: FastifyRequest): boolean {
+/**
+ * Browsers send Origin on every cross-site POST; a state change is accepted only from our own origin.
+ * With `requireEvidence` (file uploads, which a plain HTML form on another site could send without a CORS
+ * preflight) the request must also prove where it comes from: a matching Origin or Sec-Fetch-Site: same-origin.
+ */
+export function isSameOrigin(request: FastifyRequest, requireEvidence = false): boolean {
   const origin = request.headers.origin;
   const site = request.headers['sec-fetch-site'];
   if (typeof site === 'string' && site !== 'same-origin' && site !== 'none') return false;
-  if (!origin) return true;
+  if (!origin) return !requireEvidence || site === 'same-origin';
   try {
     return new URL(origin).host === request.headers.host;
   } catch {
     return false;
   }
 }
+
+/** The only routes that take multipart uploads; everything else that changes state must be JSON. */
+export const UPLOAD_ROUTES: ReadonlySet<string> = new Set(['/api/import/reports']);
+
+const pathOf = (url: string) => url.split('?', 1)[0]!;
 
 function refuse(reply: FastifyReply, status: number, message: string) {
   return reply.code(status).type('application/json; charset=utf-8').send({ error: { message } });
@@ -34,17 +43,17 @@ const CONTENT_SECURITY_POLICY = [
 ].join('; ');
 
 /**
- * State-changing requests must be JSON POSTs (multipart for uploads) from the same origin: a form on another
+ * State-changing requests must be JSON POSTs (multipart only for the upload routes) from the same origin: a form on another
  * site can neither send JSON without a CORS preflight nor hide its Origin. Every response forbids framing
  * and sniffing; HTML gets a strict Content-Security-Policy.
  */
 export function registerSecurity(app: FastifyInstance): void {
   app.addHook('onRequest', async (request, reply) => {
     if (SAFE_METHODS.has(request.method)) return;
-    if (!isSameOrigin(request)) return refuse(reply, 403, '请求来源不被允许：只接受本站页面发出的请求。');
     const type = request.headers['content-type'] ?? '';
     const json = type.startsWith('application/json');
-    const upload = type.startsWith('multipart/form-data') && request.url.startsWith('/api/');
+    const upload = type.startsWith('multipart/form-data') && UPLOAD_ROUTES.has(pathOf(request.url));
+    if (!isSameOrigin(request, upload)) return refuse(reply, 403, '请求来源不被允许：只接受本站页面发出的请求。');
     if (request.method !== 'POST' || !(json || upload)) {
       return refuse(reply, 415, '修改数据的请求必须是 JSON 格式的 POST 请求。');
     }

@@ -6,6 +6,8 @@ import { appRouter, type AppRouter, type Context } from '@oversight/api';
 import { userForSession, type Database, type Kysely } from '@oversight/db';
 import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from '@trpc/server/adapters/fastify';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { fileLimits, type FileLimits } from './env.js';
+import { fileRoutes } from './files/routes.js';
 import { registerSecurity } from './security.js';
 
 export const SESSION_COOKIE = 'oversight_session';
@@ -17,6 +19,8 @@ export interface ServerOptions {
   cookieSecure: boolean;
   trustProxy: boolean;
   logger?: boolean;
+  /** Spreadsheet upload limits; default: IMPORT_MAX_MB / IMPORT_MAX_UNZIPPED_MB from the environment. */
+  fileLimits?: FileLimits;
 }
 
 export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
@@ -57,6 +61,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       },
     } satisfies FastifyTRPCPluginOptions<AppRouter>['trpcOptions'],
   });
+
+  await app.register(fileRoutes, { db: options.db, sessionCookie: SESSION_COOKIE, limits: options.fileLimits ?? fileLimits() });
 
   const index = path.join(options.webDir, 'index.html');
   if (existsSync(index)) {

@@ -1,0 +1,160 @@
+import { createHash } from 'node:crypto';
+import fastifyMultipart from '@fastify/multipart';
+import { completeness, countySheet, getOrgUnit, getReport, getSchool, importReports, reviewQueue, type Database, type Kysely } from '@oversight/db';
+import { AppError, columnNumber, parseWorkbook, periodLabel, quartersOfYear, type ImportFinding, type Period } from '@oversight/domain';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { z } from 'zod';
+import type { FileLimits } from '../env.js';
+import { ANY_ROLE, BUREAU, callerOf, guardFileRoutes } from './access.js';
+import { completenessExport, countyExport, reviewQueueExport } from './exports.js';
+import { FileRefusal } from './refusal.js';
+import { countyTemplate, schoolTemplate } from './templates.js';
+import { readUpload } from './upload.js';
+import { annotateWorkbook, readWorkbook } from './workbook.js';
+import { sendWorkbook } from './xlsx.js';
+import { inspectXlsx } from './zip.js';
+
+/**
+ * Spreadsheets in and out:
+ * - GET  /api/templates/school-report.xlsx?schoolId=&period=    a school's quarterly report (any role, school in scope)
+ * - GET  /api/templates/county-reports.xlsx?countyId=&period=   the county sheet, one row per school (bureau)
+ * - POST /api/import/reports   multipart: file, mode=draft|approved (approved: bureau only)
+ *        → JSON { ok, stored, created, updated, unchanged, skipped, values, errors, warnings }; 200 when stored
+ *          (or nothing to change), 422 when the file has errors (nothing stored), 4xx { error } for a refused file.
+ *        ?annotate=1 checks without storing and answers with the uploaded workbook, bad cells highlighted
+ *          (red: error, yellow: warning) and commented, plus a sheet listing every finding;
+ *          headers X-Import-Errors / X-Import-Warnings carry the counts.
+ * - GET  /api/export/county.xlsx?countyId=&period= | &year=      county workbook (bureau)
+ * - GET  /api/export/completeness.xlsx?countyId=&period=         completeness table (bureau)
+ * - GET  /api/export/review-queue.xlsx?countyId=[&period=]        review queue table (bureau)
+ * Access for every route is declared in `config.access` and enforced by guardFileRoutes.
+ */
+export interface FileRouteOptions {
+  db: Kysely<Database>;
+  sessionCookie: string;
+  limits: FileLimits;
+}
+
+const id = z.coerce.number({ error: '编号必须是数字。' }).int().positive();
+const period = z.string().regex(/^\d{4}Q[1-4]$/, '季度格式应为“2026Q1”（参数：period）。').transform((p) => p as Period);
+const year = z.coerce.number({ error: '年份必须是数字（参数：year）。' }).int().min(2000, '年份无效（参数：year）。').max(2100, '年份无效（参数：year）。');
+
+function query<T extends z.ZodType>(schema: T, value: unknown): z.infer<T> {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const field = issue.path.join('.');
+    throw new AppError('BAD_REQUEST', field && !issue.message.includes('参数') ? `${issue.message}（参数：${field}）` : issue.message, field);
+  }
+  return parsed.data;
+}
+
+const STATUS: Record<AppError['code'], number> = { BAD_REQUEST: 400, UNAUTHORIZED: 401, FORBIDDEN: 403, NOT_FOUND: 404, CONFLICT: 409, TOO_MANY_REQUESTS: 429 };
+
+async function countyName(db: Kysely<Database>, countyId: number): Promise<string> {
+  const unit = await getOrgUnit(db, countyId);
+  if (!unit) throw new AppError('NOT_FOUND', '县（市、区）不存在。');
+  if (unit.level !== 'county') throw new AppError('BAD_REQUEST', `“${unit.name}”不是县级单位：请选择一个县（市、区）。`, 'countyId');
+  return unit.name;
+}
+
+/** Findings in reading order: the file first, then by sheet (as in the workbook), row and column. */
+function ordered(findings: ImportFinding[], sheets: readonly string[]): ImportFinding[] {
+  const sheetIndex = (f: ImportFinding) => (f.sheet === null ? -1 : sheets.indexOf(f.sheet));
+  return [...findings].sort((a, b) => sheetIndex(a) - sheetIndex(b) || (a.row ?? 0) - (b.row ?? 0) || (columnNumber(a.column ?? '') ?? 0) - (columnNumber(b.column ?? '') ?? 0));
+}
+
+function importFailure(reply: FastifyReply, status: number, message: string, rule: string) {
+  const errors: ImportFinding[] = [{ sheet: null, row: null, column: null, code: 'file', rule, message }];
+  return reply.code(status).send({ ok: false, stored: 0, created: 0, updated: 0, unchanged: 0, skipped: 0, values: 0, errors, warnings: [], error: { message, rule } });
+}
+
+export async function fileRoutes(app: FastifyInstance, options: FileRouteOptions): Promise<void> {
+  const { db, limits } = options;
+  await app.register(fastifyMultipart, { limits: { fileSize: limits.maxUploadBytes, files: 1, fields: 4, fieldSize: 200, parts: 6 } });
+  guardFileRoutes(app, options);
+
+  app.setErrorHandler((error, request, reply) => {
+    if (error instanceof FileRefusal) return reply.code(error.status).send({ error: { message: error.message, rule: error.rule } });
+    if (error instanceof AppError) return reply.code(STATUS[error.code]).send({ error: { message: error.message, field: error.field ?? null } });
+    request.log.error({ err: error }, 'file route failed');
+    return reply.code(500).send({ error: { message: '服务器处理文件时出错，请稍后重试。' } });
+  });
+
+  app.get('/api/templates/school-report.xlsx', { config: { access: { roles: ANY_ROLE, target: 'school' } } }, async (request, reply) => {
+    const q = query(z.object({ schoolId: id, period }), request.query);
+    const school = (await getSchool(db, q.schoolId))!;
+    const view = await getReport(db, school.id, q.period);
+    return sendWorkbook(reply, schoolTemplate({ school, period: q.period, values: view.values }), `学校季度报表-${school.code}-${q.period}.xlsx`);
+  });
+
+  app.get('/api/templates/county-reports.xlsx', { config: { access: { roles: BUREAU, target: 'county' } } }, async (request, reply) => {
+    const q = query(z.object({ countyId: id, period }), request.query);
+    const name = await countyName(db, q.countyId);
+    const schools = await countySheet(db, q.countyId, [q.period]);
+    return sendWorkbook(reply, countyTemplate({ countyName: name, period: q.period, schools }), `全县汇总表-${name}-${q.period}.xlsx`);
+  });
+
+  app.post('/api/import/reports', { config: { access: { roles: ANY_ROLE } } }, async (request, reply) => {
+    const user = callerOf(request);
+    const annotate = (request.query as Record<string, unknown>).annotate === '1';
+    try {
+      const upload = await readUpload(request, limits.maxUploadBytes);
+      const mode = upload.fields.mode ?? 'draft';
+      if (mode !== 'draft' && mode !== 'approved') throw new FileRefusal(400, `导入方式（mode）只能是 draft（草稿）或 approved（教育局导入已审核的历史数据），收到“${mode}”。`, 'fields');
+      inspectXlsx(upload.file, limits.maxUnzippedBytes);
+      const { workbook, grids } = await readWorkbook(upload.file);
+      const parsed = parseWorkbook(grids);
+      if (!parsed.recognised) throw new FileRefusal(422, parsed.errors[0]!.message, 'wrong_template');
+      const result = await importReports(db, { userId: user.id, role: user.role, scope: user.scope }, parsed.records, {
+        mode,
+        fileName: upload.fileName,
+        fileHash: createHash('sha256').update(upload.file).digest('hex'),
+        dryRun: annotate || parsed.errors.length > 0,
+      });
+      const sheets = grids.map((g) => g.name);
+      const errors = ordered([...parsed.errors, ...result.errors], sheets);
+      const warnings = ordered([...parsed.warnings, ...result.warnings], sheets);
+      if (annotate) {
+        reply.header('x-import-errors', String(errors.length)).header('x-import-warnings', String(warnings.length));
+        return sendWorkbook(reply, await annotateWorkbook(workbook, errors, warnings), `导入检查结果-${upload.fileName.replace(/\.xlsx$/i, '')}.xlsx`);
+      }
+      const ok = errors.length === 0;
+      const values = parsed.records.reduce((n, r) => n + r.cells.filter((c) => c.raw !== null).length, 0);
+      const body = { ok, stored: result.stored, created: result.created, updated: result.updated, unchanged: result.unchanged, skipped: result.skipped, values, errors, warnings };
+      if (ok) return reply.code(200).send(body);
+      // Rows of schools outside the caller's scope make the whole upload a refusal of access.
+      const foreign = errors.some((e) => e.rule === 'scope');
+      const message = foreign ? '文件中有不在您管辖范围内的学校，未保存任何数据。' : `文件中有${errors.length}处错误，未保存任何数据。请按提示修改后重新上传。`;
+      return reply.code(foreign ? 403 : 422).send({ ...body, error: { message, rule: foreign ? 'scope' : 'invalid' } });
+    } catch (error) {
+      if (error instanceof FileRefusal) return importFailure(reply, error.status, error.message, error.rule);
+      if (error instanceof AppError) return importFailure(reply, STATUS[error.code], error.message, error.code.toLowerCase());
+      throw error;
+    }
+  });
+
+  app.get('/api/export/county.xlsx', { config: { access: { roles: BUREAU, target: 'county' } } }, async (request, reply) => {
+    const q = query(z.object({ countyId: id, period: period.optional(), year: year.optional() }), request.query);
+    if (!q.period === !q.year) throw new AppError('BAD_REQUEST', '请指定季度（period，如 2026Q1）或年份（year，如 2026）其中之一。', 'period');
+    const window = q.period ? [q.period] : quartersOfYear(q.year!);
+    const label = q.period ? periodLabel(q.period) : `${q.year}年`;
+    const name = await countyName(db, q.countyId);
+    const schools = await countySheet(db, q.countyId, window);
+    return sendWorkbook(reply, countyExport({ countyName: name, window, label, schools }), `全县数据-${name}-${q.period ?? q.year}.xlsx`);
+  });
+
+  app.get('/api/export/completeness.xlsx', { config: { access: { roles: BUREAU, target: 'county' } } }, async (request, reply) => {
+    const q = query(z.object({ countyId: id, period }), request.query);
+    const name = await countyName(db, q.countyId);
+    const rows = await completeness(db, q.countyId, q.period);
+    return sendWorkbook(reply, completenessExport({ countyName: name, period: q.period, rows }), `填报进度-${name}-${q.period}.xlsx`);
+  });
+
+  app.get('/api/export/review-queue.xlsx', { config: { access: { roles: BUREAU, target: 'county' } } }, async (request, reply) => {
+    const q = query(z.object({ countyId: id, period: period.optional() }), request.query);
+    const name = await countyName(db, q.countyId);
+    const rows = await reviewQueue(db, q.countyId, q.period);
+    return sendWorkbook(reply, reviewQueueExport({ countyName: name, period: q.period, rows }), `待审核报表-${name}${q.period ? `-${q.period}` : ''}.xlsx`);
+  });
+}

@@ -1,0 +1,166 @@
+import type { School, SheetSchool } from '@oversight/db';
+import {
+  allowedText,
+  applies,
+  COUNTY_KEYS,
+  COUNTY_SHEET,
+  DOMAIN_LABELS,
+  DOMAINS,
+  displayValue,
+  dropDownOptions,
+  headerWithUnit,
+  periodLabel,
+  SCHOOL_SHEET,
+  templateIndicators,
+  unitText,
+  type Indicator,
+  type Period,
+  type ReportValues,
+} from '@oversight/domain';
+import type ExcelJS from 'exceljs';
+import { cellContent, NOT_APPLICABLE_FILL, newWorkbook, SECTION_FILL, styleHeader, titleRow } from './xlsx.js';
+
+/** What a cell accepts, as a data validation: a drop-down for closed lists, a soft range check for numbers. */
+function validation(ind: Indicator): ExcelJS.DataValidation | null {
+  const options = dropDownOptions(ind);
+  const prompt = { showInputMessage: true, promptTitle: ind.name.zh.slice(0, 32), prompt: allowedText(ind).slice(0, 255) };
+  if (options) {
+    return { type: 'list', allowBlank: true, formulae: [`"${options.join(',')}"`], showErrorMessage: true, errorStyle: 'stop', errorTitle: '请从列表中选择', error: allowedText(ind), ...prompt };
+  }
+  if ((ind.valueType === 'integer' || ind.valueType === 'decimal') && ind.min !== undefined && ind.max !== undefined) {
+    // A warning, not a stop: the server has the last word, and numbers typed as text must still get through.
+    return { type: ind.valueType === 'integer' ? 'whole' : 'decimal', operator: 'between', allowBlank: true, formulae: [ind.min, ind.max], showErrorMessage: true, errorStyle: 'warning', errorTitle: '超出范围', error: allowedText(ind), ...prompt };
+  }
+  return null;
+}
+
+function valueFormat(ind: Indicator): string | undefined {
+  if (ind.valueType === 'date') return 'yyyy-mm-dd';
+  if (ind.valueType === 'integer') return '0';
+  return undefined;
+}
+
+const CODE_FONT: Partial<ExcelJS.Font> = { size: 8, color: { argb: 'FF808080' } };
+
+/**
+ * A school's quarterly report: one sheet, indicators as rows grouped by domain, values filled in with what is
+ * stored for the quarter (or carried over from the previous one), drop-downs for closed lists.
+ */
+export function schoolTemplate(input: { school: School; period: Period; values: ReportValues }): ExcelJS.Workbook {
+  const { school, period, values } = input;
+  const workbook = newWorkbook();
+  const sheet = workbook.addWorksheet(SCHOOL_SHEET.title);
+  const h = SCHOOL_SHEET.headers;
+  sheet.columns = [{ width: 34 }, { width: 16 }, { width: 14 }, { width: 18 }, { width: 56 }];
+  titleRow(sheet, 1, `${school.name} ${periodLabel(period)} 学校后勤数据填报表`, 5);
+  sheet.getRow(2).values = [SCHOOL_SHEET.schoolLabel, school.code, SCHOOL_SHEET.schoolNameLabel, cellContent(school.name)];
+  sheet.getCell(2, 2).numFmt = '@';
+  sheet.getRow(3).values = [SCHOOL_SHEET.periodLabel, period, '说明', '只填写“填报值”一列；“指标代码”供系统识别，请勿修改。'];
+  sheet.mergeCells(3, 4, 3, 5);
+  for (const row of [2, 3]) for (const column of [1, 3]) sheet.getCell(row, column).font = { bold: true };
+  const header = sheet.getRow(4);
+  header.values = [h.name, h.code, h.unit, h.value, h.help];
+  styleHeader(header);
+
+  let row = 5;
+  const indicators = templateIndicators(school);
+  for (const domain of DOMAINS) {
+    const own = indicators.filter((i) => i.domain === domain);
+    if (!own.length) continue;
+    sheet.mergeCells(row, 1, row, 5);
+    const section = sheet.getCell(row, 1);
+    section.value = DOMAIN_LABELS[domain].zh;
+    section.font = { bold: true };
+    section.fill = SECTION_FILL;
+    row += 1;
+    for (const ind of own) {
+      const line = sheet.getRow(row);
+      line.values = [ind.name.zh, ind.code, unitText(ind), displayValue(ind, values[ind.code]), [allowedText(ind), ind.help?.zh].filter(Boolean).join('。')];
+      line.getCell(2).font = CODE_FONT;
+      line.getCell(5).alignment = { wrapText: true, vertical: 'top' };
+      const cell = line.getCell(4);
+      const dv = validation(ind);
+      if (dv) cell.dataValidation = dv;
+      const format = valueFormat(ind);
+      if (format) cell.numFmt = format;
+      cell.border = { left: { style: 'thin' }, right: { style: 'thin' }, bottom: { style: 'hair' } };
+      row += 1;
+    }
+  }
+  sheet.views = [{ state: 'frozen', ySplit: 4 }];
+  return workbook;
+}
+
+type RangeValidations = { dataValidations: { add(range: string, validation: ExcelJS.DataValidation): void } };
+
+/**
+ * The bureau's county sheet: one row per active school, one column per input indicator, a Chinese header row
+ * and below it the narrow row of system codes the import maps columns by. Cells that do not apply to a school
+ * (no canteen, not vocational) are shaded; stored values for the quarter are filled in.
+ */
+export function countyTemplate(input: { countyName: string; period: Period; schools: readonly SheetSchool[] }): ExcelJS.Workbook {
+  const { period, schools } = input;
+  const workbook = newWorkbook();
+  const sheet = workbook.addWorksheet(COUNTY_SHEET.title);
+  const indicators = templateIndicators();
+  const width = COUNTY_KEYS.length + indicators.length;
+  titleRow(sheet, 1, `${input.countyName} ${periodLabel(period)} 学校后勤数据汇总表`, width);
+  titleRow(
+    sheet,
+    2,
+    '说明：每所学校一行。第4行为系统代码，请勿修改或删除；列的顺序可以调整，不需要的列可以删除。是/否及等级类指标请从下拉列表选择；灰色单元格表示该校不填报此项。',
+    width,
+    10,
+  );
+  const header = sheet.getRow(3);
+  const codes = sheet.getRow(4);
+  COUNTY_KEYS.forEach((key, i) => {
+    header.getCell(i + 1).value = COUNTY_SHEET.keys[key];
+    codes.getCell(i + 1).value = key;
+  });
+  indicators.forEach((ind, i) => {
+    header.getCell(COUNTY_KEYS.length + i + 1).value = headerWithUnit(ind);
+    codes.getCell(COUNTY_KEYS.length + i + 1).value = ind.code;
+  });
+  styleHeader(header);
+  header.height = 48;
+  codes.height = 12;
+  codes.font = CODE_FONT;
+  sheet.getColumn(1).width = 14;
+  sheet.getColumn(1).numFmt = '@';
+  sheet.getColumn(2).width = 24;
+  sheet.getColumn(3).width = 9;
+  indicators.forEach((ind, i) => {
+    const column = sheet.getColumn(COUNTY_KEYS.length + i + 1);
+    column.width = Math.max(10, Math.min(18, ind.name.zh.length * 2));
+  });
+
+  schools.forEach(({ school, reports }, index) => {
+    const values = reports.get(period)?.values ?? {};
+    const row = sheet.getRow(5 + index);
+    row.getCell(1).value = school.code;
+    row.getCell(2).value = cellContent(school.name);
+    row.getCell(3).value = period;
+    indicators.forEach((ind, i) => {
+      const cell = row.getCell(COUNTY_KEYS.length + i + 1);
+      if (!applies(ind, school)) {
+        cell.fill = NOT_APPLICABLE_FILL;
+        return;
+      }
+      cell.value = displayValue(ind, values[ind.code]);
+      const format = valueFormat(ind);
+      if (format) cell.numFmt = format;
+    });
+  });
+
+  if (schools.length) {
+    const last = 4 + schools.length;
+    indicators.forEach((ind, i) => {
+      const dv = validation(ind);
+      const letter = sheet.getColumn(COUNTY_KEYS.length + i + 1).letter;
+      if (dv) (sheet as unknown as RangeValidations).dataValidations.add(`${letter}5:${letter}${last}`, dv);
+    });
+  }
+  sheet.views = [{ state: 'frozen', xSplit: 2, ySplit: 4 }];
+  return workbook;
+}

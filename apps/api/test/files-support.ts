@@ -1,0 +1,135 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createOrgUnit, createSchool, createUser, login, SYSTEM_ACTOR, type DatabaseHandle, type School } from '@oversight/db';
+import type { SchoolCreateInput } from '@oversight/domain';
+import ExcelJS from 'exceljs';
+import type { FastifyInstance } from 'fastify';
+import type { FileLimits } from '../src/env.js';
+import { buildServer, SESSION_COOKIE } from '../src/server.js';
+
+/** Shared set-up for the spreadsheet tests: a small province, schools, accounts, signed-in sessions, a server. */
+export const HOST = 'oversight.test';
+export const ORIGIN = `http://${HOST}`;
+const PASSWORD = 'secret123';
+
+export async function server(handle: DatabaseHandle, fileLimits?: FileLimits): Promise<FastifyInstance> {
+  return buildServer({ db: handle.db, webDir: mkdtempSync(path.join(tmpdir(), 'oversight-web-')), cookieSecure: false, trustProxy: false, ...(fileLimits ? { fileLimits } : {}) });
+}
+
+let sequence = 0;
+export function schoolInput(countyId: number, overrides: Partial<SchoolCreateInput> = {}): SchoolCreateInput {
+  sequence += 1;
+  return {
+    countyId,
+    code: `215100${String(sequence).padStart(4, '0')}`,
+    name: `测试小学${sequence}`,
+    type: 'primary',
+    ownership: 'public',
+    location: 'rural',
+    boarding: false,
+    buildingAreaM2: 3000,
+    siteAreaM2: 8000,
+    hasCanteen: true,
+    ...overrides,
+  };
+}
+
+/** Two counties (甲县 with three schools, 乙县 with one), an officer per county, two principals of 甲县. */
+export async function county(handle: DatabaseHandle) {
+  const db = handle.db;
+  const province = await createOrgUnit(db, SYSTEM_ACTOR, { parentId: null, level: 'province', code: '510000', name: '四川省' });
+  const city = await createOrgUnit(db, SYSTEM_ACTOR, { parentId: province.id, level: 'city', code: '511600', name: '甲市' });
+  const countyA = await createOrgUnit(db, SYSTEM_ACTOR, { parentId: city.id, level: 'county', code: '511681', name: '甲县' });
+  const countyB = await createOrgUnit(db, SYSTEM_ACTOR, { parentId: city.id, level: 'county', code: '511682', name: '乙县' });
+  const primary = await createSchool(db, SYSTEM_ACTOR, schoolInput(countyA.id, { name: '=实验小学' }));
+  const noCanteen = await createSchool(db, SYSTEM_ACTOR, schoolInput(countyA.id, { name: '村小', hasCanteen: false }));
+  const vocational = await createSchool(db, SYSTEM_ACTOR, schoolInput(countyA.id, { name: '职业中学', type: 'vocational', code: `365100${String(++sequence).padStart(4, '0')}` }));
+  const foreign = await createSchool(db, SYSTEM_ACTOR, schoolInput(countyB.id, { name: '乙县小学' }));
+  const tag = sequence;
+  const account = async (username: string, extra: { role: 'bureau_officer' | 'principal'; orgUnitId?: number; schoolId?: number }) => {
+    await createUser(db, SYSTEM_ACTOR, { username, displayName: username, password: PASSWORD, ...extra });
+    const { token } = await login(db, { username, password: PASSWORD, address: '127.0.0.1' });
+    return token;
+  };
+  const sessions = {
+    officerA: await account(`officer-a-${tag}`, { role: 'bureau_officer', orgUnitId: countyA.id }),
+    officerB: await account(`officer-b-${tag}`, { role: 'bureau_officer', orgUnitId: countyB.id }),
+    principal: await account(`principal-${tag}`, { role: 'principal', schoolId: primary.id }),
+    otherPrincipal: await account(`principal2-${tag}`, { role: 'principal', schoolId: noCanteen.id }),
+  };
+  return { countyA, countyB, primary, noCanteen, vocational, foreign, sessions };
+}
+
+export const cookie = (token: string) => ({ [SESSION_COOKIE]: token });
+
+export async function download(app: FastifyInstance, url: string, token: string) {
+  const response = await app.inject({ method: 'GET', url, cookies: cookie(token) });
+  return response;
+}
+
+export async function workbookOf(body: Buffer): Promise<ExcelJS.Workbook> {
+  const workbook = new ExcelJS.Workbook();
+  await workbook.xlsx.load(body as unknown as ExcelJS.Buffer);
+  return workbook;
+}
+
+export async function bytes(workbook: ExcelJS.Workbook): Promise<Buffer> {
+  return Buffer.from(await workbook.xlsx.writeBuffer());
+}
+
+/** A multipart upload as a browser sends it (same origin), with a file and optional text fields. */
+export function upload(
+  app: FastifyInstance,
+  token: string,
+  file: Buffer,
+  options: { mode?: string; query?: string; headers?: Record<string, string>; fileName?: string; url?: string } = {},
+) {
+  const boundary = '----oversight' + Math.random().toString(16).slice(2);
+  const parts: Buffer[] = [];
+  if (options.mode) parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="mode"\r\n\r\n${options.mode}\r\n`));
+  parts.push(
+    Buffer.from(
+      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${encodeURIComponent(options.fileName ?? 'reports.xlsx')}"\r\n` +
+        'Content-Type: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet\r\n\r\n',
+    ),
+    file,
+    Buffer.from(`\r\n--${boundary}--\r\n`),
+  );
+  return app.inject({
+    method: 'POST',
+    url: options.url ?? `/api/import/reports${options.query ? `?${options.query}` : ''}`,
+    headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, host: HOST, origin: ORIGIN, ...options.headers },
+    cookies: cookie(token),
+    payload: Buffer.concat(parts),
+  });
+}
+
+/** The cell of the school sheet's value column on the row whose code column holds `code`. */
+export function schoolValueCell(sheet: ExcelJS.Worksheet, code: string): ExcelJS.Cell {
+  for (let row = 1; row <= sheet.rowCount; row++) {
+    if (sheet.getCell(row, 2).value === code) return sheet.getCell(row, 4);
+  }
+  throw new Error(`no row for ${code}`);
+}
+
+/** The county sheet's column (1-based) whose code-row cell holds `code`. */
+export function countyColumn(sheet: ExcelJS.Worksheet, code: string, codesRow = 4): number {
+  for (let column = 1; column <= sheet.columnCount; column++) if (sheet.getCell(codesRow, column).value === code) return column;
+  throw new Error(`no column for ${code}`);
+}
+
+export function countyRow(sheet: ExcelJS.Worksheet, school: School, codesRow = 4): number {
+  const codeColumn = countyColumn(sheet, 'school_code', codesRow);
+  for (let row = codesRow + 1; row <= sheet.rowCount; row++) if (sheet.getCell(row, codeColumn).value === school.code) return row;
+  throw new Error(`no row for ${school.code}`);
+}
+
+export async function reportOf(handle: DatabaseHandle, schoolId: number, period: string) {
+  return handle.db.selectFrom('reports').selectAll().where('schoolId', '=', schoolId).where('period', '=', period).executeTakeFirst();
+}
+
+export async function auditCount(handle: DatabaseHandle) {
+  const row = await handle.db.selectFrom('auditLog').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
