@@ -1,17 +1,21 @@
+import { analyticsRouter } from './routers/analytics.js';
 import { authRouter } from './routers/auth.js';
 import { catalogueRouter } from './routers/catalogue.js';
 import { orgRouter } from './routers/org.js';
 import { reportsRouter } from './routers/reports.js';
 import { schoolsRouter } from './routers/schools.js';
+import { targetsRouter } from './routers/targets.js';
 import { usersRouter } from './routers/users.js';
 import { createCallerFactory, router } from './trpc.js';
 
 export const appRouter = router({
+  analytics: analyticsRouter,
   auth: authRouter,
   catalogue: catalogueRouter,
   org: orgRouter,
   reports: reportsRouter,
   schools: schoolsRouter,
+  targets: targetsRouter,
   users: usersRouter,
 });
 

@@ -1,6 +1,6 @@
 import type { Role } from '@oversight/domain';
 import { createTestDatabase, describeEachDatabase } from '@oversight/db/testing';
-import type { DatabaseHandle, SignedInUser } from '@oversight/db';
+import { setTarget, SYSTEM_ACTOR, type Database, type DatabaseHandle, type Kysely, type SignedInUser } from '@oversight/db';
 import { TRPCError } from '@trpc/server';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { appRouter, type Meta } from '../src/index.js';
@@ -91,7 +91,31 @@ const RULES: Record<string, Rule> = {
   'reports.dismissReminder': { roles: ['principal'], targeted: 'school', call: (c, w, t) => c.reports.dismissReminder({ schoolId: schoolOf(w, t).id, reminderId: 1 }) },
   'reports.deadline': { roles: ALL, targeted: 'county', call: (c, w, t) => c.reports.deadline({ countyId: countyOf(w, t).id }) },
   'reports.setDeadline': { roles: ADMINS, targeted: 'county', call: (c, w, t) => c.reports.setDeadline({ countyId: countyOf(w, t).id, days: 20 }) },
+  'targets.list': { roles: BUREAU, targeted: 'county', call: (c, w, t) => c.targets.list({ countyId: countyOf(w, t).id, year: 2026 }) },
+  'targets.set': {
+    roles: BUREAU,
+    targeted: 'county',
+    call: (c, w, t) => c.targets.set({ countyId: countyOf(w, t).id, year: 2026, indicator: 'accident_rate', kind: 'county_total', comparator: 'gte', value: 90 }),
+  },
+  'targets.remove': {
+    roles: BUREAU,
+    targeted: 'county',
+    call: async (c, w, t) => {
+      const target = await setTarget(seedDb, SYSTEM_ACTOR, { countyId: countyOf(w, t).id, year: 2031, indicator: 'medical_rate', kind: 'county_total', comparator: 'gte', value: 80 });
+      return c.targets.remove({ id: target.id });
+    },
+  },
+  'targets.copyFromPreviousYear': { roles: BUREAU, targeted: 'county', call: (c, w, t) => c.targets.copyFromPreviousYear({ countyId: countyOf(w, t).id, year: 2027 }) },
+  'targets.attainment': { roles: BUREAU, targeted: 'county', call: (c, w, t) => c.targets.attainment({ countyId: countyOf(w, t).id, year: 2026 }) },
+  'analytics.overview': { roles: BUREAU, targeted: 'county', call: (c, w, t) => c.analytics.overview({ countyId: countyOf(w, t).id, year: 2026 }) },
+  'analytics.ranking': { roles: BUREAU, targeted: 'county', call: (c, w, t) => c.analytics.ranking({ countyId: countyOf(w, t).id, indicator: 'liability_rate', year: 2026 }) },
+  'analytics.trend': { roles: ALL, targeted: 'school', call: (c, w, t) => c.analytics.trend({ schoolId: schoolOf(w, t).id, indicator: 'electricity_kwh', from: '2025Q1', to: Q }) },
+  'analytics.schoolProfile': { roles: ALL, targeted: 'school', call: (c, w, t) => c.analytics.schoolProfile({ schoolId: schoolOf(w, t).id, year: 2026 }) },
+  'analytics.myStanding': { roles: ALL, targeted: 'school', call: (c, w, t) => c.analytics.myStanding({ schoolId: schoolOf(w, t).id, year: 2026 }) },
+  'analytics.compareCounties': { roles: BUREAU, targeted: false, call: (c) => c.analytics.compareCounties({ indicator: 'liability_rate', year: 2026 }) },
 };
+/** The database of the run in progress, for calls that first need something to act on (a target to remove). */
+let seedDb: Kysely<Database>;
 let counter = 0;
 
 function swallow(code: TRPCError['code']) {
@@ -139,6 +163,7 @@ await describeEachDatabase('authorisation matrix', (kind) => {
   const users = {} as Record<Who, SignedInUser | null>;
   beforeAll(async () => {
     handle = await createTestDatabase(kind);
+    seedDb = handle.db;
     w = await world(handle.db);
     users.anonymous = null;
     for (const who of WHO.slice(1) as Exclude<Who, 'anonymous'>[]) users[who] = await signedInAs(handle.db, w.users[who].id);
