@@ -14,3 +14,4 @@ export * from './sheets/index.js';
 export * from './aggregate/index.js';
 export * from './targets/index.js';
 export * from './wording/index.js';
+export * from './summary/index.js';

@@ -41,3 +41,20 @@ export function change(percentChange: number): string {
   if (Math.abs(percentChange) < 0.05) return '持平';
   return percentChange < 0 ? `降低${percent(-percentChange)}` : `增长${percent(percentChange)}`;
 }
+
+/**
+ * A rate against a standard (参保率, 整改率): like `percent`, but a rate short of 100% is never written as
+ * "100%" (99.96 → "99.9%", so "参保率100%，未完成目标" cannot happen), and a rate above 0 never as "0%".
+ */
+export function rate(value: number): string {
+  const text = percent(value);
+  if (text === '100%' && value < 100) return `${trimmed(Math.floor(value * 10) / 10, 1)}%`;
+  if (text === '0%' && value > 0) return '不足0.1%';
+  return text;
+}
+
+/** kgce → "12.35吨标准煤" from 1 000 kgce on; smaller amounts "860千克标准煤". */
+export const kgce = (value: number): string => (Math.abs(value) >= 1000 ? `${trimmed(value / 1000)}吨标准煤` : `${trimmed(value)}千克标准煤`);
+
+/** A number with a unit label, to two decimals at most: "65.3千克标准煤/人". */
+export const withUnit = (value: number, unit: string, digits = 2): string => `${trimmed(value, digits)}${unit}`;

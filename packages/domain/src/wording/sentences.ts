@@ -42,3 +42,35 @@ export function chineseNumber(n: number): string {
 export function partialYear(upToQuarter: 1 | 2 | 3 | 4): string {
   return upToQuarter === 4 ? '' : `截至第${chineseNumber(upToQuarter)}季度`;
 }
+
+/**
+ * The number of a heading in official documents (GB/T 9704): "一、" for the first level, "（一）" for the
+ * second, "1." for the third and "（1）" for the fourth. `index` counts from 1.
+ */
+export function headingNumber(depth: number, index: number): string {
+  switch (depth) {
+    case 0:
+      return `${chineseNumber(index)}、`;
+    case 1:
+      return `（${chineseNumber(index)}）`;
+    case 2:
+      return `${index}.`;
+    default:
+      return `（${index}）`;
+  }
+}
+
+/** The time a summary speaks of: "2026年" for a whole year, "截至2026年第三季度" for part of one. */
+export function asOf(year: number, upToQuarter: 1 | 2 | 3 | 4): string {
+  return upToQuarter === 4 ? `${year}年` : `截至${year}年第${chineseNumber(upToQuarter)}季度`;
+}
+
+/**
+ * How a bureau document names its own area: "全县" for a 县, "全市" for a 县级市 or a city, "全区" for a 区,
+ * "全旗" for a 旗.
+ */
+export function areaSubject(unitName: string, level: 'county' | 'city'): string {
+  if (level === 'city') return '全市';
+  const last = unitName.trim().slice(-1);
+  return last === '市' ? '全市' : last === '区' ? '全区' : last === '旗' ? '全旗' : '全县';
+}
