@@ -1,5 +1,6 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { Comparator, Location, OrgLevel, Ownership, ReportValues, Role, SchoolType, TargetKind, TargetMeasure, TargetValue } from '@oversight/domain';
+import type { FigureMap, SummaryBasis, SummaryChart, SummaryLevel, SummarySection, SummaryTable as SummaryTableData } from '@oversight/domain';
 
 /** Kysely table types. Column names are camelCase here and snake_case in SQL (CamelCasePlugin). */
 type CreatedAt = ColumnType<Date, Date | undefined, never>;
@@ -147,6 +148,8 @@ export interface TargetTable {
 }
 
 export interface Database {
+  summaries: SummariesTable;
+  summaryVersions: SummaryVersionsTable;
   targets: TargetTable;
   countySettings: CountySettingsTable;
   reports: ReportTable;
@@ -167,3 +170,46 @@ export type SchoolUpdate = Updateable<SchoolTable>;
 export type User = Selectable<UserTable>;
 export type Report = Selectable<ReportTable>;
 export type TargetRow = Selectable<TargetTable>;
+
+/** Annual summaries (issue 6): `sections` is the edited text; `figures` and `document` are frozen at finalise. */
+export interface SummariesTable {
+  id: Generated<number>;
+  level: SummaryLevel;
+  /** The county or city the summary is written for (for a school's summary: the school's county). */
+  orgUnitId: number;
+  /** The county whose data it covers; null for a city's summary across its counties. */
+  countyId: number | null;
+  schoolId: number | null;
+  year: number;
+  upToQuarter: number;
+  status: 'draft' | 'final';
+  version: number;
+  title: string;
+  sections: ColumnType<SummarySection[], string, string>;
+  figures: ColumnType<FigureMap, string, string>;
+  document: ColumnType<SummaryFacts, string, string>;
+  createdBy: number | null;
+  updatedBy: number | null;
+  finalizedBy: number | null;
+  createdAt: CreatedAt;
+  updatedAt: UpdatedAt;
+  finalizedAt: Date | null;
+}
+
+/** The data of a summary besides its text and figures: what it rests on, appendix tables, chart data. */
+export interface SummaryFacts {
+  basis: SummaryBasis;
+  tables: SummaryTableData[];
+  charts: SummaryChart[];
+}
+
+export interface SummaryVersionsTable {
+  summaryId: number;
+  version: number;
+  status: 'draft' | 'final';
+  sections: ColumnType<SummarySection[], string, string>;
+  savedBy: number | null;
+  savedAt: CreatedAt;
+}
+
+export type SummaryRow = Selectable<SummariesTable>;

@@ -2,10 +2,12 @@ import type { Migration } from 'kysely/migration';
 import * as foundation from './2026-11-22-01-foundation.js';
 import * as reporting from './2026-11-23-01-reporting.js';
 import * as targets from './2026-11-24-01-targets.js';
+import * as summaries from './2026-11-24-02-summaries.js';
 
 /** Every migration, in order. Names sort by date; files are frozen once landed. */
 export const migrations: Record<string, Migration> = {
   '2026-11-22-01-foundation': foundation,
   '2026-11-23-01-reporting': reporting,
   '2026-11-24-01-targets': targets,
+  '2026-11-24-02-summaries': summaries,
 };
