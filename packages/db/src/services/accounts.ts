@@ -56,10 +56,18 @@ async function binding(db: Kysely<Database>, actor: Actor, input: UserCreateInpu
   }
 }
 
-export async function createUser(db: Kysely<Database>, actor: Actor, raw: UserCreateInput): Promise<UserSummary> {
+export interface CreateUserOptions {
+  /**
+   * How the password is hashed; `hashPassword` (a fresh salt per account) unless a batch of accounts sharing one
+   * published password (the demo county) hashes it once for the batch with `hashOncePerPassword`.
+   */
+  hash?: (password: string) => Promise<string>;
+}
+
+export async function createUser(db: Kysely<Database>, actor: Actor, raw: UserCreateInput, options: CreateUserOptions = {}): Promise<UserSummary> {
   const input = userCreateInput.parse(raw);
   const placement = await binding(db, actor, input);
-  const passwordHash = await hashPassword(input.password);
+  const passwordHash = await (options.hash ?? hashPassword)(input.password);
   return db.transaction().execute(async (trx) => {
     if (await findUserByUsername(trx, input.username)) throw conflict(`用户名“${input.username}”已被使用。`, 'username');
     const user = await trx

@@ -1,9 +1,10 @@
-import { deadlineOf, isPeriod, periodLabel, sameQuarterLastYear, validateReport, AppError, type Period } from '@oversight/domain';
+import { AppError, deadlineOf, isPeriod, periodLabel, sameQuarterLastYear, validateReport, type Period } from '@oversight/domain';
 import type { Kysely } from 'kysely';
 import { recordAudit } from '../queries/audit.js';
-import type { Database, ReportStatus } from '../schema.js';
+import type { Database, ReportStatus, School } from '../schema.js';
 import type { Actor } from './actor.js';
-import { deadlineDays, peerMedians, type Clock } from './reports.js';
+import { deadlineDays, isLate, peerFigures, peerMediansExcluding, type Clock, type PeerFigures } from './reports.js';
+import { transact } from './transaction.js';
 
 export type CompletenessStatus = ReportStatus | 'missing';
 
@@ -27,7 +28,7 @@ function checkPeriod(period: string): asserts period is Period {
 export async function completeness(db: Kysely<Database>, countyId: number, period: string, clock: Clock = {}): Promise<CompletenessRow[]> {
   checkPeriod(period);
   const deadline = deadlineOf(period, await deadlineDays(db, countyId));
-  const overdue = (clock.now ?? new Date()) > deadline;
+  const now = clock.now ?? new Date();
   const rows = await db
     .selectFrom('schools')
     .leftJoin('reports', (join) => join.onRef('reports.schoolId', '=', 'schools.id').on('reports.period', '=', period))
@@ -36,11 +37,13 @@ export async function completeness(db: Kysely<Database>, countyId: number, perio
     .where('schools.active', '=', true)
     .orderBy('schools.code')
     .execute();
-  return rows.map((r) => {
-    const status: CompletenessStatus = r.status ?? 'missing';
-    const submitted = status === 'submitted' || status === 'approved';
-    return { ...r, status, submittedAt: r.submittedAt ?? null, late: submitted ? Boolean(r.late) : overdue, version: r.version ?? 0 };
-  });
+  return rows.map((r) => ({
+    ...r,
+    status: r.status ?? 'missing',
+    submittedAt: r.submittedAt ?? null,
+    late: isLate(r.status ? { submittedAt: r.submittedAt, late: Boolean(r.late) } : undefined, deadline, now),
+    version: r.version ?? 0,
+  }));
 }
 
 export interface MatrixCell {
@@ -73,7 +76,7 @@ export interface QueueItem {
   errors: number;
 }
 
-/** Submitted reports awaiting review, oldest first, with how many warnings each carries. */
+/** Submitted reports awaiting review, oldest first, with how many warnings and errors each carries. */
 export async function reviewQueue(db: Kysely<Database>, countyId: number, period?: string): Promise<QueueItem[]> {
   if (period !== undefined) checkPeriod(period);
   const reports = await db
@@ -86,20 +89,35 @@ export async function reviewQueue(db: Kysely<Database>, countyId: number, period
     .$if(period !== undefined, (q) => q.where('reports.period', '=', period!))
     .orderBy('reports.submittedAt')
     .execute();
+  if (!reports.length) return [];
+  const lastYearPeriods = [...new Set(reports.map((r) => sameQuarterLastYear(r.period as Period)))];
+  const lastYear = new Map(
+    (
+      await db
+        .selectFrom('reports')
+        .select(['schoolId', 'period', 'values'])
+        .where('countyId', '=', countyId)
+        .where('period', 'in', lastYearPeriods)
+        .where('status', 'in', ['submitted', 'approved'])
+        .execute()
+    ).map((r) => [`${r.schoolId}|${r.period}`, r.values]),
+  );
+  // Peers are loaded once per school type and quarter; each report's median leaves the school itself out.
+  const peers = new Map<string, Promise<PeerFigures[]>>();
+  const peersOf = (school: School, p: Period) => {
+    const key = `${school.type}|${p}`;
+    if (!peers.has(key)) peers.set(key, peerFigures(db, countyId, school.type, p));
+    return peers.get(key)!;
+  };
   const items: QueueItem[] = [];
-  const peers = new Map<string, Promise<Record<string, number>>>();
   for (const r of reports) {
     const p = r.period as Period;
-    const key = `${r.type}|${p}`;
-    if (!peers.has(key)) peers.set(key, peerMedians(db, r, p));
-    const lastYear = await db
-      .selectFrom('reports')
-      .select('values')
-      .where('schoolId', '=', r.id)
-      .where('period', '=', sameQuarterLastYear(p))
-      .where('status', 'in', ['submitted', 'approved'])
-      .executeTakeFirst();
-    const issues = validateReport(r.values, { school: r, period: p, lastYear: lastYear?.values ?? null, peerMedians: await peers.get(key)! });
+    const issues = validateReport(r.values, {
+      school: r,
+      period: p,
+      lastYear: lastYear.get(`${r.id}|${sameQuarterLastYear(p)}`) ?? null,
+      peerMedians: peerMediansExcluding(await peersOf(r, p), r.id),
+    });
     items.push({
       schoolId: r.id,
       code: r.code,
@@ -128,7 +146,7 @@ export async function remindMissing(db: Kysely<Database>, actor: Actor, countyId
   const deadline = deadlineOf(period, await deadlineDays(db, countyId));
   const due = deadline.toLocaleDateString('zh-CN', { timeZone: 'Asia/Shanghai' });
   let reminded = 0;
-  await db.transaction().execute(async (trx) => {
+  await transact(db, async (trx) => {
     for (const row of pending) {
       const recent = await trx
         .selectFrom('reminders')

@@ -17,6 +17,19 @@ export async function hashPassword(password: string): Promise<string> {
   return ['scrypt', PARAMS.N, PARAMS.r, PARAMS.p, salt.toString('base64'), key.toString('base64')].join('$');
 }
 
+/**
+ * A hasher for one batch of accounts that share a password everybody already knows (the demo county prints it at
+ * start-up): each distinct password is hashed once, so those accounts share one salt. Created per batch and dropped
+ * with it; accounts created any other way keep a fresh salt each (`hashPassword`).
+ */
+export function hashOncePerPassword(): (password: string) => Promise<string> {
+  const hashes = new Map<string, Promise<string>>();
+  return (password) => {
+    if (!hashes.has(password)) hashes.set(password, hashPassword(password));
+    return hashes.get(password)!;
+  };
+}
+
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
   const [scheme, n, r, p, salt, key] = stored.split('$');
   if (scheme !== 'scrypt' || !salt || !key) return false;

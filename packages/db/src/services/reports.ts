@@ -1,9 +1,12 @@
 import {
   AppError,
   applies,
+  BUREAU_ROLES,
   conflict,
   deadlineOf,
   evaluateFormula,
+  findIndicator,
+  forbidden,
   INDICATORS,
   inputIndicatorsFor,
   isPeriod,
@@ -12,6 +15,7 @@ import {
   previousPeriod,
   reportInputs,
   sameQuarterLastYear,
+  scopeIncludesSchool,
   validateReport,
   type Period,
   type ReportIssue,
@@ -23,6 +27,7 @@ import { recordAudit } from '../queries/audit.js';
 import { getSchool } from '../queries/schools.js';
 import type { Database, Report, ReportStatus, School } from '../schema.js';
 import type { Actor } from './actor.js';
+import { transact } from './transaction.js';
 
 export const DEFAULT_DEADLINE_DAYS = 15;
 
@@ -39,6 +44,7 @@ export interface ReportView {
   explanations: Record<string, string>;
   issues: ReportIssue[];
   deadline: Date;
+  /** Submitted after the deadline (the first submission counts), or not submitted once the deadline has passed. */
   late: boolean;
   submittedAt: Date | null;
   reviewedAt: Date | null;
@@ -47,11 +53,31 @@ export interface ReportView {
   lastYear: ReportValues | null;
   /** True when an unsaved draft was filled from the previous quarter's stock and status values. */
   prefilled: boolean;
+  /** Every stored change, when asked for. */
+  history?: HistoryEntry[];
 }
 
 export interface Clock {
   now?: Date | undefined;
 }
+
+export type Returning = 'view' | 'version';
+
+export interface ReportOptions<R extends Returning = 'view'> extends Clock {
+  /**
+   * What a change returns: the full view (default), or, for batch callers that do not show it (the demo generator,
+   * bulk approval), only the stored report's id, status and version. The checks and the writes are the same.
+   */
+  returning?: R;
+}
+
+export interface ReportVersion {
+  id: number;
+  status: ReportStatus;
+  version: number;
+}
+
+export type ReportResult<R extends Returning> = R extends 'version' ? ReportVersion : ReportView;
 
 function checkPeriod(period: string): asserts period is Period {
   if (!isPeriod(period)) throw new AppError('BAD_REQUEST', `季度格式应为“2026Q1”，收到“${period}”。`, 'period');
@@ -66,7 +92,7 @@ export async function setDeadlineDays(db: Kysely<Database>, actor: Actor, county
   if (!Number.isInteger(days) || days < 0 || days > 90) {
     throw new AppError('BAD_REQUEST', '报送期限应为季度结束后0至90天。', 'deadlineDays');
   }
-  await db.transaction().execute(async (trx) => {
+  await transact(db, async (trx) => {
     const before = await deadlineDays(trx, countyId);
     await trx
       .insertInto('countySettings')
@@ -87,24 +113,49 @@ async function loadSchool(db: Kysely<Database>, schoolId: number): Promise<Schoo
   return school;
 }
 
-/** Same-type schools' medians of the normalised indicators, from the county's submitted and approved reports. */
-export async function peerMedians(db: Kysely<Database>, school: School, period: Period): Promise<Record<string, number>> {
-  const peers = await db
+/** The school, provided the actor may act on it: a principal only on their own school, a bureau on its counties. */
+async function schoolFor(db: Kysely<Database>, actor: Actor, schoolId: number): Promise<School> {
+  const school = await getSchool(db, schoolId);
+  if (!school || !scopeIncludesSchool(actor.scope, school)) throw notFound('学校不存在或不在您的管辖范围内。');
+  return school;
+}
+
+/** One peer's normalised indicators (those with a peer factor), computed from its stored values. */
+export interface PeerFigures {
+  schoolId: number;
+  figures: Record<string, number>;
+}
+
+/** The normalised figures of a county's schools of one type for a period, from submitted and approved reports. */
+export async function peerFigures(db: Kysely<Database>, countyId: number, type: School['type'], period: Period): Promise<PeerFigures[]> {
+  const rows = await db
     .selectFrom('reports')
     .innerJoin('schools', 'schools.id', 'reports.schoolId')
-    .select(['reports.values', 'schools.type', 'schools.hasCanteen', 'schools.buildingAreaM2', 'schools.siteAreaM2'])
-    .where('reports.countyId', '=', school.countyId)
+    .select(['reports.schoolId', 'reports.values', 'schools.type', 'schools.hasCanteen', 'schools.buildingAreaM2', 'schools.siteAreaM2'])
+    .where('reports.countyId', '=', countyId)
     .where('reports.period', '=', period)
     .where('reports.status', 'in', ['submitted', 'approved'])
-    .where('schools.type', '=', school.type)
-    .where('reports.schoolId', '<>', school.id)
+    .where('schools.type', '=', type)
     .execute();
+  return rows.map((row) => {
+    const figures: Record<string, number> = {};
+    for (const ind of INDICATORS) {
+      if (!ind.peerFactor || !ind.formula) continue;
+      const value = evaluateFormula(ind.formula, reportInputs(row.values, row), period);
+      if (value !== null) figures[ind.code] = value;
+    }
+    return { schoolId: row.schoolId, figures };
+  });
+}
+
+/** Medians of the peers' figures, leaving one school out (its own report is not its peer). */
+export function peerMediansExcluding(peers: readonly PeerFigures[], schoolId: number): Record<string, number> {
   const medians: Record<string, number> = {};
   for (const ind of INDICATORS) {
     if (!ind.peerFactor || !ind.formula) continue;
     const values = peers
-      .map((p) => evaluateFormula(ind.formula!, reportInputs(p.values, p), period))
-      .filter((v): v is number => v !== null)
+      .filter((p) => p.schoolId !== schoolId && p.figures[ind.code] !== undefined)
+      .map((p) => p.figures[ind.code]!)
       .sort((a, b) => a - b);
     // Fewer than three peers make no meaningful median.
     if (values.length >= 3) {
@@ -113,6 +164,11 @@ export async function peerMedians(db: Kysely<Database>, school: School, period: 
     }
   }
   return medians;
+}
+
+/** Same-type schools' medians of the normalised indicators, from the county's submitted and approved reports. */
+export async function peerMedians(db: Kysely<Database>, school: School, period: Period): Promise<Record<string, number>> {
+  return peerMediansExcluding(await peerFigures(db, school.countyId, school.type, period), school.id);
 }
 
 function derivedValues(values: ReportValues, school: School, period: Period): Record<string, number | null> {
@@ -145,13 +201,16 @@ async function prefill(db: Kysely<Database>, school: School, period: Period): Pr
   return carried;
 }
 
+/** Late is decided by the first submission; a report not yet submitted is late once the deadline has passed. */
+export function isLate(report: Pick<Report, 'submittedAt' | 'late'> | undefined, deadline: Date, now: Date): boolean {
+  return report?.submittedAt ? report.late : now > deadline;
+}
+
 async function view(db: Kysely<Database>, school: School, period: Period, report: Report | undefined, clock: Clock): Promise<ReportView> {
   const deadline = deadlineOf(period, await deadlineDays(db, school.countyId));
   const lastYear = await lastYearValues(db, school.id, period);
   const values = report?.values ?? (await prefill(db, school, period));
   const issues = validateReport(values, { school, period, lastYear, peerMedians: await peerMedians(db, school, period) });
-  const now = clock.now ?? new Date();
-  const submitted = report?.status === 'submitted' || report?.status === 'approved';
   return {
     id: report?.id ?? null,
     schoolId: school.id,
@@ -164,7 +223,7 @@ async function view(db: Kysely<Database>, school: School, period: Period, report
     explanations: report?.explanations ?? {},
     issues,
     deadline,
-    late: submitted ? report!.late : now > deadline,
+    late: isLate(report, deadline, clock.now ?? new Date()),
     submittedAt: report?.submittedAt ?? null,
     reviewedAt: report?.reviewedAt ?? null,
     returnReason: report?.returnReason ?? null,
@@ -173,13 +232,22 @@ async function view(db: Kysely<Database>, school: School, period: Period, report
   };
 }
 
-export async function getReport(db: Kysely<Database>, schoolId: number, period: string, clock: Clock = {}): Promise<ReportView> {
-  checkPeriod(period);
-  const school = await loadSchool(db, schoolId);
-  return view(db, school, period, await findReport(db, schoolId, period), clock);
+function result<R extends Returning>(db: Kysely<Database>, school: School, period: Period, row: Report, options: ReportOptions<R>): Promise<ReportResult<R>> | ReportResult<R> {
+  if (options.returning === 'version') return { id: row.id, status: row.status, version: row.version } as ReportResult<R>;
+  return view(db, school, period, row, options) as Promise<ReportResult<R>>;
 }
 
-const BUREAU_ROLES: readonly Role[] = ['system_admin', 'bureau_admin', 'bureau_officer'];
+/** A school's report for a quarter: an empty (or pre-filled) draft when none is stored yet. */
+export async function getReport(db: Kysely<Database>, schoolId: number, period: string, options: Clock & { withHistory?: boolean | undefined } = {}): Promise<ReportView> {
+  checkPeriod(period);
+  const school = await loadSchool(db, schoolId);
+  const report = await findReport(db, schoolId, period);
+  const shown = await view(db, school, period, report, options);
+  if (options.withHistory) shown.history = report ? await historyOf(db, report.id) : [];
+  return shown;
+}
+
+const isBureau = (role: Role) => role === 'system_admin' || (BUREAU_ROLES as readonly Role[]).includes(role);
 const STATUS_ZH: Record<ReportStatus, string> = { draft: '草稿', submitted: '已报送', approved: '已审核通过', returned: '已退回' };
 
 function staleVersion(report: Report | undefined, version: number) {
@@ -190,15 +258,23 @@ function staleVersion(report: Report | undefined, version: number) {
   return null;
 }
 
-function explanationsInput(raw: Record<string, unknown> | undefined): Record<string, string> {
-  const result: Record<string, string> = {};
+/** Explanations keyed by indicator code; an empty text removes the explanation. */
+function explanationsInput(raw: Record<string, unknown> | undefined): { set: Record<string, string>; cleared: string[] } {
+  const set: Record<string, string> = {};
+  const cleared: string[] = [];
   for (const [code, text] of Object.entries(raw ?? {})) {
-    if (typeof text !== 'string') throw new AppError('BAD_REQUEST', '情况说明必须是文字。', `explanations.${code}`);
+    if (!findIndicator(code)) throw new AppError('BAD_REQUEST', `情况说明对应的指标代码无效：${code}。`, `explanations.${code}`);
+    if (text === null || text === undefined) {
+      cleared.push(code);
+      continue;
+    }
+    if (typeof text !== 'string') throw new AppError('BAD_REQUEST', `${findIndicator(code)!.name.zh}的情况说明必须是文字。`, `explanations.${code}`);
     const trimmed = text.trim();
-    if (trimmed.length > 500) throw new AppError('BAD_REQUEST', '情况说明不能超过500字。', `explanations.${code}`);
-    if (trimmed) result[code] = trimmed;
+    if (trimmed.length > 500) throw new AppError('BAD_REQUEST', `${findIndicator(code)!.name.zh}的情况说明不能超过500字。`, `explanations.${code}`);
+    if (trimmed) set[code] = trimmed;
+    else cleared.push(code);
   }
-  return result;
+  return { set, cleared };
 }
 
 function changedValues(before: ReportValues, after: ReportValues) {
@@ -218,32 +294,39 @@ export interface SaveInput {
 }
 
 /**
- * Stores a draft (or, for the bureau, a correction before approval). Values merge into what is stored: a code
- * set to null clears it. Unreadable values refuse the whole save, naming each field; range and cross-check
- * errors are kept in the draft and shown, and block only submission. A save carrying an old version is refused.
+ * Stores a draft (or, for the bureau, a correction on a school's behalf before approval). Values merge into what is
+ * stored (the first save into the values pre-filled from the previous quarter): a code set to null clears it.
+ * Unreadable values refuse the whole save, naming each field; range and cross-check errors are kept in the draft and
+ * shown, and block only submission. A save carrying an old version is refused with CONFLICT.
  */
-export async function saveReport(db: Kysely<Database>, actor: Actor, input: SaveInput, clock: Clock = {}): Promise<ReportView> {
+export async function saveReport<R extends Returning = 'view'>(
+  db: Kysely<Database>,
+  actor: Actor,
+  input: SaveInput,
+  options: ReportOptions<R> = {},
+): Promise<ReportResult<R>> {
   checkPeriod(input.period);
   const period = input.period;
-  const school = await loadSchool(db, input.schoolId);
+  const school = await schoolFor(db, actor, input.schoolId);
   const { values: incoming, issues } = normaliseValues(input.values, school);
   if (issues.length) {
     throw new AppError('BAD_REQUEST', issues.length === 1 ? issues[0]!.message : `${issues[0]!.message}（另有${issues.length - 1}处错误）`, issues[0]!.code, issues);
   }
   const explanations = explanationsInput(input.explanations);
-  const now = clock.now ?? new Date();
-  const saved = await db.transaction().execute(async (trx) => {
+  const now = options.now ?? new Date();
+  const saved = await transact(db, async (trx) => {
     const existing = await findReport(trx, school.id, period);
     const stale = staleVersion(existing, input.version);
     if (stale) throw stale;
-    const editable: readonly ReportStatus[] = BUREAU_ROLES.includes(actor.role) ? ['draft', 'returned', 'submitted'] : ['draft', 'returned'];
+    const editable: readonly ReportStatus[] = isBureau(actor.role) ? ['draft', 'returned', 'submitted'] : ['draft', 'returned'];
     if (existing && !editable.includes(existing.status)) {
-      throw conflict(existing.status === 'approved' ? '该报表已审核通过并锁定；如需修改，请联系教育局退回。' : `该报表${STATUS_ZH[existing.status]}，等待教育局审核，暂不能修改。`);
+      throw conflict(existing.status === 'approved' ? '该报表已审核通过并锁定；如需修改，请联系教育局重新打开。' : `该报表${STATUS_ZH[existing.status]}，等待教育局审核，暂不能修改。`);
     }
     const before = existing?.values ?? {};
-    const merged: ReportValues = { ...before, ...incoming };
+    const merged: ReportValues = { ...(existing ? before : await prefill(trx, school, period)), ...incoming };
     for (const [code, value] of Object.entries(merged)) if (value === null) delete merged[code];
-    const mergedExplanations = { ...(existing?.explanations ?? {}), ...explanations };
+    const mergedExplanations = { ...(existing?.explanations ?? {}), ...explanations.set };
+    for (const code of explanations.cleared) delete mergedExplanations[code];
     const row = existing
       ? await trx
           .updateTable('reports')
@@ -269,40 +352,41 @@ export async function saveReport(db: Kysely<Database>, actor: Actor, input: Save
       schoolId: school.id,
       at: now,
       before: { version: existing?.version ?? 0, values: diff.before },
-      after: { version: row.version, values: diff.after, explanations },
+      after: { version: row.version, values: diff.after, ...(Object.keys(explanations.set).length ? { explanations: explanations.set } : {}), ...(explanations.cleared.length ? { explanationsCleared: explanations.cleared } : {}) },
     });
     return row;
   });
-  return view(db, school, period, saved, clock);
+  return result(db, school, period, saved, options);
 }
 
 type Transition = 'submit' | 'approve' | 'return' | 'reopen';
-const TRANSITIONS: Record<Transition, { from: readonly ReportStatus[]; to: ReportStatus; action: string }> = {
-  submit: { from: ['draft', 'returned'], to: 'submitted', action: 'report.submit' },
-  approve: { from: ['submitted'], to: 'approved', action: 'report.approve' },
-  return: { from: ['submitted'], to: 'returned', action: 'report.return' },
-  reopen: { from: ['approved'], to: 'returned', action: 'report.reopen' },
+const TRANSITIONS: Record<Transition, { from: readonly ReportStatus[]; to: ReportStatus; action: string; verb: string; bureauOnly: boolean }> = {
+  submit: { from: ['draft', 'returned'], to: 'submitted', action: 'report.submit', verb: '报送', bureauOnly: false },
+  approve: { from: ['submitted'], to: 'approved', action: 'report.approve', verb: '审核通过', bureauOnly: true },
+  return: { from: ['submitted'], to: 'returned', action: 'report.return', verb: '退回', bureauOnly: true },
+  reopen: { from: ['approved'], to: 'returned', action: 'report.reopen', verb: '重新打开', bureauOnly: true },
 };
 
-async function transition(
+async function transition<R extends Returning>(
   db: Kysely<Database>,
   actor: Actor,
   kind: Transition,
   input: { schoolId: number; period: string; version?: number; reason?: string },
-  clock: Clock,
-): Promise<ReportView> {
+  options: ReportOptions<R>,
+): Promise<ReportResult<R>> {
   checkPeriod(input.period);
   const period = input.period;
-  const school = await loadSchool(db, input.schoolId);
-  const now = clock.now ?? new Date();
   const rule = TRANSITIONS[kind];
+  if (rule.bureauOnly && !isBureau(actor.role)) throw forbidden(`只有教育局工作人员可以${rule.verb}报表。`);
+  const school = await schoolFor(db, actor, input.schoolId);
+  const now = options.now ?? new Date();
   const reason = input.reason?.trim();
   if ((kind === 'return' || kind === 'reopen') && (!reason || reason.length < 2)) {
     throw new AppError('BAD_REQUEST', kind === 'return' ? '退回时请填写退回原因（至少2个字）。' : '重新打开已审核的报表时请填写原因（至少2个字）。', 'reason');
   }
   if (reason && reason.length > 500) throw new AppError('BAD_REQUEST', '原因不能超过500字。', 'reason');
 
-  const updated = await db.transaction().execute(async (trx) => {
+  const updated = await transact(db, async (trx) => {
     const report = await findReport(trx, school.id, period);
     if (!report) throw new AppError('CONFLICT', '该季度尚未填报，不能执行此操作。');
     if (input.version !== undefined) {
@@ -310,16 +394,19 @@ async function transition(
       if (stale) throw stale;
     }
     if (!rule.from.includes(report.status)) {
-      throw conflict(`该报表当前状态为“${STATUS_ZH[report.status]}”，不能${{ submit: '报送', approve: '审核通过', return: '退回', reopen: '重新打开' }[kind]}。`);
+      throw conflict(`该报表当前状态为“${STATUS_ZH[report.status]}”，不能${rule.verb}。`);
     }
-    if (kind === 'submit') await checkSubmittable(trx, school, period, report);
-    const deadline = deadlineOf(period, await deadlineDays(trx, school.countyId));
-    const changes =
-      kind === 'submit'
-        ? { submittedAt: now, submittedBy: actor.userId, late: now > deadline, returnReason: null }
-        : kind === 'approve'
-          ? { reviewedAt: now, reviewedBy: actor.userId }
-          : { reviewedAt: now, reviewedBy: actor.userId, returnReason: reason! };
+    let changes: Partial<Pick<Report, 'submittedAt' | 'submittedBy' | 'late' | 'returnReason' | 'reviewedAt' | 'reviewedBy'>>;
+    if (kind === 'submit') {
+      await checkSubmittable(trx, school, period, report);
+      const deadline = deadlineOf(period, await deadlineDays(trx, school.countyId));
+      // A report returned for revision keeps the lateness of its first submission.
+      changes = { submittedAt: now, submittedBy: actor.userId, late: isLate(report, deadline, now), returnReason: null };
+    } else if (kind === 'approve') {
+      changes = { reviewedAt: now, reviewedBy: actor.userId };
+    } else {
+      changes = { reviewedAt: now, reviewedBy: actor.userId, returnReason: reason! };
+    }
     const row = await trx
       .updateTable('reports')
       .set({ ...changes, status: rule.to, version: report.version + 1, updatedAt: now })
@@ -341,7 +428,7 @@ async function transition(
     });
     return row;
   });
-  return view(db, school, period, updated, clock);
+  return result(db, school, period, updated, options);
 }
 
 /** Errors block submission; every warning needs a short explanation. */
@@ -363,35 +450,40 @@ async function checkSubmittable(db: Kysely<Database>, school: School, period: Pe
   }
 }
 
-export const submitReport = (db: Kysely<Database>, actor: Actor, input: { schoolId: number; period: string; version: number }, clock: Clock = {}) =>
-  transition(db, actor, 'submit', input, clock);
-export const approveReport = (db: Kysely<Database>, actor: Actor, input: { schoolId: number; period: string; version: number }, clock: Clock = {}) =>
-  transition(db, actor, 'approve', input, clock);
-export const returnReport = (db: Kysely<Database>, actor: Actor, input: { schoolId: number; period: string; version: number; reason: string }, clock: Clock = {}) =>
-  transition(db, actor, 'return', input, clock);
-export const reopenReport = (db: Kysely<Database>, actor: Actor, input: { schoolId: number; period: string; reason: string }, clock: Clock = {}) =>
-  transition(db, actor, 'reopen', input, clock);
+type VersionedInput = { schoolId: number; period: string; version: number };
+
+export const submitReport = <R extends Returning = 'view'>(db: Kysely<Database>, actor: Actor, input: VersionedInput, options: ReportOptions<R> = {}) =>
+  transition(db, actor, 'submit', input, options);
+export const approveReport = <R extends Returning = 'view'>(db: Kysely<Database>, actor: Actor, input: VersionedInput, options: ReportOptions<R> = {}) =>
+  transition(db, actor, 'approve', input, options);
+export const returnReport = <R extends Returning = 'view'>(db: Kysely<Database>, actor: Actor, input: VersionedInput & { reason: string }, options: ReportOptions<R> = {}) =>
+  transition(db, actor, 'return', input, options);
+export const reopenReport = <R extends Returning = 'view'>(db: Kysely<Database>, actor: Actor, input: { schoolId: number; period: string; reason: string }, options: ReportOptions<R> = {}) =>
+  transition(db, actor, 'reopen', input, options);
 
 export interface HistoryEntry {
   at: Date;
   action: string;
   actor: string | null;
+  actorRole: Role | null;
   before: unknown;
   after: unknown;
+}
+
+function historyOf(db: Kysely<Database>, reportId: number): Promise<HistoryEntry[]> {
+  return db
+    .selectFrom('auditLog')
+    .leftJoin('users', 'users.id', 'auditLog.actorId')
+    .select(['auditLog.at', 'auditLog.action', 'users.displayName as actor', 'users.role as actorRole', 'auditLog.before', 'auditLog.after'])
+    .where('auditLog.entity', '=', 'report')
+    .where('auditLog.entityId', '=', String(reportId))
+    .orderBy('auditLog.id')
+    .execute();
 }
 
 /** Every stored change of a school's report for a quarter, oldest first, with who made it. */
 export async function reportHistory(db: Kysely<Database>, schoolId: number, period: string): Promise<HistoryEntry[]> {
   checkPeriod(period);
   const report = await findReport(db, schoolId, period);
-  if (!report) return [];
-  return db
-    .selectFrom('auditLog')
-    .leftJoin('users', 'users.id', 'auditLog.actorId')
-    .select(['auditLog.at', 'auditLog.action', 'users.displayName as actor', 'auditLog.before', 'auditLog.after'])
-    .where('auditLog.entity', '=', 'report')
-    .where('auditLog.entityId', '=', String(report.id))
-    .orderBy('auditLog.id')
-    .execute();
+  return report ? historyOf(db, report.id) : [];
 }
-
