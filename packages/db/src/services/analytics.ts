@@ -40,6 +40,7 @@ import {
   type Location,
   type Period,
   type QuartileBand,
+  type SchoolWindow,
   type SchoolType,
   type Scope,
   type Target,
@@ -164,13 +165,22 @@ function schoolTarget(targets: readonly Target[], ind: Indicator, school: Analyt
   return effectiveTarget(own, ind.code, school, 'value') ?? effectiveTarget(own, ind.code, school, 'change_percent');
 }
 
+/** A frame's windows by school, so a league table of thousands of schools looks each one up once. */
+interface FrameIndex {
+  windows: Map<number, SchoolWindow>;
+  current: Map<number, SchoolWindow>;
+  previous: Map<number, SchoolWindow>;
+}
+
+const bySchool = (windows: readonly SchoolWindow[]) => new Map(windows.map((w) => [w.school.id, w]));
+const indexFrame = (frame: Frame): FrameIndex => ({ windows: bySchool(frame.windows), current: bySchool(frame.comparable.current), previous: bySchool(frame.comparable.previous) });
+
 /** A school's figure against its each-school target, on a frame. */
-function schoolStanding(ind: Indicator, school: AnalyticsSchoolRow, frame: Frame, targets: readonly Target[]) {
-  const find = (ws: Frame['windows']) => ws.find((w) => w.school.id === school.id);
-  const w = find(frame.windows);
+function schoolStanding(ind: Indicator, school: AnalyticsSchoolRow, frame: FrameIndex, targets: readonly Target[]) {
+  const w = frame.windows.get(school.id);
   const value = w ? indicatorValue(ind, w) : null;
-  const now = find(frame.comparable.current);
-  const before = find(frame.comparable.previous);
+  const now = frame.current.get(school.id);
+  const before = frame.previous.get(school.id);
   const yoy = isNumeric(ind) ? change(now ? numberOf(indicatorValue(ind, now)) : null, before ? numberOf(indicatorValue(ind, before)) : null) : null;
   const target = schoolTarget(targets, ind, school);
   const measured = target?.measure === 'change_percent' ? (yoy?.percent ?? null) : value;
@@ -362,6 +372,7 @@ export async function ranking(
   const peer = input.peerGroup ?? {};
   const members = data.schools.filter((s) => applies(ind, s) && (!peer.type || s.type === peer.type) && (!peer.location || s.location === peer.location));
   const frame = windowFrame(members, data.reports, w.window);
+  const index = indexFrame(frame);
   const better = ind.better ?? 'higher';
   const rows = members.map((s): RankingRow => ({
     schoolId: s.id,
@@ -370,7 +381,7 @@ export async function ranking(
     name: s.name,
     type: s.type,
     location: s.location,
-    ...schoolStanding(ind, s, frame, data.targets),
+    ...schoolStanding(ind, s, index, data.targets),
     rank: null,
     band: null,
   }));
@@ -478,10 +489,11 @@ function isPeer(basis: PeerBasis, a: AnalyticsSchoolRow, b: AnalyticsSchoolRow):
 
 function standings(school: AnalyticsSchoolRow, schools: readonly AnalyticsSchoolRow[], frame: Frame, targets: readonly Target[], basis: PeerBasis, indicators: readonly Indicator[]): Standing[] {
   const peers = new Set(schools.filter((s) => isPeer(basis, s, school)).map((s) => s.id));
+  const index = indexFrame(frame);
   return indicators
     .filter((ind) => applies(ind, school))
     .map((ind) => {
-      const own = schoolStanding(ind, school, frame, targets);
+      const own = schoolStanding(ind, school, index, targets);
       const applicable = frame.windows.filter((w) => applies(ind, w.school));
       const values = applicable.map((w) => ({ id: w.school.id, v: numberOf(indicatorValue(ind, w)) }));
       const peerValues = values.filter((x) => peers.has(x.id));
@@ -593,6 +605,16 @@ export interface CountyRowFigure {
   completeness: { schools: number; reported: number; expected: number };
 }
 
+function groupByCounty<T extends { countyId: number }>(items: readonly T[]): Map<number, T[]> {
+  const map = new Map<number, T[]>();
+  for (const item of items) {
+    const list = map.get(item.countyId);
+    if (list) list.push(item);
+    else map.set(item.countyId, [item]);
+  }
+  return map;
+}
+
 /** Every county under a unit (by default all the caller sees) on one indicator, ranked, each against its own targets. */
 export async function compareCounties(
   db: Kysely<Database>,
@@ -603,10 +625,11 @@ export async function compareCounties(
   const countyIds = await countiesFor(db, scope, { unitId: input.unitId });
   const w = await resolveWindow(db, countyIds, input);
   const [data, counties] = await Promise.all([load(db, countyIds, periodsFor(w, 0), input.year, input), countiesByIds(db, countyIds)]);
+  const byCounty = { schools: groupByCounty(data.schools), reports: groupByCounty(data.reports), targets: groupByCounty(data.targets) };
   const rows = counties.map((c): CountyRowFigure => {
-    const schools = data.schools.filter((s) => s.countyId === c.id);
-    const reports = data.reports.filter((r) => r.countyId === c.id);
-    const targets = data.targets.filter((t) => t.countyId === c.id);
+    const schools = byCounty.schools.get(c.id) ?? [];
+    const reports = byCounty.reports.get(c.id) ?? [];
+    const targets = byCounty.targets.get(c.id) ?? [];
     const frame = windowFrame(schools, reports, w.window);
     const figure = groupFigure(ind, frame.windows);
     const inWindow = new Set(w.window);

@@ -1,9 +1,9 @@
-import { changePercent } from '../energy.js';
+import { changePercent, coalCoefficientsAt } from '../energy.js';
 import { applies } from '../indicators/catalogue.js';
-import { evaluateFormula, reportInputs, type FormulaInputs } from '../indicators/formulas.js';
-import type { Formula, Indicator } from '../indicators/types.js';
+import { reportInputs, type FormulaInputs } from '../indicators/formulas.js';
+import type { Formula, Indicator, Operand } from '../indicators/types.js';
 import type { IndicatorValue } from '../indicators/values.js';
-import type { Period } from '../periods.js';
+import { periodEndDate, type Period } from '../periods.js';
 import type { SchoolWindow } from './window.js';
 
 /** Status values are counted under a string key: enum values as they are, booleans as 'true' / 'false'. */
@@ -12,37 +12,65 @@ export const statusKey = (value: string | boolean): string => String(value);
 /** Whether an indicator yields numbers (flows, stocks, derived) rather than statuses or dates. */
 export const isNumeric = (ind: Indicator): boolean => ind.valueType === 'integer' || ind.valueType === 'decimal';
 
-/**
- * One school's value of any indicator over its window: the aggregated input, or for a derived indicator
- * its formula over the aggregated inputs (so a rate over a year is a ratio of sums, not a mean of quarterly
- * rates). Null when the indicator does not apply to the school or the inputs are missing.
- */
-export function indicatorValue(ind: Indicator, w: SchoolWindow): IndicatorValue {
-  if (!applies(ind, w.school)) return null;
-  if (ind.formula) return evaluateFormula(ind.formula, reportInputs(w.values, w.school), w.end);
-  return w.values[ind.code] ?? null;
-}
-
 /** The two sums of a formula, unscaled; the denominator is null for a formula without one (a weighted sum). */
 export interface RatioParts {
   numerator: number;
   denominator: number | null;
 }
 
+type Term = { indicator: string; factor: number } | { attribute: 'buildingAreaM2' | 'siteAreaM2' };
+interface Compiled {
+  numerator: Term[];
+  denominator: Term[] | null;
+}
+
+// Coal coefficients are looked up once per quarter and each formula resolved once per quarter: league tables
+// and trends evaluate the same few formulas for thousands of school-quarters.
+const coefficientsByPeriod = new Map<Period, ReturnType<typeof coalCoefficientsAt>>();
+const compiledByFormula = new WeakMap<Formula, Map<Period, Compiled>>();
+
+function compile(formula: Formula, at: Period): Compiled {
+  let perPeriod = compiledByFormula.get(formula);
+  if (!perPeriod) compiledByFormula.set(formula, (perPeriod = new Map()));
+  const cached = perPeriod.get(at);
+  if (cached) return cached;
+  let coefficients = coefficientsByPeriod.get(at);
+  if (!coefficients) coefficientsByPeriod.set(at, (coefficients = coalCoefficientsAt(periodEndDate(at))));
+  const term = (o: Operand): Term => ('attribute' in o ? { attribute: o.attribute } : { indicator: o.indicator, factor: o.coal ? coefficients![o.coal] : (o.coefficient ?? 1) });
+  const compiled = { numerator: formula.numerator.map(term), denominator: formula.denominator ? formula.denominator.map(term) : null };
+  perPeriod.set(at, compiled);
+  return compiled;
+}
+
+function termValue(t: Term, inputs: FormulaInputs): number | null {
+  if ('attribute' in t) return inputs.attribute(t.attribute);
+  const v = inputs.indicator(t.indicator);
+  return v === null ? null : v * t.factor;
+}
+
 /**
  * A formula's numerator and denominator for one school, so a group's rate can be Σ numerators ÷ Σ
- * denominators. Same conventions as `evaluateFormula`: a missing numerator term counts as 0 while one is
- * present; every denominator term must be present. Null when the school cannot contribute.
+ * denominators. Same conventions as `evaluateFormula` (a test holds them equal): a missing numerator term
+ * counts as 0 while one is present; every denominator term must be present. Null when the school cannot contribute.
  */
 export function formulaParts(formula: Formula, inputs: FormulaInputs, at: Period): RatioParts | null {
-  const numerator = evaluateFormula({ numerator: formula.numerator }, inputs, at);
-  if (numerator === null) return null;
-  if (!formula.denominator) return { numerator, denominator: null };
+  const c = compile(formula, at);
+  let numerator = 0;
+  let present = false;
+  for (const t of c.numerator) {
+    const v = termValue(t, inputs);
+    if (v !== null) {
+      numerator += v;
+      present = true;
+    }
+  }
+  if (!present) return null;
+  if (!c.denominator) return { numerator, denominator: null };
   let denominator = 0;
-  for (const operand of formula.denominator) {
-    const term = evaluateFormula({ numerator: [operand] }, inputs, at);
-    if (term === null) return null;
-    denominator += term;
+  for (const t of c.denominator) {
+    const v = termValue(t, inputs);
+    if (v === null) return null;
+    denominator += v;
   }
   return { numerator, denominator };
 }
@@ -54,6 +82,20 @@ export function ratioOfSums(parts: readonly RatioParts[], scale = 1): number | n
   if (parts.some((p) => p.denominator === null)) return numerator * scale;
   const denominator = parts.reduce((t, p) => t + p.denominator!, 0);
   return denominator > 0 ? (numerator / denominator) * scale : null;
+}
+
+/**
+ * One school's value of any indicator over its window: the aggregated input, or for a derived indicator
+ * its formula over the aggregated inputs (so a rate over a year is a ratio of sums, not a mean of quarterly
+ * rates). Null when the indicator does not apply to the school or the inputs are missing.
+ */
+export function indicatorValue(ind: Indicator, w: SchoolWindow): IndicatorValue {
+  if (!applies(ind, w.school)) return null;
+  if (ind.formula) {
+    const parts = formulaParts(ind.formula, reportInputs(w.values, w.school), w.end);
+    return parts ? ratioOfSums([parts], ind.formula.scale ?? 1) : null;
+  }
+  return w.values[ind.code] ?? null;
 }
 
 /**

@@ -64,45 +64,64 @@ export function lastReportedQuarter(reports: readonly QuarterReport[], year: num
 
 const sortByPeriod = (reports: readonly QuarterReport[]) => [...reports].sort((a, b) => (a.period < b.period ? -1 : a.period > b.period ? 1 : 0));
 
+/** Input indicators by how they aggregate over quarters, computed once from the catalogue. */
+const FLOWS = INDICATORS.filter((i) => i.kind === 'flow').map((i) => i.code);
+const LATEST = INDICATORS.filter((i) => i.kind === 'stock' || i.kind === 'status').map((i) => i.code);
+
+interface WindowSpec {
+  periods: ReadonlySet<Period>;
+  end: Period;
+}
+
+const specOf = (window: readonly Period[]): WindowSpec | null => {
+  if (!window.length) return null;
+  const sorted = [...window].sort();
+  return { periods: new Set(window), end: sorted[sorted.length - 1]! };
+};
+
+function aggregateWith(school: AnalyticsSchool, reports: readonly QuarterReport[], spec: WindowSpec): SchoolWindow | null {
+  const own = sortByPeriod(reports.filter((r) => r.schoolId === school.id && spec.periods.has(r.period)));
+  if (!own.length) return null;
+  // One quarter needs no aggregation: its values are the window's (shared, never modified).
+  if (own.length === 1) return { school, periods: [own[0]!.period], values: own[0]!.values, end: spec.end, projected: false };
+  const values: ReportValues = {};
+  for (const code of FLOWS) {
+    let total: number | null = null;
+    for (const r of own) {
+      const v = r.values[code];
+      if (typeof v === 'number') total = (total ?? 0) + v;
+    }
+    if (total !== null) values[code] = total;
+  }
+  // Stocks and statuses: the latest quarter of the window that holds a value.
+  for (const code of LATEST) {
+    for (let i = own.length - 1; i >= 0; i--) {
+      const v = own[i]!.values[code];
+      if (v !== null && v !== undefined) {
+        values[code] = v;
+        break;
+      }
+    }
+  }
+  return { school, periods: own.map((r) => r.period), values, end: spec.end, projected: false };
+}
+
 /**
  * Aggregates one school's quarterly reports over a window. Reports outside the window (or of another school)
  * are ignored. Returns null when the school reported none of the window's quarters.
  */
 export function aggregateSchool(school: AnalyticsSchool, reports: readonly QuarterReport[], window: readonly Period[]): SchoolWindow | null {
-  if (!window.length) return null;
-  const inWindow = new Set(window);
-  const own = sortByPeriod(reports.filter((r) => r.schoolId === school.id && inWindow.has(r.period)));
-  if (!own.length) return null;
-  const values: ReportValues = {};
-  for (const ind of INDICATORS) {
-    if (ind.kind === 'derived') continue;
-    if (ind.kind === 'flow') {
-      let total: number | null = null;
-      for (const r of own) {
-        const v = r.values[ind.code];
-        if (typeof v === 'number') total = (total ?? 0) + v;
-      }
-      if (total !== null) values[ind.code] = total;
-    } else {
-      // Stocks and statuses: the latest quarter of the window that holds a value.
-      for (let i = own.length - 1; i >= 0; i--) {
-        const v = own[i]!.values[ind.code];
-        if (v !== null && v !== undefined) {
-          values[ind.code] = v;
-          break;
-        }
-      }
-    }
-  }
-  const sorted = [...window].sort();
-  return { school, periods: own.map((r) => r.period), values, end: sorted[sorted.length - 1]!, projected: false };
+  const spec = specOf(window);
+  return spec ? aggregateWith(school, reports, spec) : null;
 }
 
 /** Aggregates every school that reported in the window; schools without a report are left out. */
 export function aggregateSchools(schools: readonly AnalyticsSchool[], reports: readonly QuarterReport[], window: readonly Period[]): SchoolWindow[] {
-  const bySchool = groupBySchool(reports);
+  const spec = specOf(window);
+  if (!spec) return [];
+  const bySchool = groupBySchool(reports.filter((r) => spec.periods.has(r.period)));
   return schools.flatMap((s) => {
-    const w = aggregateSchool(s, bySchool.get(s.id) ?? [], window);
+    const w = aggregateWith(s, bySchool.get(s.id) ?? [], spec);
     return w ? [w] : [];
   });
 }
@@ -126,10 +145,12 @@ export function comparableReports(
   current: readonly QuarterReport[],
   previous: readonly QuarterReport[],
 ): { current: QuarterReport[]; previous: QuarterReport[] } {
+  const shifted = new Map<Period, Period>();
+  const yearBefore = (p: Period) => shifted.get(p) ?? shifted.set(p, shiftPeriod(p, -4)).get(p)!;
   const key = (schoolId: number, p: Period) => `${schoolId}|${p}`;
   const before = new Set(previous.map((r) => key(r.schoolId, r.period)));
-  const keptCurrent = current.filter((r) => before.has(key(r.schoolId, shiftPeriod(r.period, -4))));
-  const now = new Set(keptCurrent.map((r) => key(r.schoolId, shiftPeriod(r.period, -4))));
+  const keptCurrent = current.filter((r) => before.has(key(r.schoolId, yearBefore(r.period))));
+  const now = new Set(keptCurrent.map((r) => key(r.schoolId, yearBefore(r.period))));
   return { current: keptCurrent, previous: previous.filter((r) => now.has(key(r.schoolId, r.period))) };
 }
 
