@@ -16,8 +16,8 @@ import {
   type ReportValues,
   type Role,
 } from '@oversight/domain';
-import { sql, type Insertable, type Kysely } from 'kysely';
-import type { AuditLogTable, Database, Report, ReportStatus, School } from '../schema.js';
+import { sql, type Kysely } from 'kysely';
+import type { Database, Report, ReportStatus, School } from '../schema.js';
 import type { Actor } from './actor.js';
 
 /**
@@ -278,31 +278,35 @@ export async function importReports(db: Kysely<Database>, actor: Actor, records:
   });
 }
 
+interface AuditRow {
+  action: string;
+  entity: string;
+  entity_id: string;
+  county_id: number | null;
+  school_id: number | null;
+  before: unknown;
+  after: unknown;
+}
+
+/**
+ * Writes the planned reports and their audit entries. Each statement carries its rows as one JSON parameter
+ * (jsonb_to_recordset): hundreds of reports cost three statements, whatever the number of values.
+ */
 async function write(trx: Kysely<Database>, actor: Actor, planned: Planned[], now: Date, options: ImportOptions) {
   const stale = () => conflict('导入期间有报表被他人修改或新建，本次导入未保存任何数据，请重新导入。');
   const ids = new Map<string, { id: number; version: number }>();
 
   const fresh = planned.filter((p) => !p.existing);
   for (const part of chunks(fresh)) {
-    const rows = await trx
-      .insertInto('reports')
-      .values(
-        part.map((p) => ({
-          countyId: p.school.countyId,
-          schoolId: p.school.id,
-          period: p.period,
-          status: p.status,
-          version: 1,
-          values: JSON.stringify(p.values),
-          explanations: '{}',
-          createdAt: now,
-          updatedAt: now,
-          ...(p.approve ? { submittedAt: now, submittedBy: actor.userId, reviewedAt: now, reviewedBy: actor.userId } : {}),
-        })),
-      )
-      .onConflict((oc) => oc.columns(['schoolId', 'period']).doNothing())
-      .returning(['id', 'schoolId', 'period', 'version'])
-      .execute();
+    const payload = JSON.stringify(part.map((p) => ({ county_id: p.school.countyId, school_id: p.school.id, period: p.period, status: p.status, vals: p.values, approve: p.approve })));
+    const { rows } = await sql<{ id: number; schoolId: number; period: string; version: number }>`
+      insert into reports (county_id, school_id, period, status, version, "values", explanations, created_at, updated_at, submitted_at, submitted_by, reviewed_at, reviewed_by)
+      select v.county_id, v.school_id, v.period, v.status, 1, v.vals, '{}'::jsonb, ${now}::timestamptz, ${now}::timestamptz,
+        case when v.approve then ${now}::timestamptz end, case when v.approve then ${actor.userId}::integer end,
+        case when v.approve then ${now}::timestamptz end, case when v.approve then ${actor.userId}::integer end
+      from jsonb_to_recordset(${payload}::jsonb) as v(county_id integer, school_id integer, period text, status text, vals jsonb, approve boolean)
+      on conflict (school_id, period) do nothing
+      returning id, school_id, period, version`.execute(trx);
     if (rows.length !== part.length) throw stale();
     for (const r of rows) ids.set(`${r.schoolId}|${r.period}`, { id: r.id, version: r.version });
   }
@@ -328,42 +332,44 @@ async function write(trx: Kysely<Database>, actor: Actor, planned: Planned[], no
     for (const p of part) ids.set(`${p.school.id}|${p.period}`, { id: p.existing!.id, version: byId.get(p.existing!.id)! });
   }
 
+  // One entry per report (its history, as for a save: the values that changed, before and after), one for the file.
   const action = options.mode === 'approved' ? 'report.import_approved' : 'report.import';
-  const entries: Insertable<AuditLogTable>[] = planned.map((p) => {
+  const entries: AuditRow[] = planned.map((p) => {
     const row = ids.get(`${p.school.id}|${p.period}`)!;
     const change = diff(p.existing?.values ?? {}, p.values);
     return {
-      actorId: actor.userId,
       action,
       entity: 'report',
-      entityId: String(row.id),
-      countyId: p.school.countyId,
-      schoolId: p.school.id,
-      at: now,
-      before: JSON.stringify({ version: p.existing?.version ?? 0, status: p.existing?.status ?? null, values: change.before }),
-      after: JSON.stringify({ version: row.version, status: p.status, values: change.after, file: options.fileName }),
+      entity_id: String(row.id),
+      county_id: p.school.countyId,
+      school_id: p.school.id,
+      before: { version: p.existing?.version ?? 0, status: p.existing?.status ?? null, values: change.before },
+      after: { version: row.version, status: p.status, values: change.after, file: options.fileName },
     };
   });
   const counties = [...new Set(planned.map((p) => p.school.countyId))];
   entries.push({
-    actorId: actor.userId,
     action: 'import.reports',
     entity: 'import',
-    entityId: options.fileHash.slice(0, 16),
-    countyId: counties.length === 1 ? counties[0]! : null,
-    schoolId: planned.length === 1 ? planned[0]!.school.id : null,
-    at: now,
+    entity_id: options.fileHash.slice(0, 16),
+    county_id: counties.length === 1 ? counties[0]! : null,
+    school_id: planned.length === 1 ? planned[0]!.school.id : null,
     before: null,
-    after: JSON.stringify({
+    after: {
       file: options.fileName,
       sha256: options.fileHash,
       mode: options.mode,
       created: fresh.length,
       updated: changed.length,
       reports: planned.map((p) => `${p.school.code}/${p.period}`),
-    }),
+    },
   });
-  for (const part of chunks(entries)) await trx.insertInto('auditLog').values(part).execute();
+  for (const part of chunks(entries)) {
+    await sql`
+      insert into audit_log (at, actor_id, county_id, school_id, action, entity, entity_id, before, after)
+      select ${now}::timestamptz, ${actor.userId}::integer, v.county_id, v.school_id, v.action, v.entity, v.entity_id, v.before, v.after
+      from jsonb_to_recordset(${JSON.stringify(part)}::jsonb) as v(county_id integer, school_id integer, action text, entity text, entity_id text, before jsonb, after jsonb)`.execute(trx);
+  }
   return { created: fresh.length, updated: changed.length };
 }
 
