@@ -1,14 +1,20 @@
-import { SCHOOL_CATEGORY_CODE } from '@oversight/domain';
+import { SCHOOL_CATEGORY_CODE, type Period } from '@oversight/domain';
 import type { Kysely } from 'kysely';
-import type { Database } from '../schema.js';
+import type { Database, ReportStatus } from '../schema.js';
 import { createUser } from '../services/accounts.js';
 import { SYSTEM_ACTOR, type Actor } from '../services/actor.js';
 import { describeUser } from '../services/auth.js';
 import { createOrgUnit } from '../services/org.js';
+import { hashOncePerPassword } from '../services/passwords.js';
 import { createSchool } from '../services/schools.js';
 import { getUser } from '../queries/users.js';
+import { DEMO_CURRENT_PERIOD, DEMO_PERIODS, DEMO_TODAY } from './calendar.js';
+import { simulateSchool } from './figures.js';
 import { DEMO_PLACES, demoPersonName, demoSchoolPlans } from './places.js';
+import { playDemoReports } from './play.js';
+import { demoProfiles, type DemoSchool } from './profiles.js';
 import { seededRandom } from './random.js';
+import { demoScenario } from './scenario.js';
 
 export const DEMO_ACCOUNTS = {
   admin: { username: 'admin', role: 'system_admin', displayName: '系统管理员' },
@@ -21,16 +27,25 @@ export interface DemoSummary {
   countyName: string;
   schools: number;
   principals: { username: string; school: string }[];
+  /** The day the demo was generated as of, its closed quarters and the quarter in progress. */
+  today: Date;
+  periods: Period[];
+  currentPeriod: Period;
+  /** How many reports the demo holds, by status. */
+  reports: Record<ReportStatus, number>;
 }
 
 /**
  * Fills an empty database with the demo county through the same services a user's input takes:
  * the system admin sets up the hierarchy and the bureau accounts, the bureau admin registers its schools
- * and their principals.
+ * and their principals, then three years of quarterly reports are saved and submitted by the principals (or,
+ * for paper returns, the officer) and approved or returned by the bureau, each at its time (see ./scenario.ts).
  */
 export async function seedDemoCounty(db: Kysely<Database>, options: { password: string }): Promise<DemoSummary> {
   const random = seededRandom(20261122);
   const { password } = options;
+  // Every demo account has the one password printed at start-up, so it is hashed once for the whole county.
+  const hash = hashOncePerPassword();
   const province = await createOrgUnit(db, SYSTEM_ACTOR, { parentId: null, level: 'province', ...DEMO_PLACES.province });
   const city = await createOrgUnit(db, SYSTEM_ACTOR, { parentId: province.id, level: 'city', ...DEMO_PLACES.city });
   const county = await createOrgUnit(db, SYSTEM_ACTOR, { parentId: city.id, level: 'county', ...DEMO_PLACES.county });
@@ -40,17 +55,20 @@ export async function seedDemoCounty(db: Kysely<Database>, options: { password: 
     townships.set(t.name, unit.id);
   }
 
-  await createUser(db, SYSTEM_ACTOR, { ...DEMO_ACCOUNTS.admin, password });
-  const bureau = await createUser(db, SYSTEM_ACTOR, { ...DEMO_ACCOUNTS.bureau, password, orgUnitId: county.id });
-  await createUser(db, SYSTEM_ACTOR, { ...DEMO_ACCOUNTS.officer, password, orgUnitId: county.id });
-  const bureauActor: Actor = {
-    userId: bureau.id,
-    role: 'bureau_admin',
-    scope: (await describeUser(db, (await getUser(db, bureau.id))!)).scope,
-  };
+  await createUser(db, SYSTEM_ACTOR, { ...DEMO_ACCOUNTS.admin, password }, { hash });
+  const bureau = await createUser(db, SYSTEM_ACTOR, { ...DEMO_ACCOUNTS.bureau, password, orgUnitId: county.id }, { hash });
+  const officer = await createUser(db, SYSTEM_ACTOR, { ...DEMO_ACCOUNTS.officer, password, orgUnitId: county.id }, { hash });
+  const actorFor = async (user: { id: number; role: Actor['role'] }): Promise<Actor> => ({
+    userId: user.id,
+    role: user.role,
+    scope: (await describeUser(db, (await getUser(db, user.id))!)).scope,
+  });
+  const bureauActor = await actorFor(bureau);
 
   const plans = demoSchoolPlans(random);
   const principals: DemoSummary['principals'] = [];
+  const schools: DemoSchool[] = [];
+  const principalActors = new Map<number, Actor>();
   let sequence = 0;
   for (const plan of plans) {
     sequence += 1;
@@ -71,14 +89,42 @@ export async function seedDemoCounty(db: Kysely<Database>, options: { password: 
       siteAreaM2,
       hasCanteen: plan.hasCanteen,
     });
-    await createUser(db, bureauActor, {
-      role: 'principal',
-      username: school.code,
-      displayName: demoPersonName(random),
-      password,
-      schoolId: school.id,
-    });
+    const principal = await createUser(
+      db,
+      bureauActor,
+      { role: 'principal', username: school.code, displayName: demoPersonName(random), password, schoolId: school.id },
+      { hash },
+    );
     principals.push({ username: school.code, school: school.name });
+    schools.push({ ...plan, id: school.id, code: school.code, countyId: county.id, buildingAreaM2, siteAreaM2 });
+    principalActors.set(school.id, { userId: principal.id, role: 'principal', scope: { kind: 'school', schoolId: school.id, countyId: county.id } });
   }
-  return { countyId: county.id, countyName: county.name, schools: plans.length, principals };
+
+  // Separate seeded streams: the story of the reports does not disturb the county above, nor one school another.
+  const profiles = demoProfiles(schools, seededRandom(20261123));
+  const figures = profiles.map((profile, i) => simulateSchool(profile, seededRandom(20261124 + i)));
+  await playDemoReports(db, demoScenario(profiles, figures, seededRandom(20261125)), {
+    principalOf: (school) => principalActors.get(school.id)!,
+    officer: await actorFor(officer),
+    bureau: bureauActor,
+  });
+
+  const counts = await db
+    .selectFrom('reports')
+    .select(['status', (eb) => eb.fn.countAll<number>().as('count')])
+    .where('countyId', '=', county.id)
+    .groupBy('status')
+    .execute();
+  const reports: Record<ReportStatus, number> = { draft: 0, submitted: 0, approved: 0, returned: 0 };
+  for (const row of counts) reports[row.status] = Number(row.count);
+  return {
+    countyId: county.id,
+    countyName: county.name,
+    schools: plans.length,
+    principals,
+    today: DEMO_TODAY,
+    periods: [...DEMO_PERIODS],
+    currentPeriod: DEMO_CURRENT_PERIOD,
+    reports,
+  };
 }
