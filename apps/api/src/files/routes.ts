@@ -10,7 +10,7 @@ import { completenessExport, countyExport, reviewQueueExport } from './exports.j
 import { FileRefusal } from './refusal.js';
 import { countyTemplate, schoolTemplate } from './templates.js';
 import { readUpload } from './upload.js';
-import { annotateWorkbook, readWorkbook } from './workbook.js';
+import { annotateWorkbook, loadWorkbook, readGrids } from './workbook.js';
 import { sendWorkbook } from './xlsx.js';
 import { inspectXlsx } from './zip.js';
 
@@ -102,8 +102,8 @@ export async function fileRoutes(app: FastifyInstance, options: FileRouteOptions
       const upload = await readUpload(request, limits.maxUploadBytes);
       const mode = upload.fields.mode ?? 'draft';
       if (mode !== 'draft' && mode !== 'approved') throw new FileRefusal(400, `导入方式（mode）只能是 draft（草稿）或 approved（教育局导入已审核的历史数据），收到“${mode}”。`, 'fields');
-      inspectXlsx(upload.file, limits.maxUnzippedBytes);
-      const { workbook, grids } = await readWorkbook(upload.file);
+      const parts = inspectXlsx(upload.file, limits.maxUnzippedBytes);
+      const grids = await readGrids(upload.file, parts, (err) => request.log.warn({ err }, 'lean xlsx reader fell back to exceljs'));
       const parsed = parseWorkbook(grids);
       if (!parsed.recognised) throw new FileRefusal(422, parsed.errors[0]!.message, 'wrong_template');
       const result = await importReports(db, { userId: user.id, role: user.role, scope: user.scope }, parsed.records, {
@@ -117,7 +117,7 @@ export async function fileRoutes(app: FastifyInstance, options: FileRouteOptions
       const warnings = ordered([...parsed.warnings, ...result.warnings], sheets);
       if (annotate) {
         reply.header('x-import-errors', String(errors.length)).header('x-import-warnings', String(warnings.length));
-        return sendWorkbook(reply, await annotateWorkbook(workbook, errors, warnings), `导入检查结果-${upload.fileName.replace(/\.xlsx$/i, '')}.xlsx`);
+        return sendWorkbook(reply, await annotateWorkbook(await loadWorkbook(upload.file), errors, warnings), `导入检查结果-${upload.fileName.replace(/\.xlsx$/i, '')}.xlsx`);
       }
       const ok = errors.length === 0;
       const values = parsed.records.reduce((n, r) => n + r.cells.filter((c) => c.raw !== null).length, 0);

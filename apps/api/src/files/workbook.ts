@@ -1,5 +1,6 @@
 import type { ImportFinding, SheetGrid } from '@oversight/domain';
 import ExcelJS from 'exceljs';
+import { readSheets, WorkbookStructureError, type Parts } from './ooxml.js';
 import { FileRefusal } from './refusal.js';
 
 /** The sheet an annotated error report adds; never read back as data. */
@@ -22,19 +23,34 @@ function gridOf(sheet: ExcelJS.Worksheet): SheetGrid {
 }
 
 /**
- * Loads an uploaded workbook (already checked by inspectXlsx). Data validations are not loaded: the import
- * does not need them, and one covering a whole column (as LibreOffice and WPS write them) would expand to a
- * million cells in memory.
+ * Loads an uploaded workbook (already checked by inspectXlsx) into exceljs, to annotate it. Data validations
+ * are not loaded: one covering a whole column (as LibreOffice and WPS write them) would expand to a million
+ * cells in memory.
  */
-export async function readWorkbook(file: Buffer): Promise<{ workbook: ExcelJS.Workbook; grids: SheetGrid[] }> {
+export async function loadWorkbook(file: Buffer): Promise<ExcelJS.Workbook> {
   const workbook = new ExcelJS.Workbook();
   try {
     await workbook.xlsx.load(file as unknown as ExcelJS.Buffer, { ignoreNodes: ['dataValidations'] });
   } catch {
     throw new FileRefusal(400, '文件已损坏或不是有效的 .xlsx 工作簿，无法读取：请在 Excel、WPS 或 LibreOffice 中重新保存为 .xlsx 后再上传。', 'damaged');
   }
-  const grids = workbook.worksheets.filter((s) => s.name !== FINDINGS_SHEET).map(gridOf);
-  return { workbook, grids };
+  return workbook;
+}
+
+/**
+ * The cell values of every sheet of an upload, read straight from its XML parts; should the parts be laid out
+ * in a way the lean reader does not know, exceljs reads the file instead.
+ */
+export async function readGrids(file: Buffer, parts: Parts, onFallback: (error: Error) => void = () => {}): Promise<SheetGrid[]> {
+  const skip = (name: string) => name === FINDINGS_SHEET;
+  try {
+    return readSheets(parts, skip);
+  } catch (error) {
+    if (!(error instanceof WorkbookStructureError)) throw error;
+    onFallback(error);
+    const workbook = await loadWorkbook(file);
+    return workbook.worksheets.filter((s) => !skip(s.name)).map(gridOf);
+  }
 }
 
 const ERROR_FILL: ExcelJS.Fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFFFC7CE' } };

@@ -11,8 +11,9 @@ const MAX_ENTRIES = 5_000;
  * (not a legacy .xls or anything else) with the parts of a workbook, whose parts really inflate to no more than
  * `maxUnzippedBytes` in total. The declared sizes in the directory are checked first, then every part is
  * inflated with a hard output cap, so an archive that lies about its sizes is caught as well.
+ * Returns the inflated XML parts (the cell reader works on them; nothing is inflated twice).
  */
-export function inspectXlsx(file: Buffer, maxUnzippedBytes: number): void {
+export function inspectXlsx(file: Buffer, maxUnzippedBytes: number): Map<string, Buffer> {
   if (file.length >= 8 && file.readUInt32BE(0) === 0xd0cf11e0) {
     throw new FileRefusal(415, '这是旧版 Excel 97-2003（.xls）文件或加密文件：请在 Excel/WPS 中“另存为” .xlsx 格式后再上传。', 'file_type');
   }
@@ -60,6 +61,7 @@ export function inspectXlsx(file: Buffer, maxUnzippedBytes: number): void {
   }
 
   let inflated = 0;
+  const parts = new Map<string, Buffer>();
   for (const entry of entries) {
     const local = entry.local;
     if (local + 30 > file.length || file.readUInt32LE(local) !== LOCAL) throw damaged();
@@ -67,11 +69,12 @@ export function inspectXlsx(file: Buffer, maxUnzippedBytes: number): void {
     const data = file.subarray(start, start + entry.compressed);
     if (data.length !== entry.compressed) throw damaged();
     const budget = maxUnzippedBytes - inflated;
+    let content: Buffer;
     if (entry.method === 0) {
-      inflated += data.length;
+      content = data;
     } else if (entry.method === 8) {
       try {
-        inflated += inflateRawSync(data, { maxOutputLength: Math.max(1, budget) }).length;
+        content = inflateRawSync(data, { maxOutputLength: Math.max(1, budget) });
       } catch (error) {
         if (error instanceof RangeError || (error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') throw tooBig();
         throw damaged();
@@ -79,6 +82,9 @@ export function inspectXlsx(file: Buffer, maxUnzippedBytes: number): void {
     } else {
       throw new FileRefusal(415, `文件使用了不支持的压缩方式（${entry.method}），请用 Excel、WPS 或 LibreOffice 重新保存为 .xlsx。`, 'file_type');
     }
+    inflated += content.length;
     if (inflated > maxUnzippedBytes) throw tooBig();
+    if (/\.(xml|rels)$/i.test(entry.name)) parts.set(entry.name, content);
   }
+  return parts;
 }
