@@ -95,7 +95,8 @@ export async function completenessCounts(db: Kysely<Database>, countyIds: readon
       .execute(),
     db
       .selectFrom('reports')
-      .innerJoin('schools', 'schools.id', 'reports.schoolId')
+      // Joined on the county too, so the join stays within one county's shard when distributed.
+      .innerJoin('schools', (join) => join.onRef('schools.id', '=', 'reports.schoolId').onRef('schools.countyId', '=', 'reports.countyId'))
       .select(['reports.countyId', 'reports.period', 'reports.status', (eb) => eb.fn.countAll<number>().as('count')])
       .where('reports.countyId', 'in', countyIds)
       .where('reports.period', 'in', [...periods])
