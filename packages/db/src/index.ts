@@ -21,3 +21,4 @@ export * from './queries/analytics.js';
 export * from './queries/targets.js';
 export * from './services/targets.js';
 export * from './services/analytics.js';
+export * from './services/summaries.js';
