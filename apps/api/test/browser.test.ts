@@ -1,7 +1,17 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { seedDemoCounty, type DatabaseHandle, type DemoSummary } from '@oversight/db';
+import { createCaller, type OrgNode } from '@oversight/api';
+import { describeUser, findUserByUsername, seedDemoCounty, type DatabaseHandle, type DemoSummary } from '@oversight/db';
+import {
+  inputIndicatorsFor,
+  periodOf,
+  periodStartDate,
+  shiftPeriod,
+  type IndicatorValue,
+  type Period,
+  type SchoolType,
+} from '@oversight/domain';
 import { createTestDatabase } from '@oversight/db/testing';
 import type { FastifyInstance } from 'fastify';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -14,6 +24,7 @@ import { buildServer } from '../src/server.js';
  */
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const WEB_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist');
+const SHOTS = path.join(WEB_DIR, '../test-results');
 const missing = [
   existsSync(CHROMIUM) ? null : `Chromium not found at ${CHROMIUM} (apt-get install -y chromium)`,
   existsSync(path.join(WEB_DIR, 'index.html')) ? null : `SPA not built at ${WEB_DIR} (pnpm build)`,
@@ -54,12 +65,83 @@ describe.skipIf(missing.length > 0)('in the browser', () => {
     return page;
   }
 
+  /** A tRPC caller acting as a demo account, to read state and to set up what a test needs without the UI. */
+  async function callerAs(username: string) {
+    const user = await findUserByUsername(handle.db, username);
+    if (!user) throw new Error(`no account ${username}`);
+    return createCaller({
+      db: handle.db,
+      user: await describeUser(handle.db, user),
+      sessionToken: null,
+      address: '127.0.0.1',
+      setSessionCookie: () => {},
+      clearSessionCookie: () => {},
+    });
+  }
+
+  async function signedIn(username: string): Promise<Page> {
+    const page = await signIn(username);
+    await page.waitForURL((url) => !url.pathname.startsWith('/login'), { timeout: 15_000 });
+    return page;
+  }
+
+  const principalOf = (schoolName: string) => demo.principals.find((p) => p.school === schoolName)!.username;
+
+  /** Values that pass every hard rule for the school (10 of everything fits each “at most” cross-check). */
+  function plausibleValues(school: { type: SchoolType; hasCanteen: boolean }, period: Period): Record<string, IndicatorValue> {
+    const values: Record<string, IndicatorValue> = {};
+    for (const indicator of inputIndicatorsFor(school)) {
+      if (indicator.valueType === 'integer' || indicator.valueType === 'decimal') {
+        values[indicator.code] = Math.min(indicator.max ?? 10, Math.max(indicator.min ?? 0, 10));
+      } else if (indicator.valueType === 'boolean') values[indicator.code] = typeof indicator.expected === 'boolean' ? indicator.expected : true;
+      else if (indicator.valueType === 'enum') values[indicator.code] = indicator.options![0]!.value;
+      else values[indicator.code] = periodStartDate(period);
+    }
+    return values;
+  }
+
+  /** The first quarter from the running one on in which none of these schools has a report yet (read, not assumed). */
+  async function openQuarter(schoolIds: number[]): Promise<Period> {
+    const officer = await callerAs('officer');
+    let period = periodOf(new Date());
+    for (let i = 0; i < 12; i += 1, period = shiftPeriod(period, 1)) {
+      const reports = await Promise.all(schoolIds.map((schoolId) => officer.reports.get({ schoolId, period })));
+      if (reports.every((r) => r.version === 0)) return period;
+    }
+    throw new Error('no quarter without reports');
+  }
+
+  /** A principal saves a complete report, explains whatever the checks warn about, and submits it. */
+  async function submitThroughApi(schoolName: string, period: Period) {
+    const principal = await callerAs(principalOf(schoolName));
+    const [school] = await principal.schools.list({ search: schoolName });
+    let view = await principal.reports.save({ schoolId: school!.id, period, version: 0, values: plausibleValues(school!, period) });
+    const warnings = view.issues.filter((i) => i.severity === 'warning');
+    if (warnings.length) {
+      const explanations = Object.fromEntries(warnings.map((w) => [w.code, '本季度学校施工改造，数据与往年不可比。']));
+      view = await principal.reports.save({ schoolId: school!.id, period, version: view.version, values: {}, explanations });
+    }
+    expect(view.issues.filter((i) => i.severity === 'error')).toEqual([]);
+    await principal.reports.submit({ schoolId: school!.id, period, version: view.version });
+    return school!;
+  }
+
+  /** Fills every explanation box the form shows, tab by tab (warnings depend on last year's figures). */
+  async function explainEveryWarning(page: Page) {
+    for (const tab of await page.getByRole('tab').all()) {
+      await tab.click();
+      for (const box of await page.getByRole('textbox', { name: /情况说明$/ }).all()) {
+        if (!(await box.inputValue())) await box.fill('本季度校舍改造，部分数据与往年不可比，已核实无误。');
+      }
+    }
+  }
+
   it('an officer signs in and browses the county’s schools', async () => {
     const page = await signIn('officer');
     await expect.poll(() => page.getByRole('heading', { name: '学校管理' }).count(), { timeout: 15_000 }).toBe(1);
     await expect.poll(() => page.getByText('青石县实验小学').count(), { timeout: 15_000 }).toBeGreaterThan(0);
     expect(await page.getByText('账号管理').count()).toBe(0);
-    await page.screenshot({ path: path.join(WEB_DIR, '../test-results/officer-schools.png') }).catch(() => {});
+    await page.screenshot({ path: path.join(SHOTS, 'officer-schools.png') }).catch(() => {});
   }, 60_000);
 
   it('a principal signs in and sees only their own school', async () => {
@@ -75,5 +157,131 @@ describe.skipIf(missing.length > 0)('in the browser', () => {
     const page = await signIn('officer', 'not-the-password1');
     await expect.poll(() => page.getByText('用户名或密码错误').count(), { timeout: 15_000 }).toBeGreaterThan(0);
     expect((await page.context().cookies()).filter((c) => c.name === 'oversight_session')).toHaveLength(0);
+  }, 60_000);
+
+  it('a principal fills in a report, fixes an error, explains a warning and submits it', async () => {
+    const schoolName = '青石县实验小学';
+    const principal = await callerAs(principalOf(schoolName));
+    const [school] = await principal.schools.list({ search: schoolName });
+    const period = await openQuarter([school!.id]);
+    // An earlier sitting saved most of the report; three figures are still to be entered.
+    const { students_enrolled: _s, liability_insured: _l, accident_premium_collected_by_school: _a, ...earlier } = plausibleValues(school!, period);
+    await principal.reports.save({ schoolId: school!.id, period, version: 0, values: earlier });
+
+    const page = await signedIn(principalOf(schoolName));
+    await page.goto(`${base}/reports/${school!.id}/${period}`);
+    await page.getByLabel('在校学生数', { exact: true }).fill('500');
+    await page.getByRole('tab', { name: /各项保险/ }).click();
+    await page.getByLabel('校方责任险参保人数', { exact: true }).fill('900');
+    // The autosave brings back the cross-check, shown next to the field.
+    await expect.poll(() => page.getByText('校方责任险参保人数（900）不能大于在校学生数（500）').count(), { timeout: 15_000 }).toBe(1);
+    await page.screenshot({ path: path.join(SHOTS, 'report-error.png'), fullPage: true });
+
+    await page.getByLabel('校方责任险参保人数', { exact: true }).fill('480');
+    await expect.poll(() => page.getByText('不能大于在校学生数').count(), { timeout: 15_000 }).toBe(0);
+    await page.getByRole('radiogroup', { name: '学校是否代收学平险保费' }).getByLabel('是').check();
+    await expect.poll(() => page.getByText('学校是否代收学平险保费为“是”，与规定不符，请说明情况。').count(), { timeout: 15_000 }).toBe(1);
+    await page.getByRole('textbox', { name: '学校是否代收学平险保费 情况说明' }).fill('个别家长委托班主任代缴，已全部退还并整改。');
+    await explainEveryWarning(page);
+    await expect.poll(() => page.getByText(/草稿已于.*自动保存/).count(), { timeout: 15_000 }).toBe(1);
+    await page.screenshot({ path: path.join(SHOTS, 'report-warning.png'), fullPage: true });
+
+    await page.getByRole('button', { name: '报送', exact: true }).click();
+    await page.getByRole('button', { name: '确认报送' }).click();
+    await expect.poll(() => page.getByText('报表已报送，正在等待教育局审核，暂不能修改。').count(), { timeout: 15_000 }).toBe(1);
+    await page.screenshot({ path: path.join(SHOTS, 'report-submitted.png'), fullPage: true });
+
+    const stored = await principal.reports.get({ schoolId: school!.id, period });
+    expect(stored.status).toBe('submitted');
+    expect(stored.values).toMatchObject({ students_enrolled: 500, liability_insured: 480, accident_premium_collected_by_school: true });
+    expect(stored.explanations.accident_premium_collected_by_school).toContain('已全部退还');
+  }, 120_000);
+
+  it('an officer approves one submitted report and returns another with a reason', async () => {
+    const officer = await callerAs('officer');
+    const candidates = (await officer.schools.list({})).filter((s) => s.name !== '青石县实验小学' && s.type === 'primary');
+    const [first, second] = candidates;
+    const period = await openQuarter([first!.id, second!.id]);
+    await submitThroughApi(first!.name, period);
+    await submitThroughApi(second!.name, period);
+
+    const page = await signedIn('officer');
+    await page.getByRole('link', { name: '审核队列' }).click();
+    await expect.poll(() => page.getByRole('heading', { name: '审核队列' }).count(), { timeout: 15_000 }).toBe(1);
+    // Newest submissions first.
+    await page.getByText('报送时间', { exact: true }).click();
+    await page.getByRole('cell', { name: first!.name, exact: true }).click();
+    await expect.poll(() => page.getByRole('button', { name: '审核通过' }).count(), { timeout: 15_000 }).toBe(1);
+    await page.screenshot({ path: path.join(SHOTS, 'review.png'), fullPage: true });
+    await page.getByRole('button', { name: '审核通过' }).click();
+    await expect.poll(() => page.getByText('已审核通过', { exact: true }).count(), { timeout: 15_000 }).toBeGreaterThan(0);
+
+    await page.getByRole('link', { name: '审核队列' }).first().click();
+    await page.getByText('报送时间', { exact: true }).click();
+    await page.getByRole('cell', { name: second!.name, exact: true }).click();
+    await page.getByRole('button', { name: '退回修改' }).click();
+    await page.getByLabel('退回原因').fill('用电量与上年同期相比明显偏低，请核对电费单据后重新填报。');
+    await page.getByRole('button', { name: '确认退回' }).click();
+    await expect.poll(() => page.getByText('已退回', { exact: true }).count(), { timeout: 15_000 }).toBeGreaterThan(0);
+
+    expect((await officer.reports.get({ schoolId: first!.id, period })).status).toBe('approved');
+    const returned = await officer.reports.get({ schoolId: second!.id, period });
+    expect(returned.status).toBe('returned');
+    expect(returned.returnReason).toContain('请核对电费单据');
+  }, 120_000);
+
+  it('an officer reminds every school still missing, and the principal sees the reminder at home', async () => {
+    // A school registered today has certainly not reported the quarter yet.
+    const bureau = await callerAs('bureau');
+    const find = (nodes: OrgNode[]): OrgNode | undefined =>
+      nodes.length === 0 ? undefined : (nodes.find((n) => n.id === demo.countyId) ?? find(nodes.flatMap((n) => n.children)));
+    const county = find(await bureau.org.tree())!;
+    const school = await bureau.schools.create({
+      countyId: county.id,
+      code: `21${county.code.slice(0, 2)}998801`,
+      name: '青石县新城小学',
+      type: 'primary',
+      ownership: 'public',
+      location: 'urban',
+      boarding: false,
+      buildingAreaM2: 6000,
+      siteAreaM2: 15000,
+      hasCanteen: true,
+    });
+    await bureau.users.createPrincipal({ schoolId: school.id, username: 'xincheng', displayName: '新城小学校长', password: 'demo123456' });
+
+    const page = await signedIn('officer');
+    await page.getByRole('link', { name: '报送情况' }).click();
+    await expect.poll(() => page.getByRole('heading', { name: '报送情况' }).count(), { timeout: 15_000 }).toBe(1);
+    await page.screenshot({ path: path.join(SHOTS, 'completeness.png'), fullPage: true });
+    await page.getByRole('textbox', { name: '筛选学校' }).fill('新城');
+    await expect.poll(() => page.getByRole('button', { name: /青石县新城小学 · .* · 未填报/ }).count(), { timeout: 15_000 }).toBeGreaterThan(0);
+    await page.getByRole('button', { name: '一键催报' }).click();
+    await page.getByRole('button', { name: '发送提醒' }).click();
+    await expect.poll(() => page.getByText(/已提醒 \d+ 所学校/).count(), { timeout: 15_000 }).toBe(1);
+
+    const principal = await signedIn('xincheng');
+    await expect.poll(() => principal.getByText(/请尽快填报.*学校后勤数据/).count(), { timeout: 15_000 }).toBe(1);
+    await principal.screenshot({ path: path.join(SHOTS, 'principal-home.png'), fullPage: true });
+  }, 120_000);
+
+  it('the English switch changes the interface language and is remembered', async () => {
+    const page = await (await browser.newContext({ locale: 'zh-CN' })).newPage();
+    await page.goto(`${base}/`);
+    await page.getByRole('button', { name: 'English' }).click();
+    await page.getByLabel('Username').fill('officer');
+    await page.getByLabel('Password').fill('demo123456');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => page.getByRole('heading', { name: 'Schools' }).count(), { timeout: 15_000 }).toBe(1);
+    expect(await page.getByRole('link', { name: 'Submissions' }).count()).toBe(1);
+    expect(await page.getByText('Primary school').count()).toBeGreaterThan(0);
+    expect(await page.getByText('学校管理').count()).toBe(0);
+    expect(await page.locator('html').getAttribute('lang')).toBe('en');
+    await page.screenshot({ path: path.join(SHOTS, 'english.png'), fullPage: true });
+
+    await page.reload();
+    await expect.poll(() => page.getByRole('heading', { name: 'Schools' }).count(), { timeout: 15_000 }).toBe(1);
+    await page.getByRole('button', { name: '中文' }).click();
+    await expect.poll(() => page.getByRole('heading', { name: '学校管理' }).count(), { timeout: 15_000 }).toBe(1);
   }, 60_000);
 });

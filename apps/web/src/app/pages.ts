@@ -29,6 +29,10 @@ export const PAGES: readonly PageDef[] = [
   { path: 'home', roles: ['principal'], Component: page(() => import('../pages/home/PrincipalHomePage'), 'PrincipalHomePage'), nav: { label: 'home', icon: IconHome } },
   { path: 'my-school', roles: ['principal'], Component: page(() => import('../pages/my-school/MySchoolPage'), 'MySchoolPage'), nav: { label: 'mySchool', icon: IconSchool } },
   { path: 'schools', roles: BUREAU_ROLES, Component: page(() => import('../pages/schools/SchoolsPage'), 'SchoolsPage'), nav: { label: 'schools', icon: IconBuildingCommunity } },
+  { path: 'completeness', roles: BUREAU_ROLES, Component: page(() => import('../pages/completeness/CompletenessPage'), 'CompletenessPage'), nav: { label: 'completeness', icon: IconLayoutGrid } },
+  { path: 'review', roles: BUREAU_ROLES, Component: page(() => import('../pages/review-queue/ReviewQueuePage'), 'ReviewQueuePage'), nav: { label: 'reviewQueue', icon: IconClipboardCheck } },
+  { path: 'review/:schoolId/:period', roles: BUREAU_ROLES, Component: page(() => import('../pages/review/ReviewPage'), 'ReviewPage') },
+  { path: 'reports/:schoolId/:period', roles: ALL_ROLES, Component: page(() => import('../pages/report/ReportPage'), 'ReportPage') },
   { path: 'accounts', roles: ADMIN_ROLES, Component: page(() => import('../pages/accounts/AccountsPage'), 'AccountsPage'), nav: { label: 'accounts', icon: IconUsers } },
 ];
 

@@ -12,6 +12,9 @@ export const STATUS_COLORS: Record<ReportStatus, string> = {
   approved: 'teal',
 };
 
+/** A report that was never saved shows as missing. */
+export const shownStatus = (r: { status: Exclude<ReportStatus, 'missing'>; version: number }): ReportStatus => (r.version === 0 ? 'missing' : r.status);
+
 export function StatusBadge({ status, late }: { status: ReportStatus; late?: boolean }) {
   const { t } = useTranslation();
   return (

@@ -1,4 +1,4 @@
-import { periodLabel, periodOf, shiftPeriod, type Period } from '@oversight/domain';
+import { parsePeriod, periodLabel, periodOf, shiftPeriod, type Period } from '@oversight/domain';
 import { useTranslation } from 'react-i18next';
 
 /** The quarter schools report now: the one that ended last (its deadline falls in the running quarter). */
@@ -26,5 +26,16 @@ export function useDateFormat() {
     dateTime: (d: Date) =>
       d.toLocaleString(locale, { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' }),
     time: (d: Date) => d.toLocaleTimeString(locale, { timeZone: 'Asia/Shanghai', hour: '2-digit', minute: '2-digit', second: '2-digit' }),
+  };
+}
+
+const QUARTER_ZH = ['一', '二', '三', '四'];
+
+/** A compact quarter for table headers: “2026年三季度” or “Q3 2026”. */
+export function useShortPeriodLabel(): (period: string) => string {
+  const { i18n } = useTranslation();
+  return (p) => {
+    const { year, quarter } = parsePeriod(p);
+    return i18n.language === 'en' ? `Q${quarter} ${year}` : `${year}年${QUARTER_ZH[quarter - 1]}季度`;
   };
 }

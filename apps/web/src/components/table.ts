@@ -1,3 +1,4 @@
+import 'mantine-datatable/styles.css';
 import type { DataTableSortStatus } from 'mantine-datatable';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';

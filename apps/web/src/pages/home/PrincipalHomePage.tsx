@@ -10,11 +10,8 @@ import { useTRPC, type ReportView } from '../../app/trpc';
 import { LoadError, PageLoader, QueryState } from '../../components/Loading';
 import { PageHeader } from '../../components/PageHeader';
 import { recentPeriods, reportingPeriod, useDateFormat, usePeriodLabel } from '../../components/periods';
-import { StatusBadge, type ReportStatus } from '../../components/StatusBadge';
+import { shownStatus, StatusBadge } from '../../components/StatusBadge';
 import { SchoolFacts } from '../my-school/SchoolFacts';
-
-/** A report that was never saved shows as missing. */
-export const shownStatus = (r: Pick<ReportView, 'status' | 'version'>): ReportStatus => (r.version === 0 ? 'missing' : r.status);
 
 const reportPath = (r: Pick<ReportView, 'schoolId' | 'period'>) => `/reports/${r.schoolId}/${r.period}`;
 

@@ -87,6 +87,7 @@ export function SignInPage() {
                 <PasswordInput
                   label={t('auth.password')}
                   autoComplete="current-password"
+                  visibilityToggleButtonProps={{ 'aria-label': t('auth.toggleVisibility') }}
                   value={password}
                   error={missing.password}
                   onChange={(e) => setPassword(e.currentTarget.value)}

@@ -1,0 +1,112 @@
+import { Stack, Table, Text } from '@mantine/core';
+import type { Period } from '@oversight/domain';
+import { Fragment } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { Catalogue, Indicator, ReportView, School } from '../../app/trpc';
+import { useLabel } from '../../i18n/labels';
+import { derive, groupsFor, useFormatValue } from './catalogue';
+
+function ChangeCell({ change, limit }: { change: number | null; limit: number | undefined }) {
+  if (change === null) return <Text size="sm" c="dimmed">—</Text>;
+  const big = limit !== undefined && Math.abs(change) > limit;
+  return (
+    <Text size="sm" c={big ? 'orange.9' : 'dimmed'} fw={big ? 600 : undefined}>
+      {change > 0 ? '+' : ''}
+      {change.toFixed(1)}%
+    </Text>
+  );
+}
+
+/**
+ * A report read-only, beside the same quarter last year: every indicator of the school grouped by domain,
+ * the year-on-year change, and the checks' findings with the school's explanations. Rows with warnings are
+ * yellow, rows with errors red — what the officer reviews and what a principal sees once submitted.
+ */
+export function ReportComparison({ report, school, catalogue }: { report: ReportView; school: School; catalogue: Catalogue }) {
+  const { t } = useTranslation();
+  const label = useLabel();
+  const format = useFormatValue(catalogue);
+  const period = report.period as Period;
+  const issuesOf = (code: string) => report.issues.filter((i) => i.code === code);
+
+  const row = (indicator: Indicator, current: unknown, previous: unknown, derived: boolean) => {
+    const issues = issuesOf(indicator.code);
+    const error = issues.some((i) => i.severity === 'error');
+    const warning = issues.some((i) => i.severity === 'warning');
+    const explanation = report.explanations[indicator.code];
+    return (
+      <Table.Tr key={indicator.code} bg={error ? 'red.0' : warning ? 'yellow.1' : undefined} data-indicator={indicator.code}>
+        <Table.Td>
+          <Text size="sm" fs={derived ? 'italic' : undefined} c={derived ? 'gray.7' : undefined}>
+            {label(indicator.name)}
+          </Text>
+        </Table.Td>
+        <Table.Td className="num">
+          <Text size="sm" fw={500}>
+            {format.withUnit(indicator, current)}
+          </Text>
+        </Table.Td>
+        <Table.Td className="num">
+          <Text size="sm" c="dimmed">
+            {format.withUnit(indicator, previous)}
+          </Text>
+        </Table.Td>
+        <Table.Td className="num">
+          <ChangeCell change={format.change(current, previous)} limit={indicator.jumpPercent} />
+        </Table.Td>
+        <Table.Td>
+          <Stack gap={2}>
+            {issues.map((i) => (
+              <Text key={i.message} size="xs" c={i.severity === 'error' ? 'red.8' : 'orange.9'}>
+                {i.message}
+              </Text>
+            ))}
+            {explanation && (
+              <Text size="xs">
+                <Text span fw={600} size="xs">
+                  {t('report.explanation')}：
+                </Text>
+                {explanation}
+              </Text>
+            )}
+          </Stack>
+        </Table.Td>
+      </Table.Tr>
+    );
+  };
+
+  return (
+    <Table withTableBorder withColumnBorders verticalSpacing={6} bg="white">
+      <Table.Thead>
+        <Table.Tr>
+          <Table.Th w="28%">{t('report.indicator')}</Table.Th>
+          <Table.Th w={150} ta="right">
+            {t('report.value')}
+          </Table.Th>
+          <Table.Th w={150} ta="right">
+            {t('report.lastYear')}
+          </Table.Th>
+          <Table.Th w={90} ta="right">
+            {t('report.change')}
+          </Table.Th>
+          <Table.Th>{t('report.notes')}</Table.Th>
+        </Table.Tr>
+      </Table.Thead>
+      <Table.Tbody>
+        {groupsFor(catalogue, school).map((group) => (
+          <Fragment key={group.domain}>
+            <Table.Tr bg="gray.1">
+              <Table.Td colSpan={5}>
+                <Text size="sm" fw={600}>
+                  {label(catalogue.domains[group.domain])}
+                </Text>
+              </Table.Td>
+            </Table.Tr>
+            {group.inputs.map((i) => row(i, report.values[i.code], report.lastYear?.[i.code], false))}
+            {group.derived.map((i) => row(i, report.derived[i.code], derive(i, report.lastYear, school, period), true))}
+          </Fragment>
+        ))}
+      </Table.Tbody>
+    </Table>
+  );
+}

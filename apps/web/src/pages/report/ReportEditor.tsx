@@ -1,0 +1,244 @@
+import { Alert, Badge, Button, Group, Paper, Table, Tabs, Text } from '@mantine/core';
+import type { Period } from '@oversight/domain';
+import { IconAlertTriangle, IconHistory, IconInfoCircle, IconSend } from '@tabler/icons-react';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { errorMessage, fieldIssues, useNotify } from '../../app/errors';
+import { isBureau, useMe } from '../../app/session';
+import { useTRPC, type Catalogue, type ReportView, type School } from '../../app/trpc';
+import { ConfirmDialog } from '../../components/ConfirmDialog';
+import { useDateFormat } from '../../components/periods';
+import { useLabel } from '../../i18n/labels';
+import { derive, groupsFor, useFormatValue } from './catalogue';
+import { HistoryModal } from './HistoryModal';
+import { IndicatorRow, type FieldIssue } from './IndicatorRow';
+import { ReportHeader } from './ReportHeader';
+import { useReportDraft, type SaveState } from './useReportDraft';
+
+function SaveStatus({ state }: { state: SaveState }) {
+  const { t } = useTranslation();
+  const { time } = useDateFormat();
+  switch (state.kind) {
+    case 'pending':
+      return <Text size="sm" c="dimmed">{t('report.unsaved')}</Text>;
+    case 'saving':
+      return <Text size="sm" c="dimmed">{t('report.saving')}</Text>;
+    case 'saved':
+      return <Text size="sm" c="teal.8">{t('report.savedAt', { time: time(state.at) })}</Text>;
+    case 'failed':
+      return <Text size="sm" c="red.8">{t('report.saveFailed')}：{errorMessage(state.error, t)}</Text>;
+    default:
+      return null;
+  }
+}
+
+const isBlank = (v: unknown) => v === undefined || v === null || v === '';
+
+/**
+ * The report form: one tab per domain with only the indicators that apply to the school; every field shows its
+ * unit, last year's value and its findings; drafts save themselves; warnings need an explanation; submit.
+ */
+export function ReportEditor({ report, school, catalogue, notice, onConflict }: { report: ReportView; school: School; catalogue: Catalogue; notice: string | null; onConflict: (message: string) => void }) {
+  const { t } = useTranslation();
+  const label = useLabel();
+  const trpc = useTRPC();
+  const me = useMe();
+  const queryClient = useQueryClient();
+  const notify = useNotify();
+  const format = useFormatValue(catalogue);
+  const groups = useMemo(() => groupsFor(catalogue, school), [catalogue, school]);
+  const inputs = useMemo(() => groups.flatMap((g) => g.inputs), [groups]);
+  const draft = useReportDraft(report, inputs, (error) => onConflict(errorMessage(error, t)));
+  const [submitIssues, setSubmitIssues] = useState<{ path: string; message: string; severity?: string }[]>([]);
+  const [confirming, setConfirming] = useState(false);
+  const [showHistory, setShowHistory] = useState(false);
+  const [tab, setTab] = useState<string | null>(groups[0]?.domain ?? null);
+  const submit = useMutation(trpc.reports.submit.mutationOptions());
+  const { server, values, explanations } = draft;
+
+  /** The findings of the last save, plus what the last submit attempt said about still-empty fields. */
+  const issuesByCode = useMemo(() => {
+    const map = new Map<string, FieldIssue[]>();
+    const add = (code: string, issue: FieldIssue) => map.set(code, [...(map.get(code) ?? []).filter((i) => i.message !== issue.message), issue]);
+    for (const i of server.issues) add(i.code, i);
+    for (const i of submitIssues) if (isBlank(values[i.path]) && !map.has(i.path)) add(i.path, { severity: i.severity ?? 'error', message: i.message });
+    for (const [code, message] of Object.entries(draft.rejected)) add(code, { severity: 'error', message });
+    return map;
+  }, [server.issues, submitIssues, values, draft.rejected]);
+
+  const countIn = (codes: readonly { code: string }[]) => {
+    let errors = 0;
+    let warnings = 0;
+    for (const { code } of codes) {
+      for (const issue of issuesByCode.get(code) ?? []) {
+        if (issue.severity === 'error') errors += 1;
+        else if (!explanations[code]?.trim()) warnings += 1;
+      }
+    }
+    return { errors, warnings };
+  };
+  const totals = countIn(inputs);
+
+  const doSubmit = async () => {
+    setConfirming(false);
+    if (!(await draft.flush())) return;
+    try {
+      const view = await submit.mutateAsync({ schoolId: report.schoolId, period: report.period, version: draft.version() });
+      setSubmitIssues([]);
+      queryClient.setQueryData(trpc.reports.get.queryKey({ schoolId: report.schoolId, period: report.period }), view);
+      void queryClient.invalidateQueries(trpc.reports.pathFilter());
+      notify.success(t('report.submitted'));
+    } catch (error) {
+      setSubmitIssues(fieldIssues(error));
+      const first = fieldIssues(error)[0]?.path;
+      const firstGroup = groups.find((g) => g.inputs.some((i) => i.code === first));
+      if (firstGroup) setTab(firstGroup.domain);
+    }
+  };
+
+  const period = report.period as Period;
+  return (
+    <>
+      <ReportHeader
+        report={server}
+        school={school}
+        actions={
+          <Button variant="default" leftSection={<IconHistory size={16} />} onClick={() => setShowHistory(true)}>
+            {t('report.history')}
+          </Button>
+        }
+      />
+      {notice && (
+        <Alert color="red" icon={<IconAlertTriangle size={18} />} mb="sm" title={t('report.conflict')}>
+          {notice}
+        </Alert>
+      )}
+      {server.status === 'returned' && server.returnReason && (
+        <Alert color="orange" icon={<IconAlertTriangle size={18} />} mb="sm">
+          {t('report.returned', { reason: server.returnReason })}
+        </Alert>
+      )}
+      {report.prefilled && server.version === 0 && (
+        <Alert color="blue" icon={<IconInfoCircle size={18} />} mb="sm">
+          {t('report.prefilled')}
+        </Alert>
+      )}
+      {isBureau(me) && (
+        <Alert color="gray" icon={<IconInfoCircle size={18} />} mb="sm">
+          {t('report.onBehalf')}
+        </Alert>
+      )}
+      {submit.error && (
+        <Alert color="red" icon={<IconAlertTriangle size={18} />} mb="sm" role="alert">
+          {errorMessage(submit.error, t)}
+        </Alert>
+      )}
+      <Paper p={0} mb="sm">
+        <Tabs value={tab} onChange={setTab} keepMounted={false}>
+          <Tabs.List px="sm">
+            {groups.map((g) => {
+              const count = countIn(g.inputs);
+              return (
+                <Tabs.Tab
+                  key={g.domain}
+                  value={g.domain}
+                  rightSection={
+                    count.errors > 0 ? (
+                      <Badge size="xs" color="red" circle>{count.errors}</Badge>
+                    ) : count.warnings > 0 ? (
+                      <Badge size="xs" color="orange" circle>{count.warnings}</Badge>
+                    ) : null
+                  }
+                >
+                  {label(catalogue.domains[g.domain])}
+                </Tabs.Tab>
+              );
+            })}
+          </Tabs.List>
+          {groups.map((g) => (
+            <Tabs.Panel key={g.domain} value={g.domain} p="sm">
+              <Table verticalSpacing={8} highlightOnHover>
+                <Table.Thead>
+                  <Table.Tr>
+                    <Table.Th>{t('report.indicator')}</Table.Th>
+                    <Table.Th>{t('report.value')}</Table.Th>
+                    <Table.Th>{t('report.unit')}</Table.Th>
+                    <Table.Th ta="right">{t('report.lastYear')}</Table.Th>
+                  </Table.Tr>
+                </Table.Thead>
+                <Table.Tbody>
+                  {g.inputs.map((indicator) => (
+                    <IndicatorRow
+                      key={indicator.code}
+                      indicator={indicator}
+                      value={values[indicator.code]}
+                      unit={format.unit(indicator)}
+                      lastYear={format.value(indicator, report.lastYear?.[indicator.code])}
+                      issues={issuesByCode.get(indicator.code) ?? []}
+                      explanation={explanations[indicator.code]}
+                      onChange={draft.edit}
+                      onExplain={draft.explain}
+                    />
+                  ))}
+                </Table.Tbody>
+              </Table>
+              {g.derived.length > 0 && (
+                <>
+                  <Text size="sm" fw={600} mt="md">
+                    {t('report.derived')}
+                  </Text>
+                  <Text size="xs" c="dimmed" mb={4}>
+                    {t('report.derivedHint')}
+                  </Text>
+                  <Table verticalSpacing={4} withTableBorder>
+                    <Table.Tbody>
+                      {g.derived.map((indicator) => (
+                        <Table.Tr key={indicator.code}>
+                          <Table.Td w="34%">{label(indicator.name)}</Table.Td>
+                          <Table.Td className="num">{format.withUnit(indicator, server.derived[indicator.code])}</Table.Td>
+                          <Table.Td className="num" c="dimmed">
+                            {t('report.lastYearValue', { value: format.withUnit(indicator, derive(indicator, report.lastYear, school, period)) })}
+                          </Table.Td>
+                        </Table.Tr>
+                      ))}
+                    </Table.Tbody>
+                  </Table>
+                </>
+              )}
+            </Tabs.Panel>
+          ))}
+        </Tabs>
+      </Paper>
+      <Paper p="sm" pos="sticky" bottom={0} style={{ zIndex: 5 }} shadow="sm">
+        <Group justify="space-between">
+          <Group gap="md">
+            <SaveStatus state={draft.state} />
+            {totals.errors > 0 && <Badge color="red" variant="light">{t('report.summaryErrors', { count: totals.errors })}</Badge>}
+            {totals.warnings > 0 && <Badge color="orange" variant="light">{t('report.summaryWarnings', { count: totals.warnings })}</Badge>}
+            {totals.errors === 0 && totals.warnings === 0 && <Badge color="teal" variant="light">{t('report.summaryClean')}</Badge>}
+          </Group>
+          {(server.status === 'draft' || server.status === 'returned') && (
+            <Button leftSection={<IconSend size={16} />} onClick={() => setConfirming(true)} loading={submit.isPending}>
+              {t('report.submit')}
+            </Button>
+          )}
+        </Group>
+        {totals.errors > 0 && (
+          <Text size="xs" c="red.8" mt={4}>
+            {t('report.errorsBlock')}
+          </Text>
+        )}
+      </Paper>
+      <ConfirmDialog
+        opened={confirming}
+        title={t('report.submit')}
+        message={t('report.submitConfirm')}
+        confirmLabel={t('report.submitNow')}
+        onConfirm={() => void doSubmit()}
+        onClose={() => setConfirming(false)}
+      />
+      {showHistory && <HistoryModal schoolId={report.schoolId} period={report.period} catalogue={catalogue} onClose={() => setShowHistory(false)} />}
+    </>
+  );
+}

@@ -1,0 +1,186 @@
+import { Alert, Button, Group, Modal, Stack, Textarea } from '@mantine/core';
+import { isPeriod } from '@oversight/domain';
+import { IconAlertTriangle, IconArrowBackUp, IconArrowLeft, IconCheck, IconHistory, IconLockOpen, IconPencil, IconPlayerTrackNext } from '@tabler/icons-react';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, useNavigate, useParams } from 'react-router';
+import { errorMessage, useNotify } from '../../app/errors';
+import { useTRPC, type ReportView } from '../../app/trpc';
+import { LoadError, PageLoader } from '../../components/Loading';
+import { NotFound } from '../../components/NotFound';
+import { useCounty } from '../../layout/county';
+import { useCatalogue } from '../report/catalogue';
+import { HistoryModal } from '../report/HistoryModal';
+import { ReportComparison } from '../report/ReportComparison';
+import { ReportHeader } from '../report/ReportHeader';
+
+type ReasonKind = 'return' | 'reopen';
+
+/** Asks for the reason of a return or a reopening; the reason reaches the school's home page. */
+function ReasonModal({ kind, loading, error, onSubmit, onClose }: { kind: ReasonKind; loading: boolean; error: unknown; onSubmit: (reason: string) => void; onClose: () => void }) {
+  const { t } = useTranslation();
+  const [reason, setReason] = useState('');
+  const [touched, setTouched] = useState(false);
+  const tooShort = reason.trim().length < 2;
+  return (
+    <Modal opened onClose={onClose} title={t(kind === 'return' ? 'review.returnTitle' : 'review.reopenTitle')} size="md">
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          setTouched(true);
+          if (!tooShort) onSubmit(reason.trim());
+        }}
+        noValidate
+      >
+        <Stack gap="sm">
+          <Textarea
+            label={t(kind === 'return' ? 'review.reasonLabel' : 'review.reopenReason')}
+            placeholder={t('review.reasonPlaceholder')}
+            withAsterisk
+            autosize
+            minRows={3}
+            maxLength={500}
+            data-autofocus
+            value={reason}
+            onChange={(e) => setReason(e.currentTarget.value)}
+            onBlur={() => setTouched(true)}
+            error={touched && tooShort ? t('review.reasonTooShort') : error ? errorMessage(error, t) : undefined}
+          />
+          <Group justify="flex-end" gap="xs">
+            <Button variant="default" onClick={onClose}>
+              {t('common.cancel')}
+            </Button>
+            <Button type="submit" color="orange" loading={loading}>
+              {t(kind === 'return' ? 'review.confirmReturn' : 'review.confirmReopen')}
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Modal>
+  );
+}
+
+function ReviewLoader({ schoolId, period }: { schoolId: number; period: string }) {
+  const { t } = useTranslation();
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const notify = useNotify();
+  const navigate = useNavigate();
+  const { countyId } = useCounty();
+  const school = useQuery(trpc.schools.get.queryOptions({ schoolId }));
+  const catalogue = useCatalogue();
+  const report = useQuery(trpc.reports.get.queryOptions({ schoolId, period }));
+  const queue = useQuery(trpc.reports.reviewQueue.queryOptions({ countyId: countyId ?? 0 }, { enabled: countyId !== null }));
+  const [asking, setAsking] = useState<ReasonKind | null>(null);
+  const [showHistory, setShowHistory] = useState(false);
+
+  const done = (message: string) => (view: ReportView) => {
+    queryClient.setQueryData(trpc.reports.get.queryKey({ schoolId, period }), view);
+    void queryClient.invalidateQueries(trpc.reports.pathFilter());
+    notify.success(message);
+    setAsking(null);
+  };
+  const approve = useMutation(
+    trpc.reports.approve.mutationOptions({
+      onSuccess: done(t('review.approved')),
+      onError: (error) => {
+        notify.error(error);
+        void queryClient.invalidateQueries(trpc.reports.get.queryFilter({ schoolId, period }));
+      },
+    }),
+  );
+  const giveBack = useMutation(trpc.reports.returnForRevision.mutationOptions({ onSuccess: done(t('review.returned')) }));
+  const reopen = useMutation(trpc.reports.reopen.mutationOptions({ onSuccess: done(t('review.reopened')) }));
+
+  const failed = [school, catalogue, report].find((q) => q.error);
+  if (failed) return <LoadError error={failed.error} onRetry={() => void failed.refetch()} />;
+  if (!school.data || !catalogue.data || !report.data) return <PageLoader />;
+  const r = report.data;
+  const next = queue.data?.find((item) => !(item.schoolId === schoolId && item.period === period));
+  const warnings = r.issues.filter((i) => i.severity === 'warning').length;
+  const errors = r.issues.filter((i) => i.severity === 'error').length;
+  const busy = approve.isPending || giveBack.isPending || reopen.isPending;
+
+  const actions = (
+    <Group gap="xs">
+      {r.status === 'submitted' && (
+        <>
+          <Button color="teal" leftSection={<IconCheck size={16} />} loading={approve.isPending} disabled={busy} onClick={() => approve.mutate({ schoolId, period, version: r.version })}>
+            {t('review.approve')}
+          </Button>
+          <Button color="orange" variant="light" leftSection={<IconArrowBackUp size={16} />} disabled={busy} onClick={() => setAsking('return')}>
+            {t('review.return')}
+          </Button>
+        </>
+      )}
+      {r.status === 'approved' && (
+        <Button color="orange" variant="light" leftSection={<IconLockOpen size={16} />} disabled={busy} onClick={() => setAsking('reopen')}>
+          {t('review.reopen')}
+        </Button>
+      )}
+      {(r.status === 'draft' || r.status === 'returned') && (
+        <Button component={Link} to={`/reports/${schoolId}/${period}`} variant="light" leftSection={<IconPencil size={16} />}>
+          {t('review.editOnBehalf')}
+        </Button>
+      )}
+      <Button variant="default" leftSection={<IconHistory size={16} />} onClick={() => setShowHistory(true)}>
+        {t('report.history')}
+      </Button>
+      {next && r.status !== 'submitted' && (
+        <Button variant="subtle" rightSection={<IconPlayerTrackNext size={16} />} onClick={() => void navigate(`/review/${next.schoolId}/${next.period}`)}>
+          {t('review.next')}
+        </Button>
+      )}
+    </Group>
+  );
+
+  return (
+    <>
+      <Button component={Link} to="/review" variant="subtle" size="xs" leftSection={<IconArrowLeft size={14} />} mb="xs">
+        {t('nav.reviewQueue')}
+      </Button>
+      <ReportHeader report={r} school={school.data} actions={actions} />
+      {r.version === 0 ? (
+        <Alert color="gray" mb="sm">
+          {t('review.missing')}
+        </Alert>
+      ) : (
+        <>
+          {r.status === 'returned' && r.returnReason && (
+            <Alert color="orange" mb="sm">
+              {t('report.returned', { reason: r.returnReason })}
+            </Alert>
+          )}
+          {(warnings > 0 || errors > 0) && (
+            <Alert color={errors > 0 ? 'red' : 'yellow'} icon={<IconAlertTriangle size={18} />} mb="sm">
+              {[errors > 0 ? t('report.summaryErrors', { count: errors }) : null, warnings > 0 ? t('review.warningCount', { count: warnings }) : null].filter(Boolean).join('，')}
+              {'。'}
+              {t('review.warningRows')}
+            </Alert>
+          )}
+          <ReportComparison report={r} school={school.data} catalogue={catalogue.data} />
+        </>
+      )}
+      {asking && (
+        <ReasonModal
+          kind={asking}
+          loading={giveBack.isPending || reopen.isPending}
+          error={asking === 'return' ? giveBack.error : reopen.error}
+          onClose={() => setAsking(null)}
+          onSubmit={(reason) => (asking === 'return' ? giveBack.mutate({ schoolId, period, version: r.version, reason }) : reopen.mutate({ schoolId, period, reason }))}
+        />
+      )}
+      {showHistory && <HistoryModal schoolId={schoolId} period={period} catalogue={catalogue.data} onClose={() => setShowHistory(false)} />}
+    </>
+  );
+}
+
+/** /review/:schoolId/:period — the officer's view of one report: beside last year, warnings highlighted, one-click decisions. */
+export function ReviewPage() {
+  const params = useParams();
+  const schoolId = Number(params.schoolId);
+  const period = params.period ?? '';
+  if (!Number.isInteger(schoolId) || schoolId <= 0 || !isPeriod(period)) return <NotFound />;
+  return <ReviewLoader key={`${schoolId}-${period}`} schoolId={schoolId} period={period} />;
+}
