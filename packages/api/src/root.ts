@@ -4,6 +4,7 @@ import { catalogueRouter } from './routers/catalogue.js';
 import { orgRouter } from './routers/org.js';
 import { reportsRouter } from './routers/reports.js';
 import { schoolsRouter } from './routers/schools.js';
+import { summariesRouter } from './routers/summaries.js';
 import { targetsRouter } from './routers/targets.js';
 import { usersRouter } from './routers/users.js';
 import { createCallerFactory, router } from './trpc.js';
@@ -15,6 +16,7 @@ export const appRouter = router({
   org: orgRouter,
   reports: reportsRouter,
   schools: schoolsRouter,
+  summaries: summariesRouter,
   targets: targetsRouter,
   users: usersRouter,
 });

@@ -1,4 +1,5 @@
 import type { Role } from '@oversight/domain';
+import { draftSchoolSummary } from '@oversight/db';
 import { createTestDatabase, describeEachDatabase } from '@oversight/db/testing';
 import { setTarget, SYSTEM_ACTOR, type Database, type DatabaseHandle, type Kysely, type SignedInUser } from '@oversight/db';
 import { TRPCError } from '@trpc/server';
@@ -113,7 +114,22 @@ const RULES: Record<string, Rule> = {
   'analytics.schoolProfile': { roles: ALL, targeted: 'school', call: (c, w, t) => c.analytics.schoolProfile({ schoolId: schoolOf(w, t).id, year: 2026 }) },
   'analytics.myStanding': { roles: ALL, targeted: 'school', call: (c, w, t) => c.analytics.myStanding({ schoolId: schoolOf(w, t).id, year: 2026 }) },
   'analytics.compareCounties': { roles: BUREAU, targeted: false, call: (c) => c.analytics.compareCounties({ indicator: 'liability_rate', year: 2026 }) },
+  'summaries.draft': { roles: BUREAU, targeted: 'county', call: (c, w, t) => c.summaries.draft({ countyId: countyOf(w, t).id, year: 2026 }) },
+  'summaries.schoolDraft': { roles: ALL, targeted: 'school', call: (c, w, t) => c.summaries.schoolDraft({ schoolId: schoolOf(w, t).id, year: 2026 }) },
+  'summaries.list': { roles: ALL, targeted: 'county', call: (c, w, t) => c.summaries.list({ countyId: countyOf(w, t).id }) },
+  // A school's summary, drafted beforehand: reading and changing it follows the school's scope.
+  'summaries.get': { roles: ALL, targeted: 'school', call: async (c, w, t) => c.summaries.get({ id: await schoolSummary(w, t) }) },
+  'summaries.save': {
+    roles: ALL,
+    targeted: 'school',
+    call: async (c, w, t) => c.summaries.save({ id: await schoolSummary(w, t), version: 1, sections: [{ id: 's', title: '', paragraphs: [{ id: 'p', text: '正文。' }], children: [] }] }),
+  },
+  'summaries.finalize': { roles: ALL, targeted: 'school', call: async (c, w, t) => c.summaries.finalize({ id: await schoolSummary(w, t), version: 1 }) },
+  'summaries.drift': { roles: ALL, targeted: 'school', call: async (c, w, t) => c.summaries.drift({ id: await schoolSummary(w, t) }) },
 };
+async function schoolSummary(w: World, t: Target): Promise<number> {
+  return (await draftSchoolSummary(seedDb, SYSTEM_ACTOR, { schoolId: schoolOf(w, t).id, year: 2026 })).id;
+}
 /** The database of the run in progress, for calls that first need something to act on (a target to remove). */
 let seedDb: Kysely<Database>;
 let counter = 0;

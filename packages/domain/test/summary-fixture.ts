@@ -1,4 +1,4 @@
-import { period, type Period, type QuarterReport, type ReportValues, type SchoolType, type Submission, type SummaryInput, type SummarySchool, type Target } from '../src/index.js';
+import { period, type Period, type QuarterReport, type ReportValues, type Submission, type SummaryInput, type SummarySchool, type Target } from '../src/index.js';
 
 /**
  * A small county for summary tests: seven schools of different kinds, two years of quarterly reports written
@@ -72,7 +72,7 @@ function values(s: (typeof SCHOOLS)[number], year: number, quarter: number, rnd:
     v.canteen_operation = 'self_run';
     v.food_liability_insured = s.id !== 4;
     v.food_safety_grade = s.id === 6 && year === 2026 ? 'C' : s.id === 4 ? 'B' : 'A';
-    v.food_safety_grade_date = `${year}-0${quarter * 3 - 1}-15`;
+    v.food_safety_grade_date = `${year}-${String(quarter * 3 - 1).padStart(2, '0')}-15`;
     v.assured_canteen_status = [1, 3, 7].includes(s.id) ? 'accepted' : s.id === 5 ? 'applied' : 'none';
     v.open_kitchen = s.id !== 6;
     v.canteen_staff = 20;
@@ -151,4 +151,125 @@ export function countyInput(upToQuarter: 1 | 2 | 3 | 4 = 4, stored = fixtureRepo
   };
 }
 
-export const SCHOOL_TYPES_USED: SchoolType[] = [...new Set(SCHOOLS.map((s) => s.type))];
+/**
+ * What the summary must say, computed plainly from the stored report values: loops and sums over the raw quarterly
+ * numbers (approved reports only), without the aggregation code the summary uses. Year 2026 against 2025.
+ */
+type Raw = Record<string, number | string | boolean>;
+
+
+export function plainFigures(stored: readonly StoredReport[], allSchools: readonly SummarySchool[], upTo: number, schoolIds?: readonly number[]) {
+  const schools = allSchools.filter((s) => !schoolIds || schoolIds.includes(s.id));
+  const ids = new Set(schools.map((s) => s.id));
+  const approved = stored.filter((r) => r.status === 'approved' && ids.has(r.schoolId));
+  const quarterOf = (p: string) => Number(p.slice(-1));
+  const thisYear = approved.filter((r) => r.period.startsWith('2026') && quarterOf(r.period) <= upTo);
+  const lastYear = approved.filter((r) => r.period.startsWith('2025') && quarterOf(r.period) <= upTo);
+  const own = (reports: typeof approved, id: number) => reports.filter((r) => r.schoolId === id).sort((a, b) => (a.period < b.period ? -1 : 1));
+  const values = (r: StoredReport) => r.values as Raw;
+
+  /** Σ over every report of the year so far. */
+  const flow = (code: string, reports = thisYear) => reports.reduce((t, r) => t + (typeof values(r)[code] === 'number' ? (values(r)[code] as number) : 0), 0);
+  /** The school's value in its latest quarter that has one. */
+  const latest = (id: number, code: string, reports = thisYear) => {
+    const list = own(reports, id).filter((r) => values(r)[code] !== undefined);
+    return list.length ? values(list[list.length - 1]!)[code]! : null;
+  };
+  const stock = (code: string) => schools.reduce((t, s) => t + (typeof latest(s.id, code) === 'number' ? (latest(s.id, code) as number) : 0), 0);
+  /** Σ numerator ÷ Σ denominator over the schools that have both (latest quarter). */
+  const rate = (num: string, den: string) => {
+    let a = 0;
+    let b = 0;
+    for (const s of schools) {
+      const x = latest(s.id, num);
+      const y = latest(s.id, den);
+      if (typeof x === 'number' && typeof y === 'number') {
+        a += x;
+        b += y;
+      }
+    }
+    return (a / b) * 100;
+  };
+  const kgce = (r: StoredReport) => {
+    const v = values(r);
+    return (v.electricity_kwh as number) * 0.1229 + (v.gas_m3 as number) * 1.2143 + (v.coal_kg as number) * 0.7143;
+  };
+  const countStatus = (code: string, wanted: (string | boolean)[]) => schools.filter((s) => wanted.includes(latest(s.id, code) as string | boolean)).length;
+  /** Like-for-like: a school's quarter counts when the same school has the same quarter approved in both years. */
+  const pairs = thisYear.flatMap((r) => {
+    const before = lastYear.find((l) => l.schoolId === r.schoolId && l.period === `2025Q${quarterOf(r.period)}`);
+    return before ? [{ now: r, before }] : [];
+  });
+  const change = (of: (r: StoredReport) => number) => {
+    const now = pairs.reduce((t, p) => t + of(p.now), 0);
+    const before = pairs.reduce((t, p) => t + of(p.before), 0);
+    return ((now - before) / before) * 100;
+  };
+  const energy = thisYear.reduce((t, r) => t + kgce(r), 0);
+  const persons = schools.reduce((t, s) => t + (latest(s.id, 'students_enrolled') as number) + (latest(s.id, 'staff_count') as number), 0);
+  const area = schools.filter((s) => own(thisYear, s.id).length).reduce((t, s) => t + s.buildingAreaM2, 0);
+  const canteens = schools.filter((s) => s.hasCanteen);
+  const canteenRate = (num: string, den: string) => {
+    let a = 0;
+    let b = 0;
+    for (const s of canteens) {
+      a += latest(s.id, num) as number;
+      b += latest(s.id, den) as number;
+    }
+    return (a / b) * 100;
+  };
+
+  return {
+    liability_insured: stock('liability_insured'),
+    liability_rate: rate('liability_insured', 'students_enrolled'),
+    liability_schools: schools.filter((s) => latest(s.id, 'liability_insured') !== null).length,
+    accident_insured: stock('accident_insured'),
+    accident_rate: rate('accident_insured', 'students_enrolled'),
+    medical_insured: stock('medical_insured'),
+    medical_rate: rate('medical_insured', 'students_enrolled'),
+    food_liability_insured: countStatus('food_liability_insured', [true]),
+    interns: stock('interns'),
+    internship_insured: stock('internship_insured'),
+    internship_rate: rate('internship_insured', 'interns'),
+    injury_incidents: flow('injury_incidents'),
+    injury_claims_paid_yuan: flow('injury_claims_paid_yuan'),
+    premium_collected: countStatus('accident_premium_collected_by_school', [true]),
+    electricity_kwh: flow('electricity_kwh'),
+    water_m3: flow('water_m3'),
+    gas_m3: flow('gas_m3'),
+    coal_kg: flow('coal_kg'),
+    energy_kgce: energy,
+    energy_cost_yuan: flow('energy_cost_yuan'),
+    water_cost_yuan: flow('water_cost_yuan'),
+    electricity_change: change((r) => values(r).electricity_kwh as number),
+    water_change: change((r) => values(r).water_m3 as number),
+    energy_change: change(kgce),
+    energy_per_person: energy / persons,
+    energy_per_m2: energy / area,
+    water_per_person: flow('water_m3') / persons,
+    water_saving_schools: countStatus('water_saving_level', ['county', 'city', 'province']),
+    green_creating: countStatus('green_school_status', ['in_progress', 'applied']),
+    green_planned: countStatus('green_school_status', ['planned']),
+    green_certified: countStatus('green_school_status', ['certified']),
+    garden_units: countStatus('garden_unit_level', ['county', 'city', 'province']),
+    greening_investment: flow('greening_investment_yuan'),
+    plants_planted: flow('plants_planted'),
+    green_area_added: flow('green_area_added_m2'),
+    grade_A: countStatus('food_safety_grade', ['A']),
+    grade_B: countStatus('food_safety_grade', ['B']),
+    grade_C: countStatus('food_safety_grade', ['C']),
+    assured_accepted: countStatus('assured_canteen_status', ['accepted']),
+    assured_applied: countStatus('assured_canteen_status', ['applied']),
+    open_kitchen: countStatus('open_kitchen', [true]),
+    inspections: flow('inspections'),
+    issues_found: flow('issues_found'),
+    issues_rectified: flow('issues_rectified'),
+    rectification_rate: (flow('issues_rectified') / flow('issues_found')) * 100,
+    health_cert_rate: canteenRate('canteen_staff_certified', 'canteen_staff'),
+    accompany_meal_rate: (flow('accompany_meal_days') / flow('meal_days')) * 100,
+    food_incidents: flow('food_incidents'),
+    schools_total: schools.length,
+    schools_complete: schools.filter((s) => own(thisYear, s.id).length === upTo).length,
+  };
+}
+

@@ -1,0 +1,95 @@
+import { approveReport, saveReport, submitReport, SYSTEM_ACTOR, type Database, type DatabaseHandle, type Kysely, type School, type SignedInUser } from '@oversight/db';
+import { createTestDatabase, describeEachDatabase } from '@oversight/db/testing';
+import type { Period, SummarySchool } from '@oversight/domain';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { fixtureReports, plainFigures, type StoredReport } from '../../domain/test/summary-fixture.js';
+import { callerFor, failure, signedInAs, world } from './support.js';
+
+type World = Awaited<ReturnType<typeof world>>;
+
+const asSummarySchool = (s: School): SummarySchool => ({ id: s.id, code: s.code, name: s.name, countyId: s.countyId, type: s.type, location: s.location, hasCanteen: s.hasCanteen, buildingAreaM2: s.buildingAreaM2, siteAreaM2: s.siteAreaM2 });
+
+/** Files a fixture report through the report services (saved, warnings explained, submitted, approved). */
+async function file(db: Kysely<Database>, r: StoredReport): Promise<void> {
+  const saved = await saveReport(db, SYSTEM_ACTOR, { schoolId: r.schoolId, period: r.period, version: 0, values: r.values });
+  const warnings = saved.issues.filter((i) => i.severity === 'warning');
+  let version = saved.version;
+  if (warnings.length) {
+    version = (await saveReport(db, SYSTEM_ACTOR, { schoolId: r.schoolId, period: r.period, version, values: {}, explanations: Object.fromEntries(warnings.map((w) => [w.code, '已核实。'])) }, { returning: 'version' })).version;
+  }
+  version = (await submitReport(db, SYSTEM_ACTOR, { schoolId: r.schoolId, period: r.period, version }, { returning: 'version' })).version;
+  await approveReport(db, SYSTEM_ACTOR, { schoolId: r.schoolId, period: r.period, version }, { returning: 'version' });
+}
+
+await describeEachDatabase('summaries procedures', (kind) => {
+  let handle: DatabaseHandle;
+  let w: World;
+  let officer: SignedInUser;
+  let principal: SignedInUser;
+  let cityOfficer: SignedInUser;
+  let stored: StoredReport[];
+
+  beforeAll(async () => {
+    handle = await createTestDatabase(kind);
+    w = await world(handle.db);
+    // Both test schools are primaries with a canteen: each gets the fixture's first (primary, canteen) school's figures.
+    stored = [...fixtureReports([asSummarySchool(w.schools.a1)]), ...fixtureReports([asSummarySchool(w.schools.a2)]), ...fixtureReports([asSummarySchool(w.schools.c)])].filter(
+      (r) => r.period <= ('2026Q3' as Period),
+    );
+    await handle.db.transaction().execute(async (trx) => {
+      for (const r of stored) await file(trx, r);
+    });
+    officer = await signedInAs(handle.db, w.users.officer.id);
+    principal = await signedInAs(handle.db, w.users.principal.id);
+    cityOfficer = await signedInAs(handle.db, w.users.cityOfficer.id);
+  }, 300_000);
+  afterAll(() => handle?.close());
+
+  it('drafts, saves, finalises and reads a county summary', async () => {
+    const api = callerFor(handle.db, officer);
+    const draft = await api.summaries.draft({ countyId: w.countyA.id, year: 2026 });
+    expect(draft).toMatchObject({ level: 'county', year: 2026, upToQuarter: 3, status: 'draft', version: 1, title: '甲县2026年学校后勤工作总结（截至第三季度）' });
+    const plain = plainFigures(stored.map((r) => ({ ...r, status: 'approved' as const })), [w.schools.a1, w.schools.a2].map(asSummarySchool), 3);
+    for (const id of ['liability_insured', 'electricity_kwh', 'energy_change', 'plants_planted', 'grade_A', 'schools_complete'] as const) {
+      expect(draft.figures[id]!.value, id).toBeCloseTo(plain[id], 6);
+    }
+
+    const bad = await failure(api.summaries.save({ id: draft.id, version: 1, sections: [{ id: 'a', title: '标题', paragraphs: [{ id: 'p', text: 'x'.repeat(5001) }], children: [] }] }));
+    expect(bad.code).toBe('BAD_REQUEST');
+    expect(bad.message).toBe('单个段落不能超过5000字。（字段：sections.0.paragraphs.0.text）');
+    const sections = draft.sections.map((s, i) => (i === 0 ? { ...s, paragraphs: [{ id: 'opening-p1', text: '今年，{{fig:liability_rate}}的学生参加了校方责任险。' }] } : s));
+    const saved = await api.summaries.save({ id: draft.id, version: 1, sections });
+    expect(saved.version).toBe(2);
+    const stale = await failure(api.summaries.save({ id: draft.id, version: 1, sections }));
+    expect(stale.code).toBe('CONFLICT');
+
+    const final = await api.summaries.finalize({ id: draft.id, version: 2 });
+    expect(final).toMatchObject({ status: 'final', version: 3, figuresFrozen: true });
+    expect((await api.summaries.get({ id: draft.id })).figures).toEqual(final.figures);
+    expect((await api.summaries.drift({ id: draft.id })).drift).toEqual([]);
+    expect((await api.summaries.list({ countyId: w.countyA.id })).map((s) => [s.id, s.status])).toContainEqual([draft.id, 'final']);
+  });
+
+  it('gives a principal its own school’s draft and nothing else', async () => {
+    const api = callerFor(handle.db, principal);
+    const own = await api.summaries.schoolDraft({ schoolId: w.schools.a1.id, year: 2026 });
+    expect(own.title).toBe(`${w.schools.a1.name}2026年后勤工作总结（截至第三季度）`);
+    expect((await api.summaries.list({ countyId: w.countyA.id })).map((s) => s.id)).toEqual([own.id]);
+    expect((await failure(api.summaries.schoolDraft({ schoolId: w.schools.a2.id, year: 2026 }))).code).toBe('FORBIDDEN');
+    expect((await failure(api.summaries.draft({ countyId: w.countyA.id, year: 2026 }))).code).toBe('FORBIDDEN');
+    const county = await callerFor(handle.db, officer).summaries.draft({ countyId: w.countyA.id, year: 2026, upToQuarter: 2 });
+    expect((await failure(api.summaries.get({ id: county.id }))).code).toBe('NOT_FOUND');
+    expect((await failure(api.summaries.finalize({ id: county.id, version: 1 }))).code).toBe('NOT_FOUND');
+  });
+
+  it('drafts a city’s summary for the city bureau; a county bureau may not', async () => {
+    const city = await callerFor(handle.db, cityOfficer).summaries.draft({ cityId: w.cityA.id, year: 2026 });
+    expect(city).toMatchObject({ level: 'city', title: '甲市2026年学校后勤工作总结（截至第三季度）' });
+    expect(city.figures.schools_total!.value).toBe(3);
+    expect((await failure(callerFor(handle.db, officer).summaries.draft({ cityId: w.cityA.id, year: 2026 }))).code).toBe('FORBIDDEN');
+    const both = await failure(callerFor(handle.db, cityOfficer).summaries.draft({ countyId: w.countyA.id, cityId: w.cityA.id, year: 2026 }));
+    expect(both.message).toBe('请指定县（countyId）或市（cityId）其中之一。（字段：countyId）');
+    const quarter = await failure(callerFor(handle.db, officer).summaries.draft({ countyId: w.countyA.id, year: 2026, upToQuarter: 5 }));
+    expect(quarter.message).toBe('截至季度只能是1至4。（字段：upToQuarter）');
+  });
+});
