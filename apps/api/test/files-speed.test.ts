@@ -94,6 +94,13 @@ await describeEachDatabase('importing a 500-school county sheet', (kind) => {
     });
     const file = await bytes(workbook);
 
+    // A running server has its code compiled: warm it up with one school's row for another quarter.
+    const warmUp = await workbookOf(template.rawPayload);
+    const warmSheet = warmUp.getWorksheet('全县汇总')!;
+    warmSheet.getCell(5, countyColumn(warmSheet, 'period')).value = '2025Q4';
+    warmSheet.getCell(5, countyColumn(warmSheet, 'electricity_kwh')).value = 1;
+    expect((await upload(app, token, await bytes(warmUp))).json()).toMatchObject({ ok: true, stored: 1 });
+
     const t0 = performance.now();
     const first = await upload(app, token, file);
     const seconds = (performance.now() - t0) / 1000;

@@ -1,6 +1,6 @@
 import { saveReport, SYSTEM_ACTOR, type DatabaseHandle } from '@oversight/db';
 import { createTestDatabase, describeEachDatabase } from '@oversight/db/testing';
-import { templateIndicators, type ReportValues } from '@oversight/domain';
+import { templateIndicators } from '@oversight/domain';
 import ExcelJS from 'exceljs';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -11,76 +11,15 @@ import {
   countyColumn,
   countyRow,
   download,
+  QUARTER,
   reportOf,
   schoolValueCell,
   server,
+  TYPED,
   upload,
   workbookOf,
   zip,
 } from './files-support.js';
-
-/** A complete, valid quarter for a primary school with a canteen: what must come out of the database exactly. */
-const QUARTER: ReportValues = {
-  students_enrolled: 1200,
-  staff_count: 80,
-  meal_days: 60,
-  liability_insured: 1200,
-  accident_insured: 1100,
-  accident_premium_collected_by_school: false,
-  medical_insured: 1000,
-  food_liability_insured: true,
-  injury_incidents: 2,
-  injury_claims_settled: 1,
-  injury_claims_paid_yuan: 3500.5,
-  electricity_kwh: 12345.5,
-  water_m3: 2345.25,
-  gas_m3: 0,
-  coal_kg: 0,
-  energy_cost_yuan: 9000,
-  water_cost_yuan: 3000,
-  water_saving_level: 'city',
-  green_school_status: 'certified',
-  green_school_level: 'province',
-  garden_unit_level: 'none',
-  greening_investment_yuan: 20000,
-  plants_planted: 300,
-  green_area_added_m2: 100,
-  green_area_total_m2: 3000,
-  canteen_operation: 'self_run',
-  food_safety_grade: 'A',
-  food_safety_grade_date: '2026-02-10',
-  assured_canteen_status: 'accepted',
-  open_kitchen: true,
-  canteen_staff: 10,
-  canteen_staff_certified: 10,
-  accompany_meal_days: 58,
-  sample_retention_compliant: true,
-  inspections: 3,
-  issues_found: 2,
-  issues_rectified: 2,
-  food_incidents: 0,
-};
-
-/** How a person types each value into the sheet: labels for lists, 是/否, text numbers in various forms. */
-const TYPED: Record<string, ExcelJS.CellValue> = {
-  ...(QUARTER as Record<string, ExcelJS.CellValue>),
-  students_enrolled: '1,200',
-  staff_count: '８０',
-  electricity_kwh: '１２，３４５.５',
-  water_m3: ' 2,345.25 ',
-  accident_premium_collected_by_school: '否',
-  food_liability_insured: '是',
-  water_saving_level: '市级',
-  green_school_status: '已认定',
-  green_school_level: '省级',
-  garden_unit_level: '未获评',
-  canteen_operation: '自营',
-  food_safety_grade: 'A级（优秀）',
-  food_safety_grade_date: new Date(Date.UTC(2026, 1, 10)),
-  assured_canteen_status: '已验收',
-  open_kitchen: '是',
-  sample_retention_compliant: '是',
-};
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 

@@ -238,8 +238,12 @@ export async function importReports(db: Kysely<Database>, actor: Actor, records:
       }
       if (blocked) continue;
 
-      const unchanged = report && sameValues(report.values, values) && (!approve || report.status === 'approved');
-      if (unchanged) {
+      if (report && sameValues(report.values, values)) {
+        // Unchanged figures are not approved by an import: a school's own report, copied into the county sheet
+        // as it stands, still goes through review.
+        if (approve && report.status !== 'approved') {
+          warnings.push(finding(record.schoolAt, 'school_code', 'not_reviewed', `${school.name}${periodLabel(period)}的报表与平台上学校填报的数据相同，导入未将其审核通过；请在审核页面审核。`));
+        }
         counts.unchanged += 1;
         continue;
       }
