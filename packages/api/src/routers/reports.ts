@@ -6,6 +6,7 @@ import {
   deadlineDays,
   dismissReminder,
   getReport,
+  getSchool,
   remindMissing,
   reopenReport,
   reportHistory,
@@ -28,10 +29,11 @@ const countyPeriod = z.object({ countyId: z.number().int().positive(), period })
 const REPORTERS = [...BUREAU, 'principal'] as const;
 
 export const reportsRouter = router({
+  /** The report (an empty or pre-filled draft if none is stored), with its issues, deadline and last year's values. */
   get: procedure
     .meta({ access: { roles: ANY_ROLE, target: 'school' } })
-    .input(schoolPeriod)
-    .query(({ ctx, input }) => getReport(ctx.db, input.schoolId, input.period)),
+    .input(schoolPeriod.extend({ withHistory: z.boolean().optional() }))
+    .query(({ ctx, input }) => getReport(ctx.db, input.schoolId, input.period, { withHistory: input.withHistory })),
 
   save: procedure
     .meta({ access: { roles: REPORTERS, target: 'school' } })
@@ -97,9 +99,9 @@ export const reportsRouter = router({
       const results: { schoolId: number; period: string; ok: boolean; message: string | null }[] = [];
       for (const item of input.items) {
         try {
-          const report = await getReport(ctx.db, item.schoolId, item.period);
-          if (report.countyId !== input.countyId) throw new AppError('FORBIDDEN', '该学校不在本县。');
-          await approveReport(ctx.db, actorOf(ctx), item);
+          const school = await getSchool(ctx.db, item.schoolId);
+          if (school?.countyId !== input.countyId) throw new AppError('FORBIDDEN', '该学校不在本县。');
+          await approveReport(ctx.db, actorOf(ctx), item, { returning: 'version' });
           results.push({ ...item, ok: true, message: null });
         } catch (error) {
           if (!(error instanceof AppError)) throw error;
