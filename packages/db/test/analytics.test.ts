@@ -347,6 +347,33 @@ await describeEachDatabase('targets and analytics', (kind) => {
     });
   });
 
+  describe('schools closed since', () => {
+    it('still count for the quarters they reported, and drop out afterwards', async () => {
+      const b: Scope = { kind: 'counties', countyIds: [places.countyB.id] };
+      const open = await school(handle.db, places.countyB.id, { name: '乙县中心小学' });
+      const closed = await school(handle.db, places.countyB.id, { name: '乙县撤并小学' });
+      for (const [reporting, insured] of [[open, 100], [closed, 50]] as const) {
+        await fileReport(handle.db, reporting, '2025Q1', { students_enrolled: 100, staff_count: 10, liability_insured: insured, accident_insured: insured });
+      }
+      await fileReport(handle.db, open, '2026Q1', { students_enrolled: 100, staff_count: 10, liability_insured: 100, accident_insured: 100 });
+      await updateSchool(handle.db, SYSTEM_ACTOR, { schoolId: closed.id, active: false });
+      const o = await overview(handle.db, b, { countyId: places.countyB.id, year: 2025 });
+      // (100 + 50) ÷ (100 + 100): the closed school's 2025 report still counts; only one school is active.
+      expect(o.domains.flatMap((d) => d.figures).find((f) => f.indicator === 'liability_rate')!.figure).toEqual({ type: 'number', value: 75, schools: 2 });
+      expect(o.schools).toBe(1);
+      expect((await ranking(handle.db, b, { countyId: places.countyB.id, indicator: 'liability_rate', year: 2025 })).rows.map((r) => r.name)).toEqual(['乙县中心小学', '乙县撤并小学']);
+      expect((await ranking(handle.db, b, { countyId: places.countyB.id, indicator: 'liability_rate', year: 2026 })).rows.map((r) => r.name)).toEqual(['乙县中心小学']);
+      const bureauB: Actor = { userId: null, role: 'bureau_admin', scope: b };
+      for (const year of [2025, 2026]) {
+        await setTarget(handle.db, bureauB, { countyId: places.countyB.id, year, indicator: 'liability_rate', kind: 'each_school', comparator: 'gte', value: 100 });
+      }
+      const y2025 = await targetAttainment(handle.db, b, { countyId: places.countyB.id, year: 2025 });
+      expect(y2025.items[0]!.yearToDate).toMatchObject({ met: false, schools: 2 });
+      const y2026 = await targetAttainment(handle.db, b, { countyId: places.countyB.id, year: 2026 });
+      expect(y2026.items[0]!.yearToDate).toMatchObject({ met: true, schools: 1 });
+    });
+  });
+
   describe('county against county', () => {
     it('ranks a city’s counties on one indicator, each against its own targets', async () => {
       const c = await compareCounties(handle.db, city, { unitId: places.cityA.id, indicator: 'liability_rate', year: 2026 });

@@ -15,6 +15,7 @@ export interface AnalyticsSchoolRow extends AnalyticsSchool {
   countyId: number;
   code: string;
   name: string;
+  active: boolean;
 }
 
 export interface CountyReport extends QuarterReport {
@@ -23,16 +24,43 @@ export interface CountyReport extends QuarterReport {
 
 const none = [-1];
 
-/** The active schools of some counties (optionally one school), ordered by code. */
-export function analyticsSchools(db: Kysely<Database>, countyIds: readonly number[], schoolId?: number): Promise<AnalyticsSchoolRow[]> {
+/**
+ * The active schools of some counties (optionally one school), ordered by code. With `reportedIn`, also the
+ * schools since closed that have a report among those quarters and statuses: their past figures still count.
+ */
+export function analyticsSchools(
+  db: Kysely<Database>,
+  countyIds: readonly number[],
+  schoolId?: number,
+  reportedIn?: { periods: readonly Period[]; statuses: readonly ReportStatus[] },
+): Promise<AnalyticsSchoolRow[]> {
   return db
     .selectFrom('schools')
-    .select(['id', 'countyId', 'code', 'name', 'type', 'location', 'hasCanteen', 'buildingAreaM2', 'siteAreaM2'])
+    .select(['id', 'countyId', 'code', 'name', 'type', 'location', 'hasCanteen', 'buildingAreaM2', 'siteAreaM2', 'active'])
     .where('countyId', 'in', countyIds.length ? countyIds : none)
-    .where('active', '=', true)
+    .where((eb) => {
+      if (!reportedIn?.periods.length) return eb('active', '=', true);
+      const reported = eb.exists(
+        eb
+          .selectFrom('reports')
+          .select('reports.id')
+          .whereRef('reports.schoolId', '=', 'schools.id')
+          .whereRef('reports.countyId', '=', 'schools.countyId')
+          .where('reports.period', 'in', [...reportedIn.periods])
+          .where('reports.status', 'in', [...reportedIn.statuses]),
+      );
+      return eb.or([eb('active', '=', true), reported]);
+    })
     .$if(schoolId !== undefined, (q) => q.where('id', '=', schoolId!))
     .orderBy('code')
     .execute();
+}
+
+/** The schools a window speaks for: those still active, and closed ones that reported in the window. */
+export function schoolsOfWindow<S extends { id: number; active: boolean }>(schools: readonly S[], reports: readonly QuarterReport[], window: readonly Period[]): S[] {
+  const periods = new Set(window);
+  const reported = new Set(reports.filter((r) => periods.has(r.period)).map((r) => r.schoolId));
+  return schools.filter((s) => s.active || reported.has(s.id));
 }
 
 /** The counties' reports of the given quarters in the given statuses (optionally of one school). */

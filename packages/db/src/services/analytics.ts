@@ -54,6 +54,7 @@ import {
   countiesByIds,
   figureStatuses,
   lastReportedPeriods,
+  schoolsOfWindow,
   type AnalyticsSchoolRow,
   type CompletenessCount,
   type CountyReport,
@@ -201,7 +202,7 @@ interface Loaded {
 
 async function load(db: Kysely<Database>, countyIds: readonly number[], periods: readonly Period[], year: number, options: FigureOptions): Promise<Loaded> {
   const [schools, reports, targets] = await Promise.all([
-    analyticsSchools(db, countyIds),
+    analyticsSchools(db, countyIds, undefined, { periods, statuses: figureStatuses(options.includeSubmitted) }),
     analyticsReports(db, countyIds, periods, figureStatuses(options.includeSubmitted)),
     targetsOf(db, countyIds, year),
   ]);
@@ -268,7 +269,10 @@ export async function overview(db: Kysely<Database>, scope: Scope, input: Window
   const w = await resolveWindow(db, countyIds, input);
   const trendPeriods = quartersEndingAt(w.end, TREND_QUARTERS);
   const [data, completeness] = await Promise.all([load(db, countyIds, periodsFor(w, TREND_QUARTERS), input.year, input), completenessCounts(db, countyIds, w.window.length ? w.window : [w.end])]);
-  const frame = windowFrame(data.schools, data.reports, w.window);
+  // The window speaks for active schools and closed ones that reported in it; each quarter of the trend for
+  // every school that reported then.
+  const present = schoolsOfWindow(data.schools, data.reports, w.window);
+  const frame = windowFrame(present, data.reports, w.window);
   const perQuarter = new Map(trendPeriods.map((p) => [p, aggregateSchools(data.schools, data.reports, [p])]));
   const targets = countyIds.length === 1 ? data.targets : [];
   const summary = { total: 0, met: 0, notMet: 0, pending: 0 };
@@ -279,12 +283,12 @@ export async function overview(db: Kysely<Database>, scope: Scope, input: Window
     const checks = targets
       .filter((t) => t.indicator === ind.code)
       .map((t): TargetCheck => {
-        const r = evaluateTarget(t, targets, data.schools, frame);
+        const r = evaluateTarget(t, targets, present, frame);
         summary.total += 1;
         if (r.met === true) summary.met += 1;
         else if (r.met === false) summary.notMet += 1;
         else summary.pending += 1;
-        const name = t.schoolId !== null ? data.schools.find((s) => s.id === t.schoolId)?.name : undefined;
+        const name = t.schoolId !== null ? present.find((s) => s.id === t.schoolId)?.name : undefined;
         return { ...brief(t, name), actual: r.actual, met: r.met, schoolsNotMet: r.checks ? r.checks.filter((c) => c.met === false).length : null, schools: r.schools, reported: r.reported };
       });
     return {
@@ -303,7 +307,7 @@ export async function overview(db: Kysely<Database>, scope: Scope, input: Window
     window: w.window,
     upToQuarter: w.upToQuarter,
     includeSubmitted: Boolean(input.includeSubmitted),
-    schools: data.schools.length,
+    schools: data.schools.filter((s) => s.active).length,
     completeness: sumCompleteness(completeness, w.window.length ? w.window : [w.end]),
     domains: DOMAINS.map((domain) => ({ domain, label: DOMAIN_LABELS[domain], figures: FIGURE_INDICATORS.filter((i) => i.domain === domain).map(figureOf) })),
     targets: summary,
@@ -370,7 +374,7 @@ export async function ranking(
   const w = await resolveWindow(db, countyIds, input);
   const data = await load(db, countyIds, periodsFor(w, 0), input.year, input);
   const peer = input.peerGroup ?? {};
-  const members = data.schools.filter((s) => applies(ind, s) && (!peer.type || s.type === peer.type) && (!peer.location || s.location === peer.location));
+  const members = schoolsOfWindow(data.schools, data.reports, w.window).filter((s) => applies(ind, s) && (!peer.type || s.type === peer.type) && (!peer.location || s.location === peer.location));
   const frame = windowFrame(members, data.reports, w.window);
   const index = indexFrame(frame);
   const better = ind.better ?? 'higher';
@@ -443,7 +447,7 @@ export async function trend(
   if (!school) requireBureauCounty(scope, input.countyId!);
   const countyId = school?.countyId ?? input.countyId!;
   const [schools, reports] = await Promise.all([
-    analyticsSchools(db, [countyId]),
+    analyticsSchools(db, [countyId], undefined, { periods, statuses: figureStatuses(input.includeSubmitted) }),
     analyticsReports(db, [countyId], periods, figureStatuses(input.includeSubmitted)),
   ]);
   const members = schools.filter((s) => applies(ind, s));
@@ -519,9 +523,10 @@ async function schoolContext(db: Kysely<Database>, scope: Scope, schoolId: numbe
   const found = await schoolInScope(db, scope, schoolId);
   const w = await resolveWindow(db, [found.countyId], choice);
   const data = await load(db, [found.countyId], periodsFor(w, trendLength), choice.year, choice);
-  const school = data.schools.find((s) => s.id === found.id);
-  if (!school) throw badRequest('schoolId', `${found.name}已停用，没有统计数据。`);
-  return { school, w, data, frame: windowFrame(data.schools, data.reports, w.window) };
+  const present = schoolsOfWindow(data.schools, data.reports, w.window);
+  const school = present.find((s) => s.id === found.id);
+  if (!school) throw badRequest('schoolId', `${found.name}已停用，所选期间没有统计数据。`);
+  return { school, w, present, data, frame: windowFrame(present, data.reports, w.window) };
 }
 
 export interface MyStanding {
@@ -543,7 +548,7 @@ export async function myStanding(
   scope: Scope,
   input: WindowChoice & { schoolId: number; peerGroup?: PeerBasis | undefined },
 ): Promise<MyStanding> {
-  const { school, w, data, frame } = await schoolContext(db, scope, input.schoolId, input, 0);
+  const { school, w, present, data, frame } = await schoolContext(db, scope, input.schoolId, input, 0);
   const basis = input.peerGroup ?? 'type';
   const rankable = FIGURE_INDICATORS.filter((i) => i.better && isNumeric(i));
   return {
@@ -551,8 +556,8 @@ export async function myStanding(
     year: input.year,
     quarter: input.quarter ?? null,
     window: w.window,
-    peerGroup: { basis, label: PEER_LABELS[basis], schools: data.schools.filter((s) => isPeer(basis, s, school)).length },
-    indicators: standings(school, data.schools, frame, data.targets, basis, rankable),
+    peerGroup: { basis, label: PEER_LABELS[basis], schools: present.filter((s) => isPeer(basis, s, school)).length },
+    indicators: standings(school, present, frame, data.targets, basis, rankable),
   };
 }
 
@@ -571,7 +576,7 @@ export async function schoolProfile(
   scope: Scope,
   input: WindowChoice & { schoolId: number; peerGroup?: PeerBasis | undefined },
 ): Promise<SchoolProfile> {
-  const { school, w, data, frame } = await schoolContext(db, scope, input.schoolId, input, TREND_QUARTERS);
+  const { school, w, present, data, frame } = await schoolContext(db, scope, input.schoolId, input, TREND_QUARTERS);
   const basis = input.peerGroup ?? 'type';
   const series = quartersEndingAt(w.end, TREND_QUARTERS);
   const own = data.reports.filter((r) => r.schoolId === school.id);
@@ -583,8 +588,8 @@ export async function schoolProfile(
     quarter: input.quarter ?? null,
     window: w.window,
     upToQuarter: w.upToQuarter,
-    peerGroup: { basis, label: PEER_LABELS[basis], schools: data.schools.filter((s) => isPeer(basis, s, school)).length },
-    indicators: standings(school, data.schools, frame, data.targets, basis, FIGURE_INDICATORS).map((s) => {
+    peerGroup: { basis, label: PEER_LABELS[basis], schools: present.filter((s) => isPeer(basis, s, school)).length },
+    indicators: standings(school, present, frame, data.targets, basis, FIGURE_INDICATORS).map((s) => {
       const ind = indicator(s.indicator);
       return { ...s, series: series.map((p) => ({ period: p, value: quarterly.get(p) ? indicatorValue(ind, quarterly.get(p)!) : null })) };
     }),
@@ -627,13 +632,13 @@ export async function compareCounties(
   const [data, counties] = await Promise.all([load(db, countyIds, periodsFor(w, 0), input.year, input), countiesByIds(db, countyIds)]);
   const byCounty = { schools: groupByCounty(data.schools), reports: groupByCounty(data.reports), targets: groupByCounty(data.targets) };
   const rows = counties.map((c): CountyRowFigure => {
-    const schools = byCounty.schools.get(c.id) ?? [];
     const reports = byCounty.reports.get(c.id) ?? [];
+    const schools = schoolsOfWindow(byCounty.schools.get(c.id) ?? [], reports, w.window);
     const targets = byCounty.targets.get(c.id) ?? [];
     const frame = windowFrame(schools, reports, w.window);
     const figure = groupFigure(ind, frame.windows);
     const inWindow = new Set(w.window);
-    const active = new Set(schools.map((s) => s.id));
+    const active = new Set(schools.filter((s) => s.active).map((s) => s.id));
     return {
       countyId: c.id,
       code: c.code,
@@ -647,7 +652,7 @@ export async function compareCounties(
           return { ...brief(t), actual: r.actual, met: r.met, schoolsNotMet: null, schools: r.schools, reported: r.reported };
         }),
       rank: null,
-      completeness: { schools: schools.length, reported: reports.filter((r) => inWindow.has(r.period) && active.has(r.schoolId)).length, expected: schools.length * w.window.length },
+      completeness: { schools: active.size, reported: reports.filter((r) => inWindow.has(r.period) && active.has(r.schoolId)).length, expected: active.size * w.window.length },
     };
   });
   const ranks = rank(rows, (r) => figureValue(r.figure), ind.better ?? 'higher');

@@ -21,7 +21,7 @@ import {
   type TargetResult,
 } from '@oversight/domain';
 import type { Kysely } from 'kysely';
-import { analyticsReports, analyticsSchools, figureStatuses } from '../queries/analytics.js';
+import { analyticsReports, analyticsSchools, figureStatuses, schoolsOfWindow } from '../queries/analytics.js';
 import { recordAudit } from '../queries/audit.js';
 import { getOrgUnit } from '../queries/org.js';
 import { getSchool } from '../queries/schools.js';
@@ -264,11 +264,15 @@ export async function targetAttainment(
 ): Promise<AttainmentReport> {
   requireBureauCounty(scope, input.countyId);
   const countyIds = [input.countyId];
-  const [targets, schools, reports] = await Promise.all([
+  const periods = [...quartersOfYear(input.year - 1), ...quartersOfYear(input.year)];
+  const statuses = figureStatuses(input.includeSubmitted);
+  const [targets, all, reports] = await Promise.all([
     targetsOf(db, countyIds, input.year),
-    analyticsSchools(db, countyIds),
-    analyticsReports(db, countyIds, [...quartersOfYear(input.year - 1), ...quartersOfYear(input.year)], figureStatuses(input.includeSubmitted)),
+    analyticsSchools(db, countyIds, undefined, { periods, statuses }),
+    analyticsReports(db, countyIds, periods, statuses),
   ]);
+  // The year's targets speak for the schools still active and those closed since that reported this year.
+  const schools = schoolsOfWindow(all, reports, quartersOfYear(input.year));
   const frames = yearFrames(schools, reports, input.year, input.upToQuarter);
   const byId = new Map(schools.map((s) => [s.id, s]));
   const names = new Map(schools.map((s) => [s.id, s.name]));
