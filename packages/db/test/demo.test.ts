@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { deadlineOf, periodEndDate, SCHOOL_TYPES, sameQuarterLastYear, validateReport, type Period, type ReportValues } from '@oversight/domain';
+import { deadlineOf, periodEndDate, previousPeriod, SCHOOL_TYPES, sameQuarterLastYear, validateReport, type Period, type ReportValues } from '@oversight/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PERIODS, DEMO_TODAY } from '../src/demo/calendar.js';
 import { simulateSchool } from '../src/demo/figures.js';
@@ -109,8 +109,12 @@ await describeEachDatabase('demo county', (kind) => {
     const byKey = new Map(reports.map((r) => [`${r.schoolId}|${r.period}`, r]));
     let warnings = 0;
     for (const r of reports.filter((x) => x.status === 'submitted' || x.status === 'approved')) {
-      const lastYear = byKey.get(`${r.schoolId}|${sameQuarterLastYear(r.period as Period)}`);
-      const issues = validateReport(r.values, { school: r, period: r.period as Period, forSubmission: true, lastYear: lastYear && lastYear.status !== 'draft' ? lastYear.values : null });
+      const reported = (period: Period) => {
+        const other = byKey.get(`${r.schoolId}|${period}`);
+        return other?.status === 'submitted' || other?.status === 'approved' ? other.values : null;
+      };
+      const period = r.period as Period;
+      const issues = validateReport(r.values, { school: r, period, forSubmission: true, lastYear: reported(sameQuarterLastYear(period)), previousQuarter: reported(previousPeriod(period)) });
       expect(issues.filter((i) => i.severity === 'error'), `${r.name} ${r.period}`).toEqual([]);
       for (const w of issues.filter((i) => i.severity === 'warning')) {
         warnings += 1;

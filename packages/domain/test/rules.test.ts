@@ -215,6 +215,20 @@ describe.each(has('jumpPercent').map((i) => [i.code, i] as const))('year-on-year
     expect(rules(check(ind, { [ind.code]: at(limit + 5) }, { lastYear: { [ind.code]: 0 } }), ind.code, 'jump')).toEqual([]);
     expect(rules(check(ind, { [ind.code]: at(limit + 5) }, { lastYear: null }), ind.code, 'jump')).toEqual([]);
   });
+
+  if (ind.kind === 'stock') {
+    it(`warns beyond ±${limit}% on the previous quarter too, a stock carrying over`, () => {
+      const issues = rules(check(ind, { [ind.code]: at(-(limit + 5)) }, { previousQuarter: { [ind.code]: before } }), ind.code, 'jump_quarter');
+      expect(issues).toHaveLength(1);
+      expect(issues[0]!.severity).toBe('warning');
+      expect(issues[0]!.message).toBe(`${ind.name.zh}较上季度减少${(limit + 5).toFixed(1)}%（上季度1,000），超过${limit}%，请说明原因。`);
+      expect(rules(check(ind, { [ind.code]: at(limit - 5) }, { previousQuarter: { [ind.code]: before } }), ind.code, 'jump_quarter')).toEqual([]);
+    });
+  } else {
+    it('is not compared with the previous quarter (a flow follows the seasons)', () => {
+      expect(check(ind, { [ind.code]: at(limit + 5) }, { previousQuarter: { [ind.code]: before } })).toEqual([]);
+    });
+  }
 });
 
 describe.each(has('maxAgeMonths').map((i) => [i.code, i] as const))('the age of %s', (_code, ind) => {

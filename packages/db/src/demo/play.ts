@@ -25,9 +25,9 @@ const MOVES: Record<string, readonly [string, string]> = {
 /** The explanation a school writes for a warning it did not foresee (a careless one just "verifies" it). */
 function explanation(plan: DemoReportPlan, issue: ReportIssue, careless: boolean): string {
   if (careless) return '已核实。';
-  if (issue.rule === 'jump') {
+  if (issue.rule === 'jump' || issue.rule === 'jump_quarter') {
     const now = plan.figures.values[issue.code];
-    const before = plan.lastYear?.[issue.code];
+    const before = (issue.rule === 'jump' ? plan.lastYear : plan.previousQuarter)?.[issue.code];
     const texts = MOVES[issue.code];
     if (texts && typeof now === 'number' && typeof before === 'number') return now >= before ? texts[0] : texts[1];
     return '数据已核实无误。';

@@ -23,8 +23,9 @@ export interface DemoReportPlan {
   school: DemoSchool;
   period: Period;
   figures: QuarterFigures;
-  /** The same quarter a year earlier, when the school reported it (for explaining big moves). */
+  /** The same quarter a year earlier and the previous quarter, when the school reported them (for explaining big moves). */
   lastYear: ReportValues | null;
+  previousQuarter: ReportValues | null;
   /** Until the correction, the figures carry a mistake the school "verified" without looking. */
   mistaken: boolean;
   steps: DemoStep[];
@@ -182,8 +183,8 @@ export function demoScenario(profiles: readonly DemoProfile[], figures: readonly
       }
       const kept = steps.filter((st) => st.at <= DEMO_TODAY);
       if (!kept.length) continue;
-      const lastYear = index >= 4 && stories[s]!.get(index - 4) !== 'missing' ? figures[s]![index - 4]!.values : null;
-      plans.push({ school: profile.school, period, figures: truth, lastYear, mistaken: mistake !== null, steps: kept });
+      const reported = (i: number) => (i >= 0 && stories[s]!.get(i) !== 'missing' ? figures[s]![i]!.values : null);
+      plans.push({ school: profile.school, period, figures: truth, lastYear: reported(index - 4), previousQuarter: reported(index - 1), mistaken: mistake !== null, steps: kept });
     }
   });
   return plans;

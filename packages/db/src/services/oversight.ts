@@ -1,4 +1,4 @@
-import { AppError, deadlineOf, isPeriod, periodLabel, sameQuarterLastYear, validateReport, type Period } from '@oversight/domain';
+import { AppError, deadlineOf, isPeriod, periodLabel, previousPeriod, sameQuarterLastYear, validateReport, type Period } from '@oversight/domain';
 import type { Kysely } from 'kysely';
 import { recordAudit } from '../queries/audit.js';
 import type { Database, ReportStatus, School } from '../schema.js';
@@ -90,14 +90,15 @@ export async function reviewQueue(db: Kysely<Database>, countyId: number, period
     .orderBy('reports.submittedAt')
     .execute();
   if (!reports.length) return [];
-  const lastYearPeriods = [...new Set(reports.map((r) => sameQuarterLastYear(r.period as Period)))];
-  const lastYear = new Map(
+  // The schools' own history: same quarter last year and previous quarter, in one query.
+  const historyPeriods = [...new Set(reports.flatMap((r) => [sameQuarterLastYear(r.period as Period), previousPeriod(r.period as Period)]))];
+  const history = new Map(
     (
       await db
         .selectFrom('reports')
         .select(['schoolId', 'period', 'values'])
         .where('countyId', '=', countyId)
-        .where('period', 'in', lastYearPeriods)
+        .where('period', 'in', historyPeriods)
         .where('status', 'in', ['submitted', 'approved'])
         .execute()
     ).map((r) => [`${r.schoolId}|${r.period}`, r.values]),
@@ -115,7 +116,8 @@ export async function reviewQueue(db: Kysely<Database>, countyId: number, period
     const issues = validateReport(r.values, {
       school: r,
       period: p,
-      lastYear: lastYear.get(`${r.id}|${sameQuarterLastYear(p)}`) ?? null,
+      lastYear: history.get(`${r.id}|${sameQuarterLastYear(p)}`) ?? null,
+      previousQuarter: history.get(`${r.id}|${previousPeriod(p)}`) ?? null,
       peerMedians: peerMediansExcluding(await peersOf(r, p), r.id),
     });
     items.push({

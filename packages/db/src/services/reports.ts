@@ -179,15 +179,17 @@ function derivedValues(values: ReportValues, school: School, period: Period): Re
   return derived;
 }
 
-async function lastYearValues(db: Kysely<Database>, schoolId: number, period: Period): Promise<ReportValues | null> {
-  const report = await db
+/** The school's own submitted (or approved) values of the same quarter last year and of the previous quarter. */
+export async function ownHistory(db: Kysely<Database>, schoolId: number, period: Period): Promise<{ lastYear: ReportValues | null; previousQuarter: ReportValues | null }> {
+  const rows = await db
     .selectFrom('reports')
-    .select('values')
+    .select(['period', 'values'])
     .where('schoolId', '=', schoolId)
-    .where('period', '=', sameQuarterLastYear(period))
+    .where('period', 'in', [sameQuarterLastYear(period), previousPeriod(period)])
     .where('status', 'in', ['submitted', 'approved'])
-    .executeTakeFirst();
-  return report?.values ?? null;
+    .execute();
+  const of = (p: Period) => rows.find((r) => r.period === p)?.values ?? null;
+  return { lastYear: of(sameQuarterLastYear(period)), previousQuarter: of(previousPeriod(period)) };
 }
 
 /** Stock and status values carry over from the previous quarter; flows start empty. */
@@ -208,9 +210,9 @@ export function isLate(report: Pick<Report, 'submittedAt' | 'late'> | undefined,
 
 async function view(db: Kysely<Database>, school: School, period: Period, report: Report | undefined, clock: Clock): Promise<ReportView> {
   const deadline = deadlineOf(period, await deadlineDays(db, school.countyId));
-  const lastYear = await lastYearValues(db, school.id, period);
+  const { lastYear, previousQuarter } = await ownHistory(db, school.id, period);
   const values = report?.values ?? (await prefill(db, school, period));
-  const issues = validateReport(values, { school, period, lastYear, peerMedians: await peerMedians(db, school, period) });
+  const issues = validateReport(values, { school, period, lastYear, previousQuarter, peerMedians: await peerMedians(db, school, period) });
   return {
     id: report?.id ?? null,
     schoolId: school.id,
@@ -437,7 +439,7 @@ async function checkSubmittable(db: Kysely<Database>, school: School, period: Pe
     school,
     period,
     forSubmission: true,
-    lastYear: await lastYearValues(db, school.id, period),
+    ...(await ownHistory(db, school.id, period)),
     peerMedians: await peerMedians(db, school, period),
   });
   const errors = issues.filter((i) => i.severity === 'error');

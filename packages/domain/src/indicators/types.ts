@@ -75,7 +75,7 @@ export interface Indicator {
   atMost?: readonly ({ indicator: string } | { attribute: 'siteAreaM2' })[];
   /** The value the rules expect; anything else is a warning that needs an explanation. */
   expected?: boolean | string;
-  /** Warn when the value moves more than this many percent on the same quarter last year. */
+  /** Warn when the value moves more than this many percent on the same quarter last year (stocks: or on the previous quarter). */
   jumpPercent?: number;
   /** Warn when a school's value is more than this factor above (or below 1/factor of) its peers' median. */
   peerFactor?: number;

@@ -23,6 +23,7 @@ export interface ReportIssue {
     | 'date_after_period'
     | 'stale'
     | 'jump'
+    | 'jump_quarter'
     | 'peer_outlier';
   severity: Severity;
   message: string;
@@ -33,6 +34,8 @@ export interface ValidationContext {
   period: Period;
   /** The school's own values for the same quarter last year, when it reported them. */
   lastYear?: ReportValues | null;
+  /** The school's own values for the previous quarter, when it reported them: stocks should carry over. */
+  previousQuarter?: ReportValues | null;
   /** Same-type schools' medians of normalised indicators for the period. */
   peerMedians?: Readonly<Record<string, number>>;
   /** Submission needs every applicable indicator; a draft may be partial. */
@@ -88,7 +91,7 @@ function monthsBefore(date: string, months: number): string {
 /**
  * Checks a school's quarterly values against every catalogue rule. Errors (type, range, cross-checks,
  * applicability, missing values on submission) block submission; warnings (unexpected answers, stale grades,
- * big moves on last year, outliers among peers) need a short explanation.
+ * big moves on last year or, for stocks, on the previous quarter, outliers among peers) need a short explanation.
  */
 export function validateReport(values: ReportValues, ctx: ValidationContext): ReportIssue[] {
   const issues: ReportIssue[] = [];
@@ -128,11 +131,16 @@ export function validateReport(values: ReportValues, ctx: ValidationContext): Re
           issues.push({ code: ind.code, rule: 'at_most', severity: 'error', message: `${ind.name.zh}（${withUnit(ind, value)}）不能大于${SCHOOL_ATTRIBUTE_NAMES[limit.attribute]}（${format(ctx.school[limit.attribute])}平方米）。` });
         }
       }
-      const before = ctx.lastYear?.[ind.code];
-      if (ind.jumpPercent !== undefined && typeof before === 'number' && before > 0) {
+      // The school's own history: the same quarter last year, and for stocks (which carry over) the previous quarter.
+      const comparisons = [
+        { rule: 'jump' as const, label: '上年同期', before: ctx.lastYear?.[ind.code] },
+        ...(ind.kind === 'stock' ? [{ rule: 'jump_quarter' as const, label: '上季度', before: ctx.previousQuarter?.[ind.code] }] : []),
+      ];
+      for (const { rule, label, before } of comparisons) {
+        if (ind.jumpPercent === undefined || typeof before !== 'number' || before <= 0) continue;
         const change = ((value - before) / before) * 100;
         if (Math.abs(change) > ind.jumpPercent) {
-          issues.push({ code: ind.code, rule: 'jump', severity: 'warning', message: `${ind.name.zh}较上年同期${change > 0 ? '增加' : '减少'}${Math.abs(change).toFixed(1)}%（上年同期${format(before)}），超过${ind.jumpPercent}%，请说明原因。` });
+          issues.push({ code: ind.code, rule, severity: 'warning', message: `${ind.name.zh}较${label}${change > 0 ? '增加' : '减少'}${Math.abs(change).toFixed(1)}%（${label}${format(before)}），超过${ind.jumpPercent}%，请说明原因。` });
         }
       }
     }
