@@ -295,6 +295,19 @@ await describeEachDatabase('quarterly reports', (kind) => {
     expect((await submitReport(handle.db, odd.principal, { ...key(odd.school, period), version: explained.version })).status).toBe('submitted');
   });
 
+  it('compares stocks with the previous quarter: a headcount that halves needs an explanation, and the queue shows it', async () => {
+    const { school: s, principal } = await schoolWithPrincipal(places.countyA2.id);
+    await submitted(principal, s, { students_enrolled: 900, staff_count: 60 }, '2022Q4');
+    const draft = await saveReport(handle.db, principal, { ...key(s, '2023Q1'), version: 0, values: completeValues(s, '2023Q1', { students_enrolled: 450, staff_count: 60 }) });
+    expect(draft.issues).toEqual([
+      { code: 'students_enrolled', rule: 'jump_quarter', severity: 'warning', message: '在校学生数较上季度减少50.0%（上季度900），超过30%，请说明原因。' },
+    ]);
+    const explained = await saveReport(handle.db, principal, { ...key(s, '2023Q1'), version: draft.version, values: {}, explanations: { students_enrolled: '初三学生分流至新建中学。' } });
+    await submitReport(handle.db, principal, { ...key(s, '2023Q1'), version: explained.version });
+    const queued = (await reviewQueue(handle.db, places.countyA2.id, '2023Q1')).find((q) => q.schoolId === s.id);
+    expect(queued).toMatchObject({ warnings: 1, errors: 0 });
+  });
+
   it('reminds only the schools that have not submitted: a notice for the school and an outbox message per principal', async () => {
     const period: Period = '2024Q3';
     const missing = await schoolWithPrincipal(places.countyB.id);
