@@ -197,6 +197,28 @@ describe.skipIf(missing.length > 0)('in the browser', () => {
     expect(stored.explanations.accident_premium_collected_by_school).toContain('已全部退还');
   }, 120_000);
 
+  it('a stale autosave is refused: the form says so and reloads the other person’s figures', async () => {
+    const officer = await callerAs('officer');
+    const school = (await officer.schools.list({})).find((s) => s.type === 'junior')!;
+    const principal = await callerAs(principalOf(school.name));
+    const period = await openQuarter([school.id]);
+    const draft = await principal.reports.save({ schoolId: school.id, period, version: 0, values: { students_enrolled: 300, staff_count: 40 } });
+
+    const page = await signedIn(principalOf(school.name));
+    await page.goto(`${base}/reports/${school.id}/${period}`);
+    await expect.poll(() => page.getByLabel('教职工数', { exact: true }).inputValue(), { timeout: 15_000 }).toBe('40');
+    // Meanwhile the bureau corrects the draft on the school's behalf.
+    await officer.reports.save({ schoolId: school.id, period, version: draft.version, values: { staff_count: 77 } });
+    await page.getByLabel('在校学生数', { exact: true }).fill('321');
+    await expect.poll(() => page.getByText('报表已被他人修改，已重新加载最新内容', { exact: false }).count(), { timeout: 15_000 }).toBe(1);
+    await expect.poll(() => page.getByLabel('教职工数', { exact: true }).inputValue(), { timeout: 15_000 }).toBe('77');
+    expect(await page.getByLabel('在校学生数', { exact: true }).inputValue()).toBe('300');
+    await page.screenshot({ path: path.join(SHOTS, 'report-conflict.png'), fullPage: true });
+
+    const stored = await principal.reports.get({ schoolId: school.id, period });
+    expect(stored.values).toMatchObject({ students_enrolled: 300, staff_count: 77 });
+  }, 120_000);
+
   it('an officer approves one submitted report and returns another with a reason', async () => {
     const officer = await callerAs('officer');
     const candidates = (await officer.schools.list({})).filter((s) => s.name !== '青石县实验小学' && s.type === 'primary');
@@ -274,7 +296,7 @@ describe.skipIf(missing.length > 0)('in the browser', () => {
     await page.getByRole('button', { name: 'Sign in' }).click();
     await expect.poll(() => page.getByRole('heading', { name: 'Schools' }).count(), { timeout: 15_000 }).toBe(1);
     expect(await page.getByRole('link', { name: 'Submissions' }).count()).toBe(1);
-    expect(await page.getByText('Primary school').count()).toBeGreaterThan(0);
+    await expect.poll(() => page.getByText('Primary school').count(), { timeout: 15_000 }).toBeGreaterThan(0);
     expect(await page.getByText('学校管理').count()).toBe(0);
     expect(await page.locator('html').getAttribute('lang')).toBe('en');
     await page.screenshot({ path: path.join(SHOTS, 'english.png'), fullPage: true });

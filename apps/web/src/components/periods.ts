@@ -31,11 +31,11 @@ export function useDateFormat() {
 
 const QUARTER_ZH = ['一', '二', '三', '四'];
 
-/** A compact quarter for table headers: “2026年三季度” or “Q3 2026”. */
-export function useShortPeriodLabel(): (period: string) => string {
+/** A quarter in two short lines for narrow table headers: [“2026年”, “三季度”] or [“2026”, “Q3”]. */
+export function usePeriodLines(): (period: string) => [string, string] {
   const { i18n } = useTranslation();
   return (p) => {
     const { year, quarter } = parsePeriod(p);
-    return i18n.language === 'en' ? `Q${quarter} ${year}` : `${year}年${QUARTER_ZH[quarter - 1]}季度`;
+    return i18n.language === 'en' ? [String(year), `Q${quarter}`] : [`${year}年`, `${QUARTER_ZH[quarter - 1]}季度`];
   };
 }

@@ -203,6 +203,7 @@ export const en: MessageTree = {
     deadline: 'Deadline: {{date}}',
     summaryErrors: '{{count}} errors',
     summaryWarnings: '{{count}} warnings to explain',
+    summaryEmpty: '{{count}} not filled in',
     summaryClean: 'No problems found',
     errorsBlock: 'Fix the figures marked in red before submitting.',
     history: 'History',

@@ -201,6 +201,7 @@ export const zhCN = {
     deadline: '截止日期：{{date}}',
     summaryErrors: '{{count}} 处错误',
     summaryWarnings: '{{count}} 项预警待说明',
+    summaryEmpty: '{{count}} 项未填写',
     summaryClean: '未发现问题',
     errorsBlock: '存在错误时不能报送，请先修改标红的指标。',
     history: '修改记录',

@@ -9,7 +9,7 @@ import { useTRPC } from '../../app/trpc';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { QueryState } from '../../components/Loading';
 import { PageHeader } from '../../components/PageHeader';
-import { recentPeriods, reportingPeriod, usePeriodLabel, useShortPeriodLabel } from '../../components/periods';
+import { recentPeriods, reportingPeriod, usePeriodLabel, usePeriodLines } from '../../components/periods';
 import { STATUS_COLORS, type ReportStatus } from '../../components/StatusBadge';
 import { useSortedPages } from '../../components/table';
 import { useCounty } from '../../layout/county';
@@ -49,7 +49,7 @@ function StatusCell({ cell, title, onOpen }: { cell: Cell | undefined; title: st
         style={{ borderRadius: 3, border: cell.late ? '1.5px solid var(--mantine-color-red-7)' : '1.5px solid transparent' }}
       >
         {t(`statusShort.${cell.status}`)}
-        {cell.late ? ` · ${t('status.late')}` : ''}
+        {cell.late ? `·${t('status.late')}` : ''}
       </UnstyledButton>
     </Tooltip>
   );
@@ -75,7 +75,7 @@ export function CompletenessPage() {
   const notify = useNotify();
   const navigate = useNavigate();
   const periodLabel = usePeriodLabel();
-  const shortLabel = useShortPeriodLabel();
+  const periodLines = usePeriodLines();
   const { countyId } = useCounty();
   const current = reportingPeriod();
   const periods = useMemo(() => recentPeriods(current, 8), [current]);
@@ -200,8 +200,10 @@ export function CompletenessPage() {
                       <SortHeader label={t('completeness.school')} column="name" sort={tableProps.sortStatus} onSort={sortBy} />
                     </Table.Th>
                     {periods.map((p) => (
-                      <Table.Th key={p} ta="center" fz="xs" fw={p === current ? 700 : 500}>
-                        {shortLabel(p)}
+                      <Table.Th key={p} ta="center" fz="xs" fw={p === current ? 700 : 500} style={{ whiteSpace: 'nowrap', lineHeight: 1.3 }}>
+                        {periodLines(p)[0]}
+                        <br />
+                        {periodLines(p)[1]}
                       </Table.Th>
                     ))}
                   </Table.Tr>

@@ -79,6 +79,7 @@ export function ReportEditor({ report, school, catalogue, notice, onConflict }: 
     return { errors, warnings };
   };
   const totals = countIn(inputs);
+  const empty = inputs.filter((i) => !i.requiredWhen && isBlank(values[i.code])).length;
 
   const doSubmit = async () => {
     setConfirming(false);
@@ -216,7 +217,8 @@ export function ReportEditor({ report, school, catalogue, notice, onConflict }: 
             <SaveStatus state={draft.state} />
             {totals.errors > 0 && <Badge color="red" variant="light">{t('report.summaryErrors', { count: totals.errors })}</Badge>}
             {totals.warnings > 0 && <Badge color="orange" variant="light">{t('report.summaryWarnings', { count: totals.warnings })}</Badge>}
-            {totals.errors === 0 && totals.warnings === 0 && <Badge color="teal" variant="light">{t('report.summaryClean')}</Badge>}
+            {empty > 0 && <Badge color="gray" variant="light">{t('report.summaryEmpty', { count: empty })}</Badge>}
+            {totals.errors === 0 && totals.warnings === 0 && empty === 0 && <Badge color="teal" variant="light">{t('report.summaryClean')}</Badge>}
           </Group>
           {(server.status === 'draft' || server.status === 'returned') && (
             <Button leftSection={<IconSend size={16} />} onClick={() => setConfirming(true)} loading={submit.isPending}>
