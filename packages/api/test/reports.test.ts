@@ -89,7 +89,7 @@ await describeEachDatabase('reports procedures', (kind) => {
   it('lets the officer enter a paper return on a school’s behalf', async () => {
     const officer = await as('officer');
     const key = { schoolId: w.schools.a2.id, period: '2026Q1' };
-    const saved = await officer.reports.save({ ...key, version: 0, values: complete(w.schools.a2, '2026Q1') });
+    const saved = await officer.reports.save({ ...key, version: 0, values: complete(w.schools.a2, '2026Q1', {}) });
     const submitted = await officer.reports.submit({ ...key, version: saved.version });
     expect(submitted.status).toBe('submitted');
     const history = await officer.reports.history(key);
