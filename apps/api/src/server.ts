@@ -8,6 +8,7 @@ import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from '@trpc/server/a
 import Fastify, { type FastifyInstance } from 'fastify';
 import { fileLimits, type FileLimits } from './env.js';
 import { fileRoutes } from './files/routes.js';
+import { summaryDocumentRoutes } from './documents/routes.js';
 import { registerSecurity } from './security.js';
 
 export const SESSION_COOKIE = 'oversight_session';
@@ -63,6 +64,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   });
 
   await app.register(fileRoutes, { db: options.db, sessionCookie: SESSION_COOKIE, limits: options.fileLimits ?? fileLimits() });
+  await app.register(summaryDocumentRoutes, { db: options.db, sessionCookie: SESSION_COOKIE });
 
   const index = path.join(options.webDir, 'index.html');
   if (existsSync(index)) {

@@ -1,25 +1,14 @@
-import { approveReport, saveReport, submitReport, SYSTEM_ACTOR, type Database, type DatabaseHandle, type Kysely, type School, type SignedInUser } from '@oversight/db';
+import type { DatabaseHandle, School, SignedInUser } from '@oversight/db';
 import { createTestDatabase, describeEachDatabase } from '@oversight/db/testing';
 import type { Period, SummarySchool } from '@oversight/domain';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { fixtureReports, plainFigures, type StoredReport } from '../../domain/test/summary-fixture.js';
+import { fileFixtureReports } from '../../db/test/summaries-support.js';
 import { callerFor, failure, signedInAs, world } from './support.js';
 
 type World = Awaited<ReturnType<typeof world>>;
 
 const asSummarySchool = (s: School): SummarySchool => ({ id: s.id, code: s.code, name: s.name, countyId: s.countyId, type: s.type, location: s.location, hasCanteen: s.hasCanteen, buildingAreaM2: s.buildingAreaM2, siteAreaM2: s.siteAreaM2 });
-
-/** Files a fixture report through the report services (saved, warnings explained, submitted, approved). */
-async function file(db: Kysely<Database>, r: StoredReport): Promise<void> {
-  const saved = await saveReport(db, SYSTEM_ACTOR, { schoolId: r.schoolId, period: r.period, version: 0, values: r.values });
-  const warnings = saved.issues.filter((i) => i.severity === 'warning');
-  let version = saved.version;
-  if (warnings.length) {
-    version = (await saveReport(db, SYSTEM_ACTOR, { schoolId: r.schoolId, period: r.period, version, values: {}, explanations: Object.fromEntries(warnings.map((w) => [w.code, '已核实。'])) }, { returning: 'version' })).version;
-  }
-  version = (await submitReport(db, SYSTEM_ACTOR, { schoolId: r.schoolId, period: r.period, version }, { returning: 'version' })).version;
-  await approveReport(db, SYSTEM_ACTOR, { schoolId: r.schoolId, period: r.period, version }, { returning: 'version' });
-}
 
 await describeEachDatabase('summaries procedures', (kind) => {
   let handle: DatabaseHandle;
@@ -36,9 +25,7 @@ await describeEachDatabase('summaries procedures', (kind) => {
     stored = [...fixtureReports([asSummarySchool(w.schools.a1)]), ...fixtureReports([asSummarySchool(w.schools.a2)]), ...fixtureReports([asSummarySchool(w.schools.c)])].filter(
       (r) => r.period <= ('2026Q3' as Period),
     );
-    await handle.db.transaction().execute(async (trx) => {
-      for (const r of stored) await file(trx, r);
-    });
+    await fileFixtureReports(handle.db, stored);
     officer = await signedInAs(handle.db, w.users.officer.id);
     principal = await signedInAs(handle.db, w.users.principal.id);
     cityOfficer = await signedInAs(handle.db, w.users.cityOfficer.id);

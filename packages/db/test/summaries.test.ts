@@ -1,4 +1,4 @@
-import { AppError, periodEndDate, renderText, type Period, type Scope, type SummarySchool } from '@oversight/domain';
+import { AppError, renderText, type Period, type Scope, type SummarySchool } from '@oversight/domain';
 import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixtureReports, fixtureSchools, plainFigures, TARGETS_2026, TARGETS_2027, type StoredReport } from '../../domain/test/summary-fixture.js';
@@ -12,7 +12,6 @@ import {
   getSummary,
   listSummaries,
   reopenReport,
-  returnReport,
   saveReport,
   saveSummary,
   setTarget,
@@ -26,6 +25,7 @@ import {
   type SummaryView,
 } from '../src/index.js';
 import { createTestDatabase, describeEachDatabase } from '../src/testing.js';
+import { fileFixtureReports } from './summaries-support.js';
 import { PASSWORD, smallHierarchy } from './fixtures.js';
 
 async function rejection(promise: Promise<unknown>): Promise<AppError> {
@@ -35,25 +35,6 @@ async function rejection(promise: Promise<unknown>): Promise<AppError> {
   );
   expect(error).toBeInstanceOf(AppError);
   return error as AppError;
-}
-
-const day = 86_400_000;
-const after = (p: Period, days: number) => new Date(Date.parse(`${periodEndDate(p)}T12:00:00+08:00`) + days * day);
-
-/** Files one fixture report through the services a principal and an officer use, to the fixture's status. */
-async function file(db: Kysely<Database>, report: StoredReport): Promise<void> {
-  const p = report.period;
-  const saved = await saveReport(db, SYSTEM_ACTOR, { schoolId: report.schoolId, period: p, version: 0, values: report.values }, { now: after(p, 1) });
-  let version = saved.version;
-  const warnings = saved.issues.filter((i) => i.severity === 'warning');
-  if (warnings.length) {
-    const explanations = Object.fromEntries(warnings.map((w) => [w.code, '情况属实，已核实。']));
-    version = (await saveReport(db, SYSTEM_ACTOR, { schoolId: report.schoolId, period: p, version, values: {}, explanations }, { returning: 'version', now: after(p, 2) })).version;
-  }
-  if (report.status === 'draft') return;
-  version = (await submitReport(db, SYSTEM_ACTOR, { schoolId: report.schoolId, period: p, version }, { returning: 'version', now: after(p, report.late ? 30 : 5) })).version;
-  if (report.status === 'returned') await returnReport(db, SYSTEM_ACTOR, { schoolId: report.schoolId, period: p, version, reason: '数据需要核实' }, { returning: 'version', now: after(p, 8) });
-  if (report.status === 'approved') await approveReport(db, SYSTEM_ACTOR, { schoolId: report.schoolId, period: p, version }, { returning: 'version', now: after(p, 8) });
 }
 
 /** Creates the fixture's schools in a county (same attributes, database ids). */
@@ -107,10 +88,7 @@ await describeEachDatabase('annual summaries', (kind) => {
     places = await smallHierarchy(db);
     schools = await schoolsIn(db, places.countyA.id, '甲县', 1);
     neighbours = await schoolsIn(db, places.countyA2.id, '丙县', 101, 3);
-    const all = [...fixtureReports(schools), ...fixtureReports(neighbours)];
-    await db.transaction().execute(async (trx) => {
-      for (const r of all) await file(trx, r);
-    });
+    await fileFixtureReports(db, [...fixtureReports(schools), ...fixtureReports(neighbours)]);
     const user = await createUser(db, SYSTEM_ACTOR, { role: 'bureau_officer', username: 'summary-officer', displayName: '甲县教育局', password: PASSWORD, orgUnitId: places.countyA.id });
     officer = { userId: user.id, role: 'bureau_officer', scope: { kind: 'counties', countyIds: [places.countyA.id] } };
     const head = await createUser(db, SYSTEM_ACTOR, { role: 'principal', username: 'summary-principal', displayName: '职校校长', password: PASSWORD, schoolId: schools[4]!.id });

@@ -88,16 +88,17 @@ function values(s: (typeof SCHOOLS)[number], year: number, quarter: number, rnd:
 }
 
 /**
- * Two years of reports. In 2026: school 2's Q4 report is still submitted (not approved), school 6's Q3 was
+ * Two years of reports; `plans` picks which of the seven fixture schools each given school files as (by default
+ * the first school the first, and so on). In 2026: school 2's Q4 report is still submitted (not approved), school 6's Q3 was
  * returned, school 5 reported Q2 late. Everything in 2025 is approved.
  */
-export function fixtureReports(schools = fixtureSchools()): StoredReport[] {
+export function fixtureReports(schools: readonly Pick<SummarySchool, 'id'>[] = fixtureSchools(), plans: readonly number[] = schools.map((_, i) => i)): StoredReport[] {
   const rnd = random(42);
   const reports: StoredReport[] = [];
   for (const year of [2025, 2026]) {
     for (let q = 1; q <= 4; q++) {
       schools.forEach((s, i) => {
-        const plan = SCHOOLS[i]!;
+        const plan = SCHOOLS[plans[i]!]!;
         const p: Period = period(year, q);
         let status: Submission['status'] = 'approved';
         if (year === 2026 && plan.id === 2 && q === 4) status = 'submitted';

@@ -25,11 +25,16 @@ export function summaryBasis(ctx: SummaryContext): SummaryBasis {
   return basis;
 }
 
-const quarterWords = (periods: readonly Period[]) => listJoin(periods.map((p) => `第${chineseNumber(parsePeriod(p).quarter)}季度`));
+/** “第二季度”, “第一季度和第三季度”, or for a run of three or more “第一至第四季度”. */
+function quarterWords(periods: readonly Period[]): string {
+  const quarters = periods.map((p) => parsePeriod(p).quarter);
+  const run = quarters.length >= 3 && quarters.every((q, i) => i === 0 || q === quarters[i - 1]! + 1);
+  return run ? windowLabel(periods) : listJoin(quarters.map((q) => `第${chineseNumber(q)}季度`));
+}
 
 /** Schools with the quarters concerned: “甲小学（第二季度）、乙小学（第一季度和第三季度）”. */
 function schoolsWithQuarters(entries: readonly { schoolId: number; name: string; periods: Period[] }[], school: boolean): string {
-  if (school) return `我校${listJoin(entries.flatMap((e) => e.periods.map((p) => `第${chineseNumber(parsePeriod(p).quarter)}季度`)))}`;
+  if (school) return `我校${quarterWords(entries.flatMap((e) => e.periods))}`;
   const shown = entries.slice(0, 5).map((e) => `${e.name}（${quarterWords(e.periods)}）`);
   return entries.length > 5 ? `${shown.join('、')}等${entries.length}所学校` : shown.join('、');
 }

@@ -24,8 +24,8 @@ export function item(id: string, title: string, sentences: readonly Text[]): Sum
 /** “较上年” for a whole year, “较上年同期” for part of one. */
 export const lastYear = (ctx: SummaryContext): string => (ctx.partial ? '较上年同期' : '较上年');
 
-/** “全年” for a whole year, “截至目前” for part of one. */
-export const sofar = (ctx: SummaryContext): string => (ctx.partial ? '截至目前' : '全年');
+/** “全年” for a whole year, “截至目前，” for part of one. */
+export const sofar = (ctx: SummaryContext): string => (ctx.partial ? '截至目前，' : '全年');
 
 /** A target quoted in a sentence: “…”, with its own inner quotes turned to ‘…’ as official documents nest them. */
 export const quoted = (label: string): string => `“${label.replace(/“/g, '‘').replace(/”/g, '’')}”`;
