@@ -30,7 +30,7 @@ function typed(ind: Indicator, i: number): string | number {
     issues_found: 3,
     issues_rectified: 2,
     green_school_level: '市级',
-    food_safety_grade_date: '2026-02-15',
+    food_safety_grade_date: '2025-10-15',
     green_area_total_m2: '2,500',
     green_area_added_m2: 40,
   };
@@ -93,23 +93,31 @@ await describeEachDatabase('importing a 500-school county sheet', (kind) => {
       }
     });
     const file = await bytes(workbook);
+    // The same sheet for the quarter before: the first import a freshly started server sees.
+    for (let index = 0; index < schools.length; index++) sheet.getCell(5 + index, countyColumn(sheet, 'period')).value = '2025Q4';
+    const earlier = await bytes(workbook);
 
-    // A running server has its code compiled: warm it up with one school's row for another quarter.
-    const warmUp = await workbookOf(template.rawPayload);
-    const warmSheet = warmUp.getWorksheet('全县汇总')!;
-    warmSheet.getCell(5, countyColumn(warmSheet, 'period')).value = '2025Q4';
-    warmSheet.getCell(5, countyColumn(warmSheet, 'electricity_kwh')).value = 1;
-    expect((await upload(app, token, await bytes(warmUp))).json()).toMatchObject({ ok: true, stored: 1 });
+    /** One timed import: wall time, and CPU time of this process (with PGlite: all of the work, whatever else the machine is doing). */
+    async function timed(label: string, body: Buffer) {
+      const t0 = performance.now();
+      const cpu0 = process.cpuUsage();
+      const response = await upload(app, token, body);
+      const seconds = (performance.now() - t0) / 1000;
+      const cpu = process.cpuUsage(cpu0);
+      const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+      const result = response.json();
+      expect(result.errors).toEqual([]);
+      console.log(
+        `[${kind}] ${label}: ${SCHOOLS} schools, ${filled} values, ${(body.length / 1024).toFixed(0)}KB: ${(seconds * 1000).toFixed(0)}ms = ` +
+          `${Math.round(filled / seconds)} values/s (CPU in this process ${(cpuSeconds * 1000).toFixed(0)}ms = ${Math.round(filled / cpuSeconds)} values per CPU-second)`,
+      );
+      expect(seconds).toBeLessThan(10);
+      return result;
+    }
 
-    const t0 = performance.now();
-    const first = await upload(app, token, file);
-    const seconds = (performance.now() - t0) / 1000;
-    const body = first.json();
-    expect(body.errors).toEqual([]);
-    expect(body).toMatchObject({ ok: true, stored: SCHOOLS, created: SCHOOLS, values: filled });
-    const rate = Math.round(filled / seconds);
-    console.log(`[${kind}] county sheet: ${SCHOOLS} schools, ${filled} values, ${(file.length / 1024).toFixed(0)}KB; template ${templateMs.toFixed(0)}ms; import ${(seconds * 1000).toFixed(0)}ms = ${rate} values/s`);
-    expect(seconds).toBeLessThan(10);
+    console.log(`[${kind}] county template for ${SCHOOLS} schools: ${templateMs.toFixed(0)}ms`);
+    expect(await timed('first import after start', earlier)).toMatchObject({ ok: true, stored: SCHOOLS, values: filled });
+    expect(await timed('import', file)).toMatchObject({ ok: true, stored: SCHOOLS, created: SCHOOLS, values: filled });
 
     const stored = await handle.db.selectFrom('reports').select(['schoolId', 'values']).where('period', '=', '2026Q1').execute();
     expect(stored).toHaveLength(SCHOOLS);

@@ -25,14 +25,23 @@ function decode(text: string): string {
     .replace(/_x([0-9A-Fa-f]{4})_/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
 }
 
+// Patterns are built once per name: a county sheet has tens of thousands of cells.
+const attributePatterns = new Map<string, RegExp>();
+const elementPatterns = new Map<string, RegExp>();
+
 function attribute(tag: string, name: string): string | null {
-  const match = new RegExp(`\\s${name}\\s*=\\s*(?:"([^"]*)"|'([^']*)')`).exec(tag);
-  return match ? decode(match[1] ?? match[2] ?? '') : null;
+  let pattern = attributePatterns.get(name);
+  if (!pattern) attributePatterns.set(name, (pattern = new RegExp(`\\s${name}\\s*=\\s*(?:"([^"]*)"|'([^']*)')`)));
+  const match = pattern.exec(tag);
+  if (!match) return null;
+  const value = match[1] ?? match[2] ?? '';
+  return value.includes('&') || value.includes('_x') ? decode(value) : value;
 }
 
 /** Every element `name` (any namespace prefix): its attribute text and its content (null when self-closing). */
 function* elements(xml: string, name: string): Generator<{ attributes: string; content: string | null }> {
-  const pattern = new RegExp(`<(?:[\\w.-]+:)?${name}(\\s[^>]*?)?(?:/>|>([\\s\\S]*?)</(?:[\\w.-]+:)?${name}>)`, 'g');
+  let pattern = elementPatterns.get(name);
+  if (!pattern) elementPatterns.set(name, (pattern = new RegExp(`<(?:[\\w.-]+:)?${name}(\\s[^>]*?)?(?:/>|>([\\s\\S]*?)</(?:[\\w.-]+:)?${name}>)`, 'g')));
   for (const match of xml.matchAll(pattern)) yield { attributes: match[1] ?? '', content: match[2] ?? null };
 }
 
@@ -74,18 +83,26 @@ function columnOf(reference: string): number {
   return n;
 }
 
-function cellValue(type: string | null, content: string, shared: readonly string[]): CellLike {
-  const formula = first(content, 'f');
-  const v = first(content, 'v');
-  const raw = v?.content ?? null;
+const FORMULA = /<(?:[\w.-]+:)?f(?:\s[^>]*?)?(?:\/>|>([\s\S]*?)<\/(?:[\w.-]+:)?f>)/;
+const VALUE = /<(?:[\w.-]+:)?v(?:\s[^>]*)?>([\s\S]*?)<\/(?:[\w.-]+:)?v>/;
+const INLINE = /<(?:[\w.-]+:)?is(?:\s[^>]*)?>([\s\S]*?)<\/(?:[\w.-]+:)?is>/;
+// Row and cell loops run tens of thousands of times: one precompiled pattern each, read with exec.
+const ROW = /<(?:[\w.-]+:)?row(\s[^>]*?)?(?:\/>|>([\s\S]*?)<\/(?:[\w.-]+:)?row>)/g;
+const CELL = /<(?:[\w.-]+:)?c(\s[^>]*?)?(?:\/>|>([\s\S]*?)<\/(?:[\w.-]+:)?c>)/g;
+const REFERENCE = /\sr\s*=\s*["']([A-Za-z]*)(\d*)["']/;
+const TYPE = /\st\s*=\s*["']([^"']*)["']/;
+
+function cellValue(type: string | undefined, content: string, shared: readonly string[]): CellLike {
+  const formula = content.includes('f') ? FORMULA.exec(content) : null;
+  const raw = VALUE.exec(content)?.[1] ?? null;
   let value: CellLike;
   switch (type) {
     case 's':
       value = raw === null ? null : (shared[Number(raw)] ?? null);
       break;
     case 'inlineStr': {
-      const inline = first(content, 'is');
-      value = inline?.content ? text(inline.content) : null;
+      const inline = INLINE.exec(content)?.[1];
+      value = inline ? text(inline) : null;
       break;
     }
     case 'str':
@@ -103,7 +120,7 @@ function cellValue(type: string | null, content: string, shared: readonly string
     default:
       value = raw === null || raw.trim() === '' ? null : Number(raw);
   }
-  if (formula) return { formula: decode(formula.content ?? ''), result: value === null ? undefined : value };
+  if (formula) return { formula: decode(formula[1] ?? ''), result: value === null ? undefined : value };
   return value;
 }
 
@@ -111,20 +128,24 @@ function sheetGrid(name: string, xml: string, shared: readonly string[]): SheetG
   const cells = new Map<number, Map<number, CellLike>>();
   let rowCount = 0;
   let columnCount = 0;
-  const data = first(xml, 'sheetData');
+  const data = first(xml, 'sheetData')?.content ?? '';
   let rowNumber = 0;
-  for (const row of elements(data?.content ?? '', 'row')) {
-    const r = attribute(row.attributes, 'r');
+  ROW.lastIndex = 0;
+  for (let row = ROW.exec(data); row; row = ROW.exec(data)) {
+    const r = REFERENCE.exec(row[1] ?? '')?.[2];
     rowNumber = r ? Number(r) : rowNumber + 1;
     if (!Number.isInteger(rowNumber) || rowNumber < 1) throw new WorkbookStructureError(`bad row number in ${name}`);
+    const content = row[2] ?? '';
     let column = 0;
     const values = new Map<number, CellLike>();
-    for (const cell of elements(row.content ?? '', 'c')) {
-      const reference = attribute(cell.attributes, 'r');
-      column = reference ? columnOf(reference) : column + 1;
+    CELL.lastIndex = 0;
+    for (let cell = CELL.exec(content); cell; cell = CELL.exec(content)) {
+      const attributes = cell[1] ?? '';
+      const letters = REFERENCE.exec(attributes)?.[1];
+      column = letters ? columnOf(letters.toUpperCase()) : column + 1;
       if (column < 1) throw new WorkbookStructureError(`bad cell reference in ${name}`);
-      if (cell.content === null) continue;
-      const value = cellValue(attribute(cell.attributes, 't'), cell.content, shared);
+      if (cell[2] === undefined) continue;
+      const value = cellValue(TYPE.exec(attributes)?.[1], cell[2], shared);
       if (value === null) continue;
       values.set(column, value);
       columnCount = Math.max(columnCount, column);

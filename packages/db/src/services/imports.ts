@@ -347,7 +347,8 @@ async function write(trx: Kysely<Database>, actor: Actor, planned: Planned[], no
       entity_id: String(row.id),
       county_id: p.school.countyId,
       school_id: p.school.id,
-      before: { version: p.existing?.version ?? 0, status: p.existing?.status ?? null, values: change.before },
+      // A new report had no values before: its entry lists them once, on the after side.
+      before: p.existing ? { version: p.existing.version, status: p.existing.status, values: change.before } : { version: 0, status: null },
       after: { version: row.version, status: p.status, values: change.after, file: options.fileName },
     };
   });

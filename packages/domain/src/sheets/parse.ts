@@ -219,9 +219,11 @@ function parseCountySheet(grid: SheetGrid, codesRow: number, out: Collector): vo
     if (!sheetPeriod) return;
   }
 
-  const filled = (row: number, column: number) => grid.cell(row, column) !== null && grid.cell(row, column) !== undefined && cellText(grid.cell(row, column)) !== null;
+  const filled = (row: number, column: number) => {
+    const value = grid.cell(row, column);
+    return value !== null && value !== undefined && (!readCell(value).ok || cellText(value) !== null);
+  };
   for (let row = codesRow + 1; row <= grid.rowCount; row++) {
-    const used = columns.some((c) => filled(row, c.column) || !readCell(grid.cell(row, c.column)).ok);
     const schoolAt = at(grid.name, row, codeColumn);
     const label = [codeColumn, keys.get('school_name')].map((c) => (c === undefined ? null : cellText(grid.cell(row, c))?.replace(/\s/g, '')));
     if (label.some((text) => text !== null && text !== undefined && TOTAL_ROW.test(text))) {
@@ -229,7 +231,7 @@ function parseCountySheet(grid: SheetGrid, codesRow: number, out: Collector): vo
       continue;
     }
     if (!filled(row, codeColumn)) {
-      if (used) out.error(schoolAt, 'school_code', 'required', `第${row}行填了数据，但缺少学校标识码。`);
+      if (columns.some((c) => filled(row, c.column))) out.error(schoolAt, 'school_code', 'required', `第${row}行填了数据，但缺少学校标识码。`);
       continue;
     }
     const schoolCode = schoolCodeOf(grid, schoolAt, row, codeColumn, out);
