@@ -29,13 +29,13 @@ export function useDateFormat() {
   };
 }
 
-const QUARTER_ZH = ['一', '二', '三', '四'];
-
-/** A quarter in two short lines for narrow table headers: [“2026年”, “三季度”] or [“2026”, “Q3”]. */
+/** A quarter in two short lines for narrow table headers: [“2026年”, “第三季度”] or [“2026”, “Q3”]. */
 export function usePeriodLines(): (period: string) => [string, string] {
-  const { i18n } = useTranslation();
+  const label = usePeriodLabel();
   return (p) => {
-    const { year, quarter } = parsePeriod(p);
-    return i18n.language === 'en' ? [String(year), `Q${quarter}`] : [`${year}年`, `${QUARTER_ZH[quarter - 1]}季度`];
+    const { year } = parsePeriod(p);
+    const text = label(p);
+    const rest = text.replace(String(year), '').replace(/^年/, '').trim();
+    return [text.startsWith(String(year)) ? `${year}年` : String(year), rest];
   };
 }

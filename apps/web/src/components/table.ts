@@ -5,7 +5,8 @@ import { useTranslation } from 'react-i18next';
 
 const collator = new Intl.Collator('zh-CN', { numeric: true });
 
-function compare(a: unknown, b: unknown): number {
+/** Orders table cells: numbers and dates by value, text by Chinese collation (pinyin), blanks last. */
+export function compareCells(a: unknown, b: unknown): number {
   if (a === b) return 0;
   if (a === null || a === undefined) return 1;
   if (b === null || b === undefined) return -1;
@@ -31,7 +32,7 @@ export function useSortedPages<T>(
   const sorted = useMemo(() => {
     const column = String(sortStatus.columnAccessor);
     const value = (r: T) => (sortValue ? sortValue(r, column) : (r as Record<string, unknown>)[column]);
-    const list = [...(records ?? [])].sort((a, b) => compare(value(a), value(b)));
+    const list = [...(records ?? [])].sort((a, b) => compareCells(value(a), value(b)));
     return sortStatus.direction === 'desc' ? list.reverse() : list;
   }, [records, sortStatus, sortValue]);
   const pages = Math.max(1, Math.ceil(sorted.length / pageSize));

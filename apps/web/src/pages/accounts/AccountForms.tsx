@@ -73,7 +73,7 @@ export function CreateAccountModal({ onClose }: { onClose: () => void }) {
               placeholder={t('accounts.schoolPlaceholder')}
               withAsterisk
               searchable
-              data={(schools.data ?? []).map((s) => ({ value: String(s.id), label: `${s.name}（${s.code}）` }))}
+              data={(schools.data ?? []).map((s) => ({ value: String(s.id), label: `${s.name}${t('common.parenthesized', { text: s.code })}` }))}
               value={form.values.schoolId ? String(form.values.schoolId) : null}
               onChange={(v) => {
                 form.setFieldValue('schoolId', v ? Number(v) : undefined);

@@ -173,7 +173,8 @@ export function CompletenessPage() {
           </Group>
           <Group gap={6}>
             <Text size="xs" c="dimmed">
-              {t('completeness.legend')}：
+              {t('completeness.legend')}
+              {t('common.colon')}
             </Text>
             {(Object.keys(STATUS_COLORS) as ReportStatus[]).map((s) => (
               <Badge key={s} color={STATUS_COLORS[s]} variant="light" radius="sm">

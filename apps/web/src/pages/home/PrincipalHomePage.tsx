@@ -36,14 +36,15 @@ function TaskCard({ report }: { report: ReportView }) {
         </Group>
         <Group gap="xs">
           <Text size="sm" c="dimmed">
-            {t('home.deadline')}：
+            {t('home.deadline')}
+            {t('common.colon')}
           </Text>
           <Text size="sm" fw={500}>
             {date(report.deadline)}
           </Text>
           {status !== 'submitted' && status !== 'approved' && (
             <Text size="sm" c={daysLeft < 0 ? 'red' : daysLeft <= 5 ? 'orange' : 'dimmed'}>
-              （{daysLeft < 0 ? t('home.deadlinePassed') : t('home.daysLeft', { days: daysLeft })}）
+              {t('common.parenthesized', { text: daysLeft < 0 ? t('home.deadlinePassed') : t('home.daysLeft', { days: daysLeft }) })}
             </Text>
           )}
         </Group>

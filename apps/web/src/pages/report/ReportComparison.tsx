@@ -64,7 +64,8 @@ export function ReportComparison({ report, school, catalogue }: { report: Report
             {explanation && (
               <Text size="xs">
                 <Text span fw={600} size="xs">
-                  {t('report.explanation')}：
+                  {t('report.explanation')}
+                  {t('common.colon')}
                 </Text>
                 {explanation}
               </Text>

@@ -27,7 +27,7 @@ function SaveStatus({ state }: { state: SaveState }) {
     case 'saved':
       return <Text size="sm" c="teal.8">{t('report.savedAt', { time: time(state.at) })}</Text>;
     case 'failed':
-      return <Text size="sm" c="red.8">{t('report.saveFailed')}：{errorMessage(state.error, t)}</Text>;
+      return <Text size="sm" c="red.8">{t('report.saveFailed')}{t('common.colon')}{errorMessage(state.error, t)}</Text>;
     default:
       return null;
   }

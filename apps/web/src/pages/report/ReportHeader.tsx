@@ -20,7 +20,9 @@ export function ReportHeader({ report, school, actions }: { report: ReportView; 
         </Text>
         {report.submittedAt && (
           <Text size="sm" c="dimmed">
-            {t('review.submittedAt')}：{dateTime(report.submittedAt)}
+            {t('review.submittedAt')}
+            {t('common.colon')}
+            {dateTime(report.submittedAt)}
           </Text>
         )}
       </Group>

@@ -16,7 +16,7 @@ export type SaveState =
 const AUTOSAVE_MS = 1200;
 
 /** The value to send for a field; undefined for a number still being typed (not sent yet). */
-function outgoing(indicator: Indicator, value: FieldValue | undefined): IndicatorValue | undefined {
+export function toStoredValue(indicator: Indicator, value: FieldValue | undefined): IndicatorValue | undefined {
   if (value === undefined || value === '') return null;
   if ((indicator.valueType === 'integer' || indicator.valueType === 'decimal') && typeof value === 'string') {
     const n = Number(value.replace(/,/g, ''));
@@ -57,7 +57,7 @@ export function useReportDraft(initial: ReportView, inputs: readonly Indicator[]
     if (sending <= saved.current) return true;
     const payload: Record<string, IndicatorValue> = {};
     for (const indicator of inputs) {
-      const v = outgoing(indicator, current[indicator.code]);
+      const v = toStoredValue(indicator, current[indicator.code]);
       if (v !== undefined) payload[indicator.code] = v;
     }
     setState({ kind: 'saving' });

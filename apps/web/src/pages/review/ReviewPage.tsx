@@ -154,8 +154,8 @@ function ReviewLoader({ schoolId, period }: { schoolId: number; period: string }
           )}
           {(warnings > 0 || errors > 0) && (
             <Alert color={errors > 0 ? 'red' : 'yellow'} icon={<IconAlertTriangle size={18} />} mb="sm">
-              {[errors > 0 ? t('report.summaryErrors', { count: errors }) : null, warnings > 0 ? t('review.warningCount', { count: warnings }) : null].filter(Boolean).join('，')}
-              {'。'}
+              {[errors > 0 ? t('report.summaryErrors', { count: errors }) : null, warnings > 0 ? t('review.warningCount', { count: warnings }) : null].filter(Boolean).join(t('common.listSeparator'))}
+              {t('common.fullStop')}
               {t('review.warningRows')}
             </Alert>
           )}
