@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { inflateSync } from 'node:zlib';
 import { draftSchoolSummary, draftSummary, finalizeSummary, type DatabaseHandle, type SummaryView } from '@oversight/db';
 import { createTestDatabase } from '@oversight/db/testing';
 import { renderText } from '@oversight/domain';
@@ -10,6 +11,8 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixtureReports } from '../../../packages/domain/test/summary-fixture.js';
 import { fileFixtureReports } from '../../../packages/db/test/summaries-support.js';
+import { chartLayout, chartSvg } from '../src/documents/charts.js';
+import { chartPng } from '../src/documents/png.js';
 import { county, download, server, workbookOf } from './files-support.js';
 
 const run = promisify(execFile);
@@ -120,4 +123,37 @@ describe('summary downloads', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   }, 240_000);
+});
+
+describe('chart images drawn without a browser', () => {
+  const chart = { id: 'c', title: '各类学校参保率', kind: 'bar' as const, unit: '%', categories: ['小学', '初级中学<&>'], series: [{ name: '校方责任险参保率', values: [100, 98.5] }, { name: '学平险参保率', values: [93.2, null] }] };
+
+  it('writes an SVG with every label, escaped', () => {
+    const svg = chartSvg(chartLayout(chart));
+    expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
+    for (const text of ['各类学校参保率', '小学', '初级中学&lt;&amp;&gt;', '校方责任险参保率', '学平险参保率', '>100<']) expect(svg).toContain(text);
+    // Three bars (the missing value leaves a gap), each drawn in the SVG.
+    const bars = chartLayout(chart).rects;
+    expect(bars).toHaveLength(3);
+    for (const bar of bars) expect(svg).toContain(`<rect x="${bar.x.toFixed(1)}" y="${bar.y.toFixed(1)}" width="${bar.w.toFixed(1)}" height="${bar.h.toFixed(1)}" fill="${bar.color}"/>`);
+  });
+
+  it('encodes a valid PNG: signature, size, one filtered scanline per row, the bars where the layout put them', () => {
+    const layout = chartLayout(chart, 320, 200);
+    const png = chartPng(layout);
+    expect([...png.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    expect(png.subarray(12, 16).toString('ascii')).toBe('IHDR');
+    expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([320, 200]);
+    const idatAt = png.indexOf('IDAT');
+    const length = png.readUInt32BE(idatAt - 4);
+    const rows = inflateSync(png.subarray(idatAt + 4, idatAt + 4 + length));
+    expect(rows.length).toBe((320 * 3 + 1) * 200);
+    // A bar’s colour is drawn where the layout put the first bar.
+    const bar = layout.rects[0]!;
+    const x = Math.round(bar.x + 2);
+    const y = Math.round(bar.y + bar.h / 2);
+    const at = y * (320 * 3 + 1) + 1 + x * 3;
+    expect([rows[at], rows[at + 1], rows[at + 2]]).toEqual([0x2f, 0x55, 0x97]);
+    expect(png.subarray(-8, -4).toString('ascii')).toBe('IEND');
+  });
 });

@@ -166,7 +166,7 @@ describe('wording that varies with the data', () => {
   it('a county with one school reads right: no “均” for one, no counts of nothing', () => {
     const doc = single((r) => r);
     const text = allText(doc);
-    expect(text).toContain('全县有食堂的1所学校已为食堂（小卖部）投保食品安全责任险');
+    expect(text).toContain('全县有食堂的1所学校已为食堂（小卖部）投保了食品安全责任险');
     expect(text).toContain('1所学校食堂食品安全量化等级为A级');
     expect(text).not.toMatch(/1所学校[^，。；]*均/);
     expect(text).not.toContain('0所');

@@ -81,7 +81,8 @@ async function lastApprovedQuarter(db: Kysely<Database>, countyIds: readonly num
 export async function summaryInput(db: Kysely<Database>, target: SummaryTarget, year: number, upToQuarter: Quarter, clock: Clock = {}): Promise<SummaryInput> {
   const window = yearWindow(year, upToQuarter);
   const [schools, reports, submissions, targets, nextTargets] = await Promise.all([
-    analyticsSchools(db, target.countyIds, target.schoolId),
+    // Schools closed since still count for the quarters they reported.
+    analyticsSchools(db, target.countyIds, target.schoolId, { periods: window, statuses: ['approved'] }),
     analyticsReports(db, target.countyIds, [...window, ...shiftWindow(window, -1)], ['approved'], target.schoolId),
     reportSubmissions(db, target.countyIds, window, { ...clock, schoolId: target.schoolId }),
     targetsOf(db, target.countyIds, year),

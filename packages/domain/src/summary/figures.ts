@@ -51,6 +51,10 @@ export interface FigureScope {
 }
 
 const name = (code: string) => indicator(code).name.zh;
+
+/** Lists read out in full (seed 001 names every 放心食堂), up to a length a paragraph can hold. */
+export const MAX_LISTED_NAMES = 40;
+const allNames = (names: readonly string[]) => (names.length > MAX_LISTED_NAMES ? namesWithCount(names, '所学校', MAX_LISTED_NAMES) : names.join('、'));
 const periodsOf = (windows: readonly SchoolWindow[]): Period[] => [...new Set(windows.flatMap((w) => w.periods))].sort();
 const source = (s: Omit<FigureSource, 'statuses'>): FigureSource => ({ ...s, statuses: ['approved'] });
 
@@ -120,7 +124,7 @@ export function statusFigure(
   const holders = members.filter((w) => keys.has(statusKey(w.values[code] as string | boolean)));
   const names = holders.map((w) => scope.name(w.school.id));
   const labels = values.map((v) => statusLabel(ind, v));
-  const text = options.names === 'all' ? names.join('、') : options.names ? namesWithCount(names) : schoolCount(holders.length);
+  const text = options.names === 'all' ? allNames(names) : options.names ? namesWithCount(names) : schoolCount(holders.length);
   const placed = scope.book.put({
     id,
     label: options.label ?? `${ind.name.zh}为“${labels.join('”或“')}”的学校数`,
@@ -206,7 +210,7 @@ export function schoolListFigure(
     id,
     label,
     value: schools.length,
-    text: options.count ? schoolCount(schools.length) : (options.all ? names.join('、') : namesWithCount(names)) || '无',
+    text: options.count ? schoolCount(schools.length) : (options.all ? allNames(names) : namesWithCount(names)) || '无',
     indicator: code,
     names,
     source: source({ method: 'schools_by_rule', indicator: code, schoolIds: schools.map((w) => w.school.id), periods: periodsOf(schools), description }),

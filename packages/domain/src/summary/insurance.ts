@@ -50,8 +50,8 @@ function foodLiability(ctx: SummaryContext): SummarySection | null {
   let text: string;
   if (ctx.level === 'school') text = insured.value ? '我校食堂（小卖部）已投保食品安全责任险。' : '我校食堂（小卖部）尚未投保食品安全责任险。';
   else if (insured.value === 0) text = `${ctx.subject}有食堂的学校尚未投保食品安全责任险。`;
-  else if (insured.value === canteens.value) text = canteens.value === 1 ? `${ctx.subject}有食堂的${canteens.ref}学校已为食堂（小卖部）投保食品安全责任险。` : `${ctx.subject}${canteens.ref}有食堂的学校均为食堂（小卖部）投保了食品安全责任险。`;
-  else text = `${ctx.subject}${canteens.ref}有食堂的学校中，${insured.ref}学校为食堂（小卖部）投保了食品安全责任险。`;
+  else if (insured.value === canteens.value) text = `${ctx.subject}有食堂的${canteens.ref}学校${canteens.value === 1 ? '已' : '均'}为食堂（小卖部）投保了食品安全责任险。`;
+  else text = `${ctx.subject}有食堂的${canteens.ref}学校中，${insured.ref}学校为食堂（小卖部）投保了食品安全责任险。`;
   const clause = targetClause(ctx, 'food_liability_insured') ?? targetClause(ctx, 'food_liability_insured', 'status_count', true) ?? targetClause(ctx, 'food_liability_insured', 'status_share', true);
   return item('insurance-food', '积极推动食堂投保食品安全责任险', [clause ? `${text.slice(0, -1)}，${clause}。` : text]);
 }
