@@ -7,6 +7,7 @@ import {
   INDICATORS,
   periodLabel,
   SCHOOL_TYPE_LABELS,
+  type Indicator,
   type Period,
   type QuarterReport,
   type SchoolType,
@@ -28,7 +29,7 @@ interface CountyRow {
   name: string;
   type: string;
   state: string;
-  value: (code: string) => string | number | Date | null;
+  value: (ind: Indicator) => string | number | Date | null;
 }
 
 /**
@@ -44,16 +45,15 @@ export function countyExport(input: { countyName: string; window: readonly Perio
       const report = reports.get(period);
       return report && COUNTED.has(report.status) ? [{ schoolId: school.id, period, values: report.values }] : [];
     });
-    const window = aggregateSchool({ ...school, id: school.id }, quarters, input.window);
+    const window = aggregateSchool(school, quarters, input.window);
     const state = single ? STATUS_ZH[reports.get(input.window[0]!)?.status ?? 'missing'] : `${quarters.length}/${input.window.length}`;
     return {
       code: school.code,
       name: school.name,
       type: typeName(school.type),
       state,
-      value: (code) => {
+      value: (ind) => {
         if (!window) return null;
-        const ind = INDICATORS.find((i) => i.code === code)!;
         const value = indicatorValue(ind, window);
         return ind.formula ? (typeof value === 'number' ? Math.round(value * 100) / 100 : null) : displayValue(ind, value);
       },
@@ -68,7 +68,7 @@ export function countyExport(input: { countyName: string; window: readonly Perio
       header: headerWithUnit(ind),
       width: Math.max(10, Math.min(18, ind.name.zh.length * 2)),
       ...(ind.valueType === 'date' ? { format: 'yyyy-mm-dd' } : {}),
-      value: (r) => r.value(ind.code),
+      value: (r) => r.value(ind),
     })),
   ];
   const note = single ? '（已报送及已审核的报表）' : '（按年汇总已报送及已审核的季度：流量累加，存量取最新季度，比率为合计之比）';

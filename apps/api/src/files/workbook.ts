@@ -2,6 +2,7 @@ import type { ImportFinding, SheetGrid } from '@oversight/domain';
 import ExcelJS from 'exceljs';
 import { readSheets, WorkbookStructureError, type Parts } from './ooxml.js';
 import { FileRefusal } from './refusal.js';
+import { cellContent } from './xlsx.js';
 
 /** The sheet an annotated error report adds; never read back as data. */
 export const FINDINGS_SHEET = '导入检查结果';
@@ -91,7 +92,9 @@ export async function annotateWorkbook(workbook: ExcelJS.Workbook, errors: reado
   ];
   list.getRow(1).font = { bold: true };
   for (const [f, kind] of [...errors.map((f) => [f, '错误'] as const), ...warnings.map((f) => [f, '提示'] as const)]) {
-    const row = list.addRow([kind, f.sheet ?? '（整个文件）', f.row && f.column ? `${f.column}${f.row}` : f.row ? `第${f.row}行` : '', f.message]);
+    const place = f.row && f.column ? `${f.column}${f.row}` : f.row ? `第${f.row}行` : '';
+    // Sheet names and messages quote what the user typed: neutralised like every exported text.
+    const row = list.addRow([kind, cellContent(f.sheet ?? '（整个文件）'), place, cellContent(f.message)]);
     row.getCell(1).fill = kind === '错误' ? ERROR_FILL : WARNING_FILL;
   }
   if (!errors.length && !warnings.length) list.addRow(['', '', '', '未发现问题，可以导入。']);
