@@ -5,6 +5,7 @@ import { createCaller, type OrgNode } from '@oversight/api';
 import { describeUser, findUserByUsername, seedDemoCounty, type DatabaseHandle, type DemoSummary } from '@oversight/db';
 import {
   inputIndicatorsFor,
+  periodLabel,
   periodOf,
   periodStartDate,
   shiftPeriod,
@@ -101,9 +102,9 @@ describe.skipIf(missing.length > 0)('in the browser', () => {
   }
 
   /** The first quarter from the running one on in which none of these schools has a report yet (read, not assumed). */
-  async function openQuarter(schoolIds: number[]): Promise<Period> {
+  async function openQuarter(schoolIds: number[], from = periodOf(new Date())): Promise<Period> {
     const officer = await callerAs('officer');
-    let period = periodOf(new Date());
+    let period = from;
     for (let i = 0; i < 12; i += 1, period = shiftPeriod(period, 1)) {
       const reports = await Promise.all(schoolIds.map((schoolId) => officer.reports.get({ schoolId, period })));
       if (reports.every((r) => r.version === 0)) return period;
@@ -250,6 +251,24 @@ describe.skipIf(missing.length > 0)('in the browser', () => {
     const returned = await officer.reports.get({ schoolId: second!.id, period });
     expect(returned.status).toBe('returned');
     expect(returned.returnReason).toContain('请核对电费单据');
+  }, 120_000);
+
+  it('an officer approves clean reports together from the review queue', async () => {
+    const officer = await callerAs('officer');
+    const kindergartens = (await officer.schools.list({})).filter((s) => s.type === 'kindergarten').slice(0, 2);
+    // Two years ahead: no figures last year and no peers yet, so these reports carry no warnings at all.
+    const period = await openQuarter(kindergartens.map((s) => s.id), shiftPeriod(periodOf(new Date()), 8));
+    for (const school of kindergartens) await submitThroughApi(school.name, period);
+
+    const page = await signedIn('officer');
+    await page.getByRole('link', { name: '审核队列' }).click();
+    await page.getByText('报送时间', { exact: true }).click();
+    for (const school of kindergartens) await page.getByRole('checkbox', { name: `选择 ${school.name} ${periodLabel(period)}` }).check();
+    await page.getByRole('button', { name: '批量审核通过（2）' }).click();
+    await expect.poll(() => page.getByText('已审核通过 2 份报表。').count(), { timeout: 15_000 }).toBe(1);
+    for (const school of kindergartens) {
+      expect((await officer.reports.get({ schoolId: school.id, period })).status).toBe('approved');
+    }
   }, 120_000);
 
   it('an officer reminds every school still missing, and the principal sees the reminder at home', async () => {

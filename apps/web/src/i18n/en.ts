@@ -261,6 +261,8 @@ export const en: MessageTree = {
     warnings: 'Warnings',
     errors: 'Errors',
     submittedAt: 'Submitted',
+    selectReport: 'Select {{school}} {{period}}',
+    selectAll: 'Select every clean report on this page',
     approveSelected: 'Approve selected ({{count}})',
     approveManyDone: 'Approved {{approved}} reports.',
     approveManyFailed: '{{school}}: {{message}}',

@@ -259,6 +259,8 @@ export const zhCN = {
     warnings: '预警',
     errors: '错误',
     submittedAt: '报送时间',
+    selectReport: '选择 {{school}} {{period}}',
+    selectAll: '选择本页全部可批量审核的报表',
     approveSelected: '批量审核通过（{{count}}）',
     approveManyDone: '已审核通过 {{approved}} 份报表。',
     approveManyFailed: '{{school}}：{{message}}',

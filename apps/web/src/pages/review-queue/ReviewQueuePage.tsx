@@ -125,6 +125,8 @@ export function ReviewQueuePage() {
         selectedRecords={selected}
         onSelectedRecordsChange={setSelected}
         isRecordSelectable={clean}
+        getRecordSelectionCheckboxProps={(item) => ({ 'aria-label': t('review.selectReport', { school: item.name, period: periodLabel(item.period) }) })}
+        allRecordsSelectionCheckboxProps={{ 'aria-label': t('review.selectAll') }}
         onRowClick={({ record }) => void navigate(`/review/${record.schoolId}/${record.period}`)}
         columns={[
           { accessor: 'code', title: t('schools.code'), sortable: true, width: 120 },
