@@ -53,14 +53,27 @@ function yearBefore(date: string): string {
   return d.toISOString().slice(0, 10);
 }
 
+/** Which quarters to simulate, as demo quarter indexes (0 = the first closed demo quarter; negative: earlier). */
+export interface QuarterSpan {
+  from: number;
+  to: number;
+}
+
+/** The demo's quarters: the closed ones and the current one. */
+export const DEMO_SPAN: QuarterSpan = { from: 0, to: DEMO_QUARTERS };
+
 /**
- * A school's figures for every demo quarter (the closed ones and the current one), consistent with one another:
- * enrolment by academic year, insured ≤ enrolled, seasonal energy and water falling year on year, green area growing
- * with planting, canteen grades renewed each year.
+ * A school's figures for every quarter of the span (by default the demo's closed quarters and the current one),
+ * consistent with one another: enrolment by academic year, insured ≤ enrolled, seasonal energy and water falling
+ * year on year, green area growing with planting, canteen grades renewed each year. The demo county and the
+ * province benchmark (`pnpm bench`, longer spans for ten years) both draw their figures from here.
  */
-export function simulateSchool(profile: DemoProfile, random: Random): QuarterFigures[] {
+export function simulateSchool(profile: DemoProfile, random: Random, span: QuarterSpan = DEMO_SPAN): QuarterFigures[] {
   const { school } = profile;
-  const years = Array.from({ length: 6 }, (_, i) => 2021 + i);
+  // Academic years the span touches, with two before for stale canteen grades (2021–2026 for the demo span).
+  const firstYear = Math.min(2021, Number(demoPeriod(span.from).slice(0, 4)) - 2);
+  const lastYear = Math.max(2026, Number(demoPeriod(span.to).slice(0, 4)));
+  const years = Array.from({ length: lastYear - firstYear + 1 }, (_, i) => firstYear + i);
   const enrolmentNoise = new Map(years.map((y) => [y, uniform(random, -0.012, 0.012)]));
   const grades = new Map(
     years.map((y) => {
@@ -79,7 +92,7 @@ export function simulateSchool(profile: DemoProfile, random: Random): QuarterFig
   let pendingClaims = 0;
 
   const quarters: QuarterFigures[] = [];
-  for (let index = 0; index <= DEMO_QUARTERS; index++) {
+  for (let index = span.from; index <= span.to; index++) {
     const period = demoPeriod(index);
     const q = quarterOf(period);
     const year = Number(period.slice(0, 4));

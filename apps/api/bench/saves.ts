@@ -1,0 +1,137 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import type { Period } from '@oversight/domain';
+import type { Figure } from './report.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+export interface ServerChild {
+  port: number;
+  reopenMs: number;
+  process: ChildProcess;
+  /** Peak resident memory of the server process so far (VmHWM), in MB. */
+  peakRssMb(): number;
+  stop(): Promise<void>;
+}
+
+/** Starts bench/server-process.ts with the given environment and waits until it listens. */
+export function startServer(env: Record<string, string>): Promise<ServerChild> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(here, 'server-process.ts')], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    let buffer = '';
+    child.once('exit', (code) => reject(new Error(`基准服务器进程退出（${code}）`)));
+    child.stdout!.on('data', (chunk: Buffer) => {
+      buffer += chunk.toString();
+      const line = buffer.split('\n').find((l) => l.startsWith('READY '));
+      if (!line) return;
+      const { port, reopenMs } = JSON.parse(line.slice(6)) as { port: number; reopenMs: number };
+      resolve({
+        port,
+        reopenMs,
+        process: child,
+        peakRssMb: () => {
+          const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+          return Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN) / 1024;
+        },
+        stop: () =>
+          new Promise((done) => {
+            child.removeAllListeners('exit');
+            child.once('exit', () => done());
+            child.kill('SIGTERM');
+          }),
+      });
+    });
+  });
+}
+
+const base = (port: number) => `http://127.0.0.1:${port}`;
+
+async function login(port: number, username: string, password: string): Promise<string> {
+  const response = await fetch(`${base(port)}/trpc/auth.login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ json: { username, password } }) });
+  const cookie = response.headers.getSetCookie().find((c) => c.startsWith('oversight_session='));
+  if (!response.ok || !cookie) throw new Error(`登录失败（${username}）：${response.status} ${await response.text()}`);
+  return cookie.split(';')[0]!;
+}
+
+async function getReport(port: number, cookie: string, schoolId: number, period: Period) {
+  const input = encodeURIComponent(JSON.stringify({ json: { schoolId, period } }));
+  const response = await fetch(`${base(port)}/trpc/reports.get?input=${input}`, { headers: { cookie } });
+  if (!response.ok) throw new Error(`读取报表失败：${response.status} ${await response.text()}`);
+  return ((await response.json()) as { result: { data: { json: { version: number; status: string; values: Record<string, unknown> } } } }).result.data.json;
+}
+
+interface Writer {
+  schoolId: number;
+  cookie: string;
+  version: number;
+  values: Record<string, unknown>;
+}
+
+/**
+ * Report saves over HTTP: one connection per principal, each saving its own school's report of `period` again and
+ * again (about 45 values, one figure changed each time), carrying the version the last answer returned.
+ */
+export async function saveThroughput(
+  port: number,
+  principals: readonly { schoolId: number; username: string }[],
+  password: string,
+  period: Period,
+  previous: Period,
+  seconds: number,
+  label: string,
+  targets: { rate: number; p99?: number },
+): Promise<Figure[]> {
+  const writers: Writer[] = [];
+  for (const p of principals) {
+    const cookie = await login(port, p.username, password);
+    const now = await getReport(port, cookie, p.schoolId, period);
+    if (now.status !== 'draft' && now.status !== 'returned') continue;
+    const before = await getReport(port, cookie, p.schoolId, previous);
+    writers.push({ schoolId: p.schoolId, cookie, version: now.version, values: before.values });
+  }
+  if (!writers.length) throw new Error('没有可保存的草稿报表');
+  let next = 0;
+  let bump = 0;
+  let failures = 0;
+  const result = await autocannon({
+    url: base(port),
+    connections: writers.length,
+    pipelining: 1,
+    duration: seconds,
+    initialContext: {},
+    requests: [
+      {
+        method: 'POST',
+        path: '/trpc/reports.save',
+        setupRequest: (request, context) => {
+          const ctx = context as { writer?: Writer };
+          ctx.writer ??= writers[next++ % writers.length]!;
+          const w = ctx.writer;
+          const values = { ...w.values, electricity_kwh: Number(w.values.electricity_kwh ?? 1000) + (++bump % 50) };
+          return { ...request, headers: { ...request.headers, 'content-type': 'application/json', cookie: w.cookie }, body: JSON.stringify({ json: { schoolId: w.schoolId, period, version: w.version, values } }) };
+        },
+        onResponse: (status, body, context) => {
+          const w = (context as { writer: Writer }).writer;
+          if (status !== 200) {
+            failures += 1;
+            return;
+          }
+          const match = /"version":(\d+)/.exec(body);
+          if (match) w.version = Number(match[1]);
+        },
+      },
+    ],
+  });
+  const saves = result['2xx'];
+  const rate = saves / (result.duration || seconds);
+  const note = `${writers.length} 个并发客户端，${seconds} 秒，${saves} 次保存，${failures + result.errors} 次失败`;
+  return [
+    { name: `报表保存吞吐（${label}）`, median: rate, p95: rate, samples: saves, unit: 'saves/s', target: { atLeast: targets.rate }, baseline: null, note },
+    ...(targets.p99 !== undefined
+      ? [{ name: `报表保存延迟 p50 / p99（${label}）`, median: result.latency.p50, p95: result.latency.p99, samples: saves, unit: 'ms' as const, target: { p95AtMost: targets.p99 }, baseline: null, note: 'p95 一栏为 p99' }]
+      : []),
+  ];
+}

@@ -1,0 +1,25 @@
+/**
+ * The API server in a process of its own, so the load generator does not share its event loop: on PostgreSQL
+ * (BENCH_DATABASE_URL) or on an embedded PGlite data directory (BENCH_PGLITE_DIR). Prints one line
+ * `READY {"port":…,"reopenMs":…}` once listening; reopenMs is how long the database took to open and answer.
+ */
+import { migrateToLatest, openDatabase } from '@oversight/db';
+import { buildServer } from '../src/server.js';
+
+const started = performance.now();
+const handle = await openDatabase(process.env.BENCH_DATABASE_URL ? { databaseUrl: process.env.BENCH_DATABASE_URL, poolSize: 10 } : { dataDir: process.env.BENCH_PGLITE_DIR! });
+await migrateToLatest(handle.db);
+await handle.db.selectFrom('schools').select((eb) => eb.fn.countAll().as('n')).executeTakeFirst();
+const reopenMs = performance.now() - started;
+const app = await buildServer({ db: handle.db, webDir: '/nonexistent', cookieSecure: false, trustProxy: false });
+await app.listen({ host: '127.0.0.1', port: 0 });
+const address = app.server.address();
+const port = typeof address === 'object' && address ? address.port : 0;
+process.stdout.write(`READY ${JSON.stringify({ port, reopenMs })}\n`);
+const stop = async () => {
+  await app.close();
+  await handle.close();
+  process.exit(0);
+};
+process.on('SIGTERM', () => void stop());
+process.on('SIGINT', () => void stop());
