@@ -1,10 +1,16 @@
 import type { Role } from '@oversight/domain';
 import {
   IconBuildingCommunity,
+  IconChartBar,
+  IconChartDots,
   IconClipboardCheck,
+  IconFileSpreadsheet,
+  IconFileText,
   IconHome,
   IconLayoutGrid,
   IconSchool,
+  IconTarget,
+  IconTrophy,
   IconUsers,
   type Icon,
 } from '@tabler/icons-react';
@@ -33,6 +39,14 @@ export const PAGES: readonly PageDef[] = [
   { path: 'review', roles: BUREAU_ROLES, Component: page(() => import('../pages/review-queue/ReviewQueuePage'), 'ReviewQueuePage'), nav: { label: 'reviewQueue', icon: IconClipboardCheck } },
   { path: 'review/:schoolId/:period', roles: BUREAU_ROLES, Component: page(() => import('../pages/review/ReviewPage'), 'ReviewPage') },
   { path: 'reports/:schoolId/:period', roles: ALL_ROLES, Component: page(() => import('../pages/report/ReportPage'), 'ReportPage') },
+  { path: 'overview', roles: BUREAU_ROLES, Component: page(() => import('../pages/overview/OverviewPage'), 'OverviewPage'), nav: { label: 'overview', icon: IconChartBar } },
+  { path: 'targets', roles: BUREAU_ROLES, Component: page(() => import('../pages/targets/TargetsPage'), 'TargetsPage'), nav: { label: 'targets', icon: IconTarget } },
+  { path: 'league', roles: BUREAU_ROLES, Component: page(() => import('../pages/league/LeaguePage'), 'LeaguePage'), nav: { label: 'league', icon: IconTrophy } },
+  { path: 'profile/:schoolId', roles: BUREAU_ROLES, Component: page(() => import('../pages/profile/SchoolProfilePage'), 'SchoolProfilePage') },
+  { path: 'standing', roles: ['principal'], Component: page(() => import('../pages/profile/StandingPage'), 'StandingPage'), nav: { label: 'standing', icon: IconChartDots } },
+  { path: 'summaries', roles: ALL_ROLES, Component: page(() => import('../pages/summaries/SummariesPage'), 'SummariesPage'), nav: { label: 'summaries', icon: IconFileText } },
+  { path: 'summaries/:summaryId', roles: ALL_ROLES, Component: page(() => import('../pages/summaries/SummaryEditorPage'), 'SummaryEditorPage') },
+  { path: 'imports', roles: ALL_ROLES, Component: page(() => import('../pages/imports/ImportPage'), 'ImportPage'), nav: { label: 'imports', icon: IconFileSpreadsheet } },
   { path: 'accounts', roles: ADMIN_ROLES, Component: page(() => import('../pages/accounts/AccountsPage'), 'AccountsPage'), nav: { label: 'accounts', icon: IconUsers } },
 ];
 

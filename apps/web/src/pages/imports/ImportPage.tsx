@@ -1,0 +1,282 @@
+import { Alert, Anchor, Badge, Button, FileInput, Group, Paper, Progress, SegmentedControl, Select, Stack, Table, Text, Title } from '@mantine/core';
+import { IconDownload, IconFileSpreadsheet, IconUpload } from '@tabler/icons-react';
+import { useQueryClient } from '@tanstack/react-query';
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { isBureau, useMe } from '../../app/session';
+import { useTRPC } from '../../app/trpc';
+import { recentPeriods, reportingPeriod, usePeriodLabel } from '../../components/periods';
+import { useLabel } from '../../i18n/labels';
+import { useCounty } from '../../layout/county';
+import { useCatalogue } from '../report/catalogue';
+
+interface Finding {
+  sheet: string | null;
+  row: number | null;
+  column: string | null;
+  code: string | null;
+  rule?: string;
+  message: string;
+}
+
+interface ImportResult {
+  ok: boolean;
+  stored: number;
+  created: number;
+  updated: number;
+  unchanged: number;
+  skipped: number;
+  values: number;
+  errors: Finding[];
+  warnings: Finding[];
+  error?: { message: string };
+}
+
+type Phase = { step: 'idle' } | { step: 'uploading'; percent: number } | { step: 'checking' } | { step: 'done'; status: number; result: ImportResult };
+
+/** Sends the file with XMLHttpRequest, for upload progress; the session cookie goes with it (same origin). */
+function upload(url: string, form: FormData, onProgress: (percent: number) => void, onUploaded: () => void): Promise<{ status: number; body: ImportResult }> {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', url);
+    xhr.responseType = 'json';
+    xhr.upload.onprogress = (e) => e.lengthComputable && onProgress(Math.round((e.loaded / e.total) * 100));
+    xhr.upload.onload = onUploaded;
+    xhr.onload = () => resolve({ status: xhr.status, body: xhr.response as ImportResult });
+    xhr.onerror = () => reject(new Error('network'));
+    xhr.send(form);
+  });
+}
+
+/** Asks for the annotated copy of the workbook (bad cells highlighted and commented) and saves it. */
+async function downloadAnnotated(file: File, mode: string, name: string): Promise<void> {
+  const form = new FormData();
+  form.append('mode', mode);
+  form.append('file', file);
+  const response = await fetch('/api/import/reports?annotate=1', { method: 'POST', body: form, credentials: 'same-origin' });
+  if (!response.ok) throw new Error(String(response.status));
+  const url = URL.createObjectURL(await response.blob());
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+function FindingsTable({ findings, color }: { findings: Finding[]; color: string }) {
+  const { t } = useTranslation();
+  const label = useLabel();
+  const catalogue = useCatalogue();
+  const name = (code: string) => {
+    const ind = catalogue.data?.indicators.find((i) => i.code === code);
+    return ind ? label(ind.name) : code;
+  };
+  return (
+    <Table.ScrollContainer minWidth={700} mah={420}>
+      <Table striped withTableBorder fz="sm" verticalSpacing={3} stickyHeader>
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th w={140}>{t('imports.sheet')}</Table.Th>
+            <Table.Th w={60}>{t('imports.row')}</Table.Th>
+            <Table.Th w={60}>{t('imports.column')}</Table.Th>
+            <Table.Th w={200}>{t('imports.indicator')}</Table.Th>
+            <Table.Th>{t('imports.message')}</Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {findings.map((f, i) => (
+            <Table.Tr key={i}>
+              <Table.Td>{f.sheet ?? t('imports.wholeFile')}</Table.Td>
+              <Table.Td>{f.row ?? t('common.empty')}</Table.Td>
+              <Table.Td>{f.column ?? t('common.empty')}</Table.Td>
+              <Table.Td>{f.code ? name(f.code) : t('common.empty')}</Table.Td>
+              <Table.Td c={`${color}.9`}>{f.message}</Table.Td>
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+    </Table.ScrollContainer>
+  );
+}
+
+/**
+ * Spreadsheets in: template downloads (the county sheet for the bureau, the school's report for a
+ * principal), upload with progress, the per-cell report of errors and warnings, and the annotated workbook.
+ */
+export function ImportPage() {
+  const { t } = useTranslation();
+  const trpc = useTRPC();
+  const me = useMe();
+  const bureau = isBureau(me);
+  const queryClient = useQueryClient();
+  const periodLabel = usePeriodLabel();
+  const { countyId } = useCounty();
+  const periods = recentPeriods(reportingPeriod(), 8).reverse();
+  const [period, setPeriod] = useState<string>(periods[0]!);
+  const [mode, setMode] = useState<'draft' | 'approved'>('draft');
+  const [file, setFile] = useState<File | null>(null);
+  const [phase, setPhase] = useState<Phase>({ step: 'idle' });
+  const [annotating, setAnnotating] = useState(false);
+  const [annotateFailed, setAnnotateFailed] = useState(false);
+  useEffect(() => setPhase({ step: 'idle' }), [file, mode]);
+
+  const template = bureau
+    ? countyId && `/api/templates/county-reports.xlsx?countyId=${countyId}&period=${period}`
+    : me.schoolId && `/api/templates/school-report.xlsx?schoolId=${me.schoolId}&period=${period}`;
+  const start = async () => {
+    if (!file) return;
+    const form = new FormData();
+    form.append('mode', bureau ? mode : 'draft');
+    form.append('file', file);
+    setPhase({ step: 'uploading', percent: 0 });
+    try {
+      const { status, body } = await upload('/api/import/reports', form, (percent) => setPhase({ step: 'uploading', percent }), () => setPhase({ step: 'checking' }));
+      setPhase({ step: 'done', status, result: body });
+      if (body?.ok) void queryClient.invalidateQueries(trpc.reports.pathFilter());
+    } catch {
+      setPhase({ step: 'done', status: 0, result: { ok: false, stored: 0, created: 0, updated: 0, unchanged: 0, skipped: 0, values: 0, errors: [], warnings: [], error: { message: t('errors.network') } } });
+    }
+  };
+  const annotated = async () => {
+    if (!file) return;
+    setAnnotating(true);
+    setAnnotateFailed(false);
+    try {
+      await downloadAnnotated(file, bureau ? mode : 'draft', t('imports.annotatedName', { name: file.name.replace(/\.xlsx$/i, '') }));
+    } catch {
+      setAnnotateFailed(true);
+    } finally {
+      setAnnotating(false);
+    }
+  };
+  const result = phase.step === 'done' ? phase.result : null;
+  const busy = phase.step === 'uploading' || phase.step === 'checking';
+
+  return (
+    <>
+      <Title order={2} mb={4}>
+        {t('imports.heading')}
+      </Title>
+      <Text size="sm" c="dimmed" mb="md">
+        {bureau ? t('imports.introBureau') : t('imports.introSchool')}
+      </Text>
+      <Stack gap="md">
+        <Paper p="sm">
+          <Title order={4} mb="xs">
+            {t('imports.step1')}
+          </Title>
+          <Group align="flex-end">
+            <Select label={t('imports.period')} w={180} allowDeselect={false} data={periods.map((p) => ({ value: p, label: periodLabel(p) }))} value={period} onChange={(v) => v && setPeriod(v)} />
+            {template ? (
+              <Button component="a" href={template} variant="light" leftSection={<IconDownload size={16} />}>
+                {bureau ? t('imports.countyTemplate') : t('imports.schoolTemplate')}
+              </Button>
+            ) : (
+              <Text size="sm" c="dimmed">
+                {t('county.choose')}
+              </Text>
+            )}
+          </Group>
+          <Text size="xs" c="dimmed" mt={6}>
+            {t('imports.templateHint')}
+          </Text>
+        </Paper>
+        <Paper p="sm">
+          <Title order={4} mb="xs">
+            {t('imports.step2')}
+          </Title>
+          <Stack gap="sm">
+            {bureau && (
+              <div>
+                <Text size="sm" fw={500} mb={4}>
+                  {t('imports.mode')}
+                </Text>
+                <SegmentedControl value={mode} onChange={(v) => setMode(v as 'draft' | 'approved')} data={[{ value: 'draft', label: t('imports.modeDraft') }, { value: 'approved', label: t('imports.modeApproved') }]} />
+                <Text size="xs" c="dimmed" mt={4}>
+                  {mode === 'approved' ? t('imports.modeApprovedHint') : t('imports.modeDraftHint')}
+                </Text>
+              </div>
+            )}
+            <Group align="flex-end">
+              <FileInput
+                label={t('imports.file')}
+                placeholder={t('imports.choose')}
+                accept=".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+                leftSection={<IconFileSpreadsheet size={16} />}
+                value={file}
+                onChange={setFile}
+                clearable
+                w={360}
+              />
+              <Button leftSection={<IconUpload size={16} />} disabled={!file} loading={busy} onClick={() => void start()}>
+                {t('imports.upload')}
+              </Button>
+            </Group>
+            {phase.step === 'uploading' && (
+              <div role="status" aria-live="polite">
+                <Text size="xs" c="dimmed">
+                  {t('imports.uploading', { percent: phase.percent })}
+                </Text>
+                <Progress value={phase.percent} size="sm" />
+              </div>
+            )}
+            {phase.step === 'checking' && (
+              <div role="status" aria-live="polite">
+                <Text size="xs" c="dimmed">
+                  {t('imports.checking')}
+                </Text>
+                <Progress value={100} animated striped size="sm" />
+              </div>
+            )}
+          </Stack>
+        </Paper>
+        {result && (
+          <Paper p="sm">
+            <Title order={4} mb="xs">
+              {t('imports.step3')}
+            </Title>
+            {result.ok ? (
+              <Alert color="teal" title={t('imports.stored')}>
+                {t('imports.storedLine', { created: result.created, updated: result.updated, unchanged: result.unchanged, values: result.values })}
+              </Alert>
+            ) : (
+              <Alert color="red" title={t('imports.refused')}>
+                {result.error?.message ?? t('imports.refusedLine', { count: result.errors.length })}
+              </Alert>
+            )}
+            <Group gap="xs" my="sm">
+              <Badge color="red" variant="light">{t('imports.errorCount', { count: result.errors.length })}</Badge>
+              <Badge color="yellow" variant="light">{t('imports.warningCount', { count: result.warnings.length })}</Badge>
+              {(result.errors.length > 0 || result.warnings.length > 0) && (
+                <Anchor component="button" size="sm" onClick={() => void annotated()} disabled={annotating}>
+                  {annotating ? t('imports.annotating') : t('imports.annotated')}
+                </Anchor>
+              )}
+              {annotateFailed && (
+                <Text size="xs" c="red">
+                  {t('imports.annotateFailed')}
+                </Text>
+              )}
+            </Group>
+            {result.errors.length > 0 && (
+              <>
+                <Text size="sm" fw={600} c="red.8" mb={4}>
+                  {t('imports.errors')}
+                </Text>
+                <FindingsTable findings={result.errors} color="red" />
+              </>
+            )}
+            {result.warnings.length > 0 && (
+              <>
+                <Text size="sm" fw={600} c="yellow.8" mt="sm" mb={4}>
+                  {t('imports.warnings')}
+                </Text>
+                <FindingsTable findings={result.warnings} color="yellow" />
+              </>
+            )}
+          </Paper>
+        )}
+      </Stack>
+    </>
+  );
+}

@@ -1,0 +1,174 @@
+import { Alert, Anchor, Checkbox, Group, List, Paper, Select, SimpleGrid, Text, TextInput, Title } from '@mantine/core';
+import { LOCATIONS, LOCATION_LABELS, SCHOOL_TYPES, SCHOOL_TYPE_LABELS, type Location, type SchoolType } from '@oversight/domain';
+import { IconSearch } from '@tabler/icons-react';
+import { useQuery } from '@tanstack/react-query';
+import { DataTable } from 'mantine-datatable';
+import { useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
+import { useTRPC } from '../../app/trpc';
+import { LoadError } from '../../components/Loading';
+import { PageHeader } from '../../components/PageHeader';
+import { useSortedPages, useTableTexts } from '../../components/table';
+import { useLabel } from '../../i18n/labels';
+import { useCounty } from '../../layout/county';
+import { changeColor, useFigures } from '../analytics/format';
+import { BandBadge, MetBadge } from '../analytics/MetBadge';
+import { IndicatorSelect, QuarterSelect, YearSelect } from '../analytics/pickers';
+import type { RankingRow } from '../analytics/types';
+import { useCatalogue } from '../report/catalogue';
+import { DistributionChart } from './DistributionChart';
+
+const FURTHEST = 10;
+
+/** Schools ranked on any indicator, within the county or a peer group, with targets, quartile bands and the distribution. */
+export function LeaguePage() {
+  const { t } = useTranslation();
+  const trpc = useTRPC();
+  const label = useLabel();
+  const texts = useTableTexts();
+  const { countyId } = useCounty();
+  const catalogue = useCatalogue();
+  const figures = useFigures(catalogue.data);
+  const [indicator, setIndicator] = useState('accident_rate');
+  const [year, setYear] = useState(new Date().getFullYear());
+  const [quarter, setQuarter] = useState<0 | 1 | 2 | 3 | 4>(0);
+  const [type, setType] = useState<SchoolType | null>(null);
+  const [location, setLocation] = useState<Location | null>(null);
+  const [includeSubmitted, setIncludeSubmitted] = useState(false);
+  const [search, setSearch] = useState('');
+  const [onlyNotMet, setOnlyNotMet] = useState(false);
+  const peerGroup = { ...(type ? { type } : {}), ...(location ? { location } : {}) };
+  const ranking = useQuery(
+    trpc.analytics.ranking.queryOptions(
+      { countyId: countyId ?? 0, indicator, year, ...(quarter ? { quarter } : {}), includeSubmitted, ...(type || location ? { peerGroup } : {}) },
+      { enabled: countyId !== null, placeholderData: (previous) => previous },
+    ),
+  );
+  const ind = figures.find(indicator);
+  const rows = useMemo(() => {
+    const needle = search.trim();
+    return (ranking.data?.rows ?? []).filter((r) => (!needle || r.name.includes(needle) || r.code.includes(needle)) && (!onlyNotMet || r.met === false));
+  }, [ranking.data, search, onlyNotMet]);
+  const { tableProps } = useSortedPages<RankingRow>(rows, { columnAccessor: 'rank', direction: 'asc' }, {
+    pageSize: 25,
+    sortValue: (r, column) => (column === 'change' ? (r.change?.percent ?? r.change?.difference ?? null) : column === 'met' ? (r.met === null ? null : Number(r.met)) : (r as unknown as Record<string, unknown>)[column]),
+  });
+  const furthest = (ranking.data?.rows ?? []).filter((r) => r.met === false && r.shortfall !== null).sort((a, b) => (b.shortfall ?? 0) - (a.shortfall ?? 0)).slice(0, FURTHEST);
+  const format = (v: number) => figures.number(v, ind?.unit === 'percent' ? 1 : 2);
+
+  if (countyId === null) return <Alert color="gray">{t('county.choose')}</Alert>;
+  return (
+    <>
+      <PageHeader title={t('league.heading')} description={t('league.intro')} />
+      <Paper p="sm" mb="sm">
+        <Group gap="sm" align="flex-end">
+          {catalogue.data && <IndicatorSelect catalogue={catalogue.data} value={indicator} onChange={setIndicator} />}
+          <YearSelect value={year} onChange={setYear} />
+          <QuarterSelect value={quarter} onChange={setQuarter} />
+          <Select
+            label={t('league.peerType')}
+            placeholder={t('league.allTypes')}
+            clearable
+            w={150}
+            data={SCHOOL_TYPES.map((s) => ({ value: s, label: label(SCHOOL_TYPE_LABELS[s]) }))}
+            value={type}
+            onChange={(v) => setType(v as SchoolType | null)}
+          />
+          <Select
+            label={t('league.peerLocation')}
+            placeholder={t('league.allLocations')}
+            clearable
+            w={130}
+            data={LOCATIONS.map((s) => ({ value: s, label: label(LOCATION_LABELS[s]) }))}
+            value={location}
+            onChange={(v) => setLocation(v as Location | null)}
+          />
+          <Checkbox label={t('analytics.includeSubmitted')} checked={includeSubmitted} onChange={(e) => setIncludeSubmitted(e.currentTarget.checked)} mb={8} />
+        </Group>
+      </Paper>
+      {ranking.error && <LoadError error={ranking.error} onRetry={() => void ranking.refetch()} />}
+      {ranking.data && (
+        <SimpleGrid cols={{ base: 1, lg: 3 }} spacing="sm" mb="sm">
+          <div style={{ gridColumn: 'span 2' }}>
+            <DistributionChart ranking={ranking.data} unit={figures.unit(ind)} format={format} name={figures.name(indicator)} />
+          </div>
+          <Paper p="sm">
+            <Title order={5} mb={4}>
+              {t('league.summaryHeading')}
+            </Title>
+            <Text size="sm">
+              {t('league.countyFigure', { value: figures.figure(indicator, ranking.data.figure) })}
+            </Text>
+            <Text size="sm" c="dimmed" mb="sm">
+              {t('league.reported', { reported: ranking.data.reported, schools: ranking.data.schools })}
+            </Text>
+            <Title order={5} mb={4}>
+              {t('league.furthestHeading')}
+            </Title>
+            {furthest.length === 0 ? (
+              <Text size="sm" c="dimmed">
+                {t('league.noneMissing')}
+              </Text>
+            ) : (
+              <List size="sm" type="ordered" spacing={2}>
+                {furthest.map((r) => (
+                  <List.Item key={r.schoolId}>
+                    <Anchor component={Link} to={`/profile/${r.schoolId}`} size="sm">
+                      {r.name}
+                    </Anchor>
+                    {t('common.colon')}
+                    {figures.value(indicator, r.value)}
+                    {t('common.parenthesized', { text: t('targets.shortfall', { value: format(r.shortfall!) }) })}
+                  </List.Item>
+                ))}
+              </List>
+            )}
+          </Paper>
+        </SimpleGrid>
+      )}
+      <Paper p="sm" mb="xs">
+        <Group gap="md">
+          <TextInput placeholder={t('schools.searchPlaceholder')} aria-label={t('common.search')} leftSection={<IconSearch size={16} />} value={search} onChange={(e) => setSearch(e.currentTarget.value)} w={240} />
+          <Checkbox label={t('league.onlyNotMet')} checked={onlyNotMet} onChange={(e) => setOnlyNotMet(e.currentTarget.checked)} />
+          <Text size="xs" c="dimmed">
+            {t('league.bandNote', { direction: ranking.data?.better === 'lower' ? t('league.lowerBetter') : t('league.higherBetter') })}
+          </Text>
+        </Group>
+      </Paper>
+      <DataTable
+        aria-label={t('league.heading')}
+        withTableBorder
+        borderRadius="sm"
+        striped
+        highlightOnHover
+        minHeight={160}
+        fetching={ranking.isFetching}
+        {...texts}
+        {...tableProps}
+        idAccessor="schoolId"
+        columns={[
+          { accessor: 'rank', title: t('league.rank'), sortable: true, width: 70, render: (r) => r.rank ?? t('common.empty') },
+          { accessor: 'code', title: t('schools.code'), sortable: true, width: 120 },
+          {
+            accessor: 'name',
+            title: t('completeness.school'),
+            sortable: true,
+            render: (r) => (
+              <Anchor component={Link} to={`/profile/${r.schoolId}`} size="sm">
+                {r.name}
+              </Anchor>
+            ),
+          },
+          { accessor: 'type', title: t('schools.type'), sortable: true, render: (r) => label(SCHOOL_TYPE_LABELS[r.type]) },
+          { accessor: 'location', title: t('schools.location'), sortable: true, render: (r) => label(LOCATION_LABELS[r.location]) },
+          { accessor: 'value', title: figures.name(indicator), sortable: true, textAlign: 'right', render: (r) => figures.value(indicator, r.value) },
+          { accessor: 'change', title: t('analytics.changeOnLastYear'), sortable: true, textAlign: 'right', render: (r) => <Text size="sm" c={changeColor(ind, r.change)}>{figures.change(indicator, r.change)}</Text> },
+          { accessor: 'target', title: t('league.target'), render: (r) => <Text size="xs">{r.target?.label ?? t('common.empty')}</Text> },
+          { accessor: 'met', title: t('league.met'), sortable: true, render: (r) => (r.target ? <MetBadge met={r.met} /> : null) },
+          { accessor: 'band', title: t('league.band'), sortable: true, render: (r) => <BandBadge band={r.band} /> },
+        ]}
+      />
+    </>
+  );
+}
