@@ -247,10 +247,19 @@ describe.skipIf(missing.length > 0)('in the browser', () => {
     await page.getByRole('button', { name: '确认退回' }).click();
     await expect.poll(() => page.getByText('已退回', { exact: true }).count(), { timeout: 15_000 }).toBeGreaterThan(0);
 
-    expect((await officer.reports.get({ schoolId: first!.id, period })).status).toBe('approved');
     const returned = await officer.reports.get({ schoolId: second!.id, period });
     expect(returned.status).toBe('returned');
     expect(returned.returnReason).toContain('请核对电费单据');
+
+    // An approved report can be reopened, with a reason.
+    await page.goto(`${base}/review/${first!.id}/${period}`);
+    await page.getByRole('button', { name: '重新打开' }).click();
+    await page.getByLabel('重新打开原因').fill('发现供餐天数与教育局台账不一致，请学校核实。');
+    await page.getByRole('button', { name: '确认重新打开' }).click();
+    await expect.poll(() => page.getByText('已退回', { exact: true }).count(), { timeout: 15_000 }).toBeGreaterThan(0);
+    const reopened = await officer.reports.get({ schoolId: first!.id, period });
+    expect(reopened.status).toBe('returned');
+    expect(reopened.returnReason).toContain('供餐天数');
   }, 120_000);
 
   it('an officer approves clean reports together from the review queue', async () => {
@@ -304,6 +313,51 @@ describe.skipIf(missing.length > 0)('in the browser', () => {
     const principal = await signedIn('xincheng');
     await expect.poll(() => principal.getByText(/请尽快填报.*学校后勤数据/).count(), { timeout: 15_000 }).toBe(1);
     await principal.screenshot({ path: path.join(SHOTS, 'principal-home.png'), fullPage: true });
+  }, 120_000);
+
+  it('a bureau admin registers a school and opens its account, guided by inline messages', async () => {
+    const page = await signedIn('bureau');
+    await expect.poll(() => page.getByRole('heading', { name: '学校管理' }).count(), { timeout: 15_000 }).toBe(1);
+    await page.getByRole('button', { name: '新增学校' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('学校名称').fill('青石县东湖小学');
+    await dialog.getByLabel('办学类型').click();
+    await page.getByRole('option', { name: '小学', exact: true }).click();
+    await dialog.getByLabel('城乡分类').click();
+    await page.getByRole('option', { name: '城区' }).click();
+    await dialog.getByLabel('学校标识码').fill('3151998802');
+    await dialog.getByLabel('校舍建筑面积（平方米）').fill('5200');
+    await dialog.getByLabel('占地面积（平方米）').fill('12000');
+    await dialog.getByRole('button', { name: '保存' }).click();
+    await expect.poll(() => dialog.getByText('学校标识码前两位应为办学类型代码21（小学）。').count(), { timeout: 15_000 }).toBe(1);
+    await dialog.getByLabel('学校标识码').fill('2151998802');
+    await dialog.getByRole('button', { name: '保存' }).click();
+    await expect.poll(() => page.getByText('已新增学校“青石县东湖小学”。').count(), { timeout: 15_000 }).toBe(1);
+
+    await page.getByRole('link', { name: '账号管理' }).click();
+    await page.getByRole('button', { name: '新建账号' }).click();
+    const form = page.getByRole('dialog');
+    await form.getByLabel('所属学校').fill('东湖');
+    await page.getByRole('option', { name: /青石县东湖小学/ }).click();
+    // The school's identifier is offered as the username; a taken one is refused next to the field.
+    expect(await form.getByLabel('用户名').inputValue()).toBe('2151998802');
+    await form.getByLabel('用户名').fill('officer');
+    await form.getByLabel('姓名 / 单位').fill('东湖小学总务处');
+    await form.getByLabel('初始密码').fill('short');
+    await form.getByRole('button', { name: '保存' }).click();
+    await expect.poll(() => form.getByText('密码至少8位。').count(), { timeout: 15_000 }).toBe(1);
+    await form.getByLabel('初始密码').fill('donghu2026');
+    await form.getByRole('button', { name: '保存' }).click();
+    await expect.poll(() => form.getByText('用户名“officer”已被使用。').count(), { timeout: 15_000 }).toBe(1);
+    await form.getByLabel('用户名').fill('2151998802');
+    await form.getByRole('button', { name: '保存' }).click();
+    await expect.poll(() => page.getByText('已创建账号“2151998802”。').count(), { timeout: 15_000 }).toBe(1);
+    await page.screenshot({ path: path.join(SHOTS, 'accounts.png'), fullPage: true });
+
+    const bureau = await callerAs('bureau');
+    const [school] = await bureau.schools.list({ search: '东湖' });
+    const account = (await bureau.users.list()).find((u) => u.username === '2151998802');
+    expect(account).toMatchObject({ role: 'principal', schoolId: school!.id, active: true });
   }, 120_000);
 
   it('the English switch changes the interface language and is remembered', async () => {
