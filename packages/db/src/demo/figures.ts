@@ -171,7 +171,7 @@ export function simulateSchool(profile: DemoProfile, random: Random, span: Quart
     const site = school.siteAreaM2;
     const added =
       status === 'in_progress' || status === 'applied' || creatingGarden
-        ? Math.round(site * uniform(random, 0.012, 0.026) * PLANTING_SEASON[q])
+        ? Math.round(site * uniform(random, 0.015, 0.03) * PLANTING_SEASON[q])
         : q === 1 && random.chance(0.3)
           ? Math.round(site * uniform(random, 0.001, 0.004))
           : 0;
@@ -179,8 +179,9 @@ export function simulateSchool(profile: DemoProfile, random: Random, span: Quart
     v.green_school_status = status;
     if (status === 'certified') v.green_school_level = profile.greenLevel;
     v.garden_unit_level = profile.gardenCityAt !== null && index >= profile.gardenCityAt ? 'city' : profile.gardenCountyAt !== null && index >= profile.gardenCountyAt ? 'county' : 'none';
-    v.greening_investment_yuan = added ? Math.round((added * uniform(random, 16, 28)) / 100) * 100 : 0;
-    v.plants_planted = Math.round(added * uniform(random, 2.5, 4.5));
+    // Seed 003: 108万元, 18.77万株 and 80亩 in a year, about 20 元 and 3.5 plants per m²; paths and beds cost more.
+    v.greening_investment_yuan = added ? Math.round((added * uniform(random, 25, 55)) / 100) * 100 : 0;
+    v.plants_planted = Math.round(added * uniform(random, 3, 5));
     v.green_area_added_m2 = added;
     v.green_area_total_m2 = greenTotal;
 
