@@ -231,13 +231,11 @@ export async function seedProvince(db: Kysely<Database>, options: ProvinceOption
 /** Principal accounts (username = school code) for up to `limit` schools of a county, one shared password hash. */
 export async function addPrincipals(db: Kysely<Database>, countyId: number, password: string, limit: number): Promise<{ schoolId: number; username: string }[]> {
   const hash = hashOncePerPassword();
-  const officer = await db.selectFrom('users').select('id').where('countyId', '=', countyId).where('role', '=', 'bureau_officer').executeTakeFirstOrThrow();
-  const actor = await actorOf(db, officer.id);
   const schools = await db.selectFrom('schools').select(['id', 'code']).where('countyId', '=', countyId).orderBy('code').limit(limit).execute();
   const made: { schoolId: number; username: string }[] = [];
   for (const s of schools) {
     const existing = await db.selectFrom('users').select('username').where('username', '=', s.code).executeTakeFirst();
-    if (!existing) await createUser(db, actor, { role: 'principal', username: s.code, displayName: `校长${s.code.slice(-4)}`, password, schoolId: s.id }, { hash });
+    if (!existing) await createUser(db, SYSTEM_ACTOR, { role: 'principal', username: s.code, displayName: `校长${s.code.slice(-4)}`, password, schoolId: s.id }, { hash });
     made.push({ schoolId: s.id, username: s.code });
   }
   return made;
