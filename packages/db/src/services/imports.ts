@@ -2,6 +2,7 @@ import {
   AppError,
   conflict,
   evaluateFormula,
+  groupMedian,
   INDICATORS,
   normaliseValues,
   periodLabel,
@@ -118,17 +119,13 @@ async function peerTable(db: Kysely<Database>, countyIds: number[], periods: Per
         list.push({ schoolId: row.schoolId, value });
       }
     }
-    for (const group of groups.values()) for (const list of group.values()) list.sort((a, b) => a.value - b.value);
   }
   return (school: School, period: Period): Record<string, number> => {
     const medians: Record<string, number> = {};
     const group = groups.get(`${school.countyId}|${school.type}|${period}`);
     for (const [code, list] of group ?? []) {
-      const values = list.filter((p) => p.schoolId !== school.id).map((p) => p.value);
-      // Fewer than three peers make no meaningful median.
-      if (values.length < 3) continue;
-      const mid = Math.floor(values.length / 2);
-      medians[code] = values.length % 2 ? values[mid]! : (values[mid - 1]! + values[mid]!) / 2;
+      const median = groupMedian(list.filter((p) => p.schoolId !== school.id).map((p) => p.value));
+      if (median !== null) medians[code] = median;
     }
     return medians;
   };
