@@ -1,8 +1,7 @@
 import type { Period, ReportValues } from '@oversight/domain';
-import { createTestDatabase, describeEachDatabase } from '@oversight/db/testing';
+import { completeValues, createTestDatabase, describeEachDatabase } from '@oversight/db/testing';
 import type { DatabaseHandle, School } from '@oversight/db';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { completeValues } from '../../db/test/figures.js';
 import { callerFor, failure, signedInAs, world } from './support.js';
 
 /**

@@ -3,7 +3,7 @@ import type { DatabaseHandle } from '@oversight/db';
 import { createTestDatabase, describeEachDatabase } from '@oversight/db/testing';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 // The data layer's catalogue-driven complete report, shared rather than copied.
-import { completeValues as complete } from '../../db/test/figures.js';
+import { completeValues as complete } from '@oversight/db/testing';
 import { callerFor, failure, signedInAs, world } from './support.js';
 
 /** The reports.* contract of issue 3, called as the SPA calls it (tRPC caller, signed-in users). */

@@ -1,7 +1,9 @@
+import { inputIndicatorsFor, periodEndDate, type Period, type ReportValues } from '@oversight/domain';
 import pg from 'pg';
 import { describe } from 'vitest';
 import { openDatabase, type DatabaseHandle, type DatabaseKind } from './connect.js';
 import { migrateToLatest } from './migrate.js';
+import type { School } from './schema.js';
 
 /**
  * Test support: every data-layer and API test runs on both the embedded PGlite and a real PostgreSQL server,
@@ -94,3 +96,19 @@ export async function describeEachDatabase(name: string, body: (kind: DatabaseKi
   for (const kind of kinds) describe(`${name} [${kind}]`, () => body(kind));
   if (!kinds.includes('postgres')) describe.skip(`${name} [postgres: SKIPPED, server not reachable]`, () => body('postgres'));
 }
+
+/**
+ * A complete report for a school, driven by the catalogue: every applicable figure at its lowest valid value
+ * (statuses at their expected or first option, dates at the quarter's end), then the figures a test is about.
+ */
+export function completeValues(school: Pick<School, 'type' | 'hasCanteen'>, period: Period, figures: ReportValues): ReportValues {
+  const values: ReportValues = {};
+  for (const ind of inputIndicatorsFor(school)) {
+    if (ind.valueType === 'integer' || ind.valueType === 'decimal') values[ind.code] = ind.min ?? 0;
+    else if (ind.valueType === 'boolean') values[ind.code] = typeof ind.expected === 'boolean' ? ind.expected : false;
+    else if (ind.valueType === 'enum') values[ind.code] = ind.options![0]!.value;
+    else values[ind.code] = periodEndDate(period);
+  }
+  return { ...values, ...figures };
+}
+

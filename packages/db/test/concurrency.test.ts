@@ -1,4 +1,4 @@
-import { AppError, inputIndicatorsFor, type ReportValues } from '@oversight/domain';
+import { AppError } from '@oversight/domain';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import {
   approveReport,
@@ -14,7 +14,7 @@ import {
   type Actor,
   type DatabaseHandle,
 } from '../src/index.js';
-import { createTestDatabase, describeEachDatabase } from '../src/testing.js';
+import { completeValues, createTestDatabase, describeEachDatabase } from '../src/testing.js';
 import { bureauAccount, PASSWORD, school, smallHierarchy } from './fixtures.js';
 
 /**
@@ -23,19 +23,6 @@ import { bureauAccount, PASSWORD, school, smallHierarchy } from './fixtures.js';
  */
 const PERIOD = '2026Q1';
 const BASE = { students_enrolled: 500, staff_count: 40 };
-
-/** A complete, clean report for a school, driven by the catalogue: each figure at its lowest valid value. */
-function completeValues(s: { type: 'primary'; hasCanteen: boolean }): ReportValues {
-  const values: ReportValues = { ...BASE };
-  for (const ind of inputIndicatorsFor(s)) {
-    if (ind.code in values) continue;
-    if (ind.valueType === 'integer' || ind.valueType === 'decimal') values[ind.code] = ind.min ?? 0;
-    else if (ind.valueType === 'boolean') values[ind.code] = typeof ind.expected === 'boolean' ? ind.expected : false;
-    else if (ind.valueType === 'enum') values[ind.code] = ind.options![0]!.value;
-    else values[ind.code] = '2026-02-15';
-  }
-  return values;
-}
 
 async function settle<T>(work: Promise<T>[]) {
   const results = await Promise.allSettled(work);
@@ -90,7 +77,7 @@ await describeEachDatabase('concurrent writers', (kind) => {
   });
 
   it('lets one of approve and return win when officers act at once, never both', async () => {
-    const filled = await saveReport(handle.db, principal, { schoolId, period: PERIOD, version: (await getReport(handle.db, schoolId, PERIOD)).version, values: completeValues({ type: 'primary', hasCanteen: true }) });
+    const filled = await saveReport(handle.db, principal, { schoolId, period: PERIOD, version: (await getReport(handle.db, schoolId, PERIOD)).version, values: completeValues({ type: 'primary', hasCanteen: true }, PERIOD, BASE) });
     const current = { version: filled.version };
     const submitted = await submitReport(handle.db, principal, { schoolId, period: PERIOD, version: current.version });
     const outcomes = await settle([

@@ -1,21 +1,9 @@
-import { inputIndicatorsFor, periodEndDate, type Period, type ReportValues } from '@oversight/domain';
+import type { Period, ReportValues } from '@oversight/domain';
 import type { Kysely } from 'kysely';
 import { approveReport, saveReport, submitReport, SYSTEM_ACTOR, type Database, type School } from '../src/index.js';
+import { completeValues } from '../src/testing.js';
 
-/**
- * A complete report for a school, driven by the catalogue: every applicable figure at its lowest valid value
- * (statuses at their expected or first option, dates at the quarter's end), then the figures a test is about.
- */
-export function completeValues(school: Pick<School, 'type' | 'hasCanteen'>, period: Period, figures: ReportValues): ReportValues {
-  const values: ReportValues = {};
-  for (const ind of inputIndicatorsFor(school)) {
-    if (ind.valueType === 'integer' || ind.valueType === 'decimal') values[ind.code] = ind.min ?? 0;
-    else if (ind.valueType === 'boolean') values[ind.code] = typeof ind.expected === 'boolean' ? ind.expected : false;
-    else if (ind.valueType === 'enum') values[ind.code] = ind.options![0]!.value;
-    else values[ind.code] = periodEndDate(period);
-  }
-  return { ...values, ...figures };
-}
+export { completeValues };
 
 /**
  * Files a school's quarter the way a principal and an officer would: save, explain every warning, submit,
