@@ -1,0 +1,184 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createCaller } from '@oversight/api';
+import { describeUser, findUserByUsername, seedDemoCounty, type DatabaseHandle, type DemoSummary } from '@oversight/db';
+import { periodOf, shiftPeriod } from '@oversight/domain';
+import { createTestDatabase } from '@oversight/db/testing';
+import type { FastifyInstance } from 'fastify';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildServer } from '../src/server.js';
+import { bytes, schoolValueCell, workbookOf } from './files-support.js';
+
+/**
+ * The analytics pages in headless Chromium: targets and attainment, the league table, the annual summary
+ * (draft, edit, finalise, download) and a spreadsheet upload with errors. Same launch and skip rules as
+ * browser.test.ts: without Chromium or a built SPA the suite is skipped; REQUIRE_BROWSER=1 makes that a failure.
+ */
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const WEB_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist');
+const SHOTS = path.join(WEB_DIR, '../test-results');
+const missing = [
+  existsSync(CHROMIUM) ? null : `Chromium not found at ${CHROMIUM} (apt-get install -y chromium)`,
+  existsSync(path.join(WEB_DIR, 'index.html')) ? null : `SPA not built at ${WEB_DIR} (pnpm build)`,
+].filter(Boolean);
+if (missing.length && process.env.REQUIRE_BROWSER === '1') throw new Error(`Browser tests required: ${missing.join('; ')}`);
+if (missing.length) console.warn(`\n[school-oversight] SKIPPED analytics browser tests: ${missing.join('; ')}\n`);
+
+describe.skipIf(missing.length > 0)('analytics in the browser', () => {
+  let handle: DatabaseHandle;
+  let app: FastifyInstance;
+  let browser: Browser;
+  let base: string;
+  let demo: DemoSummary;
+
+  beforeAll(async () => {
+    handle = await createTestDatabase('pglite');
+    demo = await seedDemoCounty(handle.db, { password: 'demo123456' });
+    app = await buildServer({ db: handle.db, webDir: WEB_DIR, cookieSecure: false, trustProxy: false });
+    base = await app.listen({ port: 0, host: '127.0.0.1' });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+    await handle?.close();
+  });
+
+  async function signedIn(username: string): Promise<Page> {
+    const page = await (await browser.newContext({ locale: 'zh-CN', viewport: { width: 1400, height: 1000 } })).newPage();
+    page.on('pageerror', (error) => console.error(`[page error] ${error.message}`));
+    await page.goto(`${base}/`);
+    await page.getByLabel('用户名').fill(username);
+    await page.getByLabel('密码').fill('demo123456');
+    await page.getByRole('button', { name: '登录' }).click();
+    await page.waitForURL((url) => !url.pathname.startsWith('/login'), { timeout: 15_000 });
+    return page;
+  }
+
+  async function callerAs(username: string) {
+    const user = await findUserByUsername(handle.db, username);
+    if (!user) throw new Error(`no account ${username}`);
+    return createCaller({ db: handle.db, user: await describeUser(handle.db, user), sessionToken: null, address: '127.0.0.1', setSessionCookie: () => {}, clearSessionCookie: () => {} });
+  }
+
+  const year = new Date().getFullYear();
+  const countyId = async () => (await (await callerAs('officer')).auth.me())!.countyId!;
+
+  it('an officer sets a county target and sees whether it is met', async () => {
+    const page = await signedIn('officer');
+    await page.goto(`${base}/targets`);
+    await expect.poll(() => page.getByRole('heading', { name: '年度目标' }).count(), { timeout: 15_000 }).toBe(1);
+    await page.getByRole('button', { name: '新增目标' }).click();
+    await page.screenshot({ path: path.join(SHOTS, 'target-form.png') });
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('指标', { exact: true }).click();
+    await page.getByRole('option', { name: '学平险参保率', exact: true }).click();
+    await dialog.getByText('全县总体').click();
+    await dialog.getByLabel('目标值', { exact: true }).fill('95');
+    await dialog.getByRole('button', { name: '保存' }).click();
+    await expect.poll(() => page.getByRole('dialog').count(), { timeout: 15_000 }).toBe(0);
+
+    const officer = await callerAs('officer');
+    const input = { countyId: await countyId(), year };
+    const stored = (await officer.targets.list(input)).find((t) => t.indicator === 'accident_rate' && t.kind === 'county_total');
+    expect(stored).toMatchObject({ comparator: 'gte', value: 95, measure: 'value' });
+    const item = (await officer.targets.attainment(input)).items.find((i) => i.target.id === stored!.id)!;
+    const badge = item.yearToDate.met === true ? '达标' : item.yearToDate.met === false ? '未达标' : '待定';
+    const row = page.getByRole('row').filter({ hasText: stored!.label }).last();
+    await expect.poll(() => row.getByText(badge, { exact: true }).count(), { timeout: 15_000 }).toBeGreaterThan(0);
+    await expect.poll(() => page.getByText(item.fullYear.basis === 'projection' ? '预测' : '实际', { exact: true }).count()).toBeGreaterThan(0);
+    await page.screenshot({ path: path.join(SHOTS, 'targets.png'), fullPage: true });
+
+    await page.goto(`${base}/overview`);
+    await expect.poll(() => page.getByText(stored!.label).count(), { timeout: 20_000 }).toBeGreaterThan(0);
+    await page.screenshot({ path: path.join(SHOTS, 'overview.png'), fullPage: true });
+  }, 120_000);
+
+  it('an officer reads the league table in the order the server ranks', async () => {
+    const officer = await callerAs('officer');
+    const ranking = await officer.analytics.ranking({ countyId: await countyId(), indicator: 'accident_rate', year });
+    const ranked = ranking.rows.filter((r) => r.rank !== null);
+    expect(ranked.length).toBeGreaterThan(2);
+    const page = await signedIn('officer');
+    await page.goto(`${base}/league`);
+    const table = page.getByRole('table', { name: '学校排名' });
+    await expect.poll(() => table.locator('tbody tr').count(), { timeout: 20_000 }).toBeGreaterThan(2);
+    const first = table.locator('tbody tr').first();
+    await expect.poll(() => first.textContent(), { timeout: 15_000 }).toContain(ranked[0]!.name);
+    expect(await table.locator('tbody tr').nth(1).textContent()).toContain(ranked[1]!.name);
+    expect(await page.getByText('距目标最远的学校').count()).toBe(1);
+    expect(await page.locator('.recharts-surface').count()).toBeGreaterThan(0);
+    await page.screenshot({ path: path.join(SHOTS, 'league.png'), fullPage: true });
+  }, 120_000);
+
+  it('an officer drafts the annual summary, edits it, finalises it and downloads it', async () => {
+    const page = await signedIn('officer');
+    await page.goto(`${base}/summaries`);
+    await page.getByRole('button', { name: '生成初稿' }).click();
+    await page.waitForURL(/\/summaries\/\d+$/, { timeout: 90_000 });
+    const id = Number(page.url().split('/').pop());
+    await expect.poll(() => page.locator('.summary-figure').count(), { timeout: 20_000 }).toBeGreaterThan(5);
+    await page.locator('.summary-figure').first().click();
+    await expect.poll(() => page.getByText('计算方法').count()).toBeGreaterThan(0);
+    await page.screenshot({ path: path.join(SHOTS, 'summary-figure.png') });
+    await page.keyboard.press('Escape');
+
+    await page.getByRole('button', { name: '编辑' }).click();
+    const paragraph = page.getByRole('textbox', { name: '段落' }).first();
+    const before = await paragraph.inputValue();
+    await paragraph.fill(`${before}各校已逐项核对。`);
+    await page.getByRole('button', { name: '添加章节' }).click();
+    await page.getByRole('textbox', { name: '章节标题' }).last().fill('校园环境整治');
+    await page.getByRole('textbox', { name: '段落' }).last().fill('全年完成校园环境整治。');
+    await page.getByRole('button', { name: '保存版本' }).click();
+    await expect.poll(() => page.getByText('已保存为第2版').count(), { timeout: 15_000 }).toBeGreaterThan(0);
+    const officer = await callerAs('officer');
+    const saved = await officer.summaries.get({ id });
+    expect(saved.version).toBe(2);
+    expect(JSON.stringify(saved.sections)).toContain('各校已逐项核对。');
+    expect(saved.sections.at(-1)!.title).toBe('校园环境整治');
+
+    await page.getByRole('button', { name: '定稿' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: '定稿' }).click();
+    await expect.poll(() => page.getByText('已定稿', { exact: true }).count(), { timeout: 15_000 }).toBeGreaterThan(0);
+    expect((await officer.summaries.get({ id })).status).toBe('final');
+
+    const [docx] = await Promise.all([page.waitForEvent('download', { timeout: 60_000 }), page.getByRole('link', { name: '下载Word' }).click()]);
+    const file = readFileSync((await docx.path())!);
+    expect(file.subarray(0, 2).toString()).toBe('PK');
+    expect(docx.suggestedFilename()).toMatch(/\.docx$/);
+    await page.screenshot({ path: path.join(SHOTS, 'summary.png'), fullPage: true });
+    await page.emulateMedia({ media: 'print' });
+    await page.screenshot({ path: path.join(SHOTS, 'summary-print.png'), fullPage: true });
+  }, 180_000);
+
+  it('a principal uploads a report workbook with an error and sees the cell named, nothing stored', async () => {
+    const school = demo.principals.find((p) => p.school === '青石县实验小学')!;
+    const principal = await callerAs(school.username);
+    const [own] = await principal.schools.list({ search: school.school });
+    const period = shiftPeriod(periodOf(new Date()), -1);
+    const before = await principal.reports.get({ schoolId: own!.id, period });
+    const page = await signedIn(school.username);
+    const response = await page.request.get(`${base}/api/templates/school-report.xlsx?schoolId=${own!.id}&period=${period}`);
+    expect(response.status()).toBe(200);
+    const workbook = await workbookOf(Buffer.from(await response.body()));
+    schoolValueCell(workbook.worksheets[0]!, 'students_enrolled').value = '很多';
+    const buffer = await bytes(workbook);
+
+    await page.goto(`${base}/imports`);
+    await expect.poll(() => page.getByRole('link', { name: '下载本校报表模板' }).count(), { timeout: 15_000 }).toBe(1);
+    await page.locator('input[type=file]').setInputFiles({ name: '本校报表.xlsx', mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', buffer });
+    await page.getByRole('button', { name: '上传并检查' }).click();
+    await expect.poll(() => page.getByText('未保存任何数据').count(), { timeout: 30_000 }).toBeGreaterThan(0);
+    const errorRow = page.getByRole('row').filter({ hasText: '在校学生数' }).first();
+    await expect.poll(() => errorRow.count(), { timeout: 10_000 }).toBe(1);
+    expect(await page.getByRole('button', { name: /下载标注后的工作簿/ }).count()).toBe(1);
+    const after = await principal.reports.get({ schoolId: own!.id, period });
+    expect(after.version).toBe(before.version);
+    expect(after.values).toEqual(before.values);
+    await page.screenshot({ path: path.join(SHOTS, 'import-errors.png'), fullPage: true });
+  }, 120_000);
+});
