@@ -1,39 +1,51 @@
 import i18n from 'i18next';
 import { initReactI18next } from 'react-i18next';
-import { en } from './en';
-import { zhCN } from './zh-CN';
+import { zhCN, type MessageTree } from './zh-CN';
 
 export const LANGUAGES = ['zh-CN', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];
 const STORAGE_KEY = 'oversight.language';
 
+/** Chinese ships with the first page; English is fetched the first time someone switches to it. */
+const LOAD: Record<Language, () => Promise<MessageTree>> = {
+  'zh-CN': async () => zhCN,
+  en: () => import('./en').then((m) => m.en),
+};
+
 function storedLanguage(): Language {
   try {
-    const stored = localStorage.getItem(STORAGE_KEY);
-    return stored === 'en' ? 'en' : 'zh-CN';
+    return localStorage.getItem(STORAGE_KEY) === 'en' ? 'en' : 'zh-CN';
   } catch {
     return 'zh-CN';
   }
 }
 
-void i18n.use(initReactI18next).init({
-  resources: { 'zh-CN': { translation: zhCN }, en: { translation: en } },
-  lng: storedLanguage(),
-  fallbackLng: 'zh-CN',
-  interpolation: { escapeValue: false },
-  returnNull: false,
-});
-document.documentElement.lang = i18n.language;
+async function use(language: Language): Promise<void> {
+  if (!i18n.hasResourceBundle(language, 'translation')) i18n.addResourceBundle(language, 'translation', await LOAD[language]());
+  document.documentElement.lang = language;
+  await i18n.changeLanguage(language);
+}
+
+/** Starts i18next in the language this browser chose last (Chinese unless English was picked). */
+export async function startI18n(): Promise<void> {
+  await i18n.use(initReactI18next).init({
+    resources: { 'zh-CN': { translation: zhCN } },
+    lng: 'zh-CN',
+    fallbackLng: 'zh-CN',
+    interpolation: { escapeValue: false },
+    returnNull: false,
+  });
+  await use(storedLanguage());
+}
 
 /** Switches the interface language and remembers it in this browser. */
-export function setLanguage(language: Language): void {
+export async function setLanguage(language: Language): Promise<void> {
   try {
     localStorage.setItem(STORAGE_KEY, language);
   } catch {
     // Private windows may refuse storage; the switch still applies to this visit.
   }
-  document.documentElement.lang = language;
-  void i18n.changeLanguage(language);
+  await use(language);
 }
 
 export { i18n };

@@ -14,7 +14,7 @@ export function LanguageSwitch({ variant }: { variant: 'header' | 'page' }) {
       c={variant === 'header' ? 'white' : undefined}
       leftSection={<IconLanguage size={16} />}
       title={t('language.label')}
-      onClick={() => setLanguage(i18n.language === 'en' ? 'zh-CN' : 'en')}
+      onClick={() => void setLanguage(i18n.language === 'en' ? 'zh-CN' : 'en')}
     >
       {t('language.switch')}
     </Button>
