@@ -298,7 +298,7 @@ export const zhCN = {
     year: '年度',
     yearLabel: '{{year}}年',
     window: '统计期间',
-    yearToDate: '本年累计（截至最近季度）',
+    yearToDate: '本年累计',
     quarter1: '第一季度',
     quarter2: '第二季度',
     quarter3: '第三季度',

@@ -37,8 +37,12 @@ export function useFigures(catalogue: Catalogue | undefined) {
   /** Change on last year: “+3.2%” (or percentage points for rates). */
   const change = (code: string, c: Change | null | undefined): string => {
     if (!c) return t('common.empty');
-    if (find(code)?.unit === 'percent') return c.difference === null ? t('common.empty') : t('analytics.points', { value: `${c.difference > 0 ? '+' : ''}${number(c.difference, 1)}` });
-    return c.percent === null ? t('common.empty') : `${c.percent > 0 ? '+' : ''}${number(c.percent, 1)}%`;
+    const signed = (v: number) => {
+      const r = Math.round(v * 10) / 10;
+      return r === 0 ? number(0, 1) : `${r > 0 ? '+' : ''}${number(r, 1)}`;
+    };
+    if (find(code)?.unit === 'percent') return c.difference === null ? t('common.empty') : t('analytics.points', { value: signed(c.difference) });
+    return c.percent === null ? t('common.empty') : `${signed(c.percent)}%`;
   };
   return { find, unit, number, value, figure, change, name: (code: string) => (find(code) ? label(find(code)!.name) : code) };
 }

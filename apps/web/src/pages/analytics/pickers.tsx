@@ -32,7 +32,7 @@ export function QuarterSelect({ value, onChange }: { value: 0 | 1 | 2 | 3 | 4; o
   return (
     <Select
       label={t('analytics.window')}
-      w={150}
+      w={170}
       allowDeselect={false}
       data={[{ value: '0', label: t('analytics.yearToDate') }, ...[1, 2, 3, 4].map((q) => ({ value: String(q), label: t(`analytics.quarter${q as 1 | 2 | 3 | 4}`) }))]}
       value={String(value)}

@@ -146,7 +146,7 @@ function DomainPanel({ domain, catalogue }: { domain: Domain; catalogue: Catalog
                 <Table.Td ta="right" fw={500}>
                   {figures.figure(f.indicator, f.figure)}
                 </Table.Td>
-                <Table.Td ta="right" c={changeColor(figures.find(f.indicator), f.change)}>
+                <Table.Td ta="right" c={changeColor(figures.find(f.indicator), f.change)} style={{ whiteSpace: 'nowrap' }}>
                   {figures.change(f.indicator, f.change)}
                 </Table.Td>
                 <Table.Td>
