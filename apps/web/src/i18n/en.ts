@@ -566,6 +566,7 @@ export const en: MessageTree = {
     column: 'Column',
     indicator: 'Indicator',
     message: 'Problem',
+    exportXlsx: 'Export to Excel',
     wholeFile: 'Whole file',
   },
 };

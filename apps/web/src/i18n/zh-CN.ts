@@ -564,6 +564,7 @@ export const zhCN = {
     column: '列',
     indicator: '指标',
     message: '问题说明',
+    exportXlsx: '导出Excel',
     wholeFile: '整个文件',
   },
 };

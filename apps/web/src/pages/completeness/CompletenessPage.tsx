@@ -8,6 +8,7 @@ import { useNotify } from '../../app/errors';
 import { useTRPC } from '../../app/trpc';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { QueryState } from '../../components/Loading';
+import { ExportButton } from '../../components/ExportButton';
 import { PageHeader } from '../../components/PageHeader';
 import { recentPeriods, reportingPeriod, usePeriodLabel, usePeriodLines } from '../../components/periods';
 import { STATUS_COLORS, type ReportStatus } from '../../components/StatusBadge';
@@ -131,9 +132,12 @@ export function CompletenessPage() {
         title={t('completeness.heading')}
         description={t('completeness.intro')}
         actions={
+          <>
+          <ExportButton href={`/api/export/completeness.xlsx?countyId=${countyId}&period=${current}`} />
           <Button color="orange" leftSection={<IconBellRinging size={16} />} onClick={() => setConfirming(true)} disabled={summary.pending === 0}>
             {t('completeness.remind')}
           </Button>
+          </>
         }
       >
         <DeadlineSetting countyId={countyId} />

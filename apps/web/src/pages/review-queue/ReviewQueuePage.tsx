@@ -9,6 +9,7 @@ import { Link, useNavigate } from 'react-router';
 import { useNotify } from '../../app/errors';
 import { useTRPC } from '../../app/trpc';
 import { LoadError } from '../../components/Loading';
+import { ExportButton } from '../../components/ExportButton';
 import { PageHeader } from '../../components/PageHeader';
 import { recentPeriods, reportingPeriod, useDateFormat, usePeriodLabel } from '../../components/periods';
 import { useSortedPages, useTableTexts } from '../../components/table';
@@ -75,6 +76,8 @@ export function ReviewQueuePage() {
         title={t('review.queueHeading')}
         description={t('review.queueIntro')}
         actions={
+          <>
+          <ExportButton href={countyId === null ? null : `/api/export/review-queue.xlsx?countyId=${countyId}${period ? `&period=${period}` : ''}`} />
           <Button
             color="teal"
             leftSection={<IconChecks size={16} />}
@@ -84,6 +87,7 @@ export function ReviewQueuePage() {
           >
             {t('review.approveSelected', { count: selected.length })}
           </Button>
+          </>
         }
       />
       {countyId === null && <Alert color="gray">{t('county.choose')}</Alert>}
