@@ -78,7 +78,8 @@ export interface AuditLogTable {
   after: Json;
 }
 
-export type ReportStatus = 'draft' | 'submitted' | 'approved' | 'returned';
+export type { ReportStatus } from '@oversight/domain';
+import type { ReportStatus } from '@oversight/domain';
 
 export interface CountySettingsTable {
   countyId: number;

@@ -4,6 +4,7 @@ export * from './org.js';
 export * from './schools.js';
 export * from './access.js';
 export * from './periods.js';
+export * from './report-status.js';
 export * from './energy.js';
 export * from './indicators/index.js';
 

@@ -11,12 +11,12 @@ import {
   type Period,
   type QuarterReport,
   type SchoolType,
+  REPORT_STATUS_LABELS,
 } from '@oversight/domain';
 import type ExcelJS from 'exceljs';
 import { tableWorkbook, type TableColumn } from './xlsx.js';
 
 // The same words as the app's status badges.
-const STATUS_ZH: Record<CompletenessRow['status'], string> = { draft: '草稿', submitted: '已报送', approved: '已审核通过', returned: '已退回', missing: '未填报' };
 const typeName = (type: string) => SCHOOL_TYPE_LABELS[type as SchoolType]?.zh ?? type;
 const yesNo = (flag: boolean) => (flag ? '是' : '否');
 const TIME = 'yyyy-mm-dd hh:mm';
@@ -46,7 +46,7 @@ export function countyExport(input: { countyName: string; window: readonly Perio
       return report && COUNTED.has(report.status) ? [{ schoolId: school.id, period, values: report.values }] : [];
     });
     const window = aggregateSchool(school, quarters, input.window);
-    const state = single ? STATUS_ZH[reports.get(input.window[0]!)?.status ?? 'missing'] : `${quarters.length}/${input.window.length}`;
+    const state = single ? REPORT_STATUS_LABELS[reports.get(input.window[0]!)?.status ?? 'missing'].zh : `${quarters.length}/${input.window.length}`;
     return {
       code: school.code,
       name: school.name,
@@ -80,7 +80,7 @@ export function completenessExport(input: { countyName: string; period: Period; 
     { header: '学校标识码', width: 14, value: (r) => r.code },
     { header: '学校名称', width: 24, value: (r) => r.name },
     { header: '办学类型', width: 14, value: (r) => typeName(r.type) },
-    { header: '填报状态', width: 12, value: (r) => STATUS_ZH[r.status] },
+    { header: '填报状态', width: 12, value: (r) => REPORT_STATUS_LABELS[r.status].zh },
     { header: '报送时间', width: 18, format: TIME, value: (r) => r.submittedAt },
     { header: '是否逾期', width: 10, value: (r) => yesNo(r.late) },
     { header: '版本', width: 8, value: (r) => r.version },

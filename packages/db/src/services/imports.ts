@@ -16,6 +16,7 @@ import {
   type Period,
   type ReportValues,
   type Role,
+  REPORT_STATUS_LABELS,
 } from '@oversight/domain';
 import { sql, type Kysely } from 'kysely';
 import type { Database, Report, ReportStatus, School } from '../schema.js';
@@ -56,7 +57,6 @@ export interface ImportResult {
 }
 
 const BUREAU_ROLES: readonly Role[] = ['system_admin', 'bureau_admin', 'bureau_officer'];
-const STATUS_ZH: Record<ReportStatus, string> = { draft: '草稿', submitted: '已报送', approved: '已审核通过', returned: '已退回' };
 const CHUNK = 500;
 
 const place = (ref: CellRef) => `${ref.sheet}!${ref.column}${ref.row}`;
@@ -252,7 +252,7 @@ export async function importReports(db: Kysely<Database>, actor: Actor, records:
           const message =
             report.status === 'approved'
               ? `${name}已审核通过并锁定，导入不能修改；如需更正，请教育局先重新打开该报表。`
-              : `${name}${STATUS_ZH[report.status]}，等待教育局审核，暂不能通过导入修改。`;
+              : `${name}${REPORT_STATUS_LABELS[report.status].zh}，等待教育局审核，暂不能通过导入修改。`;
           errors.push(finding(record.schoolAt, 'school_code', 'locked', message));
           continue;
         }

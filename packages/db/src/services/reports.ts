@@ -21,6 +21,7 @@ import {
   type ReportIssue,
   type ReportValues,
   type Role,
+  REPORT_STATUS_LABELS,
 } from '@oversight/domain';
 import type { Kysely } from 'kysely';
 import { recordAudit } from '../queries/audit.js';
@@ -250,7 +251,6 @@ export async function getReport(db: Kysely<Database>, schoolId: number, period: 
 }
 
 const isBureau = (role: Role) => role === 'system_admin' || (BUREAU_ROLES as readonly Role[]).includes(role);
-const STATUS_ZH: Record<ReportStatus, string> = { draft: '草稿', submitted: '已报送', approved: '已审核通过', returned: '已退回' };
 
 function staleVersion(report: Report | undefined, version: number) {
   const current = report?.version ?? 0;
@@ -322,7 +322,7 @@ export async function saveReport<R extends Returning = 'view'>(
     if (stale) throw stale;
     const editable: readonly ReportStatus[] = isBureau(actor.role) ? ['draft', 'returned', 'submitted'] : ['draft', 'returned'];
     if (existing && !editable.includes(existing.status)) {
-      throw conflict(existing.status === 'approved' ? '该报表已审核通过并锁定；如需修改，请联系教育局重新打开。' : `该报表${STATUS_ZH[existing.status]}，等待教育局审核，暂不能修改。`);
+      throw conflict(existing.status === 'approved' ? '该报表已审核通过并锁定；如需修改，请联系教育局重新打开。' : `该报表${REPORT_STATUS_LABELS[existing.status].zh}，等待教育局审核，暂不能修改。`);
     }
     const before = existing?.values ?? {};
     const merged: ReportValues = { ...(existing ? before : await prefill(trx, school, period)), ...incoming };
@@ -396,7 +396,7 @@ async function transition<R extends Returning>(
       if (stale) throw stale;
     }
     if (!rule.from.includes(report.status)) {
-      throw conflict(`该报表当前状态为“${STATUS_ZH[report.status]}”，不能${rule.verb}。`);
+      throw conflict(`该报表当前状态为“${REPORT_STATUS_LABELS[report.status].zh}”，不能${rule.verb}。`);
     }
     let changes: Partial<Pick<Report, 'submittedAt' | 'submittedBy' | 'late' | 'returnReason' | 'reviewedAt' | 'reviewedBy'>>;
     if (kind === 'submit') {
