@@ -365,5 +365,20 @@ await describeEachDatabase('spreadsheets in and out', (kind) => {
     const queueSheet = (await workbookOf(queue.rawPayload)).worksheets[0]!;
     expect((queueSheet.getRow(2).values as unknown[]).slice(1)).toEqual(['学校标识码', '学校名称', '办学类型', '季度', '报送时间', '是否逾期', '预警数', '错误数']);
     expect((await download(app, `/api/export/review-queue.xlsx?countyId=${setup.countyA.id}`, sessions.principal)).statusCode).toBe(403);
+
+    const league = await download(app, `/api/export/ranking.xlsx?countyId=${setup.countyA.id}&indicator=electricity_kwh&year=2025&quarter=3&includeSubmitted=1`, sessions.officerA);
+    expect(league.statusCode).toBe(200);
+    const leagueSheet = (await workbookOf(league.rawPayload)).worksheets[0]!;
+    const leagueHeaders = (leagueSheet.getRow(2).values as unknown[]).slice(1);
+    expect(leagueHeaders.slice(0, 6)).toEqual(['名次', '学校标识码', '学校名称', '办学类型', '城乡分类', '用电量（千瓦时）']);
+    const leagueRows: ExcelJS.Row[] = [];
+    leagueSheet.eachRow((row, n) => void (n > 2 && leagueRows.push(row)));
+    const primaryRank = leagueRows.find((row) => row.getCell(2).value === setup.primary.code)!;
+    expect(primaryRank.getCell(6).value).toBe(12345.5);
+    expect(typeof primaryRank.getCell(1).value).toBe('number');
+    expect(leagueSheet.getCell('A1').value).toContain('用电量排名');
+    expect((await download(app, `/api/export/ranking.xlsx?countyId=${setup.countyA.id}&indicator=no_such&year=2025`, sessions.officerA)).statusCode).toBe(400);
+    expect((await download(app, `/api/export/ranking.xlsx?countyId=${setup.countyA.id}&indicator=electricity_kwh&year=2025`, sessions.principal)).statusCode).toBe(403);
+    expect((await download(app, `/api/export/ranking.xlsx?countyId=${setup.countyA.id}&indicator=electricity_kwh&year=2025`, sessions.officerB)).statusCode).toBe(403);
   });
 });

@@ -1,10 +1,12 @@
-import type { CompletenessRow, QueueItem, SheetSchool } from '@oversight/db';
+import type { CompletenessRow, QueueItem, Ranking, RankingRow, SheetSchool } from '@oversight/db';
 import {
   aggregateSchool,
   displayValue,
   headerWithUnit,
   indicatorValue,
+  indicator as indicatorByCode,
   INDICATORS,
+  LOCATION_LABELS,
   periodLabel,
   SCHOOL_TYPE_LABELS,
   type Indicator,
@@ -101,4 +103,24 @@ export function reviewQueueExport(input: { countyName: string; period?: Period |
   ];
   const when = input.period ? `${periodLabel(input.period)} ` : '';
   return tableWorkbook({ title: `${input.countyName} ${when}待审核报表`, sheet: '待审核', columns, rows: input.rows });
+}
+
+const COMPARATOR_ZH = { gte: '≥', lte: '≤', eq: '=' } as const;
+
+/** The league table as the page shows it: rank, school, value with its unit, change on last year, target, quartile. */
+export function rankingExport(input: { title: string; ranking: Ranking }): ExcelJS.Workbook {
+  const ind = indicatorByCode(input.ranking.indicator);
+  const columns: TableColumn<RankingRow>[] = [
+    { header: '名次', width: 6, value: (r) => r.rank },
+    { header: '学校标识码', width: 14, value: (r) => r.code },
+    { header: '学校名称', width: 24, value: (r) => r.name },
+    { header: '办学类型', width: 14, value: (r) => typeName(r.type) },
+    { header: '城乡分类', width: 8, value: (r) => LOCATION_LABELS[r.location].zh },
+    { header: headerWithUnit(ind), width: 16, value: (r) => (r.value === null ? null : displayValue(ind, r.value)) },
+    { header: '较上年同期变化（%）', width: 12, value: (r) => (r.change?.percent == null ? null : Math.round(r.change.percent * 10) / 10) },
+    { header: '目标', width: 16, value: (r) => (r.target ? `${COMPARATOR_ZH[r.target.comparator]} ${String(r.target.value)}` : null) },
+    { header: '是否达标', width: 8, value: (r) => (r.met === null ? null : yesNo(r.met)) },
+    { header: '四分位', width: 8, value: (r) => (r.band === null ? null : `第${r.band}档`) },
+  ];
+  return tableWorkbook({ title: input.title, sheet: '排名', columns, rows: input.ranking.rows });
 }

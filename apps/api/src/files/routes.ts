@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
 import fastifyMultipart from '@fastify/multipart';
-import { completeness, countySheet, getOrgUnit, getReport, getSchool, importReports, reviewQueue, type Database, type Kysely } from '@oversight/db';
-import { AppError, columnNumber, parseWorkbook, periodLabel, quartersOfYear, type ImportFinding, type Period } from '@oversight/domain';
+import { completeness, countySheet, getOrgUnit, getReport, getSchool, importReports, ranking, reviewQueue, type Database, type Kysely } from '@oversight/db';
+import { AppError, columnNumber, indicator, LOCATION_LABELS, LOCATIONS, parseWorkbook, periodLabel, quartersOfYear, SCHOOL_TYPE_LABELS, SCHOOL_TYPES, type ImportFinding, type Period } from '@oversight/domain';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import type { FileLimits } from '../env.js';
 import { ANY_ROLE, BUREAU, callerOf, guardFileRoutes } from './access.js';
-import { completenessExport, countyExport, reviewQueueExport } from './exports.js';
+import { completenessExport, countyExport, rankingExport, reviewQueueExport } from './exports.js';
 import { FileRefusal } from './refusal.js';
 import { countyTemplate, schoolTemplate } from './templates.js';
 import { readUpload } from './upload.js';
@@ -27,6 +27,8 @@ import { inspectXlsx } from './zip.js';
  * - GET  /api/export/county.xlsx?countyId=&period= | &year=      county workbook (bureau)
  * - GET  /api/export/completeness.xlsx?countyId=&period=         completeness table (bureau)
  * - GET  /api/export/review-queue.xlsx?countyId=[&period=]        review queue table (bureau)
+ * - GET  /api/export/ranking.xlsx?countyId=&indicator=&year=[&quarter=][&type=][&location=][&includeSubmitted=1]
+ *        the league table as the page shows it (bureau)
  * Access for every route is declared in `config.access` and enforced by guardFileRoutes.
  */
 export interface FileRouteOptions {
@@ -156,5 +158,40 @@ export async function fileRoutes(app: FastifyInstance, options: FileRouteOptions
     const name = await countyName(db, q.countyId);
     const rows = await reviewQueue(db, q.countyId, q.period);
     return sendWorkbook(reply, reviewQueueExport({ countyName: name, period: q.period, rows }), `待审核报表-${name}${q.period ? `-${q.period}` : ''}.xlsx`);
+  });
+
+  app.get('/api/export/ranking.xlsx', { config: { access: { roles: BUREAU, target: 'county' } } }, async (request, reply) => {
+    const q = query(
+      z.object({
+        countyId: id,
+        indicator: z.string().max(60),
+        year,
+        quarter: z.coerce.number().int().min(1, '季度应为1至4（参数：quarter）。').max(4, '季度应为1至4（参数：quarter）。').optional(),
+        type: z.enum(SCHOOL_TYPES).optional(),
+        location: z.enum(LOCATIONS).optional(),
+        includeSubmitted: z.enum(['0', '1']).optional(),
+      }),
+      request.query,
+    );
+    const name = await countyName(db, q.countyId);
+    const ind = (() => {
+      try {
+        return indicator(q.indicator);
+      } catch {
+        throw new AppError('BAD_REQUEST', `未知指标：${q.indicator}（参数：indicator）。`, 'indicator');
+      }
+    })();
+    const table = await ranking(db, callerOf(request).scope, {
+      countyId: q.countyId,
+      indicator: ind.code,
+      year: q.year,
+      quarter: q.quarter as 1 | 2 | 3 | 4 | undefined,
+      includeSubmitted: q.includeSubmitted === '1',
+      peerGroup: { type: q.type, location: q.location },
+    });
+    const group = [q.type && SCHOOL_TYPE_LABELS[q.type].zh, q.location && LOCATION_LABELS[q.location].zh].filter(Boolean).join('、');
+    const when = q.quarter ? periodLabel(`${q.year}Q${q.quarter}` as Period) : `${q.year}年`;
+    const title = `${name} ${when} ${ind.name.zh}排名${group ? `（${group}）` : ''}`;
+    return sendWorkbook(reply, rankingExport({ title, ranking: table }), `排名-${ind.name.zh}-${name}-${q.year}${q.quarter ? `Q${q.quarter}` : ''}.xlsx`);
   });
 }

@@ -8,6 +8,7 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { useTRPC } from '../../app/trpc';
 import { LoadError } from '../../components/Loading';
+import { ExportButton } from '../../components/ExportButton';
 import { PageHeader } from '../../components/PageHeader';
 import { useSortedPages, useTableTexts } from '../../components/table';
 import { useLabel } from '../../i18n/labels';
@@ -46,6 +47,15 @@ export function LeaguePage() {
     ),
   );
   const ind = figures.find(indicator);
+  const exportQuery = new URLSearchParams({
+    countyId: String(countyId ?? 0),
+    indicator,
+    year: String(year),
+    ...(quarter ? { quarter: String(quarter) } : {}),
+    ...(type ? { type } : {}),
+    ...(location ? { location } : {}),
+    ...(includeSubmitted ? { includeSubmitted: '1' } : {}),
+  }).toString();
   const rows = useMemo(() => {
     const needle = search.trim();
     return (ranking.data?.rows ?? []).filter((r) => (!needle || r.name.includes(needle) || r.code.includes(needle)) && (!onlyNotMet || r.met === false));
@@ -85,6 +95,7 @@ export function LeaguePage() {
             onChange={(v) => setLocation(v as Location | null)}
           />
           <Checkbox label={t('analytics.includeSubmitted')} checked={includeSubmitted} onChange={(e) => setIncludeSubmitted(e.currentTarget.checked)} mb={8} />
+          <ExportButton href={`/api/export/ranking.xlsx?${exportQuery}`} />
         </Group>
       </Paper>
       {ranking.error && <LoadError error={ranking.error} onRetry={() => void ranking.refetch()} />}
