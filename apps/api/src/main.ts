@@ -2,6 +2,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { backupDatabase, createUser, DEMO_ACCOUNTS, migrateToLatest, restoreDatabase, openDatabase, seedDemoCounty, SYSTEM_ACTOR, type DatabaseHandle } from '@oversight/db';
+import { periodLabel, REPORT_STATUS_LABELS, REPORT_STATUSES } from '@oversight/domain';
 import { readEnv, type Env } from './env.js';
 import { buildServer } from './server.js';
 
@@ -24,8 +25,11 @@ async function firstRun(handle: DatabaseHandle, env: Env): Promise<string[]> {
   if (env.DEMO) {
     const demo = await seedDemoCounty(handle.db, { password: env.DEMO_PASSWORD });
     const sample = demo.principals.slice(0, 3).map((p) => `${p.username}（${p.school}）`);
+    const reports = Object.values(demo.reports).reduce((a, b) => a + b, 0);
+    const span = `${periodLabel(demo.periods[0]!)}至${periodLabel(demo.periods.at(-1)!)}`;
     return [
-      `已生成演示数据：${demo.countyName}，${demo.schools}所学校。演示账号（密码均为 ${env.DEMO_PASSWORD}）：`,
+      `已生成演示数据：${demo.countyName}，${demo.schools}所学校，${span}共${reports}份季度报表（${REPORT_STATUSES.map((s) => `${REPORT_STATUS_LABELS[s].zh}${demo.reports[s]}份`).join('、')}），当前填报季度为${periodLabel(demo.currentPeriod)}。`,
+      `演示账号（密码均为 ${env.DEMO_PASSWORD}）：`,
       `  ${DEMO_ACCOUNTS.admin.username.padEnd(12)} 系统管理员`,
       `  ${DEMO_ACCOUNTS.bureau.username.padEnd(12)} 县教育局管理员`,
       `  ${DEMO_ACCOUNTS.officer.username.padEnd(12)} 县教育局业务人员`,
