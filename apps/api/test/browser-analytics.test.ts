@@ -77,14 +77,15 @@ describe.skipIf(missing.length > 0)('analytics in the browser', () => {
     await dialog.getByLabel('指标', { exact: true }).click();
     await page.getByRole('option', { name: '学平险参保率', exact: true }).click();
     await dialog.getByText('全县总体').click();
-    await dialog.getByLabel('目标值', { exact: true }).fill('95');
+    // The demo county already aims at 95%: a different value proves the form stored this one.
+    await dialog.getByLabel('目标值', { exact: true }).fill('96.5');
     await dialog.getByRole('button', { name: '保存' }).click();
     await expect.poll(() => page.getByRole('dialog').count(), { timeout: 15_000 }).toBe(0);
 
     const officer = await callerAs('officer');
     const input = { countyId: await countyId(), year };
     const stored = (await officer.targets.list(input)).find((t) => t.indicator === 'accident_rate' && t.kind === 'county_total');
-    expect(stored).toMatchObject({ comparator: 'gte', value: 95, measure: 'value' });
+    expect(stored).toMatchObject({ comparator: 'gte', value: 96.5, measure: 'value' });
     const item = (await officer.targets.attainment(input)).items.find((i) => i.target.id === stored!.id)!;
     const badge = item.yearToDate.met === true ? '达标' : item.yearToDate.met === false ? '未达标' : '待定';
     const row = page.getByRole('row').filter({ hasText: stored!.label }).last();

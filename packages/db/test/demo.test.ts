@@ -7,7 +7,7 @@ import { demoSchoolPlans } from '../src/demo/places.js';
 import { demoProfiles, type DemoSchool } from '../src/demo/profiles.js';
 import { seededRandom } from '../src/demo/random.js';
 import { demoScenario } from '../src/demo/scenario.js';
-import { completeness, listSchools, login, seedDemoCounty, type Database, type DatabaseHandle, type DemoSummary, type Kysely } from '../src/index.js';
+import { completeness, listSchools, listTargets, login, seedDemoCounty, targetAttainment, type Database, type DatabaseHandle, type DemoSummary, type Kysely } from '../src/index.js';
 import { createTestDatabase, databaseKinds, describeEachDatabase } from '../src/testing.js';
 
 /** Everything the demo stored about its reports, in a stable order, as one SHA-256. */
@@ -181,6 +181,18 @@ await describeEachDatabase('demo county', (kind) => {
       const first = Math.min(...entries.filter((e) => e.id === r.id && e.action === 'report.submit').map((e) => e.at.getTime()));
       expect(r.late, `${r.name} ${r.period}`).toBe(first > deadlineOf(r.period as Period, 15).getTime());
     }
+  });
+
+  it('has the bureau’s targets for every year and the next, some met and some missed', async () => {
+    const scope = { kind: 'counties' as const, countyIds: [summary.countyId] };
+    const lastYear = Number(summary.currentPeriod.slice(0, 4));
+    for (let year = Number(summary.periods[0]!.slice(0, 4)); year <= lastYear + 1; year++) {
+      expect((await listTargets(handle.db, scope, { countyId: summary.countyId, year })).length).toBeGreaterThan(5);
+    }
+    const attainment = await targetAttainment(handle.db, scope, { countyId: summary.countyId, year: lastYear - 1 });
+    const verdicts = new Set(attainment.items.map((i) => i.fullYear.met));
+    expect(verdicts).toContain(true);
+    expect(verdicts).toContain(false);
   });
 
   it('signs in the demo accounts with the demo password', async () => {

@@ -117,7 +117,7 @@ describe.each([4, 3] as const)('a county summary up to quarter %i', (upTo) => {
     const text = allText(doc);
     const plans = text.slice(text.indexOf('三、下一步工作打算'));
     expect(plans).toContain('2027年，力争全县综合能耗较上年降低不少于15%。');
-    expect(plans).toContain('2027年，力争全县新增绿地面积≥20000平方米。');
+    expect(plans).toContain('2027年，力争全县新增绿地面积≥30亩。');
     if (upTo === 3) expect(plans).toContain('全力确保完成“全县综合能耗较上年降低不少于5%”的全年目标');
   });
 

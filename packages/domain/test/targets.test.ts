@@ -116,6 +116,8 @@ describe('target input and validation against the catalogue', () => {
     expect(describeTarget(def({ indicator: 'green_school_status', kind: 'county_total', measure: 'status_count', statusValue: 'certified', value: 11 }))).toBe('全县绿色学校创建状态为“已认定”的学校≥11所');
     expect(describeTarget(def({ indicator: 'food_safety_grade', kind: 'county_total', measure: 'status_share', statusValue: 'A', value: 80 }))).toBe('全县食品安全量化等级为“A级（优秀）”的学校占比≥80%');
     expect(describeTarget(def({ indicator: 'food_liability_insured', comparator: 'eq', value: true }))).toBe('每所学校食堂（小卖部）是否投保食品安全责任险为“是”');
+    expect(describeTarget(def({ indicator: 'green_area_added_m2', kind: 'county_total', value: 20_000 }))).toBe('全县新增绿地面积≥30亩');
+    expect(describeTarget(def({ indicator: 'greening_investment_yuan', kind: 'county_total', value: 1_080_000 }))).toBe('全县绿化投入资金≥108万元');
   });
 
   it('compares with tolerance for floating-point noise', () => {

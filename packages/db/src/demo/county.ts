@@ -14,6 +14,7 @@ import { DEMO_PLACES, demoPersonName, demoSchoolPlans } from './places.js';
 import { playDemoReports } from './play.js';
 import { demoProfiles, type DemoSchool } from './profiles.js';
 import { seededRandom } from './random.js';
+import { setDemoTargets } from './targets.js';
 import { demoScenario } from './scenario.js';
 
 export const DEMO_ACCOUNTS = {
@@ -108,6 +109,11 @@ export async function seedDemoCounty(db: Kysely<Database>, options: { password: 
     officer: await actorFor(officer),
     bureau: bureauActor,
   });
+
+  // Targets for every demo year and the next, so dashboards and the annual summary have something to measure.
+  const firstYear = Number(DEMO_PERIODS[0]!.slice(0, 4));
+  const lastYear = Number(DEMO_CURRENT_PERIOD.slice(0, 4));
+  await setDemoTargets(db, bureauActor, county.id, Array.from({ length: lastYear - firstYear + 2 }, (_, i) => firstYear + i));
 
   const counts = await db
     .selectFrom('reports')

@@ -3,6 +3,7 @@ import { applies, findIndicator, UNIT_LABELS } from '../indicators/catalogue.js'
 import type { Indicator } from '../indicators/types.js';
 import { SCHOOL_TYPE_LABELS, type SchoolType } from '../schools.js';
 import { COMPARATOR_LABELS, TARGET_KIND_LABELS, type ParsedTargetInput, type Target, type TargetDefinition, type TargetValue } from './types.js';
+import * as zhNumbers from '../wording/numbers.js';
 
 /** A target the catalogue refuses: the input field concerned and a Chinese message naming the rule. */
 export interface TargetProblem {
@@ -159,7 +160,11 @@ export function effectiveTarget<T extends Target>(targets: readonly T[], indicat
   return best;
 }
 
+/** A target value in the unit reports quote it in (万元, 亩, 万株), as the annual summary states the actual figure. */
 function valueText(ind: Indicator, value: number): string {
+  if (ind.reportUnit === 'mu') return zhNumbers.mu(value);
+  if (ind.reportUnit === 'wan_yuan') return zhNumbers.yuan(value);
+  if (ind.reportUnit === 'wan_plants') return zhNumbers.plants(value);
   const unit = UNIT_LABELS[ind.unit].zh;
   return ind.unit === 'percent' ? `${format(value)}%` : `${format(value)}${unit}`;
 }
