@@ -1,8 +1,6 @@
-import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { createCaller, type OrgNode } from '@oversight/api';
-import { describeUser, findUserByUsername, seedDemoCounty, type DatabaseHandle, type DemoSummary } from '@oversight/db';
+import type { OrgNode } from '@oversight/api';
+import type { DatabaseHandle, DemoSummary } from '@oversight/db';
 import {
   inputIndicatorsFor,
   periodLabel,
@@ -13,49 +11,26 @@ import {
   type Period,
   type SchoolType,
 } from '@oversight/domain';
-import { createTestDatabase } from '@oversight/db/testing';
-import type { FastifyInstance } from 'fastify';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildServer } from '../src/server.js';
+import { browserSkipReason, callerAs as callerAsDemo, openDemoSite, SHOTS, type DemoSite } from './browser-support.js';
 
-/**
- * Signs in through the real SPA in headless Chromium (Debian's package, driven by playwright-core).
- * Without Chromium or a built SPA the suite is skipped with a notice; REQUIRE_BROWSER=1 (CI) makes that a failure.
- */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const WEB_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist');
-const SHOTS = path.join(WEB_DIR, '../test-results');
-const missing = [
-  existsSync(CHROMIUM) ? null : `Chromium not found at ${CHROMIUM} (apt-get install -y chromium)`,
-  existsSync(path.join(WEB_DIR, 'index.html')) ? null : `SPA not built at ${WEB_DIR} (pnpm build)`,
-].filter(Boolean);
-if (missing.length && process.env.REQUIRE_BROWSER === '1') throw new Error(`Browser tests required: ${missing.join('; ')}`);
-if (missing.length) console.warn(`\n[school-oversight] SKIPPED browser tests: ${missing.join('; ')}\n`);
+/** Signs in through the real SPA in headless Chromium and works through the reporting pages as each role. */
+const skip = browserSkipReason('browser tests');
 
-describe.skipIf(missing.length > 0)('in the browser', () => {
+describe.skipIf(skip !== null)('in the browser', () => {
   let handle: DatabaseHandle;
-  let app: FastifyInstance;
   let browser: Browser;
   let base: string;
   let demo: DemoSummary;
+  let site: DemoSite | undefined;
 
   beforeAll(async () => {
-    handle = await createTestDatabase('pglite');
-    demo = await seedDemoCounty(handle.db, { password: 'demo123456' });
-    app = await buildServer({ db: handle.db, webDir: WEB_DIR, cookieSecure: false, trustProxy: false });
-    base = await app.listen({ port: 0, host: '127.0.0.1' });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
-  }, 120_000);
+    site = await openDemoSite();
+    ({ handle, browser, base, demo } = site);
+  }, 180_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-    await handle?.close();
-  });
+  afterAll(() => site?.close());
 
   async function signIn(username: string, password = 'demo123456'): Promise<Page> {
     const page = await (await browser.newContext({ locale: 'zh-CN' })).newPage();
@@ -66,19 +41,7 @@ describe.skipIf(missing.length > 0)('in the browser', () => {
     return page;
   }
 
-  /** A tRPC caller acting as a demo account, to read state and to set up what a test needs without the UI. */
-  async function callerAs(username: string) {
-    const user = await findUserByUsername(handle.db, username);
-    if (!user) throw new Error(`no account ${username}`);
-    return createCaller({
-      db: handle.db,
-      user: await describeUser(handle.db, user),
-      sessionToken: null,
-      address: '127.0.0.1',
-      setSessionCookie: () => {},
-      clearSessionCookie: () => {},
-    });
-  }
+  const callerAs = (username: string) => callerAsDemo(handle.db, username);
 
   async function signedIn(username: string): Promise<Page> {
     const page = await signIn(username);
