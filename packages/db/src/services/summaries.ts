@@ -187,20 +187,11 @@ export interface SummaryView extends SummaryFacts {
   versions: SummaryVersionEntry[];
 }
 
-export interface SummaryListItem {
-  id: number;
-  level: SummaryLevel;
-  unitId: number;
-  countyId: number | null;
-  schoolId: number | null;
-  year: number;
-  upToQuarter: Quarter;
-  status: 'draft' | 'final';
-  version: number;
-  title: string;
-  updatedAt: Date;
-  finalizedAt: Date | null;
-}
+/** A summary in a list: what identifies it and where it stands, without its text. */
+export type SummaryListItem = Pick<
+  SummaryView,
+  'id' | 'level' | 'unitId' | 'countyId' | 'schoolId' | 'year' | 'upToQuarter' | 'status' | 'version' | 'title' | 'updatedAt' | 'finalizedAt'
+>;
 
 function versionsOf(db: Kysely<Database>, summaryId: number): Promise<SummaryVersionEntry[]> {
   return db

@@ -1,3 +1,5 @@
+import type { AppRouter } from '@oversight/api';
+import type { inferOutput, TRPCOptionsProxy } from '@trpc/tanstack-react-query';
 import { Alert, Anchor, Badge, Button, Group, Paper, Select, Text } from '@mantine/core';
 import { SCHOOL_TYPE_LABELS, type SchoolType } from '@oversight/domain';
 import { IconChecks, IconInfoCircle } from '@tabler/icons-react';
@@ -16,18 +18,8 @@ import { useSortedPages, useTableTexts } from '../../components/table';
 import { useLabel } from '../../i18n/labels';
 import { useCounty } from '../../layout/county';
 
-interface QueueItem {
-  schoolId: number;
-  code: string;
-  name: string;
-  type: string;
-  period: string;
-  version: number;
-  submittedAt: Date | null;
-  late: boolean;
-  warnings: number;
-  errors: number;
-}
+/** One row of the queue, as the server sends it. */
+type QueueItem = inferOutput<TRPCOptionsProxy<AppRouter>['reports']['reviewQueue']>[number];
 
 const clean = (item: QueueItem) => item.warnings === 0 && item.errors === 0;
 const keyOf = (item: QueueItem) => `${item.schoolId}-${item.period}`;
