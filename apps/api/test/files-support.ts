@@ -3,7 +3,8 @@ import { deflateRawSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createOrgUnit, createSchool, createUser, login, SYSTEM_ACTOR, type DatabaseHandle, type School } from '@oversight/db';
-import type { ReportValues, SchoolCreateInput } from '@oversight/domain';
+import type { ReportValues } from '@oversight/domain';
+import { schoolInput } from '@oversight/db/testing';
 import ExcelJS from 'exceljs';
 import type { FastifyInstance } from 'fastify';
 import type { FileLimits } from '../src/env.js';
@@ -18,23 +19,10 @@ export async function server(handle: DatabaseHandle, fileLimits?: FileLimits): P
   return buildServer({ db: handle.db, webDir: mkdtempSync(path.join(tmpdir(), 'oversight-web-')), cookieSecure: false, trustProxy: false, ...(fileLimits ? { fileLimits } : {}) });
 }
 
+export { schoolInput };
+
+/** Numbers what this file makes beyond the shared school factory (vocational codes, unique names). */
 let sequence = 0;
-export function schoolInput(countyId: number, overrides: Partial<SchoolCreateInput> = {}): SchoolCreateInput {
-  sequence += 1;
-  return {
-    countyId,
-    code: `215100${String(sequence).padStart(4, '0')}`,
-    name: `测试小学${sequence}`,
-    type: 'primary',
-    ownership: 'public',
-    location: 'rural',
-    boarding: false,
-    buildingAreaM2: 3000,
-    siteAreaM2: 8000,
-    hasCanteen: true,
-    ...overrides,
-  };
-}
 
 /** Two counties (甲县 with three schools, 乙县 with one), an officer per county, two principals of 甲县. */
 export async function county(handle: DatabaseHandle) {

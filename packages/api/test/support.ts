@@ -9,6 +9,7 @@ import {
   type Kysely,
   type SignedInUser,
 } from '@oversight/db';
+import { schoolInput } from '@oversight/db/testing';
 import { TRPCError } from '@trpc/server';
 import { expect } from 'vitest';
 import { createCaller, type Context } from '../src/index.js';
@@ -39,21 +40,6 @@ export async function signedInAs(db: Kysely<Database>, userId: number): Promise<
 let sequence = 0;
 export const unique = (prefix: string) => `${prefix}${++sequence}`;
 
-function schoolInput(countyId: number) {
-  sequence += 1;
-  return {
-    countyId,
-    code: `215100${String(sequence).padStart(4, '0')}`,
-    name: `测试小学${sequence}`,
-    type: 'primary' as const,
-    ownership: 'public' as const,
-    location: 'rural' as const,
-    boarding: false,
-    buildingAreaM2: 3000,
-    siteAreaM2: 8000,
-    hasCanteen: true,
-  };
-}
 export { schoolInput };
 
 /**

@@ -1,4 +1,4 @@
-import { inputIndicatorsFor, periodEndDate, type Period, type ReportValues } from '@oversight/domain';
+import { inputIndicatorsFor, periodEndDate, type Period, type ReportValues, type SchoolCreateInput } from '@oversight/domain';
 import pg from 'pg';
 import { describe } from 'vitest';
 import { openDatabase, type DatabaseHandle, type DatabaseKind } from './connect.js';
@@ -112,3 +112,23 @@ export function completeValues(school: Pick<School, 'type' | 'hasCanteen'>, peri
   return { ...values, ...figures };
 }
 
+
+let schoolSequence = 0;
+
+/** A valid new school for tests: a rural primary school with a canteen, its code and name numbered to stay unique. */
+export function schoolInput(countyId: number, overrides: Partial<SchoolCreateInput> = {}): SchoolCreateInput {
+  schoolSequence += 1;
+  return {
+    countyId,
+    code: `215100${String(schoolSequence).padStart(4, '0')}`,
+    name: `测试小学${schoolSequence}`,
+    type: 'primary',
+    ownership: 'public',
+    location: 'rural',
+    boarding: false,
+    buildingAreaM2: 3000,
+    siteAreaM2: 8000,
+    hasCanteen: true,
+    ...overrides,
+  };
+}

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { createOrgUnit, createSchool, createUser, SYSTEM_ACTOR, type Database } from '../src/index.js';
+import { schoolInput } from '../src/testing.js';
 
 export const PASSWORD = 'secret123';
 
@@ -14,22 +15,8 @@ export async function smallHierarchy(db: Kysely<Database>) {
   return { province, cityA, cityB, countyA, countyA2, countyB };
 }
 
-let sequence = 0;
-export async function school(db: Kysely<Database>, countyId: number, overrides: Partial<Parameters<typeof createSchool>[2]> = {}) {
-  sequence += 1;
-  return createSchool(db, SYSTEM_ACTOR, {
-    countyId,
-    code: `215100${String(sequence).padStart(4, '0')}`,
-    name: `测试小学${sequence}`,
-    type: 'primary',
-    ownership: 'public',
-    location: 'rural',
-    boarding: false,
-    buildingAreaM2: 3000,
-    siteAreaM2: 8000,
-    hasCanteen: true,
-    ...overrides,
-  });
+export function school(db: Kysely<Database>, countyId: number, overrides: Partial<Parameters<typeof createSchool>[2]> = {}) {
+  return createSchool(db, SYSTEM_ACTOR, { ...schoolInput(countyId), ...overrides });
 }
 
 export function bureauAccount(db: Kysely<Database>, orgUnitId: number, username: string, role: 'bureau_admin' | 'bureau_officer' = 'bureau_admin') {
