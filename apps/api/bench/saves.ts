@@ -96,38 +96,42 @@ export async function saveThroughput(
   let next = 0;
   let bump = 0;
   let failures = 0;
+  const failedBy = new Map<string, number>();
+  let failureSample = '';
+  // One writer per connection, for the whole run: autocannon resets a request's context after every request, so
+  // the writer is bound in setupClient (each client gets its own request closure) rather than kept in the context.
+  const saveRequest = (w: Writer): autocannon.Request => ({
+    method: 'POST',
+    path: '/trpc/reports.save',
+    setupRequest: (request) => {
+      const values = { ...w.values, electricity_kwh: Number(w.values.electricity_kwh ?? 1000) + (++bump % 50) };
+      return { ...request, headers: { ...request.headers, 'content-type': 'application/json', cookie: w.cookie }, body: JSON.stringify({ json: { schoolId: w.schoolId, period, version: w.version, values } }) };
+    },
+    onResponse: (status, body) => {
+      if (status !== 200) {
+        failures += 1;
+        const code = /"code":"([A-Z_]+)"/.exec(body)?.[1] ?? String(status);
+        failedBy.set(code, (failedBy.get(code) ?? 0) + 1);
+        failureSample ||= body.slice(0, 300);
+        return;
+      }
+      const match = /"version":(\d+)/.exec(body);
+      if (match) w.version = Number(match[1]);
+    },
+  });
   const result = await autocannon({
     url: base(port),
     connections: writers.length,
     pipelining: 1,
     duration: seconds,
-    initialContext: {},
-    requests: [
-      {
-        method: 'POST',
-        path: '/trpc/reports.save',
-        setupRequest: (request, context) => {
-          const ctx = context as { writer?: Writer };
-          ctx.writer ??= writers[next++ % writers.length]!;
-          const w = ctx.writer;
-          const values = { ...w.values, electricity_kwh: Number(w.values.electricity_kwh ?? 1000) + (++bump % 50) };
-          return { ...request, headers: { ...request.headers, 'content-type': 'application/json', cookie: w.cookie }, body: JSON.stringify({ json: { schoolId: w.schoolId, period, version: w.version, values } }) };
-        },
-        onResponse: (status, body, context) => {
-          const w = (context as { writer: Writer }).writer;
-          if (status !== 200) {
-            failures += 1;
-            return;
-          }
-          const match = /"version":(\d+)/.exec(body);
-          if (match) w.version = Number(match[1]);
-        },
-      },
-    ],
+    setupClient: (client) => client.setRequests([saveRequest(writers[next++ % writers.length]!)]),
+    requests: [saveRequest(writers[0]!)],
   });
   const saves = result['2xx'];
   const rate = saves / (result.duration || seconds);
-  const note = `${writers.length} 个并发客户端，${seconds} 秒，${saves} 次保存，${failures + result.errors} 次失败`;
+  const causes = [...failedBy].map(([code, n]) => `${code} ${n}`).join('、');
+  if (failureSample) process.stdout.write(`  保存失败示例：${failureSample}\n`);
+  const note = `${writers.length} 个并发客户端，${seconds} 秒，${saves} 次保存，${failures + result.errors} 次失败${causes ? `（${causes}）` : ''}`;
   return [
     { name: `报表保存吞吐（${label}）`, median: rate, p95: rate, samples: saves, unit: 'saves/s', target: { atLeast: targets.rate }, baseline: null, note },
     ...(targets.p99 !== undefined
