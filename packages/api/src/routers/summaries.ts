@@ -3,7 +3,9 @@ import { draftSchoolSummary, draftSummary, finalizeSummary, getSummary, listSumm
 import { z } from 'zod';
 import { actorOf, ANY_ROLE, BUREAU, procedure, router, signedIn } from '../trpc.js';
 
-const id = (name: string) => z.number({ error: `${name}必须是数字。` }).int(`${name}无效。`).positive(`${name}无效。`);
+/** PostgreSQL's integer columns end here: a larger id or version is refused as input, never sent to a query. */
+const INT4_MAX = 2_147_483_647;
+const id = (name: string) => z.number({ error: `${name}必须是数字。` }).int(`${name}无效。`).positive(`${name}无效。`).max(INT4_MAX, `${name}无效。`);
 const year = z.number({ error: '年度必须是数字。' }).int('年度必须是整数。').min(2000, '年度不能早于2000年。').max(2100, '年度不能晚于2100年。');
 const upToQuarter = z
   .number({ error: '截至季度必须是数字。' })
@@ -11,7 +13,7 @@ const upToQuarter = z
   .min(1, '截至季度只能是1至4。')
   .max(4, '截至季度只能是1至4。')
   .transform((q) => q as Quarter);
-const version = z.number({ error: '版本号必须是数字。' }).int('版本号无效。').min(1, '版本号无效。');
+const version = z.number({ error: '版本号必须是数字。' }).int('版本号无效。').min(1, '版本号无效。').max(INT4_MAX, '版本号无效。');
 const summaryId = z.object({ id: id('总结编号') });
 const place = { countyId: id('县（市、区）编号').optional(), cityId: id('市编号').optional() };
 const oneOf = (v: { countyId?: number | undefined; cityId?: number | undefined }) => (v.countyId === undefined) !== (v.cityId === undefined);
