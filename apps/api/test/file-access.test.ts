@@ -1,0 +1,364 @@
+import { draftSchoolSummary, login, SYSTEM_ACTOR, type DatabaseHandle } from '@oversight/db';
+import { createTestDatabase, describeEachDatabase } from '@oversight/db/testing';
+import type { Role } from '@oversight/domain';
+import type ExcelJS from 'exceljs';
+import type { FastifyInstance, LightMyRequestResponse as Response, RouteOptions } from 'fastify';
+import { afterAll, beforeAll, expect, it, vi } from 'vitest';
+import { PASSWORD, world } from '../../../packages/api/test/support.js';
+import { bytes, cookie, download, HOST, ORIGIN, schoolValueCell, server, TYPED, upload, workbookOf } from './files-support.js';
+
+/**
+ * The authorisation matrix of the file routes (downloads and uploads), generated from the server's own route list:
+ * every route under /api/ × every kind of caller × a target in and out of scope (own school, another school of the
+ * county, a school of another county of the city, a school of another city), each sent as a real HTTP request with
+ * that caller's session cookie. Who may do what is written here, independently of the routes' `config.access`, so a
+ * loosened rule fails; a route without a row here, or without `config.access`, fails too.
+ *
+ * The route list is what Fastify's own `onRoute` hook reports: the hook is added to every instance as it is created
+ * (the real Fastify, wrapped), so it sees every route of every plugin, with its method, URL and config.
+ */
+const routesOf = vi.hoisted(() => new WeakMap<object, RouteOptions[]>());
+vi.mock('fastify', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('fastify')>();
+  const create = ((options?: Parameters<typeof actual.default>[0]) => {
+    const app = actual.default(options);
+    const routes: RouteOptions[] = [];
+    routesOf.set(app, routes);
+    app.addHook('onRoute', (route) => void routes.push(route));
+    return app;
+  }) as typeof actual.default;
+  return { ...actual, default: create };
+});
+
+type Target = 'own' | 'sibling' | 'otherCounty' | 'otherCity';
+const TARGETS: readonly Target[] = ['own', 'sibling', 'otherCounty', 'otherCity'];
+type World = Awaited<ReturnType<typeof world>>;
+
+/** What one database's run has ready: the server, the world, and what requests need (files to upload, summaries). */
+interface Fixture {
+  app: FastifyInstance;
+  w: World;
+  /** The target school's template for DRAFT_PERIOD with one figure filled in. */
+  draftFiles: Record<Target, Buffer>;
+  /** The target school's template for APPROVED_PERIOD, complete (an approved report must be). */
+  approvedFiles: Record<Target, Buffer>;
+  /** A school summary of each target school. */
+  summaries: Record<Target, number>;
+}
+
+const ALL: readonly Role[] = ['system_admin', 'bureau_admin', 'bureau_officer', 'principal'];
+const BUREAU: readonly Role[] = ['system_admin', 'bureau_admin', 'bureau_officer'];
+const Q = '2026Q1';
+const APPROVED_PERIOD = '2026Q1';
+const DRAFT_PERIOD = '2026Q2';
+const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
+
+interface Refusal {
+  status: number;
+  message: string;
+}
+const SIGN_IN: Refusal = { status: 401, message: '请先登录。' };
+const WRONG_ROLE: Refusal = { status: 403, message: '您的账号无权执行此操作。' };
+const SCHOOL_OUT_OF_SCOPE: Refusal = { status: 403, message: '该学校不在您的管辖范围内。' };
+const COUNTY_OUT_OF_SCOPE: Refusal = { status: 403, message: '该县（市、区）不在您的管辖范围内。' };
+const FOREIGN_ROWS: Refusal = { status: 403, message: '文件中有不在您管辖范围内的学校，未保存任何数据。' };
+// A summary out of scope is answered as a missing one: its existence is not disclosed.
+const SUMMARY_OUT_OF_SCOPE: Refusal = { status: 404, message: '总结不存在或不在您的管辖范围内。' };
+
+interface Rule {
+  /** A name for a stricter mode of the route (checked in its handler), empty for the route's own rule. */
+  mode: string;
+  roles: readonly Role[];
+  /** What the request names that must be in the caller's scope. */
+  target: 'school' | 'county';
+  /** Who checks the scope: the access hook (a schoolId / countyId query parameter) or the handler (a file's rows, a summary). */
+  checkedBy: 'hook' | 'handler';
+  /** The real request, as `method` (HEAD for a GET route's twin), with the given session cookie ('' for none). */
+  send: (f: Fixture, token: string, target: Target, method: string) => Promise<Response>;
+  /** What an allowed request gets: always a full answer here (every request is valid), never a validation refusal. */
+  allowed: (response: Response, method: string) => void;
+  wrongRole: Refusal;
+  outOfScope: Refusal;
+}
+
+const schoolOf = (w: World, t: Target) => ({ own: w.schools.a1, sibling: w.schools.a2, otherCounty: w.schools.c, otherCity: w.schools.b })[t];
+const countyOf = (w: World, t: Target) => ({ own: w.countyA, sibling: w.countyA, otherCounty: w.countyA2, otherCity: w.countyB })[t];
+
+const get =
+  (url: (f: Fixture, t: Target) => string): Rule['send'] =>
+  (f, token, t, method) =>
+    f.app.inject({ method: method as 'GET' | 'HEAD', url: url(f, t), cookies: token ? cookie(token) : {} });
+
+/** A downloaded file: 200 with its type and an attachment name; a GET carries the zip (OOXML) body, a HEAD none. */
+const file =
+  (type: string) =>
+  (response: Response, method: string): void => {
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-type']).toBe(type);
+    expect(String(response.headers['content-disposition'])).toMatch(/^attachment; /);
+    if (method === 'GET') expect(response.rawPayload.subarray(0, 2).toString()).toBe('PK');
+  };
+
+/** An upload that was read and stored (or was already stored exactly so): 200, ok, no findings. */
+const imported = (response: Response): void => {
+  expect(response.statusCode).toBe(200);
+  expect(response.json()).toMatchObject({ ok: true, errors: [] });
+};
+
+const base = { mode: '', wrongRole: WRONG_ROLE } as const;
+
+const EXPECTED: Record<string, readonly Rule[]> = {
+  'GET /api/templates/school-report.xlsx': [
+    {
+      ...base,
+      roles: ALL,
+      target: 'school',
+      checkedBy: 'hook',
+      send: get((f, t) => `/api/templates/school-report.xlsx?schoolId=${schoolOf(f.w, t).id}&period=${Q}`),
+      allowed: file(XLSX),
+      outOfScope: SCHOOL_OUT_OF_SCOPE,
+    },
+  ],
+  'GET /api/templates/county-reports.xlsx': [
+    {
+      ...base,
+      roles: BUREAU,
+      target: 'county',
+      checkedBy: 'hook',
+      send: get((f, t) => `/api/templates/county-reports.xlsx?countyId=${countyOf(f.w, t).id}&period=${Q}`),
+      allowed: file(XLSX),
+      outOfScope: COUNTY_OUT_OF_SCOPE,
+    },
+  ],
+  'POST /api/import/reports': [
+    {
+      ...base,
+      roles: ALL,
+      target: 'school',
+      checkedBy: 'handler',
+      send: (f, token, t) => upload(f.app, token, f.draftFiles[t], { mode: 'draft' }),
+      allowed: imported,
+      outOfScope: FOREIGN_ROWS,
+    },
+    {
+      mode: 'mode=approved',
+      roles: BUREAU,
+      target: 'school',
+      checkedBy: 'handler',
+      send: (f, token, t) => upload(f.app, token, f.approvedFiles[t], { mode: 'approved' }),
+      allowed: imported,
+      wrongRole: { status: 403, message: '只有教育局账号可以导入已审核的历史数据（导入方式“approved”）；学校请按草稿导入。' },
+      outOfScope: FOREIGN_ROWS,
+    },
+  ],
+  'GET /api/export/county.xlsx': [
+    {
+      ...base,
+      roles: BUREAU,
+      target: 'county',
+      checkedBy: 'hook',
+      send: get((f, t) => `/api/export/county.xlsx?countyId=${countyOf(f.w, t).id}&year=2026`),
+      allowed: file(XLSX),
+      outOfScope: COUNTY_OUT_OF_SCOPE,
+    },
+  ],
+  'GET /api/export/completeness.xlsx': [
+    {
+      ...base,
+      roles: BUREAU,
+      target: 'county',
+      checkedBy: 'hook',
+      send: get((f, t) => `/api/export/completeness.xlsx?countyId=${countyOf(f.w, t).id}&period=${Q}`),
+      allowed: file(XLSX),
+      outOfScope: COUNTY_OUT_OF_SCOPE,
+    },
+  ],
+  'GET /api/export/review-queue.xlsx': [
+    {
+      ...base,
+      roles: BUREAU,
+      target: 'county',
+      checkedBy: 'hook',
+      send: get((f, t) => `/api/export/review-queue.xlsx?countyId=${countyOf(f.w, t).id}`),
+      allowed: file(XLSX),
+      outOfScope: COUNTY_OUT_OF_SCOPE,
+    },
+  ],
+  'GET /api/export/ranking.xlsx': [
+    {
+      ...base,
+      roles: BUREAU,
+      target: 'county',
+      checkedBy: 'hook',
+      send: get((f, t) => `/api/export/ranking.xlsx?countyId=${countyOf(f.w, t).id}&indicator=electricity_kwh&year=2026&includeSubmitted=1`),
+      allowed: file(XLSX),
+      outOfScope: COUNTY_OUT_OF_SCOPE,
+    },
+  ],
+  'GET /api/summaries/:id(^\\d+).docx': [
+    {
+      ...base,
+      roles: ALL,
+      target: 'school',
+      checkedBy: 'handler',
+      send: get((f, t) => `/api/summaries/${f.summaries[t]}.docx`),
+      allowed: file(DOCX),
+      outOfScope: SUMMARY_OUT_OF_SCOPE,
+    },
+  ],
+  'GET /api/summaries/:id(^\\d+).xlsx': [
+    {
+      ...base,
+      roles: ALL,
+      target: 'school',
+      checkedBy: 'handler',
+      send: get((f, t) => `/api/summaries/${f.summaries[t]}.xlsx`),
+      allowed: file(XLSX),
+      outOfScope: SUMMARY_OUT_OF_SCOPE,
+    },
+  ],
+};
+
+type Who = 'anonymous' | 'unknownSession' | 'systemAdmin' | 'bureauAdmin' | 'officer' | 'cityOfficer' | 'principal';
+type SignedIn = Exclude<Who, 'anonymous' | 'unknownSession'>;
+const WHO: readonly Who[] = ['anonymous', 'unknownSession', 'systemAdmin', 'bureauAdmin', 'officer', 'cityOfficer', 'principal'];
+const ROLE_OF: Record<SignedIn, Role> = {
+  systemAdmin: 'system_admin',
+  bureauAdmin: 'bureau_admin',
+  officer: 'bureau_officer',
+  cityOfficer: 'bureau_officer',
+  principal: 'principal',
+};
+/** Which targets each caller's scope covers: the county bureau its county, the city officer its city, a principal its school (and its county). */
+const SEES: Record<SignedIn, readonly Target[]> = {
+  systemAdmin: ['own', 'sibling', 'otherCounty', 'otherCity'],
+  bureauAdmin: ['own', 'sibling'],
+  officer: ['own', 'sibling'],
+  cityOfficer: ['own', 'sibling', 'otherCounty'],
+  principal: ['own'],
+};
+const sees = (who: SignedIn, target: Target, level: 'school' | 'county') =>
+  SEES[who].includes(target) || (level === 'county' && who === 'principal' && target === 'sibling');
+
+function expectedOutcome(rule: Rule, who: Who, target: Target): Refusal | 'allowed' {
+  if (who === 'anonymous' || who === 'unknownSession') return SIGN_IN;
+  if (!rule.roles.includes(ROLE_OF[who])) return rule.wrongRole;
+  if (!sees(who, target, rule.target)) return rule.outOfScope;
+  return 'allowed';
+}
+
+/** "METHOD url" for every route under /api/ of a built server, with its route options. */
+function apiRoutes(app: FastifyInstance): Map<string, RouteOptions> {
+  const routes = routesOf.get(app);
+  if (!routes) throw new Error('the server was not created through the wrapped Fastify: no route list');
+  const byKey = new Map<string, RouteOptions>();
+  for (const route of routes) {
+    if (!route.url.startsWith('/api/')) continue;
+    for (const method of [route.method].flat()) byKey.set(`${method} ${route.url}`, route);
+  }
+  return byKey;
+}
+
+/** The rule of a route key: a GET's automatic HEAD twin follows its GET. */
+const ruleKey = (key: string) => key.replace(/^HEAD /, 'GET ');
+
+await describeEachDatabase('file routes: authorisation matrix', (kind) => {
+  let handle: DatabaseHandle;
+  let f: Fixture;
+  let routes: Map<string, RouteOptions>;
+  const tokens = {} as Record<Who, string>;
+
+  beforeAll(async () => {
+    handle = await createTestDatabase(kind);
+    const w = await world(handle.db);
+    const app = await server(handle);
+    routes = apiRoutes(app);
+    tokens.anonymous = '';
+    tokens.unknownSession = 'f'.repeat(64);
+    for (const who of WHO.slice(2) as SignedIn[]) {
+      tokens[who] = (await login(handle.db, { username: w.users[who].username, password: PASSWORD, address: '127.0.0.1' })).token;
+    }
+    // Each target school's template (downloaded by the system admin), filled in for a draft and for an approved import.
+    const template = async (t: Target, period: string, values: Record<string, ExcelJS.CellValue>) => {
+      const response = await download(app, `/api/templates/school-report.xlsx?schoolId=${schoolOf(w, t).id}&period=${period}`, tokens.systemAdmin);
+      expect(response.statusCode).toBe(200);
+      const workbook = await workbookOf(response.rawPayload);
+      const sheet = workbook.getWorksheet('季度报表')!;
+      for (const [code, value] of Object.entries(values)) schoolValueCell(sheet, code).value = value;
+      return bytes(workbook);
+    };
+    const draftFiles = {} as Record<Target, Buffer>;
+    const approvedFiles = {} as Record<Target, Buffer>;
+    const summaries = {} as Record<Target, number>;
+    for (const t of TARGETS) {
+      draftFiles[t] = await template(t, DRAFT_PERIOD, { students_enrolled: 640 });
+      approvedFiles[t] = await template(t, APPROVED_PERIOD, TYPED);
+      summaries[t] = (await draftSchoolSummary(handle.db, SYSTEM_ACTOR, { schoolId: schoolOf(w, t).id, year: 2026 })).id;
+    }
+    f = { app, w, draftFiles, approvedFiles, summaries };
+  });
+  afterAll(async () => {
+    await f?.app.close();
+    await handle?.close();
+  });
+
+  it('every file route declares an access rule and has a row in the matrix, and every row has a route', () => {
+    expect(routes.size, 'no route under /api/ was seen: the route list is not being collected').toBeGreaterThan(0);
+    for (const [key, route] of routes) {
+      const access = route.config?.access;
+      expect(access, `${key} declares no config.access`).toBeDefined();
+      const rules = EXPECTED[ruleKey(key)];
+      expect(rules, `${key} has no row in the file-route authorisation matrix`).toBeDefined();
+      // The route's own rule (the first) is the one it declares: the same roles, and a target only where the hook checks it.
+      const declared = rules![0]!;
+      expect([...access!.roles].sort(), `${key}: declared roles`).toEqual([...declared.roles].sort());
+      expect(access!.target, `${key}: declared target`).toBe(declared.checkedBy === 'hook' ? declared.target : undefined);
+    }
+    const keys = [...routes.keys()].filter((key) => !key.startsWith('HEAD ')).sort();
+    expect(Object.keys(EXPECTED).sort(), 'rows of the matrix without a route').toEqual(keys);
+    // Every GET has its HEAD twin, guarded by the same rule.
+    for (const key of keys.filter((k) => k.startsWith('GET '))) {
+      expect(routes.get(key.replace(/^GET /, 'HEAD '))?.config?.access, `HEAD twin of ${key}`).toEqual(routes.get(key)!.config!.access);
+    }
+  });
+
+  it('refuses every /api/ route without a session with 401, whatever the route is', async () => {
+    for (const [key, route] of routes) {
+      // Path parameters get a plausible value; state changes are sent as same-origin JSON so only the session is missing.
+      const url = route.url.replace(/:\w+(\([^)]*\))?/g, '1');
+      const method = key.split(' ', 1)[0] as 'GET' | 'HEAD' | 'POST';
+      const response =
+        method === 'GET' || method === 'HEAD'
+          ? await f.app.inject({ method, url })
+          : await f.app.inject({ method, url, headers: { 'content-type': 'application/json', host: HOST, origin: ORIGIN }, payload: '{}' });
+      expect(response.statusCode, `${key} without a session`).toBe(401);
+      if (method !== 'HEAD') expect(response.json().error.message, key).toBe(SIGN_IN.message);
+    }
+  });
+
+  for (const [key, rules] of Object.entries(EXPECTED)) {
+    for (const rule of rules) {
+      const methods = key.startsWith('GET ') ? ['GET', 'HEAD'] : [key.split(' ', 1)[0]!];
+      it(`${key}${rule.mode ? ` (${rule.mode})` : ''}: allowed and refused as designed`, async () => {
+        for (const method of methods) {
+          for (const who of WHO) {
+            for (const target of TARGETS) {
+              const label = `${method} ${key.slice(key.indexOf(' ') + 1)}${rule.mode ? ` (${rule.mode})` : ''} as ${who} on ${target}`;
+              const expected = expectedOutcome(rule, who, target);
+              const response = await rule.send(f, tokens[who], target, method);
+              const answer = `${label}: ${String(response.headers['content-type']).includes('json') ? response.body.slice(0, 300) : response.headers['content-type']}`;
+              if (expected === 'allowed') {
+                expect(response.statusCode, answer).toBe(200);
+                rule.allowed(response, method);
+              } else {
+                expect(response.statusCode, answer).toBe(expected.status);
+                if (method !== 'HEAD') expect(response.json().error.message, label).toBe(expected.message);
+              }
+            }
+          }
+        }
+      });
+    }
+  }
+});
