@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database } from '../schema.js';
 
 export interface AuditEntry {
@@ -32,4 +32,17 @@ export async function recordAudit(db: Kysely<Database>, entry: AuditEntry): Prom
       ...(entry.at ? { at: entry.at } : {}),
     })
     .execute();
+}
+
+/**
+ * The audit entry for the row a data-modifying CTE named `written` stores, as a second CTE of the same statement
+ * (`db.with('written', …).with('audited', () => auditWritten(entry))`): the change and its record commit together,
+ * in one round trip, and nothing is recorded when nothing was written.
+ */
+export function auditWritten(entry: Omit<AuditEntry, 'entityId' | 'at'> & { at: Date }) {
+  // Kysely does not parenthesise a raw CTE body.
+  return sql<{ id: number }>`(insert into audit_log (actor_id, action, entity, entity_id, county_id, school_id, before, after, at)
+    select ${entry.actorId}::integer, ${entry.action}::text, ${entry.entity}::text, written.id::text, ${entry.countyId ?? null}::integer,
+      ${entry.schoolId ?? null}::integer, ${json(entry.before)}::jsonb, ${json(entry.after)}::jsonb, ${entry.at}::timestamptz
+    from written returning id)`;
 }

@@ -1,9 +1,9 @@
 import {
   AppError,
-  applies,
   BUREAU_ROLES,
   conflict,
   deadlineOf,
+  draftFindings,
   evaluateFormula,
   findIndicator,
   forbidden,
@@ -24,7 +24,7 @@ import {
   REPORT_STATUS_LABELS,
 } from '@oversight/domain';
 import type { Kysely } from 'kysely';
-import { recordAudit } from '../queries/audit.js';
+import { auditWritten, recordAudit } from '../queries/audit.js';
 import { getSchool } from '../queries/schools.js';
 import type { Database, Report, ReportStatus, School } from '../schema.js';
 import type { Actor } from './actor.js';
@@ -52,6 +52,8 @@ export interface ReportView {
   returnReason: string | null;
   /** The same quarter last year, shown beside each field. */
   lastYear: ReportValues | null;
+  /** The rest of what the draft's findings are checked against, so the form can recheck them after an autosave. */
+  checks: { previousQuarter: ReportValues | null; peerMedians: Record<string, number> };
   /** True when an unsaved draft was filled from the previous quarter's stock and status values. */
   prefilled: boolean;
   /** Every stored change, when asked for. */
@@ -66,8 +68,9 @@ export type Returning = 'view' | 'version';
 
 export interface ReportOptions<R extends Returning = 'view'> extends Clock {
   /**
-   * What a change returns: the full view (default), or, for batch callers that do not show it (the demo generator,
-   * bulk approval), only the stored report's id, status and version. The checks and the writes are the same.
+   * What a change returns: the full view (default), or only the stored report (id, status, version, values,
+   * explanations) for callers that do not need the view computed again: batch callers (the demo generator, bulk
+   * approval) and the form's autosave, which rechecks the draft itself. The checks and the writes are the same.
    */
   returning?: R;
 }
@@ -76,6 +79,8 @@ export interface ReportVersion {
   id: number;
   status: ReportStatus;
   version: number;
+  values: ReportValues;
+  explanations: Record<string, string>;
 }
 
 export type ReportResult<R extends Returning> = R extends 'version' ? ReportVersion : ReportView;
@@ -172,14 +177,6 @@ export async function peerMedians(db: Kysely<Database>, school: School, period: 
   return peerMediansExcluding(await peerFigures(db, school.countyId, school.type, period), school.id);
 }
 
-function derivedValues(values: ReportValues, school: School, period: Period): Record<string, number | null> {
-  const derived: Record<string, number | null> = {};
-  for (const ind of INDICATORS) {
-    if (ind.formula && applies(ind, school)) derived[ind.code] = evaluateFormula(ind.formula, reportInputs(values, school), period);
-  }
-  return derived;
-}
-
 /** The school's own submitted (or approved) values of the same quarter last year and of the previous quarter. */
 export async function ownHistory(db: Kysely<Database>, schoolId: number, period: Period): Promise<{ lastYear: ReportValues | null; previousQuarter: ReportValues | null }> {
   const rows = await db
@@ -213,7 +210,7 @@ async function view(db: Kysely<Database>, school: School, period: Period, report
   const deadline = deadlineOf(period, await deadlineDays(db, school.countyId));
   const { lastYear, previousQuarter } = await ownHistory(db, school.id, period);
   const values = report?.values ?? (await prefill(db, school, period));
-  const issues = validateReport(values, { school, period, lastYear, previousQuarter, peerMedians: await peerMedians(db, school, period) });
+  const checks = { previousQuarter, peerMedians: await peerMedians(db, school, period) };
   return {
     id: report?.id ?? null,
     schoolId: school.id,
@@ -222,21 +219,21 @@ async function view(db: Kysely<Database>, school: School, period: Period, report
     status: report?.status ?? 'draft',
     version: report?.version ?? 0,
     values,
-    derived: derivedValues(values, school, period),
+    ...draftFindings(values, { school, period, lastYear, ...checks }),
     explanations: report?.explanations ?? {},
-    issues,
     deadline,
     late: isLate(report, deadline, clock.now ?? new Date()),
     submittedAt: report?.submittedAt ?? null,
     reviewedAt: report?.reviewedAt ?? null,
     returnReason: report?.returnReason ?? null,
     lastYear,
+    checks,
     prefilled: !report && Object.keys(values).length > 0,
   };
 }
 
 function result<R extends Returning>(db: Kysely<Database>, school: School, period: Period, row: Report, options: ReportOptions<R>): Promise<ReportResult<R>> | ReportResult<R> {
-  if (options.returning === 'version') return { id: row.id, status: row.status, version: row.version } as ReportResult<R>;
+  if (options.returning === 'version') return { id: row.id, status: row.status, version: row.version, values: row.values, explanations: row.explanations } as ReportResult<R>;
   return view(db, school, period, row, options) as Promise<ReportResult<R>>;
 }
 
@@ -316,48 +313,46 @@ export async function saveReport<R extends Returning = 'view'>(
   }
   const explanations = explanationsInput(input.explanations);
   const now = options.now ?? new Date();
-  const saved = await transact(db, async (trx) => {
-    const existing = await findReport(trx, school.id, period);
-    const stale = staleVersion(existing, input.version);
-    if (stale) throw stale;
-    const editable: readonly ReportStatus[] = isBureau(actor.role) ? ['draft', 'returned', 'submitted'] : ['draft', 'returned'];
-    if (existing && !editable.includes(existing.status)) {
-      throw conflict(existing.status === 'approved' ? '该报表已审核通过并锁定；如需修改，请联系教育局重新打开。' : `该报表${REPORT_STATUS_LABELS[existing.status].zh}，等待教育局审核，暂不能修改。`);
-    }
-    const before = existing?.values ?? {};
-    const merged: ReportValues = { ...(existing ? before : await prefill(trx, school, period)), ...incoming };
-    for (const [code, value] of Object.entries(merged)) if (value === null) delete merged[code];
-    const mergedExplanations = { ...(existing?.explanations ?? {}), ...explanations.set };
-    for (const code of explanations.cleared) delete mergedExplanations[code];
-    const row = existing
-      ? await trx
-          .updateTable('reports')
-          .set({ values: JSON.stringify(merged), explanations: JSON.stringify(mergedExplanations), version: existing.version + 1, updatedAt: now })
-          .where('id', '=', existing.id)
-          .where('version', '=', existing.version)
-          .returningAll()
-          .executeTakeFirst()
-      : await trx
-          .insertInto('reports')
-          .values({ countyId: school.countyId, schoolId: school.id, period, status: 'draft', version: 1, values: JSON.stringify(merged), explanations: JSON.stringify(mergedExplanations), createdAt: now, updatedAt: now })
-          .onConflict((oc) => oc.columns(['schoolId', 'period']).doNothing())
-          .returningAll()
-          .executeTakeFirst();
-    if (!row) throw staleVersion(await findReport(trx, school.id, period), input.version) ?? conflict('该报表刚被他人修改，请刷新后再保存。');
-    const diff = changedValues(before, merged);
-    await recordAudit(trx, {
-      actorId: actor.userId,
-      action: 'report.save',
-      entity: 'report',
-      entityId: row.id,
-      countyId: school.countyId,
-      schoolId: school.id,
-      at: now,
-      before: { version: existing?.version ?? 0, values: diff.before },
-      after: { version: row.version, values: diff.after, ...(Object.keys(explanations.set).length ? { explanations: explanations.set } : {}), ...(explanations.cleared.length ? { explanationsCleared: explanations.cleared } : {}) },
-    });
-    return row;
-  });
+  // Optimistic: read, merge, then write only if the version is still the one read. The write and its audit entry
+  // are one statement (a data-modifying CTE), atomic without a transaction's extra round trips.
+  const existing = await findReport(db, school.id, period);
+  const stale = staleVersion(existing, input.version);
+  if (stale) throw stale;
+  const editable: readonly ReportStatus[] = isBureau(actor.role) ? ['draft', 'returned', 'submitted'] : ['draft', 'returned'];
+  if (existing && !editable.includes(existing.status)) {
+    throw conflict(existing.status === 'approved' ? '该报表已审核通过并锁定；如需修改，请联系教育局重新打开。' : `该报表${REPORT_STATUS_LABELS[existing.status].zh}，等待教育局审核，暂不能修改。`);
+  }
+  const before = existing?.values ?? {};
+  const merged: ReportValues = { ...(existing ? before : await prefill(db, school, period)), ...incoming };
+  for (const [code, value] of Object.entries(merged)) if (value === null) delete merged[code];
+  const mergedExplanations = { ...(existing?.explanations ?? {}), ...explanations.set };
+  for (const code of explanations.cleared) delete mergedExplanations[code];
+  const diff = changedValues(before, merged);
+  const version = (existing?.version ?? 0) + 1;
+  const audit = {
+    before: { version: existing?.version ?? 0, values: diff.before },
+    after: { version, values: diff.after, ...(Object.keys(explanations.set).length ? { explanations: explanations.set } : {}), ...(explanations.cleared.length ? { explanationsCleared: explanations.cleared } : {}) },
+  };
+  const saved = await db
+    .with('written', (qc) =>
+      existing
+        ? qc
+            .updateTable('reports')
+            .set({ values: JSON.stringify(merged), explanations: JSON.stringify(mergedExplanations), version, updatedAt: now })
+            .where('id', '=', existing.id)
+            .where('version', '=', existing.version)
+            .returningAll()
+        : qc
+            .insertInto('reports')
+            .values({ countyId: school.countyId, schoolId: school.id, period, status: 'draft', version, values: JSON.stringify(merged), explanations: JSON.stringify(mergedExplanations), createdAt: now, updatedAt: now })
+            .onConflict((oc) => oc.columns(['schoolId', 'period']).doNothing())
+            .returningAll(),
+    )
+    .with('audited', () => auditWritten({ actorId: actor.userId, action: 'report.save', entity: 'report', countyId: school.countyId, schoolId: school.id, at: now, ...audit }))
+    .selectFrom('written')
+    .selectAll()
+    .executeTakeFirst();
+  if (!saved) throw staleVersion(await findReport(db, school.id, period), input.version) ?? conflict('该报表刚被他人修改，请刷新后再保存。');
   return result(db, school, period, saved, options);
 }
 

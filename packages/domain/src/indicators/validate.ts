@@ -175,3 +175,21 @@ function optionLabel(ind: Indicator, value: IndicatorValue): string {
   if (typeof value === 'boolean') return value ? '是' : '否';
   return ind.options?.find((o) => o.value === value)?.label.zh ?? String(value);
 }
+
+/** A school's derived figures (rates, per-person figures) computed from its report values. */
+export function derivedFigures(values: ReportValues, school: SchoolAttributes, period: Period): Record<string, number | null> {
+  const derived: Record<string, number | null> = {};
+  for (const ind of INDICATORS) {
+    if (ind.formula && applies(ind, school)) derived[ind.code] = evaluateFormula(ind.formula, reportInputs(values, school), period);
+  }
+  return derived;
+}
+
+/**
+ * What a report form shows beside the values: the findings of a draft and the derived figures. The server sends
+ * them with a report; the browser recomputes them after each autosave with the same context, so an autosave answers
+ * with the stored values alone.
+ */
+export function draftFindings(values: ReportValues, ctx: Omit<ValidationContext, 'forSubmission'>): { issues: ReportIssue[]; derived: Record<string, number | null> } {
+  return { issues: validateReport(values, ctx), derived: derivedFigures(values, ctx.school, ctx.period) };
+}
