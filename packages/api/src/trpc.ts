@@ -79,7 +79,8 @@ const authorize = t.middleware(async ({ ctx, meta, path, getRawInput, next }) =>
   if (access.target === 'school') {
     const schoolId = positiveId(input.schoolId);
     if (schoolId === null) throw new TRPCError({ code: 'BAD_REQUEST', message: '缺少有效的学校编号（字段：schoolId）。' });
-    const school = await getSchool(ctx.db, schoolId);
+    // A school account's scope is its own school (which exists: a foreign key), so no lookup is needed for it.
+    const school = user.scope.kind === 'school' ? { id: schoolId, countyId: user.scope.countyId } : await getSchool(ctx.db, schoolId);
     if (!school) throw new TRPCError({ code: 'NOT_FOUND', message: '学校不存在。' });
     if (!scopeIncludesSchool(user.scope, school)) {
       throw new TRPCError({ code: 'FORBIDDEN', message: '该学校不在您的管辖范围内。' });

@@ -3,7 +3,7 @@ import { AppError, type Role, type Scope } from '@oversight/domain';
 import { sql, type Kysely } from 'kysely';
 import { countyIdsUnder, getOrgUnit } from '../queries/org.js';
 import { findUserByUsername } from '../queries/users.js';
-import type { Database, User } from '../schema.js';
+import type { Database, OrgUnit, User } from '../schema.js';
 import { hashForUnknownUser, verifyPassword } from './passwords.js';
 
 export interface SignedInUser {
@@ -102,19 +102,29 @@ export async function logout(db: Kysely<Database>, token: string): Promise<void>
 
 /** The user behind a session cookie, or null when the session is unknown, expired or the account is disabled. */
 export async function userForSession(db: Kysely<Database>, token: string, now = new Date()): Promise<SignedInUser | null> {
-  const user = await db
+  // One round trip for what every request needs: the account and the unit it sits in (a principal's county).
+  const row = await db
     .selectFrom('sessions')
     .innerJoin('users', 'users.id', 'sessions.userId')
+    .leftJoin('orgUnits as unit', (join) => join.on((eb) => eb('unit.id', '=', eb.fn.coalesce('users.orgUnitId', 'users.countyId'))))
     .selectAll('users')
+    .select(['unit.level as unitLevel', 'unit.parentId as unitParentId'])
     .where('sessions.id', '=', sessionId(token))
     .where('sessions.expiresAt', '>', now)
     .where('users.active', '=', true)
     .executeTakeFirst();
-  return user ? describeUser(db, user) : null;
+  if (!row) return null;
+  const { unitLevel, unitParentId, ...user } = row;
+  return describeUser(db, user, unitLevel === null ? null : { level: unitLevel, parentId: unitParentId });
 }
 
-/** Resolves where an account sits in the hierarchy and what it may see. */
-export async function describeUser(db: Kysely<Database>, user: User): Promise<SignedInUser> {
+type UnitBrief = Pick<OrgUnit, 'level' | 'parentId'>;
+
+/**
+ * Resolves where an account sits in the hierarchy and what it may see. `unit` is the account's unit (a principal's
+ * county) when the caller has already read it.
+ */
+export async function describeUser(db: Kysely<Database>, user: User, unit?: UnitBrief | null): Promise<SignedInUser> {
   const base = {
     id: user.id,
     username: user.username,
@@ -124,7 +134,7 @@ export async function describeUser(db: Kysely<Database>, user: User): Promise<Si
   };
   if (user.role === 'system_admin') return { ...base, countyId: null, cityId: null, scope: { kind: 'all' } };
   if (user.role === 'principal') {
-    const county = await getOrgUnit(db, user.countyId!);
+    const county = unit === undefined ? await getOrgUnit(db, user.countyId!) : unit;
     return {
       ...base,
       countyId: user.countyId,
@@ -132,12 +142,12 @@ export async function describeUser(db: Kysely<Database>, user: User): Promise<Si
       scope: { kind: 'school', schoolId: user.schoolId!, countyId: user.countyId! },
     };
   }
-  const unit = await getOrgUnit(db, user.orgUnitId!);
-  const countyIds = unit ? await countyIdsUnder(db, unit.id) : [];
+  const own = unit === undefined ? await getOrgUnit(db, user.orgUnitId!) : unit;
+  const countyIds = own ? (own.level === 'county' ? [user.orgUnitId!] : await countyIdsUnder(db, user.orgUnitId!)) : [];
   return {
     ...base,
-    countyId: unit?.level === 'county' ? unit.id : null,
-    cityId: unit?.level === 'county' ? unit.parentId : unit?.level === 'city' ? unit.id : null,
+    countyId: own?.level === 'county' ? user.orgUnitId : null,
+    cityId: own?.level === 'county' ? own.parentId : own?.level === 'city' ? user.orgUnitId : null,
     scope: { kind: 'counties', countyIds },
   };
 }
