@@ -17,9 +17,13 @@ export interface ServerChild {
   stop(): Promise<void>;
 }
 
-/** Starts bench/server-process.ts with the given environment and waits until it listens. */
+/**
+ * Starts bench/server-process.ts with the given environment and waits until it listens. With BENCH_PROFILE=<dir>
+ * the server writes a V8 CPU profile there when it stops (open it in Chrome DevTools).
+ */
 export function startServer(env: Record<string, string>): Promise<ServerChild> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(here, 'server-process.ts')], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', path.join(here, 'server-process.ts')], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     let buffer = '';
     child.once('exit', (code) => reject(new Error(`基准服务器进程退出（${code}）`)));
@@ -102,7 +106,7 @@ export async function saveThroughput(
   // the writer is bound in setupClient (each client gets its own request closure) rather than kept in the context.
   const saveRequest = (w: Writer): autocannon.Request => ({
     method: 'POST',
-    path: '/trpc/reports.save',
+    path: '/trpc/reports.autosave',
     setupRequest: (request) => {
       const values = { ...w.values, electricity_kwh: Number(w.values.electricity_kwh ?? 1000) + (++bump % 50) };
       return { ...request, headers: { ...request.headers, 'content-type': 'application/json', cookie: w.cookie }, body: JSON.stringify({ json: { schoolId: w.schoolId, period, version: w.version, values } }) };

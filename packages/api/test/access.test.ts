@@ -74,6 +74,11 @@ const RULES: Record<string, Rule> = {
   'catalogue.list': { roles: ALL, targeted: false, call: (c) => c.catalogue.list() },
   'reports.get': { roles: ALL, targeted: 'school', call: (c, w, t) => c.reports.get({ schoolId: schoolOf(w, t).id, period: Q }) },
   'reports.save': { roles: ALL, targeted: 'school', call: (c, w, t) => c.reports.save({ schoolId: schoolOf(w, t).id, period: Q, version: 0, values: { staff_count: 40 } }) },
+  'reports.autosave': {
+    roles: ALL,
+    targeted: 'school',
+    call: (c, w, t) => c.reports.autosave({ schoolId: schoolOf(w, t).id, period: '2025Q3', version: 0, values: { staff_count: 40 } }),
+  },
   'reports.submit': { roles: ALL, targeted: 'school', call: (c, w, t) => c.reports.submit({ schoolId: schoolOf(w, t).id, period: Q, version: 1 }) },
   'reports.approve': { roles: BUREAU, targeted: 'school', call: (c, w, t) => c.reports.approve({ schoolId: schoolOf(w, t).id, period: Q, version: 1 }) },
   'reports.returnForRevision': { roles: BUREAU, targeted: 'school', call: (c, w, t) => c.reports.returnForRevision({ schoolId: schoolOf(w, t).id, period: Q, version: 1, reason: '数据有误' }) },

@@ -1,4 +1,4 @@
-import { deadlineOf } from '@oversight/domain';
+import { deadlineOf, draftFindings } from '@oversight/domain';
 import type { DatabaseHandle } from '@oversight/db';
 import { createTestDatabase, describeEachDatabase } from '@oversight/db/testing';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -146,5 +146,30 @@ await describeEachDatabase('reports procedures', (kind) => {
     const tooLong = await failure(admin.reports.setDeadline({ countyId: w.countyA.id, days: 120 }));
     expect(tooLong.message).toContain('不能超过季度结束后90天');
     expect(await admin.reports.deadline({ countyId: w.countyA.id })).toEqual({ days: 20 });
+  });
+
+  it('autosaves as the form does: the stored report alone, whose findings the form recomputes exactly as the server shows them', async () => {
+    const principal = await as('principal');
+    const school = w.schools.a1;
+    // Last year's same quarter, submitted, so the draft is checked against it.
+    const lastYear = await principal.reports.save({ schoolId: school.id, period: '2025Q2', version: 0, values: complete(school, '2025Q2', { electricity_kwh: 10000 }) });
+    await principal.reports.submit({ schoolId: school.id, period: '2025Q2', version: lastYear.version });
+    const key = { schoolId: school.id, period: '2026Q2' };
+    const before = await principal.reports.get(key);
+    const values = complete(school, '2026Q2', { electricity_kwh: 60000, students_enrolled: 300, liability_insured: 310 });
+    const stored = await principal.reports.autosave({ ...key, version: before.version, values, explanations: { electricity_kwh: ' 新建食堂投入使用 ' } });
+    expect(stored).toEqual({ id: expect.any(Number), status: 'draft', version: before.version + 1, values, explanations: { electricity_kwh: '新建食堂投入使用' } });
+
+    const view = await principal.reports.get(key);
+    expect(view.version).toBe(stored.version);
+    expect(view.issues.map((i) => i.rule).sort()).toEqual(expect.arrayContaining(['at_most', 'jump']));
+    const recheck = draftFindings(stored.values, { school: await principal.schools.get({ schoolId: school.id }), period: '2026Q2', lastYear: before.lastYear, ...before.checks });
+    expect(recheck).toEqual({ issues: view.issues, derived: view.derived });
+
+    const stale = await failure(principal.reports.autosave({ ...key, version: before.version, values }));
+    expect(stale.code).toBe('CONFLICT');
+    const bad = await failure(principal.reports.autosave({ ...key, version: stored.version, values: { open_kitchen: '也许' } }));
+    expect(bad.message).toBe('是否实现明厨亮灶只能填“是”或“否”。');
+    expect((await principal.reports.get(key)).version).toBe(stored.version);
   });
 });

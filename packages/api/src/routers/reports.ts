@@ -24,6 +24,11 @@ const period = z.string().regex(/^\d{4}Q[1-4]$/, '季度格式应为“2026Q1”
 const schoolPeriod = z.object({ schoolId: z.number().int().positive(), period });
 const version = z.number().int().min(0, '版本号无效。');
 const value = z.union([z.number(), z.string().max(200, '单个值不能超过200个字符。'), z.boolean(), z.null()]);
+const saveInput = schoolPeriod.extend({
+  version,
+  values: z.record(z.string().max(60), value),
+  explanations: z.record(z.string().max(60), z.string().max(2000)).optional(),
+});
 const reason = z.string().trim().min(2, '请填写原因（至少2个字）。').max(500, '原因不能超过500字。');
 const countyPeriod = z.object({ countyId: z.number().int().positive(), period });
 const REPORTERS = [...BUREAU, 'principal'] as const;
@@ -37,14 +42,15 @@ export const reportsRouter = router({
 
   save: procedure
     .meta({ access: { roles: REPORTERS, target: 'school' } })
-    .input(
-      schoolPeriod.extend({
-        version,
-        values: z.record(z.string().max(60), value),
-        explanations: z.record(z.string().max(60), z.string().max(2000)).optional(),
-      }),
-    )
+    .input(saveInput)
     .mutation(({ ctx, input }) => saveReport(ctx.db, actorOf(ctx), input)),
+
+  /** The form's save while typing: the same checks and write, answered with the stored report only (the form
+   * rechecks the draft itself with `draftFindings` and the report's `checks`). */
+  autosave: procedure
+    .meta({ access: { roles: REPORTERS, target: 'school' } })
+    .input(saveInput)
+    .mutation(({ ctx, input }) => saveReport(ctx.db, actorOf(ctx), input, { returning: 'version' })),
 
   submit: procedure
     .meta({ access: { roles: REPORTERS, target: 'school' } })

@@ -49,7 +49,7 @@ export function ReportEditor({ report, school, catalogue, notice, onConflict }: 
   const format = useFormatValue(catalogue);
   const groups = useMemo(() => groupsFor(catalogue, school), [catalogue, school]);
   const inputs = useMemo(() => groups.flatMap((g) => g.inputs), [groups]);
-  const draft = useReportDraft(report, inputs, (error) => onConflict(errorMessage(error, t)));
+  const draft = useReportDraft(report, school, inputs, (error) => onConflict(errorMessage(error, t)));
   const [submitIssues, setSubmitIssues] = useState<{ path: string; message: string; severity?: string }[]>([]);
   const [confirming, setConfirming] = useState(false);
   const [showHistory, setShowHistory] = useState(false);

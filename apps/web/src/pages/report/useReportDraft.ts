@@ -1,7 +1,7 @@
-import type { IndicatorValue } from '@oversight/domain';
+import { draftFindings, type IndicatorValue } from '@oversight/domain';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { errorCode, useTRPC, type Indicator, type ReportView } from '../../app/trpc';
+import { errorCode, useTRPC, type Indicator, type ReportView, type School } from '../../app/trpc';
 import { fieldIssues } from '../../app/errors';
 
 /** What a form field holds: a stored value, or the text of a number being typed. */
@@ -27,13 +27,16 @@ export function toStoredValue(indicator: Indicator, value: FieldValue | undefine
 
 /**
  * A report's draft in the browser: edits are kept locally and saved after a pause, carrying the version the
- * server last returned. A save refused with CONFLICT (someone else saved meanwhile) is never retried over the
- * other person's work: the caller shows the message and reloads. `flush` waits for everything to be stored.
+ * server last returned. The autosave answers with the stored values only; their findings and derived figures are
+ * recomputed here with the domain's own checks and the report's context (last year, previous quarter, peers).
+ * A save refused with CONFLICT (someone else saved meanwhile) is never retried over the other person's work: the
+ * caller shows the message and reloads. `flush` waits for everything to be stored.
  */
-export function useReportDraft(initial: ReportView, inputs: readonly Indicator[], onConflict: (error: unknown) => void) {
+export function useReportDraft(initial: ReportView, school: School, inputs: readonly Indicator[], onConflict: (error: unknown) => void) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [server, setServer] = useState(initial);
+  const latestServer = useRef(initial);
   const [values, setValues] = useState<Record<string, FieldValue>>(() => ({ ...initial.values }));
   const [explanations, setExplanations] = useState<Record<string, string>>(() => ({ ...initial.explanations }));
   const [state, setState] = useState<SaveState>({ kind: 'idle' });
@@ -46,7 +49,7 @@ export function useReportDraft(initial: ReportView, inputs: readonly Indicator[]
   const conflictHandler = useRef(onConflict);
   conflictHandler.current = onConflict;
 
-  const save = useMutation(trpc.reports.save.mutationOptions());
+  const save = useMutation(trpc.reports.autosave.mutationOptions());
   const { mutateAsync } = save;
   const key = useMemo(() => trpc.reports.get.queryKey({ schoolId: initial.schoolId, period: initial.period }), [trpc, initial.schoolId, initial.period]);
 
@@ -62,9 +65,12 @@ export function useReportDraft(initial: ReportView, inputs: readonly Indicator[]
     }
     setState({ kind: 'saving' });
     try {
-      const view = await mutateAsync({ schoolId: initial.schoolId, period: initial.period, version, values: payload, explanations: notes });
+      const stored = await mutateAsync({ schoolId: initial.schoolId, period: initial.period, version, values: payload, explanations: notes });
       saved.current = sending;
-      latest.current.version = view.version;
+      latest.current.version = stored.version;
+      const checked = draftFindings(stored.values, { school, period: initial.period, lastYear: initial.lastYear, ...initial.checks });
+      const view: ReportView = { ...latestServer.current, ...stored, ...checked, prefilled: false };
+      latestServer.current = view;
       setServer(view);
       setRejected({});
       queryClient.setQueryData(key, view);
@@ -81,7 +87,7 @@ export function useReportDraft(initial: ReportView, inputs: readonly Indicator[]
       }
       return false;
     }
-  }, [inputs, initial.schoolId, initial.period, mutateAsync, queryClient, key]);
+  }, [inputs, initial, school, mutateAsync, queryClient, key]);
 
   const queue = useRef<Promise<boolean>>(Promise.resolve(true));
   const send = useCallback(() => (queue.current = queue.current.then(storeNow)), [storeNow]);
