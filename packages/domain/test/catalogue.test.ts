@@ -5,6 +5,7 @@ import {
   evaluateFormula,
   formulaIndicators,
   indicator,
+  indicatorInputs,
   INDICATORS,
   inputIndicatorsFor,
   reportInputs,
@@ -37,6 +38,24 @@ describe('the indicator catalogue', () => {
       for (const limit of ind.atMost ?? []) if ('indicator' in limit) expect(indicator(limit.indicator)).toBeDefined();
       if (ind.requiredWhen) expect(indicator(ind.requiredWhen.indicator).kind).toBe('status');
       if (ind.min !== undefined && ind.max !== undefined) expect(ind.min).toBeLessThan(ind.max);
+    }
+  });
+
+  it('computes every indicator from its inputs alone (what a one-indicator league table reads from the database)', () => {
+    const school = { type: 'vocational' as const, hasCanteen: true, buildingAreaM2: 8000, siteAreaM2: 20000 };
+    const values: Record<string, number | string | boolean> = {};
+    INDICATORS.forEach((ind, i) => {
+      if (ind.kind === 'derived') return;
+      values[ind.code] = ind.valueType === 'boolean' ? i % 2 === 0 : ind.valueType === 'enum' ? ind.options![0]!.value : ind.valueType === 'date' ? '2026-03-01' : 100 + i * 7;
+    });
+    for (const ind of INDICATORS) {
+      const only = Object.fromEntries(indicatorInputs(ind).map((code) => [code, values[code]]));
+      if (ind.formula) {
+        expect(evaluateFormula(ind.formula, reportInputs(only, school), '2026Q1'), ind.code).toBe(evaluateFormula(ind.formula, reportInputs(values, school), '2026Q1'));
+        expect(evaluateFormula(ind.formula, reportInputs(only, school), '2026Q1'), ind.code).not.toBeNull();
+      } else {
+        expect(only, ind.code).toEqual({ [ind.code]: values[ind.code] });
+      }
     }
   });
 

@@ -1,5 +1,5 @@
-import { isPeriod, type AnalyticsSchool, type Period, type QuarterReport } from '@oversight/domain';
-import type { Kysely } from 'kysely';
+import { isPeriod, type AnalyticsSchool, type Period, type QuarterReport, type ReportValues } from '@oversight/domain';
+import { sql, type Kysely } from 'kysely';
 import type { Database, ReportStatus } from '../schema.js';
 
 /**
@@ -63,18 +63,26 @@ export function schoolsOfWindow<S extends { id: number; active: boolean }>(schoo
   return schools.filter((s) => s.active || reported.has(s.id));
 }
 
-/** The counties' reports of the given quarters in the given statuses (optionally of one school). */
+/**
+ * The counties' reports of the given quarters in the given statuses (optionally of one school). With `codes`, each
+ * report's values are cut down to those indicators in the database: a league table of one indicator then reads a
+ * few numbers per report instead of the whole form.
+ */
 export async function analyticsReports(
   db: Kysely<Database>,
   countyIds: readonly number[],
   periods: readonly Period[],
   statuses: readonly ReportStatus[],
   schoolId?: number,
+  codes?: readonly string[],
 ): Promise<CountyReport[]> {
   if (!periods.length || !countyIds.length) return [];
+  const values = codes
+    ? sql<ReportValues>`jsonb_strip_nulls(jsonb_build_object(${sql.join(codes.map((c) => sql`${c}::text, "values" -> ${c}::text`))}))`.as('values')
+    : sql.ref<ReportValues>('values').as('values');
   const rows = await db
     .selectFrom('reports')
-    .select(['countyId', 'schoolId', 'period', 'values'])
+    .select(['countyId', 'schoolId', 'period', values])
     .where('countyId', 'in', countyIds)
     .where('period', 'in', [...periods])
     .where('status', 'in', [...statuses])

@@ -17,10 +17,13 @@ import {
   indicator,
   indicatorValue,
   INDICATORS,
+  indicatorInputs,
   isNumeric,
+  lastReportedQuarter,
   notFound,
   period,
   quarterRange,
+  quartersOfYear,
   quartersEndingAt,
   quartileBand,
   rank,
@@ -126,6 +129,13 @@ async function resolveWindow(db: Kysely<Database>, countyIds: readonly number[],
   }
   const last = [...(await lastReportedPeriods(db, countyIds, choice.year, figureStatuses(choice.includeSubmitted))).values()].sort().at(-1);
   const upTo = last ? (Number(last.slice(-1)) as 1 | 2 | 3 | 4) : null;
+  return { window: upTo ? yearWindow(choice.year, upTo) : [], end: period(choice.year, upTo ?? 1), upToQuarter: upTo };
+}
+
+/** The same window as `resolveWindow`, found in reports already read (those of the year, in the figure statuses). */
+function windowIn(reports: readonly CountyReport[], choice: WindowChoice): ResolvedWindow {
+  if (choice.quarter !== undefined) return { window: [period(choice.year, choice.quarter)], end: period(choice.year, choice.quarter), upToQuarter: choice.quarter };
+  const upTo = lastReportedQuarter(reports, choice.year);
   return { window: upTo ? yearWindow(choice.year, upTo) : [], end: period(choice.year, upTo ?? 1), upToQuarter: upTo };
 }
 
@@ -371,8 +381,17 @@ export async function ranking(
 ): Promise<Ranking> {
   const ind = checkIndicator(input.indicator);
   const countyIds = await countiesFor(db, scope, input);
-  const w = await resolveWindow(db, countyIds, input);
-  const data = await load(db, countyIds, periodsFor(w, 0), input.year, input);
+  // One round of reads: the year and the year before (the window and its like-for-like comparison), only the
+  // values this indicator reads; the window ("the year so far") is then found in those rows.
+  const statuses = figureStatuses(input.includeSubmitted);
+  const periods = input.quarter !== undefined ? [period(input.year, input.quarter), period(input.year - 1, input.quarter)] : [...quartersOfYear(input.year - 1), ...quartersOfYear(input.year)];
+  const [schools, reports, targets] = await Promise.all([
+    analyticsSchools(db, countyIds, undefined, { periods, statuses }),
+    analyticsReports(db, countyIds, periods, statuses, undefined, indicatorInputs(ind)),
+    targetsOf(db, countyIds, input.year),
+  ]);
+  const data: Loaded = { schools, reports, targets };
+  const w = windowIn(reports, input);
   const peer = input.peerGroup ?? {};
   const members = schoolsOfWindow(data.schools, data.reports, w.window).filter((s) => applies(ind, s) && (!peer.type || s.type === peer.type) && (!peer.location || s.location === peer.location));
   const frame = windowFrame(members, data.reports, w.window);

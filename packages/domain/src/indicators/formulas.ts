@@ -43,6 +43,11 @@ export function formulaIndicators(formula: Formula): string[] {
   return [...formula.numerator, ...(formula.denominator ?? [])].flatMap((o) => ('indicator' in o ? [o.indicator] : []));
 }
 
+/** The report values an indicator's figure is computed from: its formula's indicators, or the indicator itself. */
+export function indicatorInputs(ind: { code: string; formula?: Formula | undefined }): string[] {
+  return ind.formula ? [...new Set(formulaIndicators(ind.formula))] : [ind.code];
+}
+
 /** Inputs for one school's report. */
 export function reportInputs(values: Record<string, unknown>, school: SchoolAttributes): FormulaInputs {
   return {
