@@ -45,7 +45,9 @@ export async function openDatabase(options: DatabaseOptions = {}): Promise<Datab
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins });
     return { db, kind: 'postgres', close: () => db.destroy() };
   }
-  const pglite = await PGlite.create(options.dataDir ?? 'memory://', { parsers });
+  // PostgreSQL's default 128 MB of shared buffers would be zeroed inside the WebAssembly heap (resident from the
+  // start); one county's database is tens of MB and the OS caches its files, so 32 MB is plenty (−125 MB RSS).
+  const pglite = await PGlite.create(options.dataDir ?? 'memory://', { parsers, startParams: [...PGlite.defaultStartParams, '-c', 'shared_buffers=32MB'] });
   const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }), plugins });
   return { db, kind: 'pglite', close: () => db.destroy() };
 }
