@@ -5,8 +5,11 @@ const API = 'http://localhost:3000';
 
 /**
  * The SPA builds to dist/, which the Fastify server serves on the API's port. In development Vite proxies
- * the API. React and the router form one long-lived vendor chunk; charts (recharts and its d3 helpers) get
- * their own chunk that only lazily loaded pages pull in, so the sign-in page stays small.
+ * the API. React forms one long-lived vendor chunk; charts (recharts and its d3 helpers) get their own chunk
+ * that only lazily loaded pages pull in, so the sign-in page stays small. The router (wouter, ~2 KB) stays out
+ * of the React group: it needs use-sync-external-store, which lands in the shared chunk, and the React chunk
+ * importing from that chunk (which imports React) made a cycle that broke start-up; in the entry it is also
+ * 0.4 KB smaller.
  */
 export default defineConfig({
   plugins: [react()],
@@ -26,7 +29,7 @@ export default defineConfig({
           // also uses must not drag the chart chunk into the first page.
           includeDependenciesRecursively: false,
           groups: [
-            { name: 'react', test: /node_modules[\\/](react|react-dom|scheduler|react-router)[\\/]/, priority: 3 },
+            { name: 'react', test: /node_modules[\\/](react|react-dom|scheduler)[\\/]/, priority: 3 },
             { name: 'charts', test: /node_modules[\\/](recharts|d3-[a-z-]+|victory-vendor|internmap|decimal\.js-light|es-toolkit|immer|reselect|@reduxjs|react-redux|redux|eventemitter3)[\\/]/, priority: 2 },
           ],
         },

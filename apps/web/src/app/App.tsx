@@ -2,7 +2,6 @@ import { MantineProvider } from '@mantine/core';
 import { QueryCache, QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { createTRPCOptionsProxy } from '@trpc/tanstack-react-query';
 import { useState } from 'react';
-import { BrowserRouter } from 'react-router';
 import { AppRoutes } from './routes';
 import { theme } from './theme';
 import { createClient, errorCode, TRPCProvider } from './trpc';
@@ -36,9 +35,7 @@ export function App() {
     <MantineProvider theme={theme} defaultColorScheme="light">
       <QueryClientProvider client={queryClient}>
         <TRPCProvider trpcClient={trpcClient} queryClient={queryClient}>
-          <BrowserRouter>
-            <AppRoutes />
-          </BrowserRouter>
+          <AppRoutes />
         </TRPCProvider>
       </QueryClientProvider>
     </MantineProvider>

@@ -49,6 +49,3 @@ export const PAGES: readonly PageDef[] = [
   { path: 'imports', roles: ALL_ROLES, Component: page(() => import('../pages/imports/ImportPage'), 'ImportPage'), nav: { label: 'imports', icon: IconFileSpreadsheet } },
   { path: 'accounts', roles: ADMIN_ROLES, Component: page(() => import('../pages/accounts/AccountsPage'), 'AccountsPage'), nav: { label: 'accounts', icon: IconUsers } },
 ];
-
-/** Where a user lands after signing in. */
-export const homePath = (role: Role) => (role === 'principal' ? '/home' : '/schools');

@@ -1,45 +1,23 @@
 import { lazy } from 'react';
-import { Navigate, Route, Routes } from 'react-router';
-import { NotFound } from '../components/NotFound';
-import { RoleGate } from '../components/RoleGate';
+import { Route, Switch } from 'wouter';
 import { SignedInGate } from '../components/SignedInGate';
 import { SignInPage } from '../pages/sign-in/SignInPage';
-import { homePath, PAGES } from './pages';
-import { useMe } from './session';
 
-/** The signed-in shell loads after sign-in, keeping the first page small. */
+/** The signed-in shell, with its page table, loads after sign-in, keeping the first page small. */
 const AppLayout = lazy(() => import('../layout/AppLayout').then((m) => ({ default: m.AppLayout })));
 
-function HomeRedirect() {
-  return <Navigate to={homePath(useMe().role)} replace />;
-}
-
+/** The sign-in page, or the signed-in shell (which routes every other address to its page, or to NotFound). */
 export function AppRoutes() {
   return (
-    <Routes>
-      <Route path="/login" element={<SignInPage />} />
-      <Route
-        path="/"
-        element={
-          <SignedInGate>
-            <AppLayout />
-          </SignedInGate>
-        }
-      >
-        <Route index element={<HomeRedirect />} />
-        {PAGES.map(({ path, roles, Component }) => (
-          <Route
-            key={path}
-            path={path}
-            element={
-              <RoleGate roles={roles}>
-                <Component />
-              </RoleGate>
-            }
-          />
-        ))}
-        <Route path="*" element={<NotFound />} />
+    <Switch>
+      <Route path="/login">
+        <SignInPage />
       </Route>
-    </Routes>
+      <Route>
+        <SignedInGate>
+          <AppLayout />
+        </SignedInGate>
+      </Route>
+    </Switch>
   );
 }

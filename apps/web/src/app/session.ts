@@ -30,3 +30,6 @@ export const BUREAU_ROLES: readonly Role[] = ['system_admin', 'bureau_admin', 'b
 export const ALL_ROLES: readonly Role[] = [...BUREAU_ROLES, 'principal'];
 
 export const isBureau = (user: Me) => BUREAU_ROLES.includes(user.role);
+
+/** Where a user lands after signing in. */
+export const homePath = (role: Role) => (role === 'principal' ? '/home' : '/schools');

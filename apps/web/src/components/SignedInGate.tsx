@@ -1,14 +1,15 @@
 import { Suspense, type ReactNode } from 'react';
-import { Navigate, useLocation } from 'react-router';
+import { Redirect } from 'wouter';
+import { useAddress, type SignInState } from '../app/navigation';
 import { useSession } from '../app/session';
 import { LoadError, PageLoader } from './Loading';
 
 /** Lets signed-in users through; everyone else goes to the sign-in page (and comes back afterwards). */
 export function SignedInGate({ children }: { children: ReactNode }) {
   const session = useSession();
-  const location = useLocation();
+  const address = useAddress();
   if (session.isPending) return <PageLoader />;
   if (session.error) return <LoadError error={session.error} onRetry={() => void session.refetch()} />;
-  if (!session.data) return <Navigate to="/login" replace state={{ from: location.pathname + location.search }} />;
+  if (!session.data) return <Redirect to="/login" replace state={{ from: address } satisfies SignInState} />;
   return <Suspense fallback={<PageLoader />}>{children}</Suspense>;
 }

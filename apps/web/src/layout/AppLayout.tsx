@@ -3,15 +3,18 @@ import { useDisclosure } from '@mantine/hooks';
 import { Notifications } from '@mantine/notifications';
 import { IconChevronDown, IconLogout, IconUserCircle } from '@tabler/icons-react';
 import { useMutation } from '@tanstack/react-query';
-import { Suspense } from 'react';
+import { Suspense, useDeferredValue } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, Outlet, useLocation, useNavigate } from 'react-router';
+import { Redirect, Route, Switch, useLocation } from 'wouter';
 import { useNotify } from '../app/errors';
+import { Link, useNavigate, type SignInState } from '../app/navigation';
 import { PAGES } from '../app/pages';
-import { useMe, useSetSession } from '../app/session';
+import { homePath, useMe, useSetSession } from '../app/session';
 import { NAVY } from '../app/theme';
 import { useTRPC } from '../app/trpc';
 import { PageLoader } from '../components/Loading';
+import { NotFound } from '../components/NotFound';
+import { RoleGate } from '../components/RoleGate';
 import { LanguageSwitch } from './LanguageSwitch';
 import { CountyProvider, useCounty } from './county';
 
@@ -44,7 +47,7 @@ function UserMenu() {
     trpc.auth.logout.mutationOptions({
       onSuccess: () => {
         setSession(null);
-        void navigate('/login', { replace: true, state: { signedOut: true } });
+        navigate('/login', { replace: true, state: { signedOut: true } satisfies SignInState });
       },
       onError: notify.error,
     }),
@@ -72,11 +75,39 @@ function UserMenu() {
   );
 }
 
+function HomeRedirect() {
+  return <Redirect to={homePath(useMe().role)} replace />;
+}
+
+/**
+ * The page for the address. It follows the address as a deferred value, so the current page stays on screen
+ * while the next one's code loads (as react-router's transitions did).
+ */
+function Pages({ pathname }: { pathname: string }) {
+  return (
+    <Switch location={useDeferredValue(pathname)}>
+      <Route path="/">
+        <HomeRedirect />
+      </Route>
+      {PAGES.map(({ path, roles, Component }) => (
+        <Route key={path} path={`/${path}`}>
+          <RoleGate roles={roles}>
+            <Component />
+          </RoleGate>
+        </Route>
+      ))}
+      <Route>
+        <NotFound />
+      </Route>
+    </Switch>
+  );
+}
+
 /** The signed-in frame: navy header with the user and the language switch, navigation by role, the page. */
 export function AppLayout() {
   const { t } = useTranslation();
   const me = useMe();
-  const location = useLocation();
+  const [pathname] = useLocation();
   const [opened, { toggle, close }] = useDisclosure();
   const items = PAGES.filter((p) => p.nav && p.roles.includes(me.role));
   return (
@@ -108,7 +139,7 @@ export function AppLayout() {
                   to={`/${path}`}
                   label={t(`nav.${nav!.label}`)}
                   leftSection={nav && <nav.icon size={18} stroke={1.6} />}
-                  active={location.pathname === `/${path}` || location.pathname.startsWith(`/${path}/`)}
+                  active={pathname === `/${path}` || pathname.startsWith(`/${path}/`)}
                   onClick={close}
                   styles={{ root: { borderRadius: 4 } }}
                 />
@@ -118,7 +149,7 @@ export function AppLayout() {
         </AppShell.Navbar>
         <AppShell.Main>
           <Suspense fallback={<PageLoader />}>
-            <Outlet />
+            <Pages pathname={pathname} />
           </Suspense>
         </AppShell.Main>
       </AppShell>

@@ -3,8 +3,8 @@ import { IconBellRinging, IconSearch, IconSelector, IconSortAscending, IconSortD
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useNavigate } from 'react-router';
 import { useNotify } from '../../app/errors';
+import { useNavigate } from '../../app/navigation';
 import { useTRPC } from '../../app/trpc';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { QueryState } from '../../components/Loading';
@@ -223,7 +223,7 @@ export function CompletenessPage() {
                           <StatusCell
                             cell={row.cells[p]}
                             title={`${row.name} · ${periodLabel(p)} · ${t(`status.${row.cells[p]?.status ?? 'missing'}`)}${row.cells[p]?.late ? ` · ${t('status.late')}` : ''}`}
-                            onOpen={() => void navigate(`/review/${row.schoolId}/${p}`)}
+                            onOpen={() => navigate(`/review/${row.schoolId}/${p}`)}
                           />
                         </Table.Td>
                       ))}

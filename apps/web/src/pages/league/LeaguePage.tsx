@@ -5,7 +5,7 @@ import { useQuery } from '@tanstack/react-query';
 import { DataTable } from 'mantine-datatable';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link } from 'react-router';
+import { Link } from '../../app/navigation';
 import { useTRPC } from '../../app/trpc';
 import { LoadError } from '../../components/Loading';
 import { ExportButton } from '../../components/ExportButton';

@@ -3,7 +3,8 @@ import { LOCATION_LABELS, period, SCHOOL_TYPE_LABELS, type Period } from '@overs
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useParams } from 'react-router';
+import { useParams } from 'wouter';
+import { Link } from '../../app/navigation';
 import { useTRPC } from '../../app/trpc';
 import { QueryState } from '../../components/Loading';
 import { PageHeader } from '../../components/PageHeader';

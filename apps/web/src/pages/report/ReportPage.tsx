@@ -4,7 +4,8 @@ import { IconArrowLeft, IconClipboardCheck, IconHistory, IconInfoCircle } from '
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useParams } from 'react-router';
+import { useParams } from 'wouter';
+import { Link } from '../../app/navigation';
 import { isBureau, useMe } from '../../app/session';
 import { useTRPC, type Catalogue, type ReportView, type School } from '../../app/trpc';
 import { LoadError, PageLoader } from '../../components/Loading';

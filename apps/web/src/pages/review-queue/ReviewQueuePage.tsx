@@ -7,8 +7,8 @@ import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tansta
 import { DataTable } from 'mantine-datatable';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useNavigate } from 'react-router';
 import { useNotify } from '../../app/errors';
+import { Link, useNavigate } from '../../app/navigation';
 import { useTRPC } from '../../app/trpc';
 import { LoadError } from '../../components/Loading';
 import { ExportButton } from '../../components/ExportButton';
@@ -123,7 +123,7 @@ export function ReviewQueuePage() {
         isRecordSelectable={clean}
         getRecordSelectionCheckboxProps={(item) => ({ 'aria-label': t('review.selectReport', { school: item.name, period: periodLabel(item.period) }) })}
         allRecordsSelectionCheckboxProps={{ 'aria-label': t('review.selectAll') }}
-        onRowClick={({ record }) => void navigate(`/review/${record.schoolId}/${record.period}`)}
+        onRowClick={({ record }) => navigate(`/review/${record.schoolId}/${record.period}`)}
         columns={[
           { accessor: 'code', title: t('schools.code'), sortable: true, width: 120 },
           { accessor: 'name', title: t('schools.name'), sortable: true },

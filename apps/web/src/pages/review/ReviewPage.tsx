@@ -4,8 +4,9 @@ import { IconAlertTriangle, IconArrowBackUp, IconArrowLeft, IconCheck, IconHisto
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useNavigate, useParams } from 'react-router';
+import { useParams } from 'wouter';
 import { errorMessage, useNotify } from '../../app/errors';
+import { Link, useNavigate } from '../../app/navigation';
 import { useTRPC, type ReportView } from '../../app/trpc';
 import { LoadError, PageLoader } from '../../components/Loading';
 import { NotFound } from '../../components/NotFound';
@@ -128,7 +129,7 @@ function ReviewLoader({ schoolId, period }: { schoolId: number; period: string }
         {t('report.history')}
       </Button>
       {next && r.status !== 'submitted' && (
-        <Button variant="subtle" rightSection={<IconPlayerTrackNext size={16} />} onClick={() => void navigate(`/review/${next.schoolId}/${next.period}`)}>
+        <Button variant="subtle" rightSection={<IconPlayerTrackNext size={16} />} onClick={() => navigate(`/review/${next.schoolId}/${next.period}`)}>
           {t('review.next')}
         </Button>
       )}

@@ -3,10 +3,10 @@ import { IconAlertCircle, IconCircleCheck, IconShieldCheck } from '@tabler/icons
 import { useMutation } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Navigate, useLocation, useNavigate } from 'react-router';
+import { Redirect } from 'wouter';
 import { errorMessage } from '../../app/errors';
-import { homePath } from '../../app/pages';
-import { useSession, useSetSession } from '../../app/session';
+import { useNavigate, useSignInState } from '../../app/navigation';
+import { homePath, useSession, useSetSession } from '../../app/session';
 import { NAVY } from '../../app/theme';
 import { useTRPC } from '../../app/trpc';
 import { LanguageSwitch } from '../../layout/LanguageSwitch';
@@ -17,7 +17,7 @@ export function SignInPage() {
   const session = useSession();
   const setSession = useSetSession();
   const navigate = useNavigate();
-  const state = useLocation().state as { from?: string; signedOut?: boolean } | null;
+  const state = useSignInState();
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const [missing, setMissing] = useState<{ username?: string; password?: string }>({});
@@ -25,7 +25,7 @@ export function SignInPage() {
     trpc.auth.login.mutationOptions({
       onSuccess: (user) => {
         setSession(user);
-        void navigate(state?.from && state.from !== '/login' ? state.from : homePath(user.role), { replace: true });
+        navigate(state?.from && state.from !== '/login' ? state.from : homePath(user.role), { replace: true });
       },
       onError: () => setPassword(''),
     }),
@@ -40,7 +40,7 @@ export function SignInPage() {
     if (!problems.username && !problems.password) login.mutate({ username: username.trim(), password });
   };
 
-  if (session.data) return <Navigate to={homePath(session.data.role)} replace />;
+  if (session.data) return <Redirect to={homePath(session.data.role)} replace />;
 
   return (
     <Box mih="100vh" style={{ background: `linear-gradient(180deg, ${NAVY} 0, ${NAVY} 220px, #f3f5f8 220px)` }}>

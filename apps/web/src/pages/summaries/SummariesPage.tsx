@@ -4,8 +4,8 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { DataTable } from 'mantine-datatable';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useNavigate } from 'react-router';
 import { errorMessage } from '../../app/errors';
+import { Link, useNavigate } from '../../app/navigation';
 import { isBureau, useMe } from '../../app/session';
 import { useTRPC } from '../../app/trpc';
 import { LoadError } from '../../components/Loading';
@@ -44,7 +44,7 @@ export function SummariesPage() {
   const list = useQuery(trpc.summaries.list.queryOptions({ countyId: listCounty ?? 0 }, { enabled: listCounty !== null }));
   const onDrafted = (summary: { id: number }) => {
     void queryClient.invalidateQueries(trpc.summaries.pathFilter());
-    void navigate(`/summaries/${summary.id}`);
+    navigate(`/summaries/${summary.id}`);
   };
   const draft = useMutation(trpc.summaries.draft.mutationOptions({ onSuccess: onDrafted }));
   const schoolDraft = useMutation(trpc.summaries.schoolDraft.mutationOptions({ onSuccess: onDrafted }));

@@ -5,8 +5,9 @@ import { IconCheck, IconDeviceFloppy, IconDownload, IconEdit, IconEye, IconPlus,
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useParams } from 'react-router';
+import { useParams } from 'wouter';
 import { useNotify } from '../../app/errors';
+import { Link } from '../../app/navigation';
 import { errorCode, useTRPC } from '../../app/trpc';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { QueryState } from '../../components/Loading';
