@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,12 +18,24 @@ export interface ServerChild {
 }
 
 /**
- * Starts bench/server-process.ts with the given environment and waits until it listens. With BENCH_PROFILE=<dir>
+ * Starts bench/server-process.ts, compiled like the production server, with the given environment and waits until it listens. With BENCH_PROFILE=<dir>
  * the server writes a V8 CPU profile there when it stops (open it in Chrome DevTools).
  */
+let built: string | null = null;
+
+/** bench/server-process.ts compiled the way `pnpm start` runs the server (scripts/build.mjs), once per run. */
+function serverBundle(): string {
+  if (!built) {
+    const out = path.join(here, '../dist/bench-server.mjs');
+    execFileSync(process.execPath, [path.join(here, '../scripts/build.mjs'), 'bench/server-process.ts', out], { stdio: 'inherit' });
+    built = out;
+  }
+  return built;
+}
+
 export function startServer(env: Record<string, string>): Promise<ServerChild> {
   const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
-  const child = spawn(process.execPath, [...profile, '--import', 'tsx', path.join(here, 'server-process.ts')], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...profile, serverBundle()], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     let buffer = '';
     child.once('exit', (code) => reject(new Error(`基准服务器进程退出（${code}）`)));
@@ -53,14 +65,14 @@ export function startServer(env: Record<string, string>): Promise<ServerChild> {
 
 const base = (port: number) => `http://127.0.0.1:${port}`;
 
-async function login(port: number, username: string, password: string): Promise<string> {
+export async function login(port: number, username: string, password: string): Promise<string> {
   const response = await fetch(`${base(port)}/trpc/auth.login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ json: { username, password } }) });
   const cookie = response.headers.getSetCookie().find((c) => c.startsWith('oversight_session='));
   if (!response.ok || !cookie) throw new Error(`登录失败（${username}）：${response.status} ${await response.text()}`);
   return cookie.split(';')[0]!;
 }
 
-async function getReport(port: number, cookie: string, schoolId: number, period: Period) {
+export async function getReport(port: number, cookie: string, schoolId: number, period: Period) {
   const input = encodeURIComponent(JSON.stringify({ json: { schoolId, period } }));
   const response = await fetch(`${base(port)}/trpc/reports.get?input=${input}`, { headers: { cookie } });
   if (!response.ok) throw new Error(`读取报表失败：${response.status} ${await response.text()}`);

@@ -1,5 +1,5 @@
 /**
- * The API server in a process of its own, so the load generator does not share its event loop: on PostgreSQL
+ * The API server in a process of its own (compiled by scripts/build.mjs, as `pnpm start` runs it), so the load generator does not share its event loop: on PostgreSQL
  * (BENCH_DATABASE_URL) or on an embedded PGlite data directory (BENCH_PGLITE_DIR). Prints one line
  * `READY {"port":…,"reopenMs":…}` once listening; reopenMs is how long the database took to open and answer.
  */
