@@ -7,16 +7,17 @@ import { BENCH_PASSWORD } from './database.js';
 import type { Figure } from './report.js';
 import { saveThroughput, startServer } from './saves.js';
 
-const DIR = path.join(tmpdir(), 'oversight-bench-pglite');
+export const DEMO_DIR = path.join(tmpdir(), 'oversight-bench-pglite');
+const DIR = DEMO_DIR;
 const MANIFEST = path.join(DIR, 'bench-principals.json');
 
-interface Manifest {
+export interface Manifest {
   principals: { schoolId: number; username: string }[];
   currentPeriod: Period;
 }
 
 /** The demo county in an embedded data directory, seeded through the services once and kept for later runs. */
-async function demoDirectory(log: (line: string) => void): Promise<Manifest> {
+export async function demoDirectory(log: (line: string) => void): Promise<Manifest> {
   if (existsSync(MANIFEST)) return JSON.parse(readFileSync(MANIFEST, 'utf8')) as Manifest;
   rmSync(DIR, { recursive: true, force: true });
   log('在嵌入式数据库中生成演示县（仅首次）……');
@@ -31,7 +32,7 @@ async function demoDirectory(log: (line: string) => void): Promise<Manifest> {
   return manifest;
 }
 
-const previousOf = (p: Period): Period => {
+export const previousOf = (p: Period): Period => {
   const [y, q] = [Number(p.slice(0, 4)), Number(p.slice(5))];
   return (q === 1 ? `${y - 1}Q4` : `${y}Q${q - 1}`) as Period;
 };

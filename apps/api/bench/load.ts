@@ -1,0 +1,218 @@
+/**
+ * `pnpm load-test`: a bounded load test on loopback (issue 8). For each database — PostgreSQL (a fresh
+ * `oversight_load` holding the demo county) and PGlite (a copy of the bench's embedded demo county) — the real
+ * server runs in a process of its own while principals autosave their drafts and the bureau reads its dashboards
+ * (overview, league table, review queue, a school's report) at fixed rates for a few minutes. It passes when every
+ * request answered 2xx and the server's resident memory stayed flat (the last third of the run within 10 % of the
+ * first third, after a warm-up). Prints a table and exits non-zero on failure. Never part of `pnpm test`.
+ *
+ *   pnpm load-test                      # 3 minutes per database
+ *   pnpm load-test --minutes 1 --only pglite --save-rate 100 --read-rate 10
+ */
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import { migrateToLatest, openDatabase, seedDemoCounty } from '@oversight/db';
+import type { Period } from '@oversight/domain';
+import { BENCH_PASSWORD } from './database.js';
+import { DEMO_DIR, demoDirectory, previousOf, type Manifest } from './embedded.js';
+import { raw } from './raw.js';
+import { getReport, login, startServer, type ServerChild } from './saves.js';
+
+const { values: args } = parseArgs({
+  options: {
+    minutes: { type: 'string', default: '3' },
+    only: { type: 'string' },
+    'save-rate': { type: 'string' },
+    'read-rate': { type: 'string' },
+  },
+});
+const seconds = Math.round(Number(args.minutes) * 60);
+const log = (line: string) => process.stdout.write(`${line}\n`);
+const SERVER = process.env.DATABASE_SERVER_URL ?? 'postgres://postgres@127.0.0.1:5432';
+const LOAD_DB = 'oversight_load';
+
+interface Target {
+  label: string;
+  /** Autosaves and dashboard reads per second offered (a server slower than that queues them, it never drops them). */
+  saveRate: number;
+  readRate: number;
+  env: Record<string, string>;
+  manifest: Manifest;
+  cleanup: () => void;
+}
+
+/** A fresh PostgreSQL database with the demo county, seeded through the services. */
+async function postgresTarget(): Promise<Target> {
+  const admin = await openDatabase({ databaseUrl: `${SERVER}/postgres`, poolSize: 1 });
+  try {
+    await raw(admin.db, `drop database if exists ${LOAD_DB} with (force)`);
+    await raw(admin.db, `create database ${LOAD_DB}`);
+  } finally {
+    await admin.close();
+  }
+  const url = `${SERVER}/${LOAD_DB}`;
+  const handle = await openDatabase({ databaseUrl: url, poolSize: 4 });
+  try {
+    log('在 PostgreSQL 中生成演示县……');
+    await migrateToLatest(handle.db);
+    const demo = await seedDemoCounty(handle.db, { password: BENCH_PASSWORD });
+    const ids = new Map((await handle.db.selectFrom('schools').select(['id', 'code']).execute()).map((s) => [s.code, s.id]));
+    const manifest = { principals: demo.principals.map((p) => ({ schoolId: ids.get(p.username)!, username: p.username })), currentPeriod: demo.currentPeriod };
+    return { label: 'PostgreSQL', saveRate: Number(args['save-rate'] ?? 1000), readRate: Number(args['read-rate'] ?? 20), env: { BENCH_DATABASE_URL: url }, manifest, cleanup: () => {} };
+  } finally {
+    await handle.close();
+  }
+}
+
+/** A throw-away copy of the bench's embedded demo county (seeded once, like `pnpm bench`). */
+async function pgliteTarget(): Promise<Target> {
+  const manifest = await demoDirectory(log);
+  const dir = mkdtempSync(path.join(tmpdir(), 'oversight-load-'));
+  cpSync(DEMO_DIR, dir, { recursive: true });
+  return { label: 'PGlite', saveRate: Number(args['save-rate'] ?? 300), readRate: Number(args['read-rate'] ?? 5), env: { BENCH_PGLITE_DIR: dir }, manifest, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+const trpcGet = (procedure: string, input: unknown) => `/trpc/${procedure}?input=${encodeURIComponent(JSON.stringify({ json: input }))}`;
+
+interface Outcome {
+  requests: number;
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+  p99: number;
+  causes: Map<string, number>;
+}
+
+function run(options: autocannon.Options): Promise<autocannon.Result> {
+  return new Promise((resolve, reject) => {
+    autocannon(options, (error, result) => (error ? reject(error) : resolve(result)));
+  });
+}
+
+const codeOf = (status: number, body: string) => /"code":"([A-Z_]+)"/.exec(body)?.[1] ?? String(status);
+
+async function drive(server: ServerChild, target: Target): Promise<{ saves: Outcome; reads: Outcome; rss: number[] }> {
+  const base = `http://127.0.0.1:${server.port}`;
+  const { manifest } = target;
+  const writers: { schoolId: number; cookie: string; version: number; values: Record<string, unknown> }[] = [];
+  for (const p of manifest.principals) {
+    const cookie = await login(server.port, p.username, BENCH_PASSWORD);
+    const now = await getReport(server.port, cookie, p.schoolId, manifest.currentPeriod);
+    if (now.status !== 'draft' && now.status !== 'returned') continue;
+    const before = await getReport(server.port, cookie, p.schoolId, previousOf(manifest.currentPeriod));
+    writers.push({ schoolId: p.schoolId, cookie, version: now.version, values: before.values });
+  }
+  if (!writers.length) throw new Error('演示县没有可保存的草稿报表');
+  const officer = await login(server.port, 'officer', BENCH_PASSWORD);
+  const me = (await (await fetch(`${base}/trpc/auth.me`, { headers: { cookie: officer } })).json()) as { result: { data: { json: { countyId: number } } } };
+  const countyId = me.result.data.json.countyId;
+  const year = Number(manifest.currentPeriod.slice(0, 4));
+  const reads = [
+    trpcGet('analytics.overview', { countyId, year }),
+    trpcGet('analytics.ranking', { countyId, year, indicator: 'energy_kgce_per_person' }),
+    trpcGet('reports.reviewQueue', { countyId }),
+    trpcGet('reports.completeness', { countyId, period: manifest.currentPeriod }),
+    ...writers.slice(0, 5).map((w) => trpcGet('reports.get', { schoolId: w.schoolId, period: previousOf(manifest.currentPeriod) as Period })),
+  ];
+
+  const outcome = (): Outcome => ({ requests: 0, non2xx: 0, errors: 0, timeouts: 0, p99: 0, causes: new Map() });
+  const saves = outcome();
+  const readOutcome = outcome();
+  const count = (o: Outcome, status: number, body: string) => {
+    o.requests += 1;
+    if (status >= 200 && status < 300) return;
+    o.non2xx += 1;
+    const code = codeOf(status, body);
+    o.causes.set(code, (o.causes.get(code) ?? 0) + 1);
+  };
+  let next = 0;
+  let bump = 0;
+  const saveLoad = run({
+    url: base,
+    connections: writers.length,
+    overallRate: target.saveRate,
+    duration: seconds,
+    // One writer per connection for the whole run (see saves.ts).
+    setupClient: (client) => {
+      const w = writers[next++ % writers.length]!;
+      client.setRequests([
+        {
+          method: 'POST',
+          path: '/trpc/reports.autosave',
+          setupRequest: (request) => {
+            const values = { ...w.values, electricity_kwh: Number(w.values.electricity_kwh ?? 1000) + (++bump % 50) };
+            return { ...request, headers: { ...request.headers, 'content-type': 'application/json', cookie: w.cookie }, body: JSON.stringify({ json: { schoolId: w.schoolId, period: manifest.currentPeriod, version: w.version, values } }) };
+          },
+          onResponse: (status, body) => {
+            count(saves, status, body);
+            const match = status === 200 ? /"version":(\d+)/.exec(body) : null;
+            if (match) w.version = Number(match[1]);
+          },
+        },
+      ]);
+    },
+  });
+  const readLoad = run({
+    url: base,
+    connections: 4,
+    overallRate: target.readRate,
+    duration: seconds,
+    headers: { cookie: officer },
+    requests: reads.map((p) => ({ method: 'GET' as const, path: p, onResponse: (status: number, body: string) => count(readOutcome, status, body) })),
+  });
+
+  const rss: number[] = [];
+  const sampler = setInterval(() => {
+    const status = readFileSync(`/proc/${server.process.pid}/status`, 'utf8');
+    rss.push(Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN) / 1024);
+  }, 5000);
+  const [s, r] = await Promise.all([saveLoad, readLoad]);
+  clearInterval(sampler);
+  Object.assign(saves, { errors: s.errors, timeouts: s.timeouts, p99: s.latency.p99 });
+  Object.assign(readOutcome, { errors: r.errors, timeouts: r.timeouts, p99: r.latency.p99 });
+  return { saves, reads: readOutcome, rss };
+}
+
+const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+
+let failed = false;
+const targets: Array<() => Promise<Target>> = [];
+if (!args.only || args.only === 'postgres') targets.push(postgresTarget);
+if (!args.only || args.only === 'pglite') targets.push(pgliteTarget);
+for (const make of targets) {
+  const target = await make();
+  log(`负载测试：${target.label}，${seconds} 秒，保存 ${target.saveRate}/秒，看板读取 ${target.readRate}/秒……`);
+  const server = await startServer(target.env);
+  try {
+    const { saves, reads, rss } = await drive(server, target);
+    // Memory is judged after a warm-up: the first sample (caches filling) is left out.
+    const settled = rss.slice(1);
+    const third = Math.max(1, Math.floor(settled.length / 3));
+    const first = mean(settled.slice(0, third));
+    const last = mean(settled.slice(-third));
+    const growth = (last - first) / first;
+    const problems = [
+      ...[saves, reads].flatMap((o, i) => {
+        const what = i === 0 ? '保存' : '读取';
+        const causes = [...o.causes].map(([c, n]) => `${c} ${n}`).join('、');
+        return [
+          ...(o.non2xx ? [`${what}非2xx ${o.non2xx} 次（${causes}）`] : []),
+          ...(o.errors || o.timeouts ? [`${what}连接错误 ${o.errors} 次、超时 ${o.timeouts} 次`] : []),
+        ];
+      }),
+      ...(settled.length >= 3 && growth > 0.1 ? [`常驻内存增长 ${(growth * 100).toFixed(0)}%（${first.toFixed(0)} → ${last.toFixed(0)} MB）`] : []),
+    ];
+    log(
+      `  ${target.label}：保存 ${saves.requests} 次（${(saves.requests / seconds).toFixed(0)}/秒，p99 ${saves.p99} ms），读取 ${reads.requests} 次（${(reads.requests / seconds).toFixed(1)}/秒，p99 ${reads.p99} ms），` +
+        `常驻内存 ${first.toFixed(0)} → ${last.toFixed(0)} MB（峰值 ${Math.max(...rss).toFixed(0)} MB）：${problems.length ? `未通过：${problems.join('；')}` : '通过（零错误，内存平稳）'}`,
+    );
+    if (problems.length) failed = true;
+  } finally {
+    await server.stop();
+    target.cleanup();
+  }
+}
+process.exitCode = failed ? 1 : 0;
