@@ -57,6 +57,18 @@ await describeEachDatabase('HTTP server', (kind) => {
     expect(after.json().result.data.json).toBeNull();
   });
 
+  it('answers a page’s batch of queries in one GET, however many procedures it names', async () => {
+    const cookie = (await login()).cookies.find((c) => c.name === SESSION_COOKIE)!.value;
+    // The SPA batches the queries a page makes at once: /trpc/a,b,c…?batch=1 with one input per procedure.
+    const procedures = Array.from({ length: 12 }, (_, i) => (i % 2 ? 'auth.me' : 'org.tree'));
+    const input = Object.fromEntries(procedures.map((_, i) => [i, { json: null }]));
+    const response = await app.inject({ method: 'GET', url: `/trpc/${procedures.join(',')}?batch=1&input=${encodeURIComponent(JSON.stringify(input))}`, cookies: { [SESSION_COOKIE]: cookie } });
+    expect(response.statusCode).toBe(200);
+    const results = response.json() as { result: { data: { json: unknown } } }[];
+    expect(results).toHaveLength(12);
+    expect((results[1]!.result.data.json as { username: string }).username).toBe('root-admin');
+  });
+
   it('refuses state changes from another origin, and ones that are not JSON POSTs', async () => {
     const foreign = await login({ origin: 'http://evil.test' });
     expect(foreign.statusCode).toBe(403);
