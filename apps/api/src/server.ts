@@ -27,7 +27,7 @@ export interface ServerOptions {
 export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
   // tRPC batches name every procedure in the path (/trpc/a,b,c…): Fastify's default 100-character limit on a
   // path parameter would answer a page's batch of queries with 414.
-  const app = Fastify({ logger: options.logger ?? false, trustProxy: options.trustProxy, bodyLimit: 2 * 1024 * 1024, maxParamLength: 5000 });
+  const app = Fastify({ logger: options.logger ?? false, trustProxy: options.trustProxy, bodyLimit: 2 * 1024 * 1024, routerOptions: { maxParamLength: 5000 } });
   await app.register(fastifyCookie);
   registerSecurity(app);
 

@@ -219,6 +219,22 @@ async function load(db: Kysely<Database>, countyIds: readonly number[], periods:
   return { schools, reports, targets };
 }
 
+/**
+ * What a figure of one indicator needs, in one round of reads: the year and the year before (the window and its
+ * like-for-like comparison), each report cut in SQL to the values the indicator reads; the window ("the year so
+ * far") is then found in those rows.
+ */
+async function loadIndicator(db: Kysely<Database>, countyIds: readonly number[], ind: Indicator, input: WindowChoice): Promise<{ data: Loaded; w: ResolvedWindow }> {
+  const statuses = figureStatuses(input.includeSubmitted);
+  const periods = input.quarter !== undefined ? [period(input.year, input.quarter), period(input.year - 1, input.quarter)] : [...quartersOfYear(input.year - 1), ...quartersOfYear(input.year)];
+  const [schools, reports, targets] = await Promise.all([
+    analyticsSchools(db, countyIds, undefined, { periods, statuses }),
+    analyticsReports(db, countyIds, periods, statuses, undefined, indicatorInputs(ind)),
+    targetsOf(db, countyIds, input.year),
+  ]);
+  return { data: { schools, reports, targets }, w: windowIn(reports, input) };
+}
+
 /** The quarters a window's figures, its change on last year and a trend of `trendLength` quarters need. */
 function periodsFor(w: ResolvedWindow, trendLength: number): Period[] {
   return [...new Set([...quartersEndingAt(w.end, Math.max(trendLength, 8)), ...w.window])].sort();
@@ -381,17 +397,7 @@ export async function ranking(
 ): Promise<Ranking> {
   const ind = checkIndicator(input.indicator);
   const countyIds = await countiesFor(db, scope, input);
-  // One round of reads: the year and the year before (the window and its like-for-like comparison), only the
-  // values this indicator reads; the window ("the year so far") is then found in those rows.
-  const statuses = figureStatuses(input.includeSubmitted);
-  const periods = input.quarter !== undefined ? [period(input.year, input.quarter), period(input.year - 1, input.quarter)] : [...quartersOfYear(input.year - 1), ...quartersOfYear(input.year)];
-  const [schools, reports, targets] = await Promise.all([
-    analyticsSchools(db, countyIds, undefined, { periods, statuses }),
-    analyticsReports(db, countyIds, periods, statuses, undefined, indicatorInputs(ind)),
-    targetsOf(db, countyIds, input.year),
-  ]);
-  const data: Loaded = { schools, reports, targets };
-  const w = windowIn(reports, input);
+  const { data, w } = await loadIndicator(db, countyIds, ind, input);
   const peer = input.peerGroup ?? {};
   const members = schoolsOfWindow(data.schools, data.reports, w.window).filter((s) => applies(ind, s) && (!peer.type || s.type === peer.type) && (!peer.location || s.location === peer.location));
   const frame = windowFrame(members, data.reports, w.window);
@@ -647,8 +653,7 @@ export async function compareCounties(
 ): Promise<{ indicator: string; year: number; quarter: number | null; window: Period[]; counties: CountyRowFigure[] }> {
   const ind = checkIndicator(input.indicator);
   const countyIds = await countiesFor(db, scope, { unitId: input.unitId });
-  const w = await resolveWindow(db, countyIds, input);
-  const [data, counties] = await Promise.all([load(db, countyIds, periodsFor(w, 0), input.year, input), countiesByIds(db, countyIds)]);
+  const [{ data, w }, counties] = await Promise.all([loadIndicator(db, countyIds, ind, input), countiesByIds(db, countyIds)]);
   const byCounty = { schools: groupByCounty(data.schools), reports: groupByCounty(data.reports), targets: groupByCounty(data.targets) };
   const rows = counties.map((c): CountyRowFigure => {
     const reports = byCounty.reports.get(c.id) ?? [];
