@@ -19,9 +19,13 @@ const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"'
 
 function decode(text: string): string {
   return text
-    .replace(/&(?:(amp|lt|gt|quot|apos)|#(\d+)|#x([0-9a-fA-F]+));/g, (_, name: string | undefined, dec: string | undefined, hex: string | undefined) =>
-      name ? ENTITIES[name]! : String.fromCodePoint(dec ? Number(dec) : parseInt(hex!, 16)),
-    )
+    .replace(/&(?:(amp|lt|gt|quot|apos)|#(\d+)|#x([0-9a-fA-F]+));/g, (_, name: string | undefined, dec: string | undefined, hex: string | undefined) => {
+      if (name) return ENTITIES[name]!;
+      const code = dec ? Number(dec) : parseInt(hex!, 16);
+      // A reference to no character at all (&#x110000;) is not XML any program writes: left to exceljs to judge.
+      if (!(code <= 0x10ffff)) throw new WorkbookStructureError(`character reference out of range: ${code}`);
+      return String.fromCodePoint(code);
+    })
     .replace(/_x([0-9A-Fa-f]{4})_/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
 }
 

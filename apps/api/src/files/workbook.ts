@@ -7,6 +7,10 @@ import { cellContent } from './xlsx.js';
 /** The sheet an annotated error report adds; never read back as data. */
 export const FINDINGS_SHEET = '导入检查结果';
 
+/** The last row and column of an Excel (and WPS, LibreOffice) worksheet. */
+const MAX_ROWS = 1_048_576;
+const MAX_COLUMNS = 16_384;
+
 // exceljs's ValueType.Merge: a cell covered by a merge (the value lives in the range's top-left cell).
 const MERGED = 1;
 
@@ -44,14 +48,22 @@ export async function loadWorkbook(file: Buffer): Promise<ExcelJS.Workbook> {
  */
 export async function readGrids(file: Buffer, parts: Parts, onFallback: (error: Error) => void = () => {}): Promise<SheetGrid[]> {
   const skip = (name: string) => name === FINDINGS_SHEET;
+  let grids: SheetGrid[];
   try {
-    return readSheets(parts, skip);
+    grids = readSheets(parts, skip);
   } catch (error) {
     if (!(error instanceof WorkbookStructureError)) throw error;
     onFallback(error);
     const workbook = await loadWorkbook(file);
-    return workbook.worksheets.filter((s) => !skip(s.name)).map(gridOf);
+    grids = workbook.worksheets.filter((s) => !skip(s.name)).map(gridOf);
   }
+  // A cell beyond the last row or column any spreadsheet program has would have the parser walk billions of
+  // empty rows or columns: such a file was not saved by Excel, WPS or LibreOffice.
+  const beyond = grids.find((g) => g.rowCount > MAX_ROWS || g.columnCount > MAX_COLUMNS);
+  if (beyond) {
+    throw new FileRefusal(400, `工作表“${beyond.name}”中有超出电子表格范围的单元格位置（超过${MAX_ROWS}行或${MAX_COLUMNS}列），文件可能已损坏：请在 Excel、WPS 或 LibreOffice 中重新保存为 .xlsx 后再上传。`, 'damaged');
+  }
+  return grids;
 }
 
 const ERROR_FILL: ExcelJS.Fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFFFC7CE' } };
