@@ -64,7 +64,9 @@ const mapErrors = t.middleware(async ({ next }) => {
   return result;
 });
 
-const positiveId = (value: unknown) => (Number.isInteger(value) && (value as number) > 0 ? (value as number) : null);
+/** Ids are PostgreSQL integers: anything else is refused here, before a lookup could fail in the database. */
+const MAX_ID = 2_147_483_647;
+const positiveId = (value: unknown) => (Number.isInteger(value) && (value as number) > 0 && (value as number) <= MAX_ID ? (value as number) : null);
 
 const authorize = t.middleware(async ({ ctx, meta, path, getRawInput, next }) => {
   const access = meta?.access;

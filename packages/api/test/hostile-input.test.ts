@@ -101,4 +101,18 @@ await describeEachDatabase('hostile input to report saves', (kind) => {
       expect(await storedRow(schoolId)).toBe(before);
     }
   });
+  it('refuses a school id past the database’s integer range as BAD_REQUEST naming the field, for every role', async () => {
+    for (const user of [w.users.principal, w.users.officer, w.users.cityOfficer, w.users.systemAdmin]) {
+      const caller = callerFor(handle.db, await signedInAs(handle.db, user.id));
+      for (const call of [() => caller.reports.get({ schoolId: 2_147_483_648, period: PERIOD }), () => caller.reports.save({ schoolId: 2 ** 53, period: PERIOD, version: 0, values: {} })]) {
+        const error = await call().then(
+          () => null,
+          (e: unknown) => e,
+        );
+        expect(error, user.username).toBeInstanceOf(TRPCError);
+        expect((error as TRPCError).code).toBe('BAD_REQUEST');
+        expect((error as TRPCError).message).toContain('schoolId');
+      }
+    }
+  });
 });

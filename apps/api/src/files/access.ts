@@ -31,7 +31,8 @@ export function callerOf(request: FastifyRequest): SignedInUser {
 const deny = (reply: FastifyReply, status: number, message: string) =>
   reply.code(status).type('application/json; charset=utf-8').send({ error: { message } });
 
-const positiveId = (value: unknown) => (typeof value === 'string' && /^[1-9]\d{0,9}$/.test(value) ? Number(value) : null);
+/** Ids are PostgreSQL integers: anything else is refused here, before a lookup could fail in the database. */
+const positiveId = (value: unknown) => (typeof value === 'string' && /^[1-9]\d{0,9}$/.test(value) && Number(value) <= 2_147_483_647 ? Number(value) : null);
 
 export function guardFileRoutes(app: FastifyInstance, options: { db: Kysely<Database>; sessionCookie: string }): void {
   app.addHook('preHandler', async (request, reply) => {
