@@ -8,8 +8,11 @@ import {
   countWith,
   distribution,
   evaluateFormula,
+  addParts,
+  figurePart,
   formulaParts,
   groupFigure,
+  partFigure,
   groupMedian,
   indicator,
   indicatorValue,
@@ -125,6 +128,22 @@ describe('a group of schools', () => {
   it('rates over school attributes add the attributes of contributing schools only: greening = 5000 ÷ 20000 = 25%', () => {
     // School 3 reported no green area, so its 5,000 m² site does not dilute the rate.
     expect(groupFigure(indicator('greening_rate'), windows)).toEqual({ type: 'number', value: 25, schools: 2 });
+  });
+
+  it('adds groups’ parts up to the whole group’s figure, for every indicator (a city from its counties)', () => {
+    for (const ind of INDICATORS.filter((i) => i.valueType !== 'date')) {
+      const whole = groupFigure(ind, windows);
+      const split = addParts([figurePart(ind, windows.slice(0, 1)), figurePart(ind, windows.slice(1, 2)), figurePart(ind, windows.slice(2)), figurePart(ind, [])])!;
+      const merged = partFigure(ind, split);
+      if (whole.type === 'number' && merged.type === 'number' && whole.value !== null && merged.value !== null) {
+        expect(merged.value, ind.code).toBeCloseTo(whole.value, 9);
+        expect(merged.schools, ind.code).toBe(whole.schools);
+      } else {
+        expect(merged, ind.code).toEqual(whole);
+      }
+    }
+    expect(partFigure(indicator('liability_rate'), addParts([figurePart(indicator('liability_rate'), windows.slice(0, 1)), figurePart(indicator('liability_rate'), windows.slice(1))])!)).toEqual({ type: 'number', value: (1400 / 1500) * 100, schools: 3 });
+    expect(addParts([])).toBeNull();
   });
 
   it('flows and stocks add up across schools', () => {

@@ -109,14 +109,29 @@ export type GroupFigure =
   | { type: 'number'; value: number | null; schools: number }
   | { type: 'counts'; counts: Record<string, number>; schools: number };
 
-export function groupFigure(ind: Indicator, windows: readonly SchoolWindow[]): GroupFigure {
+/**
+ * A group figure's running sums, before they are turned into the figure: groups of schools (the counties of a city)
+ * add their parts up to the parts of the whole, so a city's figure can be built from its counties' parts.
+ */
+export type FigurePart =
+  | { kind: 'sum'; schools: number; total: number }
+  | { kind: 'ratio'; schools: number; numerator: number; denominator: number | null }
+  | { kind: 'counts'; schools: number; counts: Record<string, number> };
+
+export function figurePart(ind: Indicator, windows: readonly SchoolWindow[]): FigurePart {
   const members = windows.filter((w) => applies(ind, w.school));
   if (ind.formula) {
-    const parts = members.flatMap((w) => {
-      const p = formulaParts(ind.formula!, reportInputs(w.values, w.school), w.end);
-      return p ? [p] : [];
-    });
-    return { type: 'number', value: ratioOfSums(parts, ind.formula.scale ?? 1), schools: parts.length };
+    let numerator = 0;
+    let denominator: number | null = null;
+    let schools = 0;
+    for (const w of members) {
+      const p = formulaParts(ind.formula, reportInputs(w.values, w.school), w.end);
+      if (!p) continue;
+      numerator += p.numerator;
+      if (p.denominator !== null) denominator = (denominator ?? 0) + p.denominator;
+      schools += 1;
+    }
+    return { kind: 'ratio', schools, numerator, denominator };
   }
   if (isNumeric(ind)) {
     let total = 0;
@@ -128,7 +143,7 @@ export function groupFigure(ind: Indicator, windows: readonly SchoolWindow[]): G
         schools += 1;
       }
     }
-    return { type: 'number', value: schools ? total : null, schools };
+    return { kind: 'sum', schools, total };
   }
   const counts: Record<string, number> = {};
   let schools = 0;
@@ -139,7 +154,45 @@ export function groupFigure(ind: Indicator, windows: readonly SchoolWindow[]): G
       schools += 1;
     }
   }
-  return { type: 'counts', counts, schools };
+  return { kind: 'counts', schools, counts };
+}
+
+/** The parts of several groups taken together (all of one indicator). */
+export function addParts(parts: readonly FigurePart[]): FigurePart | null {
+  const [first, ...rest] = parts;
+  if (!first) return null;
+  return rest.reduce<FigurePart>((a, b) => {
+    if (a.kind === 'sum' && b.kind === 'sum') return { kind: 'sum', schools: a.schools + b.schools, total: a.total + b.total };
+    if (a.kind === 'ratio' && b.kind === 'ratio') {
+      const denominator = a.denominator === null && b.denominator === null ? null : (a.denominator ?? 0) + (b.denominator ?? 0);
+      return { kind: 'ratio', schools: a.schools + b.schools, numerator: a.numerator + b.numerator, denominator };
+    }
+    if (a.kind === 'counts' && b.kind === 'counts') {
+      const counts = { ...a.counts };
+      for (const [k, n] of Object.entries(b.counts)) counts[k] = (counts[k] ?? 0) + n;
+      return { kind: 'counts', schools: a.schools + b.schools, counts };
+    }
+    throw new Error(`不同类型的汇总不能相加：${a.kind} / ${b.kind}`);
+  }, first);
+}
+
+/** The figure parts stand for (see `ratioOfSums` for rates: Σ numerators ÷ Σ denominators). */
+export function partFigure(ind: Indicator, part: FigurePart): GroupFigure {
+  switch (part.kind) {
+    case 'sum':
+      return { type: 'number', value: part.schools ? part.total : null, schools: part.schools };
+    case 'ratio': {
+      const scale = ind.formula?.scale ?? 1;
+      const value = !part.schools ? null : part.denominator === null ? part.numerator * scale : part.denominator > 0 ? (part.numerator / part.denominator) * scale : null;
+      return { type: 'number', value, schools: part.schools };
+    }
+    case 'counts':
+      return { type: 'counts', counts: part.counts, schools: part.schools };
+  }
+}
+
+export function groupFigure(ind: Indicator, windows: readonly SchoolWindow[]): GroupFigure {
+  return partFigure(ind, figurePart(ind, windows));
 }
 
 /** The number a group figure stands for (null for status counts). */
