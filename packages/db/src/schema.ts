@@ -148,7 +148,17 @@ export interface TargetTable {
   updatedAt: UpdatedAt;
 }
 
+/** A county's dashboard figure parts, valid while `fingerprint` matches its data (queries/county-figures.ts). */
+export interface CountyFiguresTable {
+  countyId: number;
+  key: string;
+  fingerprint: string;
+  parts: ColumnType<unknown, string, string>;
+  computedAt: ColumnType<Date, Date | undefined, Date>;
+}
+
 export interface Database {
+  countyFigures: CountyFiguresTable;
   summaries: SummariesTable;
   summaryVersions: SummaryVersionsTable;
   targets: TargetTable;

@@ -392,4 +392,48 @@ await describeEachDatabase('targets and analytics', (kind) => {
       expect((await rejection(compareCounties(handle.db, county, { unitId: places.cityB.id, indicator: 'liability_rate', year: 2026 }))).code).toBe('FORBIDDEN');
     });
   });
+  describe('a city’s overview from its counties', () => {
+    const figure = (o: Awaited<ReturnType<typeof overview>>, code: string) => o.domains.flatMap((d) => d.figures).find((f) => f.indicator === code)!;
+    const kept = async () => new Map((await handle.db.selectFrom('countyFigures').select(['countyId', 'computedAt', 'fingerprint']).execute()).map((r) => [r.countyId, r]));
+
+    it('adds up its counties, keeps each county’s parts while its data is unchanged, and recomputes one in the read after it changes', async () => {
+      const [a, a2] = [places.countyA.id, places.countyA2.id];
+      const o = await overview(handle.db, city, { year: 2026 });
+      expect([...o.countyIds].sort()).toEqual([a, a2].sort());
+      expect(o.window).toEqual(['2026Q1', '2026Q2']);
+      expect(o.schools).toBe(5);
+      // County A: 1,000 students, 990 insured (99%); county A2: 100 students, 50 insured.
+      expect(figure(o, 'students_enrolled').figure).toEqual({ type: 'number', value: 1100, schools: 5 });
+      expect(figureValue(figure(o, 'liability_rate').figure)).toBeCloseTo(((990 + 50) / 1100) * 100, 9);
+      expect(figure(o, 'liability_rate').figure.schools).toBe(5);
+      expect(figure(o, 'liability_rate').targets).toEqual([]);
+      // County A's four schools (certified 2, in progress 1, none 1) and county A2's one, with its own status.
+      const green = figure(o, 'green_school_status').figure;
+      expect(green.schools).toBe(5);
+      expect(green.type === 'counts' && Object.values(green.counts).reduce((t, n) => t + n, 0)).toBe(5);
+      expect(green.type === 'counts' && green.counts.certified).toBeGreaterThanOrEqual(2);
+      const single = await overview(handle.db, county, { countyId: a, year: 2026 });
+      expect(figure(o, 'electricity_kwh').trend.find((p) => p.period === '2025Q3')).toEqual(figure(single, 'electricity_kwh').trend.find((p) => p.period === '2025Q3'));
+
+      const first = await kept();
+      expect([...first.keys()].sort()).toEqual([a, a2].sort());
+      expect(await overview(handle.db, city, { year: 2026 })).toEqual(o);
+      const second = await kept();
+      for (const id of [a, a2]) expect(second.get(id)!.computedAt).toEqual(first.get(id)!.computedAt);
+
+      // A report approved in county A2 shows in the next read; county A's kept parts are used as they are.
+      await fileReport(handle.db, other, '2026Q2', { students_enrolled: 200, staff_count: 10, liability_insured: 200, accident_insured: 200 });
+      const after = await overview(handle.db, city, { year: 2026 });
+      expect(figure(after, 'students_enrolled').figure).toEqual({ type: 'number', value: 1200, schools: 5 });
+      expect(figureValue(figure(after, 'liability_rate').figure)).toBeCloseTo(((990 + 200) / 1200) * 100, 9);
+      const third = await kept();
+      expect(third.get(a)!.computedAt).toEqual(first.get(a)!.computedAt);
+      expect(third.get(a2)!.fingerprint).not.toBe(first.get(a2)!.fingerprint);
+
+      // A school's areas feed the per-m² rates: editing them recomputes its county too.
+      await updateSchool(handle.db, SYSTEM_ACTOR, { schoolId: other.id, buildingAreaM2: 9999 });
+      await overview(handle.db, city, { year: 2026 });
+      expect((await kept()).get(a2)!.fingerprint).not.toBe(third.get(a2)!.fingerprint);
+    });
+  });
 });

@@ -3,6 +3,7 @@ import * as foundation from './2026-11-22-01-foundation.js';
 import * as reporting from './2026-11-23-01-reporting.js';
 import * as targets from './2026-11-24-01-targets.js';
 import * as summaries from './2026-11-24-02-summaries.js';
+import * as countyFigures from './2026-11-25-01-county-figures.js';
 
 /** Every migration, in order. Names sort by date; files are frozen once landed. */
 export const migrations: Record<string, Migration> = {
@@ -10,4 +11,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-23-01-reporting': reporting,
   '2026-11-24-01-targets': targets,
   '2026-11-24-02-summaries': summaries,
+  '2026-11-25-01-county-figures': countyFigures,
 };

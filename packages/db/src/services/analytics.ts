@@ -1,4 +1,5 @@
 import {
+  addParts,
   aggregateSchools,
   applies,
   badRequest,
@@ -10,6 +11,7 @@ import {
   DOMAINS,
   effectiveTarget,
   evaluateTarget,
+  figurePart,
   figureValue,
   forbidden,
   groupFigure,
@@ -21,6 +23,7 @@ import {
   isNumeric,
   lastReportedQuarter,
   notFound,
+  partFigure,
   period,
   quarterRange,
   quartersOfYear,
@@ -34,6 +37,7 @@ import {
   yearWindow,
   type Change,
   type Distribution,
+  type FigurePart,
   type Frame,
   type GroupFigure,
   type Indicator,
@@ -62,10 +66,11 @@ import {
   type CompletenessCount,
   type CountyReport,
 } from '../queries/analytics.js';
+import { countyFingerprints, storeCountyFigures, storedCountyFigures } from '../queries/county-figures.js';
 import { countyIdsUnder } from '../queries/org.js';
 import { getSchool } from '../queries/schools.js';
 import { targetsOf } from '../queries/targets.js';
-import type { Database, School } from '../schema.js';
+import type { Database, ReportStatus, School } from '../schema.js';
 
 // ── scope ──
 
@@ -294,35 +299,47 @@ export async function overview(db: Kysely<Database>, scope: Scope, input: Window
   const countyIds = await countiesFor(db, scope, input);
   const w = await resolveWindow(db, countyIds, input);
   const trendPeriods = quartersEndingAt(w.end, TREND_QUARTERS);
-  const [data, completeness] = await Promise.all([load(db, countyIds, periodsFor(w, TREND_QUARTERS), input.year, input), completenessCounts(db, countyIds, w.window.length ? w.window : [w.end])]);
-  // The window speaks for active schools and closed ones that reported in it; each quarter of the trend for
-  // every school that reported then.
-  const present = schoolsOfWindow(data.schools, data.reports, w.window);
-  const frame = windowFrame(present, data.reports, w.window);
-  const perQuarter = new Map(trendPeriods.map((p) => [p, aggregateSchools(data.schools, data.reports, [p])]));
-  const targets = countyIds.length === 1 ? data.targets : [];
+  const quarters = w.window.length ? w.window : [w.end];
   const summary = { total: 0, met: 0, notMet: 0, pending: 0 };
+  let parts: CountyParts[];
+  let checksOf: (ind: Indicator) => TargetCheck[] = () => [];
+  let activeSchools: number | null = null;
+  const completeness = completenessCounts(db, countyIds, quarters);
+
+  if (countyIds.length === 1) {
+    // One county: its targets are measured too, on the same school windows its figures come from.
+    const data = await load(db, countyIds, periodsFor(w, TREND_QUARTERS), input.year, input);
+    const present = schoolsOfWindow(data.schools, data.reports, w.window);
+    const frame = windowFrame(present, data.reports, w.window);
+    parts = [countyParts(data.schools, data.reports, frame, trendPeriods)];
+    activeSchools = data.schools.filter((s) => s.active).length;
+    checksOf = (ind) =>
+      data.targets
+        .filter((t) => t.indicator === ind.code)
+        .map((t): TargetCheck => {
+          const r = evaluateTarget(t, data.targets, present, frame);
+          summary.total += 1;
+          if (r.met === true) summary.met += 1;
+          else if (r.met === false) summary.notMet += 1;
+          else summary.pending += 1;
+          const name = t.schoolId !== null ? present.find((s) => s.id === t.schoolId)?.name : undefined;
+          return { ...brief(t, name), actual: r.actual, met: r.met, schoolsNotMet: r.checks ? r.checks.filter((c) => c.met === false).length : null, schools: r.schools, reported: r.reported };
+        });
+  } else {
+    // A city or a province: the counties' figure parts added up, each kept while its data is unchanged.
+    parts = [...(await countyPartsFor(db, countyIds, w, trendPeriods, figureStatuses(input.includeSubmitted))).values()];
+  }
+  const counts = sumCompleteness(await completeness, quarters);
 
   const figureOf = (ind: Indicator): OverviewFigure => {
-    const figure = groupFigure(ind, frame.windows);
-    const numeric = figure.type === 'number';
-    const checks = targets
-      .filter((t) => t.indicator === ind.code)
-      .map((t): TargetCheck => {
-        const r = evaluateTarget(t, targets, present, frame);
-        summary.total += 1;
-        if (r.met === true) summary.met += 1;
-        else if (r.met === false) summary.notMet += 1;
-        else summary.pending += 1;
-        const name = t.schoolId !== null ? present.find((s) => s.id === t.schoolId)?.name : undefined;
-        return { ...brief(t, name), actual: r.actual, met: r.met, schoolsNotMet: r.checks ? r.checks.filter((c) => c.met === false).length : null, schools: r.schools, reported: r.reported };
-      });
+    const sum = (pick: (p: CountyParts) => FigurePart | undefined) => partFigure(ind, addParts(parts.flatMap((p) => pick(p) ?? [])) ?? figurePart(ind, []));
+    const figure = sum((p) => p.window[ind.code]);
     return {
       indicator: ind.code,
       figure,
-      change: numeric ? change(figureValue(groupFigure(ind, frame.comparable.current)), figureValue(groupFigure(ind, frame.comparable.previous))) : null,
-      targets: checks,
-      trend: trendPeriods.map((p) => ({ period: p, figure: groupFigure(ind, perQuarter.get(p)!) })),
+      change: figure.type === 'number' ? change(figureValue(sum((p) => p.current[ind.code])), figureValue(sum((p) => p.previous[ind.code]))) : null,
+      targets: checksOf(ind),
+      trend: trendPeriods.map((period) => ({ period, figure: sum((p) => p.trend[period]?.[ind.code]) })),
     };
   };
 
@@ -333,11 +350,68 @@ export async function overview(db: Kysely<Database>, scope: Scope, input: Window
     window: w.window,
     upToQuarter: w.upToQuarter,
     includeSubmitted: Boolean(input.includeSubmitted),
-    schools: data.schools.filter((s) => s.active).length,
-    completeness: sumCompleteness(completeness, w.window.length ? w.window : [w.end]),
+    schools: activeSchools ?? counts[0]?.schools ?? 0,
+    completeness: counts,
     domains: DOMAINS.map((domain) => ({ domain, label: DOMAIN_LABELS[domain], figures: FIGURE_INDICATORS.filter((i) => i.domain === domain).map(figureOf) })),
     targets: summary,
   };
+}
+
+/** A county's overview figures before they become figures: parts that add up across counties. */
+interface CountyParts {
+  window: Record<string, FigurePart>;
+  /** Like for like with last year (numeric indicators). */
+  current: Record<string, FigurePart>;
+  previous: Record<string, FigurePart>;
+  trend: Partial<Record<Period, Record<string, FigurePart>>>;
+}
+
+const NUMERIC_FIGURES = FIGURE_INDICATORS.filter(isNumeric);
+
+/**
+ * The parts of one county's overview: the window's (its frame is built over the active schools and closed ones
+ * that reported in it) and each quarter of the trend's, for every school that reported then.
+ */
+function countyParts(schools: readonly AnalyticsSchoolRow[], reports: readonly CountyReport[], frame: Frame, trendPeriods: readonly Period[]): CountyParts {
+  const partsOf = (indicators: readonly Indicator[], windows: readonly SchoolWindow[]) => Object.fromEntries(indicators.map((i) => [i.code, figurePart(i, windows)]));
+  return {
+    window: partsOf(FIGURE_INDICATORS, frame.windows),
+    current: partsOf(NUMERIC_FIGURES, frame.comparable.current),
+    previous: partsOf(NUMERIC_FIGURES, frame.comparable.previous),
+    trend: Object.fromEntries(trendPeriods.map((p) => [p, partsOf(FIGURE_INDICATORS, aggregateSchools(schools, reports, [p]))])),
+  };
+}
+
+/** Counties recomputed per round of reads when their kept parts are out of date (bounds the rows held at once). */
+const RECOMPUTE_BATCH = 10;
+
+/** Each county's overview parts: kept ones whose fingerprint still matches, the others computed and kept. */
+async function countyPartsFor(db: Kysely<Database>, countyIds: readonly number[], w: ResolvedWindow, trendPeriods: readonly Period[], statuses: readonly ReportStatus[]): Promise<Map<number, CountyParts>> {
+  const periods = periodsFor(w, TREND_QUARTERS);
+  const key = `overview|${statuses.join('+')}|${w.window.join(',')}|${w.end}`;
+  const [prints, stored] = await Promise.all([countyFingerprints(db, countyIds, periods, statuses), storedCountyFigures(db, countyIds, key)]);
+  const parts = new Map<number, CountyParts>();
+  const stale: number[] = [];
+  for (const id of countyIds) {
+    const kept = stored.get(id);
+    if (kept && kept.fingerprint === prints.get(id)) parts.set(id, kept.parts as CountyParts);
+    else stale.push(id);
+  }
+  for (let i = 0; i < stale.length; i += RECOMPUTE_BATCH) {
+    const batch = stale.slice(i, i + RECOMPUTE_BATCH);
+    const [schools, reports] = await Promise.all([analyticsSchools(db, batch, undefined, { periods, statuses }), analyticsReports(db, batch, periods, statuses)]);
+    const bySchool = groupByCounty(schools);
+    const byReport = groupByCounty(reports);
+    const rows = batch.map((countyId) => {
+      const schoolsOf = bySchool.get(countyId) ?? [];
+      const reportsOf = byReport.get(countyId) ?? [];
+      const computed = countyParts(schoolsOf, reportsOf, windowFrame(schoolsOfWindow(schoolsOf, reportsOf, w.window), reportsOf, w.window), trendPeriods);
+      parts.set(countyId, computed);
+      return { countyId, fingerprint: prints.get(countyId)!, parts: computed };
+    });
+    await storeCountyFigures(db, key, rows);
+  }
+  return parts;
 }
 
 // ── league table ──
