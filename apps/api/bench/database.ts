@@ -40,7 +40,8 @@ async function describeExisting(handle: DatabaseHandle, years: number): Promise<
     .orderBy('c.id')
     .execute();
   const officer = await db.selectFrom('users').select(['id', 'username']).where('orgUnitId', '=', province.id).executeTakeFirstOrThrow();
-  const periods = (await db.selectFrom('reports').select('period').distinct().orderBy('period').execute()).map((r) => r.period) as ProvinceSummary['periods'];
+  // Quarters the generator filed (approved ones); drafts of the next quarter come from an earlier run's save step.
+  const periods = (await db.selectFrom('reports').select('period').distinct().where('status', '=', 'approved').orderBy('period').execute()).map((r) => r.period) as ProvinceSummary['periods'];
   const totals = await db.selectFrom('reports').select([(eb) => eb.fn.countAll<number>().as('reports')]).executeTakeFirstOrThrow();
   const last = periods.at(-1)!;
   const [y, q] = [Number(last.slice(0, 4)), Number(last.slice(5))];

@@ -153,7 +153,7 @@ export interface CountyFiguresTable {
   countyId: number;
   key: string;
   fingerprint: string;
-  parts: ColumnType<unknown, string, string>;
+  parts: string;
   computedAt: ColumnType<Date, Date | undefined, Date>;
 }
 

@@ -118,10 +118,11 @@ export interface CompletenessCount {
   missing: number;
 }
 
-/** How many of each county's active schools stand where, per quarter: one grouped query. */
+/** How many of each county's active schools stand where, per quarter: grouped counts, no per-report rows. */
 export async function completenessCounts(db: Kysely<Database>, countyIds: readonly number[], periods: readonly Period[]): Promise<CompletenessCount[]> {
   if (!countyIds.length || !periods.length) return [];
-  const [schools, reports] = await Promise.all([
+  // Reports are counted from the index alone; those of closed schools (few) are then taken off.
+  const [schools, reports, closed] = await Promise.all([
     db
       .selectFrom('schools')
       .select(['countyId', (eb) => eb.fn.countAll<number>().as('count')])
@@ -131,20 +132,31 @@ export async function completenessCounts(db: Kysely<Database>, countyIds: readon
       .execute(),
     db
       .selectFrom('reports')
+      .select(['countyId', 'period', 'status', (eb) => eb.fn.countAll<number>().as('count')])
+      .where('countyId', 'in', countyIds)
+      .where('period', 'in', [...periods])
+      .groupBy(['countyId', 'period', 'status'])
+      .execute(),
+    db
+      .selectFrom('schools')
       // Joined on the county too, so the join stays within one county's shard when distributed.
-      .innerJoin('schools', (join) => join.onRef('schools.id', '=', 'reports.schoolId').onRef('schools.countyId', '=', 'reports.countyId'))
+      .innerJoin('reports', (join) => join.onRef('reports.schoolId', '=', 'schools.id').onRef('reports.countyId', '=', 'schools.countyId'))
       .select(['reports.countyId', 'reports.period', 'reports.status', (eb) => eb.fn.countAll<number>().as('count')])
-      .where('reports.countyId', 'in', countyIds)
+      .where('schools.countyId', 'in', countyIds)
+      .where('schools.active', '=', false)
       .where('reports.period', 'in', [...periods])
-      .where('schools.active', '=', true)
       .groupBy(['reports.countyId', 'reports.period', 'reports.status'])
       .execute(),
   ]);
+  const schoolsOf = new Map(schools.map((s) => [s.countyId, Number(s.count)]));
+  const keyOf = (r: { countyId: number; period: string; status: string }) => `${r.countyId}|${r.period}|${r.status}`;
+  const counted = new Map(reports.map((r) => [keyOf(r), Number(r.count)]));
+  for (const r of closed) counted.set(keyOf(r), (counted.get(keyOf(r)) ?? 0) - Number(r.count));
   const result: CompletenessCount[] = [];
   for (const countyId of countyIds) {
-    const total = Number(schools.find((s) => s.countyId === countyId)?.count ?? 0);
+    const total = schoolsOf.get(countyId) ?? 0;
     for (const period of periods) {
-      const count = (status: ReportStatus) => Number(reports.find((r) => r.countyId === countyId && r.period === period && r.status === status)?.count ?? 0);
+      const count = (status: ReportStatus) => counted.get(`${countyId}|${period}|${status}`) ?? 0;
       const approved = count('approved');
       const submitted = count('submitted');
       const inProgress = count('draft') + count('returned');

@@ -17,7 +17,8 @@ export async function countyFingerprints(db: Kysely<Database>, countyIds: readon
       .selectFrom('reports')
       .select([
         'countyId',
-        sql<string>`count(*) || ':' || coalesce(sum(hashtext(id::text || ':' || version::text)), 0) || ':' || coalesce(sum(id::bigint * version), 0)`.as('print'),
+        // Integer hashing only (no text per row): the index holds id and version, so this reads the index alone.
+        sql<string>`count(*) || ':' || coalesce(sum(hashint8((id::bigint << 32) | version)), 0)`.as('print'),
       ])
       .where('countyId', 'in', countyIds)
       .where('period', 'in', periods.length ? [...periods] : [''])
@@ -37,17 +38,17 @@ export async function countyFingerprints(db: Kysely<Database>, countyIds: readon
 }
 
 /** The stored figures of some counties under one key, with the fingerprint each was computed at. */
-export async function storedCountyFigures(db: Kysely<Database>, countyIds: readonly number[], key: string): Promise<Map<number, { fingerprint: string; parts: unknown }>> {
+export async function storedCountyFigures(db: Kysely<Database>, countyIds: readonly number[], key: string): Promise<Map<number, { fingerprint: string; parts: string }>> {
   if (!countyIds.length) return new Map();
   const rows = await db.selectFrom('countyFigures').select(['countyId', 'fingerprint', 'parts']).where('countyId', 'in', countyIds).where('key', '=', key).execute();
   return new Map(rows.map((r) => [r.countyId, { fingerprint: r.fingerprint, parts: r.parts }]));
 }
 
-export async function storeCountyFigures(db: Kysely<Database>, key: string, rows: readonly { countyId: number; fingerprint: string; parts: unknown }[]): Promise<void> {
+export async function storeCountyFigures(db: Kysely<Database>, key: string, rows: readonly { countyId: number; fingerprint: string; parts: string }[]): Promise<void> {
   if (!rows.length) return;
   await db
     .insertInto('countyFigures')
-    .values(rows.map((r) => ({ countyId: r.countyId, key, fingerprint: r.fingerprint, parts: JSON.stringify(r.parts), computedAt: new Date() })))
+    .values(rows.map((r) => ({ countyId: r.countyId, key, fingerprint: r.fingerprint, parts: r.parts, computedAt: new Date() })))
     .onConflict((oc) =>
       oc.columns(['countyId', 'key']).doUpdateSet((eb) => ({ fingerprint: eb.ref('excluded.fingerprint'), parts: eb.ref('excluded.parts'), computedAt: eb.ref('excluded.computedAt') })),
     )

@@ -385,16 +385,55 @@ function countyParts(schools: readonly AnalyticsSchoolRow[], reports: readonly C
 /** Counties recomputed per round of reads when their kept parts are out of date (bounds the rows held at once). */
 const RECOMPUTE_BATCH = 10;
 
+// Kept parts are packed positionally (catalogue order, trend order): a part is [schools, total] for a sum,
+// [schools, numerator, denominator] for a ratio, [schools, counts] for statuses. The catalogue's codes are part of
+// the key, so a catalogue change makes old rows unreadable rather than misread.
+type PackedPart = [number, number] | [number, number, number | null] | [number, Record<string, number>];
+interface PackedCountyParts {
+  w: PackedPart[];
+  c: PackedPart[];
+  p: PackedPart[];
+  t: PackedPart[][];
+}
+
+const CATALOGUE_MARK = (() => {
+  let h = 0;
+  for (const ch of FIGURE_INDICATORS.map((i) => i.code).join(',')) h = (Math.imul(h, 31) + ch.charCodeAt(0)) | 0;
+  return (h >>> 0).toString(36);
+})();
+
+function pack(part: FigurePart): PackedPart {
+  return part.kind === 'sum' ? [part.schools, part.total] : part.kind === 'ratio' ? [part.schools, part.numerator, part.denominator] : [part.schools, part.counts];
+}
+
+function unpack(ind: Indicator, packed: PackedPart): FigurePart {
+  if (ind.formula) return { kind: 'ratio', schools: packed[0], numerator: packed[1] as number, denominator: (packed as [number, number, number | null])[2] };
+  if (isNumeric(ind)) return { kind: 'sum', schools: packed[0], total: packed[1] as number };
+  return { kind: 'counts', schools: packed[0], counts: packed[1] as Record<string, number> };
+}
+
+function packParts(parts: CountyParts, trendPeriods: readonly Period[]): string {
+  const row = (indicators: readonly Indicator[], of: Record<string, FigurePart> | undefined) => indicators.map((i) => pack(of?.[i.code] ?? figurePart(i, [])));
+  const packed: PackedCountyParts = { w: row(FIGURE_INDICATORS, parts.window), c: row(NUMERIC_FIGURES, parts.current), p: row(NUMERIC_FIGURES, parts.previous), t: trendPeriods.map((q) => row(FIGURE_INDICATORS, parts.trend[q])) };
+  return JSON.stringify(packed);
+}
+
+function unpackParts(text: string, trendPeriods: readonly Period[]): CountyParts {
+  const packed = JSON.parse(text) as PackedCountyParts;
+  const row = (indicators: readonly Indicator[], list: readonly PackedPart[]) => Object.fromEntries(indicators.map((i, k) => [i.code, unpack(i, list[k]!)]));
+  return { window: row(FIGURE_INDICATORS, packed.w), current: row(NUMERIC_FIGURES, packed.c), previous: row(NUMERIC_FIGURES, packed.p), trend: Object.fromEntries(trendPeriods.map((q, k) => [q, row(FIGURE_INDICATORS, packed.t[k]!)])) };
+}
+
 /** Each county's overview parts: kept ones whose fingerprint still matches, the others computed and kept. */
 async function countyPartsFor(db: Kysely<Database>, countyIds: readonly number[], w: ResolvedWindow, trendPeriods: readonly Period[], statuses: readonly ReportStatus[]): Promise<Map<number, CountyParts>> {
   const periods = periodsFor(w, TREND_QUARTERS);
-  const key = `overview|${statuses.join('+')}|${w.window.join(',')}|${w.end}`;
+  const key = `overview|${CATALOGUE_MARK}|${statuses.join('+')}|${w.window.join(',')}|${w.end}`;
   const [prints, stored] = await Promise.all([countyFingerprints(db, countyIds, periods, statuses), storedCountyFigures(db, countyIds, key)]);
   const parts = new Map<number, CountyParts>();
   const stale: number[] = [];
   for (const id of countyIds) {
     const kept = stored.get(id);
-    if (kept && kept.fingerprint === prints.get(id)) parts.set(id, kept.parts as CountyParts);
+    if (kept && kept.fingerprint === prints.get(id)) parts.set(id, unpackParts(kept.parts, trendPeriods));
     else stale.push(id);
   }
   for (let i = 0; i < stale.length; i += RECOMPUTE_BATCH) {
@@ -407,7 +446,7 @@ async function countyPartsFor(db: Kysely<Database>, countyIds: readonly number[]
       const reportsOf = byReport.get(countyId) ?? [];
       const computed = countyParts(schoolsOf, reportsOf, windowFrame(schoolsOfWindow(schoolsOf, reportsOf, w.window), reportsOf, w.window), trendPeriods);
       parts.set(countyId, computed);
-      return { countyId, fingerprint: prints.get(countyId)!, parts: computed };
+      return { countyId, fingerprint: prints.get(countyId)!, parts: packParts(computed, trendPeriods) };
     });
     await storeCountyFigures(db, key, rows);
   }
