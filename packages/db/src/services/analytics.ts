@@ -32,6 +32,7 @@ import {
   rank,
   scopeIncludesCounty,
   scopeIncludesSchool,
+  shiftWindow,
   shortfall,
   windowFrame,
   yearWindow,
@@ -301,23 +302,28 @@ export async function overview(db: Kysely<Database>, scope: Scope, input: Window
   const trendPeriods = quartersEndingAt(w.end, TREND_QUARTERS);
   const quarters = w.window.length ? w.window : [w.end];
   const summary = { total: 0, met: 0, notMet: 0, pending: 0 };
-  let parts: CountyParts[];
+  const statuses = figureStatuses(input.includeSubmitted);
+  // Every county's figures are its kept parts (recomputed when its data moved), added up for a city or province.
+  const [kept, targets, counts] = await Promise.all([
+    countyPartsFor(db, countyIds, w, trendPeriods, statuses),
+    countyIds.length === 1 ? targetsOf(db, countyIds, input.year) : Promise.resolve([]),
+    completenessCounts(db, countyIds, quarters).then((rows) => sumCompleteness(rows, quarters)),
+  ]);
+  const parts = [...kept.values()];
   let checksOf: (ind: Indicator) => TargetCheck[] = () => [];
-  let activeSchools: number | null = null;
-  const completeness = completenessCounts(db, countyIds, quarters);
-
-  if (countyIds.length === 1) {
-    // One county: its targets are measured too, on the same school windows its figures come from.
-    const data = await load(db, countyIds, periodsFor(w, TREND_QUARTERS), input.year, input);
-    const present = schoolsOfWindow(data.schools, data.reports, w.window);
-    const frame = windowFrame(present, data.reports, w.window);
-    parts = [countyParts(data.schools, data.reports, frame, trendPeriods)];
-    activeSchools = data.schools.filter((s) => s.active).length;
+  if (targets.length) {
+    // One county's targets are measured on its school windows: the window and a year earlier, only the values the
+    // targeted indicators read.
+    const periods = [...new Set([...w.window, ...shiftWindow(w.window, -1)])];
+    const codes = [...new Set(targets.flatMap((t) => indicatorInputs(indicator(t.indicator))))];
+    const [schools, reports] = await Promise.all([analyticsSchools(db, countyIds, undefined, { periods, statuses }), analyticsReports(db, countyIds, periods, statuses, undefined, codes)]);
+    const present = schoolsOfWindow(schools, reports, w.window);
+    const frame = windowFrame(present, reports, w.window);
     checksOf = (ind) =>
-      data.targets
+      targets
         .filter((t) => t.indicator === ind.code)
         .map((t): TargetCheck => {
-          const r = evaluateTarget(t, data.targets, present, frame);
+          const r = evaluateTarget(t, targets, present, frame);
           summary.total += 1;
           if (r.met === true) summary.met += 1;
           else if (r.met === false) summary.notMet += 1;
@@ -325,11 +331,7 @@ export async function overview(db: Kysely<Database>, scope: Scope, input: Window
           const name = t.schoolId !== null ? present.find((s) => s.id === t.schoolId)?.name : undefined;
           return { ...brief(t, name), actual: r.actual, met: r.met, schoolsNotMet: r.checks ? r.checks.filter((c) => c.met === false).length : null, schools: r.schools, reported: r.reported };
         });
-  } else {
-    // A city or a province: the counties' figure parts added up, each kept while its data is unchanged.
-    parts = [...(await countyPartsFor(db, countyIds, w, trendPeriods, figureStatuses(input.includeSubmitted))).values()];
   }
-  const counts = sumCompleteness(await completeness, quarters);
 
   const figureOf = (ind: Indicator): OverviewFigure => {
     const sum = (pick: (p: CountyParts) => FigurePart | undefined) => partFigure(ind, addParts(parts.flatMap((p) => pick(p) ?? [])) ?? figurePart(ind, []));
@@ -350,7 +352,7 @@ export async function overview(db: Kysely<Database>, scope: Scope, input: Window
     window: w.window,
     upToQuarter: w.upToQuarter,
     includeSubmitted: Boolean(input.includeSubmitted),
-    schools: activeSchools ?? counts[0]?.schools ?? 0,
+    schools: counts[0]?.schools ?? 0,
     completeness: counts,
     domains: DOMAINS.map((domain) => ({ domain, label: DOMAIN_LABELS[domain], figures: FIGURE_INDICATORS.filter((i) => i.domain === domain).map(figureOf) })),
     targets: summary,
