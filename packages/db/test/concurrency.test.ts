@@ -102,24 +102,30 @@ await describeEachDatabase('concurrent writers', (kind) => {
 });
 
 /**
- * The bureau's county-sheet import while principals save the same reports. The sheet carries no versions: the import
- * locks the reports it changes (select … for update) and applies its cells on top of the version it finds, one
- * version step per report, so a save based on a version the import replaced gets CONFLICT, and a save that came first
- * is built on. A report someone else creates while the import runs (it found none to lock) makes the whole import a
- * CONFLICT that stores nothing.
+ * The bureau's county-sheet import while principals save the same reports. The import locks the reports it changes
+ * (select … for update). A sheet without versions (typed by hand) applies its cells on top of the version it finds,
+ * one version step per report, so a save based on a version the import replaced gets CONFLICT, and a save that came
+ * first is built on. A sheet as downloaded carries each report's version: a save that came after the download makes
+ * the import refuse with a finding per row, storing nothing. A report someone else creates while the import runs (it
+ * found none to lock) makes the whole import a CONFLICT that stores nothing.
  */
 const SHEET = '全县汇总';
 const IMPORT_REFUSED = '导入期间有报表被他人修改或新建，本次导入未保存任何数据，请重新导入。';
 
-/** The county sheet as the parser hands it over: a row per school countySheet lists, the same cells in each. */
-function sheetRecords(rows: readonly SheetSchool[], period: Period, values: ReportValues): ImportRecord[] {
-  return rows.map(({ school }, i) => ({
+/**
+ * The county sheet as the parser hands it over: a row per school countySheet lists, the same cells in each. With
+ * `versioned`, each row carries its report's version as the downloaded template does (column D, 0 without a report);
+ * without, the sheet has no version column (typed by hand).
+ */
+function sheetRecords(rows: readonly SheetSchool[], period: Period, values: ReportValues, versioned = false): ImportRecord[] {
+  return rows.map(({ school, reports }, i) => ({
     template: 'county',
     schoolCode: school.code,
     schoolAt: { sheet: SHEET, row: 5 + i, column: 'A' },
     period,
     periodAt: { sheet: SHEET, row: 5 + i, column: 'C' },
-    cells: Object.entries(values).map(([code, raw], j) => ({ code, raw, at: { sheet: SHEET, row: 5 + i, column: String.fromCharCode(68 + j) } })),
+    ...(versioned ? { version: reports.get(period)?.version ?? 0, versionAt: { sheet: SHEET, row: 5 + i, column: 'D' } } : {}),
+    cells: Object.entries(values).map(([code, raw], j) => ({ code, raw, at: { sheet: SHEET, row: 5 + i, column: String.fromCharCode(69 + j) } })),
   }));
 }
 
@@ -180,10 +186,10 @@ await describeEachDatabase('an import racing principals’ saves', (kind) => {
   const sheet = (period: Period) => countySheet(handle.db, countyId, [period]);
 
   /** The bureau imports a county sheet it downloaded earlier (`rows`), as drafts; the audit names the file by its hash. */
-  function importSheet(rows: readonly SheetSchool[], period: Period, values: ReportValues) {
+  function importSheet(rows: readonly SheetSchool[], period: Period, values: ReportValues, versioned = false) {
     files += 1;
     const fileHash = String(files).padStart(4, '0').padEnd(64, 'f');
-    return { fileHash, result: importReports(handle.db, officer, sheetRecords(rows, period, values), { mode: 'draft', fileName: `全县汇总表-${files}.xlsx`, fileHash }) };
+    return { fileHash, result: importReports(handle.db, officer, sheetRecords(rows, period, values, versioned), { mode: 'draft', fileName: `全县汇总表-${files}.xlsx`, fileHash }) };
   }
 
   /** The file's own audit entries (one per stored import, none for a refused one). */
@@ -297,6 +303,95 @@ await describeEachDatabase('an import racing principals’ saves', (kind) => {
       expect(imported.value).toMatchObject({ ok: true, stored: rows.length, created, updated: rows.length - created });
       expect(entries).toHaveLength(1);
     }
+  });
+
+  /** The county sheet's row of a school (as sheetRecords numbers them). */
+  const rowOf = (rows: readonly SheetSchool[], s: School) => 5 + rows.findIndex((r) => r.school.id === s.id);
+  const staleMessage = (row: number, s: School, file: number, current: number) =>
+    `第${row}行 ${s.name} 的报表在您下载模板后已被修改（模板版本${file}，当前版本${current}），为避免覆盖他人的修改，本次导入未保存任何数据。请重新下载模板后再填写。`;
+
+  it('refuses a sheet downloaded before a principal’s save, storing nothing; the sheet downloaded again imports on top of it', async () => {
+    const period: Period = '2028Q1';
+    const s = schools[0]!;
+    const first = await saveReport(handle.db, principal(s.id), { schoolId: s.id, period, version: 0, values: BASE });
+    const rows = await sheet(period);
+    const saved = await saveReport(handle.db, principal(s.id), { schoolId: s.id, period, version: first.version, values: { electricity_kwh: 111, gas_m3: 5 } });
+    const file = { electricity_kwh: 9_000, water_m3: 800 };
+
+    const stale = importSheet(rows, period, file, true);
+    const refused = await stale.result;
+    const row = rowOf(rows, s);
+    expect(refused).toMatchObject({ ok: false, stored: 0, created: 0, updated: 0 });
+    // One finding, on the version cell of the school whose report moved on; the other rows (version 0, no report) are fine.
+    expect(refused.errors).toEqual([{ sheet: SHEET, row, column: 'D', code: 'version', rule: 'conflict', message: staleMessage(row, s, first.version, saved.version) }]);
+    expect(await fileEntries(stale.fileHash)).toHaveLength(0);
+    expect(await getReport(handle.db, s.id, period)).toMatchObject({ version: saved.version, values: saved.values });
+    expect((await accountFor(handle, s.id, period, first)).map((step) => step.action)).toEqual(['report.save']);
+    for (const other of schools.slice(1)) expect((await getReport(handle.db, other.id, period)).version).toBe(0);
+
+    const again = await sheet(period);
+    const fresh = importSheet(again, period, file, true);
+    const stored = await fresh.result;
+    expect(stored).toMatchObject({ ok: true, stored: rows.length, created: rows.length - 1, updated: 1, errors: [] });
+    expect(stored.warnings.filter((w) => w.code === 'version')).toEqual([]);
+    expect((await getReport(handle.db, s.id, period)).values).toEqual({ ...saved.values, ...file });
+    expect((await accountFor(handle, s.id, period, first)).map((step) => step.action)).toEqual(['report.save', 'report.import']);
+    expect(await fileEntries(fresh.fileHash)).toHaveLength(1);
+
+    // A later save of other cells does not make the same file a conflict: it would change nothing, and changes nothing.
+    const later = await saveReport(handle.db, principal(s.id), { schoolId: s.id, period, version: (await getReport(handle.db, s.id, period)).version, values: { gas_m3: 6 } });
+    expect(await importSheet(again, period, file, true).result).toMatchObject({ ok: true, stored: 0, unchanged: rows.length, errors: [] });
+    expect(await getReport(handle.db, s.id, period)).toMatchObject({ version: later.version, values: later.values });
+  });
+
+  it('checks the version under the import’s lock: a save in flight is waited for, and the import refuses with the finding', async () => {
+    const period: Period = '2028Q2';
+    const s = schools[1]!;
+    const first = await saveReport(handle.db, principal(s.id), { schoolId: s.id, period, version: 0, values: BASE });
+    const rows = await sheet(period);
+    let saved: Awaited<ReturnType<typeof saveReport>> | undefined;
+    let imported: Promise<{ value: Awaited<ReturnType<typeof importReports>> } | { error: unknown }> | undefined;
+    let fileHash = '';
+    await handle.db.transaction().execute(async (trx) => {
+      saved = await saveReport(trx, principal(s.id), { schoolId: s.id, period, version: first.version, values: { electricity_kwh: 222 } });
+      // The import starts while the save is uncommitted: on PostgreSQL it waits on the report's row lock, on PGlite
+      // for the whole transaction. A check made before the lock would read version `first` and fail only at the write.
+      const started = importSheet(rows, period, { electricity_kwh: 9_999 }, true);
+      fileHash = started.fileHash;
+      imported = started.result.then((value) => ({ value }), (error: unknown) => ({ error }));
+      await blocked(1);
+    });
+    const outcome = await imported!;
+    const row = rowOf(rows, s);
+    expect(outcome).toEqual({ value: expect.objectContaining({ ok: false, stored: 0, errors: [expect.objectContaining({ row, column: 'D', code: 'version', rule: 'conflict', message: staleMessage(row, s, first.version, saved!.version) })] }) });
+    expect(await fileEntries(fileHash)).toHaveLength(0);
+    expect(await getReport(handle.db, s.id, period)).toMatchObject({ version: saved!.version, values: saved!.values });
+    for (const other of schools.filter((o) => o.id !== s.id)) expect((await getReport(handle.db, other.id, period)).version).toBe(0);
+  });
+
+  it('applies a sheet without versions on top of the stored report, warning about each report it changes that exists', async () => {
+    const period: Period = '2028Q3';
+    const s = schools[2]!;
+    const first = await saveReport(handle.db, principal(s.id), { schoolId: s.id, period, version: 0, values: BASE });
+    const rows = await sheet(period);
+    const saved = await saveReport(handle.db, principal(s.id), { schoolId: s.id, period, version: first.version, values: { gas_m3: 9, electricity_kwh: 5 } });
+    const file = { electricity_kwh: 7_000, water_m3: 600 };
+    const result = await importSheet(rows, period, file).result;
+    expect(result).toMatchObject({ ok: true, stored: rows.length, created: rows.length - 1, updated: 1, errors: [] });
+    const row = rowOf(rows, s);
+    expect(result.warnings.filter((w) => w.code === 'version')).toEqual([
+      {
+        sheet: SHEET,
+        row,
+        column: 'A',
+        code: 'version',
+        rule: 'no_version',
+        message: `第${row}行 ${s.name} 的版本为空：平台上已有该报表（当前版本${saved.version}），导入将在版本${saved.version}之上写入文件中的单元格；若下载模板后有人修改过该报表，这些单元格上的修改会被覆盖。如需避免，请重新下载模板后再导入。`,
+      },
+    ]);
+    // The save's other cells stand; the file's cells are written over it, as the warning says.
+    expect((await getReport(handle.db, s.id, period)).values).toEqual({ ...saved.values, ...file });
+    expect((await accountFor(handle, s.id, period, first)).map((step) => step.action)).toEqual(['report.save', 'report.import']);
   });
 
   /**

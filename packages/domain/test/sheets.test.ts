@@ -152,6 +152,38 @@ describe('parseWorkbook: county sheet', () => {
     expect(parsed.errors[1]!.message).toBe('用电量：该单元格是公式，但文件中没有保存计算结果：请在 Excel 或 WPS 中打开并保存后再上传，或把公式改为数值。');
   });
 
+  it('reads the version column (numbers, text and full-width digits; blank is null) and refuses anything else by cell', () => {
+    const rows: CellLike[][] = [
+      ['学校标识码', '版本', '用电量（千瓦时）'],
+      ['school_code', 'version', 'electricity_kwh'],
+      ['2151000001', 3, 10],
+      ['2151000002', ' ７ ', 10],
+      ['2151000003', null, 10],
+      ['2151000004', '0', null],
+      ['2151000005', -1, 10],
+      ['2151000006', 2.5, 10],
+      ['2151000007', '三', 10],
+      ['2151000008', { formula: 'B3+1' }, 10],
+      ['2151000009', true, 10],
+    ];
+    const parsed = parseWorkbook([grid('全县汇总', [['季度', '2026Q1'], ...rows])]);
+    expect(parsed.records.map((r) => [r.schoolCode, r.version, r.versionAt?.column])).toEqual([
+      ['2151000001', 3, 'B'],
+      ['2151000002', 7, 'B'],
+      ['2151000003', null, 'B'],
+      ['2151000004', 0, 'B'],
+    ]);
+    expect(parsed.errors.map((e) => `${e.column}${e.row}:${e.code}:${e.rule}`)).toEqual(['B8:version:format', 'B9:version:format', 'B10:version:format', 'B11:version:formula_without_result', 'B12:version:format']);
+    expect(parsed.errors[0]!.message).toBe('版本（B8单元格）应为不小于0的整数，文件中为“-1”。版本由平台在下载模板时填写，请勿修改；如已改动，请重新下载模板。');
+    expect(parsed.errors[2]!.message).toContain('文件中为“三”');
+    expect(parsed.errors[3]!.message).toMatch(/^版本（B11单元格）：该单元格是公式/);
+
+    // Without a version column (a sheet typed by hand) the records carry no version at all.
+    const plain = parseWorkbook([grid('全县汇总', countyRows([['一小', '2151000001', 5, '2026Q1']]))]);
+    expect(plain.records[0]).not.toHaveProperty('version');
+    expect(plain.records[0]).not.toHaveProperty('versionAt');
+  });
+
   it('takes the quarter from a label above the header when there is no period column', () => {
     const parsed = parseWorkbook([
       grid('Sheet1', [['季度：', '2026年第二季度'], ['学校标识码', '用电量'], ['school_code', 'electricity_kwh'], ['2151000001', 10]]),
@@ -190,6 +222,23 @@ describe('parseWorkbook: school report', () => {
         ],
       },
     ]);
+  });
+
+  it('reads the version right of its label, a blank one as null (never the note beside it)', () => {
+    const versioned = (version: CellLike) =>
+      grid('季度报表', [
+        ['实验小学 2026年第一季度 学校后勤数据填报表'],
+        ['学校标识码', '2151000001', '学校名称', '实验小学'],
+        ['季度', '2026Q1', '版本', version, '说明：只填写“填报值”一列；“指标代码”和“版本”供系统识别，请勿修改。'],
+        ['指标名称', '指标代码', '单位', '填报值', '填写说明'],
+        ['在校学生数', 'students_enrolled', '人', 1200],
+      ]);
+    expect(parseWorkbook([versioned(4)]).records[0]).toMatchObject({ version: 4, versionAt: { sheet: '季度报表', row: 3, column: 'D' } });
+    expect(parseWorkbook([versioned(null)]).records[0]).toMatchObject({ version: null, versionAt: { row: 3, column: 'D' } });
+    const bad = parseWorkbook([versioned('v4')]);
+    expect(bad.records).toEqual([]);
+    expect(bad.errors).toEqual([expect.objectContaining({ sheet: '季度报表', row: 3, column: 'D', code: 'version', rule: 'format' })]);
+    expect(bad.errors[0]!.message).toContain('版本（D3单元格）应为不小于0的整数，文件中为“v4”');
   });
 
   it('refuses duplicated and unknown codes, naming the cells', () => {

@@ -21,6 +21,8 @@ import { inspectXlsx } from './zip.js';
  * - POST /api/import/reports   multipart: file, mode=draft|approved (approved: bureau only)
  *        → JSON { ok, stored, created, updated, unchanged, skipped, values, errors, warnings }; 200 when stored
  *          (or nothing to change), 422 when the file has errors (nothing stored), 4xx { error } for a refused file.
+ *          Templates carry each report's version (版本): a row whose report was saved by someone after the download
+ *          is an error (rule conflict, error.rule 'conflict' when any), so nothing is stored over that save.
  *        ?annotate=1 checks without storing and answers with the uploaded workbook, bad cells highlighted
  *          (red: error, yellow: warning) and commented, plus a sheet listing every finding;
  *          headers X-Import-Errors / X-Import-Warnings carry the counts.
@@ -87,7 +89,7 @@ export async function fileRoutes(app: FastifyInstance, options: FileRouteOptions
     const q = query(z.object({ schoolId: id, period }), request.query);
     const school = (await getSchool(db, q.schoolId))!;
     const view = await getReport(db, school.id, q.period);
-    return sendWorkbook(reply, schoolTemplate({ school, period: q.period, values: view.values }), `学校季度报表-${school.code}-${q.period}.xlsx`);
+    return sendWorkbook(reply, schoolTemplate({ school, period: q.period, version: view.version, values: view.values }), `学校季度报表-${school.code}-${q.period}.xlsx`);
   });
 
   app.get('/api/templates/county-reports.xlsx', { config: { access: { roles: BUREAU, target: 'county' } } }, async (request, reply) => {
@@ -127,8 +129,13 @@ export async function fileRoutes(app: FastifyInstance, options: FileRouteOptions
       if (ok) return reply.code(200).send(body);
       // Rows of schools outside the caller's scope make the whole upload a refusal of access.
       const foreign = errors.some((e) => e.rule === 'scope');
-      const message = foreign ? '文件中有不在您管辖范围内的学校，未保存任何数据。' : `文件中有${errors.length}处错误，未保存任何数据。请按提示修改后重新上传。`;
-      return reply.code(foreign ? 403 : 422).send({ ...body, error: { message, rule: foreign ? 'scope' : 'invalid' } });
+      const stale = errors.filter((e) => e.code === 'version' && e.rule === 'conflict').length;
+      const message = foreign
+        ? '文件中有不在您管辖范围内的学校，未保存任何数据。'
+        : stale
+          ? `文件中有${stale}份报表在您下载模板后已被他人修改，为避免覆盖他人的修改，未保存任何数据。请重新下载模板后再填写（共${errors.length}处问题，见明细）。`
+          : `文件中有${errors.length}处错误，未保存任何数据。请按提示修改后重新上传。`;
+      return reply.code(foreign ? 403 : 422).send({ ...body, error: { message, rule: foreign ? 'scope' : stale ? 'conflict' : 'invalid' } });
     } catch (error) {
       if (error instanceof FileRefusal) return importFailure(reply, error.status, error.message, error.rule);
       if (error instanceof AppError) return importFailure(reply, STATUS[error.code], error.message, error.code.toLowerCase());

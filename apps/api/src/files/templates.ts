@@ -41,13 +41,16 @@ function valueFormat(ind: Indicator): string | undefined {
 }
 
 const CODE_FONT: Partial<ExcelJS.Font> = { size: 8, color: { argb: 'FF808080' } };
+/** Cells the system fills and reads back (the version): grey, like the codes, but readable. */
+const SYSTEM_FONT: Partial<ExcelJS.Font> = { color: { argb: 'FF808080' } };
 
 /**
  * A school's quarterly report: one sheet, indicators as rows grouped by domain, values filled in with what is
- * stored for the quarter (or carried over from the previous one), drop-downs for closed lists.
+ * stored for the quarter (or carried over from the previous one), drop-downs for closed lists. “版本” holds the
+ * stored report's version (0: none yet), so an upload made stale by a later save is refused, not applied.
  */
-export function schoolTemplate(input: { school: School; period: Period; values: ReportValues }): ExcelJS.Workbook {
-  const { school, period, values } = input;
+export function schoolTemplate(input: { school: School; period: Period; version: number; values: ReportValues }): ExcelJS.Workbook {
+  const { school, period, version, values } = input;
   const workbook = newWorkbook();
   const sheet = workbook.addWorksheet(SCHOOL_SHEET.title);
   const h = SCHOOL_SHEET.headers;
@@ -55,8 +58,11 @@ export function schoolTemplate(input: { school: School; period: Period; values: 
   titleRow(sheet, 1, `${school.name} ${periodLabel(period)} 学校后勤数据填报表`, 5);
   sheet.getRow(2).values = [SCHOOL_SHEET.schoolLabel, school.code, SCHOOL_SHEET.schoolNameLabel, cellContent(school.name)];
   sheet.getCell(2, 2).numFmt = '@';
-  sheet.getRow(3).values = [SCHOOL_SHEET.periodLabel, period, '说明', '只填写“填报值”一列；“指标代码”供系统识别，请勿修改。'];
-  sheet.mergeCells(3, 4, 3, 5);
+  sheet.getRow(3).values = [SCHOOL_SHEET.periodLabel, period, SCHOOL_SHEET.versionLabel, version, '说明：只填写“填报值”一列；“指标代码”和“版本”供系统识别，请勿修改。'];
+  sheet.getCell(3, 4).alignment = { horizontal: 'left' };
+  sheet.getCell(3, 4).font = SYSTEM_FONT;
+  sheet.getCell(3, 5).alignment = { wrapText: true, vertical: 'top' };
+  sheet.getRow(3).height = 30;
   for (const row of [2, 3]) for (const column of [1, 3]) sheet.getCell(row, column).font = { bold: true };
   const header = sheet.getRow(4);
   header.values = [h.name, h.code, h.unit, h.value, h.help];
@@ -108,7 +114,7 @@ export function countyTemplate(input: { countyName: string; period: Period; scho
   titleRow(
     sheet,
     2,
-    '说明：每所学校一行。第4行为系统代码，请勿修改或删除；列的顺序可以调整，不需要的列可以删除。是/否及等级类指标请从下拉列表选择；灰色单元格表示该校不填报此项。',
+    '说明：每所学校一行。第4行为系统代码，请勿修改或删除；“版本”列是下载时各校报表的版本，请勿修改（下载后报表被他人修改的，导入时会提示重新下载）；列的顺序可以调整，不需要的列可以删除。是/否及等级类指标请从下拉列表选择；灰色单元格表示该校不填报此项。',
     width,
     10,
   );
@@ -130,17 +136,21 @@ export function countyTemplate(input: { countyName: string; period: Period; scho
   sheet.getColumn(1).numFmt = '@';
   sheet.getColumn(2).width = 24;
   sheet.getColumn(3).width = 9;
+  sheet.getColumn(4).width = 6;
   indicators.forEach((ind, i) => {
     const column = sheet.getColumn(COUNTY_KEYS.length + i + 1);
     column.width = Math.max(10, Math.min(18, ind.name.zh.length * 2));
   });
 
   schools.forEach(({ school, reports }, index) => {
-    const values = reports.get(period)?.values ?? {};
+    const report = reports.get(period);
+    const values = report?.values ?? {};
     const row = sheet.getRow(5 + index);
     row.getCell(1).value = school.code;
     row.getCell(2).value = cellContent(school.name);
     row.getCell(3).value = period;
+    row.getCell(4).value = report?.version ?? 0;
+    row.getCell(4).font = SYSTEM_FONT;
     indicators.forEach((ind, i) => {
       const cell = row.getCell(COUNTY_KEYS.length + i + 1);
       if (!applies(ind, school)) {

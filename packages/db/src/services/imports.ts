@@ -29,6 +29,11 @@ import type { Actor } from './actor.js';
  * with the database work batched so a county sheet of hundreds of schools takes a fraction of a second.
  * A record whose values equal what is stored changes nothing: importing the same file twice bumps no version
  * and writes no audit entry.
+ *
+ * Templates carry each report's version as of download (the 版本 cell). A record that would change a report whose
+ * version is no longer the file's (someone saved after the download) is an error: the file stores nothing rather
+ * than overwrite that save. The check reads the reports locked for update, in the transaction that writes them.
+ * A record without a version (a sheet typed by hand) is applied on top of the stored report, with a warning.
  */
 
 export type ImportMode = 'draft' | 'approved';
@@ -200,6 +205,8 @@ export async function importReports(db: Kysely<Database>, actor: Actor, records:
 
     const planned: Planned[] = [];
     for (const { record, school } of resolved) {
+      // County rows are named by their row; a school template is one report.
+      const who = record.template === 'county' ? `第${record.schoolAt.row}行 ${school.name} ` : `${school.name}${periodLabel(record.period)}`;
       const period = record.period;
       const at = new Map(record.cells.map((c) => [c.code, c.at]));
       const where = (code: string) => at.get(code) ?? record.schoolAt;
@@ -215,6 +222,14 @@ export async function importReports(db: Kysely<Database>, actor: Actor, records:
       const report = existing.get(`${school.id}|${period}`);
       const values: ReportValues = { ...(report?.values ?? {}), ...incoming };
       for (const [code, value] of Object.entries(values)) if (value === null) delete values[code];
+      const current = report?.version ?? 0;
+      const version = record.version ?? null;
+      // A file that would write over a change made after its download is refused (an unchanged report loses nothing).
+      if (version !== null && version !== current && !(report && sameValues(report.values, values))) {
+        const message = `${who}的报表在您下载模板后已被修改（模板版本${version}，当前版本${current}），为避免覆盖他人的修改，本次导入未保存任何数据。请重新下载模板后再填写。`;
+        errors.push(finding(record.versionAt ?? record.schoolAt, 'version', 'conflict', message));
+        continue;
+      }
       const approve = options.mode === 'approved';
       const findings = validateReport(values, {
         school,
@@ -256,6 +271,10 @@ export async function importReports(db: Kysely<Database>, actor: Actor, records:
           errors.push(finding(record.schoolAt, 'school_code', 'locked', message));
           continue;
         }
+      }
+      if (report && version === null) {
+        const message = `${who}的版本为空：平台上已有该报表（当前版本${current}），导入将在版本${current}之上写入文件中的单元格；若下载模板后有人修改过该报表，这些单元格上的修改会被覆盖。如需避免，请重新下载模板后再导入。`;
+        warnings.push(finding(record.versionAt ?? record.schoolAt, 'version', 'no_version', message));
       }
       planned.push({ school, period, existing: report, values, status: approve ? 'approved' : (report?.status ?? 'draft'), approve });
     }

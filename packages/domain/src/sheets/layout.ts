@@ -7,26 +7,32 @@ import type { SchoolType } from '../schools.js';
 /**
  * The layout of the two import templates, shared by the generator and the parser so they cannot drift apart.
  *
- * School report (one school, one quarter): metadata cells “学校标识码” and “季度” (label, then the value in a
- * cell to its right) above a header row; one row per indicator with its Chinese name, catalogue code, unit,
+ * School report (one school, one quarter): metadata cells “学校标识码”, “季度” and “版本” (label, then the value in
+ * a cell to its right) above a header row; one row per indicator with its Chinese name, catalogue code, unit,
  * the value, and what is allowed. Section rows (the indicator domains) carry no code.
  *
  * County sheet (bureau): one row per school. A header row in Chinese and, right below it, a narrow row of
- * system codes (school_code, school_name, period and the catalogue codes): columns map by that code row, so
- * a user may reorder or drop columns.
+ * system codes (school_code, school_name, period, version and the catalogue codes): columns map by that code
+ * row, so a user may reorder or drop columns.
+ *
+ * “版本” is the report's version when the template was downloaded (0: no report yet). The import refuses a row
+ * whose report has changed since (someone saved after the download) instead of overwriting that change; a blank
+ * version (a sheet typed by hand, or the column deleted) is applied on top of whatever is stored, with a warning.
  */
 export const SCHOOL_SHEET = {
   title: '季度报表',
   schoolLabel: '学校标识码',
   schoolNameLabel: '学校名称',
   periodLabel: '季度',
+  /** The version cell sits right of this label (no scanning: a blank version must not pick up the note beside it). */
+  versionLabel: '版本',
   headers: { name: '指标名称', code: '指标代码', unit: '单位', value: '填报值', help: '填写说明' },
 } as const;
 
 export const COUNTY_SHEET = {
   title: '全县汇总',
   /** Codes of the columns that identify a row; every other code is a catalogue code. */
-  keys: { school_code: '学校标识码', school_name: '学校名称', period: '季度' },
+  keys: { school_code: '学校标识码', school_name: '学校名称', period: '季度', version: '版本' },
 } as const;
 
 export type CountyKey = keyof typeof COUNTY_SHEET.keys;

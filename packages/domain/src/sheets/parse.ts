@@ -1,5 +1,6 @@
 import { findIndicator } from '../indicators/catalogue.js';
 import type { Indicator } from '../indicators/types.js';
+import { toHalfWidth } from '../indicators/values.js';
 import type { Period } from '../periods.js';
 import { cellText, columnLetter, readCell, sheetValue, type CellLike } from './cells.js';
 import { COUNTY_SHEET, SCHOOL_SHEET, parsePeriodText, type CountyKey } from './layout.js';
@@ -33,6 +34,12 @@ export interface ImportRecord {
   schoolAt: CellRef;
   period: Period;
   periodAt: CellRef;
+  /**
+   * The report's version when the template was downloaded (0: there was none), from the 版本 cell; null when
+   * that cell is blank. Both fields are absent when the sheet has no version column or label (typed by hand).
+   */
+  version?: number | null;
+  versionAt?: CellRef;
   cells: ImportCell[];
 }
 
@@ -114,6 +121,30 @@ function periodOf(grid: SheetGrid, ref: CellRef, row: number, column: number, ou
   return period;
 }
 
+/** Versions are stored as PostgreSQL integers. */
+const MAX_VERSION = 2_147_483_647;
+
+/**
+ * The version cell: blank → null; a non-negative integer (a number, or text digits, full-width too) → that
+ * number; anything else is an error naming the cell, and undefined (the row is left out, like a bad identifier).
+ */
+function versionOf(grid: SheetGrid, ref: CellRef, row: number, column: number, out: Collector): number | null | undefined {
+  const place = `${ref.column}${ref.row}单元格`;
+  const reading = readCell(grid.cell(row, column));
+  if (!reading.ok) {
+    out.error(ref, 'version', reading.rule, `版本（${place}）：${reading.message}`);
+    return undefined;
+  }
+  const raw = reading.raw;
+  if (raw === null) return null;
+  const text = typeof raw === 'number' ? String(raw) : typeof raw === 'string' ? toHalfWidth(raw).replace(/\s/g, '') : null;
+  const version = text !== null && /^\d+(\.0+)?$/.test(text) ? Number(text) : Number.NaN;
+  if (Number.isSafeInteger(version) && version <= MAX_VERSION) return version;
+  const shown = cellText(grid.cell(row, column)) ?? String(raw);
+  out.error(ref, 'version', 'format', `版本（${place}）应为不小于0的整数，文件中为“${shown}”。版本由平台在下载模板时填写，请勿修改；如已改动，请重新下载模板。`);
+  return undefined;
+}
+
 /** Reads an indicator cell with the tolerance rules; a refused cell becomes an error and is left out. */
 function indicatorCell(grid: SheetGrid, ind: Indicator, row: number, column: number, out: Collector): ImportCell | null {
   const ref = at(grid.name, row, column);
@@ -125,18 +156,24 @@ function indicatorCell(grid: SheetGrid, ind: Indicator, row: number, column: num
   return { code: ind.code, raw: sheetValue(ind, reading.raw), at: ref };
 }
 
-/** The value right of a label cell (“学校标识码 | 2151000001”), searched in the rows above the header. */
-function labelled(grid: SheetGrid, label: string, above: number): { row: number; column: number } | null {
+/** A label cell (“学校标识码”, “季度：”), searched in the rows above the header. */
+function labelCell(grid: SheetGrid, label: string, above: number): { row: number; column: number } | null {
   for (let row = 1; row < above; row++) {
     for (let column = 1; column <= grid.columnCount; column++) {
-      if (cellText(grid.cell(row, column))?.replace(/[:：\s]/g, '') !== label) continue;
-      for (let right = column + 1; right <= grid.columnCount; right++) {
-        if (cellText(grid.cell(row, right)) !== null) return { row, column: right };
-      }
-      return { row, column: column + 1 };
+      if (cellText(grid.cell(row, column))?.replace(/[:：\s]/g, '') === label) return { row, column };
     }
   }
   return null;
+}
+
+/** The value right of a label cell (“学校标识码 | 2151000001”): the first filled cell to its right. */
+function labelled(grid: SheetGrid, label: string, above: number): { row: number; column: number } | null {
+  const found = labelCell(grid, label, above);
+  if (!found) return null;
+  for (let right = found.column + 1; right <= grid.columnCount; right++) {
+    if (cellText(grid.cell(found.row, right)) !== null) return { row: found.row, column: right };
+  }
+  return { row: found.row, column: found.column + 1 };
 }
 
 function parseSchoolSheet(grid: SheetGrid, headerRow: number, out: Collector): void {
@@ -151,6 +188,10 @@ function parseSchoolSheet(grid: SheetGrid, headerRow: number, out: Collector): v
   const periodAt = quarter ? at(grid.name, quarter.row, quarter.column) : null;
   const schoolCode = school && schoolAt ? schoolCodeOf(grid, schoolAt, school.row, school.column, out) : null;
   const period = quarter && periodAt ? periodOf(grid, periodAt, quarter.row, quarter.column, out) : null;
+  // The version is the cell right of its label, blank or not.
+  const label = labelCell(grid, SCHOOL_SHEET.versionLabel, headerRow);
+  const versionAt = label ? at(grid.name, label.row, label.column + 1) : null;
+  const version = label && versionAt ? versionOf(grid, versionAt, label.row, label.column + 1, out) : null;
 
   const cells: ImportCell[] = [];
   const seen = new Map<string, number>();
@@ -176,7 +217,9 @@ function parseSchoolSheet(grid: SheetGrid, headerRow: number, out: Collector): v
     const cell = indicatorCell(grid, ind, row, valueColumn, out);
     if (cell) cells.push(cell);
   }
-  if (schoolCode && period && schoolAt && periodAt) out.records.push({ template: 'school', schoolCode, schoolAt, period, periodAt, cells });
+  if (schoolCode && period && schoolAt && periodAt && version !== undefined) {
+    out.records.push({ template: 'school', schoolCode, schoolAt, period, periodAt, ...(versionAt ? { version, versionAt } : {}), cells });
+  }
 }
 
 function parseCountySheet(grid: SheetGrid, codesRow: number, out: Collector): void {
@@ -207,6 +250,7 @@ function parseCountySheet(grid: SheetGrid, codesRow: number, out: Collector): vo
 
   const codeColumn = keys.get('school_code')!;
   const periodColumn = keys.get('period');
+  const versionColumn = keys.get('version');
   // Without a period column, one “季度” label above the header gives the quarter for every row.
   const sheetQuarter = periodColumn === undefined ? labelled(grid, COUNTY_SHEET.keys.period, codesRow) : null;
   let sheetPeriod: Period | null = null;
@@ -237,8 +281,12 @@ function parseCountySheet(grid: SheetGrid, codesRow: number, out: Collector): vo
     const schoolCode = schoolCodeOf(grid, schoolAt, row, codeColumn, out);
     const periodAt = periodColumn !== undefined ? at(grid.name, row, periodColumn) : at(grid.name, sheetQuarter!.row, sheetQuarter!.column);
     const period = periodColumn !== undefined ? periodOf(grid, periodAt, row, periodColumn, out) : sheetPeriod;
+    const versionAt = versionColumn !== undefined ? at(grid.name, row, versionColumn) : null;
+    const version = versionAt ? versionOf(grid, versionAt, row, versionColumn!, out) : null;
     const cells = columns.map(({ ind, column }) => indicatorCell(grid, ind, row, column, out)).filter((c): c is ImportCell => c !== null);
-    if (schoolCode && period) out.records.push({ template: 'county', schoolCode, schoolAt, period, periodAt, cells });
+    if (schoolCode && period && version !== undefined) {
+      out.records.push({ template: 'county', schoolCode, schoolAt, period, periodAt, ...(versionAt ? { version, versionAt } : {}), cells });
+    }
   }
 }
 
