@@ -42,8 +42,21 @@ export async function openDatabase(options: DatabaseOptions = {}): Promise<Datab
           parsers[oid] ?? pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
       },
     });
+    // A pooled connection the server ends (a restart, an administrator, a dropped database) is removed from the
+    // pool and reported here; without a listener it would be an unhandled error that stops the process.
+    let closing = false;
+    pool.on('error', (error) => {
+      if (!closing) console.warn(`数据库连接已断开，已从连接池移除：${error.message}`);
+    });
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins });
-    return { db, kind: 'postgres', close: () => db.destroy() };
+    return {
+      db,
+      kind: 'postgres',
+      close: () => {
+        closing = true;
+        return db.destroy();
+      },
+    };
   }
   // PostgreSQL's default 128 MB of shared buffers would be zeroed inside the WebAssembly heap (resident from the
   // start); one county's database is tens of MB and the OS caches its files, so 32 MB is plenty (−125 MB RSS).
