@@ -312,13 +312,7 @@ export async function overview(db: Kysely<Database>, scope: Scope, input: Window
   const parts = [...kept.values()];
   let checksOf: (ind: Indicator) => TargetCheck[] = () => [];
   if (targets.length) {
-    // One county's targets are measured on its school windows: the window and a year earlier, only the values the
-    // targeted indicators read.
-    const periods = [...new Set([...w.window, ...shiftWindow(w.window, -1)])];
-    const codes = [...new Set(targets.flatMap((t) => indicatorInputs(indicator(t.indicator))))];
-    const [schools, reports] = await Promise.all([analyticsSchools(db, countyIds, undefined, { periods, statuses }), analyticsReports(db, countyIds, periods, statuses, undefined, codes)]);
-    const present = schoolsOfWindow(schools, reports, w.window);
-    const frame = windowFrame(present, reports, w.window);
+    const { present, frame } = (await targetFrames(db, countyIds, w, statuses, targets)).get(countyIds[0]!)!;
     checksOf = (ind) =>
       targets
         .filter((t) => t.indicator === ind.code)
@@ -357,6 +351,24 @@ export async function overview(db: Kysely<Database>, scope: Scope, input: Window
     domains: DOMAINS.map((domain) => ({ domain, label: DOMAIN_LABELS[domain], figures: FIGURE_INDICATORS.filter((i) => i.domain === domain).map(figureOf) })),
     targets: summary,
   };
+}
+
+/**
+ * The school windows counties' targets are measured on: the window and a year earlier, each report cut to the values
+ * the targets' indicators read.
+ */
+async function targetFrames(db: Kysely<Database>, countyIds: readonly number[], w: ResolvedWindow, statuses: readonly ReportStatus[], targets: readonly Target[]): Promise<Map<number, { present: AnalyticsSchoolRow[]; frame: Frame }>> {
+  const periods = [...new Set([...w.window, ...shiftWindow(w.window, -1)])];
+  const codes = [...new Set(targets.flatMap((t) => indicatorInputs(indicator(t.indicator))))];
+  const [schools, reports] = await Promise.all([analyticsSchools(db, countyIds, undefined, { periods, statuses }), analyticsReports(db, countyIds, periods, statuses, undefined, codes)]);
+  const bySchool = groupByCounty(schools);
+  const byReport = groupByCounty(reports);
+  return new Map(
+    countyIds.map((id) => {
+      const present = schoolsOfWindow(bySchool.get(id) ?? [], byReport.get(id) ?? [], w.window);
+      return [id, { present, frame: windowFrame(present, byReport.get(id) ?? [], w.window) }];
+    }),
+  );
 }
 
 /** A county's overview figures before they become figures: parts that add up across counties. */
@@ -768,30 +780,41 @@ export async function compareCounties(
 ): Promise<{ indicator: string; year: number; quarter: number | null; window: Period[]; counties: CountyRowFigure[] }> {
   const ind = checkIndicator(input.indicator);
   const countyIds = await countiesFor(db, scope, { unitId: input.unitId });
-  const [{ data, w }, counties] = await Promise.all([loadIndicator(db, countyIds, ind, input), countiesByIds(db, countyIds)]);
-  const byCounty = { schools: groupByCounty(data.schools), reports: groupByCounty(data.reports), targets: groupByCounty(data.targets) };
+  const w = await resolveWindow(db, countyIds, input);
+  const statuses = figureStatuses(input.includeSubmitted);
+  // Each county's figure and change come from its kept overview parts; completeness from the grouped counts.
+  const [kept, counties, targets, completeness] = await Promise.all([
+    countyPartsFor(db, countyIds, w, quartersEndingAt(w.end, TREND_QUARTERS), statuses),
+    countiesByIds(db, countyIds),
+    targetsOf(db, countyIds, input.year).then((all) => all.filter((t) => t.indicator === ind.code && t.kind === 'county_total')),
+    completenessCounts(db, countyIds, w.window.length ? w.window : [w.end]),
+  ]);
+  // Counties with a county-wide target on the indicator are measured on their school windows (only theirs are read).
+  const targeted = [...new Set(targets.map((t) => t.countyId))];
+  const frames = targeted.length ? await targetFrames(db, targeted, w, statuses, targets) : new Map<number, { present: AnalyticsSchoolRow[]; frame: Frame }>();
   const rows = counties.map((c): CountyRowFigure => {
-    const reports = byCounty.reports.get(c.id) ?? [];
-    const schools = schoolsOfWindow(byCounty.schools.get(c.id) ?? [], reports, w.window);
-    const targets = byCounty.targets.get(c.id) ?? [];
-    const frame = windowFrame(schools, reports, w.window);
-    const figure = groupFigure(ind, frame.windows);
-    const inWindow = new Set(w.window);
-    const active = new Set(schools.filter((s) => s.active).map((s) => s.id));
+    const parts = kept.get(c.id);
+    const figureOf = (part: FigurePart | undefined) => partFigure(ind, part ?? figurePart(ind, []));
+    const figure = figureOf(parts?.window[ind.code]);
+    const own = completeness.filter((r) => r.countyId === c.id);
+    const active = own[0]?.schools ?? 0;
+    const reported = w.window.length ? own.reduce((t, r) => t + r.approved + (input.includeSubmitted ? r.submitted : 0), 0) : 0;
+    const measured = frames.get(c.id);
+    const countyTargets = targets.filter((t) => t.countyId === c.id);
     return {
       countyId: c.id,
       code: c.code,
       name: c.name,
       figure,
-      change: figure.type === 'number' ? change(figureValue(groupFigure(ind, frame.comparable.current)), figureValue(groupFigure(ind, frame.comparable.previous))) : null,
-      targets: targets
-        .filter((t) => t.indicator === ind.code && t.kind === 'county_total')
-        .map((t) => {
-          const r = evaluateTarget(t, targets, schools, frame);
-          return { ...brief(t), actual: r.actual, met: r.met, schoolsNotMet: null, schools: r.schools, reported: r.reported };
-        }),
+      change: figure.type === 'number' ? change(figureValue(figureOf(parts?.current[ind.code])), figureValue(figureOf(parts?.previous[ind.code]))) : null,
+      targets: measured
+        ? countyTargets.map((t) => {
+            const r = evaluateTarget(t, countyTargets, measured.present, measured.frame);
+            return { ...brief(t), actual: r.actual, met: r.met, schoolsNotMet: null, schools: r.schools, reported: r.reported };
+          })
+        : [],
       rank: null,
-      completeness: { schools: active.size, reported: reports.filter((r) => inWindow.has(r.period) && active.has(r.schoolId)).length, expected: active.size * w.window.length },
+      completeness: { schools: active, reported, expected: active * w.window.length },
     };
   });
   const ranks = rank(rows, (r) => figureValue(r.figure), ind.better ?? 'higher');
