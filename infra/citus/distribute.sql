@@ -20,6 +20,7 @@ select create_distributed_table('targets', 'county_id', colocate_with => 'school
 select create_distributed_table('reminders', 'county_id', colocate_with => 'schools');
 select create_distributed_table('outbox', 'county_id', colocate_with => 'schools');
 select create_distributed_table('audit_log', 'county_id', colocate_with => 'schools');
+select create_distributed_table('county_figures', 'county_id', colocate_with => 'schools');
 -- Summaries of a city span counties (county_id null): kept on the coordinator as a reference table.
 select create_reference_table('summaries');
 select create_reference_table('summary_versions');
