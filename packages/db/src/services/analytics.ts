@@ -21,12 +21,10 @@ import {
   INDICATORS,
   indicatorInputs,
   isNumeric,
-  lastReportedQuarter,
   notFound,
   partFigure,
   period,
   quarterRange,
-  quartersOfYear,
   quartersEndingAt,
   quartileBand,
   rank,
@@ -138,13 +136,6 @@ async function resolveWindow(db: Kysely<Database>, countyIds: readonly number[],
   return { window: upTo ? yearWindow(choice.year, upTo) : [], end: period(choice.year, upTo ?? 1), upToQuarter: upTo };
 }
 
-/** The same window as `resolveWindow`, found in reports already read (those of the year, in the figure statuses). */
-function windowIn(reports: readonly CountyReport[], choice: WindowChoice): ResolvedWindow {
-  if (choice.quarter !== undefined) return { window: [period(choice.year, choice.quarter)], end: period(choice.year, choice.quarter), upToQuarter: choice.quarter };
-  const upTo = lastReportedQuarter(reports, choice.year);
-  return { window: upTo ? yearWindow(choice.year, upTo) : [], end: period(choice.year, upTo ?? 1), upToQuarter: upTo };
-}
-
 function checkIndicator(code: string): Indicator {
   const ind = INDICATORS.find((i) => i.code === code);
   if (!ind) throw badRequest('indicator', `未知指标：${code}。请从指标目录中选择。`);
@@ -192,23 +183,33 @@ interface FrameIndex {
 const bySchool = (windows: readonly SchoolWindow[]) => new Map(windows.map((w) => [w.school.id, w]));
 const indexFrame = (frame: Frame): FrameIndex => ({ windows: bySchool(frame.windows), current: bySchool(frame.comparable.current), previous: bySchool(frame.comparable.previous) });
 
-/** A school's figure against its each-school target, on a frame. */
-function schoolStanding(ind: Indicator, school: AnalyticsSchoolRow, frame: FrameIndex, targets: readonly Target[]) {
+/** A school's figures on a frame: its window value and its like-for-like values this year and last (numbers). */
+function schoolValues(ind: Indicator, school: { id: number }, frame: FrameIndex) {
   const w = frame.windows.get(school.id);
-  const value = w ? indicatorValue(ind, w) : null;
   const now = frame.current.get(school.id);
   const before = frame.previous.get(school.id);
-  const yoy = isNumeric(ind) ? change(now ? numberOf(indicatorValue(ind, now)) : null, before ? numberOf(indicatorValue(ind, before)) : null) : null;
-  const target = schoolTarget(targets, ind, school);
-  const measured = target?.measure === 'change_percent' ? (yoy?.percent ?? null) : value;
   return {
-    value,
+    value: w ? indicatorValue(ind, w) : null,
+    now: isNumeric(ind) && now ? numberOf(indicatorValue(ind, now)) : null,
+    before: isNumeric(ind) && before ? numberOf(indicatorValue(ind, before)) : null,
+  };
+}
+
+/** A school's figure against its each-school target. */
+function standingOf(ind: Indicator, school: AnalyticsSchoolRow, values: { value: IndicatorValue; now: number | null; before: number | null }, targets: readonly Target[]) {
+  const yoy = isNumeric(ind) ? change(values.now, values.before) : null;
+  const target = schoolTarget(targets, ind, school);
+  const measured = target?.measure === 'change_percent' ? (yoy?.percent ?? null) : values.value;
+  return {
+    value: values.value,
     change: yoy,
     target: target ? brief(target, target.schoolId !== null ? school.name : undefined) : null,
     met: target ? compare(measured, target.comparator, target.value) : null,
     shortfall: target ? shortfall(measured, target.comparator, target.value) : null,
   };
 }
+
+const schoolStanding = (ind: Indicator, school: AnalyticsSchoolRow, frame: FrameIndex, targets: readonly Target[]) => standingOf(ind, school, schoolValues(ind, school, frame), targets);
 
 interface Loaded {
   schools: AnalyticsSchoolRow[];
@@ -223,22 +224,6 @@ async function load(db: Kysely<Database>, countyIds: readonly number[], periods:
     targetsOf(db, countyIds, year),
   ]);
   return { schools, reports, targets };
-}
-
-/**
- * What a figure of one indicator needs, in one round of reads: the year and the year before (the window and its
- * like-for-like comparison), each report cut in SQL to the values the indicator reads; the window ("the year so
- * far") is then found in those rows.
- */
-async function loadIndicator(db: Kysely<Database>, countyIds: readonly number[], ind: Indicator, input: WindowChoice): Promise<{ data: Loaded; w: ResolvedWindow }> {
-  const statuses = figureStatuses(input.includeSubmitted);
-  const periods = input.quarter !== undefined ? [period(input.year, input.quarter), period(input.year - 1, input.quarter)] : [...quartersOfYear(input.year - 1), ...quartersOfYear(input.year)];
-  const [schools, reports, targets] = await Promise.all([
-    analyticsSchools(db, countyIds, undefined, { periods, statuses }),
-    analyticsReports(db, countyIds, periods, statuses, undefined, indicatorInputs(ind)),
-    targetsOf(db, countyIds, input.year),
-  ]);
-  return { data: { schools, reports, targets }, w: windowIn(reports, input) };
 }
 
 /** The quarters a window's figures, its change on last year and a trend of `trendLength` quarters need. */
@@ -438,33 +423,96 @@ function unpackParts(text: string, trendPeriods: readonly Period[]): CountyParts
   return { window: row(FIGURE_INDICATORS, packed.w), current: row(NUMERIC_FIGURES, packed.c), previous: row(NUMERIC_FIGURES, packed.p), trend: Object.fromEntries(trendPeriods.map((q, k) => [q, row(FIGURE_INDICATORS, packed.t[k]!)])) };
 }
 
-/** Each county's overview parts: kept ones whose fingerprint still matches, the others computed and kept. */
-async function countyPartsFor(db: Kysely<Database>, countyIds: readonly number[], w: ResolvedWindow, trendPeriods: readonly Period[], statuses: readonly ReportStatus[]): Promise<Map<number, CountyParts>> {
-  const periods = periodsFor(w, TREND_QUARTERS);
-  const key = `overview|${CATALOGUE_MARK}|${statuses.join('+')}|${w.window.join(',')}|${w.end}`;
+/**
+ * Something computed per county from its reports of some quarters and its schools, kept in `county_figures` under a
+ * key: stored rows whose fingerprint still matches are used, the other counties computed (a batch at a time) and kept.
+ */
+async function keptByCounty<T>(
+  db: Kysely<Database>,
+  countyIds: readonly number[],
+  key: string,
+  periods: readonly Period[],
+  statuses: readonly ReportStatus[],
+  kept: { compute: (countyIds: readonly number[]) => Promise<Map<number, T>>; pack: (value: T) => string; unpack: (text: string) => T },
+): Promise<Map<number, T>> {
   const [prints, stored] = await Promise.all([countyFingerprints(db, countyIds, periods, statuses), storedCountyFigures(db, countyIds, key)]);
-  const parts = new Map<number, CountyParts>();
+  const result = new Map<number, T>();
   const stale: number[] = [];
   for (const id of countyIds) {
-    const kept = stored.get(id);
-    if (kept && kept.fingerprint === prints.get(id)) parts.set(id, unpackParts(kept.parts, trendPeriods));
+    const row = stored.get(id);
+    if (row && row.fingerprint === prints.get(id)) result.set(id, kept.unpack(row.parts));
     else stale.push(id);
   }
   for (let i = 0; i < stale.length; i += RECOMPUTE_BATCH) {
-    const batch = stale.slice(i, i + RECOMPUTE_BATCH);
-    const [schools, reports] = await Promise.all([analyticsSchools(db, batch, undefined, { periods, statuses }), analyticsReports(db, batch, periods, statuses)]);
-    const bySchool = groupByCounty(schools);
-    const byReport = groupByCounty(reports);
-    const rows = batch.map((countyId) => {
-      const schoolsOf = bySchool.get(countyId) ?? [];
-      const reportsOf = byReport.get(countyId) ?? [];
-      const computed = countyParts(schoolsOf, reportsOf, windowFrame(schoolsOfWindow(schoolsOf, reportsOf, w.window), reportsOf, w.window), trendPeriods);
-      parts.set(countyId, computed);
-      return { countyId, fingerprint: prints.get(countyId)!, parts: packParts(computed, trendPeriods) };
-    });
-    await storeCountyFigures(db, key, rows);
+    const computed = await kept.compute(stale.slice(i, i + RECOMPUTE_BATCH));
+    for (const [id, value] of computed) result.set(id, value);
+    await storeCountyFigures(db, key, [...computed].map(([countyId, value]) => ({ countyId, fingerprint: prints.get(countyId)!, parts: kept.pack(value) })));
   }
-  return parts;
+  return result;
+}
+
+/** Each county's overview parts (see `keptByCounty`). */
+function countyPartsFor(db: Kysely<Database>, countyIds: readonly number[], w: ResolvedWindow, trendPeriods: readonly Period[], statuses: readonly ReportStatus[]): Promise<Map<number, CountyParts>> {
+  const periods = periodsFor(w, TREND_QUARTERS);
+  return keptByCounty(db, countyIds, `overview|${CATALOGUE_MARK}|${statuses.join('+')}|${w.window.join(',')}|${w.end}`, periods, statuses, {
+    compute: async (batch) => {
+      const [schools, reports] = await Promise.all([analyticsSchools(db, batch, undefined, { periods, statuses }), analyticsReports(db, batch, periods, statuses)]);
+      const bySchool = groupByCounty(schools);
+      const byReport = groupByCounty(reports);
+      return new Map(
+        batch.map((countyId) => {
+          const schoolsOf = bySchool.get(countyId) ?? [];
+          const reportsOf = byReport.get(countyId) ?? [];
+          return [countyId, countyParts(schoolsOf, reportsOf, windowFrame(schoolsOfWindow(schoolsOf, reportsOf, w.window), reportsOf, w.window), trendPeriods)];
+        }),
+      );
+    },
+    pack: (parts) => packParts(parts, trendPeriods),
+    unpack: (text) => unpackParts(text, trendPeriods),
+  });
+}
+
+/** One school in a league table before ranking: who it is, its figures, and its figure part for the group's figure. */
+interface LeagueEntry {
+  school: AnalyticsSchoolRow;
+  value: IndicatorValue;
+  now: number | null;
+  before: number | null;
+  part: FigurePart | null;
+}
+
+type PackedEntry = [AnalyticsSchoolRow, IndicatorValue, number | null, number | null, PackedPart | null];
+
+/**
+ * Each county's league entries for one indicator: every school the window speaks for to which the indicator applies,
+ * read with only the values the indicator needs, kept like the overview parts.
+ */
+function leagueEntriesFor(db: Kysely<Database>, countyIds: readonly number[], ind: Indicator, w: ResolvedWindow, statuses: readonly ReportStatus[]): Promise<Map<number, LeagueEntry[]>> {
+  const periods = [...new Set([...w.window, ...shiftWindow(w.window, -1)])];
+  return keptByCounty(db, countyIds, `league|${CATALOGUE_MARK}|${ind.code}|${statuses.join('+')}|${w.window.join(',')}|${w.end}`, periods, statuses, {
+    compute: async (batch) => {
+      const [schools, reports] = await Promise.all([analyticsSchools(db, batch, undefined, { periods, statuses }), analyticsReports(db, batch, periods, statuses, undefined, indicatorInputs(ind))]);
+      const bySchool = groupByCounty(schools);
+      const byReport = groupByCounty(reports);
+      return new Map(
+        batch.map((countyId) => {
+          const reportsOf = byReport.get(countyId) ?? [];
+          const members = schoolsOfWindow(bySchool.get(countyId) ?? [], reportsOf, w.window).filter((s) => applies(ind, s));
+          const frame = windowFrame(members, reportsOf, w.window);
+          const index = indexFrame(frame);
+          return [
+            countyId,
+            members.map((school): LeagueEntry => {
+              const own = index.windows.get(school.id);
+              return { school, ...schoolValues(ind, school, index), part: own ? figurePart(ind, [own]) : null };
+            }),
+          ];
+        }),
+      );
+    },
+    pack: (entries) => JSON.stringify(entries.map((e): PackedEntry => [e.school, e.value, e.now, e.before, e.part ? pack(e.part) : null])),
+    unpack: (text) => (JSON.parse(text) as PackedEntry[]).map(([school, value, now, before, part]) => ({ school, value, now, before, part: part ? unpack(ind, part) : null })),
+  });
 }
 
 // ── league table ──
@@ -524,20 +572,21 @@ export async function ranking(
 ): Promise<Ranking> {
   const ind = checkIndicator(input.indicator);
   const countyIds = await countiesFor(db, scope, input);
-  const { data, w } = await loadIndicator(db, countyIds, ind, input);
+  const w = await resolveWindow(db, countyIds, input);
+  const [entries, targets] = await Promise.all([leagueEntriesFor(db, countyIds, ind, w, figureStatuses(input.includeSubmitted)), targetsOf(db, countyIds, input.year)]);
   const peer = input.peerGroup ?? {};
-  const members = schoolsOfWindow(data.schools, data.reports, w.window).filter((s) => applies(ind, s) && (!peer.type || s.type === peer.type) && (!peer.location || s.location === peer.location));
-  const frame = windowFrame(members, data.reports, w.window);
-  const index = indexFrame(frame);
+  const members = countyIds
+    .flatMap((id) => entries.get(id) ?? [])
+    .filter((e) => (!peer.type || e.school.type === peer.type) && (!peer.location || e.school.location === peer.location));
   const better = ind.better ?? 'higher';
-  const rows = members.map((s): RankingRow => ({
+  const rows = members.map(({ school: s, ...values }): RankingRow => ({
     schoolId: s.id,
     countyId: s.countyId,
     code: s.code,
     name: s.name,
     type: s.type,
     location: s.location,
-    ...schoolStanding(ind, s, index, data.targets),
+    ...standingOf(ind, s, values, targets),
     rank: null,
     band: null,
   }));
@@ -549,7 +598,7 @@ export async function ranking(
     r.band = d && typeof r.value === 'number' ? quartileBand(r.value, d, better) : null;
   }
   rows.sort((a, b) => (a.rank ?? Infinity) - (b.rank ?? Infinity) || a.code.localeCompare(b.code));
-  const general = countyIds.length === 1 ? data.targets.find((t) => t.indicator === ind.code && t.kind === 'each_school' && t.measure === 'value' && t.schoolId === null && (!t.schoolTypes || (peer.type !== undefined && t.schoolTypes.includes(peer.type)))) : undefined;
+  const general = countyIds.length === 1 ? targets.find((t) => t.indicator === ind.code && t.kind === 'each_school' && t.measure === 'value' && t.schoolId === null && (!t.schoolTypes || (peer.type !== undefined && t.schoolTypes.includes(peer.type)))) : undefined;
   return {
     indicator: ind.code,
     countyIds,
@@ -559,7 +608,7 @@ export async function ranking(
     includeSubmitted: Boolean(input.includeSubmitted),
     peerGroup: peer,
     better,
-    figure: groupFigure(ind, frame.windows),
+    figure: partFigure(ind, addParts(members.flatMap((e) => e.part ?? [])) ?? figurePart(ind, [])),
     distribution: d,
     targetLine: general && typeof general.value === 'number' ? general.value : null,
     schools: members.length,
