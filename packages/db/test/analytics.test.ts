@@ -402,12 +402,12 @@ await describeEachDatabase('targets and analytics', (kind) => {
             .selectFrom('countyFigures')
             .select(['countyId', 'computedAt', 'fingerprint'])
             .where('countyId', 'in', [places.countyA.id, places.countyA2.id])
-            .where('key', 'like', '%|approved|2026Q1,2026Q2|%')
+            .where('key', 'like', 'overview|%|approved|2026Q1,2026Q2|%')
             .execute()
         ).map((r) => [r.countyId, r]),
       );
 
-    it('adds up its counties, keeps each county’s parts while its data is unchanged, and recomputes one in the read after it changes', async () => {
+    it('adds up its counties, keeps each county’s parts and league entries while its data is unchanged, and recomputes one in the read after it changes', async () => {
       const [a, a2] = [places.countyA.id, places.countyA2.id];
       const o = await overview(handle.db, city, { year: 2026 });
       expect([...o.countyIds].sort()).toEqual([a, a2].sort());
@@ -432,8 +432,16 @@ await describeEachDatabase('targets and analytics', (kind) => {
       const second = await kept();
       for (const id of [a, a2]) expect(second.get(id)!.computedAt).toEqual(first.get(id)!.computedAt);
 
+      // The league table keeps its entries the same way.
+      const leagueBefore = await ranking(handle.db, city, { year: 2026, indicator: 'liability_rate' });
+      expect(leagueBefore.rows.find((r) => r.schoolId === other.id)).toMatchObject({ value: 50, rank: 5 });
+      expect(await ranking(handle.db, city, { year: 2026, indicator: 'liability_rate' })).toEqual(leagueBefore);
+
       // A report approved in county A2 shows in the next read; county A's kept parts are used as they are.
       await fileReport(handle.db, other, '2026Q2', { students_enrolled: 200, staff_count: 10, liability_insured: 200, accident_insured: 200 });
+      const leagueAfter = await ranking(handle.db, city, { year: 2026, indicator: 'liability_rate' });
+      expect(leagueAfter.rows.find((r) => r.schoolId === other.id)).toMatchObject({ value: 100, rank: 1 });
+      expect(figureValue(leagueAfter.figure)).toBeCloseTo(((990 + 200) / 1200) * 100, 9);
       const after = await overview(handle.db, city, { year: 2026 });
       expect(figure(after, 'students_enrolled').figure).toEqual({ type: 'number', value: 1200, schools: 5 });
       expect(figureValue(figure(after, 'liability_rate').figure)).toBeCloseTo(((990 + 200) / 1200) * 100, 9);
