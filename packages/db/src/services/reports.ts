@@ -126,6 +126,21 @@ async function schoolFor(db: Kysely<Database>, actor: Actor, schoolId: number): 
   return school;
 }
 
+/** The school, in the actor's scope, with what a save needs of its report of the quarter: one round trip. */
+async function schoolAndReport(db: Kysely<Database>, actor: Actor, schoolId: number, period: Period): Promise<{ school: School; existing: Pick<Report, 'id' | 'status' | 'version' | 'values' | 'explanations'> | undefined }> {
+  const row = await db
+    .selectFrom('schools')
+    .leftJoin('reports', (join) => join.onRef('reports.schoolId', '=', 'schools.id').on('reports.period', '=', period))
+    .selectAll('schools')
+    .select(['reports.id as reportId', 'reports.status as reportStatus', 'reports.version as reportVersion', 'reports.values as reportValues', 'reports.explanations as reportExplanations'])
+    .where('schools.id', '=', schoolId)
+    .executeTakeFirst();
+  if (!row || !scopeIncludesSchool(actor.scope, row)) throw notFound('学校不存在或不在您的管辖范围内。');
+  const { reportId, reportStatus, reportVersion, reportValues, reportExplanations, ...school } = row;
+  const existing = reportId === null ? undefined : { id: reportId, status: reportStatus!, version: reportVersion!, values: reportValues!, explanations: reportExplanations! };
+  return { school, existing };
+}
+
 /** One peer's normalised indicators (those with a peer factor), computed from its stored values. */
 export interface PeerFigures {
   schoolId: number;
@@ -249,7 +264,7 @@ export async function getReport(db: Kysely<Database>, schoolId: number, period: 
 
 const isBureau = (role: Role) => role === 'system_admin' || (BUREAU_ROLES as readonly Role[]).includes(role);
 
-function staleVersion(report: Report | undefined, version: number) {
+function staleVersion(report: Pick<Report, 'version'> | undefined, version: number) {
   const current = report?.version ?? 0;
   if (current !== version) {
     return conflict(`该报表已被他人修改（您的版本 ${version}，当前版本 ${current}），请刷新后再操作，以免覆盖他人的修改。`, 'version');
@@ -306,7 +321,7 @@ export async function saveReport<R extends Returning = 'view'>(
 ): Promise<ReportResult<R>> {
   checkPeriod(input.period);
   const period = input.period;
-  const school = await schoolFor(db, actor, input.schoolId);
+  const { school, existing } = await schoolAndReport(db, actor, input.schoolId, period);
   const { values: incoming, issues } = normaliseValues(input.values, school);
   if (issues.length) {
     throw new AppError('BAD_REQUEST', issues.length === 1 ? issues[0]!.message : `${issues[0]!.message}（另有${issues.length - 1}处错误）`, issues[0]!.code, issues);
@@ -315,7 +330,6 @@ export async function saveReport<R extends Returning = 'view'>(
   const now = options.now ?? new Date();
   // Optimistic: read, merge, then write only if the version is still the one read. The write and its audit entry
   // are one statement (a data-modifying CTE), atomic without a transaction's extra round trips.
-  const existing = await findReport(db, school.id, period);
   const stale = staleVersion(existing, input.version);
   if (stale) throw stale;
   const editable: readonly ReportStatus[] = isBureau(actor.role) ? ['draft', 'returned', 'submitted'] : ['draft', 'returned'];
