@@ -6,18 +6,23 @@ export const BENCH_PASSWORD = 'bench-password-2026';
 const DEFAULT_SERVER = 'postgres://postgres@127.0.0.1:5432';
 const BENCH_DB = 'oversight_bench';
 
+/** A new, empty database `name` on a local PostgreSQL server (dropped first if it exists); its URL. */
+export async function freshDatabase(name: string, server = DEFAULT_SERVER): Promise<string> {
+  const admin = await openDatabase({ databaseUrl: `${server}/postgres`, poolSize: 1 });
+  try {
+    await raw(admin.db, `drop database if exists ${name} with (force)`);
+    await raw(admin.db, `create database ${name}`);
+  } finally {
+    await admin.close();
+  }
+  return `${server}/${name}`;
+}
+
 /** The bench database: DATABASE_URL as given, or a fresh `oversight_bench` on the local server (dropped and recreated). */
 export async function benchDatabaseUrl(options: BenchOptions): Promise<string> {
   if (options.databaseUrl) return options.databaseUrl;
   if (options.reuse) return `${DEFAULT_SERVER}/${BENCH_DB}`;
-  const admin = await openDatabase({ databaseUrl: `${DEFAULT_SERVER}/postgres`, poolSize: 1 });
-  try {
-    await raw(admin.db, `drop database if exists ${BENCH_DB} with (force)`);
-    await raw(admin.db, `create database ${BENCH_DB}`);
-  } finally {
-    await admin.close();
-  }
-  return `${DEFAULT_SERVER}/${BENCH_DB}`;
+  return freshDatabase(BENCH_DB);
 }
 
 export interface Seeded {

@@ -16,9 +16,8 @@ import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { migrateToLatest, openDatabase, seedDemoCounty } from '@oversight/db';
 import type { Period } from '@oversight/domain';
-import { BENCH_PASSWORD } from './database.js';
+import { BENCH_PASSWORD, freshDatabase } from './database.js';
 import { DEMO_DIR, demoDirectory, previousOf, type Manifest } from './embedded.js';
-import { raw } from './raw.js';
 import { getReport, login, startServer, type ServerChild } from './saves.js';
 
 const { values: args } = parseArgs({
@@ -50,14 +49,7 @@ interface Target {
 
 /** A fresh PostgreSQL database with the demo county, seeded through the services. */
 async function postgresTarget(): Promise<Target> {
-  const admin = await openDatabase({ databaseUrl: `${SERVER}/postgres`, poolSize: 1 });
-  try {
-    await raw(admin.db, `drop database if exists ${LOAD_DB} with (force)`);
-    await raw(admin.db, `create database ${LOAD_DB}`);
-  } finally {
-    await admin.close();
-  }
-  const url = `${SERVER}/${LOAD_DB}`;
+  const url = await freshDatabase(LOAD_DB, SERVER);
   const handle = await openDatabase({ databaseUrl: url, poolSize: 4 });
   try {
     log('在 PostgreSQL 中生成演示县……');
