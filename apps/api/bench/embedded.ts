@@ -1,8 +1,8 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { migrateToLatest, openDatabase, seedDemoCounty } from '@oversight/db';
-import type { Period } from '@oversight/domain';
+import { migrateToLatest, openDatabase, seedDemoCounty, type Database, type Kysely } from '@oversight/db';
+import { previousPeriod, type Period } from '@oversight/domain';
 import { BENCH_PASSWORD } from './database.js';
 import type { Figure } from './report.js';
 import { saveThroughput, startServer } from './saves.js';
@@ -16,26 +16,24 @@ export interface Manifest {
   currentPeriod: Period;
 }
 
-/** The demo county in an embedded data directory, seeded through the services once and kept for later runs. */
+/** The demo county seeded through the services into an empty, migrated database: its principals and current quarter. */
+export async function seedDemo(db: Kysely<Database>): Promise<Manifest> {
+  await migrateToLatest(db);
+  const demo = await seedDemoCounty(db, { password: BENCH_PASSWORD });
+  const ids = new Map((await db.selectFrom('schools').select(['id', 'code']).execute()).map((s) => [s.code, s.id]));
+  return { principals: demo.principals.map((p) => ({ schoolId: ids.get(p.username)!, username: p.username })), currentPeriod: demo.currentPeriod };
+}
+
+/** The demo county in an embedded data directory, seeded once and kept for later runs. */
 export async function demoDirectory(log: (line: string) => void): Promise<Manifest> {
   if (existsSync(MANIFEST)) return JSON.parse(readFileSync(MANIFEST, 'utf8')) as Manifest;
   rmSync(DIR, { recursive: true, force: true });
   log('在嵌入式数据库中生成演示县（仅首次）……');
   const handle = await openDatabase({ dataDir: DIR });
-  await migrateToLatest(handle.db);
-  const demo = await seedDemoCounty(handle.db, { password: BENCH_PASSWORD });
-  const schools = await handle.db.selectFrom('schools').select(['id', 'code']).execute();
-  const ids = new Map(schools.map((s) => [s.code, s.id]));
-  await handle.close();
-  const manifest: Manifest = { principals: demo.principals.map((p) => ({ schoolId: ids.get(p.username)!, username: p.username })), currentPeriod: demo.currentPeriod };
+  const manifest = await seedDemo(handle.db).finally(() => handle.close());
   writeFileSync(MANIFEST, JSON.stringify(manifest));
   return manifest;
 }
-
-export const previousOf = (p: Period): Period => {
-  const [y, q] = [Number(p.slice(0, 4)), Number(p.slice(5))];
-  return (q === 1 ? `${y - 1}Q4` : `${y}Q${q - 1}`) as Period;
-};
 
 /** Embedded database: reopen time, save throughput over HTTP and the server's peak resident memory. */
 export async function embedded(log: (line: string) => void, seconds: number): Promise<Figure[]> {
@@ -47,7 +45,7 @@ export async function embedded(log: (line: string) => void, seconds: number): Pr
     const server = await startServer({ BENCH_PGLITE_DIR: DIR });
     reopen.push(server.reopenMs);
     if (i === 2) {
-      figures = await saveThroughput(server.port, manifest.principals.slice(0, 8), BENCH_PASSWORD, manifest.currentPeriod, previousOf(manifest.currentPeriod), seconds, 'PGlite 演示县', { rate: 300 });
+      figures = await saveThroughput(server.port, manifest.principals.slice(0, 8), BENCH_PASSWORD, manifest.currentPeriod, previousPeriod(manifest.currentPeriod), seconds, 'PGlite 演示县', { rate: 300 });
       rss = server.peakRssMb();
     }
     await server.stop();

@@ -14,11 +14,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import { migrateToLatest, openDatabase, seedDemoCounty } from '@oversight/db';
-import type { Period } from '@oversight/domain';
+import { openDatabase } from '@oversight/db';
+import { previousPeriod } from '@oversight/domain';
 import { BENCH_PASSWORD, freshDatabase } from './database.js';
-import { DEMO_DIR, demoDirectory, previousOf, type Manifest } from './embedded.js';
-import { getReport, login, startServer, type ServerChild } from './saves.js';
+import { DEMO_DIR, demoDirectory, seedDemo, type Manifest } from './embedded.js';
+import { autosaves, draftWriters, failureCode, login, startServer, type ServerChild } from './saves.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -53,10 +53,7 @@ async function postgresTarget(): Promise<Target> {
   const handle = await openDatabase({ databaseUrl: url, poolSize: 4 });
   try {
     log('在 PostgreSQL 中生成演示县……');
-    await migrateToLatest(handle.db);
-    const demo = await seedDemoCounty(handle.db, { password: BENCH_PASSWORD });
-    const ids = new Map((await handle.db.selectFrom('schools').select(['id', 'code']).execute()).map((s) => [s.code, s.id]));
-    const manifest = { principals: demo.principals.map((p) => ({ schoolId: ids.get(p.username)!, username: p.username })), currentPeriod: demo.currentPeriod };
+    const manifest = await seedDemo(handle.db);
     return { label: 'PostgreSQL', saveRate: Number(args['save-rate'] ?? 400), readRate: Number(args['read-rate'] ?? 20), env: { BENCH_DATABASE_URL: url }, manifest, cleanup: () => {} };
   } finally {
     await handle.close();
@@ -82,26 +79,10 @@ interface Outcome {
   causes: Map<string, number>;
 }
 
-function run(options: autocannon.Options): Promise<autocannon.Result> {
-  return new Promise((resolve, reject) => {
-    autocannon(options, (error, result) => (error ? reject(error) : resolve(result)));
-  });
-}
-
-const codeOf = (status: number, body: string) => /"code":"([A-Z_]+)"/.exec(body)?.[1] ?? String(status);
-
 async function drive(server: ServerChild, target: Target): Promise<{ saves: Outcome; reads: Outcome; rss: number[] }> {
   const base = `http://127.0.0.1:${server.port}`;
   const { manifest } = target;
-  const writers: { schoolId: number; cookie: string; version: number; values: Record<string, unknown> }[] = [];
-  for (const p of manifest.principals) {
-    const cookie = await login(server.port, p.username, BENCH_PASSWORD);
-    const now = await getReport(server.port, cookie, p.schoolId, manifest.currentPeriod);
-    if (now.status !== 'draft' && now.status !== 'returned') continue;
-    const before = await getReport(server.port, cookie, p.schoolId, previousOf(manifest.currentPeriod));
-    writers.push({ schoolId: p.schoolId, cookie, version: now.version, values: before.values });
-  }
-  if (!writers.length) throw new Error('演示县没有可保存的草稿报表');
+  const writers = await draftWriters(server.port, manifest.principals, BENCH_PASSWORD, manifest.currentPeriod, previousPeriod(manifest.currentPeriod));
   const officer = await login(server.port, 'officer', BENCH_PASSWORD);
   const me = (await (await fetch(`${base}/trpc/auth.me`, { headers: { cookie: officer } })).json()) as { result: { data: { json: { countyId: number } } } };
   const countyId = me.result.data.json.countyId;
@@ -111,7 +92,7 @@ async function drive(server: ServerChild, target: Target): Promise<{ saves: Outc
     trpcGet('analytics.ranking', { countyId, year, indicator: 'energy_kgce_per_person' }),
     trpcGet('reports.reviewQueue', { countyId }),
     trpcGet('reports.completeness', { countyId, period: manifest.currentPeriod }),
-    ...writers.slice(0, 5).map((w) => trpcGet('reports.get', { schoolId: w.schoolId, period: previousOf(manifest.currentPeriod) as Period })),
+    ...writers.slice(0, 5).map((w) => trpcGet('reports.get', { schoolId: w.schoolId, period: previousPeriod(manifest.currentPeriod) })),
   ];
 
   const outcome = (): Outcome => ({ requests: 0, non2xx: 0, errors: 0, timeouts: 0, p99: 0, causes: new Map() });
@@ -121,37 +102,11 @@ async function drive(server: ServerChild, target: Target): Promise<{ saves: Outc
     o.requests += 1;
     if (status >= 200 && status < 300) return;
     o.non2xx += 1;
-    const code = codeOf(status, body);
+    const code = failureCode(status, body);
     o.causes.set(code, (o.causes.get(code) ?? 0) + 1);
   };
-  let next = 0;
-  let bump = 0;
-  const saveLoad = run({
-    url: base,
-    connections: writers.length,
-    overallRate: target.saveRate,
-    duration: seconds,
-    // One writer per connection for the whole run (see saves.ts).
-    setupClient: (client) => {
-      const w = writers[next++ % writers.length]!;
-      client.setRequests([
-        {
-          method: 'POST',
-          path: '/trpc/reports.autosave',
-          setupRequest: (request) => {
-            const values = { ...w.values, electricity_kwh: Number(w.values.electricity_kwh ?? 1000) + (++bump % 50) };
-            return { ...request, headers: { ...request.headers, 'content-type': 'application/json', cookie: w.cookie }, body: JSON.stringify({ json: { schoolId: w.schoolId, period: manifest.currentPeriod, version: w.version, values } }) };
-          },
-          onResponse: (status, body) => {
-            count(saves, status, body);
-            const match = status === 200 ? /"version":(\d+)/.exec(body) : null;
-            if (match) w.version = Number(match[1]);
-          },
-        },
-      ]);
-    },
-  });
-  const readLoad = run({
+  const saveLoad = autocannon({ url: base, overallRate: target.saveRate, duration: seconds, ...autosaves(writers, manifest.currentPeriod, (status, body) => count(saves, status, body)) });
+  const readLoad = autocannon({
     url: base,
     connections: 4,
     overallRate: target.readRate,

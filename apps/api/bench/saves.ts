@@ -86,10 +86,53 @@ interface Writer {
   values: Record<string, unknown>;
 }
 
+/** The principals whose report of `period` is still editable, signed in, each with last quarter's values to save. */
+export async function draftWriters(port: number, principals: readonly { schoolId: number; username: string }[], password: string, period: Period, previous: Period): Promise<Writer[]> {
+  const writers: Writer[] = [];
+  for (const p of principals) {
+    const cookie = await login(port, p.username, password);
+    const now = await getReport(port, cookie, p.schoolId, period);
+    if (now.status !== 'draft' && now.status !== 'returned') continue;
+    const before = await getReport(port, cookie, p.schoolId, previous);
+    writers.push({ schoolId: p.schoolId, cookie, version: now.version, values: before.values });
+  }
+  if (!writers.length) throw new Error('没有可保存的草稿报表');
+  return writers;
+}
+
+/** The error code of a refused tRPC call (CONFLICT, BAD_REQUEST…), else the HTTP status. */
+export const failureCode = (status: number, body: string) => /"code":"([A-Z_]+)"/.exec(body)?.[1] ?? String(status);
+
 /**
- * Report saves over HTTP: one connection per principal, each saving its own school's report of `period` again and
- * again (about 45 values, one figure changed each time), carrying the version the last answer returned.
+ * Autocannon options for autosaves: one writer per connection for the whole run, each saving its school's report of
+ * `period` again and again (about 45 values, one figure changed each time) with the version the last answer returned.
+ * autocannon resets a request's context after every request, so the writer is bound in setupClient (each client gets
+ * its own request closure) rather than kept in the context.
  */
+export function autosaves(writers: readonly Writer[], period: Period, onAnswer: (status: number, body: string) => void): Pick<autocannon.Options, 'connections' | 'setupClient' | 'requests'> {
+  let next = 0;
+  let bump = 0;
+  const saveRequest = (w: Writer): autocannon.Request => ({
+    method: 'POST',
+    path: '/trpc/reports.autosave',
+    setupRequest: (request) => {
+      const values = { ...w.values, electricity_kwh: Number(w.values.electricity_kwh ?? 1000) + (++bump % 50) };
+      return { ...request, headers: { ...request.headers, 'content-type': 'application/json', cookie: w.cookie }, body: JSON.stringify({ json: { schoolId: w.schoolId, period, version: w.version, values } }) };
+    },
+    onResponse: (status, body) => {
+      onAnswer(status, body);
+      const match = status === 200 ? /"version":(\d+)/.exec(body) : null;
+      if (match) w.version = Number(match[1]);
+    },
+  });
+  return {
+    connections: writers.length,
+    setupClient: (client) => client.setRequests([saveRequest(writers[next++ % writers.length]!)]),
+    requests: [saveRequest(writers[0]!)],
+  };
+}
+
+/** Report saves over HTTP, as fast as the server answers: throughput and latency. */
 export async function saveThroughput(
   port: number,
   principals: readonly { schoolId: number; username: string }[],
@@ -100,49 +143,18 @@ export async function saveThroughput(
   label: string,
   targets: { rate: number; p99?: number },
 ): Promise<Figure[]> {
-  const writers: Writer[] = [];
-  for (const p of principals) {
-    const cookie = await login(port, p.username, password);
-    const now = await getReport(port, cookie, p.schoolId, period);
-    if (now.status !== 'draft' && now.status !== 'returned') continue;
-    const before = await getReport(port, cookie, p.schoolId, previous);
-    writers.push({ schoolId: p.schoolId, cookie, version: now.version, values: before.values });
-  }
-  if (!writers.length) throw new Error('没有可保存的草稿报表');
-  let next = 0;
-  let bump = 0;
+  const writers = await draftWriters(port, principals, password, period, previous);
   let failures = 0;
   const failedBy = new Map<string, number>();
   let failureSample = '';
-  // One writer per connection, for the whole run: autocannon resets a request's context after every request, so
-  // the writer is bound in setupClient (each client gets its own request closure) rather than kept in the context.
-  const saveRequest = (w: Writer): autocannon.Request => ({
-    method: 'POST',
-    path: '/trpc/reports.autosave',
-    setupRequest: (request) => {
-      const values = { ...w.values, electricity_kwh: Number(w.values.electricity_kwh ?? 1000) + (++bump % 50) };
-      return { ...request, headers: { ...request.headers, 'content-type': 'application/json', cookie: w.cookie }, body: JSON.stringify({ json: { schoolId: w.schoolId, period, version: w.version, values } }) };
-    },
-    onResponse: (status, body) => {
-      if (status !== 200) {
-        failures += 1;
-        const code = /"code":"([A-Z_]+)"/.exec(body)?.[1] ?? String(status);
-        failedBy.set(code, (failedBy.get(code) ?? 0) + 1);
-        failureSample ||= body.slice(0, 300);
-        return;
-      }
-      const match = /"version":(\d+)/.exec(body);
-      if (match) w.version = Number(match[1]);
-    },
+  const save = autosaves(writers, period, (status, body) => {
+    if (status === 200) return;
+    failures += 1;
+    const code = failureCode(status, body);
+    failedBy.set(code, (failedBy.get(code) ?? 0) + 1);
+    failureSample ||= body.slice(0, 300);
   });
-  const result = await autocannon({
-    url: base(port),
-    connections: writers.length,
-    pipelining: 1,
-    duration: seconds,
-    setupClient: (client) => client.setRequests([saveRequest(writers[next++ % writers.length]!)]),
-    requests: [saveRequest(writers[0]!)],
-  });
+  const result = await autocannon({ url: base(port), pipelining: 1, duration: seconds, ...save });
   const saves = result['2xx'];
   const rate = saves / (result.duration || seconds);
   const causes = [...failedBy].map(([code, n]) => `${code} ${n}`).join('、');
