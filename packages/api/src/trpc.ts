@@ -1,4 +1,4 @@
-import { AppError, scopeIncludesCounty, scopeIncludesSchool, type Role } from '@oversight/domain';
+import { AppError, INT4_MAX, scopeIncludesCounty, scopeIncludesSchool, type Role } from '@oversight/domain';
 import { getSchool } from '@oversight/db';
 import { initTRPC, TRPCError } from '@trpc/server';
 import superjson from 'superjson';
@@ -65,8 +65,7 @@ const mapErrors = t.middleware(async ({ next }) => {
 });
 
 /** Ids are PostgreSQL integers: anything else is refused here, before a lookup could fail in the database. */
-const MAX_ID = 2_147_483_647;
-const positiveId = (value: unknown) => (Number.isInteger(value) && (value as number) > 0 && (value as number) <= MAX_ID ? (value as number) : null);
+const positiveId = (value: unknown) => (Number.isInteger(value) && (value as number) > 0 && (value as number) <= INT4_MAX ? (value as number) : null);
 
 const authorize = t.middleware(async ({ ctx, meta, path, getRawInput, next }) => {
   const access = meta?.access;

@@ -95,3 +95,6 @@ export const passwordResetInput = z.object({
   userId: z.number().int().positive(),
   password: passwordRule,
 });
+
+/** The largest PostgreSQL integer: no id or version exceeds it, so input beyond it is refused before any lookup. */
+export const INT4_MAX = 2_147_483_647;

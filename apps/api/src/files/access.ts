@@ -1,6 +1,6 @@
 import type { Access } from '@oversight/api';
 import { getSchool, userForSession, type Database, type Kysely, type SignedInUser } from '@oversight/db';
-import { ROLES, scopeIncludesCounty, scopeIncludesSchool, type Role } from '@oversight/domain';
+import { INT4_MAX, ROLES, scopeIncludesCounty, scopeIncludesSchool, type Role } from '@oversight/domain';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 /**
@@ -32,7 +32,7 @@ const deny = (reply: FastifyReply, status: number, message: string) =>
   reply.code(status).type('application/json; charset=utf-8').send({ error: { message } });
 
 /** Ids are PostgreSQL integers: anything else is refused here, before a lookup could fail in the database. */
-const positiveId = (value: unknown) => (typeof value === 'string' && /^[1-9]\d{0,9}$/.test(value) && Number(value) <= 2_147_483_647 ? Number(value) : null);
+const positiveId = (value: unknown) => (typeof value === 'string' && /^[1-9]\d{0,9}$/.test(value) && Number(value) <= INT4_MAX ? Number(value) : null);
 
 export function guardFileRoutes(app: FastifyInstance, options: { db: Kysely<Database>; sessionCookie: string }): void {
   app.addHook('preHandler', async (request, reply) => {

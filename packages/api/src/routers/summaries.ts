@@ -1,10 +1,9 @@
-import { summarySectionsInput, type Quarter } from '@oversight/domain';
+import { INT4_MAX, summarySectionsInput, type Quarter } from '@oversight/domain';
 import { draftSchoolSummary, draftSummary, finalizeSummary, getSummary, listSummaries, saveSummary, summaryDrift } from '@oversight/db';
 import { z } from 'zod';
 import { actorOf, ANY_ROLE, BUREAU, procedure, router, signedIn } from '../trpc.js';
 
 /** PostgreSQL's integer columns end here: a larger id or version is refused as input, never sent to a query. */
-const INT4_MAX = 2_147_483_647;
 const id = (name: string) => z.number({ error: `${name}必须是数字。` }).int(`${name}无效。`).positive(`${name}无效。`).max(INT4_MAX, `${name}无效。`);
 const year = z.number({ error: '年度必须是数字。' }).int('年度必须是整数。').min(2000, '年度不能早于2000年。').max(2100, '年度不能晚于2100年。');
 const upToQuarter = z

@@ -1,3 +1,4 @@
+import { INT4_MAX } from '../access.js';
 import { findIndicator } from '../indicators/catalogue.js';
 import type { Indicator } from '../indicators/types.js';
 import { toHalfWidth } from '../indicators/values.js';
@@ -121,9 +122,6 @@ function periodOf(grid: SheetGrid, ref: CellRef, row: number, column: number, ou
   return period;
 }
 
-/** Versions are stored as PostgreSQL integers. */
-const MAX_VERSION = 2_147_483_647;
-
 /**
  * The version cell: blank → null; a non-negative integer (a number, or text digits, full-width too) → that
  * number; anything else is an error naming the cell, and undefined (the row is left out, like a bad identifier).
@@ -139,7 +137,7 @@ function versionOf(grid: SheetGrid, ref: CellRef, row: number, column: number, o
   if (raw === null) return null;
   const text = typeof raw === 'number' ? String(raw) : typeof raw === 'string' ? toHalfWidth(raw).replace(/\s/g, '') : null;
   const version = text !== null && /^\d+(\.0+)?$/.test(text) ? Number(text) : Number.NaN;
-  if (Number.isSafeInteger(version) && version <= MAX_VERSION) return version;
+  if (Number.isSafeInteger(version) && version <= INT4_MAX) return version;
   const shown = cellText(grid.cell(row, column)) ?? String(raw);
   out.error(ref, 'version', 'format', `版本（${place}）应为不小于0的整数，文件中为“${shown}”。版本由平台在下载模板时填写，请勿修改；如已改动，请重新下载模板。`);
   return undefined;
