@@ -1,5 +1,4 @@
 import {
-  addParts,
   aggregateSchools,
   applies,
   badRequest,
@@ -11,6 +10,7 @@ import {
   DOMAINS,
   effectiveTarget,
   evaluateTarget,
+  figureOfParts,
   figurePart,
   figureValue,
   forbidden,
@@ -22,7 +22,6 @@ import {
   indicatorInputs,
   isNumeric,
   notFound,
-  partFigure,
   period,
   quarterRange,
   quartersEndingAt,
@@ -313,7 +312,7 @@ export async function overview(db: Kysely<Database>, scope: Scope, input: Window
   }
 
   const figureOf = (ind: Indicator): OverviewFigure => {
-    const sum = (pick: (p: CountyParts) => FigurePart | undefined) => partFigure(ind, addParts(parts.flatMap((p) => pick(p) ?? [])) ?? figurePart(ind, []));
+    const sum = (pick: (p: CountyParts) => FigurePart | undefined) => figureOfParts(ind, parts.flatMap((p) => pick(p) ?? []));
     const figure = sum((p) => p.window[ind.code]);
     return {
       indicator: ind.code,
@@ -338,20 +337,26 @@ export async function overview(db: Kysely<Database>, scope: Scope, input: Window
   };
 }
 
+/** Some counties' schools (active, or closed with a report in `periods`) and reports, by county; `codes` cuts values. */
+async function countyData(db: Kysely<Database>, countyIds: readonly number[], periods: readonly Period[], statuses: readonly ReportStatus[], codes?: readonly string[]) {
+  const [schools, reports] = await Promise.all([analyticsSchools(db, countyIds, undefined, { periods, statuses }), analyticsReports(db, countyIds, periods, statuses, undefined, codes)]);
+  const bySchool = groupByCounty(schools);
+  const byReport = groupByCounty(reports);
+  return (countyId: number) => ({ schools: bySchool.get(countyId) ?? [], reports: byReport.get(countyId) ?? [] });
+}
+
 /**
  * The school windows counties' targets are measured on: the window and a year earlier, each report cut to the values
  * the targets' indicators read.
  */
 async function targetFrames(db: Kysely<Database>, countyIds: readonly number[], w: ResolvedWindow, statuses: readonly ReportStatus[], targets: readonly Target[]): Promise<Map<number, { present: AnalyticsSchoolRow[]; frame: Frame }>> {
   const periods = [...new Set([...w.window, ...shiftWindow(w.window, -1)])];
-  const codes = [...new Set(targets.flatMap((t) => indicatorInputs(indicator(t.indicator))))];
-  const [schools, reports] = await Promise.all([analyticsSchools(db, countyIds, undefined, { periods, statuses }), analyticsReports(db, countyIds, periods, statuses, undefined, codes)]);
-  const bySchool = groupByCounty(schools);
-  const byReport = groupByCounty(reports);
+  const of = await countyData(db, countyIds, periods, statuses, [...new Set(targets.flatMap((t) => indicatorInputs(indicator(t.indicator))))]);
   return new Map(
     countyIds.map((id) => {
-      const present = schoolsOfWindow(bySchool.get(id) ?? [], byReport.get(id) ?? [], w.window);
-      return [id, { present, frame: windowFrame(present, byReport.get(id) ?? [], w.window) }];
+      const { schools, reports } = of(id);
+      const present = schoolsOfWindow(schools, reports, w.window);
+      return [id, { present, frame: windowFrame(present, reports, w.window) }];
     }),
   );
 }
@@ -425,16 +430,19 @@ function unpackParts(text: string, trendPeriods: readonly Period[]): CountyParts
 
 /**
  * Something computed per county from its reports of some quarters and its schools, kept in `county_figures` under a
- * key: stored rows whose fingerprint still matches are used, the other counties computed (a batch at a time) and kept.
+ * key (what it is, the catalogue, the statuses and the window): stored rows whose fingerprint still matches are used,
+ * the other counties computed (a batch at a time) and kept.
  */
 async function keptByCounty<T>(
   db: Kysely<Database>,
   countyIds: readonly number[],
-  key: string,
+  what: string,
+  w: ResolvedWindow,
   periods: readonly Period[],
   statuses: readonly ReportStatus[],
   kept: { compute: (countyIds: readonly number[]) => Promise<Map<number, T>>; pack: (value: T) => string; unpack: (text: string) => T },
 ): Promise<Map<number, T>> {
+  const key = `${what}|${CATALOGUE_MARK}|${statuses.join('+')}|${w.window.join(',')}|${w.end}`;
   const [prints, stored] = await Promise.all([countyFingerprints(db, countyIds, periods, statuses), storedCountyFigures(db, countyIds, key)]);
   const result = new Map<number, T>();
   const stale: number[] = [];
@@ -454,16 +462,13 @@ async function keptByCounty<T>(
 /** Each county's overview parts (see `keptByCounty`). */
 function countyPartsFor(db: Kysely<Database>, countyIds: readonly number[], w: ResolvedWindow, trendPeriods: readonly Period[], statuses: readonly ReportStatus[]): Promise<Map<number, CountyParts>> {
   const periods = periodsFor(w, TREND_QUARTERS);
-  return keptByCounty(db, countyIds, `overview|${CATALOGUE_MARK}|${statuses.join('+')}|${w.window.join(',')}|${w.end}`, periods, statuses, {
+  return keptByCounty(db, countyIds, 'overview', w, periods, statuses, {
     compute: async (batch) => {
-      const [schools, reports] = await Promise.all([analyticsSchools(db, batch, undefined, { periods, statuses }), analyticsReports(db, batch, periods, statuses)]);
-      const bySchool = groupByCounty(schools);
-      const byReport = groupByCounty(reports);
+      const of = await countyData(db, batch, periods, statuses);
       return new Map(
         batch.map((countyId) => {
-          const schoolsOf = bySchool.get(countyId) ?? [];
-          const reportsOf = byReport.get(countyId) ?? [];
-          return [countyId, countyParts(schoolsOf, reportsOf, windowFrame(schoolsOfWindow(schoolsOf, reportsOf, w.window), reportsOf, w.window), trendPeriods)];
+          const { schools, reports } = of(countyId);
+          return [countyId, countyParts(schools, reports, windowFrame(schoolsOfWindow(schools, reports, w.window), reports, w.window), trendPeriods)];
         }),
       );
     },
@@ -489,16 +494,14 @@ type PackedEntry = [AnalyticsSchoolRow, IndicatorValue, number | null, number | 
  */
 function leagueEntriesFor(db: Kysely<Database>, countyIds: readonly number[], ind: Indicator, w: ResolvedWindow, statuses: readonly ReportStatus[]): Promise<Map<number, LeagueEntry[]>> {
   const periods = [...new Set([...w.window, ...shiftWindow(w.window, -1)])];
-  return keptByCounty(db, countyIds, `league|${CATALOGUE_MARK}|${ind.code}|${statuses.join('+')}|${w.window.join(',')}|${w.end}`, periods, statuses, {
+  return keptByCounty(db, countyIds, `league|${ind.code}`, w, periods, statuses, {
     compute: async (batch) => {
-      const [schools, reports] = await Promise.all([analyticsSchools(db, batch, undefined, { periods, statuses }), analyticsReports(db, batch, periods, statuses, undefined, indicatorInputs(ind))]);
-      const bySchool = groupByCounty(schools);
-      const byReport = groupByCounty(reports);
+      const of = await countyData(db, batch, periods, statuses, indicatorInputs(ind));
       return new Map(
         batch.map((countyId) => {
-          const reportsOf = byReport.get(countyId) ?? [];
-          const members = schoolsOfWindow(bySchool.get(countyId) ?? [], reportsOf, w.window).filter((s) => applies(ind, s));
-          const frame = windowFrame(members, reportsOf, w.window);
+          const { schools, reports } = of(countyId);
+          const members = schoolsOfWindow(schools, reports, w.window).filter((s) => applies(ind, s));
+          const frame = windowFrame(members, reports, w.window);
           const index = indexFrame(frame);
           return [
             countyId,
@@ -608,7 +611,7 @@ export async function ranking(
     includeSubmitted: Boolean(input.includeSubmitted),
     peerGroup: peer,
     better,
-    figure: partFigure(ind, addParts(members.flatMap((e) => e.part ?? [])) ?? figurePart(ind, [])),
+    figure: figureOfParts(ind, members.flatMap((e) => e.part ?? [])),
     distribution: d,
     targetLine: general && typeof general.value === 'number' ? general.value : null,
     schools: members.length,
@@ -843,7 +846,7 @@ export async function compareCounties(
   const frames = targeted.length ? await targetFrames(db, targeted, w, statuses, targets) : new Map<number, { present: AnalyticsSchoolRow[]; frame: Frame }>();
   const rows = counties.map((c): CountyRowFigure => {
     const parts = kept.get(c.id);
-    const figureOf = (part: FigurePart | undefined) => partFigure(ind, part ?? figurePart(ind, []));
+    const figureOf = (part: FigurePart | undefined) => figureOfParts(ind, part ? [part] : []);
     const figure = figureOf(parts?.window[ind.code]);
     const own = completeness.filter((r) => r.countyId === c.id);
     const active = own[0]?.schools ?? 0;

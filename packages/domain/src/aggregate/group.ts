@@ -191,6 +191,11 @@ export function partFigure(ind: Indicator, part: FigurePart): GroupFigure {
   }
 }
 
+/** The figure of several groups' parts taken together (none: the figure of no school). */
+export function figureOfParts(ind: Indicator, parts: readonly FigurePart[]): GroupFigure {
+  return partFigure(ind, addParts(parts) ?? figurePart(ind, []));
+}
+
 export function groupFigure(ind: Indicator, windows: readonly SchoolWindow[]): GroupFigure {
   return partFigure(ind, figurePart(ind, windows));
 }
