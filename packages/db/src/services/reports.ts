@@ -120,10 +120,13 @@ async function loadSchool(db: Kysely<Database>, schoolId: number): Promise<Schoo
 }
 
 /** The school, provided the actor may act on it: a principal only on their own school, a bureau on its counties. */
-async function schoolFor(db: Kysely<Database>, actor: Actor, schoolId: number): Promise<School> {
-  const school = await getSchool(db, schoolId);
+function inScope<S extends { id: number; countyId: number }>(actor: Actor, school: S | undefined): S {
   if (!school || !scopeIncludesSchool(actor.scope, school)) throw notFound('学校不存在或不在您的管辖范围内。');
   return school;
+}
+
+async function schoolFor(db: Kysely<Database>, actor: Actor, schoolId: number): Promise<School> {
+  return inScope(actor, await getSchool(db, schoolId));
 }
 
 /** The school, in the actor's scope, with what a save needs of its report of the quarter: one round trip. */
@@ -135,8 +138,7 @@ async function schoolAndReport(db: Kysely<Database>, actor: Actor, schoolId: num
     .select(['reports.id as reportId', 'reports.status as reportStatus', 'reports.version as reportVersion', 'reports.values as reportValues', 'reports.explanations as reportExplanations'])
     .where('schools.id', '=', schoolId)
     .executeTakeFirst();
-  if (!row || !scopeIncludesSchool(actor.scope, row)) throw notFound('学校不存在或不在您的管辖范围内。');
-  const { reportId, reportStatus, reportVersion, reportValues, reportExplanations, ...school } = row;
+  const { reportId, reportStatus, reportVersion, reportValues, reportExplanations, ...school } = inScope(actor, row);
   const existing = reportId === null ? undefined : { id: reportId, status: reportStatus!, version: reportVersion!, values: reportValues!, explanations: reportExplanations! };
   return { school, existing };
 }
