@@ -1,4 +1,4 @@
-import { AppError, INT4_MAX, scopeIncludesCounty, scopeIncludesSchool, type Role } from '@oversight/domain';
+import { AppError, INT4_MAX, scopeIncludesCounty, scopeIncludesSchool, unstorableTextAt, type Role } from '@oversight/domain';
 import { getSchool } from '@oversight/db';
 import { initTRPC, TRPCError } from '@trpc/server';
 import superjson from 'superjson';
@@ -96,8 +96,15 @@ const authorize = t.middleware(async ({ ctx, meta, path, getRawInput, next }) =>
   return next();
 });
 
+/** Text the database cannot hold is refused for every procedure at once, naming where it is, before any service runs. */
+const storableInput = t.middleware(async ({ getRawInput, next }) => {
+  const field = unstorableTextAt(await getRawInput());
+  if (field !== null) throw new AppError('BAD_REQUEST', `输入含有无法保存的字符（空字符或残缺的表情符号），请删除后重新输入。（字段：${field || '输入'}）`, field);
+  return next();
+});
+
 /** The one base procedure: every procedure is built on it and carries `.meta({ access })`. */
-export const procedure = t.procedure.use(mapErrors).use(authorize);
+export const procedure = t.procedure.use(mapErrors).use(authorize).use(storableInput);
 
 /** The signed-in user, for procedures whose access rule already guarantees one. */
 export function signedIn(ctx: Context) {

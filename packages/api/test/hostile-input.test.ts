@@ -115,4 +115,28 @@ await describeEachDatabase('hostile input to report saves', (kind) => {
       }
     }
   });
+  it('refuses text the database cannot hold (NUL, a lone surrogate) in any input as BAD_REQUEST naming where, storing nothing', async () => {
+    const principal = callerFor(handle.db, await signedInAs(handle.db, w.users.principal.id));
+    const admin = callerFor(handle.db, await signedInAs(handle.db, w.users.bureauAdmin.id));
+    const schoolId = w.schools.a1.id;
+    const before = await storedRow(schoolId);
+    const schoolBefore = JSON.stringify(await handle.db.selectFrom('schools').selectAll().where('id', '=', schoolId).executeTakeFirst());
+    const { version } = await principal.reports.get({ schoolId, period: PERIOD });
+    const attempts: [() => Promise<unknown>, string][] = [
+      [() => principal.reports.save({ schoolId, period: PERIOD, version, values: { staff_count: 3 }, explanations: { staff_count: 'a\u0000b' } }), 'explanations.staff_count'],
+      [() => principal.reports.autosave({ schoolId, period: PERIOD, version, values: { staff_count: 3 }, explanations: { staff_count: '说明\ud800' } }), 'explanations.staff_count'],
+      [() => admin.schools.update({ schoolId, name: '学校\u0000' }), 'name'],
+    ];
+    for (const [call, field] of attempts) {
+      const error = await call().then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(TRPCError);
+      expect((error as TRPCError).code).toBe('BAD_REQUEST');
+      expect((error as TRPCError).message).toContain(`（字段：${field}）`);
+    }
+    expect(await storedRow(schoolId)).toBe(before);
+    expect(JSON.stringify(await handle.db.selectFrom('schools').selectAll().where('id', '=', schoolId).executeTakeFirst())).toBe(schoolBefore);
+  });
 });

@@ -6,6 +6,7 @@ export * from './access.js';
 export * from './periods.js';
 export * from './report-status.js';
 export * from './energy.js';
+export * from './text.js';
 export * from './indicators/index.js';
 
 // Default zod messages (type mismatches and the like) in Chinese, like our own.
