@@ -3,17 +3,15 @@ import type { Kysely } from 'kysely';
 import type { Database, ReportStatus } from '../schema.js';
 import { createUser } from '../services/accounts.js';
 import { SYSTEM_ACTOR, type Actor } from '../services/actor.js';
-import { describeUser } from '../services/auth.js';
 import { createOrgUnit } from '../services/org.js';
 import { hashOncePerPassword } from '../services/passwords.js';
-import { createSchool } from '../services/schools.js';
-import { getUser } from '../queries/users.js';
 import { DEMO_CURRENT_PERIOD, DEMO_PERIODS, DEMO_TODAY } from './calendar.js';
 import { simulateSchool } from './figures.js';
 import { DEMO_PLACES, demoPersonName, demoSchoolPlans } from './places.js';
 import { playDemoReports } from './play.js';
 import { demoProfiles, type DemoSchool } from './profiles.js';
 import { seededRandom } from './random.js';
+import { demoActor, registerDemoSchool } from './register.js';
 import { setDemoTargets } from './targets.js';
 import { demoScenario } from './scenario.js';
 
@@ -59,12 +57,7 @@ export async function seedDemoCounty(db: Kysely<Database>, options: { password: 
   await createUser(db, SYSTEM_ACTOR, { ...DEMO_ACCOUNTS.admin, password }, { hash });
   const bureau = await createUser(db, SYSTEM_ACTOR, { ...DEMO_ACCOUNTS.bureau, password, orgUnitId: county.id }, { hash });
   const officer = await createUser(db, SYSTEM_ACTOR, { ...DEMO_ACCOUNTS.officer, password, orgUnitId: county.id }, { hash });
-  const actorFor = async (user: { id: number; role: Actor['role'] }): Promise<Actor> => ({
-    userId: user.id,
-    role: user.role,
-    scope: (await describeUser(db, (await getUser(db, user.id))!)).scope,
-  });
-  const bureauActor = await actorFor(bureau);
+  const bureauActor = await demoActor(db, bureau.id);
 
   const plans = demoSchoolPlans(random);
   const principals: DemoSummary['principals'] = [];
@@ -74,22 +67,7 @@ export async function seedDemoCounty(db: Kysely<Database>, options: { password: 
   for (const plan of plans) {
     sequence += 1;
     const code = `${SCHOOL_CATEGORY_CODE[plan.type]}${DEMO_PLACES.province.code.slice(0, 2)}9921${String(sequence).padStart(2, '0')}`;
-    const perPupil = plan.type === 'kindergarten' ? 7 : plan.boarding ? 9 : 6;
-    const buildingAreaM2 = Math.round(plan.students * perPupil * (0.85 + random.next() * 0.3) + 300);
-    const siteAreaM2 = Math.round(buildingAreaM2 * (plan.location === 'urban' ? 1.8 : 2.8) * (0.8 + random.next() * 0.4));
-    const school = await createSchool(db, bureauActor, {
-      countyId: county.id,
-      townshipId: townships.get(plan.township) ?? null,
-      code,
-      name: plan.name,
-      type: plan.type,
-      ownership: plan.ownership,
-      location: plan.location,
-      boarding: plan.boarding,
-      buildingAreaM2,
-      siteAreaM2,
-      hasCanteen: plan.hasCanteen,
-    });
+    const school = await registerDemoSchool(db, bureauActor, plan, { countyId: county.id, townshipId: townships.get(plan.township) ?? null, code }, random);
     const principal = await createUser(
       db,
       bureauActor,
@@ -97,7 +75,7 @@ export async function seedDemoCounty(db: Kysely<Database>, options: { password: 
       { hash },
     );
     principals.push({ username: school.code, school: school.name });
-    schools.push({ ...plan, id: school.id, code: school.code, countyId: county.id, buildingAreaM2, siteAreaM2 });
+    schools.push(school);
     principalActors.set(school.id, { userId: principal.id, role: 'principal', scope: { kind: 'school', schoolId: school.id, countyId: county.id } });
   }
 
@@ -106,7 +84,7 @@ export async function seedDemoCounty(db: Kysely<Database>, options: { password: 
   const figures = profiles.map((profile, i) => simulateSchool(profile, seededRandom(20261124 + i)));
   await playDemoReports(db, demoScenario(profiles, figures, seededRandom(20261125)), {
     principalOf: (school) => principalActors.get(school.id)!,
-    officer: await actorFor(officer),
+    officer: await demoActor(db, officer.id),
     bureau: bureauActor,
   });
 

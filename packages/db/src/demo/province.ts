@@ -2,18 +2,16 @@ import { SCHOOL_CATEGORY_CODE, type ImportRecord, type Period } from '@oversight
 import type { Kysely } from 'kysely';
 import type { Database } from '../schema.js';
 import { createUser } from '../services/accounts.js';
-import { SYSTEM_ACTOR, type Actor } from '../services/actor.js';
-import { describeUser } from '../services/auth.js';
+import { SYSTEM_ACTOR } from '../services/actor.js';
 import { importReports, type ImportMode } from '../services/imports.js';
 import { createOrgUnit } from '../services/org.js';
 import { hashOncePerPassword } from '../services/passwords.js';
-import { createSchool } from '../services/schools.js';
-import { getUser } from '../queries/users.js';
 import { DEMO_QUARTERS } from './calendar.js';
 import { demoPeriod, simulateSchool, type QuarterFigures, type QuarterSpan } from './figures.js';
 import { demoSchoolPlans, type DemoSchoolPlan } from './places.js';
 import { demoProfiles, type DemoSchool } from './profiles.js';
 import { seededRandom } from './random.js';
+import { demoActor, registerDemoSchool } from './register.js';
 
 /**
  * A synthetic province for the benchmark (`pnpm bench`): counties of varying size, each a mix of schools like the
@@ -112,11 +110,6 @@ export function importRecords(rows: readonly { code: string; quarters: readonly 
   return records;
 }
 
-async function actorOf(db: Kysely<Database>, userId: number): Promise<Actor> {
-  const user = await describeUser(db, (await getUser(db, userId))!);
-  return { userId: user.id, role: user.role, scope: user.scope };
-}
-
 /** One county: its officer, its schools, and every quarter's figures imported year by year. */
 async function seedCounty(
   db: Kysely<Database>,
@@ -131,28 +124,12 @@ async function seedCounty(
     { role: 'bureau_officer', username: `officer${county.code}`, displayName: `${county.name}教育局`, password: options.password, orgUnitId: county.id },
     { hash },
   );
-  const actor = await actorOf(db, officer.id);
+  const actor = await demoActor(db, officer.id);
   const random = seededRandom(1000 + county.index);
   const schools: DemoSchool[] = [];
   for (const plan of countyPlans(county.name, county.size, 2000 + county.index)) {
     const code = `${SCHOOL_CATEGORY_CODE[plan.type]}${PROVINCE.code.slice(0, 2)}${String(sequence.next++).padStart(6, '0')}`;
-    const perPupil = plan.type === 'kindergarten' ? 7 : plan.boarding ? 9 : 6;
-    const buildingAreaM2 = Math.round(plan.students * perPupil * (0.85 + random.next() * 0.3) + 300);
-    const siteAreaM2 = Math.round(buildingAreaM2 * (plan.location === 'urban' ? 1.8 : 2.8) * (0.8 + random.next() * 0.4));
-    const school = await createSchool(db, actor, {
-      countyId: county.id,
-      townshipId: null,
-      code,
-      name: plan.name,
-      type: plan.type,
-      ownership: plan.ownership,
-      location: plan.location,
-      boarding: plan.boarding,
-      hasCanteen: plan.hasCanteen,
-      buildingAreaM2,
-      siteAreaM2,
-    });
-    schools.push({ ...plan, id: school.id, code, countyId: county.id, buildingAreaM2, siteAreaM2 });
+    schools.push(await registerDemoSchool(db, actor, plan, { countyId: county.id, townshipId: null, code }, random));
   }
 
   const span = provinceSpan(options.years);
