@@ -36,7 +36,6 @@ export function useReportDraft(initial: ReportView, school: School, inputs: read
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [server, setServer] = useState(initial);
-  const latestServer = useRef(initial);
   const [values, setValues] = useState<Record<string, FieldValue>>(() => ({ ...initial.values }));
   const [explanations, setExplanations] = useState<Record<string, string>>(() => ({ ...initial.explanations }));
   const [state, setState] = useState<SaveState>({ kind: 'idle' });
@@ -69,8 +68,8 @@ export function useReportDraft(initial: ReportView, school: School, inputs: read
       saved.current = sending;
       latest.current.version = stored.version;
       const checked = draftFindings(stored.values, { school, period: initial.period, lastYear: initial.lastYear, ...initial.checks });
-      const view: ReportView = { ...latestServer.current, ...stored, ...checked, prefilled: false };
-      latestServer.current = view;
+      // A save changes only the stored report and what follows from it; the rest of the view is as loaded.
+      const view: ReportView = { ...initial, ...stored, ...checked, prefilled: false };
       setServer(view);
       setRejected({});
       queryClient.setQueryData(key, view);
