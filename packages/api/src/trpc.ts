@@ -117,7 +117,3 @@ export function actorOf(ctx: Context) {
   const user = signedIn(ctx);
   return { userId: user.id, role: user.role, scope: user.scope };
 }
-
-export const ANY_ROLE = ['system_admin', 'bureau_admin', 'bureau_officer', 'principal'] as const satisfies readonly Role[];
-export const ADMINS = ['system_admin', 'bureau_admin'] as const satisfies readonly Role[];
-export const BUREAU = ['system_admin', 'bureau_admin', 'bureau_officer'] as const satisfies readonly Role[];

@@ -11,7 +11,14 @@ export const ROLE_LABELS: Record<Role, Label> = {
   principal: { zh: '学校（校长/总务处）', en: 'School (principal)' },
 };
 
-export const BUREAU_ROLES = ['bureau_admin', 'bureau_officer'] as const satisfies readonly Role[];
+/** Every role. */
+export const ALL_ROLES: readonly Role[] = ROLES;
+/** Those who manage schools and accounts: the system admin and a bureau's admin. */
+export const ADMIN_ROLES: readonly Role[] = ['system_admin', 'bureau_admin'];
+/** Those who oversee schools (review, analytics, targets, summaries): everyone above a school. */
+export const OVERSIGHT_ROLES: readonly Role[] = ['system_admin', 'bureau_admin', 'bureau_officer'];
+
+export const isOverseer = (role: Role): boolean => OVERSIGHT_ROLES.includes(role);
 
 /**
  * What a signed-in user may see. Every query on school data is filtered by it.

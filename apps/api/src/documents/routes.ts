@@ -1,7 +1,7 @@
-import { AppError } from '@oversight/domain';
+import { ALL_ROLES, AppError } from '@oversight/domain';
 import { getOrgUnit, getSchool, getSummary, type Database, type Kysely, type SummaryView } from '@oversight/db';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { ANY_ROLE, callerOf, guardFileRoutes } from '../files/access.js';
+import { callerOf, guardFileRoutes } from '../files/access.js';
 import { sendWorkbook } from '../files/xlsx.js';
 import { summaryDocx } from './docx.js';
 import { summaryWorkbook } from './xlsx.js';
@@ -52,14 +52,14 @@ export async function summaryDocumentRoutes(app: FastifyInstance, options: Summa
     return getSummary(db, callerOf(request).scope, id);
   };
 
-  app.get('/api/summaries/:id(^\\d+).docx', { config: { access: { roles: ANY_ROLE } } }, async (request, reply) => {
+  app.get('/api/summaries/:id(^\\d+).docx', { config: { access: { roles: ALL_ROLES } } }, async (request, reply) => {
     const view = await load(request, reply);
     if (!view) return reply;
     const body = await summaryDocx({ ...view, issuer: await issuer(db, view), date: view.finalizedAt ?? new Date() });
     return reply.code(200).type(DOCX_TYPE).header('content-disposition', attachment(fileName(view, 'docx'))).header('cache-control', 'no-store').send(body);
   });
 
-  app.get('/api/summaries/:id(^\\d+).xlsx', { config: { access: { roles: ANY_ROLE } } }, async (request, reply) => {
+  app.get('/api/summaries/:id(^\\d+).xlsx', { config: { access: { roles: ALL_ROLES } } }, async (request, reply) => {
     const view = await load(request, reply);
     if (!view) return reply;
     const names = new Map((await db.selectFrom('schools').select(['id', 'name']).where('id', 'in', [0, ...new Set(Object.values(view.figures).flatMap((f) => f.source.schoolIds))]).execute()).map((s) => [s.id, s.name]));

@@ -1,6 +1,6 @@
 import type { Access } from '@oversight/api';
 import { getSchool, userForSession, type Database, type Kysely, type SignedInUser } from '@oversight/db';
-import { INT4_MAX, ROLES, scopeIncludesCounty, scopeIncludesSchool, type Role } from '@oversight/domain';
+import { INT4_MAX, scopeIncludesCounty, scopeIncludesSchool } from '@oversight/domain';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 /**
@@ -15,9 +15,6 @@ declare module 'fastify' {
     access?: FileAccess;
   }
 }
-
-export const ANY_ROLE: readonly Role[] = ROLES;
-export const BUREAU: readonly Role[] = ['system_admin', 'bureau_admin', 'bureau_officer'];
 
 const users = new WeakMap<FastifyRequest, SignedInUser>();
 

@@ -16,7 +16,7 @@ import {
 } from '@tabler/icons-react';
 import { lazy, type ComponentType, type LazyExoticComponent } from 'react';
 import type { zhCN } from '../i18n/zh-CN';
-import { ADMIN_ROLES, ALL_ROLES, BUREAU_ROLES } from './session';
+import { ADMIN_ROLES, ALL_ROLES, OVERSIGHT_ROLES } from '@oversight/domain';
 
 export interface PageDef {
   path: string;
@@ -34,15 +34,15 @@ const page = <K extends string>(load: () => Promise<Record<K, ComponentType>>, n
 export const PAGES: readonly PageDef[] = [
   { path: 'home', roles: ['principal'], Component: page(() => import('../pages/home/PrincipalHomePage'), 'PrincipalHomePage'), nav: { label: 'home', icon: IconHome } },
   { path: 'my-school', roles: ['principal'], Component: page(() => import('../pages/my-school/MySchoolPage'), 'MySchoolPage'), nav: { label: 'mySchool', icon: IconSchool } },
-  { path: 'schools', roles: BUREAU_ROLES, Component: page(() => import('../pages/schools/SchoolsPage'), 'SchoolsPage'), nav: { label: 'schools', icon: IconBuildingCommunity } },
-  { path: 'completeness', roles: BUREAU_ROLES, Component: page(() => import('../pages/completeness/CompletenessPage'), 'CompletenessPage'), nav: { label: 'completeness', icon: IconLayoutGrid } },
-  { path: 'review', roles: BUREAU_ROLES, Component: page(() => import('../pages/review-queue/ReviewQueuePage'), 'ReviewQueuePage'), nav: { label: 'reviewQueue', icon: IconClipboardCheck } },
-  { path: 'review/:schoolId/:period', roles: BUREAU_ROLES, Component: page(() => import('../pages/review/ReviewPage'), 'ReviewPage') },
+  { path: 'schools', roles: OVERSIGHT_ROLES, Component: page(() => import('../pages/schools/SchoolsPage'), 'SchoolsPage'), nav: { label: 'schools', icon: IconBuildingCommunity } },
+  { path: 'completeness', roles: OVERSIGHT_ROLES, Component: page(() => import('../pages/completeness/CompletenessPage'), 'CompletenessPage'), nav: { label: 'completeness', icon: IconLayoutGrid } },
+  { path: 'review', roles: OVERSIGHT_ROLES, Component: page(() => import('../pages/review-queue/ReviewQueuePage'), 'ReviewQueuePage'), nav: { label: 'reviewQueue', icon: IconClipboardCheck } },
+  { path: 'review/:schoolId/:period', roles: OVERSIGHT_ROLES, Component: page(() => import('../pages/review/ReviewPage'), 'ReviewPage') },
   { path: 'reports/:schoolId/:period', roles: ALL_ROLES, Component: page(() => import('../pages/report/ReportPage'), 'ReportPage') },
-  { path: 'overview', roles: BUREAU_ROLES, Component: page(() => import('../pages/overview/OverviewPage'), 'OverviewPage'), nav: { label: 'overview', icon: IconChartBar } },
-  { path: 'targets', roles: BUREAU_ROLES, Component: page(() => import('../pages/targets/TargetsPage'), 'TargetsPage'), nav: { label: 'targets', icon: IconTarget } },
-  { path: 'league', roles: BUREAU_ROLES, Component: page(() => import('../pages/league/LeaguePage'), 'LeaguePage'), nav: { label: 'league', icon: IconTrophy } },
-  { path: 'profile/:schoolId', roles: BUREAU_ROLES, Component: page(() => import('../pages/profile/SchoolProfilePage'), 'SchoolProfilePage') },
+  { path: 'overview', roles: OVERSIGHT_ROLES, Component: page(() => import('../pages/overview/OverviewPage'), 'OverviewPage'), nav: { label: 'overview', icon: IconChartBar } },
+  { path: 'targets', roles: OVERSIGHT_ROLES, Component: page(() => import('../pages/targets/TargetsPage'), 'TargetsPage'), nav: { label: 'targets', icon: IconTarget } },
+  { path: 'league', roles: OVERSIGHT_ROLES, Component: page(() => import('../pages/league/LeaguePage'), 'LeaguePage'), nav: { label: 'league', icon: IconTrophy } },
+  { path: 'profile/:schoolId', roles: OVERSIGHT_ROLES, Component: page(() => import('../pages/profile/SchoolProfilePage'), 'SchoolProfilePage') },
   { path: 'standing', roles: ['principal'], Component: page(() => import('../pages/profile/StandingPage'), 'StandingPage'), nav: { label: 'standing', icon: IconChartDots } },
   { path: 'summaries', roles: ALL_ROLES, Component: page(() => import('../pages/summaries/SummariesPage'), 'SummariesPage'), nav: { label: 'summaries', icon: IconFileText } },
   { path: 'summaries/:summaryId', roles: ALL_ROLES, Component: page(() => import('../pages/summaries/SummaryEditorPage'), 'SummaryEditorPage') },

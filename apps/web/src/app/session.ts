@@ -1,4 +1,4 @@
-import type { Role } from '@oversight/domain';
+import { isOverseer as isOverseerRole, type Role } from '@oversight/domain';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTRPC, type Me } from './trpc';
 
@@ -25,11 +25,7 @@ export function useSetSession() {
   };
 }
 
-export const ADMIN_ROLES: readonly Role[] = ['system_admin', 'bureau_admin'];
-export const BUREAU_ROLES: readonly Role[] = ['system_admin', 'bureau_admin', 'bureau_officer'];
-export const ALL_ROLES: readonly Role[] = [...BUREAU_ROLES, 'principal'];
-
-export const isBureau = (user: Me) => BUREAU_ROLES.includes(user.role);
+export const isOverseer = (user: Me) => isOverseerRole(user.role);
 
 /** Where a user lands after signing in. */
 export const homePath = (role: Role) => (role === 'principal' ? '/home' : '/schools');

@@ -1,7 +1,7 @@
-import { isPeriod, LOCATIONS, SCHOOL_TYPES, type Period } from '@oversight/domain';
+import { ALL_ROLES, isPeriod, LOCATIONS, OVERSIGHT_ROLES, type Period, SCHOOL_TYPES } from '@oversight/domain';
 import { compareCounties, myStanding, overview, ranking, schoolProfile, trend } from '@oversight/db';
 import { z } from 'zod';
-import { ANY_ROLE, BUREAU, procedure, router, signedIn } from '../trpc.js';
+import { procedure, router, signedIn } from '../trpc.js';
 
 const id = (name: string) => z.number({ error: `${name}必须是数字。` }).int(`${name}无效。`).positive(`${name}无效。`);
 export const yearInput = z.number({ error: '年度必须是数字。' }).int('年度必须是整数。').min(2000, '年度不能早于2000年。').max(2100, '年度不能晚于2100年。');
@@ -20,13 +20,13 @@ const peerBasis = z.enum(['type', 'location', 'type_and_location'], { error: '�
 export const analyticsRouter = router({
   /** The bureau's dashboard: every domain's figures against targets, completeness, 12-quarter trends. */
   overview: procedure
-    .meta({ access: { roles: BUREAU, target: 'county' } })
+    .meta({ access: { roles: OVERSIGHT_ROLES, target: 'county' } })
     .input(z.object({ ...counties, ...window }))
     .query(({ ctx, input }) => overview(ctx.db, signedIn(ctx).scope, input)),
 
   /** A league table with names: bureau only (principals use `myStanding`). */
   ranking: procedure
-    .meta({ access: { roles: BUREAU, target: 'county' } })
+    .meta({ access: { roles: OVERSIGHT_ROLES, target: 'county' } })
     .input(
       z.object({
         ...counties,
@@ -44,7 +44,7 @@ export const analyticsRouter = router({
 
   /** Quarter by quarter for a county (bureau) or one school (its principal too); the data layer checks the school. */
   trend: procedure
-    .meta({ access: { roles: ANY_ROLE, target: 'county' } })
+    .meta({ access: { roles: ALL_ROLES, target: 'county' } })
     .input(
       z.object({
         countyId: id('县（市、区）编号').optional(),
@@ -59,19 +59,19 @@ export const analyticsRouter = router({
 
   /** One school's page: every indicator over time against targets and the county and peer medians. */
   schoolProfile: procedure
-    .meta({ access: { roles: ANY_ROLE, target: 'school' } })
+    .meta({ access: { roles: ALL_ROLES, target: 'school' } })
     .input(z.object({ schoolId: id('学校编号'), ...window, peerGroup: peerBasis }))
     .query(({ ctx, input }) => schoolProfile(ctx.db, signedIn(ctx).scope, input)),
 
   /** The principal's dashboard: own rank in the peer group and medians; no other school's name or figure. */
   myStanding: procedure
-    .meta({ access: { roles: ANY_ROLE, target: 'school' } })
+    .meta({ access: { roles: ALL_ROLES, target: 'school' } })
     .input(z.object({ schoolId: id('学校编号'), ...window, peerGroup: peerBasis }))
     .query(({ ctx, input }) => myStanding(ctx.db, signedIn(ctx).scope, input)),
 
   /** County against county for city and province officers (counties outside the scope are left out). */
   compareCounties: procedure
-    .meta({ access: { roles: BUREAU } })
+    .meta({ access: { roles: OVERSIGHT_ROLES } })
     .input(z.object({ unitId: id('单位编号').optional(), indicator: indicatorInput, ...window }))
     .query(({ ctx, input }) => compareCounties(ctx.db, signedIn(ctx).scope, input)),
 });

@@ -1,6 +1,6 @@
-import { loginInput } from '@oversight/domain';
+import { ALL_ROLES, loginInput } from '@oversight/domain';
 import { login, logout, type SignedInUser } from '@oversight/db';
-import { ANY_ROLE, procedure, router } from '../trpc.js';
+import { procedure, router } from '../trpc.js';
 
 /** What the client learns about the signed-in user (the scope stays on the server). */
 const publicUser = ({ scope: _scope, ...user }: SignedInUser) => user;
@@ -15,7 +15,7 @@ export const authRouter = router({
       return publicUser(session.user);
     }),
 
-  logout: procedure.meta({ access: { roles: ANY_ROLE } }).mutation(async ({ ctx }) => {
+  logout: procedure.meta({ access: { roles: ALL_ROLES } }).mutation(async ({ ctx }) => {
     if (ctx.sessionToken) await logout(ctx.db, ctx.sessionToken);
     ctx.clearSessionCookie();
     return { ok: true };

@@ -1,6 +1,6 @@
-import { orgUnitInput, type OrgLevel } from '@oversight/domain';
+import { ALL_ROLES, type OrgLevel, orgUnitInput } from '@oversight/domain';
 import { createOrgUnit, listOrgUnits, type OrgUnit } from '@oversight/db';
-import { actorOf, ANY_ROLE, procedure, router, signedIn } from '../trpc.js';
+import { actorOf, procedure, router, signedIn } from '../trpc.js';
 
 export interface OrgNode {
   id: number;
@@ -31,7 +31,7 @@ function visibleTree(units: OrgUnit[], isVisibleCounty: (countyId: number | null
 }
 
 export const orgRouter = router({
-  tree: procedure.meta({ access: { roles: ANY_ROLE } }).query(async ({ ctx }) => {
+  tree: procedure.meta({ access: { roles: ALL_ROLES } }).query(async ({ ctx }) => {
     const { scope } = signedIn(ctx);
     const units = await listOrgUnits(ctx.db);
     if (scope.kind === 'all') return visibleTree(units, () => true);

@@ -1,4 +1,4 @@
-import { AppError } from '@oversight/domain';
+import { ADMIN_ROLES, ALL_ROLES, AppError, OVERSIGHT_ROLES } from '@oversight/domain';
 import {
   approveReport,
   completeness,
@@ -18,7 +18,7 @@ import {
   submitReport,
 } from '@oversight/db';
 import { z } from 'zod';
-import { actorOf, ADMINS, ANY_ROLE, BUREAU, procedure, router } from '../trpc.js';
+import { actorOf, procedure, router } from '../trpc.js';
 
 const period = z.string().regex(/^\d{4}Q[1-4]$/, '季度格式应为“2026Q1”。');
 const schoolPeriod = z.object({ schoolId: z.number().int().positive(), period });
@@ -31,70 +31,69 @@ const saveInput = schoolPeriod.extend({
 });
 const reason = z.string().trim().min(2, '请填写原因（至少2个字）。').max(500, '原因不能超过500字。');
 const countyPeriod = z.object({ countyId: z.number().int().positive(), period });
-const REPORTERS = [...BUREAU, 'principal'] as const;
 
 export const reportsRouter = router({
   /** The report (an empty or pre-filled draft if none is stored), with its issues, deadline and last year's values. */
   get: procedure
-    .meta({ access: { roles: ANY_ROLE, target: 'school' } })
+    .meta({ access: { roles: ALL_ROLES, target: 'school' } })
     .input(schoolPeriod.extend({ withHistory: z.boolean().optional() }))
     .query(({ ctx, input }) => getReport(ctx.db, input.schoolId, input.period, { withHistory: input.withHistory })),
 
   save: procedure
-    .meta({ access: { roles: REPORTERS, target: 'school' } })
+    .meta({ access: { roles: ALL_ROLES, target: 'school' } })
     .input(saveInput)
     .mutation(({ ctx, input }) => saveReport(ctx.db, actorOf(ctx), input)),
 
   /** The form's save while typing: the same checks and write, answered with the stored report only (the form
    * rechecks the draft itself with `draftFindings` and the report's `checks`). */
   autosave: procedure
-    .meta({ access: { roles: REPORTERS, target: 'school' } })
+    .meta({ access: { roles: ALL_ROLES, target: 'school' } })
     .input(saveInput)
     .mutation(({ ctx, input }) => saveReport(ctx.db, actorOf(ctx), input, { returning: 'version' })),
 
   submit: procedure
-    .meta({ access: { roles: REPORTERS, target: 'school' } })
+    .meta({ access: { roles: ALL_ROLES, target: 'school' } })
     .input(schoolPeriod.extend({ version }))
     .mutation(({ ctx, input }) => submitReport(ctx.db, actorOf(ctx), input)),
 
   approve: procedure
-    .meta({ access: { roles: BUREAU, target: 'school' } })
+    .meta({ access: { roles: OVERSIGHT_ROLES, target: 'school' } })
     .input(schoolPeriod.extend({ version }))
     .mutation(({ ctx, input }) => approveReport(ctx.db, actorOf(ctx), input)),
 
   returnForRevision: procedure
-    .meta({ access: { roles: BUREAU, target: 'school' } })
+    .meta({ access: { roles: OVERSIGHT_ROLES, target: 'school' } })
     .input(schoolPeriod.extend({ version, reason }))
     .mutation(({ ctx, input }) => returnReport(ctx.db, actorOf(ctx), input)),
 
   reopen: procedure
-    .meta({ access: { roles: BUREAU, target: 'school' } })
+    .meta({ access: { roles: OVERSIGHT_ROLES, target: 'school' } })
     .input(schoolPeriod.extend({ reason }))
     .mutation(({ ctx, input }) => reopenReport(ctx.db, actorOf(ctx), input)),
 
   history: procedure
-    .meta({ access: { roles: ANY_ROLE, target: 'school' } })
+    .meta({ access: { roles: ALL_ROLES, target: 'school' } })
     .input(schoolPeriod)
     .query(({ ctx, input }) => reportHistory(ctx.db, input.schoolId, input.period)),
 
   completeness: procedure
-    .meta({ access: { roles: BUREAU, target: 'county' } })
+    .meta({ access: { roles: OVERSIGHT_ROLES, target: 'county' } })
     .input(countyPeriod)
     .query(({ ctx, input }) => completeness(ctx.db, input.countyId, input.period)),
 
   matrix: procedure
-    .meta({ access: { roles: BUREAU, target: 'county' } })
+    .meta({ access: { roles: OVERSIGHT_ROLES, target: 'county' } })
     .input(z.object({ countyId: z.number().int().positive(), periods: z.array(period).min(1).max(16, '一次最多查看16个季度。') }))
     .query(({ ctx, input }) => completenessMatrix(ctx.db, input.countyId, input.periods)),
 
   reviewQueue: procedure
-    .meta({ access: { roles: BUREAU, target: 'county' } })
+    .meta({ access: { roles: OVERSIGHT_ROLES, target: 'county' } })
     .input(z.object({ countyId: z.number().int().positive(), period: period.optional() }))
     .query(({ ctx, input }) => reviewQueue(ctx.db, input.countyId, input.period)),
 
   /** Approves several reports at once; each must belong to the county and still be at the version shown. */
   approveMany: procedure
-    .meta({ access: { roles: BUREAU, target: 'county' } })
+    .meta({ access: { roles: OVERSIGHT_ROLES, target: 'county' } })
     .input(
       z.object({
         countyId: z.number().int().positive(),
@@ -118,12 +117,12 @@ export const reportsRouter = router({
     }),
 
   remindMissing: procedure
-    .meta({ access: { roles: BUREAU, target: 'county' } })
+    .meta({ access: { roles: OVERSIGHT_ROLES, target: 'county' } })
     .input(countyPeriod)
     .mutation(({ ctx, input }) => remindMissing(ctx.db, actorOf(ctx), input.countyId, input.period)),
 
   reminders: procedure
-    .meta({ access: { roles: ANY_ROLE, target: 'school' } })
+    .meta({ access: { roles: ALL_ROLES, target: 'school' } })
     .input(z.object({ schoolId: z.number().int().positive() }))
     .query(({ ctx, input }) => schoolReminders(ctx.db, input.schoolId)),
 
@@ -133,12 +132,12 @@ export const reportsRouter = router({
     .mutation(({ ctx, input }) => dismissReminder(ctx.db, input.schoolId, input.reminderId)),
 
   deadline: procedure
-    .meta({ access: { roles: ANY_ROLE, target: 'county' } })
+    .meta({ access: { roles: ALL_ROLES, target: 'county' } })
     .input(z.object({ countyId: z.number().int().positive() }))
     .query(async ({ ctx, input }) => ({ days: await deadlineDays(ctx.db, input.countyId) })),
 
   setDeadline: procedure
-    .meta({ access: { roles: ADMINS, target: 'county' } })
+    .meta({ access: { roles: ADMIN_ROLES, target: 'county' } })
     .input(z.object({ countyId: z.number().int().positive(), days: z.number().int().min(0, '报送期限不能为负。').max(90, '报送期限不能超过季度结束后90天。') }))
     .mutation(async ({ ctx, input }) => {
       await setDeadlineDays(ctx.db, actorOf(ctx), input.countyId, input.days);

@@ -1,11 +1,11 @@
-import { schoolCreateInput, schoolUpdateInput } from '@oversight/domain';
+import { ADMIN_ROLES, ALL_ROLES, schoolCreateInput, schoolUpdateInput } from '@oversight/domain';
 import { createSchool, getSchool, listSchools, updateSchool } from '@oversight/db';
 import { z } from 'zod';
-import { actorOf, ADMINS, ANY_ROLE, procedure, router, signedIn } from '../trpc.js';
+import { actorOf, procedure, router, signedIn } from '../trpc.js';
 
 export const schoolsRouter = router({
   list: procedure
-    .meta({ access: { roles: ANY_ROLE, target: 'county' } })
+    .meta({ access: { roles: ALL_ROLES, target: 'county' } })
     .input(
       z
         .object({
@@ -18,17 +18,17 @@ export const schoolsRouter = router({
     .query(({ ctx, input }) => listSchools(ctx.db, signedIn(ctx).scope, input ?? {})),
 
   get: procedure
-    .meta({ access: { roles: ANY_ROLE, target: 'school' } })
+    .meta({ access: { roles: ALL_ROLES, target: 'school' } })
     .input(z.object({ schoolId: z.number().int().positive() }))
     .query(async ({ ctx, input }) => (await getSchool(ctx.db, input.schoolId))!),
 
   create: procedure
-    .meta({ access: { roles: ADMINS, target: 'county' } })
+    .meta({ access: { roles: ADMIN_ROLES, target: 'county' } })
     .input(schoolCreateInput)
     .mutation(({ ctx, input }) => createSchool(ctx.db, actorOf(ctx), input)),
 
   update: procedure
-    .meta({ access: { roles: ADMINS, target: 'school' } })
+    .meta({ access: { roles: ADMIN_ROLES, target: 'school' } })
     .input(schoolUpdateInput)
     .mutation(({ ctx, input }) => updateSchool(ctx.db, actorOf(ctx), input)),
 });

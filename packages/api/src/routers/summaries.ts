@@ -1,7 +1,7 @@
-import { INT4_MAX, summarySectionsInput, type Quarter } from '@oversight/domain';
+import { ALL_ROLES, INT4_MAX, OVERSIGHT_ROLES, type Quarter, summarySectionsInput } from '@oversight/domain';
 import { draftSchoolSummary, draftSummary, finalizeSummary, getSummary, listSummaries, saveSummary, summaryDrift } from '@oversight/db';
 import { z } from 'zod';
-import { actorOf, ANY_ROLE, BUREAU, procedure, router, signedIn } from '../trpc.js';
+import { actorOf, procedure, router, signedIn } from '../trpc.js';
 
 /** PostgreSQL's integer columns end here: a larger id or version is refused as input, never sent to a query. */
 const id = (name: string) => z.number({ error: `${name}必须是数字。` }).int(`${name}无效。`).positive(`${name}无效。`).max(INT4_MAX, `${name}无效。`);
@@ -25,37 +25,37 @@ const ONE_OF = { message: '请指定县（countyId）或市（cityId）其中之
  */
 export const summariesRouter = router({
   draft: procedure
-    .meta({ access: { roles: BUREAU, target: 'county' } })
+    .meta({ access: { roles: OVERSIGHT_ROLES, target: 'county' } })
     .input(z.object({ ...place, year, upToQuarter: upToQuarter.optional() }).refine(oneOf, ONE_OF))
     .mutation(({ ctx, input }) => draftSummary(ctx.db, actorOf(ctx), input)),
 
   schoolDraft: procedure
-    .meta({ access: { roles: ANY_ROLE, target: 'school' } })
+    .meta({ access: { roles: ALL_ROLES, target: 'school' } })
     .input(z.object({ schoolId: id('学校编号'), year, upToQuarter: upToQuarter.optional() }))
     .mutation(({ ctx, input }) => draftSchoolSummary(ctx.db, actorOf(ctx), input)),
 
   get: procedure
-    .meta({ access: { roles: ANY_ROLE } })
+    .meta({ access: { roles: ALL_ROLES } })
     .input(summaryId)
     .query(({ ctx, input }) => getSummary(ctx.db, signedIn(ctx).scope, input.id)),
 
   list: procedure
-    .meta({ access: { roles: ANY_ROLE, target: 'county' } })
+    .meta({ access: { roles: ALL_ROLES, target: 'county' } })
     .input(z.object(place).refine(oneOf, ONE_OF))
     .query(({ ctx, input }) => listSummaries(ctx.db, signedIn(ctx).scope, input)),
 
   save: procedure
-    .meta({ access: { roles: ANY_ROLE } })
+    .meta({ access: { roles: ALL_ROLES } })
     .input(z.object({ id: id('总结编号'), version, sections: summarySectionsInput, title: z.string({ error: '标题必须是文字。' }).trim().min(1, '标题不能为空。').max(100, '标题不能超过100个字。').optional() }))
     .mutation(({ ctx, input }) => saveSummary(ctx.db, actorOf(ctx), input)),
 
   finalize: procedure
-    .meta({ access: { roles: ANY_ROLE } })
+    .meta({ access: { roles: ALL_ROLES } })
     .input(z.object({ id: id('总结编号'), version }))
     .mutation(({ ctx, input }) => finalizeSummary(ctx.db, actorOf(ctx), input)),
 
   drift: procedure
-    .meta({ access: { roles: ANY_ROLE } })
+    .meta({ access: { roles: ALL_ROLES } })
     .input(summaryId)
     .query(({ ctx, input }) => summaryDrift(ctx.db, signedIn(ctx).scope, input.id)),
 });

@@ -1,26 +1,26 @@
-import { targetInput } from '@oversight/domain';
+import { OVERSIGHT_ROLES, targetInput } from '@oversight/domain';
 import { copyTargetsFromPreviousYear, listTargets, removeTarget, setTarget, targetAttainment } from '@oversight/db';
 import { z } from 'zod';
-import { actorOf, BUREAU, procedure, router, signedIn } from '../trpc.js';
+import { actorOf, procedure, router, signedIn } from '../trpc.js';
 import { quarterInput, yearInput } from './analytics.js';
 
 const countyYear = z.object({ countyId: z.number({ error: '县（市、区）编号必须是数字。' }).int().positive('县（市、区）编号无效。'), year: yearInput });
 
 export const targetsRouter = router({
   list: procedure
-    .meta({ access: { roles: BUREAU, target: 'county' } })
+    .meta({ access: { roles: OVERSIGHT_ROLES, target: 'county' } })
     .input(countyYear)
     .query(({ ctx, input }) => listTargets(ctx.db, signedIn(ctx).scope, input)),
 
   /** Sets (or replaces) a target; checked against the catalogue; audited. Rates and shares in percent (95 = 95%). */
   set: procedure
-    .meta({ access: { roles: BUREAU, target: 'county' } })
+    .meta({ access: { roles: OVERSIGHT_ROLES, target: 'county' } })
     .input(targetInput)
     .mutation(({ ctx, input }) => setTarget(ctx.db, actorOf(ctx), input)),
 
   /** The target's county must be in the caller's scope (checked by the data layer, which loads it). */
   remove: procedure
-    .meta({ access: { roles: BUREAU } })
+    .meta({ access: { roles: OVERSIGHT_ROLES } })
     .input(z.object({ id: z.number({ error: '目标编号必须是数字。' }).int().positive('目标编号无效。') }))
     .mutation(async ({ ctx, input }) => {
       await removeTarget(ctx.db, actorOf(ctx), input.id);
@@ -28,13 +28,13 @@ export const targetsRouter = router({
     }),
 
   copyFromPreviousYear: procedure
-    .meta({ access: { roles: BUREAU, target: 'county' } })
+    .meta({ access: { roles: OVERSIGHT_ROLES, target: 'county' } })
     .input(countyYear)
     .mutation(({ ctx, input }) => copyTargetsFromPreviousYear(ctx.db, actorOf(ctx), input)),
 
   /** Every target for the year so far and for the full year (a projection until the year is complete, labelled). */
   attainment: procedure
-    .meta({ access: { roles: BUREAU, target: 'county' } })
+    .meta({ access: { roles: OVERSIGHT_ROLES, target: 'county' } })
     .input(countyYear.extend({ upToQuarter: quarterInput.optional(), includeSubmitted: z.boolean().optional() }))
     .query(({ ctx, input }) => targetAttainment(ctx.db, signedIn(ctx).scope, input)),
 });

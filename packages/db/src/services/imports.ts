@@ -4,6 +4,7 @@ import {
   evaluateFormula,
   groupMedian,
   INDICATORS,
+  isOverseer,
   normaliseValues,
   periodLabel,
   reportInputs,
@@ -61,7 +62,6 @@ export interface ImportResult {
   warnings: ImportFinding[];
 }
 
-const BUREAU_ROLES: readonly Role[] = ['system_admin', 'bureau_admin', 'bureau_officer'];
 const CHUNK = 500;
 
 const place = (ref: CellRef) => `${ref.sheet}!${ref.column}${ref.row}`;
@@ -138,7 +138,7 @@ async function peerTable(db: Kysely<Database>, countyIds: number[], periods: Per
 
 /** Checks (and, when clean and not a dry run, stores) the records of one file. */
 export async function importReports(db: Kysely<Database>, actor: Actor, records: readonly ImportRecord[], options: ImportOptions): Promise<ImportResult> {
-  if (options.mode === 'approved' && !BUREAU_ROLES.includes(actor.role)) {
+  if (options.mode === 'approved' && !isOverseer(actor.role)) {
     throw new AppError('FORBIDDEN', '只有教育局账号可以导入已审核的历史数据（导入方式“approved”）；学校请按草稿导入。', 'mode');
   }
   const now = options.now ?? new Date();
@@ -262,7 +262,7 @@ export async function importReports(db: Kysely<Database>, actor: Actor, records:
       if (report) {
         const name = `${school.name}${periodLabel(period)}的报表`;
         // Like a save: the bureau may still correct a submitted report; nobody changes an approved one.
-        const editable: readonly ReportStatus[] = approve || BUREAU_ROLES.includes(actor.role) ? ['draft', 'returned', 'submitted'] : ['draft', 'returned'];
+        const editable: readonly ReportStatus[] = approve || isOverseer(actor.role) ? ['draft', 'returned', 'submitted'] : ['draft', 'returned'];
         if (!editable.includes(report.status)) {
           const message =
             report.status === 'approved'

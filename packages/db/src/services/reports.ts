@@ -1,6 +1,6 @@
 import {
   AppError,
-  BUREAU_ROLES,
+  isOverseer,
   conflict,
   deadlineOf,
   draftFindings,
@@ -264,7 +264,6 @@ export async function getReport(db: Kysely<Database>, schoolId: number, period: 
   return shown;
 }
 
-const isBureau = (role: Role) => role === 'system_admin' || (BUREAU_ROLES as readonly Role[]).includes(role);
 
 function staleVersion(report: Pick<Report, 'version'> | undefined, version: number) {
   const current = report?.version ?? 0;
@@ -334,7 +333,7 @@ export async function saveReport<R extends Returning = 'view'>(
   // are one statement (a data-modifying CTE), atomic without a transaction's extra round trips.
   const stale = staleVersion(existing, input.version);
   if (stale) throw stale;
-  const editable: readonly ReportStatus[] = isBureau(actor.role) ? ['draft', 'returned', 'submitted'] : ['draft', 'returned'];
+  const editable: readonly ReportStatus[] = isOverseer(actor.role) ? ['draft', 'returned', 'submitted'] : ['draft', 'returned'];
   if (existing && !editable.includes(existing.status)) {
     throw conflict(existing.status === 'approved' ? '该报表已审核通过并锁定；如需修改，请联系教育局重新打开。' : `该报表${REPORT_STATUS_LABELS[existing.status].zh}，等待教育局审核，暂不能修改。`);
   }
@@ -390,7 +389,7 @@ async function transition<R extends Returning>(
   checkPeriod(input.period);
   const period = input.period;
   const rule = TRANSITIONS[kind];
-  if (rule.bureauOnly && !isBureau(actor.role)) throw forbidden(`只有教育局工作人员可以${rule.verb}报表。`);
+  if (rule.bureauOnly && !isOverseer(actor.role)) throw forbidden(`只有教育局工作人员可以${rule.verb}报表。`);
   const school = await schoolFor(db, actor, input.schoolId);
   const now = options.now ?? new Date();
   const reason = input.reason?.trim();

@@ -3,7 +3,8 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { errorMessage, useNotify } from '../../app/errors';
-import { ADMIN_ROLES, useMe } from '../../app/session';
+import { ADMIN_ROLES } from '@oversight/domain';
+import { useMe } from '../../app/session';
 import { useTRPC } from '../../app/trpc';
 
 /** The county's deadline (days after a quarter ends); bureau admins may change it. */

@@ -3,7 +3,7 @@ import { IconDownload, IconFileSpreadsheet, IconUpload } from '@tabler/icons-rea
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { isBureau, useMe } from '../../app/session';
+import { isOverseer, useMe } from '../../app/session';
 import { useTRPC } from '../../app/trpc';
 import { recentPeriods, reportingPeriod, usePeriodLabel } from '../../components/periods';
 import { useLabel } from '../../i18n/labels';
@@ -107,7 +107,7 @@ export function ImportPage() {
   const { t } = useTranslation();
   const trpc = useTRPC();
   const me = useMe();
-  const bureau = isBureau(me);
+  const bureau = isOverseer(me);
   const queryClient = useQueryClient();
   const periodLabel = usePeriodLabel();
   const { countyId } = useCounty();

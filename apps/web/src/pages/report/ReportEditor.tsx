@@ -5,7 +5,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { errorMessage, fieldIssues, useNotify } from '../../app/errors';
-import { isBureau, useMe } from '../../app/session';
+import { isOverseer, useMe } from '../../app/session';
 import { useTRPC, type Catalogue, type ReportView, type School } from '../../app/trpc';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { useDateFormat } from '../../components/periods';
@@ -125,7 +125,7 @@ export function ReportEditor({ report, school, catalogue, notice, onConflict }: 
           {t('report.prefilled')}
         </Alert>
       )}
-      {isBureau(me) && (
+      {isOverseer(me) && (
         <Alert color="gray" icon={<IconInfoCircle size={18} />} mb="sm">
           {t('report.onBehalf')}
         </Alert>

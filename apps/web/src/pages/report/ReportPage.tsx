@@ -6,7 +6,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useParams } from 'wouter';
 import { Link } from '../../app/navigation';
-import { isBureau, useMe } from '../../app/session';
+import { isOverseer, useMe } from '../../app/session';
 import { useTRPC, type Catalogue, type ReportView, type School } from '../../app/trpc';
 import { LoadError, PageLoader } from '../../components/Loading';
 import { NotFound } from '../../components/NotFound';
@@ -21,7 +21,7 @@ function ReportReadonly({ report, school, catalogue }: { report: ReportView; sch
   const { t } = useTranslation();
   const me = useMe();
   const [showHistory, setShowHistory] = useState(false);
-  const bureau = isBureau(me);
+  const bureau = isOverseer(me);
   const message =
     report.status === 'submitted' ? t('report.readonly.submitted') : report.status === 'approved' ? t('report.readonly.approved') : t('report.readonly.bureau');
   return (
@@ -67,8 +67,8 @@ function ReportLoader({ schoolId, period }: { schoolId: number; period: string }
 
   const editable = report.data.status === 'draft' || report.data.status === 'returned';
   const back = (
-    <Button component={Link} to={isBureau(me) ? '/completeness' : '/home'} variant="subtle" size="xs" leftSection={<IconArrowLeft size={14} />} mb="xs">
-      {isBureau(me) ? t('nav.completeness') : t('report.backToHome')}
+    <Button component={Link} to={isOverseer(me) ? '/completeness' : '/home'} variant="subtle" size="xs" leftSection={<IconArrowLeft size={14} />} mb="xs">
+      {isOverseer(me) ? t('nav.completeness') : t('report.backToHome')}
     </Button>
   );
   return (

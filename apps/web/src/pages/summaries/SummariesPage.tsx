@@ -6,7 +6,7 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { errorMessage } from '../../app/errors';
 import { Link, useNavigate } from '../../app/navigation';
-import { isBureau, useMe } from '../../app/session';
+import { isOverseer, useMe } from '../../app/session';
 import { useTRPC } from '../../app/trpc';
 import { LoadError } from '../../components/Loading';
 import { PageHeader } from '../../components/PageHeader';
@@ -32,7 +32,7 @@ export function SummariesPage() {
   const { t } = useTranslation();
   const trpc = useTRPC();
   const me = useMe();
-  const bureau = isBureau(me);
+  const bureau = isOverseer(me);
   const navigate = useNavigate();
   const texts = useTableTexts();
   const { dateTime } = useDateFormat();
