@@ -1,18 +1,11 @@
-import { AppError, INT4_MAX, scopeIncludesCounty, scopeIncludesSchool, unstorableTextAt, type Role } from '@oversight/domain';
+import { AppError, decideAccess, unstorableTextAt, type Access } from '@oversight/domain';
 import { getSchool } from '@oversight/db';
 import { initTRPC, TRPCError } from '@trpc/server';
 import superjson from 'superjson';
 import { ZodError } from 'zod';
 import type { Context } from './context.js';
 
-/**
- * Every procedure declares who may call it; one middleware enforces it.
- * - `public`: anyone, signed in or not;
- * - `roles`: signed-in users of these roles; with `target`, the input's `schoolId` / `countyId` must lie in the
- *   caller's scope. List queries filter by scope in the data layer as well.
- */
-export type Access = { public: true } | { roles: readonly Role[]; target?: 'school' | 'county' };
-
+/** Every procedure declares who may call it (`.meta({ access })`); the domain's `decideAccess` decides. */
 export interface Meta {
   access: Access;
 }
@@ -64,35 +57,14 @@ const mapErrors = t.middleware(async ({ next }) => {
   return result;
 });
 
-/** Ids are PostgreSQL integers: anything else is refused here, before a lookup could fail in the database. */
-const positiveId = (value: unknown) => (Number.isInteger(value) && (value as number) > 0 && (value as number) <= INT4_MAX ? (value as number) : null);
-
+/** Adapts the domain's access decision to tRPC. */
 const authorize = t.middleware(async ({ ctx, meta, path, getRawInput, next }) => {
   const access = meta?.access;
   if (!access) throw new TRPCError({ code: 'INTERNAL_SERVER_ERROR', message: `${path} 未声明访问规则。` });
-  if ('public' in access) return next();
-  const user = ctx.user;
-  if (!user) throw new TRPCError({ code: 'UNAUTHORIZED', message: '请先登录。' });
-  if (!access.roles.includes(user.role)) throw new TRPCError({ code: 'FORBIDDEN', message: '您的账号无权执行此操作。' });
-  if (!access.target) return next();
-
-  const input = ((await getRawInput()) ?? {}) as Record<string, unknown>;
-  if (access.target === 'school') {
-    const schoolId = positiveId(input.schoolId);
-    if (schoolId === null) throw new TRPCError({ code: 'BAD_REQUEST', message: '缺少有效的学校编号（字段：schoolId）。' });
-    // A school account's scope is its own school (which exists: a foreign key), so no lookup is needed for it.
-    const school = user.scope.kind === 'school' ? { id: schoolId, countyId: user.scope.countyId } : await getSchool(ctx.db, schoolId);
-    if (!school) throw new TRPCError({ code: 'NOT_FOUND', message: '学校不存在。' });
-    if (!scopeIncludesSchool(user.scope, school)) {
-      throw new TRPCError({ code: 'FORBIDDEN', message: '该学校不在您的管辖范围内。' });
-    }
-  } else if (input.countyId !== undefined) {
-    const countyId = positiveId(input.countyId);
-    if (countyId === null) throw new TRPCError({ code: 'BAD_REQUEST', message: '县（市、区）编号无效（字段：countyId）。' });
-    if (!scopeIncludesCounty(user.scope, countyId)) {
-      throw new TRPCError({ code: 'FORBIDDEN', message: '该县（市、区）不在您的管辖范围内。' });
-    }
-  }
+  const needsInput = !('public' in access) && access.target !== undefined && ctx.user !== null;
+  const params = needsInput ? (((await getRawInput()) ?? {}) as Record<string, unknown>) : {};
+  const decision = await decideAccess(ctx.user, access, params, (id) => getSchool(ctx.db, id));
+  if (!decision.allowed) throw new TRPCError({ code: decision.code, message: decision.message });
   return next();
 });
 
