@@ -60,8 +60,9 @@ interface Refusal {
 }
 const SIGN_IN: Refusal = { status: 401, message: '请先登录。' };
 const WRONG_ROLE: Refusal = { status: 403, message: '您的账号无权执行此操作。' };
-const SCHOOL_OUT_OF_SCOPE: Refusal = { status: 403, message: '该学校不在您的管辖范围内。' };
-const COUNTY_OUT_OF_SCOPE: Refusal = { status: 403, message: '该县（市、区）不在您的管辖范围内。' };
+// Out of scope answers exactly as missing: the same status and message, so other counties' ids cannot be probed.
+const SCHOOL_OUT_OF_SCOPE: Refusal = { status: 404, message: '学校不存在。' };
+const COUNTY_OUT_OF_SCOPE: Refusal = { status: 404, message: '县（市、区）不存在。' };
 const FOREIGN_ROWS: Refusal = { status: 403, message: '文件中有不在您管辖范围内的学校，未保存任何数据。' };
 // A summary out of scope is answered as a missing one: its existence is not disclosed.
 const SUMMARY_OUT_OF_SCOPE: Refusal = { status: 404, message: '总结不存在或不在您的管辖范围内。' };

@@ -283,8 +283,8 @@ await describeEachDatabase('spreadsheets in and out', (kind) => {
 
   it('keeps everyone to their own scope: files of another school or county, and approved imports, are refused', async () => {
     const { sessions } = setup;
-    expect((await download(app, schoolTemplateUrl(setup.noCanteen.id, '2026Q1'), sessions.principal)).statusCode).toBe(403);
-    expect((await download(app, countyTemplateUrl(setup.countyA.id, '2026Q1'), sessions.officerB)).statusCode).toBe(403);
+    expect((await download(app, schoolTemplateUrl(setup.noCanteen.id, '2026Q1'), sessions.principal)).statusCode).toBe(404);
+    expect((await download(app, countyTemplateUrl(setup.countyA.id, '2026Q1'), sessions.officerB)).statusCode).toBe(404);
     expect((await download(app, countyTemplateUrl(setup.countyA.id, '2026Q1'), sessions.principal)).statusCode).toBe(403);
     const anonymous = await app.inject({ method: 'GET', url: schoolTemplateUrl(setup.primary.id, '2026Q1') });
     expect(anonymous.statusCode).toBe(401);
@@ -353,7 +353,7 @@ await describeEachDatabase('spreadsheets in and out', (kind) => {
     expect(yearSheet.getCell('A1').value).toContain('2025年');
 
     expect((await download(app, `/api/export/county.xlsx?countyId=${setup.countyA.id}`, sessions.officerA)).statusCode).toBe(400);
-    expect((await download(app, `/api/export/county.xlsx?countyId=${setup.countyA.id}&period=2025Q3`, sessions.officerB)).statusCode).toBe(403);
+    expect((await download(app, `/api/export/county.xlsx?countyId=${setup.countyA.id}&period=2025Q3`, sessions.officerB)).statusCode).toBe(404);
 
     const done = await download(app, `/api/export/completeness.xlsx?countyId=${setup.countyA.id}&period=2025Q3`, sessions.officerA);
     const doneSheet = (await workbookOf(done.rawPayload)).worksheets[0]!;
@@ -379,6 +379,6 @@ await describeEachDatabase('spreadsheets in and out', (kind) => {
     expect(leagueSheet.getCell('A1').value).toContain('用电量排名');
     expect((await download(app, `/api/export/ranking.xlsx?countyId=${setup.countyA.id}&indicator=no_such&year=2025`, sessions.officerA)).statusCode).toBe(400);
     expect((await download(app, `/api/export/ranking.xlsx?countyId=${setup.countyA.id}&indicator=electricity_kwh&year=2025`, sessions.principal)).statusCode).toBe(403);
-    expect((await download(app, `/api/export/ranking.xlsx?countyId=${setup.countyA.id}&indicator=electricity_kwh&year=2025`, sessions.officerB)).statusCode).toBe(403);
+    expect((await download(app, `/api/export/ranking.xlsx?countyId=${setup.countyA.id}&indicator=electricity_kwh&year=2025`, sessions.officerB)).statusCode).toBe(404);
   });
 });

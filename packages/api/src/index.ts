@@ -2,3 +2,4 @@ export { appRouter, createCaller, type AppRouter } from './root.js';
 export type { Context } from './context.js';
 export type { Meta } from './trpc.js';
 export type { OrgNode } from './routers/org.js';
+export * from './inputs.js';

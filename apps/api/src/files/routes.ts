@@ -2,12 +2,15 @@ import { createHash } from 'node:crypto';
 import fastifyMultipart from '@fastify/multipart';
 import { completeness, countySheet, getOrgUnit, getReport, getSchool, importReports, ranking, reviewQueue, type Database, type Kysely } from '@oversight/db';
 import { ALL_ROLES, AppError, columnNumber, type ImportFinding, indicator, LOCATION_LABELS, LOCATIONS, OVERSIGHT_ROLES, parseWorkbook, type Period, periodLabel, quartersOfYear, SCHOOL_TYPE_LABELS, SCHOOL_TYPES } from '@oversight/domain';
+import { countyIdInput, fromQuery, indicatorInput, periodInput, quarterInput, schoolIdInput, yearInput } from '@oversight/api';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import type { FileLimits } from '../env.js';
 import { callerOf, guardFileRoutes } from './access.js';
 import { completenessExport, countyExport, rankingExport, reviewQueueExport } from './exports.js';
 import { FileRefusal } from './refusal.js';
+import { readQuery } from './request.js';
+import { answerErrors, HTTP_STATUS } from './reply.js';
 import { countyTemplate, schoolTemplate } from './templates.js';
 import { readUpload } from './upload.js';
 import { annotateWorkbook, loadWorkbook, readGrids } from './workbook.js';
@@ -39,21 +42,6 @@ export interface FileRouteOptions {
   limits: FileLimits;
 }
 
-const id = z.coerce.number({ error: '编号必须是数字。' }).int().positive();
-const period = z.string().regex(/^\d{4}Q[1-4]$/, '季度格式应为“2026Q1”（参数：period）。').transform((p) => p as Period);
-const year = z.coerce.number({ error: '年份必须是数字（参数：year）。' }).int().min(2000, '年份无效（参数：year）。').max(2100, '年份无效（参数：year）。');
-
-function query<T extends z.ZodType>(schema: T, value: unknown): z.infer<T> {
-  const parsed = schema.safeParse(value);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    const field = issue.path.join('.');
-    throw new AppError('BAD_REQUEST', field && !issue.message.includes('参数') ? `${issue.message}（参数：${field}）` : issue.message, field);
-  }
-  return parsed.data;
-}
-
-const STATUS: Record<AppError['code'], number> = { BAD_REQUEST: 400, UNAUTHORIZED: 401, FORBIDDEN: 403, NOT_FOUND: 404, CONFLICT: 409, TOO_MANY_REQUESTS: 429 };
 
 async function countyName(db: Kysely<Database>, countyId: number): Promise<string> {
   const unit = await getOrgUnit(db, countyId);
@@ -78,22 +66,17 @@ export async function fileRoutes(app: FastifyInstance, options: FileRouteOptions
   await app.register(fastifyMultipart, { limits: { fileSize: limits.maxUploadBytes, files: 1, fields: 4, fieldSize: 200, parts: 6 } });
   guardFileRoutes(app, options);
 
-  app.setErrorHandler((error, request, reply) => {
-    if (error instanceof FileRefusal) return reply.code(error.status).send({ error: { message: error.message, rule: error.rule } });
-    if (error instanceof AppError) return reply.code(STATUS[error.code]).send({ error: { message: error.message, field: error.field ?? null } });
-    request.log.error({ err: error }, 'file route failed');
-    return reply.code(500).send({ error: { message: '服务器处理文件时出错，请稍后重试。' } });
-  });
+  answerErrors(app, '服务器处理文件时出错，请稍后重试。');
 
   app.get('/api/templates/school-report.xlsx', { config: { access: { roles: ALL_ROLES, target: 'school' } } }, async (request, reply) => {
-    const q = query(z.object({ schoolId: id, period }), request.query);
+    const q = readQuery(fromQuery({ schoolId: schoolIdInput, period: periodInput }), request.query);
     const school = (await getSchool(db, q.schoolId))!;
     const view = await getReport(db, school.id, q.period);
     return sendWorkbook(reply, schoolTemplate({ school, period: q.period, version: view.version, values: view.values }), `学校季度报表-${school.code}-${q.period}.xlsx`);
   });
 
   app.get('/api/templates/county-reports.xlsx', { config: { access: { roles: OVERSIGHT_ROLES, target: 'county' } } }, async (request, reply) => {
-    const q = query(z.object({ countyId: id, period }), request.query);
+    const q = readQuery(fromQuery({ countyId: countyIdInput, period: periodInput }), request.query);
     const name = await countyName(db, q.countyId);
     const schools = await countySheet(db, q.countyId, [q.period]);
     return sendWorkbook(reply, countyTemplate({ countyName: name, period: q.period, schools }), `全县汇总表-${name}-${q.period}.xlsx`);
@@ -138,13 +121,13 @@ export async function fileRoutes(app: FastifyInstance, options: FileRouteOptions
       return reply.code(foreign ? 403 : 422).send({ ...body, error: { message, rule: foreign ? 'scope' : stale ? 'conflict' : 'invalid' } });
     } catch (error) {
       if (error instanceof FileRefusal) return importFailure(reply, error.status, error.message, error.rule);
-      if (error instanceof AppError) return importFailure(reply, STATUS[error.code], error.message, error.code.toLowerCase());
+      if (error instanceof AppError) return importFailure(reply, HTTP_STATUS[error.code], error.message, error.code.toLowerCase());
       throw error;
     }
   });
 
   app.get('/api/export/county.xlsx', { config: { access: { roles: OVERSIGHT_ROLES, target: 'county' } } }, async (request, reply) => {
-    const q = query(z.object({ countyId: id, period: period.optional(), year: year.optional() }), request.query);
+    const q = readQuery(fromQuery({ countyId: countyIdInput, period: periodInput.optional(), year: yearInput.optional() }), request.query);
     if (!q.period === !q.year) throw new AppError('BAD_REQUEST', '请指定季度（period，如 2026Q1）或年份（year，如 2026）其中之一。', 'period');
     const window = q.period ? [q.period] : quartersOfYear(q.year!);
     const label = q.period ? periodLabel(q.period) : `${q.year}年`;
@@ -154,29 +137,29 @@ export async function fileRoutes(app: FastifyInstance, options: FileRouteOptions
   });
 
   app.get('/api/export/completeness.xlsx', { config: { access: { roles: OVERSIGHT_ROLES, target: 'county' } } }, async (request, reply) => {
-    const q = query(z.object({ countyId: id, period }), request.query);
+    const q = readQuery(fromQuery({ countyId: countyIdInput, period: periodInput }), request.query);
     const name = await countyName(db, q.countyId);
     const rows = await completeness(db, q.countyId, q.period);
     return sendWorkbook(reply, completenessExport({ countyName: name, period: q.period, rows }), `填报进度-${name}-${q.period}.xlsx`);
   });
 
   app.get('/api/export/review-queue.xlsx', { config: { access: { roles: OVERSIGHT_ROLES, target: 'county' } } }, async (request, reply) => {
-    const q = query(z.object({ countyId: id, period: period.optional() }), request.query);
+    const q = readQuery(fromQuery({ countyId: countyIdInput, period: periodInput.optional() }), request.query);
     const name = await countyName(db, q.countyId);
     const rows = await reviewQueue(db, q.countyId, q.period);
     return sendWorkbook(reply, reviewQueueExport({ countyName: name, period: q.period, rows }), `待审核报表-${name}${q.period ? `-${q.period}` : ''}.xlsx`);
   });
 
   app.get('/api/export/ranking.xlsx', { config: { access: { roles: OVERSIGHT_ROLES, target: 'county' } } }, async (request, reply) => {
-    const q = query(
-      z.object({
-        countyId: id,
-        indicator: z.string().max(60),
-        year,
-        quarter: z.coerce.number().int().min(1, '季度应为1至4（参数：quarter）。').max(4, '季度应为1至4（参数：quarter）。').optional(),
-        type: z.enum(SCHOOL_TYPES).optional(),
-        location: z.enum(LOCATIONS).optional(),
-        includeSubmitted: z.enum(['0', '1']).optional(),
+    const q = readQuery(
+      fromQuery({
+        countyId: countyIdInput,
+        indicator: indicatorInput,
+        year: yearInput,
+        quarter: quarterInput.optional(),
+        type: z.enum(SCHOOL_TYPES, { error: '办学类型无效。' }).optional(),
+        location: z.enum(LOCATIONS, { error: '城乡分类只能是城区、镇区或乡村。' }).optional(),
+        includeSubmitted: z.boolean({ error: '是否包含待审核报表只能是1或0。' }).optional(),
       }),
       request.query,
     );
@@ -192,8 +175,8 @@ export async function fileRoutes(app: FastifyInstance, options: FileRouteOptions
       countyId: q.countyId,
       indicator: ind.code,
       year: q.year,
-      quarter: q.quarter as 1 | 2 | 3 | 4 | undefined,
-      includeSubmitted: q.includeSubmitted === '1',
+      quarter: q.quarter,
+      includeSubmitted: q.includeSubmitted ?? false,
       peerGroup: { type: q.type, location: q.location },
     });
     const group = [q.type && SCHOOL_TYPE_LABELS[q.type].zh, q.location && LOCATION_LABELS[q.location].zh].filter(Boolean).join('、');

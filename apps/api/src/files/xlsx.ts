@@ -1,6 +1,7 @@
 import { neutraliseText } from '@oversight/domain';
 import ExcelJS from 'exceljs';
 import type { FastifyReply } from 'fastify';
+import { sendFile } from './reply.js';
 
 export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
@@ -47,14 +48,9 @@ export function cellContent(value: CellContent, options: { wallClock?: boolean }
   return value;
 }
 
-function disposition(fileName: string): string {
-  const ascii = fileName.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
-  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(fileName)}`;
-}
-
 export async function sendWorkbook(reply: FastifyReply, workbook: ExcelJS.Workbook | Buffer, fileName: string): Promise<FastifyReply> {
   const body = Buffer.isBuffer(workbook) ? workbook : Buffer.from(await workbook.xlsx.writeBuffer());
-  return reply.code(200).type(XLSX_TYPE).header('content-disposition', disposition(fileName)).header('cache-control', 'no-store').send(body);
+  return sendFile(reply, XLSX_TYPE, fileName, body);
 }
 
 export interface TableColumn<T> {

@@ -18,11 +18,9 @@ import {
   submitReport,
 } from '@oversight/db';
 import { z } from 'zod';
+import { countyIdInput, countyPeriodInput as countyPeriod, idInput, periodInput as period, schoolIdInput, schoolPeriodInput as schoolPeriod, versionInput as version } from '../inputs.js';
 import { actorOf, procedure, router } from '../trpc.js';
 
-const period = z.string().regex(/^\d{4}Q[1-4]$/, '季度格式应为“2026Q1”。');
-const schoolPeriod = z.object({ schoolId: z.number().int().positive(), period });
-const version = z.number().int().min(0, '版本号无效。');
 const value = z.union([z.number(), z.string().max(200, '单个值不能超过200个字符。'), z.boolean(), z.null()]);
 const saveInput = schoolPeriod.extend({
   version,
@@ -30,7 +28,6 @@ const saveInput = schoolPeriod.extend({
   explanations: z.record(z.string().max(60), z.string().max(2000)).optional(),
 });
 const reason = z.string().trim().min(2, '请填写原因（至少2个字）。').max(500, '原因不能超过500字。');
-const countyPeriod = z.object({ countyId: z.number().int().positive(), period });
 
 export const reportsRouter = router({
   /** The report (an empty or pre-filled draft if none is stored), with its issues, deadline and last year's values. */
@@ -83,12 +80,12 @@ export const reportsRouter = router({
 
   matrix: procedure
     .meta({ access: { roles: OVERSIGHT_ROLES, target: 'county' } })
-    .input(z.object({ countyId: z.number().int().positive(), periods: z.array(period).min(1).max(16, '一次最多查看16个季度。') }))
+    .input(z.object({ countyId: countyIdInput, periods: z.array(period).min(1).max(16, '一次最多查看16个季度。') }))
     .query(({ ctx, input }) => completenessMatrix(ctx.db, input.countyId, input.periods)),
 
   reviewQueue: procedure
     .meta({ access: { roles: OVERSIGHT_ROLES, target: 'county' } })
-    .input(z.object({ countyId: z.number().int().positive(), period: period.optional() }))
+    .input(z.object({ countyId: countyIdInput, period: period.optional() }))
     .query(({ ctx, input }) => reviewQueue(ctx.db, input.countyId, input.period)),
 
   /** Approves several reports at once; each must belong to the county and still be at the version shown. */
@@ -96,8 +93,8 @@ export const reportsRouter = router({
     .meta({ access: { roles: OVERSIGHT_ROLES, target: 'county' } })
     .input(
       z.object({
-        countyId: z.number().int().positive(),
-        items: z.array(z.object({ schoolId: z.number().int().positive(), period, version })).min(1).max(500, '一次最多审核500份报表。'),
+        countyId: countyIdInput,
+        items: z.array(z.object({ schoolId: schoolIdInput, period, version })).min(1).max(500, '一次最多审核500份报表。'),
       }),
     )
     .mutation(async ({ ctx, input }) => {
@@ -123,22 +120,22 @@ export const reportsRouter = router({
 
   reminders: procedure
     .meta({ access: { roles: ALL_ROLES, target: 'school' } })
-    .input(z.object({ schoolId: z.number().int().positive() }))
+    .input(z.object({ schoolId: schoolIdInput }))
     .query(({ ctx, input }) => schoolReminders(ctx.db, input.schoolId)),
 
   dismissReminder: procedure
     .meta({ access: { roles: ['principal'], target: 'school' } })
-    .input(z.object({ schoolId: z.number().int().positive(), reminderId: z.number().int().positive() }))
+    .input(z.object({ schoolId: schoolIdInput, reminderId: idInput('提醒编号') }))
     .mutation(({ ctx, input }) => dismissReminder(ctx.db, input.schoolId, input.reminderId)),
 
   deadline: procedure
     .meta({ access: { roles: ALL_ROLES, target: 'county' } })
-    .input(z.object({ countyId: z.number().int().positive() }))
+    .input(z.object({ countyId: countyIdInput }))
     .query(async ({ ctx, input }) => ({ days: await deadlineDays(ctx.db, input.countyId) })),
 
   setDeadline: procedure
     .meta({ access: { roles: ADMIN_ROLES, target: 'county' } })
-    .input(z.object({ countyId: z.number().int().positive(), days: z.number().int().min(0, '报送期限不能为负。').max(90, '报送期限不能超过季度结束后90天。') }))
+    .input(z.object({ countyId: countyIdInput, days: z.number().int().min(0, '报送期限不能为负。').max(90, '报送期限不能超过季度结束后90天。') }))
     .mutation(async ({ ctx, input }) => {
       await setDeadlineDays(ctx.db, actorOf(ctx), input.countyId, input.days);
       return { days: input.days };

@@ -1,6 +1,7 @@
 import { ADMIN_ROLES, ALL_ROLES, schoolCreateInput, schoolUpdateInput } from '@oversight/domain';
 import { createSchool, getSchool, listSchools, updateSchool } from '@oversight/db';
 import { z } from 'zod';
+import { countyIdInput, schoolIdInput } from '../inputs.js';
 import { actorOf, procedure, router, signedIn } from '../trpc.js';
 
 export const schoolsRouter = router({
@@ -9,7 +10,7 @@ export const schoolsRouter = router({
     .input(
       z
         .object({
-          countyId: z.number().int().positive().optional(),
+          countyId: countyIdInput.optional(),
           search: z.string().trim().max(60, '搜索词不能超过60个字。').optional(),
           includeInactive: z.boolean().optional(),
         })
@@ -19,7 +20,7 @@ export const schoolsRouter = router({
 
   get: procedure
     .meta({ access: { roles: ALL_ROLES, target: 'school' } })
-    .input(z.object({ schoolId: z.number().int().positive() }))
+    .input(z.object({ schoolId: schoolIdInput }))
     .query(async ({ ctx, input }) => (await getSchool(ctx.db, input.schoolId))!),
 
   create: procedure

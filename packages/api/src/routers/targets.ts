@@ -2,9 +2,7 @@ import { OVERSIGHT_ROLES, targetInput } from '@oversight/domain';
 import { copyTargetsFromPreviousYear, listTargets, removeTarget, setTarget, targetAttainment } from '@oversight/db';
 import { z } from 'zod';
 import { actorOf, procedure, router, signedIn } from '../trpc.js';
-import { quarterInput, yearInput } from './analytics.js';
-
-const countyYear = z.object({ countyId: z.number({ error: '县（市、区）编号必须是数字。' }).int().positive('县（市、区）编号无效。'), year: yearInput });
+import { countyYearInput as countyYear, idInput, quarterInput } from '../inputs.js';
 
 export const targetsRouter = router({
   list: procedure
@@ -21,7 +19,7 @@ export const targetsRouter = router({
   /** The target's county must be in the caller's scope (checked by the data layer, which loads it). */
   remove: procedure
     .meta({ access: { roles: OVERSIGHT_ROLES } })
-    .input(z.object({ id: z.number({ error: '目标编号必须是数字。' }).int().positive('目标编号无效。') }))
+    .input(z.object({ id: idInput('目标编号') }))
     .mutation(async ({ ctx, input }) => {
       await removeTarget(ctx.db, actorOf(ctx), input.id);
       return { id: input.id };

@@ -1,6 +1,7 @@
 import { ADMIN_ROLES, passwordResetInput, principalCreateInput, userCreateInput } from '@oversight/domain';
 import { createUser, listUsers, resetPassword, setUserActive } from '@oversight/db';
 import { z } from 'zod';
+import { idInput } from '../inputs.js';
 import { actorOf, procedure, router, signedIn } from '../trpc.js';
 
 export const usersRouter = router({
@@ -25,6 +26,6 @@ export const usersRouter = router({
 
   setActive: procedure
     .meta({ access: { roles: ADMIN_ROLES } })
-    .input(z.object({ userId: z.number().int().positive(), active: z.boolean() }))
+    .input(z.object({ userId: idInput('账号编号'), active: z.boolean() }))
     .mutation(({ ctx, input }) => setUserActive(ctx.db, actorOf(ctx), input)),
 });

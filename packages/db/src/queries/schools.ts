@@ -25,3 +25,11 @@ export function listSchools(db: Kysely<Database>, scope: Scope, filter: SchoolFi
   }
   return query.orderBy('code').execute();
 }
+
+/** The names of these schools by id (for documents that list the schools behind a figure). */
+export async function schoolNames(db: Kysely<Database>, ids: Iterable<number>): Promise<Map<number, string>> {
+  const wanted = [...new Set(ids)];
+  if (!wanted.length) return new Map();
+  const rows = await db.selectFrom('schools').select(['id', 'name']).where('id', 'in', wanted).execute();
+  return new Map(rows.map((s) => [s.id, s.name]));
+}
