@@ -1,4 +1,5 @@
-import { migrateToLatest, openDatabase, seedProvince, type DatabaseHandle, type ProvinceSummary } from '@oversight/db';
+import { migrateToLatest, openDatabase, type DatabaseHandle } from '@oversight/db';
+import { seedProvince, type ProvinceSummary } from '@oversight/db/province';
 import { raw } from './raw.js';
 import type { BenchOptions } from './options.js';
 

@@ -1,4 +1,5 @@
-import { describeUser, getUser, importReports, type Database, type Kysely, type ProvinceSummary } from '@oversight/db';
+import { describeUser, getUser, importReports, type Database, type Kysely } from '@oversight/db';
+import type { ProvinceSummary } from '@oversight/db/province';
 import type { ImportRecord, Period } from '@oversight/domain';
 import type { Figure } from './report.js';
 

@@ -6,7 +6,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { addPrincipals } from '@oversight/db';
+import { addPrincipals } from '@oversight/db/province';
 import { BENCH_PASSWORD, seedBench } from './database.js';
 import { embedded } from './embedded.js';
 import { countyImport } from './imports.js';

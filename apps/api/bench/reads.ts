@@ -9,9 +9,9 @@ import {
   type Actor,
   type Database,
   type Kysely,
-  type ProvinceSummary,
   type SignedInUser,
 } from '@oversight/db';
+import type { ProvinceSummary } from '@oversight/db/province';
 import { AppError, type Period, type ReportIssue } from '@oversight/domain';
 import { checkedInputs, leagueBaseline, overviewBaseline } from './baseline.js';
 import type { Figure } from './report.js';

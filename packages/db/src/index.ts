@@ -22,4 +22,3 @@ export * from './queries/targets.js';
 export * from './services/targets.js';
 export * from './services/analytics.js';
 export * from './services/summaries.js';
-export * from './demo/province.js';
