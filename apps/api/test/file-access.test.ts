@@ -5,6 +5,7 @@ import type ExcelJS from 'exceljs';
 import type { FastifyInstance, LightMyRequestResponse as Response, RouteOptions } from 'fastify';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { PASSWORD, world } from '../../../packages/api/test/support.js';
+import { ACCESS_RULES, BUREAU, countyOf, expectedAccess, REFUSALS, schoolOf, SIGNED_IN, type SignedIn, type Target, TARGETS } from '../../../packages/api/test/authorisation.js';
 import { bytes, cookie, download, HOST, ORIGIN, schoolValueCell, server, TYPED, upload, workbookOf } from './files-support.js';
 
 /**
@@ -30,8 +31,6 @@ vi.mock('fastify', async (importOriginal) => {
   return { ...actual, default: create };
 });
 
-type Target = 'own' | 'sibling' | 'otherCounty' | 'otherCity';
-const TARGETS: readonly Target[] = ['own', 'sibling', 'otherCounty', 'otherCity'];
 type World = Awaited<ReturnType<typeof world>>;
 
 /** What one database's run has ready: the server, the world, and what requests need (files to upload, summaries). */
@@ -46,8 +45,6 @@ interface Fixture {
   summaries: Record<Target, number>;
 }
 
-const ALL: readonly Role[] = ['system_admin', 'bureau_admin', 'bureau_officer', 'principal'];
-const BUREAU: readonly Role[] = ['system_admin', 'bureau_admin', 'bureau_officer'];
 const Q = '2026Q1';
 const APPROVED_PERIOD = '2026Q1';
 const DRAFT_PERIOD = '2026Q2';
@@ -58,11 +55,11 @@ interface Refusal {
   status: number;
   message: string;
 }
-const SIGN_IN: Refusal = { status: 401, message: '请先登录。' };
-const WRONG_ROLE: Refusal = { status: 403, message: '您的账号无权执行此操作。' };
+const SIGN_IN: Refusal = REFUSALS['sign-in'];
+const WRONG_ROLE: Refusal = REFUSALS.role;
 // Out of scope answers exactly as missing: the same status and message, so other counties' ids cannot be probed.
-const SCHOOL_OUT_OF_SCOPE: Refusal = { status: 404, message: '学校不存在。' };
-const COUNTY_OUT_OF_SCOPE: Refusal = { status: 404, message: '县（市、区）不存在。' };
+const SCHOOL_OUT_OF_SCOPE: Refusal = REFUSALS.school;
+const COUNTY_OUT_OF_SCOPE: Refusal = REFUSALS.county;
 const FOREIGN_ROWS: Refusal = { status: 403, message: '文件中有不在您管辖范围内的学校，未保存任何数据。' };
 // A summary out of scope is answered as a missing one: its existence is not disclosed.
 const SUMMARY_OUT_OF_SCOPE: Refusal = { status: 404, message: '总结不存在或不在您的管辖范围内。' };
@@ -70,9 +67,8 @@ const SUMMARY_OUT_OF_SCOPE: Refusal = { status: 404, message: '总结不存在�
 interface Rule {
   /** A name for a stricter mode of the route (checked in its handler), empty for the route's own rule. */
   mode: string;
-  roles: readonly Role[];
-  /** What the request names that must be in the caller's scope. */
-  target: 'school' | 'county';
+  /** The roles of a stricter mode; the route's own rule takes its roles and target from the shared rule table. */
+  roles?: readonly Role[];
   /** Who checks the scope: the access hook (a schoolId / countyId query parameter) or the handler (a file's rows, a summary). */
   checkedBy: 'hook' | 'handler';
   /** The real request, as `method` (HEAD for a GET route's twin), with the given session cookie ('' for none). */
@@ -83,8 +79,6 @@ interface Rule {
   outOfScope: Refusal;
 }
 
-const schoolOf = (w: World, t: Target) => ({ own: w.schools.a1, sibling: w.schools.a2, otherCounty: w.schools.c, otherCity: w.schools.b })[t];
-const countyOf = (w: World, t: Target) => ({ own: w.countyA, sibling: w.countyA, otherCounty: w.countyA2, otherCity: w.countyB })[t];
 
 const get =
   (url: (f: Fixture, t: Target) => string): Rule['send'] =>
@@ -113,8 +107,6 @@ const EXPECTED: Record<string, readonly Rule[]> = {
   'GET /api/templates/school-report.xlsx': [
     {
       ...base,
-      roles: ALL,
-      target: 'school',
       checkedBy: 'hook',
       send: get((f, t) => `/api/templates/school-report.xlsx?schoolId=${schoolOf(f.w, t).id}&period=${Q}`),
       allowed: file(XLSX),
@@ -124,8 +116,6 @@ const EXPECTED: Record<string, readonly Rule[]> = {
   'GET /api/templates/county-reports.xlsx': [
     {
       ...base,
-      roles: BUREAU,
-      target: 'county',
       checkedBy: 'hook',
       send: get((f, t) => `/api/templates/county-reports.xlsx?countyId=${countyOf(f.w, t).id}&period=${Q}`),
       allowed: file(XLSX),
@@ -135,8 +125,6 @@ const EXPECTED: Record<string, readonly Rule[]> = {
   'POST /api/import/reports': [
     {
       ...base,
-      roles: ALL,
-      target: 'school',
       checkedBy: 'handler',
       send: (f, token, t) => upload(f.app, token, f.draftFiles[t], { mode: 'draft' }),
       allowed: imported,
@@ -145,7 +133,6 @@ const EXPECTED: Record<string, readonly Rule[]> = {
     {
       mode: 'mode=approved',
       roles: BUREAU,
-      target: 'school',
       checkedBy: 'handler',
       send: (f, token, t) => upload(f.app, token, f.approvedFiles[t], { mode: 'approved' }),
       allowed: imported,
@@ -156,8 +143,6 @@ const EXPECTED: Record<string, readonly Rule[]> = {
   'GET /api/export/county.xlsx': [
     {
       ...base,
-      roles: BUREAU,
-      target: 'county',
       checkedBy: 'hook',
       send: get((f, t) => `/api/export/county.xlsx?countyId=${countyOf(f.w, t).id}&year=2026`),
       allowed: file(XLSX),
@@ -167,8 +152,6 @@ const EXPECTED: Record<string, readonly Rule[]> = {
   'GET /api/export/completeness.xlsx': [
     {
       ...base,
-      roles: BUREAU,
-      target: 'county',
       checkedBy: 'hook',
       send: get((f, t) => `/api/export/completeness.xlsx?countyId=${countyOf(f.w, t).id}&period=${Q}`),
       allowed: file(XLSX),
@@ -178,8 +161,6 @@ const EXPECTED: Record<string, readonly Rule[]> = {
   'GET /api/export/review-queue.xlsx': [
     {
       ...base,
-      roles: BUREAU,
-      target: 'county',
       checkedBy: 'hook',
       send: get((f, t) => `/api/export/review-queue.xlsx?countyId=${countyOf(f.w, t).id}`),
       allowed: file(XLSX),
@@ -189,8 +170,6 @@ const EXPECTED: Record<string, readonly Rule[]> = {
   'GET /api/export/ranking.xlsx': [
     {
       ...base,
-      roles: BUREAU,
-      target: 'county',
       checkedBy: 'hook',
       send: get((f, t) => `/api/export/ranking.xlsx?countyId=${countyOf(f.w, t).id}&indicator=electricity_kwh&year=2026&includeSubmitted=1`),
       allowed: file(XLSX),
@@ -200,8 +179,6 @@ const EXPECTED: Record<string, readonly Rule[]> = {
   'GET /api/summaries/:id(^\\d+).docx': [
     {
       ...base,
-      roles: ALL,
-      target: 'school',
       checkedBy: 'handler',
       send: get((f, t) => `/api/summaries/${f.summaries[t]}.docx`),
       allowed: file(DOCX),
@@ -211,8 +188,6 @@ const EXPECTED: Record<string, readonly Rule[]> = {
   'GET /api/summaries/:id(^\\d+).xlsx': [
     {
       ...base,
-      roles: ALL,
-      target: 'school',
       checkedBy: 'handler',
       send: get((f, t) => `/api/summaries/${f.summaries[t]}.xlsx`),
       allowed: file(XLSX),
@@ -221,32 +196,15 @@ const EXPECTED: Record<string, readonly Rule[]> = {
   ],
 };
 
-type Who = 'anonymous' | 'unknownSession' | 'systemAdmin' | 'bureauAdmin' | 'officer' | 'cityOfficer' | 'principal';
-type SignedIn = Exclude<Who, 'anonymous' | 'unknownSession'>;
-const WHO: readonly Who[] = ['anonymous', 'unknownSession', 'systemAdmin', 'bureauAdmin', 'officer', 'cityOfficer', 'principal'];
-const ROLE_OF: Record<SignedIn, Role> = {
-  systemAdmin: 'system_admin',
-  bureauAdmin: 'bureau_admin',
-  officer: 'bureau_officer',
-  cityOfficer: 'bureau_officer',
-  principal: 'principal',
-};
-/** Which targets each caller's scope covers: the county bureau its county, the city officer its city, a principal its school (and its county). */
-const SEES: Record<SignedIn, readonly Target[]> = {
-  systemAdmin: ['own', 'sibling', 'otherCounty', 'otherCity'],
-  bureauAdmin: ['own', 'sibling'],
-  officer: ['own', 'sibling'],
-  cityOfficer: ['own', 'sibling', 'otherCounty'],
-  principal: ['own'],
-};
-const sees = (who: SignedIn, target: Target, level: 'school' | 'county') =>
-  SEES[who].includes(target) || (level === 'county' && who === 'principal' && target === 'sibling');
+type Who = 'anonymous' | 'unknownSession' | SignedIn;
+const WHO: readonly Who[] = ['anonymous', 'unknownSession', ...SIGNED_IN];
 
-function expectedOutcome(rule: Rule, who: Who, target: Target): Refusal | 'allowed' {
-  if (who === 'anonymous' || who === 'unknownSession') return SIGN_IN;
-  if (!rule.roles.includes(ROLE_OF[who])) return rule.wrongRole;
-  if (!sees(who, target, rule.target)) return rule.outOfScope;
-  return 'allowed';
+function expectedOutcome(key: string, rule: Rule, who: Who, target: Target): Refusal | 'allowed' {
+  const shared = ACCESS_RULES[key]!;
+  const expected = expectedAccess({ ...shared, roles: rule.roles ?? shared.roles }, who === 'anonymous' || who === 'unknownSession' ? null : who, target);
+  if (expected === 'allowed') return 'allowed';
+  if (expected === 'sign-in') return SIGN_IN;
+  return expected === 'role' ? rule.wrongRole : rule.outOfScope;
 }
 
 /** "METHOD url" for every route under /api/ of a built server, with its route options. */
@@ -277,7 +235,7 @@ await describeEachDatabase('file routes: authorisation matrix', (kind) => {
     routes = apiRoutes(app);
     tokens.anonymous = '';
     tokens.unknownSession = 'f'.repeat(64);
-    for (const who of WHO.slice(2) as SignedIn[]) {
+    for (const who of SIGNED_IN) {
       tokens[who] = (await login(handle.db, { username: w.users[who].username, password: PASSWORD, address: '127.0.0.1' })).token;
     }
     // Each target school's template (downloaded by the system admin), filled in for a draft and for an approved import.
@@ -313,11 +271,14 @@ await describeEachDatabase('file routes: authorisation matrix', (kind) => {
       expect(rules, `${key} has no row in the file-route authorisation matrix`).toBeDefined();
       // The route's own rule (the first) is the one it declares: the same roles, and a target only where the hook checks it.
       const declared = rules![0]!;
-      expect([...access!.roles].sort(), `${key}: declared roles`).toEqual([...declared.roles].sort());
-      expect(access!.target, `${key}: declared target`).toBe(declared.checkedBy === 'hook' ? declared.target : undefined);
+      const shared = ACCESS_RULES[ruleKey(key)]!;
+      expect(shared, `${key} has no row in the shared rule table`).toBeDefined();
+      expect([...access!.roles].sort(), `${key}: declared roles`).toEqual([...(shared.roles as readonly Role[])].sort());
+      expect(access!.target, `${key}: declared target`).toBe(declared.checkedBy === 'hook' ? shared.target : undefined);
     }
     const keys = [...routes.keys()].filter((key) => !key.startsWith('HEAD ')).sort();
     expect(Object.keys(EXPECTED).sort(), 'rows of the matrix without a route').toEqual(keys);
+    expect(Object.keys(ACCESS_RULES).filter((k) => k.includes(' ')).sort(), 'rows of the shared rule table without a route').toEqual(keys);
     // Every GET has its HEAD twin, guarded by the same rule.
     for (const key of keys.filter((k) => k.startsWith('GET '))) {
       expect(routes.get(key.replace(/^GET /, 'HEAD '))?.config?.access, `HEAD twin of ${key}`).toEqual(routes.get(key)!.config!.access);
@@ -346,7 +307,7 @@ await describeEachDatabase('file routes: authorisation matrix', (kind) => {
           for (const who of WHO) {
             for (const target of TARGETS) {
               const label = `${method} ${key.slice(key.indexOf(' ') + 1)}${rule.mode ? ` (${rule.mode})` : ''} as ${who} on ${target}`;
-              const expected = expectedOutcome(rule, who, target);
+              const expected = expectedOutcome(key, rule, who, target);
               const response = await rule.send(f, tokens[who], target, method);
               const answer = `${label}: ${String(response.headers['content-type']).includes('json') ? response.body.slice(0, 300) : response.headers['content-type']}`;
               if (expected === 'allowed') {
