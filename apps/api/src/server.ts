@@ -29,7 +29,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   // path parameter would answer a page's batch of queries with 414.
   const app = Fastify({ logger: options.logger ?? false, trustProxy: options.trustProxy, bodyLimit: 2 * 1024 * 1024, routerOptions: { maxParamLength: 5000 } });
   await app.register(fastifyCookie);
-  registerSecurity(app);
+  registerSecurity(app, { https: options.cookieSecure });
 
   app.get('/healthz', async () => ({ ok: true }));
 

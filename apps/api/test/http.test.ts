@@ -85,6 +85,50 @@ await describeEachDatabase('HTTP server', (kind) => {
     expect(form.cookies).toHaveLength(0);
   });
 
+  it('refuses sign-in batched with anything, so one request carries one password guess', async () => {
+    const batch = await app.inject({
+      method: 'POST',
+      url: '/trpc/auth.login,auth.login?batch=1',
+      headers: { 'content-type': 'application/json', host: 'oversight.test' },
+      payload: JSON.stringify({ 0: { json: { username: 'root-admin', password: 'wrong1234' } }, 1: { json: { username: 'root-admin', password: 'secret123' } } }),
+    });
+    expect(batch.statusCode).toBe(400);
+    expect(batch.json().error.message).toBe('登录请求不能与其他请求合并发送。');
+    expect(batch.cookies).toHaveLength(0);
+    const mixed = await app.inject({ method: 'GET', url: `/trpc/auth.me,auth.login?batch=1&input=${encodeURIComponent('{}')}` });
+    expect(mixed.statusCode).toBe(400);
+    const encoded = await app.inject({ method: 'POST', url: '/trpc/auth.me%2Cauth.login?batch=1', headers: { 'content-type': 'application/json' }, payload: '{}' });
+    expect(encoded.statusCode).toBe(400);
+  });
+
+  it('refuses JSON nested deeper than any real input before parsing it, in a body or a query, before sign-in', async () => {
+    const deep = `{"json":${'['.repeat(5000)}${']'.repeat(5000)}}`;
+    const body = await app.inject({ method: 'POST', url: '/trpc/auth.login', headers: { 'content-type': 'application/json', host: 'oversight.test' }, payload: deep });
+    expect(body.statusCode).toBe(400);
+    expect(body.body).toContain('嵌套层级过深');
+    const query = await app.inject({ method: 'GET', url: `/trpc/auth.me?input=${encodeURIComponent(deep)}` });
+    expect(query.statusCode).toBe(400);
+    expect(query.json().error.message).toContain('嵌套层级过深');
+    // Just inside the bound, the same shape is read as usual (and refused only for what it says).
+    const shallow = `{"json":${'['.repeat(60)}${']'.repeat(60)}}`;
+    const ordinary = await app.inject({ method: 'POST', url: '/trpc/auth.login', headers: { 'content-type': 'application/json', host: 'oversight.test' }, payload: shallow });
+    expect(ordinary.statusCode).toBe(400);
+    expect(ordinary.body).not.toContain('嵌套层级过深');
+  });
+
+  it('marks every tRPC answer no-store, and adds Strict-Transport-Security only when served over HTTPS', async () => {
+    const me = await app.inject({ method: 'GET', url: '/trpc/auth.me' });
+    expect(me.headers['cache-control']).toBe('no-store');
+    expect(me.headers['strict-transport-security']).toBeUndefined();
+    const secure = await buildServer({ db: handle.db, webDir: tmpdir(), cookieSecure: true, trustProxy: false });
+    try {
+      const page = await secure.inject({ method: 'GET', url: '/healthz' });
+      expect(page.headers['strict-transport-security']).toMatch(/^max-age=\d+/);
+    } finally {
+      await secure.close();
+    }
+  });
+
   it('answers an unauthenticated call with 401 and a Chinese message', async () => {
     const response = await app.inject({ method: 'GET', url: '/trpc/schools.list' });
     expect(response.statusCode).toBe(401);

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AppError } from './errors.js';
 import type { Label } from './labels.js';
+import { visibleName } from './text.js';
 
 export const ROLES = ['system_admin', 'bureau_admin', 'bureau_officer', 'principal'] as const;
 export type Role = (typeof ROLES)[number];
@@ -157,7 +158,7 @@ export const passwordRule = z
   .max(128, '密码不能超过128位。')
   .refine((p) => /[A-Za-z]/.test(p) && /\d/.test(p), '密码必须同时包含字母和数字。');
 
-export const displayNameRule = z.string().trim().min(1, '姓名不能为空。').max(40, '姓名不能超过40个字。');
+export const displayNameRule = visibleName(z.string().trim().min(1, '姓名不能为空。').max(40, '姓名不能超过40个字。'), '姓名');
 
 export const loginInput = z.object({
   username: z.string().trim().min(1, '请输入用户名。').max(100, '用户名过长。'),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Label } from './labels.js';
+import { visibleName } from './text.js';
 
 /**
  * The administrative hierarchy: province → prefecture-level city → county (县/县级市/区) → optional township.
@@ -61,6 +62,6 @@ export const orgUnitInput = z.object({
   parentId: z.number().int().positive().nullable(),
   level: z.enum(ORG_LEVELS, { error: '级别必须是省、市、县或乡镇之一。' }),
   code: z.string().trim().regex(/^\d{6}(\d{3})?$/, '行政区划代码必须是6位（乡镇为9位）数字。'),
-  name: z.string().trim().min(1, '名称不能为空。').max(60, '名称不能超过60个字。'),
+  name: visibleName(z.string().trim().min(1, '名称不能为空。').max(60, '名称不能超过60个字。'), '单位名称'),
 });
 export type OrgUnitInput = z.infer<typeof orgUnitInput>;

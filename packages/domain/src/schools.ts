@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Label } from './labels.js';
+import { visibleName } from './text.js';
 
 /** School types used in education statistics (教育统计), with the 2-digit category that opens the school identifier. */
 export const SCHOOL_TYPES = [
@@ -80,7 +81,7 @@ const area = (name: string) =>
 /** The fields of a school a bureau admin edits; one schema for the form and the procedure. */
 export const schoolFields = z.object({
   code: z.string().trim().regex(/^\d{10}$/, '学校标识码必须是10位数字。'),
-  name: z.string().trim().min(2, '学校名称至少2个字。').max(60, '学校名称不能超过60个字。'),
+  name: visibleName(z.string().trim().min(2, '学校名称至少2个字。').max(60, '学校名称不能超过60个字。'), '学校名称'),
   type: z.enum(SCHOOL_TYPES, { error: '请选择办学类型。' }),
   ownership: z.enum(OWNERSHIPS, { error: '请选择办学性质（公办或民办）。' }),
   location: z.enum(LOCATIONS, { error: '请选择城乡分类（城区、镇区或乡村）。' }),
