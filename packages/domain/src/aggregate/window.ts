@@ -2,6 +2,7 @@ import { indicator, INDICATORS } from '../indicators/catalogue.js';
 import type { SchoolAttributes } from '../indicators/types.js';
 import type { IndicatorValue, ReportValues } from '../indicators/values.js';
 import { parsePeriod, period, quartersOfYear, shiftPeriod, type Period } from '../periods.js';
+import type { ReportStatus } from '../report-status.js';
 import type { Location } from '../schools.js';
 
 /** A school as analytics sees it: what formulas and applicability need, plus what peer groups are made of. */
@@ -31,6 +32,16 @@ export interface SchoolWindow {
   end: Period;
   /** True when flows were extrapolated to quarters not yet reported (a projection, never an actual figure). */
   projected: boolean;
+}
+
+/** Which reports figures rest on: approved ones, and on request submitted ones awaiting review too. */
+export const figureStatuses = (includeSubmitted: boolean | undefined): ReportStatus[] => (includeSubmitted ? ['approved', 'submitted'] : ['approved']);
+
+/** The schools a window speaks for: those still active, and closed ones that reported in the window. */
+export function schoolsOfWindow<S extends { id: number; active: boolean }>(schools: readonly S[], reports: readonly QuarterReport[], window: readonly Period[]): S[] {
+  const periods = new Set(window);
+  const reported = new Set(reports.filter((r) => periods.has(r.period)).map((r) => r.schoolId));
+  return schools.filter((s) => s.active || reported.has(s.id));
 }
 
 /** The first `upTo` quarters of a year. */
