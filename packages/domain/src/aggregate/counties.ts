@@ -1,15 +1,8 @@
 import type { Period } from '../periods.js';
+import { groupBy } from './window.js';
 
 /** Items by their county, in the order given. */
-export function groupByCounty<T extends { countyId: number }>(items: readonly T[]): Map<number, T[]> {
-  const map = new Map<number, T[]>();
-  for (const item of items) {
-    const list = map.get(item.countyId);
-    if (list) list.push(item);
-    else map.set(item.countyId, [item]);
-  }
-  return map;
-}
+export const groupByCounty = <T extends { countyId: number }>(items: readonly T[]): Map<number, T[]> => groupBy(items, (i) => i.countyId);
 
 /** Where a quarter's reports stand: active schools, and how many reports are approved, submitted, started or missing. */
 export interface Completeness {

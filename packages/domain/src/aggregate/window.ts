@@ -137,15 +137,19 @@ export function aggregateSchools(schools: readonly AnalyticsSchool[], reports: r
   });
 }
 
-export function groupBySchool(reports: readonly QuarterReport[]): Map<number, QuarterReport[]> {
-  const map = new Map<number, QuarterReport[]>();
-  for (const r of reports) {
-    const list = map.get(r.schoolId);
-    if (list) list.push(r);
-    else map.set(r.schoolId, [r]);
+/** Items by a key, each list in the order given. */
+export function groupBy<T, K>(items: readonly T[], keyOf: (item: T) => K): Map<K, T[]> {
+  const map = new Map<K, T[]>();
+  for (const item of items) {
+    const key = keyOf(item);
+    const list = map.get(key);
+    if (list) list.push(item);
+    else map.set(key, [item]);
   }
   return map;
 }
+
+export const groupBySchool = (reports: readonly QuarterReport[]): Map<number, QuarterReport[]> => groupBy(reports, (r) => r.schoolId);
 
 /**
  * Like-for-like reports for a year-on-year comparison: a school's quarter counts only when the same school
