@@ -95,16 +95,16 @@ export async function overview(db: Kysely<Database>, scope: Scope, input: Window
   const quarters = w.window.length ? w.window : [w.end];
   const statuses = figureStatuses(input.includeSubmitted);
   // Every county's figures are its kept parts (recomputed when its data moved), added up for a city or province.
-  // A county whose parts are recomputed is read once: its frame serves its targets too.
-  const frames = new Map<number, CountyFrame>();
+  // One county's targets are measured too; when its parts are recomputed, their frame serves (the county is read once).
+  const one = countyIds.length === 1 ? countyIds[0]! : null;
+  let recomputed: CountyFrame | undefined;
   const [kept, targets, counts] = await Promise.all([
-    countyPartsFor(db, countyIds, w, trendPeriods, statuses, (recomputed) => recomputed.forEach((frame, id) => frames.set(id, frame))),
-    countyIds.length === 1 ? targetsOf(db, countyIds, input.year) : Promise.resolve([]),
+    countyPartsFor(db, countyIds, w, trendPeriods, statuses, one === null ? undefined : (frames) => (recomputed = frames.get(one))),
+    one !== null ? targetsOf(db, countyIds, input.year) : Promise.resolve([]),
     completenessCounts(db, countyIds, quarters).then((rows) => sumCompleteness(rows, quarters)),
   ]);
   const parts = [...kept.values()];
-  const countyId = countyIds[0]!;
-  const measured = targets.length ? (frames.get(countyId) ?? (await targetFrames(db, countyIds, w, statuses, targets)).get(countyId)!) : null;
+  const measured = one !== null && targets.length ? (recomputed ?? (await targetFrames(db, countyIds, w, statuses, targets)).get(one)!) : null;
   const { summary, checksOf } = measured ? targetChecks(targets, measured) : { summary: { total: 0, met: 0, notMet: 0, pending: 0 }, checksOf: () => [] };
 
   const figureOf = (ind: Indicator): OverviewFigure => {
