@@ -20,5 +20,5 @@ export * from './services/imports.js';
 export * from './queries/analytics.js';
 export * from './queries/targets.js';
 export * from './services/targets.js';
-export * from './services/analytics.js';
+export * from './services/analytics/index.js';
 export * from './services/summaries.js';

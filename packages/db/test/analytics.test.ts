@@ -1,4 +1,5 @@
 import { AppError, figureValue, type Scope } from '@oversight/domain';
+import { SelectQueryNode, type KyselyPlugin, type OperationNode } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   compareCounties,
@@ -33,6 +34,26 @@ async function rejection(promise: Promise<unknown>): Promise<AppError> {
 }
 
 const KGCE = 0.1229;
+
+/**
+ * Records each read of schools' rows (the schools analytics shows) and of reports' values (what figures are computed
+ * from), as 'schools' and 'reports'. Counts, grouped reads and fingerprints are not recorded.
+ */
+function countyReads(reads: string[]): KyselyPlugin {
+  const names = (node: OperationNode) => [...JSON.stringify(node).matchAll(/"name":"(\w+)"/g)].map((m) => m[1]!.replace(/_/g, '').toLowerCase());
+  return {
+    transformQuery: ({ node }) => {
+      if (SelectQueryNode.is(node) && node.from?.froms.length === 1) {
+        const [table] = names(node.from.froms[0]!);
+        const selected = (node.selections ?? []).flatMap(names);
+        if (table === 'schools' && selected.includes('hascanteen')) reads.push('schools');
+        if (table === 'reports' && selected.includes('values')) reads.push('reports');
+      }
+      return node;
+    },
+    transformResult: async ({ result }) => result,
+  };
+}
 
 await describeEachDatabase('targets and analytics', (kind) => {
   let handle: DatabaseHandle;
@@ -98,7 +119,7 @@ await describeEachDatabase('targets and analytics', (kind) => {
       const noCanteen = await rejection(setTarget(handle.db, officer, { countyId: places.countyA.id, year: 2026, indicator: 'health_cert_rate', kind: 'each_school', comparator: 'gte', value: 100, schoolId: s.j3.id }));
       expect(noCanteen).toMatchObject({ field: 'schoolId', message: '测试初级中学不适用从业人员健康证持证率（仅适用于有食堂的学校）。' });
       const outOfScope = await rejection(setTarget(handle.db, officer, { countyId: places.countyA2.id, year: 2026, indicator: 'accident_rate', kind: 'county_total', comparator: 'gte', value: 90 }));
-      expect(outOfScope.code).toBe('FORBIDDEN');
+      expect(outOfScope).toMatchObject({ code: 'NOT_FOUND', message: '县（市、区）不存在。' });
       expect(await listTargets(handle.db, county, { countyId: places.countyA.id, year: 2026 })).toEqual(before);
     });
 
@@ -143,7 +164,7 @@ await describeEachDatabase('targets and analytics', (kind) => {
     it('removes a target (audited); another county’s officer may not', async () => {
       const t = await setTarget(handle.db, officer, { countyId: places.countyA.id, year: 2030, indicator: 'medical_rate', kind: 'county_total', comparator: 'gte', value: 80 });
       const stranger: Actor = { userId: null, role: 'bureau_officer', scope: { kind: 'counties', countyIds: [places.countyB.id] } };
-      expect((await rejection(removeTarget(handle.db, stranger, t.id))).code).toBe('FORBIDDEN');
+      expect((await rejection(removeTarget(handle.db, stranger, t.id))).code).toBe('NOT_FOUND');
       await removeTarget(handle.db, officer, t.id);
       expect(await listTargets(handle.db, county, { countyId: places.countyA.id, year: 2030 })).toEqual([]);
       const audit = await handle.db.selectFrom('auditLog').select(['action', 'before']).where('entity', '=', 'target').where('entityId', '=', String(t.id)).orderBy('id').execute();
@@ -240,10 +261,25 @@ await describeEachDatabase('targets and analytics', (kind) => {
       expect(o.completeness).toEqual([{ period: '2026Q2', schools: 4, approved: 3, submitted: 1, inProgress: 0, missing: 0 }]);
     });
 
+    it('reads a county’s schools and reports once for its figures and its targets, whether its kept parts are recomputed or used', async () => {
+      const a = places.countyA.id;
+      const reads: string[] = [];
+      const counted = handle.db.withPlugin(countyReads(reads));
+      // Without kept parts the figures are computed from the county's data; the targets are measured on the same read.
+      await handle.db.deleteFrom('countyFigures').where('countyId', '=', a).execute();
+      const recomputed = await overview(counted, county, { countyId: a, year: 2026 });
+      expect(reads.sort()).toEqual(['reports', 'schools']);
+      expect(recomputed.targets).toEqual({ total: 7, met: 5, notMet: 2, pending: 0 });
+      // With kept parts, only the targets need the data: still one read.
+      reads.length = 0;
+      expect(await overview(counted, county, { countyId: a, year: 2026 })).toEqual(recomputed);
+      expect(reads.sort()).toEqual(['reports', 'schools']);
+    });
+
     it('refuses a school account and a county outside the scope', async () => {
       const principal: Scope = { kind: 'school', schoolId: s.p1.id, countyId: places.countyA.id };
       expect((await rejection(overview(handle.db, principal, { countyId: places.countyA.id, year: 2026 }))).code).toBe('FORBIDDEN');
-      expect((await rejection(overview(handle.db, county, { countyId: places.countyB.id, year: 2026 }))).code).toBe('FORBIDDEN');
+      expect(await rejection(overview(handle.db, county, { countyId: places.countyB.id, year: 2026 }))).toMatchObject({ code: 'NOT_FOUND', message: '县（市、区）不存在。' });
     });
   });
 
@@ -307,8 +343,9 @@ await describeEachDatabase('targets and analytics', (kind) => {
       const principal: Scope = { kind: 'school', schoolId: s.p1.id, countyId: places.countyA.id };
       const t = await trend(handle.db, principal, { schoolId: s.p1.id, indicator: 'electricity_kwh', from: '2025Q3', to: '2026Q3' });
       expect(t.points.map((p) => p.value)).toEqual([2400, 2400, 1000, 1000, null]);
-      expect((await rejection(trend(handle.db, principal, { schoolId: s.p2.id, indicator: 'electricity_kwh', from: '2025Q3', to: '2026Q2' }))).code).toBe('FORBIDDEN');
+      expect(await rejection(trend(handle.db, principal, { schoolId: s.p2.id, indicator: 'electricity_kwh', from: '2025Q3', to: '2026Q2' }))).toMatchObject({ code: 'NOT_FOUND', message: '学校不存在。' });
       expect((await rejection(trend(handle.db, principal, { countyId: places.countyA.id, indicator: 'electricity_kwh', from: '2025Q3', to: '2026Q2' }))).code).toBe('FORBIDDEN');
+      expect(await rejection(trend(handle.db, county, { countyId: places.countyB.id, indicator: 'electricity_kwh', from: '2025Q3', to: '2026Q2' }))).toMatchObject({ code: 'NOT_FOUND', message: '县（市、区）不存在。' });
       const tooLong = await rejection(trend(handle.db, county, { countyId: places.countyA.id, indicator: 'electricity_kwh', from: '2010Q1', to: '2026Q2' }));
       expect(tooLong).toMatchObject({ field: 'from', message: '一次最多查看40个季度。' });
     });
@@ -330,7 +367,7 @@ await describeEachDatabase('targets and analytics', (kind) => {
         expect(text).not.toContain(o.name);
         expect(text).not.toContain(o.code);
       }
-      expect((await rejection(myStanding(handle.db, principal(), { schoolId: s.p2.id, year: 2026 }))).code).toBe('FORBIDDEN');
+      expect(await rejection(myStanding(handle.db, principal(), { schoolId: s.p2.id, year: 2026 }))).toMatchObject({ code: 'NOT_FOUND', message: '学校不存在。' });
     });
 
     it('profiles a school: every applicable indicator, its target, medians and 12 quarters', async () => {
@@ -389,7 +426,7 @@ await describeEachDatabase('targets and analytics', (kind) => {
       // A county officer asking for the city sees only their own county.
       const own = await compareCounties(handle.db, county, { unitId: places.cityA.id, indicator: 'liability_rate', year: 2026 });
       expect(own.counties.map((x) => x.name)).toEqual(['甲县']);
-      expect((await rejection(compareCounties(handle.db, county, { unitId: places.cityB.id, indicator: 'liability_rate', year: 2026 }))).code).toBe('FORBIDDEN');
+      expect(await rejection(compareCounties(handle.db, county, { unitId: places.cityB.id, indicator: 'liability_rate', year: 2026 }))).toMatchObject({ code: 'NOT_FOUND', message: '单位不存在。' });
     });
   });
   describe('a city’s overview from its counties', () => {

@@ -1,7 +1,26 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  AppError,
   aggregateSchool,
+  countyParts,
+  FIGURE_INDICATORS,
+  figureIndicator,
+  figureOfParts,
+  figureStatuses,
+  groupByCounty,
+  isPeer,
+  NUMERIC_FIGURES,
+  packCountyParts,
+  packLeagueEntries,
+  packPart,
+  schoolsOfWindow,
+  sumCompleteness,
+  unpackCountyParts,
+  unpackLeagueEntries,
+  unpackPart,
+  windowFrame,
+  type FigurePart,
   aggregateSchools,
   change,
   comparableReports,
@@ -264,5 +283,125 @@ describe('distributions and ranks', () => {
     expect(items.map((i) => higher.get(i) ?? null)).toEqual([3, 1, 1, null, 4]);
     const lower = rank(items, (i) => i.v, 'lower');
     expect(items.map((i) => lower.get(i) ?? null)).toEqual([2, 3, 3, null, 1]);
+  });
+});
+
+describe('what a window speaks for', () => {
+  it('rests figures on approved reports, and on submitted ones when asked', () => {
+    expect(figureStatuses(false)).toEqual(['approved']);
+    expect(figureStatuses(undefined)).toEqual(['approved']);
+    expect(figureStatuses(true)).toEqual(['approved', 'submitted']);
+  });
+
+  it('keeps active schools, and closed ones only when they reported in the window', () => {
+    const schools = [
+      { id: 1, active: true },
+      { id: 2, active: false },
+      { id: 3, active: false },
+    ];
+    const reports = [report(2, '2026Q1', {}), report(3, '2025Q4', {})];
+    expect(schoolsOfWindow(schools, reports, ['2026Q1', '2026Q2']).map((s) => s.id)).toEqual([1, 2]);
+    expect(schoolsOfWindow(schools, reports, ['2025Q4']).map((s) => s.id)).toEqual([1, 3]);
+    expect(schoolsOfWindow(schools, reports, []).map((s) => s.id)).toEqual([1]);
+  });
+
+  it('figures every catalogue indicator but dates, and refuses an unknown code or a date by name', () => {
+    expect(FIGURE_INDICATORS.some((i) => i.valueType === 'date')).toBe(false);
+    expect(NUMERIC_FIGURES.every((i) => FIGURE_INDICATORS.includes(i) && (i.valueType === 'integer' || i.valueType === 'decimal'))).toBe(true);
+    expect(figureIndicator('liability_rate')).toBe(indicator('liability_rate'));
+    const unknown = (() => {
+      try {
+        figureIndicator('no_such');
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(unknown).toBeInstanceOf(AppError);
+    expect(unknown).toMatchObject({ code: 'BAD_REQUEST', field: 'indicator', message: '未知指标：no_such。请从指标目录中选择。' });
+    const date = INDICATORS.find((i) => i.valueType === 'date')!;
+    expect(() => figureIndicator(date.code)).toThrow(`${date.name.zh}是日期，不能统计或排名。`);
+  });
+});
+
+describe('peers, counties and completeness', () => {
+  const a = { type: 'primary', location: 'rural' } as const;
+  it('compares a school with same-type, same-location or both', () => {
+    expect(isPeer('type', a, { type: 'primary', location: 'urban' })).toBe(true);
+    expect(isPeer('location', a, { type: 'primary', location: 'urban' })).toBe(false);
+    expect(isPeer('location', a, { type: 'junior', location: 'rural' })).toBe(true);
+    expect(isPeer('type_and_location', a, { type: 'junior', location: 'rural' })).toBe(false);
+    expect(isPeer('type_and_location', a, { type: 'primary', location: 'rural' })).toBe(true);
+  });
+
+  it('groups rows by county in the order given', () => {
+    const rows = [
+      { countyId: 2, n: 1 },
+      { countyId: 1, n: 2 },
+      { countyId: 2, n: 3 },
+    ];
+    expect([...groupByCounty(rows)]).toEqual([
+      [2, [rows[0], rows[2]]],
+      [1, [rows[1]]],
+    ]);
+  });
+
+  it('adds counties’ completeness up per quarter, in the quarters’ order', () => {
+    const row = (countyId: number, period: Period, n: number) => ({ countyId, period, schools: 10 * n, approved: n, submitted: 2 * n, inProgress: 3 * n, missing: 4 * n });
+    const rows = [row(1, '2026Q1', 1), row(2, '2026Q1', 2), row(1, '2026Q2', 5)];
+    expect(sumCompleteness(rows, ['2026Q2', '2026Q1', '2026Q3'])).toEqual([
+      { period: '2026Q2', schools: 50, approved: 5, submitted: 10, inProgress: 15, missing: 20 },
+      { period: '2026Q1', schools: 30, approved: 3, submitted: 6, inProgress: 9, missing: 12 },
+      { period: '2026Q3', schools: 0, approved: 0, submitted: 0, inProgress: 0, missing: 0 },
+    ]);
+  });
+});
+
+describe('kept figure parts', () => {
+  const schools = [school(1), school(2, { type: 'junior', hasCanteen: false }), school(3)];
+  const reports = [
+    report(1, '2025Q1', { students_enrolled: 100, liability_insured: 90, electricity_kwh: 1200, green_school_status: 'planned' }),
+    report(1, '2026Q1', { students_enrolled: 110, liability_insured: 110, electricity_kwh: 1000, green_school_status: 'certified', food_safety_grade: 'A' }),
+    report(2, '2026Q1', { students_enrolled: 400, liability_insured: 380, electricity_kwh: 3000, green_school_status: 'certified' }),
+    report(2, '2025Q4', { students_enrolled: 390, electricity_kwh: 2500 }),
+    report(3, '2025Q1', { students_enrolled: 50, electricity_kwh: 700 }),
+  ];
+  const trendPeriods: Period[] = ['2025Q4', '2026Q1'];
+  const parts = countyParts(schools, reports, windowFrame(schools, reports, ['2026Q1']), trendPeriods);
+
+  it('packs each kind of part positionally and reads it back by the indicator', () => {
+    const sum = figurePart(indicator('electricity_kwh'), windowFrame(schools, reports, ['2026Q1']).windows);
+    const ratio = parts.window.liability_rate!;
+    const counts = parts.window.green_school_status!;
+    expect(packPart(sum)).toEqual([2, 4000]);
+    expect(packPart(ratio)).toEqual([2, 490, 510]);
+    expect(packPart(counts)).toEqual([2, { certified: 2 }]);
+    for (const [code, part] of [['electricity_kwh', sum], ['liability_rate', ratio], ['green_school_status', counts]] as [string, FigurePart][]) {
+      expect(unpackPart(indicator(code), JSON.parse(JSON.stringify(packPart(part))))).toEqual(part);
+    }
+  });
+
+  it('reads a county’s packed parts back equal, giving the same figures', () => {
+    const back = unpackCountyParts(packCountyParts(parts, trendPeriods), trendPeriods);
+    expect(back).toEqual(parts);
+    for (const ind of FIGURE_INDICATORS) expect(figureOfParts(ind, [back.window[ind.code]!])).toEqual(figureOfParts(ind, [parts.window[ind.code]!]));
+    // Like for like: only school 1 reported 2026Q1 and 2025Q1.
+    expect(figureOfParts(indicator('electricity_kwh'), [back.current.electricity_kwh!])).toEqual({ type: 'number', value: 1000, schools: 1 });
+    expect(figureOfParts(indicator('electricity_kwh'), [back.previous.electricity_kwh!])).toEqual({ type: 'number', value: 1200, schools: 1 });
+    expect(figureOfParts(indicator('electricity_kwh'), [back.trend['2025Q4']!.electricity_kwh!])).toEqual({ type: 'number', value: 2500, schools: 1 });
+  });
+
+  it('fills a quarter the parts lack with the parts of no school', () => {
+    const back = unpackCountyParts(packCountyParts(parts, ['2025Q3', ...trendPeriods]), ['2025Q3', ...trendPeriods]);
+    expect(back.trend['2025Q3']!.electricity_kwh).toEqual(figurePart(indicator('electricity_kwh'), []));
+    expect(back.trend['2026Q1']).toEqual(parts.trend['2026Q1']);
+  });
+
+  it('packs league entries and reads them back equal', () => {
+    const ind = indicator('liability_rate');
+    const entries = [
+      { school: { id: 1, name: '一小' }, value: 100, now: 100, before: 90, part: parts.window.liability_rate! },
+      { school: { id: 2, name: '二中' }, value: null, now: null, before: null, part: null },
+    ];
+    expect(unpackLeagueEntries(ind, packLeagueEntries(entries))).toEqual(entries);
   });
 });

@@ -1,4 +1,4 @@
-import { isPeriod, type AnalyticsSchool, type Period, type QuarterReport, type ReportValues } from '@oversight/domain';
+import { isPeriod, type AnalyticsSchool, type Completeness, type Period, type QuarterReport, type ReportValues } from '@oversight/domain';
 import { sql, type Kysely } from 'kysely';
 import type { Database, ReportStatus } from '../schema.js';
 
@@ -6,9 +6,6 @@ import type { Database, ReportStatus } from '../schema.js';
  * The reads behind targets and analytics. Every one filters (and where it groups, groups) by county_id first,
  * so each runs on one county's rows — and, with school data distributed by county (issue 7), on one shard.
  */
-
-/** Which reports figures rest on: approved ones, and on request submitted ones awaiting review too. */
-export const figureStatuses = (includeSubmitted: boolean | undefined): ReportStatus[] => (includeSubmitted ? ['approved', 'submitted'] : ['approved']);
 
 /** A school with what analytics shows and groups by. */
 export interface AnalyticsSchoolRow extends AnalyticsSchool {
@@ -56,13 +53,6 @@ export function analyticsSchools(
     .execute();
 }
 
-/** The schools a window speaks for: those still active, and closed ones that reported in the window. */
-export function schoolsOfWindow<S extends { id: number; active: boolean }>(schools: readonly S[], reports: readonly QuarterReport[], window: readonly Period[]): S[] {
-  const periods = new Set(window);
-  const reported = new Set(reports.filter((r) => periods.has(r.period)).map((r) => r.schoolId));
-  return schools.filter((s) => s.active || reported.has(s.id));
-}
-
 /**
  * The counties' reports of the given quarters in the given statuses (optionally of one school). With `codes`, each
  * report's values are cut down to those indicators in the database: a league table of one indicator then reads a
@@ -105,17 +95,9 @@ export async function lastReportedPeriods(db: Kysely<Database>, countyIds: reado
   return new Map(rows.flatMap((r) => (r.period && isPeriod(r.period) ? [[r.countyId, r.period] as const] : [])));
 }
 
-export interface CompletenessCount {
+/** One county's completeness in one quarter (of its active schools). */
+export interface CompletenessCount extends Completeness {
   countyId: number;
-  period: Period;
-  /** Active schools of the county. */
-  schools: number;
-  approved: number;
-  submitted: number;
-  /** Saved as a draft or returned for revision: started but not (again) submitted. */
-  inProgress: number;
-  /** No report at all. */
-  missing: number;
 }
 
 /** How many of each county's active schools stand where, per quarter: grouped counts, no per-report rows. */

@@ -21,14 +21,14 @@ import {
   type TargetResult,
 } from '@oversight/domain';
 import type { Kysely } from 'kysely';
-import { analyticsReports, analyticsSchools, figureStatuses, schoolsOfWindow } from '../queries/analytics.js';
+import { analyticsReports, analyticsSchools } from '../queries/analytics.js';
 import { recordAudit } from '../queries/audit.js';
 import { getOrgUnit } from '../queries/org.js';
 import { getSchool } from '../queries/schools.js';
 import { targetRow, targetsOf, toTarget } from '../queries/targets.js';
 import type { Database } from '../schema.js';
 import type { Actor } from './actor.js';
-import { requireBureauCounty } from './analytics.js';
+import { countyInScope as requireBureauCounty, figureStatuses, schoolsOfWindow } from '@oversight/domain';
 
 export interface TargetView extends Target {
   /** The target in words, e.g. “全县学平险参保率≥95%”. */

@@ -2,6 +2,7 @@ import { indicator, INDICATORS } from '../indicators/catalogue.js';
 import type { SchoolAttributes } from '../indicators/types.js';
 import type { IndicatorValue, ReportValues } from '../indicators/values.js';
 import { parsePeriod, period, quartersOfYear, shiftPeriod, type Period } from '../periods.js';
+import type { ReportStatus } from '../report-status.js';
 import type { Location } from '../schools.js';
 
 /** A school as analytics sees it: what formulas and applicability need, plus what peer groups are made of. */
@@ -31,6 +32,16 @@ export interface SchoolWindow {
   end: Period;
   /** True when flows were extrapolated to quarters not yet reported (a projection, never an actual figure). */
   projected: boolean;
+}
+
+/** Which reports figures rest on: approved ones, and on request submitted ones awaiting review too. */
+export const figureStatuses = (includeSubmitted: boolean | undefined): ReportStatus[] => (includeSubmitted ? ['approved', 'submitted'] : ['approved']);
+
+/** The schools a window speaks for: those still active, and closed ones that reported in the window. */
+export function schoolsOfWindow<S extends { id: number; active: boolean }>(schools: readonly S[], reports: readonly QuarterReport[], window: readonly Period[]): S[] {
+  const periods = new Set(window);
+  const reported = new Set(reports.filter((r) => periods.has(r.period)).map((r) => r.schoolId));
+  return schools.filter((s) => s.active || reported.has(s.id));
 }
 
 /** The first `upTo` quarters of a year. */
@@ -126,15 +137,19 @@ export function aggregateSchools(schools: readonly AnalyticsSchool[], reports: r
   });
 }
 
-export function groupBySchool(reports: readonly QuarterReport[]): Map<number, QuarterReport[]> {
-  const map = new Map<number, QuarterReport[]>();
-  for (const r of reports) {
-    const list = map.get(r.schoolId);
-    if (list) list.push(r);
-    else map.set(r.schoolId, [r]);
+/** Items by a key, each list in the order given. */
+export function groupBy<T, K>(items: readonly T[], keyOf: (item: T) => K): Map<K, T[]> {
+  const map = new Map<K, T[]>();
+  for (const item of items) {
+    const key = keyOf(item);
+    const list = map.get(key);
+    if (list) list.push(item);
+    else map.set(key, [item]);
   }
   return map;
 }
+
+export const groupBySchool = (reports: readonly QuarterReport[]): Map<number, QuarterReport[]> => groupBy(reports, (r) => r.schoolId);
 
 /**
  * Like-for-like reports for a year-on-year comparison: a school's quarter counts only when the same school

@@ -1,0 +1,9 @@
+// Analytics by capability: scope, window, the counties' data and kept figures are shared; each view is its own module.
+export { countiesFor } from './scope.js';
+export type { FigureOptions, WindowChoice } from './window.js';
+export type { TargetBrief } from './school-figures.js';
+export { overview, type Overview, type OverviewFigure, type TargetCheck } from './overview.js';
+export { ranking, type PeerGroup, type Ranking, type RankingRow } from './league.js';
+export { MAX_TREND_QUARTERS, trend, type TrendPoint } from './trends.js';
+export { myStanding, schoolProfile, type MyStanding, type SchoolProfile, type Standing } from './standings.js';
+export { compareCounties, type CountyRowFigure } from './comparison.js';

@@ -1,0 +1,71 @@
+import { CATALOGUE_MARK, countyParts, packCountyParts, unpackCountyParts, type CountyParts, type Period } from '@oversight/domain';
+import type { Kysely } from 'kysely';
+import { countyFingerprints, storeCountyFigures, storedCountyFigures } from '../../queries/county-figures.js';
+import type { Database, ReportStatus } from '../../schema.js';
+import { countyData, countyFrame, type CountyFrame } from './county-data.js';
+import { periodsFor, TREND_QUARTERS, type ResolvedWindow } from './window.js';
+
+/** Counties recomputed per round of reads when their kept parts are out of date (bounds the rows held at once). */
+const RECOMPUTE_BATCH = 10;
+
+/**
+ * Something computed per county from its reports of some quarters and its schools, kept in `county_figures` under a
+ * key (what it is, the catalogue, the statuses and the window): stored rows whose fingerprint still matches are used,
+ * the other counties computed (a batch at a time) and kept.
+ */
+export async function keptByCounty<T>(
+  db: Kysely<Database>,
+  countyIds: readonly number[],
+  what: string,
+  w: ResolvedWindow,
+  periods: readonly Period[],
+  statuses: readonly ReportStatus[],
+  kept: { compute: (countyIds: readonly number[]) => Promise<Map<number, T>>; pack: (value: T) => string; unpack: (text: string) => T },
+): Promise<Map<number, T>> {
+  const key = `${what}|${CATALOGUE_MARK}|${statuses.join('+')}|${w.window.join(',')}|${w.end}`;
+  const [prints, stored] = await Promise.all([countyFingerprints(db, countyIds, periods, statuses), storedCountyFigures(db, countyIds, key)]);
+  const result = new Map<number, T>();
+  const stale: number[] = [];
+  for (const id of countyIds) {
+    const row = stored.get(id);
+    if (row && row.fingerprint === prints.get(id)) result.set(id, kept.unpack(row.parts));
+    else stale.push(id);
+  }
+  for (let i = 0; i < stale.length; i += RECOMPUTE_BATCH) {
+    const computed = await kept.compute(stale.slice(i, i + RECOMPUTE_BATCH));
+    for (const [id, value] of computed) result.set(id, value);
+    await storeCountyFigures(db, key, [...computed].map(([countyId, value]) => ({ countyId, fingerprint: prints.get(countyId)!, parts: kept.pack(value) })));
+  }
+  return result;
+}
+
+/**
+ * Each county's overview parts (see `keptByCounty`). The frames of the counties recomputed are handed to `measured`
+ * too: built from every value of the window and a year earlier, they are what the counties' targets are measured on,
+ * so a caller need not read those counties again.
+ */
+export function countyPartsFor(
+  db: Kysely<Database>,
+  countyIds: readonly number[],
+  w: ResolvedWindow,
+  trendPeriods: readonly Period[],
+  statuses: readonly ReportStatus[],
+  measured?: (frames: ReadonlyMap<number, CountyFrame>) => void,
+): Promise<Map<number, CountyParts>> {
+  const periods = periodsFor(w, TREND_QUARTERS);
+  return keptByCounty(db, countyIds, 'overview', w, periods, statuses, {
+    compute: async (batch) => {
+      const of = await countyData(db, batch, periods, statuses);
+      const frames = new Map(batch.map((countyId) => [countyId, countyFrame(of(countyId), w)]));
+      measured?.(frames);
+      return new Map(
+        batch.map((countyId) => {
+          const { schools, reports } = of(countyId);
+          return [countyId, countyParts(schools, reports, frames.get(countyId)!.frame, trendPeriods)];
+        }),
+      );
+    },
+    pack: (parts) => packCountyParts(parts, trendPeriods),
+    unpack: (text) => unpackCountyParts(text, trendPeriods),
+  });
+}

@@ -1,0 +1,134 @@
+import {
+  change,
+  DOMAIN_LABELS,
+  DOMAINS,
+  evaluateTarget,
+  FIGURE_INDICATORS,
+  figureOfParts,
+  figureStatuses,
+  figureValue,
+  quartersEndingAt,
+  sumCompleteness,
+  type Change,
+  type Completeness,
+  type CountyParts,
+  type FigurePart,
+  type GroupFigure,
+  type Indicator,
+  type IndicatorDomain,
+  type IndicatorValue,
+  type Label,
+  type Period,
+  type Scope,
+  type Target,
+} from '@oversight/domain';
+import type { Kysely } from 'kysely';
+import { completenessCounts } from '../../queries/analytics.js';
+import { targetsOf } from '../../queries/targets.js';
+import type { Database } from '../../schema.js';
+import { targetFrames, type CountyFrame } from './county-data.js';
+import { countyPartsFor } from './kept-figures.js';
+import { brief, type TargetBrief } from './school-figures.js';
+import { countiesFor } from './scope.js';
+import { resolveWindow, TREND_QUARTERS, type WindowChoice } from './window.js';
+
+export interface TargetCheck extends TargetBrief {
+  /** The county figure measured (each-school targets: null). */
+  actual: IndicatorValue;
+  met: boolean | null;
+  /** Each-school targets: how many applicable schools miss it. */
+  schoolsNotMet: number | null;
+  schools: number;
+  reported: number;
+}
+
+export interface OverviewFigure {
+  indicator: string;
+  figure: GroupFigure;
+  /** Like for like against the same window last year (numbers only). */
+  change: Change | null;
+  targets: TargetCheck[];
+  trend: { period: Period; figure: GroupFigure }[];
+}
+
+export interface Overview {
+  countyIds: number[];
+  year: number;
+  quarter: number | null;
+  window: Period[];
+  upToQuarter: number | null;
+  includeSubmitted: boolean;
+  /** Active schools covered. */
+  schools: number;
+  completeness: Completeness[];
+  domains: { domain: IndicatorDomain; label: Label; figures: OverviewFigure[] }[];
+  targets: { total: number; met: number; notMet: number; pending: number };
+}
+
+/** A county's targets measured on its frame, by indicator, with the tally of met, missed and pending. */
+function targetChecks(targets: readonly Target[], { present, frame }: CountyFrame) {
+  const summary = { total: 0, met: 0, notMet: 0, pending: 0 };
+  const checksOf = (ind: Indicator) =>
+    targets
+      .filter((t) => t.indicator === ind.code)
+      .map((t): TargetCheck => {
+        const r = evaluateTarget(t, targets, present, frame);
+        summary.total += 1;
+        if (r.met === true) summary.met += 1;
+        else if (r.met === false) summary.notMet += 1;
+        else summary.pending += 1;
+        const name = t.schoolId !== null ? present.find((s) => s.id === t.schoolId)?.name : undefined;
+        return { ...brief(t, name), actual: r.actual, met: r.met, schoolsNotMet: r.checks ? r.checks.filter((c) => c.met === false).length : null, schools: r.schools, reported: r.reported };
+      });
+  return { summary, checksOf };
+}
+
+/**
+ * The bureau's dashboard: for each domain, every indicator's figure for the window with its change on last
+ * year, its targets (met or not) and its last 12 quarters; and how complete the reports are. Targets are a
+ * county's own, so they are measured when the overview covers one county.
+ */
+export async function overview(db: Kysely<Database>, scope: Scope, input: WindowChoice & { countyId?: number | undefined; unitId?: number | undefined }): Promise<Overview> {
+  const countyIds = await countiesFor(db, scope, input);
+  const w = await resolveWindow(db, countyIds, input);
+  const trendPeriods = quartersEndingAt(w.end, TREND_QUARTERS);
+  const quarters = w.window.length ? w.window : [w.end];
+  const statuses = figureStatuses(input.includeSubmitted);
+  // Every county's figures are its kept parts (recomputed when its data moved), added up for a city or province.
+  // One county's targets are measured too; when its parts are recomputed, their frame serves (the county is read once).
+  const one = countyIds.length === 1 ? countyIds[0]! : null;
+  let recomputed: CountyFrame | undefined;
+  const [kept, targets, counts] = await Promise.all([
+    countyPartsFor(db, countyIds, w, trendPeriods, statuses, one === null ? undefined : (frames) => (recomputed = frames.get(one))),
+    one !== null ? targetsOf(db, countyIds, input.year) : Promise.resolve([]),
+    completenessCounts(db, countyIds, quarters).then((rows) => sumCompleteness(rows, quarters)),
+  ]);
+  const parts = [...kept.values()];
+  const measured = one !== null && targets.length ? (recomputed ?? (await targetFrames(db, countyIds, w, statuses, targets)).get(one)!) : null;
+  const { summary, checksOf } = measured ? targetChecks(targets, measured) : { summary: { total: 0, met: 0, notMet: 0, pending: 0 }, checksOf: () => [] };
+
+  const figureOf = (ind: Indicator): OverviewFigure => {
+    const sum = (pick: (p: CountyParts) => FigurePart | undefined) => figureOfParts(ind, parts.flatMap((p) => pick(p) ?? []));
+    const figure = sum((p) => p.window[ind.code]);
+    return {
+      indicator: ind.code,
+      figure,
+      change: figure.type === 'number' ? change(figureValue(sum((p) => p.current[ind.code])), figureValue(sum((p) => p.previous[ind.code]))) : null,
+      targets: checksOf(ind),
+      trend: trendPeriods.map((period) => ({ period, figure: sum((p) => p.trend[period]?.[ind.code]) })),
+    };
+  };
+
+  return {
+    countyIds,
+    year: input.year,
+    quarter: input.quarter ?? null,
+    window: w.window,
+    upToQuarter: w.upToQuarter,
+    includeSubmitted: Boolean(input.includeSubmitted),
+    schools: counts[0]?.schools ?? 0,
+    completeness: counts,
+    domains: DOMAINS.map((domain) => ({ domain, label: DOMAIN_LABELS[domain], figures: FIGURE_INDICATORS.filter((i) => i.domain === domain).map(figureOf) })),
+    targets: summary,
+  };
+}
