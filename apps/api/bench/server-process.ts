@@ -11,7 +11,7 @@ const handle = await openDatabase(process.env.BENCH_DATABASE_URL ? { databaseUrl
 await migrateToLatest(handle.db);
 await handle.db.selectFrom('schools').select((eb) => eb.fn.countAll().as('n')).executeTakeFirst();
 const reopenMs = performance.now() - started;
-const app = await buildServer({ db: handle.db, webDir: '/nonexistent', cookieSecure: false, trustProxy: false });
+const app = await buildServer({ db: handle.db, webDir: '/nonexistent', cookieSecure: false, trustProxy: [] });
 await app.listen({ host: '127.0.0.1', port: 0 });
 const address = app.server.address();
 const port = typeof address === 'object' && address ? address.port : 0;

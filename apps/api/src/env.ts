@@ -17,8 +17,16 @@ const schema = z.object({
   SESSION_HOURS: z.coerce.number().positive().default(12),
   /** Set to 1 behind HTTPS so the session cookie is marked Secure. */
   COOKIE_SECURE: flag.default(false),
-  /** Set to 1 behind a reverse proxy so client addresses (for sign-in throttling) come from X-Forwarded-For. */
-  TRUST_PROXY: flag.default(false),
+  /**
+   * Behind a reverse proxy: the proxies' addresses or ranges, comma-separated (`127.0.0.1`, `10.0.0.0/8`, or
+   * `loopback`). X-Forwarded-For is believed only from them, and a client's address is the one the nearest trusted
+   * proxy saw. `0` or unset: no proxy, the connection's own address.
+   */
+  TRUST_PROXY: z
+    .string()
+    .default('0')
+    .refine((v) => v.trim() !== '1', 'TRUST_PROXY 请填写反向代理的地址或网段（如 127.0.0.1 或 10.0.0.0/8），不再接受 1：否则任何客户端都能伪造自己的地址。')
+    .transform((v) => (v.trim() === '0' || v.trim() === '' ? [] : v.split(',').map((a) => a.trim()).filter(Boolean))),
   WEB_DIR: z.string().optional(),
   /** Largest spreadsheet accepted for import, in MB. */
   IMPORT_MAX_MB: z.coerce.number().positive('IMPORT_MAX_MB 必须大于0。').max(200, 'IMPORT_MAX_MB 不能超过200。').default(10),

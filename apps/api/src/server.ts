@@ -3,7 +3,7 @@ import path from 'node:path';
 import fastifyCookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
 import { appRouter, type AppRouter, type Context } from '@oversight/api';
-import { userForSession, type Database, type Kysely } from '@oversight/db';
+import { DEFAULT_AUTH_POLICY, userForSession, type AuthPolicy, type Database, type Kysely } from '@oversight/db';
 import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from '@trpc/server/adapters/fastify';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { fileLimits, type FileLimits } from './env.js';
@@ -18,7 +18,10 @@ export interface ServerOptions {
   /** The built SPA; when missing, the API still runs and `/` explains how to build it. */
   webDir: string;
   cookieSecure: boolean;
-  trustProxy: boolean;
+  /** The reverse proxies whose X-Forwarded-For is believed (none: the connection's address). */
+  trustProxy: readonly string[];
+  /** Session length and sign-in limits; default DEFAULT_AUTH_POLICY. */
+  authPolicy?: AuthPolicy;
   logger?: boolean;
   /** Spreadsheet upload limits; default: IMPORT_MAX_MB / IMPORT_MAX_UNZIPPED_MB from the environment. */
   fileLimits?: FileLimits;
@@ -27,7 +30,7 @@ export interface ServerOptions {
 export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
   // tRPC batches name every procedure in the path (/trpc/a,b,c…): Fastify's default 100-character limit on a
   // path parameter would answer a page's batch of queries with 414.
-  const app = Fastify({ logger: options.logger ?? false, trustProxy: options.trustProxy, bodyLimit: 2 * 1024 * 1024, routerOptions: { maxParamLength: 5000 } });
+  const app = Fastify({ logger: options.logger ?? false, trustProxy: options.trustProxy.length ? [...options.trustProxy] : false, bodyLimit: 2 * 1024 * 1024, routerOptions: { maxParamLength: 5000 } });
   await app.register(fastifyCookie);
   registerSecurity(app, { https: options.cookieSecure });
 
@@ -41,6 +44,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       user,
       sessionToken: token,
       address: req.ip,
+      authPolicy: options.authPolicy ?? DEFAULT_AUTH_POLICY,
       setSessionCookie: (value, expires) =>
         void res.setCookie(SESSION_COOKIE, value, {
           httpOnly: true,

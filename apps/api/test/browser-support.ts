@@ -42,7 +42,7 @@ export interface DemoSite {
 export async function openDemoSite(): Promise<DemoSite> {
   const handle = await createTestDatabase('pglite');
   const demo = await seedDemoCounty(handle.db, { password: 'demo123456' });
-  const app = await buildServer({ db: handle.db, webDir: WEB_DIR, cookieSecure: false, trustProxy: false });
+  const app = await buildServer({ db: handle.db, webDir: WEB_DIR, cookieSecure: false, trustProxy: [] });
   const base = await app.listen({ port: 0, host: '127.0.0.1' });
   const browser = await chromium.launch({
     executablePath: CHROMIUM,

@@ -16,7 +16,7 @@ export const ORIGIN = `http://${HOST}`;
 const PASSWORD = 'secret123';
 
 export async function server(handle: DatabaseHandle, fileLimits?: FileLimits): Promise<FastifyInstance> {
-  return buildServer({ db: handle.db, webDir: mkdtempSync(path.join(tmpdir(), 'oversight-web-')), cookieSecure: false, trustProxy: false, ...(fileLimits ? { fileLimits } : {}) });
+  return buildServer({ db: handle.db, webDir: mkdtempSync(path.join(tmpdir(), 'oversight-web-')), cookieSecure: false, trustProxy: [], ...(fileLimits ? { fileLimits } : {}) });
 }
 
 export { schoolInput };

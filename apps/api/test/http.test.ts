@@ -17,7 +17,7 @@ await describeEachDatabase('HTTP server', (kind) => {
     await createUser(handle.db, SYSTEM_ACTOR, { role: 'system_admin', username: 'root-admin', displayName: '管理员', password: 'secret123' });
     const webDir = mkdtempSync(path.join(tmpdir(), 'oversight-web-'));
     writeFileSync(path.join(webDir, 'index.html'), '<!doctype html><title>县域学校后勤督导平台</title>');
-    app = await buildServer({ db: handle.db, webDir, cookieSecure: false, trustProxy: false });
+    app = await buildServer({ db: handle.db, webDir, cookieSecure: false, trustProxy: [] });
   });
   afterAll(async () => {
     await app.close();
@@ -120,7 +120,7 @@ await describeEachDatabase('HTTP server', (kind) => {
     const me = await app.inject({ method: 'GET', url: '/trpc/auth.me' });
     expect(me.headers['cache-control']).toBe('no-store');
     expect(me.headers['strict-transport-security']).toBeUndefined();
-    const secure = await buildServer({ db: handle.db, webDir: tmpdir(), cookieSecure: true, trustProxy: false });
+    const secure = await buildServer({ db: handle.db, webDir: tmpdir(), cookieSecure: true, trustProxy: [] });
     try {
       const page = await secure.inject({ method: 'GET', url: '/healthz' });
       expect(page.headers['strict-transport-security']).toMatch(/^max-age=\d+/);

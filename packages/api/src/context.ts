@@ -1,4 +1,4 @@
-import type { Database, SignedInUser } from '@oversight/db';
+import type { AuthPolicy, Database, SignedInUser } from '@oversight/db';
 import type { Kysely } from '@oversight/db';
 
 /** What every procedure gets: the database, the signed-in user (if any) and a way to set the session cookie. */
@@ -8,6 +8,8 @@ export interface Context {
   sessionToken: string | null;
   /** The client's address, for sign-in throttling. */
   address: string;
+  /** Session length and sign-in limits (the server's settings); default DEFAULT_AUTH_POLICY. */
+  authPolicy?: AuthPolicy;
   setSessionCookie(token: string, expiresAt: Date): void;
   clearSessionCookie(): void;
 }

@@ -58,11 +58,18 @@ export interface SessionTable {
   expiresAt: Date;
 }
 
+/** Sign-in attempts per key (an account and address pair, an account, an address) in the current window. */
 export interface LoginThrottleTable {
   key: string;
-  failures: number;
+  attempts: number;
   windowStartedAt: Date;
-  lockedUntil: Date | null;
+}
+
+/** Where an account has signed in from, and when last. */
+export interface SignInAddressTable {
+  userId: number;
+  address: string;
+  lastSignedInAt: Date;
 }
 
 export interface AuditLogTable {
@@ -171,6 +178,7 @@ export interface Database {
   users: UserTable;
   sessions: SessionTable;
   loginThrottle: LoginThrottleTable;
+  signInAddresses: SignInAddressTable;
   auditLog: AuditLogTable;
 }
 

@@ -10,7 +10,7 @@ export const authRouter = router({
     .meta({ access: { public: true } })
     .input(loginInput)
     .mutation(async ({ ctx, input }) => {
-      const session = await login(ctx.db, { ...input, address: ctx.address, previousToken: ctx.sessionToken ?? undefined });
+      const session = await login(ctx.db, { ...input, address: ctx.address, previousToken: ctx.sessionToken ?? undefined }, ctx.authPolicy);
       ctx.setSessionCookie(session.token, session.expiresAt);
       return publicUser(session.user);
     }),

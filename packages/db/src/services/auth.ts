@@ -1,10 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { AppError, type Role, type Scope } from '@oversight/domain';
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import { countyIdsUnder, getOrgUnit } from '../queries/org.js';
 import { findUserByUsername } from '../queries/users.js';
 import type { Database, OrgUnit, User } from '../schema.js';
 import { hashForUnknownUser, verifyPassword } from './passwords.js';
+import { DEFAULT_SIGN_IN_LIMITS, recordSignIn, reserveSignInAttempt, type SignInLimits } from './sign-in-limits.js';
 
 export interface SignedInUser {
   id: number;
@@ -19,81 +20,38 @@ export interface SignedInUser {
 
 export interface AuthPolicy {
   sessionHours: number;
-  /** Failed sign-ins allowed per account (and, multiplied by 4, per address) within the window. */
-  maxFailures: number;
-  windowMinutes: number;
-  lockMinutes: number;
+  signIn: SignInLimits;
 }
 
-export const DEFAULT_AUTH_POLICY: AuthPolicy = { sessionHours: 12, maxFailures: 5, windowMinutes: 15, lockMinutes: 15 };
+export const DEFAULT_AUTH_POLICY: AuthPolicy = { sessionHours: 12, signIn: DEFAULT_SIGN_IN_LIMITS };
 
 const sessionId = (token: string) => createHash('sha256').update(token).digest('hex');
 
 const INVALID_CREDENTIALS = '用户名或密码错误。';
 
-/** Checks the password, throttling repeated failures per account and per address, and opens a new session. */
+/** Checks the password within the sign-in limits (the attempt is reserved first) and opens a new session. */
 export async function login(
   db: Kysely<Database>,
   input: { username: string; password: string; address: string; now?: Date; previousToken?: string | undefined },
   policy: AuthPolicy = DEFAULT_AUTH_POLICY,
 ): Promise<{ token: string; expiresAt: Date; user: SignedInUser }> {
   const now = input.now ?? new Date();
-  const keys = [
-    { key: `user:${input.username.toLowerCase()}`, limit: policy.maxFailures },
-    { key: `addr:${input.address}`, limit: policy.maxFailures * 4 },
-  ];
-  const locks = await db
-    .selectFrom('loginThrottle')
-    .select(['lockedUntil'])
-    .where('key', 'in', keys.map((k) => k.key))
-    .where('lockedUntil', '>', now)
-    .execute();
-  if (locks.length > 0) {
-    const until = Math.max(...locks.map((l) => l.lockedUntil!.getTime()));
-    const minutes = Math.max(1, Math.ceil((until - now.getTime()) / 60_000));
-    throw new AppError('TOO_MANY_REQUESTS', `登录失败次数过多，请在${minutes}分钟后再试。`);
-  }
+  await reserveSignInAttempt(db, { username: input.username, address: input.address, now }, policy.signIn);
 
   const user = await findUserByUsername(db, input.username);
   const passwordOk = await verifyPassword(input.password, user?.passwordHash ?? (await hashForUnknownUser()));
-  if (!user || !user.active || !passwordOk) {
-    await recordFailures(db, keys, now, policy);
-    throw new AppError('UNAUTHORIZED', INVALID_CREDENTIALS);
-  }
+  if (!user || !user.active || !passwordOk) throw new AppError('UNAUTHORIZED', INVALID_CREDENTIALS);
 
   const token = randomBytes(32).toString('base64url');
   const expiresAt = new Date(now.getTime() + policy.sessionHours * 3600_000);
   await db.transaction().execute(async (trx) => {
-    await trx.deleteFrom('loginThrottle').where('key', '=', keys[0]!.key).execute();
+    await recordSignIn(trx, user, input.address, now);
     // Sign-in rotates the session: whatever token the browser held before is dropped.
     if (input.previousToken) await trx.deleteFrom('sessions').where('id', '=', sessionId(input.previousToken)).execute();
     await trx.deleteFrom('sessions').where('userId', '=', user.id).where('expiresAt', '<=', now).execute();
     await trx.insertInto('sessions').values({ id: sessionId(token), userId: user.id, createdAt: now, expiresAt }).execute();
   });
   return { token, expiresAt, user: await describeUser(db, user) };
-}
-
-async function recordFailures(
-  db: Kysely<Database>,
-  keys: { key: string; limit: number }[],
-  now: Date,
-  policy: AuthPolicy,
-): Promise<void> {
-  const windowStart = new Date(now.getTime() - policy.windowMinutes * 60_000);
-  const lockUntil = new Date(now.getTime() + policy.lockMinutes * 60_000);
-  for (const { key, limit } of keys) {
-    // A failure outside the window starts a new one; reaching the limit locks the key for lockMinutes.
-    await sql`
-      insert into login_throttle (key, failures, window_started_at, locked_until)
-      values (${key}, 1, ${now}, ${limit <= 1 ? lockUntil : null})
-      on conflict (key) do update set
-        failures = case when login_throttle.window_started_at < ${windowStart} then 1 else login_throttle.failures + 1 end,
-        window_started_at = case when login_throttle.window_started_at < ${windowStart}
-          then ${now}::timestamptz else login_throttle.window_started_at end,
-        locked_until = case
-          when (case when login_throttle.window_started_at < ${windowStart} then 1 else login_throttle.failures + 1 end) >= ${limit}
-          then ${lockUntil}::timestamptz else null end`.execute(db);
-  }
 }
 
 export async function logout(db: Kysely<Database>, token: string): Promise<void> {
