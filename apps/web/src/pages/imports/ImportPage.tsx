@@ -3,7 +3,8 @@ import { IconDownload, IconFileSpreadsheet, IconUpload } from '@tabler/icons-rea
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { isOverseer, useMe } from '../../app/session';
+import { isOverseer } from '../../app/roles';
+import { useMe } from '../../app/session';
 import { useTRPC } from '../../app/trpc';
 import { recentPeriods, reportingPeriod, usePeriodLabel } from '../../components/periods';
 import { useLabel } from '../../i18n/labels';
