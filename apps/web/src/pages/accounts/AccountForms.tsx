@@ -3,11 +3,11 @@ import { schemaResolver, useForm } from '@mantine/form';
 import { creatableRoles, passwordResetInput, ROLE_LABELS, userCreateInput, type Role } from '@oversight/domain';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { errorMessage, useNotify } from '../../app/errors';
-import { useMe } from '../../app/session';
-import { isAppError, useTRPC } from '../../app/trpc';
 import { useLabel } from '../../i18n/labels';
-import { useCounty } from '../../layout/county';
+import { useCounty } from '../../shared/county';
+import { errorMessage, useNotify } from '../../shared/errors';
+import { useMe } from '../../shared/session';
+import { isAppError, useTRPC } from '../../shared/trpc';
 
 interface CreateValues {
   role: Role | '';

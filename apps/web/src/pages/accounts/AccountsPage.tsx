@@ -5,14 +5,14 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { DataTable } from 'mantine-datatable';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useNotify } from '../../app/errors';
-import { useMe } from '../../app/session';
-import { useTRPC } from '../../app/trpc';
-import { LoadError } from '../../components/Loading';
-import { PageHeader } from '../../components/PageHeader';
-import { useSortedPages, useTableTexts } from '../../components/table';
 import { useLabel } from '../../i18n/labels';
-import { useCounty } from '../../layout/county';
+import { useCounty } from '../../shared/county';
+import { useNotify } from '../../shared/errors';
+import { useMe } from '../../shared/session';
+import { useSortedPages, useTableTexts } from '../../shared/table';
+import { useTRPC } from '../../shared/trpc';
+import { LoadError } from '../../shared/ui/Loading';
+import { PageHeader } from '../../shared/ui/PageHeader';
 import { CreateAccountModal, ResetPasswordModal } from './AccountForms';
 
 interface Account {

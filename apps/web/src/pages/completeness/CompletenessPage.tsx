@@ -3,17 +3,17 @@ import { IconBellRinging, IconSearch, IconSelector, IconSortAscending, IconSortD
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useNotify } from '../../app/errors';
-import { useNavigate } from '../../app/navigation';
-import { useTRPC } from '../../app/trpc';
-import { ConfirmDialog } from '../../components/ConfirmDialog';
-import { QueryState } from '../../components/Loading';
-import { ExportButton } from '../../components/ExportButton';
-import { PageHeader } from '../../components/PageHeader';
-import { recentPeriods, reportingPeriod, usePeriodLabel, usePeriodLines } from '../../components/periods';
-import { STATUS_COLORS, type ReportStatus } from '../../components/StatusBadge';
-import { useSortedPages } from '../../components/table';
-import { useCounty } from '../../layout/county';
+import { useCounty } from '../../shared/county';
+import { useNotify } from '../../shared/errors';
+import { useNavigate } from '../../shared/navigation';
+import { recentPeriods, reportingPeriod, usePeriodLabel, usePeriodLines } from '../../shared/periods';
+import { useSortedPages } from '../../shared/table';
+import { useTRPC } from '../../shared/trpc';
+import { ConfirmDialog } from '../../shared/ui/ConfirmDialog';
+import { ExportButton } from '../../shared/ui/ExportButton';
+import { QueryState } from '../../shared/ui/Loading';
+import { PageHeader } from '../../shared/ui/PageHeader';
+import { STATUS_COLORS, type ReportStatus } from '../../shared/ui/StatusBadge';
 import { DeadlineSetting } from './DeadlineSetting';
 
 interface Cell {

@@ -7,16 +7,16 @@ import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tansta
 import { DataTable } from 'mantine-datatable';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useNotify } from '../../app/errors';
-import { Link, useNavigate } from '../../app/navigation';
-import { useTRPC } from '../../app/trpc';
-import { LoadError } from '../../components/Loading';
-import { ExportButton } from '../../components/ExportButton';
-import { PageHeader } from '../../components/PageHeader';
-import { recentPeriods, reportingPeriod, useDateFormat, usePeriodLabel } from '../../components/periods';
-import { useSortedPages, useTableTexts } from '../../components/table';
 import { useLabel } from '../../i18n/labels';
-import { useCounty } from '../../layout/county';
+import { useCounty } from '../../shared/county';
+import { useNotify } from '../../shared/errors';
+import { Link, useNavigate } from '../../shared/navigation';
+import { recentPeriods, reportingPeriod, useDateFormat, usePeriodLabel } from '../../shared/periods';
+import { useSortedPages, useTableTexts } from '../../shared/table';
+import { useTRPC } from '../../shared/trpc';
+import { ExportButton } from '../../shared/ui/ExportButton';
+import { LoadError } from '../../shared/ui/Loading';
+import { PageHeader } from '../../shared/ui/PageHeader';
 
 /** One row of the queue, as the server sends it. */
 type QueueItem = inferOutput<TRPCOptionsProxy<AppRouter>['reports']['reviewQueue']>[number];

@@ -13,10 +13,10 @@ import {
 } from '@oversight/domain';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { errorMessage, useNotify } from '../../app/errors';
-import { isAppError, useTRPC, type School } from '../../app/trpc';
 import { useLabel } from '../../i18n/labels';
-import type { County } from '../../layout/county';
+import type { County } from '../../shared/county';
+import { errorMessage, useNotify } from '../../shared/errors';
+import { isAppError, useTRPC, type School } from '../../shared/trpc';
 
 interface FormValues {
   code: string;

@@ -4,17 +4,17 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { DataTable } from 'mantine-datatable';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { errorMessage } from '../../app/errors';
-import { Link, useNavigate } from '../../app/navigation';
-import { isOverseer } from '../../app/roles';
-import { useMe } from '../../app/session';
-import { useTRPC } from '../../app/trpc';
-import { LoadError } from '../../components/Loading';
-import { PageHeader } from '../../components/PageHeader';
-import { useDateFormat } from '../../components/periods';
-import { useTableTexts } from '../../components/table';
-import { useCounty } from '../../layout/county';
-import { YearSelect } from '../analytics/pickers';
+import { YearSelect } from '../../shared/analytics/pickers';
+import { useCounty } from '../../shared/county';
+import { errorMessage } from '../../shared/errors';
+import { Link, useNavigate } from '../../shared/navigation';
+import { useDateFormat } from '../../shared/periods';
+import { isOverseer } from '../../shared/roles';
+import { useMe } from '../../shared/session';
+import { useTableTexts } from '../../shared/table';
+import { useTRPC } from '../../shared/trpc';
+import { LoadError } from '../../shared/ui/Loading';
+import { PageHeader } from '../../shared/ui/PageHeader';
 
 /** Seconds since a job began, for the progress line while a draft is being computed. */
 function useElapsed(running: boolean): number {

@@ -2,11 +2,10 @@ import { Badge, Group, List, Stack, Text } from '@mantine/core';
 import { DataTable } from 'mantine-datatable';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { Catalogue } from '../../app/trpc';
-import { useTableTexts } from '../../components/table';
-import { useFigures } from '../analytics/format';
-import { MetBadge } from '../analytics/MetBadge';
-import type { Attainment } from '../analytics/types';
+import { MetBadge } from '../../shared/analytics/MetBadge';
+import { useFigures } from '../../shared/analytics/format';
+import { useTableTexts } from '../../shared/table';
+import type { Attainment, Catalogue } from '../../shared/trpc';
 
 type Report = Attainment;
 type Item = Report['items'][number];

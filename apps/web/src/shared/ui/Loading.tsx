@@ -1,7 +1,7 @@
 import { Alert, Button, Center, Group, Loader, Text } from '@mantine/core';
 import { IconAlertTriangle } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
-import { errorMessage } from '../app/errors';
+import { errorMessage } from '../errors';
 
 export function PageLoader({ label }: { label?: string }) {
   const { t } = useTranslation();

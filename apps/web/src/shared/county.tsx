@@ -1,8 +1,8 @@
 import type { OrgNode } from '@oversight/api';
 import { useQuery } from '@tanstack/react-query';
 import { createContext, useContext, useMemo, useState, type ReactNode } from 'react';
-import { useMe } from '../app/session';
-import { useTRPC } from '../app/trpc';
+import { useMe } from './session';
+import { useTRPC } from './trpc';
 
 export interface County {
   id: number;
