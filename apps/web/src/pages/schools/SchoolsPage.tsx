@@ -142,7 +142,7 @@ export function SchoolsPage() {
         ]}
       />
       {editing && county && (
-        <SchoolFormModal key={editing.school?.id ?? 'new'} school={editing.school} county={county} opened onClose={() => setEditing(null)} />
+        <SchoolFormModal key={editing.school?.id ?? 'new'} school={editing.school} county={county} onClose={() => setEditing(null)} />
       )}
       <ConfirmDialog
         opened={toggling !== null}
