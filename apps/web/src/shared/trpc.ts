@@ -19,6 +19,7 @@ export type Catalogue = inferOutput<Api['catalogue']['list']>;
 export type Indicator = Catalogue['indicators'][number];
 export type School = inferOutput<Api['schools']['get']>;
 export type ReportView = inferOutput<Api['reports']['get']>;
+export type ReviewQueueItem = inferOutput<Api['reports']['reviewQueue']>[number];
 export type Attainment = inferOutput<Api['targets']['attainment']>;
 export type Overview = inferOutput<Api['analytics']['overview']>;
 export type Ranking = inferOutput<Api['analytics']['ranking']>;

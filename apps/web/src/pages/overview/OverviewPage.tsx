@@ -8,7 +8,7 @@ import { TrendChart } from '../../shared/analytics/TrendChart';
 import { changeColor, useFigures } from '../../shared/analytics/format';
 import { QuarterSelect, YearSelect } from '../../shared/analytics/pickers';
 import { useCatalogue } from '../../shared/catalogue';
-import { useCounty } from '../../shared/county';
+import { ChooseCounty, useCounty } from '../../shared/county';
 import { usePeriodLabel } from '../../shared/periods';
 import { useTRPC, type Catalogue, type Overview } from '../../shared/trpc';
 import { QueryState } from '../../shared/ui/Loading';
@@ -184,7 +184,7 @@ export function OverviewPage() {
   const input = useMemo(() => ({ countyId: countyId ?? 0, year, ...(quarter ? { quarter } : {}), includeSubmitted }), [countyId, year, quarter, includeSubmitted]);
   const overview = useQuery(trpc.analytics.overview.queryOptions(input as Parameters<typeof trpc.analytics.overview.queryOptions>[0], { enabled: countyId !== null }));
 
-  if (countyId === null) return <Alert color="gray">{t('county.choose')}</Alert>;
+  if (countyId === null) return <ChooseCounty />;
   return (
     <>
       <PageHeader

@@ -32,6 +32,11 @@ export function LoadError({ error, onRetry }: { error: unknown; onRetry?: () => 
   );
 }
 
+/** A query's failure above what shows its (possibly earlier) data, with a retry button; nothing while it is fine. */
+export function QueryError({ query }: { query: { error: unknown; refetch: () => unknown } }) {
+  return query.error ? <LoadError error={query.error} onRetry={() => void query.refetch()} /> : null;
+}
+
 /** Loading and error states for a query: renders children only once data is there. */
 export function QueryState<T>({
   query,
