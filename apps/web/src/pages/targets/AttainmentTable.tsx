@@ -3,8 +3,8 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { MetBadge } from '../../shared/analytics/MetBadge';
 import { useFigures } from '../../shared/analytics/format';
-import { ListTable } from '../../shared/ui/ListTable';
 import type { Attainment, Catalogue } from '../../shared/trpc';
+import { ListTable } from '../../shared/ui/ListTable';
 
 type Report = Attainment;
 type Item = Report['items'][number];
