@@ -2,9 +2,9 @@ import { MantineProvider } from '@mantine/core';
 import { QueryCache, QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { createTRPCOptionsProxy } from '@trpc/tanstack-react-query';
 import { useState } from 'react';
+import { createClient, errorCode, TRPCProvider } from '../shared/trpc';
 import { AppRoutes } from './routes';
 import { theme } from './theme';
-import { createClient, errorCode, TRPCProvider } from './trpc';
 
 const NO_RETRY = new Set(['UNAUTHORIZED', 'FORBIDDEN', 'NOT_FOUND', 'BAD_REQUEST', 'CONFLICT', 'TOO_MANY_REQUESTS']);
 

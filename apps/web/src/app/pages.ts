@@ -1,4 +1,4 @@
-import type { Role } from '@oversight/domain';
+import { ADMIN_ROLES, ALL_ROLES, OVERSIGHT_ROLES, type Role } from '@oversight/domain';
 import {
   IconBuildingCommunity,
   IconChartBar,
@@ -16,7 +16,6 @@ import {
 } from '@tabler/icons-react';
 import { lazy, type ComponentType, type LazyExoticComponent } from 'react';
 import type { zhCN } from '../i18n/zh-CN';
-import { ADMIN_ROLES, ALL_ROLES, OVERSIGHT_ROLES } from '@oversight/domain';
 
 export interface PageDef {
   path: string;

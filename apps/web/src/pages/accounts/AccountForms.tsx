@@ -1,13 +1,14 @@
-import { Button, Group, Modal, PasswordInput, Select, Stack, TextInput } from '@mantine/core';
+import { PasswordInput, Select, TextInput } from '@mantine/core';
 import { schemaResolver, useForm } from '@mantine/form';
 import { creatableRoles, passwordResetInput, ROLE_LABELS, userCreateInput, type Role } from '@oversight/domain';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { errorMessage, useNotify } from '../../app/errors';
-import { useMe } from '../../app/session';
-import { isAppError, useTRPC } from '../../app/trpc';
 import { useLabel } from '../../i18n/labels';
-import { useCounty } from '../../layout/county';
+import { useCounty } from '../../shared/county';
+import { errorMessage, useFormError, useNotify } from '../../shared/errors';
+import { useMe } from '../../shared/session';
+import { useTRPC } from '../../shared/trpc';
+import { FormModal } from '../../shared/ui/FormModal';
 
 interface CreateValues {
   role: Role | '';
@@ -47,11 +48,7 @@ export function CreateAccountModal({ onClose }: { onClose: () => void }) {
     notify.success(t('accounts.created', { username: user.username }));
     onClose();
   };
-  const onError = (error: unknown) => {
-    const field = isAppError(error) ? error.data?.field : null;
-    if (field && field in form.values) form.setFieldError(field, errorMessage(error, t));
-    else notify.error(error);
-  };
+  const onError = useFormError(form);
   const createPrincipal = useMutation(trpc.users.createPrincipal.mutationOptions({ onSuccess, onError }));
   const create = useMutation(trpc.users.create.mutationOptions({ onSuccess, onError }));
   const role = form.values.role;
@@ -63,51 +60,39 @@ export function CreateAccountModal({ onClose }: { onClose: () => void }) {
   });
 
   return (
-    <Modal opened onClose={onClose} title={t('accounts.createTitle')} size="md">
-      <form onSubmit={submit} noValidate>
-        <Stack gap="sm">
-          <Select label={t('accounts.role')} withAsterisk allowDeselect={false} data={roles.map((r) => ({ value: r, label: label(ROLE_LABELS[r]) }))} {...form.getInputProps('role')} />
-          {role === 'principal' && (
-            <Select
-              label={t('accounts.school')}
-              placeholder={t('accounts.schoolPlaceholder')}
-              withAsterisk
-              searchable
-              data={(schools.data ?? []).map((s) => ({ value: String(s.id), label: `${s.name}${t('common.parenthesized', { text: s.code })}` }))}
-              value={form.values.schoolId ? String(form.values.schoolId) : null}
-              onChange={(v) => {
-                form.setFieldValue('schoolId', v ? Number(v) : undefined);
-                const school = schools.data?.find((s) => String(s.id) === v);
-                if (school && !form.values.username) form.setFieldValue('username', school.code);
-              }}
-              error={form.errors.schoolId}
-            />
-          )}
-          {(role === 'bureau_admin' || role === 'bureau_officer') && (
-            <Select
-              label={t('accounts.unit')}
-              placeholder={t('accounts.unitPlaceholder')}
-              withAsterisk
-              data={counties.map((c) => ({ value: String(c.id), label: c.name }))}
-              value={form.values.orgUnitId ? String(form.values.orgUnitId) : null}
-              onChange={(v) => form.setFieldValue('orgUnitId', v ? Number(v) : undefined)}
-              error={form.errors.orgUnitId}
-            />
-          )}
-          <TextInput label={t('accounts.username')} withAsterisk autoComplete="off" {...form.getInputProps('username')} />
-          <TextInput label={t('accounts.displayName')} withAsterisk {...form.getInputProps('displayName')} />
-          <PasswordInput label={t('accounts.password')} description={t('accounts.passwordHint')} withAsterisk autoComplete="new-password" {...form.getInputProps('password')} />
-          <Group justify="flex-end" gap="xs" mt="sm">
-            <Button variant="default" onClick={onClose}>
-              {t('common.cancel')}
-            </Button>
-            <Button type="submit" loading={create.isPending || createPrincipal.isPending}>
-              {t('common.save')}
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
+    <FormModal title={t('accounts.createTitle')} size="md" onSubmit={submit} onClose={onClose} loading={create.isPending || createPrincipal.isPending}>
+      <Select label={t('accounts.role')} withAsterisk allowDeselect={false} data={roles.map((r) => ({ value: r, label: label(ROLE_LABELS[r]) }))} {...form.getInputProps('role')} />
+      {role === 'principal' && (
+        <Select
+          label={t('accounts.school')}
+          placeholder={t('accounts.schoolPlaceholder')}
+          withAsterisk
+          searchable
+          data={(schools.data ?? []).map((s) => ({ value: String(s.id), label: `${s.name}${t('common.parenthesized', { text: s.code })}` }))}
+          value={form.values.schoolId ? String(form.values.schoolId) : null}
+          onChange={(v) => {
+            form.setFieldValue('schoolId', v ? Number(v) : undefined);
+            const school = schools.data?.find((s) => String(s.id) === v);
+            if (school && !form.values.username) form.setFieldValue('username', school.code);
+          }}
+          error={form.errors.schoolId}
+        />
+      )}
+      {(role === 'bureau_admin' || role === 'bureau_officer') && (
+        <Select
+          label={t('accounts.unit')}
+          placeholder={t('accounts.unitPlaceholder')}
+          withAsterisk
+          data={counties.map((c) => ({ value: String(c.id), label: c.name }))}
+          value={form.values.orgUnitId ? String(form.values.orgUnitId) : null}
+          onChange={(v) => form.setFieldValue('orgUnitId', v ? Number(v) : undefined)}
+          error={form.errors.orgUnitId}
+        />
+      )}
+      <TextInput label={t('accounts.username')} withAsterisk autoComplete="off" {...form.getInputProps('username')} />
+      <TextInput label={t('accounts.displayName')} withAsterisk {...form.getInputProps('displayName')} />
+      <PasswordInput label={t('accounts.password')} description={t('accounts.passwordHint')} withAsterisk autoComplete="new-password" {...form.getInputProps('password')} />
+    </FormModal>
   );
 }
 
@@ -131,20 +116,15 @@ export function ResetPasswordModal({ user, onClose }: { user: { id: number; user
     }),
   );
   return (
-    <Modal opened onClose={onClose} title={t('accounts.resetTitle', { name: user.displayName })} size="sm">
-      <form onSubmit={form.onSubmit((values) => reset.mutate(values))} noValidate>
-        <Stack gap="sm">
-          <PasswordInput label={t('accounts.newPassword')} description={t('accounts.passwordHint')} withAsterisk autoComplete="new-password" {...form.getInputProps('password')} />
-          <Group justify="flex-end" gap="xs" mt="sm">
-            <Button variant="default" onClick={onClose}>
-              {t('common.cancel')}
-            </Button>
-            <Button type="submit" loading={reset.isPending}>
-              {t('accounts.resetPassword')}
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
+    <FormModal
+      title={t('accounts.resetTitle', { name: user.displayName })}
+      size="sm"
+      onSubmit={form.onSubmit((values) => reset.mutate(values))}
+      onClose={onClose}
+      loading={reset.isPending}
+      submitLabel={t('accounts.resetPassword')}
+    >
+      <PasswordInput label={t('accounts.newPassword')} description={t('accounts.passwordHint')} withAsterisk autoComplete="new-password" {...form.getInputProps('password')} />
+    </FormModal>
   );
 }

@@ -1,18 +1,21 @@
-import { ActionIcon, Badge, Button, Group, Paper, Select, TextInput, Tooltip } from '@mantine/core';
+import { Button, Select } from '@mantine/core';
 import { creatableRoles, ROLE_LABELS, ROLES, type Role } from '@oversight/domain';
-import { IconBan, IconCircleCheck, IconKey, IconPlus, IconSearch } from '@tabler/icons-react';
+import { IconKey, IconPlus } from '@tabler/icons-react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { DataTable } from 'mantine-datatable';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useNotify } from '../../app/errors';
-import { useMe } from '../../app/session';
-import { useTRPC } from '../../app/trpc';
-import { LoadError } from '../../components/Loading';
-import { PageHeader } from '../../components/PageHeader';
-import { useSortedPages, useTableTexts } from '../../components/table';
 import { useLabel } from '../../i18n/labels';
-import { useCounty } from '../../layout/county';
+import { useCounty } from '../../shared/county';
+import { useNotify } from '../../shared/errors';
+import { useMe } from '../../shared/session';
+import { useSortedPages } from '../../shared/table';
+import { useTRPC } from '../../shared/trpc';
+import { FilterBar, SearchInput } from '../../shared/ui/ListFilters';
+import { ListTable } from '../../shared/ui/ListTable';
+import { QueryError } from '../../shared/ui/Loading';
+import { PageHeader } from '../../shared/ui/PageHeader';
+import { ActiveToggle, RowAction, RowActions } from '../../shared/ui/RowActions';
+import { ActiveBadge } from '../../shared/ui/StatusBadge';
 import { CreateAccountModal, ResetPasswordModal } from './AccountForms';
 
 interface Account {
@@ -57,7 +60,6 @@ export function AccountsPage() {
   const { tableProps } = useSortedPages(accounts, { columnAccessor: 'role', direction: 'asc' }, {
     sortValue: (a, column) => (column === 'role' ? ROLES.indexOf(a.role) : a[column as keyof Account]),
   });
-  const texts = useTableTexts();
   const manageable = creatableRoles(me.role);
 
   const setActive = useMutation(
@@ -81,36 +83,22 @@ export function AccountsPage() {
           </Button>
         }
       />
-      <Paper p="sm" mb="sm">
-        <Group gap="md">
-          <TextInput
-            placeholder={t('accounts.searchPlaceholder')}
-            aria-label={t('common.search')}
-            leftSection={<IconSearch size={16} />}
-            value={search}
-            onChange={(e) => setSearch(e.currentTarget.value)}
-            w={260}
-          />
-          <Select
-            aria-label={t('accounts.role')}
-            placeholder={t('accounts.allRoles')}
-            clearable
-            w={200}
-            data={ROLES.map((r) => ({ value: r, label: label(ROLE_LABELS[r]) }))}
-            value={role}
-            onChange={setRole}
-          />
-        </Group>
-      </Paper>
-      {users.error && <LoadError error={users.error} onRetry={() => void users.refetch()} />}
-      <DataTable
-        withTableBorder
-        borderRadius="sm"
-        striped
-        highlightOnHover
+      <FilterBar>
+        <SearchInput placeholder={t('accounts.searchPlaceholder')} value={search} onChange={setSearch} w={260} />
+        <Select
+          aria-label={t('accounts.role')}
+          placeholder={t('accounts.allRoles')}
+          clearable
+          w={200}
+          data={ROLES.map((r) => ({ value: r, label: label(ROLE_LABELS[r]) }))}
+          value={role}
+          onChange={setRole}
+        />
+      </FilterBar>
+      <QueryError query={users} />
+      <ListTable
         minHeight={160}
         fetching={users.isPending}
-        {...texts}
         {...tableProps}
         columns={[
           { accessor: 'username', title: t('accounts.username'), sortable: true },
@@ -121,7 +109,7 @@ export function AccountsPage() {
             accessor: 'active',
             title: t('common.status'),
             sortable: true,
-            render: (u) => <Badge color={u.active ? 'teal' : 'gray'} variant="light">{u.active ? t('common.active') : t('common.inactive')}</Badge>,
+            render: (u) => <ActiveBadge active={u.active} />,
           },
           {
             accessor: 'actions',
@@ -130,24 +118,17 @@ export function AccountsPage() {
             width: 96,
             render: (u) =>
               manageable.includes(u.role) && u.id !== me.id ? (
-                <Group gap={4} justify="flex-end" wrap="nowrap">
-                  <Tooltip label={t('accounts.resetPassword')}>
-                    <ActionIcon variant="subtle" aria-label={`${t('accounts.resetPassword')} ${u.username}`} onClick={() => setResetting(u)}>
-                      <IconKey size={16} />
-                    </ActionIcon>
-                  </Tooltip>
-                  <Tooltip label={u.active ? t('accounts.deactivate') : t('accounts.activate')}>
-                    <ActionIcon
-                      variant="subtle"
-                      color={u.active ? 'red' : 'teal'}
-                      aria-label={`${u.active ? t('accounts.deactivate') : t('accounts.activate')} ${u.username}`}
-                      loading={setActive.isPending && setActive.variables?.userId === u.id}
-                      onClick={() => setActive.mutate({ userId: u.id, active: !u.active })}
-                    >
-                      {u.active ? <IconBan size={16} /> : <IconCircleCheck size={16} />}
-                    </ActionIcon>
-                  </Tooltip>
-                </Group>
+                <RowActions>
+                  <RowAction label={t('accounts.resetPassword')} subject={u.username} icon={<IconKey size={16} />} onClick={() => setResetting(u)} />
+                  <ActiveToggle
+                    active={u.active}
+                    activate={t('accounts.activate')}
+                    deactivate={t('accounts.deactivate')}
+                    subject={u.username}
+                    loading={setActive.isPending && setActive.variables?.userId === u.id}
+                    onClick={() => setActive.mutate({ userId: u.id, active: !u.active })}
+                  />
+                </RowActions>
               ) : null,
           },
         ]}

@@ -1,19 +1,20 @@
-import { Alert, Badge, Button, Checkbox, Group, Pagination, Paper, SimpleGrid, Table, Text, TextInput, Tooltip, UnstyledButton } from '@mantine/core';
-import { IconBellRinging, IconSearch, IconSelector, IconSortAscending, IconSortDescending } from '@tabler/icons-react';
+import { Badge, Button, Checkbox, Group, Pagination, Paper, SimpleGrid, Table, Text, Tooltip, UnstyledButton } from '@mantine/core';
+import { IconBellRinging, IconSelector, IconSortAscending, IconSortDescending } from '@tabler/icons-react';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useNotify } from '../../app/errors';
-import { useNavigate } from '../../app/navigation';
-import { useTRPC } from '../../app/trpc';
-import { ConfirmDialog } from '../../components/ConfirmDialog';
-import { QueryState } from '../../components/Loading';
-import { ExportButton } from '../../components/ExportButton';
-import { PageHeader } from '../../components/PageHeader';
-import { recentPeriods, reportingPeriod, usePeriodLabel, usePeriodLines } from '../../components/periods';
-import { STATUS_COLORS, type ReportStatus } from '../../components/StatusBadge';
-import { useSortedPages } from '../../components/table';
-import { useCounty } from '../../layout/county';
+import { ChooseCounty, useCounty } from '../../shared/county';
+import { useNotify } from '../../shared/errors';
+import { useNavigate } from '../../shared/navigation';
+import { recentPeriods, reportingPeriod, usePeriodLabel, usePeriodLines } from '../../shared/periods';
+import { useSortedPages } from '../../shared/table';
+import { useTRPC } from '../../shared/trpc';
+import { ConfirmDialog } from '../../shared/ui/ConfirmDialog';
+import { ExportButton } from '../../shared/ui/ExportButton';
+import { FilterBar, SearchInput } from '../../shared/ui/ListFilters';
+import { QueryState } from '../../shared/ui/Loading';
+import { PageHeader } from '../../shared/ui/PageHeader';
+import { STATUS_COLORS, type ReportStatus } from '../../shared/ui/StatusBadge';
 import { DeadlineSetting } from './DeadlineSetting';
 
 interface Cell {
@@ -125,7 +126,7 @@ export function CompletenessPage() {
       direction: tableProps.sortStatus.columnAccessor === column && tableProps.sortStatus.direction === 'asc' ? 'desc' : 'asc',
     });
 
-  if (countyId === null) return <Alert color="gray">{t('county.choose')}</Alert>;
+  if (countyId === null) return <ChooseCounty />;
   return (
     <>
       <PageHeader
@@ -162,35 +163,26 @@ export function CompletenessPage() {
           </Paper>
         ))}
       </SimpleGrid>
-      <Paper p="sm" mb="sm">
-        <Group justify="space-between" gap="md">
-          <Group gap="md">
-            <TextInput
-              placeholder={t('schools.searchPlaceholder')}
-              aria-label={t('completeness.filter')}
-              leftSection={<IconSearch size={16} />}
-              value={search}
-              onChange={(e) => setSearch(e.currentTarget.value)}
-              w={240}
-            />
-            <Checkbox label={t('completeness.onlyPending')} checked={onlyPending} onChange={(e) => setOnlyPending(e.currentTarget.checked)} />
-          </Group>
-          <Group gap={6}>
-            <Text size="xs" c="dimmed">
-              {t('completeness.legend')}
-              {t('common.colon')}
-            </Text>
-            {(Object.keys(STATUS_COLORS) as ReportStatus[]).map((s) => (
-              <Badge key={s} color={STATUS_COLORS[s]} variant="light" radius="sm">
-                {t(`status.${s}`)}
-              </Badge>
-            ))}
-            <Badge color="red" variant="outline" radius="sm">
-              {t('status.late')}
-            </Badge>
-          </Group>
+      <FilterBar justify="space-between">
+        <Group gap="md">
+          <SearchInput placeholder={t('schools.searchPlaceholder')} label={t('completeness.filter')} value={search} onChange={setSearch} w={240} />
+          <Checkbox label={t('completeness.onlyPending')} checked={onlyPending} onChange={(e) => setOnlyPending(e.currentTarget.checked)} />
         </Group>
-      </Paper>
+        <Group gap={6}>
+          <Text size="xs" c="dimmed">
+            {t('completeness.legend')}
+            {t('common.colon')}
+          </Text>
+          {(Object.keys(STATUS_COLORS) as ReportStatus[]).map((s) => (
+            <Badge key={s} color={STATUS_COLORS[s]} variant="light" radius="sm">
+              {t(`status.${s}`)}
+            </Badge>
+          ))}
+          <Badge color="red" variant="outline" radius="sm">
+            {t('status.late')}
+          </Badge>
+        </Group>
+      </FilterBar>
       <QueryState query={matrix}>
         {() => (
           <Paper p={0}>

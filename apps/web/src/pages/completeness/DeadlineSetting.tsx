@@ -1,11 +1,11 @@
 import { Button, Group, NumberInput, Text } from '@mantine/core';
+import { ADMIN_ROLES } from '@oversight/domain';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { errorMessage, useNotify } from '../../app/errors';
-import { ADMIN_ROLES } from '@oversight/domain';
-import { useMe } from '../../app/session';
-import { useTRPC } from '../../app/trpc';
+import { errorMessage, useNotify } from '../../shared/errors';
+import { useMe } from '../../shared/session';
+import { useTRPC } from '../../shared/trpc';
 
 /** The county's deadline (days after a quarter ends); bureau admins may change it. */
 export function DeadlineSetting({ countyId }: { countyId: number }) {

@@ -3,15 +3,15 @@ import { shiftPeriod } from '@oversight/domain';
 import { IconBell, IconArrowRight } from '@tabler/icons-react';
 import { useMutation, useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { useNotify } from '../../app/errors';
-import { Link } from '../../app/navigation';
-import { useMe } from '../../app/session';
-import { useTRPC, type ReportView } from '../../app/trpc';
-import { LoadError, PageLoader, QueryState } from '../../components/Loading';
-import { PageHeader } from '../../components/PageHeader';
-import { recentPeriods, reportingPeriod, useDateFormat, usePeriodLabel } from '../../components/periods';
-import { shownStatus, StatusBadge } from '../../components/StatusBadge';
-import { SchoolFacts } from '../my-school/SchoolFacts';
+import { useNotify } from '../../shared/errors';
+import { Link } from '../../shared/navigation';
+import { recentPeriods, reportingPeriod, useDateFormat, usePeriodLabel } from '../../shared/periods';
+import { useMe } from '../../shared/session';
+import { useTRPC, type ReportView } from '../../shared/trpc';
+import { LoadError, PageLoader, QueryState } from '../../shared/ui/Loading';
+import { PageHeader } from '../../shared/ui/PageHeader';
+import { SchoolFacts } from '../../shared/ui/SchoolFacts';
+import { shownStatus, StatusBadge } from '../../shared/ui/StatusBadge';
 
 const reportPath = (r: Pick<ReportView, 'schoolId' | 'period'>) => `/reports/${r.schoolId}/${r.period}`;
 

@@ -3,12 +3,13 @@ import { IconDownload, IconFileSpreadsheet, IconUpload } from '@tabler/icons-rea
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { isOverseer, useMe } from '../../app/session';
-import { useTRPC } from '../../app/trpc';
-import { recentPeriods, reportingPeriod, usePeriodLabel } from '../../components/periods';
 import { useLabel } from '../../i18n/labels';
-import { useCounty } from '../../layout/county';
-import { useCatalogue } from '../report/catalogue';
+import { useCatalogue } from '../../shared/catalogue';
+import { useCounty } from '../../shared/county';
+import { recentPeriods, reportingPeriod, usePeriodLabel } from '../../shared/periods';
+import { isOverseer } from '../../shared/roles';
+import { useMe } from '../../shared/session';
+import { useTRPC } from '../../shared/trpc';
 
 interface Finding {
   sheet: string | null;

@@ -1,7 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import { CartesianGrid, ReferenceLine, ResponsiveContainer, Scatter, ScatterChart, Tooltip, XAxis, YAxis } from 'recharts';
-import { ChartCard } from '../analytics/ChartCard';
-import type { Ranking } from '../analytics/types';
+import { ChartCard } from '../../shared/analytics/ChartCard';
+import type { Ranking } from '../../shared/trpc';
 
 /** No chart draws more than this many marks; larger groups are thinned evenly (the table keeps every school). */
 export const MAX_MARKS = 1000;

@@ -1,23 +1,22 @@
-import { Alert, Anchor, Checkbox, Group, List, Paper, Select, SimpleGrid, Text, TextInput, Title } from '@mantine/core';
+import { Anchor, Checkbox, Group, List, Paper, Select, SimpleGrid, Text, Title } from '@mantine/core';
 import { LOCATIONS, LOCATION_LABELS, SCHOOL_TYPES, SCHOOL_TYPE_LABELS, type Location, type SchoolType } from '@oversight/domain';
-import { IconSearch } from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
-import { DataTable } from 'mantine-datatable';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link } from '../../app/navigation';
-import { useTRPC } from '../../app/trpc';
-import { LoadError } from '../../components/Loading';
-import { ExportButton } from '../../components/ExportButton';
-import { PageHeader } from '../../components/PageHeader';
-import { useSortedPages, useTableTexts } from '../../components/table';
 import { useLabel } from '../../i18n/labels';
-import { useCounty } from '../../layout/county';
-import { changeColor, useFigures } from '../analytics/format';
-import { BandBadge, MetBadge } from '../analytics/MetBadge';
-import { IndicatorSelect, QuarterSelect, YearSelect } from '../analytics/pickers';
-import type { RankingRow } from '../analytics/types';
-import { useCatalogue } from '../report/catalogue';
+import { BandBadge, MetBadge } from '../../shared/analytics/MetBadge';
+import { changeColor, useFigures } from '../../shared/analytics/format';
+import { IndicatorSelect, QuarterSelect, YearSelect } from '../../shared/analytics/pickers';
+import { useCatalogue } from '../../shared/catalogue';
+import { ChooseCounty, useCounty } from '../../shared/county';
+import { Link } from '../../shared/navigation';
+import { useSortedPages } from '../../shared/table';
+import { useTRPC, type RankingRow } from '../../shared/trpc';
+import { ExportButton } from '../../shared/ui/ExportButton';
+import { FilterBar, SearchInput } from '../../shared/ui/ListFilters';
+import { ListTable } from '../../shared/ui/ListTable';
+import { QueryError } from '../../shared/ui/Loading';
+import { PageHeader } from '../../shared/ui/PageHeader';
 import { DistributionChart } from './DistributionChart';
 
 const FURTHEST = 10;
@@ -27,7 +26,6 @@ export function LeaguePage() {
   const { t } = useTranslation();
   const trpc = useTRPC();
   const label = useLabel();
-  const texts = useTableTexts();
   const { countyId } = useCounty();
   const catalogue = useCatalogue();
   const figures = useFigures(catalogue.data);
@@ -67,7 +65,7 @@ export function LeaguePage() {
   const furthest = (ranking.data?.rows ?? []).filter((r) => r.met === false && r.shortfall !== null).sort((a, b) => (b.shortfall ?? 0) - (a.shortfall ?? 0)).slice(0, FURTHEST);
   const format = (v: number) => figures.number(v, ind?.unit === 'percent' ? 1 : 2);
 
-  if (countyId === null) return <Alert color="gray">{t('county.choose')}</Alert>;
+  if (countyId === null) return <ChooseCounty />;
   return (
     <>
       <PageHeader title={t('league.heading')} description={t('league.intro')} />
@@ -98,7 +96,7 @@ export function LeaguePage() {
           <ExportButton href={`/api/export/ranking.xlsx?${exportQuery}`} />
         </Group>
       </Paper>
-      {ranking.error && <LoadError error={ranking.error} onRetry={() => void ranking.refetch()} />}
+      <QueryError query={ranking} />
       {ranking.data && (
         <SimpleGrid cols={{ base: 1, lg: 3 }} spacing="sm" mb="sm">
           <div style={{ gridColumn: 'span 2' }}>
@@ -138,24 +136,17 @@ export function LeaguePage() {
           </Paper>
         </SimpleGrid>
       )}
-      <Paper p="sm" mb="xs">
-        <Group gap="md">
-          <TextInput placeholder={t('schools.searchPlaceholder')} aria-label={t('common.search')} leftSection={<IconSearch size={16} />} value={search} onChange={(e) => setSearch(e.currentTarget.value)} w={240} />
-          <Checkbox label={t('league.onlyNotMet')} checked={onlyNotMet} onChange={(e) => setOnlyNotMet(e.currentTarget.checked)} />
-          <Text size="xs" c="dimmed">
-            {t('league.bandNote', { direction: ranking.data?.better === 'lower' ? t('league.lowerBetter') : t('league.higherBetter') })}
-          </Text>
-        </Group>
-      </Paper>
-      <DataTable
+      <FilterBar mb="xs">
+        <SearchInput placeholder={t('schools.searchPlaceholder')} value={search} onChange={setSearch} w={240} />
+        <Checkbox label={t('league.onlyNotMet')} checked={onlyNotMet} onChange={(e) => setOnlyNotMet(e.currentTarget.checked)} />
+        <Text size="xs" c="dimmed">
+          {t('league.bandNote', { direction: ranking.data?.better === 'lower' ? t('league.lowerBetter') : t('league.higherBetter') })}
+        </Text>
+      </FilterBar>
+      <ListTable
         aria-label={t('league.heading')}
-        withTableBorder
-        borderRadius="sm"
-        striped
-        highlightOnHover
         minHeight={160}
         fetching={ranking.isFetching}
-        {...texts}
         {...tableProps}
         idAccessor="schoolId"
         columns={[

@@ -1,12 +1,12 @@
 import { Paper, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { useMe } from '../../app/session';
-import { useTRPC } from '../../app/trpc';
-import { QueryState } from '../../components/Loading';
-import { PageHeader } from '../../components/PageHeader';
-import { useCounty } from '../../layout/county';
-import { SchoolFacts } from './SchoolFacts';
+import { useCounty } from '../../shared/county';
+import { useMe } from '../../shared/session';
+import { useTRPC } from '../../shared/trpc';
+import { QueryState } from '../../shared/ui/Loading';
+import { PageHeader } from '../../shared/ui/PageHeader';
+import { SchoolFacts } from '../../shared/ui/SchoolFacts';
 
 /** The principal's own school, as the bureau registered it. */
 export function MySchoolPage() {

@@ -3,12 +3,12 @@ import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import { useTRPC, type Catalogue } from '../../app/trpc';
-import { QueryState } from '../../components/Loading';
-import { ChartCard } from '../analytics/ChartCard';
-import { changeColor, useFigures } from '../analytics/format';
-import { MetBadge } from '../analytics/MetBadge';
-import { IndicatorSelect } from '../analytics/pickers';
+import { ChartCard } from '../../shared/analytics/ChartCard';
+import { MetBadge } from '../../shared/analytics/MetBadge';
+import { changeColor, useFigures } from '../../shared/analytics/format';
+import { IndicatorSelect } from '../../shared/analytics/pickers';
+import { useTRPC, type Catalogue } from '../../shared/trpc';
+import { QueryState } from '../../shared/ui/Loading';
 
 /** County against county on one indicator, for city and province officers: ranked table and bars. */
 export function CountyComparison({ catalogue, year, quarter, includeSubmitted }: { catalogue: Catalogue; year: number; quarter: number; includeSubmitted: boolean }) {

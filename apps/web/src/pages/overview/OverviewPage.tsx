@@ -2,18 +2,17 @@ import { Alert, Badge, Checkbox, Group, Paper, Progress, SimpleGrid, Stack, Tabl
 import { useQuery } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useTRPC, type Catalogue } from '../../app/trpc';
-import { QueryState } from '../../components/Loading';
-import { PageHeader } from '../../components/PageHeader';
-import { usePeriodLabel } from '../../components/periods';
 import { useLabel } from '../../i18n/labels';
-import { useCounty } from '../../layout/county';
-import { changeColor, useFigures } from '../analytics/format';
-import { MetBadge } from '../analytics/MetBadge';
-import { QuarterSelect, YearSelect } from '../analytics/pickers';
-import { TrendChart } from '../analytics/TrendChart';
-import type { Overview } from '../analytics/types';
-import { useCatalogue } from '../report/catalogue';
+import { MetBadge } from '../../shared/analytics/MetBadge';
+import { TrendChart } from '../../shared/analytics/TrendChart';
+import { changeColor, useFigures } from '../../shared/analytics/format';
+import { QuarterSelect, YearSelect } from '../../shared/analytics/pickers';
+import { useCatalogue } from '../../shared/catalogue';
+import { ChooseCounty, useCounty } from '../../shared/county';
+import { usePeriodLabel } from '../../shared/periods';
+import { useTRPC, type Catalogue, type Overview } from '../../shared/trpc';
+import { QueryState } from '../../shared/ui/Loading';
+import { PageHeader } from '../../shared/ui/PageHeader';
 import { CountyComparison } from './CountyComparison';
 
 type Domain = Overview['domains'][number];
@@ -185,7 +184,7 @@ export function OverviewPage() {
   const input = useMemo(() => ({ countyId: countyId ?? 0, year, ...(quarter ? { quarter } : {}), includeSubmitted }), [countyId, year, quarter, includeSubmitted]);
   const overview = useQuery(trpc.analytics.overview.queryOptions(input as Parameters<typeof trpc.analytics.overview.queryOptions>[0], { enabled: countyId !== null }));
 
-  if (countyId === null) return <Alert color="gray">{t('county.choose')}</Alert>;
+  if (countyId === null) return <ChooseCounty />;
   return (
     <>
       <PageHeader

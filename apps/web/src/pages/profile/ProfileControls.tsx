@@ -1,6 +1,6 @@
 import { Group, Select } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
-import { QuarterSelect, YearSelect } from '../analytics/pickers';
+import { QuarterSelect, YearSelect } from '../../shared/analytics/pickers';
 
 export type PeerBasis = 'type' | 'location' | 'type_and_location';
 

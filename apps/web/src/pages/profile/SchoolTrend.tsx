@@ -1,11 +1,10 @@
 import { shiftPeriod, type Period } from '@oversight/domain';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { useTRPC, type Catalogue } from '../../app/trpc';
-import { QueryState } from '../../components/Loading';
-import { useFigures } from '../analytics/format';
-import { TrendChart } from '../analytics/TrendChart';
-import type { Standing } from '../analytics/types';
+import { TrendChart } from '../../shared/analytics/TrendChart';
+import { useFigures } from '../../shared/analytics/format';
+import { useTRPC, type Catalogue, type Standing } from '../../shared/trpc';
+import { QueryState } from '../../shared/ui/Loading';
 
 /** One indicator of a school over 12 quarters against the county median (no other school's figure) and its target. */
 export function SchoolTrend({ schoolId, standing, end, catalogue }: { schoolId: number; standing: Standing; end: Period; catalogue: Catalogue }) {

@@ -2,12 +2,12 @@ import { Alert, Badge, Group, Paper, SimpleGrid, Stack, Text } from '@mantine/co
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useMe } from '../../app/session';
-import { useTRPC } from '../../app/trpc';
-import { QueryState } from '../../components/Loading';
-import { PageHeader } from '../../components/PageHeader';
-import { usePeriodLabel } from '../../components/periods';
-import { useCatalogue } from '../report/catalogue';
+import { useCatalogue } from '../../shared/catalogue';
+import { usePeriodLabel } from '../../shared/periods';
+import { useMe } from '../../shared/session';
+import { useTRPC } from '../../shared/trpc';
+import { QueryState } from '../../shared/ui/Loading';
+import { PageHeader } from '../../shared/ui/PageHeader';
 import { ProfileControls, type PeerBasis } from './ProfileControls';
 import { windowEnd } from './SchoolProfilePage';
 import { SchoolTrend } from './SchoolTrend';

@@ -1,9 +1,8 @@
 import { Table, Text, UnstyledButton } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
-import type { Catalogue } from '../../app/trpc';
-import { changeColor, useFigures } from '../analytics/format';
-import { BandBadge, MetBadge } from '../analytics/MetBadge';
-import type { Standing } from '../analytics/types';
+import { BandBadge, MetBadge } from '../../shared/analytics/MetBadge';
+import { changeColor, useFigures } from '../../shared/analytics/format';
+import type { Catalogue, Standing } from '../../shared/trpc';
 
 /**
  * A school's indicators against its targets and the county and peer medians, with its place in the peer

@@ -1,8 +1,8 @@
 import { Group, NativeSelect, NumberInput, Radio, Stack, Table, Text, Textarea, TextInput } from '@mantine/core';
 import { memo } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { Indicator } from '../../app/trpc';
 import { useLabel } from '../../i18n/labels';
+import type { Indicator } from '../../shared/trpc';
 import type { FieldValue } from './useReportDraft';
 
 export interface FieldIssue {

@@ -4,16 +4,17 @@ import { IconAlertTriangle, IconHistory, IconInfoCircle, IconSend } from '@table
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { errorMessage, fieldIssues, useNotify } from '../../app/errors';
-import { isOverseer, useMe } from '../../app/session';
-import { useTRPC, type Catalogue, type ReportView, type School } from '../../app/trpc';
-import { ConfirmDialog } from '../../components/ConfirmDialog';
-import { useDateFormat } from '../../components/periods';
 import { useLabel } from '../../i18n/labels';
-import { derive, groupsFor, useFormatValue } from './catalogue';
-import { HistoryModal } from './HistoryModal';
+import { derive, groupsFor, useFormatValue } from '../../shared/catalogue';
+import { errorMessage, fieldIssues, useNotify } from '../../shared/errors';
+import { useDateFormat } from '../../shared/periods';
+import { HistoryModal } from '../../shared/report/HistoryModal';
+import { ReportHeader } from '../../shared/report/ReportHeader';
+import { isOverseer } from '../../shared/roles';
+import { useMe } from '../../shared/session';
+import { useTRPC, type Catalogue, type ReportView, type School } from '../../shared/trpc';
+import { ConfirmDialog } from '../../shared/ui/ConfirmDialog';
 import { IndicatorRow, type FieldIssue } from './IndicatorRow';
-import { ReportHeader } from './ReportHeader';
 import { useReportDraft, type SaveState } from './useReportDraft';
 
 function SaveStatus({ state }: { state: SaveState }) {

@@ -5,16 +5,17 @@ import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useParams } from 'wouter';
-import { Link } from '../../app/navigation';
-import { isOverseer, useMe } from '../../app/session';
-import { useTRPC, type Catalogue, type ReportView, type School } from '../../app/trpc';
-import { LoadError, PageLoader } from '../../components/Loading';
-import { NotFound } from '../../components/NotFound';
-import { useCatalogue } from './catalogue';
-import { HistoryModal } from './HistoryModal';
-import { ReportComparison } from './ReportComparison';
+import { useCatalogue } from '../../shared/catalogue';
+import { Link } from '../../shared/navigation';
+import { HistoryModal } from '../../shared/report/HistoryModal';
+import { ReportComparison } from '../../shared/report/ReportComparison';
+import { ReportHeader } from '../../shared/report/ReportHeader';
+import { isOverseer } from '../../shared/roles';
+import { useMe } from '../../shared/session';
+import { useTRPC, type Catalogue, type ReportView, type School } from '../../shared/trpc';
+import { LoadError, PageLoader } from '../../shared/ui/Loading';
+import { NotFound } from '../../shared/ui/NotFound';
 import { ReportEditor } from './ReportEditor';
-import { ReportHeader } from './ReportHeader';
 
 /** A report that cannot be edited in its state: shown beside last year, with its history. */
 function ReportReadonly({ report, school, catalogue }: { report: ReportView; school: School; catalogue: Catalogue }) {

@@ -1,8 +1,8 @@
 import { draftFindings, type IndicatorValue } from '@oversight/domain';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { errorCode, useTRPC, type Indicator, type ReportView, type School } from '../../app/trpc';
-import { fieldIssues } from '../../app/errors';
+import { fieldIssues } from '../../shared/errors';
+import { errorCode, useTRPC, type Indicator, type ReportView, type School } from '../../shared/trpc';
 
 /** What a form field holds: a stored value, or the text of a number being typed. */
 export type FieldValue = IndicatorValue | string;

@@ -1,25 +1,21 @@
-import type { AppRouter } from '@oversight/api';
-import type { inferOutput, TRPCOptionsProxy } from '@trpc/tanstack-react-query';
-import { Alert, Anchor, Badge, Button, Group, Paper, Select, Text } from '@mantine/core';
+import { Anchor, Badge, Button, Group, Select, Text } from '@mantine/core';
 import { SCHOOL_TYPE_LABELS, type SchoolType } from '@oversight/domain';
 import { IconChecks, IconInfoCircle } from '@tabler/icons-react';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { DataTable } from 'mantine-datatable';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useNotify } from '../../app/errors';
-import { Link, useNavigate } from '../../app/navigation';
-import { useTRPC } from '../../app/trpc';
-import { LoadError } from '../../components/Loading';
-import { ExportButton } from '../../components/ExportButton';
-import { PageHeader } from '../../components/PageHeader';
-import { recentPeriods, reportingPeriod, useDateFormat, usePeriodLabel } from '../../components/periods';
-import { useSortedPages, useTableTexts } from '../../components/table';
 import { useLabel } from '../../i18n/labels';
-import { useCounty } from '../../layout/county';
-
-/** One row of the queue, as the server sends it. */
-type QueueItem = inferOutput<TRPCOptionsProxy<AppRouter>['reports']['reviewQueue']>[number];
+import { ChooseCounty, useCounty } from '../../shared/county';
+import { useNotify } from '../../shared/errors';
+import { Link, useNavigate } from '../../shared/navigation';
+import { recentPeriods, reportingPeriod, useDateFormat, usePeriodLabel } from '../../shared/periods';
+import { useSortedPages } from '../../shared/table';
+import { useTRPC, type ReviewQueueItem as QueueItem } from '../../shared/trpc';
+import { ExportButton } from '../../shared/ui/ExportButton';
+import { FilterBar } from '../../shared/ui/ListFilters';
+import { ListTable } from '../../shared/ui/ListTable';
+import { QueryError } from '../../shared/ui/Loading';
+import { PageHeader } from '../../shared/ui/PageHeader';
 
 const clean = (item: QueueItem) => item.warnings === 0 && item.errors === 0;
 const keyOf = (item: QueueItem) => `${item.schoolId}-${item.period}`;
@@ -44,7 +40,6 @@ export function ReviewQueuePage() {
     ),
   );
   const { tableProps } = useSortedPages<QueueItem>(queue.data, { columnAccessor: 'submittedAt', direction: 'asc' });
-  const texts = useTableTexts();
 
   const approveMany = useMutation(
     trpc.reports.approveMany.mutationOptions({
@@ -82,41 +77,33 @@ export function ReviewQueuePage() {
           </>
         }
       />
-      {countyId === null && <Alert color="gray">{t('county.choose')}</Alert>}
-      <Paper p="sm" mb="sm">
-        <Group gap="md">
-          <Select
-            aria-label={t('report.period')}
-            w={200}
-            placeholder={t('review.allPeriods')}
-            clearable
-            data={periods.map((p) => ({ value: p, label: periodLabel(p) }))}
-            value={period}
-            onChange={(v) => {
-              setPeriod(v);
-              setSelected([]);
-            }}
-          />
-          <Group gap={6}>
-            <IconInfoCircle size={16} color="var(--mantine-color-dimmed)" />
-            <Text size="xs" c="dimmed">
-              {t('review.onlyClean')}
-            </Text>
-          </Group>
+      {countyId === null && <ChooseCounty />}
+      <FilterBar>
+        <Select
+          aria-label={t('report.period')}
+          w={200}
+          placeholder={t('review.allPeriods')}
+          clearable
+          data={periods.map((p) => ({ value: p, label: periodLabel(p) }))}
+          value={period}
+          onChange={(v) => {
+            setPeriod(v);
+            setSelected([]);
+          }}
+        />
+        <Group gap={6}>
+          <IconInfoCircle size={16} color="var(--mantine-color-dimmed)" />
+          <Text size="xs" c="dimmed">
+            {t('review.onlyClean')}
+          </Text>
         </Group>
-      </Paper>
-      {queue.error && <LoadError error={queue.error} onRetry={() => void queue.refetch()} />}
-      <DataTable<QueueItem>
-        withTableBorder
-        borderRadius="sm"
-        striped
-        highlightOnHover
+      </FilterBar>
+      <QueryError query={queue} />
+      <ListTable<QueueItem>
         minHeight={180}
         fetching={queue.isFetching}
         idAccessor={keyOf}
         noRecordsText={t('review.nothing')}
-        loadingText={texts.loadingText}
-        paginationText={texts.paginationText}
         {...tableProps}
         selectedRecords={selected}
         onSelectedRecordsChange={setSelected}

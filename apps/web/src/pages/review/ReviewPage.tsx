@@ -5,16 +5,16 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useParams } from 'wouter';
-import { errorMessage, useNotify } from '../../app/errors';
-import { Link, useNavigate } from '../../app/navigation';
-import { useTRPC, type ReportView } from '../../app/trpc';
-import { LoadError, PageLoader } from '../../components/Loading';
-import { NotFound } from '../../components/NotFound';
-import { useCounty } from '../../layout/county';
-import { useCatalogue } from '../report/catalogue';
-import { HistoryModal } from '../report/HistoryModal';
-import { ReportComparison } from '../report/ReportComparison';
-import { ReportHeader } from '../report/ReportHeader';
+import { useCatalogue } from '../../shared/catalogue';
+import { useCounty } from '../../shared/county';
+import { errorMessage, useNotify } from '../../shared/errors';
+import { Link, useNavigate } from '../../shared/navigation';
+import { HistoryModal } from '../../shared/report/HistoryModal';
+import { ReportComparison } from '../../shared/report/ReportComparison';
+import { ReportHeader } from '../../shared/report/ReportHeader';
+import { useTRPC, type ReportView } from '../../shared/trpc';
+import { LoadError, PageLoader } from '../../shared/ui/Loading';
+import { NotFound } from '../../shared/ui/NotFound';
 
 type ReasonKind = 'return' | 'reopen';
 

@@ -1,4 +1,4 @@
-import { Button, Checkbox, Group, Modal, NumberInput, Select, SimpleGrid, Stack, TextInput } from '@mantine/core';
+import { Checkbox, Group, NumberInput, Select, SimpleGrid, TextInput } from '@mantine/core';
 import { schemaResolver, useForm } from '@mantine/form';
 import {
   LOCATION_LABELS,
@@ -13,10 +13,11 @@ import {
 } from '@oversight/domain';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { errorMessage, useNotify } from '../../app/errors';
-import { isAppError, useTRPC, type School } from '../../app/trpc';
 import { useLabel } from '../../i18n/labels';
-import type { County } from '../../layout/county';
+import type { County } from '../../shared/county';
+import { useFormError, useNotify } from '../../shared/errors';
+import { useTRPC, type School } from '../../shared/trpc';
+import { FormModal } from '../../shared/ui/FormModal';
 
 interface FormValues {
   code: string;
@@ -60,7 +61,7 @@ const fromSchool = (s: School): FormValues => ({
 const checkFields = schemaResolver(schoolFields, { sync: true });
 
 /** Creates or edits a school; the same zod schema as the server checks every field inline, plus the identifier rule. */
-export function SchoolFormModal({ school, county, opened, onClose }: { school: School | null; county: County; opened: boolean; onClose: () => void }) {
+export function SchoolFormModal({ school, county, onClose }: { school: School | null; county: County; onClose: () => void }) {
   const { t } = useTranslation();
   const label = useLabel();
   const trpc = useTRPC();
@@ -84,11 +85,7 @@ export function SchoolFormModal({ school, county, opened, onClose }: { school: S
     notify.success(t(school ? 'schools.updated' : 'schools.created', { name: saved.name }));
     onClose();
   };
-  const onError = (error: unknown) => {
-    const field = isAppError(error) ? error.data?.field : null;
-    if (field && field in blank) form.setFieldError(field, errorMessage(error, t));
-    else notify.error(error);
-  };
+  const onError = useFormError(form);
   const create = useMutation(trpc.schools.create.mutationOptions({ onSuccess, onError }));
   const update = useMutation(trpc.schools.update.mutationOptions({ onSuccess, onError }));
 
@@ -102,40 +99,28 @@ export function SchoolFormModal({ school, county, opened, onClose }: { school: S
     options(table).map((o) => ({ value: o.value, label: label(o.label) }));
 
   return (
-    <Modal opened={opened} onClose={onClose} title={t(school ? 'schools.editTitle' : 'schools.createTitle')} size="lg">
-      <form onSubmit={submit} noValidate>
-        <Stack gap="sm">
-          <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
-            <TextInput label={t('schools.name')} withAsterisk {...form.getInputProps('name')} />
-            <TextInput label={t('schools.code')} description={t('schools.codeHint')} withAsterisk inputMode="numeric" maxLength={10} {...form.getInputProps('code')} />
-            <Select label={t('schools.type')} withAsterisk data={select(SCHOOL_TYPE_LABELS)} {...form.getInputProps('type')} />
-            <Select label={t('schools.ownership')} withAsterisk data={select(OWNERSHIP_LABELS)} {...form.getInputProps('ownership')} />
-            <Select label={t('schools.location')} withAsterisk data={select(LOCATION_LABELS)} {...form.getInputProps('location')} />
-            <Select
-              label={t('schools.township')}
-              clearable
-              placeholder={t('schools.townshipNone')}
-              data={county.townships.map((tw) => ({ value: String(tw.id), label: tw.name }))}
-              value={form.values.townshipId === null ? null : String(form.values.townshipId)}
-              onChange={(v) => form.setFieldValue('townshipId', v ? Number(v) : null)}
-            />
-            <NumberInput label={t('schools.buildingArea')} withAsterisk min={0} thousandSeparator="," hideControls {...form.getInputProps('buildingAreaM2')} />
-            <NumberInput label={t('schools.siteArea')} withAsterisk min={0} thousandSeparator="," hideControls {...form.getInputProps('siteAreaM2')} />
-          </SimpleGrid>
-          <Group gap="xl">
-            <Checkbox label={t('schools.boarding')} {...form.getInputProps('boarding', { type: 'checkbox' })} />
-            <Checkbox label={t('schools.hasCanteen')} {...form.getInputProps('hasCanteen', { type: 'checkbox' })} />
-          </Group>
-          <Group justify="flex-end" gap="xs" mt="sm">
-            <Button variant="default" onClick={onClose}>
-              {t('common.cancel')}
-            </Button>
-            <Button type="submit" loading={create.isPending || update.isPending}>
-              {t('common.save')}
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
+    <FormModal title={t(school ? 'schools.editTitle' : 'schools.createTitle')} size="lg" onSubmit={submit} onClose={onClose} loading={create.isPending || update.isPending}>
+      <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
+        <TextInput label={t('schools.name')} withAsterisk {...form.getInputProps('name')} />
+        <TextInput label={t('schools.code')} description={t('schools.codeHint')} withAsterisk inputMode="numeric" maxLength={10} {...form.getInputProps('code')} />
+        <Select label={t('schools.type')} withAsterisk data={select(SCHOOL_TYPE_LABELS)} {...form.getInputProps('type')} />
+        <Select label={t('schools.ownership')} withAsterisk data={select(OWNERSHIP_LABELS)} {...form.getInputProps('ownership')} />
+        <Select label={t('schools.location')} withAsterisk data={select(LOCATION_LABELS)} {...form.getInputProps('location')} />
+        <Select
+          label={t('schools.township')}
+          clearable
+          placeholder={t('schools.townshipNone')}
+          data={county.townships.map((tw) => ({ value: String(tw.id), label: tw.name }))}
+          value={form.values.townshipId === null ? null : String(form.values.townshipId)}
+          onChange={(v) => form.setFieldValue('townshipId', v ? Number(v) : null)}
+        />
+        <NumberInput label={t('schools.buildingArea')} withAsterisk min={0} thousandSeparator="," hideControls {...form.getInputProps('buildingAreaM2')} />
+        <NumberInput label={t('schools.siteArea')} withAsterisk min={0} thousandSeparator="," hideControls {...form.getInputProps('siteAreaM2')} />
+      </SimpleGrid>
+      <Group gap="xl">
+        <Checkbox label={t('schools.boarding')} {...form.getInputProps('boarding', { type: 'checkbox' })} />
+        <Checkbox label={t('schools.hasCanteen')} {...form.getInputProps('hasCanteen', { type: 'checkbox' })} />
+      </Group>
+    </FormModal>
   );
 }

@@ -1,21 +1,23 @@
-import { ActionIcon, Badge, Button, Checkbox, Group, Paper, TextInput, Tooltip } from '@mantine/core';
+import { Badge, Button, Checkbox } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
-import { LOCATION_LABELS, OWNERSHIP_LABELS, SCHOOL_TYPE_LABELS } from '@oversight/domain';
-import { IconCircleCheck, IconPencil, IconPlus, IconSearch, IconBan } from '@tabler/icons-react';
+import { ADMIN_ROLES, LOCATION_LABELS, OWNERSHIP_LABELS, SCHOOL_TYPE_LABELS } from '@oversight/domain';
+import { IconPencil, IconPlus } from '@tabler/icons-react';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { DataTable } from 'mantine-datatable';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useNotify } from '../../app/errors';
-import { ADMIN_ROLES } from '@oversight/domain';
-import { useMe } from '../../app/session';
-import { useTRPC, type School } from '../../app/trpc';
-import { ConfirmDialog } from '../../components/ConfirmDialog';
-import { LoadError } from '../../components/Loading';
-import { PageHeader } from '../../components/PageHeader';
-import { useSortedPages, useTableTexts } from '../../components/table';
 import { useLabel, useLocale } from '../../i18n/labels';
-import { useCounty } from '../../layout/county';
+import { useCounty } from '../../shared/county';
+import { useNotify } from '../../shared/errors';
+import { useMe } from '../../shared/session';
+import { useSortedPages } from '../../shared/table';
+import { useTRPC, type School } from '../../shared/trpc';
+import { ConfirmDialog } from '../../shared/ui/ConfirmDialog';
+import { FilterBar, SearchInput } from '../../shared/ui/ListFilters';
+import { ListTable } from '../../shared/ui/ListTable';
+import { QueryError } from '../../shared/ui/Loading';
+import { PageHeader } from '../../shared/ui/PageHeader';
+import { ActiveToggle, RowAction, RowActions } from '../../shared/ui/RowActions';
+import { ActiveBadge } from '../../shared/ui/StatusBadge';
 import { SchoolFormModal } from './SchoolFormModal';
 
 type Editing = { school: School | null } | null;
@@ -45,7 +47,6 @@ export function SchoolsPage() {
   const { tableProps } = useSortedPages(schools.data, { columnAccessor: 'code', direction: 'asc' }, {
     sortValue: (s, column) => (column === 'type' ? Object.keys(SCHOOL_TYPE_LABELS).indexOf(s.type) : s[column as keyof School]),
   });
-  const texts = useTableTexts();
 
   const setActive = useMutation(
     trpc.schools.update.mutationOptions({
@@ -74,29 +75,15 @@ export function SchoolsPage() {
           )
         }
       />
-      <Paper p="sm" mb="sm">
-        <Group gap="md">
-          <TextInput
-            placeholder={t('schools.searchPlaceholder')}
-            aria-label={t('common.search')}
-            leftSection={<IconSearch size={16} />}
-            value={search}
-            onChange={(e) => setSearch(e.currentTarget.value)}
-            w={280}
-          />
-          <Checkbox label={t('schools.includeInactive')} checked={includeInactive} onChange={(e) => setIncludeInactive(e.currentTarget.checked)} />
-          {schools.data && <Badge variant="light" color="gray">{t('schools.count', { count: schools.data.length })}</Badge>}
-        </Group>
-      </Paper>
-      {schools.error && <LoadError error={schools.error} onRetry={() => void schools.refetch()} />}
-      <DataTable
-        withTableBorder
-        borderRadius="sm"
-        striped
-        highlightOnHover
+      <FilterBar>
+        <SearchInput placeholder={t('schools.searchPlaceholder')} value={search} onChange={setSearch} w={280} />
+        <Checkbox label={t('schools.includeInactive')} checked={includeInactive} onChange={(e) => setIncludeInactive(e.currentTarget.checked)} />
+        {schools.data && <Badge variant="light" color="gray">{t('schools.count', { count: schools.data.length })}</Badge>}
+      </FilterBar>
+      <QueryError query={schools} />
+      <ListTable
         minHeight={160}
         fetching={schools.isFetching && !schools.data}
-        {...texts}
         {...tableProps}
         columns={[
           { accessor: 'code', title: t('schools.code'), sortable: true, width: 120 },
@@ -112,7 +99,7 @@ export function SchoolsPage() {
             title: t('common.status'),
             sortable: true,
             hidden: !includeInactive,
-            render: (s) => <Badge color={s.active ? 'teal' : 'gray'} variant="light">{s.active ? t('common.active') : t('common.inactive')}</Badge>,
+            render: (s) => <ActiveBadge active={s.active} />,
           },
           {
             accessor: 'actions',
@@ -121,29 +108,22 @@ export function SchoolsPage() {
             textAlign: 'right',
             width: 96,
             render: (s) => (
-              <Group gap={4} justify="flex-end" wrap="nowrap">
-                <Tooltip label={t('common.edit')}>
-                  <ActionIcon variant="subtle" aria-label={`${t('common.edit')} ${s.name}`} onClick={() => setEditing({ school: s })}>
-                    <IconPencil size={16} />
-                  </ActionIcon>
-                </Tooltip>
-                <Tooltip label={s.active ? t('schools.deactivate') : t('schools.activate')}>
-                  <ActionIcon
-                    variant="subtle"
-                    color={s.active ? 'red' : 'teal'}
-                    aria-label={`${s.active ? t('schools.deactivate') : t('schools.activate')} ${s.name}`}
-                    onClick={() => (s.active ? setToggling(s) : setActive.mutate({ schoolId: s.id, active: true }))}
-                  >
-                    {s.active ? <IconBan size={16} /> : <IconCircleCheck size={16} />}
-                  </ActionIcon>
-                </Tooltip>
-              </Group>
+              <RowActions>
+                <RowAction label={t('common.edit')} subject={s.name} icon={<IconPencil size={16} />} onClick={() => setEditing({ school: s })} />
+                <ActiveToggle
+                  active={s.active}
+                  activate={t('schools.activate')}
+                  deactivate={t('schools.deactivate')}
+                  subject={s.name}
+                  onClick={() => (s.active ? setToggling(s) : setActive.mutate({ schoolId: s.id, active: true }))}
+                />
+              </RowActions>
             ),
           },
         ]}
       />
       {editing && county && (
-        <SchoolFormModal key={editing.school?.id ?? 'new'} school={editing.school} county={county} opened onClose={() => setEditing(null)} />
+        <SchoolFormModal key={editing.school?.id ?? 'new'} school={editing.school} county={county} onClose={() => setEditing(null)} />
       )}
       <ConfirmDialog
         opened={toggling !== null}

@@ -4,12 +4,12 @@ import { useMutation } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Redirect } from 'wouter';
-import { errorMessage } from '../../app/errors';
-import { useNavigate, useSignInState } from '../../app/navigation';
-import { homePath, useSession, useSetSession } from '../../app/session';
 import { NAVY } from '../../app/theme';
-import { useTRPC } from '../../app/trpc';
-import { LanguageSwitch } from '../../layout/LanguageSwitch';
+import { errorMessage } from '../../shared/errors';
+import { useNavigate, useSignInState } from '../../shared/navigation';
+import { homePath, useSession, useSetSession } from '../../shared/session';
+import { useTRPC } from '../../shared/trpc';
+import { LanguageSwitch } from '../../shared/ui/LanguageSwitch';
 
 export function SignInPage() {
   const { t } = useTranslation();

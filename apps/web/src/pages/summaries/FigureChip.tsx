@@ -2,8 +2,8 @@ import { Badge, Popover, Stack, Text, UnstyledButton } from '@mantine/core';
 import type { Figure } from '@oversight/domain';
 import { Fragment } from 'react';
 import { useTranslation } from 'react-i18next';
-import { usePeriodLabel } from '../../components/periods';
-import { MetBadge } from '../analytics/MetBadge';
+import { MetBadge } from '../../shared/analytics/MetBadge';
+import { usePeriodLabel } from '../../shared/periods';
 
 const SHOWN_NAMES = 30;
 const PLACEHOLDER = /\{\{fig:([A-Za-z0-9_-]+)\}\}/g;

@@ -1,19 +1,19 @@
 import { Alert, Anchor, Badge, Button, Group, Loader, Paper, Select, Text, Title } from '@mantine/core';
 import { IconFileText } from '@tabler/icons-react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { DataTable } from 'mantine-datatable';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { errorMessage } from '../../app/errors';
-import { Link, useNavigate } from '../../app/navigation';
-import { isOverseer, useMe } from '../../app/session';
-import { useTRPC } from '../../app/trpc';
-import { LoadError } from '../../components/Loading';
-import { PageHeader } from '../../components/PageHeader';
-import { useDateFormat } from '../../components/periods';
-import { useTableTexts } from '../../components/table';
-import { useCounty } from '../../layout/county';
-import { YearSelect } from '../analytics/pickers';
+import { YearSelect } from '../../shared/analytics/pickers';
+import { ChooseCounty, useCounty } from '../../shared/county';
+import { errorMessage } from '../../shared/errors';
+import { Link, useNavigate } from '../../shared/navigation';
+import { useDateFormat } from '../../shared/periods';
+import { isOverseer } from '../../shared/roles';
+import { useMe } from '../../shared/session';
+import { useTRPC } from '../../shared/trpc';
+import { ListTable } from '../../shared/ui/ListTable';
+import { QueryError } from '../../shared/ui/Loading';
+import { PageHeader } from '../../shared/ui/PageHeader';
 
 /** Seconds since a job began, for the progress line while a draft is being computed. */
 function useElapsed(running: boolean): number {
@@ -34,7 +34,6 @@ export function SummariesPage() {
   const me = useMe();
   const bureau = isOverseer(me);
   const navigate = useNavigate();
-  const texts = useTableTexts();
   const { dateTime } = useDateFormat();
   const queryClient = useQueryClient();
   const { countyId, county } = useCounty();
@@ -54,7 +53,7 @@ export function SummariesPage() {
   const upToQuarter = upTo === '0' ? {} : { upToQuarter: Number(upTo) };
   const start = () => (bureau ? draft.mutate({ countyId: countyId!, year, ...upToQuarter }) : schoolDraft.mutate({ schoolId: me.schoolId!, year, ...upToQuarter }));
 
-  if (listCounty === null) return <Alert color="gray">{t('county.choose')}</Alert>;
+  if (listCounty === null) return <ChooseCounty />;
   return (
     <>
       <PageHeader title={t('summaries.heading')} description={bureau ? t('summaries.intro', { county: county?.name ?? '' }) : t('summaries.introSchool')} />
@@ -90,15 +89,10 @@ export function SummariesPage() {
           </Alert>
         )}
       </Paper>
-      {list.error && <LoadError error={list.error} onRetry={() => void list.refetch()} />}
-      <DataTable
-        withTableBorder
-        borderRadius="sm"
-        striped
-        highlightOnHover
+      <QueryError query={list} />
+      <ListTable
         minHeight={140}
         fetching={list.isFetching && !list.data}
-        noRecordsText={texts.noRecordsText}
         records={list.data ?? []}
         idAccessor="id"
         columns={[

@@ -1,12 +1,10 @@
 import { Badge, Group, List, Stack, Text } from '@mantine/core';
-import { DataTable } from 'mantine-datatable';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { Catalogue } from '../../app/trpc';
-import { useTableTexts } from '../../components/table';
-import { useFigures } from '../analytics/format';
-import { MetBadge } from '../analytics/MetBadge';
-import type { Attainment } from '../analytics/types';
+import { MetBadge } from '../../shared/analytics/MetBadge';
+import { useFigures } from '../../shared/analytics/format';
+import type { Attainment, Catalogue } from '../../shared/trpc';
+import { ListTable } from '../../shared/ui/ListTable';
 
 type Report = Attainment;
 type Item = Report['items'][number];
@@ -17,7 +15,6 @@ const SHOWN_SCHOOLS = 12;
 /** Year so far and full year (actual or a labelled projection) for every target; each-school targets list the schools missing it. */
 export function AttainmentTable({ report, catalogue }: { report: Report; catalogue: Catalogue }) {
   const { t } = useTranslation();
-  const texts = useTableTexts();
   const figures = useFigures(catalogue);
   const [expanded, setExpanded] = useState<number[]>([]);
   const projected = report.fullYear.basis === 'projection';
@@ -42,11 +39,10 @@ export function AttainmentTable({ report, catalogue }: { report: Report; catalog
   );
 
   return (
-    <DataTable
-      withTableBorder
-      borderRadius="sm"
+    <ListTable
+      striped={false}
+      highlightOnHover={false}
       minHeight={120}
-      noRecordsText={texts.noRecordsText}
       records={report.items}
       idAccessor={(i) => i.target.id}
       rowExpansion={{

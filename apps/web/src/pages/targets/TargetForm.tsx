@@ -16,10 +16,10 @@ import {
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { errorMessage, fieldIssues, useNotify } from '../../app/errors';
-import { useTRPC, type Catalogue, type Indicator } from '../../app/trpc';
 import { useLabel } from '../../i18n/labels';
-import { IndicatorSelect } from '../analytics/pickers';
+import { IndicatorSelect } from '../../shared/analytics/pickers';
+import { errorMessage, fieldIssues, useNotify } from '../../shared/errors';
+import { useTRPC, type Catalogue, type Indicator } from '../../shared/trpc';
 
 export interface TargetDraft {
   id?: number;

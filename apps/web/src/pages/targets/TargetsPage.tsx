@@ -1,22 +1,22 @@
-import { ActionIcon, Alert, Badge, Button, Group, Paper, Stack, Text, Title, Tooltip } from '@mantine/core';
+import { Badge, Button, Group, Paper, Stack, Text, Title } from '@mantine/core';
 import { SCHOOL_TYPE_LABELS, TARGET_KIND_LABELS } from '@oversight/domain';
 import { IconCopy, IconPencil, IconPlus, IconTrash } from '@tabler/icons-react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { DataTable } from 'mantine-datatable';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useNotify } from '../../app/errors';
-import { useTRPC } from '../../app/trpc';
-import { ConfirmDialog } from '../../components/ConfirmDialog';
-import { LoadError, QueryState } from '../../components/Loading';
-import { PageHeader } from '../../components/PageHeader';
-import { useTableTexts } from '../../components/table';
 import { useLabel } from '../../i18n/labels';
-import { useCounty } from '../../layout/county';
-import { useFigures } from '../analytics/format';
-import { MetBadge } from '../analytics/MetBadge';
-import { YearSelect } from '../analytics/pickers';
-import { useCatalogue } from '../report/catalogue';
+import { MetBadge } from '../../shared/analytics/MetBadge';
+import { useFigures } from '../../shared/analytics/format';
+import { YearSelect } from '../../shared/analytics/pickers';
+import { useCatalogue } from '../../shared/catalogue';
+import { ChooseCounty, useCounty } from '../../shared/county';
+import { useNotify } from '../../shared/errors';
+import { useTRPC } from '../../shared/trpc';
+import { ConfirmDialog } from '../../shared/ui/ConfirmDialog';
+import { ListTable } from '../../shared/ui/ListTable';
+import { QueryError, QueryState } from '../../shared/ui/Loading';
+import { PageHeader } from '../../shared/ui/PageHeader';
+import { RowAction, RowActions } from '../../shared/ui/RowActions';
 import { AttainmentTable } from './AttainmentTable';
 import { emptyTarget, TargetForm, type TargetDraft } from './TargetForm';
 
@@ -30,7 +30,6 @@ export function TargetsPage() {
   const trpc = useTRPC();
   const label = useLabel();
   const notify = useNotify();
-  const texts = useTableTexts();
   const queryClient = useQueryClient();
   const { countyId } = useCounty();
   const catalogue = useCatalogue();
@@ -73,7 +72,7 @@ export function TargetsPage() {
     }),
   );
 
-  if (countyId === null) return <Alert color="gray">{t('county.choose')}</Alert>;
+  if (countyId === null) return <ChooseCounty />;
   const firstIndicator = catalogue.data?.indicators.find((i) => i.valueType !== 'date')?.code ?? '';
   const metOf = new Map((attainment.data?.items ?? []).map((a) => [a.target.id, a.yearToDate.met]));
 
@@ -94,14 +93,11 @@ export function TargetsPage() {
           </>
         }
       />
-      {list.error && <LoadError error={list.error} onRetry={() => void list.refetch()} />}
-      <DataTable
-        withTableBorder
-        borderRadius="sm"
-        striped
+      <QueryError query={list} />
+      <ListTable
+        highlightOnHover={false}
         minHeight={140}
         fetching={list.isFetching && !list.data}
-        noRecordsText={texts.noRecordsText}
         records={list.data ?? []}
         idAccessor="id"
         columns={[
@@ -120,24 +116,17 @@ export function TargetsPage() {
             textAlign: 'right',
             width: 96,
             render: (r) => (
-              <Group gap={4} justify="flex-end" wrap="nowrap">
-                <Tooltip label={t('common.edit')}>
-                  <ActionIcon
-                    variant="subtle"
-                    aria-label={`${t('common.edit')} ${r.label}`}
-                    onClick={() =>
-                      setEditing({ id: r.id, indicator: r.indicator, kind: r.kind, measure: r.measure, comparator: r.comparator, value: r.value, statusValue: r.statusValue, schoolTypes: r.schoolTypes ?? [], schoolId: r.schoolId })
-                    }
-                  >
-                    <IconPencil size={16} />
-                  </ActionIcon>
-                </Tooltip>
-                <Tooltip label={t('targets.remove')}>
-                  <ActionIcon variant="subtle" color="red" aria-label={`${t('targets.remove')} ${r.label}`} onClick={() => setRemoving({ id: r.id, label: r.label })}>
-                    <IconTrash size={16} />
-                  </ActionIcon>
-                </Tooltip>
-              </Group>
+              <RowActions>
+                <RowAction
+                  label={t('common.edit')}
+                  subject={r.label}
+                  icon={<IconPencil size={16} />}
+                  onClick={() =>
+                    setEditing({ id: r.id, indicator: r.indicator, kind: r.kind, measure: r.measure, comparator: r.comparator, value: r.value, statusValue: r.statusValue, schoolTypes: r.schoolTypes ?? [], schoolId: r.schoolId })
+                  }
+                />
+                <RowAction label={t('targets.remove')} subject={r.label} color="red" icon={<IconTrash size={16} />} onClick={() => setRemoving({ id: r.id, label: r.label })} />
+              </RowActions>
             ),
           },
         ]}

@@ -18,6 +18,20 @@ export function fieldIssues(error: unknown): { path: string; message: string }[]
   return error.data?.issues ?? [];
 }
 
+/**
+ * What a form does with a failed save: the server's message under the field it names when the form has that field,
+ * otherwise a notification.
+ */
+export function useFormError(form: { values: object; setFieldError: (field: string, message: string) => void }) {
+  const { t } = useTranslation();
+  const notify = useNotify();
+  return (error: unknown) => {
+    const field = isAppError(error) ? error.data?.field : null;
+    if (field && field in form.values) form.setFieldError(field, errorMessage(error, t));
+    else notify.error(error);
+  };
+}
+
 export function useNotify() {
   const { t } = useTranslation();
   return {

@@ -1,10 +1,10 @@
 import { Modal, Table, Text } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { useTRPC, type Catalogue } from '../../app/trpc';
-import { QueryState } from '../../components/Loading';
-import { useDateFormat } from '../../components/periods';
 import { useLabel } from '../../i18n/labels';
+import { useDateFormat } from '../periods';
+import { useTRPC, type Catalogue } from '../trpc';
+import { QueryState } from '../ui/Loading';
 
 type Entry = { action: string; before: unknown; after: unknown };
 

@@ -1,7 +1,7 @@
 import { Alert, Button, Center, Group, Loader, Text } from '@mantine/core';
 import { IconAlertTriangle } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
-import { errorMessage } from '../app/errors';
+import { errorMessage } from '../errors';
 
 export function PageLoader({ label }: { label?: string }) {
   const { t } = useTranslation();
@@ -30,6 +30,11 @@ export function LoadError({ error, onRetry }: { error: unknown; onRetry?: () => 
       )}
     </Alert>
   );
+}
+
+/** A query's failure above what shows its (possibly earlier) data, with a retry button; nothing while it is fine. */
+export function QueryError({ query }: { query: { error: unknown; refetch: () => unknown } }) {
+  return query.error ? <LoadError error={query.error} onRetry={() => void query.refetch()} /> : null;
 }
 
 /** Loading and error states for a query: renders children only once data is there. */

@@ -30,3 +30,13 @@ export function StatusBadge({ status, late }: { status: ReportStatus; late?: boo
     </Group>
   );
 }
+
+/** Whether an account or a school is in use. */
+export function ActiveBadge({ active }: { active: boolean }) {
+  const { t } = useTranslation();
+  return (
+    <Badge color={active ? 'teal' : 'gray'} variant="light">
+      {active ? t('common.active') : t('common.inactive')}
+    </Badge>
+  );
+}

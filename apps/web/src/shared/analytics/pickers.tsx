@@ -2,8 +2,8 @@ import { Select, type SelectProps } from '@mantine/core';
 import { DOMAINS } from '@oversight/domain';
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { Catalogue, Indicator } from '../../app/trpc';
 import { useLabel } from '../../i18n/labels';
+import type { Catalogue, Indicator } from '../trpc';
 
 /** Years an officer looks at: this one and the three before. */
 export function recentYears(now = new Date()): number[] {

@@ -6,17 +6,17 @@ import { useMutation } from '@tanstack/react-query';
 import { Suspense, useDeferredValue } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Redirect, Route, Switch, useLocation } from 'wouter';
-import { useNotify } from '../app/errors';
-import { Link, useNavigate, type SignInState } from '../app/navigation';
-import { PAGES } from '../app/pages';
-import { homePath, useMe, useSetSession } from '../app/session';
-import { NAVY } from '../app/theme';
-import { useTRPC } from '../app/trpc';
-import { PageLoader } from '../components/Loading';
-import { NotFound } from '../components/NotFound';
-import { RoleGate } from '../components/RoleGate';
-import { LanguageSwitch } from './LanguageSwitch';
-import { CountyProvider, useCounty } from './county';
+import { CountyProvider, useCounty } from '../shared/county';
+import { useNotify } from '../shared/errors';
+import { Link, useNavigate, type SignInState } from '../shared/navigation';
+import { homePath, useMe, useSetSession } from '../shared/session';
+import { useTRPC } from '../shared/trpc';
+import { LanguageSwitch } from '../shared/ui/LanguageSwitch';
+import { PageLoader } from '../shared/ui/Loading';
+import { NotFound } from '../shared/ui/NotFound';
+import { RoleGate } from './RoleGate';
+import { PAGES } from './pages';
+import { NAVY } from './theme';
 
 function CountyPicker() {
   const { t } = useTranslation();

@@ -1,8 +1,8 @@
 import { Suspense, type ReactNode } from 'react';
 import { Redirect } from 'wouter';
-import { useAddress, type SignInState } from '../app/navigation';
-import { useSession } from '../app/session';
-import { LoadError, PageLoader } from './Loading';
+import { useAddress, type SignInState } from '../shared/navigation';
+import { useSession } from '../shared/session';
+import { LoadError, PageLoader } from '../shared/ui/Loading';
 
 /** Lets signed-in users through; everyone else goes to the sign-in page (and comes back afterwards). */
 export function SignedInGate({ children }: { children: ReactNode }) {

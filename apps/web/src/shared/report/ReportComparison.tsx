@@ -2,9 +2,9 @@ import { Stack, Table, Text } from '@mantine/core';
 import type { Period } from '@oversight/domain';
 import { Fragment } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { Catalogue, Indicator, ReportView, School } from '../../app/trpc';
 import { useLabel } from '../../i18n/labels';
-import { derive, groupsFor, useFormatValue } from './catalogue';
+import { derive, groupsFor, useFormatValue } from '../catalogue';
+import type { Catalogue, Indicator, ReportView, School } from '../trpc';
 
 function ChangeCell({ change, limit }: { change: number | null; limit: number | undefined }) {
   if (change === null) return <Text size="sm" c="dimmed">—</Text>;

@@ -1,10 +1,10 @@
 import { Group, Text } from '@mantine/core';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { ReportView, School } from '../../app/trpc';
-import { PageHeader } from '../../components/PageHeader';
-import { useDateFormat, usePeriodLabel } from '../../components/periods';
-import { shownStatus, StatusBadge } from '../../components/StatusBadge';
+import { useDateFormat, usePeriodLabel } from '../periods';
+import type { ReportView, School } from '../trpc';
+import { PageHeader } from '../ui/PageHeader';
+import { shownStatus, StatusBadge } from '../ui/StatusBadge';
 
 /** School, quarter, status, deadline and submission time: the line every report view opens with. */
 export function ReportHeader({ report, school, actions }: { report: ReportView; school: School; actions?: ReactNode }) {

@@ -1,7 +1,7 @@
 import { Button } from '@mantine/core';
 import { IconLanguage } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
-import { setLanguage } from '../i18n';
+import { setLanguage } from '../../i18n';
 
 /** One button that flips between Chinese and English (remembered in this browser). */
 export function LanguageSwitch({ variant }: { variant: 'header' | 'page' }) {

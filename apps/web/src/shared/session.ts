@@ -1,6 +1,8 @@
-import { isOverseer as isOverseerRole, type Role } from '@oversight/domain';
+import type { Role } from '@oversight/domain';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTRPC, type Me } from './trpc';
+
+// This module loads with the sign-in page: it takes only types from @oversight/domain (see roles.ts).
 
 /** The signed-in user (null when nobody is), asked once and kept until sign-in or sign-out changes it. */
 export function useSession() {
@@ -24,8 +26,6 @@ export function useSetSession() {
     queryClient.setQueryData(trpc.auth.me.queryKey(), user);
   };
 }
-
-export const isOverseer = (user: Me) => isOverseerRole(user.role);
 
 /** Where a user lands after signing in. */
 export const homePath = (role: Role) => (role === 'principal' ? '/home' : '/schools');

@@ -1,8 +1,8 @@
 import { Table } from '@mantine/core';
 import { LOCATION_LABELS, OWNERSHIP_LABELS, SCHOOL_TYPE_LABELS } from '@oversight/domain';
 import { useTranslation } from 'react-i18next';
-import type { School } from '../../app/trpc';
 import { useLabel, useLocale } from '../../i18n/labels';
+import type { School } from '../trpc';
 
 /** A school's registered facts as a two-column table; `brief` keeps the lines a home-page card needs. */
 export function SchoolFacts({ school, countyName, brief }: { school: School; countyName?: string | undefined; brief?: boolean }) {

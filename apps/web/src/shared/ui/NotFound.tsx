@@ -1,6 +1,6 @@
 import { Button, Stack, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
-import { Link } from '../app/navigation';
+import { Link } from '../navigation';
 
 export function NotFound() {
   const { t } = useTranslation();

@@ -1,8 +1,8 @@
 import { applies, DOMAINS, evaluateFormula, reportInputs, type IndicatorDomain, type Period } from '@oversight/domain';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { useTRPC, type Catalogue, type Indicator, type School } from '../../app/trpc';
-import { useLabel, useLocale } from '../../i18n/labels';
+import { useLabel, useLocale } from '../i18n/labels';
+import { useTRPC, type Catalogue, type Indicator, type School } from './trpc';
 
 /** The indicator catalogue from the server; it never changes while the app runs. */
 export function useCatalogue() {

@@ -1,8 +1,10 @@
+import { Alert } from '@mantine/core';
 import type { OrgNode } from '@oversight/api';
 import { useQuery } from '@tanstack/react-query';
 import { createContext, useContext, useMemo, useState, type ReactNode } from 'react';
-import { useMe } from '../app/session';
-import { useTRPC } from '../app/trpc';
+import { useTranslation } from 'react-i18next';
+import { useMe } from './session';
+import { useTRPC } from './trpc';
 
 export interface County {
   id: number;
@@ -73,4 +75,10 @@ export function useCounty(): CountyChoice {
   const value = useContext(CountyContext);
   if (!value) throw new Error('useCounty outside CountyProvider');
   return value;
+}
+
+/** What a county's page shows while no county is chosen (users above county level pick one in the header). */
+export function ChooseCounty() {
+  const { t } = useTranslation();
+  return <Alert color="gray">{t('county.choose')}</Alert>;
 }

@@ -12,12 +12,23 @@ export function createClient() {
   });
 }
 
+/** The API's answers under the names pages use (types only: nothing here adds to the first page). */
 type Api = TRPCOptionsProxy<AppRouter>;
 export type Me = NonNullable<inferOutput<Api['auth']['me']>>;
 export type Catalogue = inferOutput<Api['catalogue']['list']>;
 export type Indicator = Catalogue['indicators'][number];
 export type School = inferOutput<Api['schools']['get']>;
 export type ReportView = inferOutput<Api['reports']['get']>;
+export type ReviewQueueItem = inferOutput<Api['reports']['reviewQueue']>[number];
+export type Attainment = inferOutput<Api['targets']['attainment']>;
+export type Overview = inferOutput<Api['analytics']['overview']>;
+export type Ranking = inferOutput<Api['analytics']['ranking']>;
+export type RankingRow = Ranking['rows'][number];
+export type SchoolProfile = inferOutput<Api['analytics']['schoolProfile']>;
+export type MyStanding = inferOutput<Api['analytics']['myStanding']>;
+export type Standing = MyStanding['indicators'][number];
+export type Summary = inferOutput<Api['summaries']['get']>;
+export type SummaryListItem = inferOutput<Api['summaries']['list']>[number];
 export type AppError = TRPCClientError<AppRouter>;
 
 export function isAppError(error: unknown): error is AppError {

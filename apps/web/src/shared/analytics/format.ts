@@ -1,7 +1,7 @@
 import type { Change, GroupFigure, IndicatorValue } from '@oversight/domain';
 import { useTranslation } from 'react-i18next';
-import type { Catalogue, Indicator } from '../../app/trpc';
 import { useLabel, useLocale } from '../../i18n/labels';
+import type { Catalogue, Indicator } from '../trpc';
 
 /** Numbers, statuses and changes the way the analytics pages show them, in the current language. */
 export function useFigures(catalogue: Catalogue | undefined) {

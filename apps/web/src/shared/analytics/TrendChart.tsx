@@ -1,6 +1,6 @@
 import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { useTranslation } from 'react-i18next';
-import { usePeriodLabel, usePeriodLines } from '../../components/periods';
+import { usePeriodLabel, usePeriodLines } from '../periods';
 import { ChartCard } from './ChartCard';
 
 export interface TrendSeries {
