@@ -1,9 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import {
   countySheet,
   createOrgUnit,
@@ -23,75 +22,15 @@ import { createPostgresDatabase, databaseKinds, schoolInput } from '@oversight/d
 import type { Period } from '@oversight/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fileHashOf, sheetRecords, sheetValues } from './crash-child.js';
+import { APP_DIR, client, kill, startServer as startProcess } from './processes.js';
 
 /**
  * Kills the real server process (SIGKILL, no chance to clean up) while saves are in flight, restarts it on the
  * same data and checks that every report is entirely before or entirely after each save: its stored values
  * match its version, and the audit log holds exactly one entry per stored change.
  */
-const APP_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const ADMIN = { username: 'crash-admin', password: 'crash-secret-1' };
-
-interface Running {
-  process: ChildProcess;
-  base: string;
-}
-
-function startServer(env: Record<string, string>): Promise<Running> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'start'], {
-    cwd: APP_DIR,
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DEMO: '0', ADMIN_USERNAME: ADMIN.username, ADMIN_PASSWORD: ADMIN.password, WEB_DIR: path.join(APP_DIR, 'no-web'), ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  return new Promise((resolve, reject) => {
-    let output = '';
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 60_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /http:\/\/localhost:(\d+)/.exec(output);
-      if (match) {
-        clearTimeout(timer);
-        resolve({ process: child, base: `http://127.0.0.1:${match[1]}` });
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`server exited (${code}):\n${output}`));
-    });
-  });
-}
-
-function kill(running: Running): Promise<void> {
-  return new Promise((resolve) => {
-    if (running.process.exitCode !== null || running.process.signalCode !== null) return resolve();
-    running.process.removeAllListeners('exit');
-    running.process.once('exit', () => resolve());
-    running.process.kill('SIGKILL');
-  });
-}
-
-/** A minimal tRPC-over-HTTP client (superjson wire format, same-origin JSON POSTs) with a session cookie. */
-function client(base: string) {
-  let cookie = '';
-  async function call(kind: 'query' | 'mutation', name: string, input: unknown) {
-    const response =
-      kind === 'query'
-        ? await fetch(`${base}/trpc/${name}?input=${encodeURIComponent(JSON.stringify({ json: input }))}`, { headers: { cookie } })
-        : await fetch(`${base}/trpc/${name}`, {
-            method: 'POST',
-            headers: { 'content-type': 'application/json', origin: base, cookie },
-            body: JSON.stringify({ json: input }),
-          });
-    const setCookie = response.headers.get('set-cookie');
-    if (setCookie) cookie = setCookie.split(';')[0]!;
-    const body = (await response.json()) as { result?: { data: { json: any } }; error?: { json: { message: string } } };
-    if (body.error) throw Object.assign(new Error(body.error.json.message), { status: response.status });
-    return body.result!.data.json;
-  }
-  return { query: (name: string, input?: unknown) => call('query', name, input), mutate: (name: string, input: unknown) => call('mutation', name, input) };
-}
+const startServer = (env: Record<string, string>) => startProcess(env, ADMIN);
 
 const kinds = await databaseKinds();
 

@@ -14,3 +14,10 @@ it('names the variable and the rule when a setting is wrong', () => {
   expect(() => readEnv({ PORT: 'abc' })).toThrow(/PORT/);
   expect(() => readEnv({ DEMO: 'yes' })).toThrow(/DEMO/);
 });
+
+it('reads TRUST_PROXY as the proxies to believe, and refuses the old blanket 1', () => {
+  expect(readEnv({}).TRUST_PROXY).toEqual([]);
+  expect(readEnv({ TRUST_PROXY: '0' }).TRUST_PROXY).toEqual([]);
+  expect(readEnv({ TRUST_PROXY: '127.0.0.1, 10.0.0.0/8' }).TRUST_PROXY).toEqual(['127.0.0.1', '10.0.0.0/8']);
+  expect(() => readEnv({ TRUST_PROXY: '1' })).toThrow(/TRUST_PROXY.*反向代理的地址/);
+});

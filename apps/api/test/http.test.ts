@@ -129,6 +129,33 @@ await describeEachDatabase('HTTP server', (kind) => {
     }
   });
 
+  it('believes X-Forwarded-For only from the configured proxy, and takes the address that proxy saw', async () => {
+    await createUser(handle.db, SYSTEM_ACTOR, { role: 'system_admin', username: 'proxied-admin', displayName: '管理员', password: 'secret123' });
+    const proxied = await buildServer({ db: handle.db, webDir: tmpdir(), cookieSecure: false, trustProxy: ['127.0.0.1'] });
+    const wrong = (remoteAddress: string, forwardedFor: string) =>
+      proxied.inject({
+        method: 'POST',
+        url: '/trpc/auth.login',
+        remoteAddress,
+        headers: { 'content-type': 'application/json', host: 'oversight.test', 'x-forwarded-for': forwardedFor },
+        payload: json({ username: 'proxied-admin', password: 'wrong1234' }),
+      });
+    try {
+      // Six clients behind the proxy: each its own address, so none is held back for the others' attempts.
+      for (let i = 1; i <= 6; i++) expect((await wrong('127.0.0.1', `forged, 203.0.113.${i}`)).statusCode).toBe(401);
+      // One client forging the leftmost entry: still one address (what the proxy saw), held at the limit.
+      const statuses = [];
+      for (let i = 1; i <= 6; i++) statuses.push((await wrong('127.0.0.1', `198.51.100.${i}, 203.0.113.50`)).statusCode);
+      expect(statuses).toEqual([401, 401, 401, 401, 401, 429]);
+      // A client that is not the proxy cannot choose its address with the header at all.
+      const direct = [];
+      for (let i = 1; i <= 6; i++) direct.push((await wrong('192.0.2.7', `203.0.113.${100 + i}`)).statusCode);
+      expect(direct.at(-1)).toBe(429);
+    } finally {
+      await proxied.close();
+    }
+  });
+
   it('answers an unauthenticated call with 401 and a Chinese message', async () => {
     const response = await app.inject({ method: 'GET', url: '/trpc/schools.list' });
     expect(response.statusCode).toBe(401);
