@@ -3,7 +3,7 @@ import path from 'node:path';
 import fastifyCookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
 import { appRouter, type AppRouter, type Context } from '@oversight/api';
-import { DEFAULT_AUTH_POLICY, userForSession, type AuthPolicy, type Database, type Kysely } from '@oversight/db';
+import { DEFAULT_AUTH_POLICY, TooManyAttempts, userForSession, type AuthPolicy, type Database, type Kysely } from '@oversight/db';
 import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from '@trpc/server/adapters/fastify';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { fileLimits, type FileLimits } from './env.js';
@@ -63,6 +63,11 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     trpcOptions: {
       router: appRouter,
       createContext,
+      // A refusal for too many attempts says when the next may be made.
+      responseMeta({ errors }) {
+        const wait = errors.map((e) => e.cause).find((cause): cause is TooManyAttempts => cause instanceof TooManyAttempts);
+        return wait ? { headers: new Headers({ 'retry-after': String(wait.retryAfterSeconds) }) } : {};
+      },
       onError({ error, path: procedure }) {
         if (error.code === 'INTERNAL_SERVER_ERROR') app.log.error({ procedure, err: error.cause ?? error }, 'procedure failed');
       },

@@ -149,8 +149,13 @@ await describeEachDatabase('HTTP server', (kind) => {
       expect(statuses).toEqual([401, 401, 401, 401, 401, 429]);
       // A client that is not the proxy cannot choose its address with the header at all.
       const direct = [];
-      for (let i = 1; i <= 6; i++) direct.push((await wrong('192.0.2.7', `203.0.113.${100 + i}`)).statusCode);
-      expect(direct.at(-1)).toBe(429);
+      for (let i = 1; i <= 6; i++) direct.push(await wrong('192.0.2.7', `203.0.113.${100 + i}`));
+      const limited = direct.at(-1)!;
+      expect(limited.statusCode).toBe(429);
+      // The refusal says when to try again, in words and in Retry-After (seconds, within the 15-minute window).
+      expect(limited.json().error.json.message).toMatch(/请在\d+分钟后再试/);
+      expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+      expect(Number(limited.headers['retry-after'])).toBeLessThanOrEqual(15 * 60);
     } finally {
       await proxied.close();
     }

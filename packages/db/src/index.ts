@@ -22,3 +22,4 @@ export * from './queries/targets.js';
 export * from './services/targets.js';
 export * from './services/analytics/index.js';
 export * from './services/summaries.js';
+export * from './services/attempt-counters.js';

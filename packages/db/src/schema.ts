@@ -58,8 +58,8 @@ export interface SessionTable {
   expiresAt: Date;
 }
 
-/** Sign-in attempts per key (an account and address pair, an account, an address) in the current window. */
-export interface LoginThrottleTable {
+/** Attempts per key in the current window: sign-ins (per account and address, account, address), costly calls per user. */
+export interface AttemptCounterTable {
   key: string;
   attempts: number;
   windowStartedAt: Date;
@@ -177,7 +177,7 @@ export interface Database {
   schools: SchoolTable;
   users: UserTable;
   sessions: SessionTable;
-  loginThrottle: LoginThrottleTable;
+  attemptCounters: AttemptCounterTable;
   signInAddresses: SignInAddressTable;
   auditLog: AuditLogTable;
 }

@@ -51,7 +51,7 @@ await describeEachDatabase('sign-in limits', (kind) => {
     // Only as many attempts as the limit allows reach a password check; the rest are refused unchecked.
     expect(outcomes.filter((o) => o !== 'limited')).toHaveLength(perAccountAndAddress);
     expect(outcomes.filter((o) => o === 'limited')).toHaveLength(12 - perAccountAndAddress);
-    const counted = await handle.db.selectFrom('loginThrottle').select('attempts').where('key', '=', `pair:${username}|10.9.1.1`).executeTakeFirstOrThrow();
+    const counted = await handle.db.selectFrom('attemptCounters').select('attempts').where('key', '=', `pair:${username}|10.9.1.1`).executeTakeFirstOrThrow();
     expect(counted.attempts).toBe(12);
   });
 

@@ -4,7 +4,7 @@ import * as reporting from './2026-11-23-01-reporting.js';
 import * as targets from './2026-11-24-01-targets.js';
 import * as summaries from './2026-11-24-02-summaries.js';
 import * as countyFigures from './2026-11-25-01-county-figures.js';
-import * as signInLimits from './2026-12-03-01-sign-in-limits.js';
+import * as attemptCounters from './2026-12-03-01-attempt-counters.js';
 
 /** Every migration, in order. Names sort by date; files are frozen once landed. */
 export const migrations: Record<string, Migration> = {
@@ -13,5 +13,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-24-01-targets': targets,
   '2026-11-24-02-summaries': summaries,
   '2026-11-25-01-county-figures': countyFigures,
-  '2026-12-03-01-sign-in-limits': signInLimits,
+  '2026-12-03-01-attempt-counters': attemptCounters,
 };

@@ -1,6 +1,6 @@
-import { AppError } from '@oversight/domain';
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../schema.js';
+import { clearAttempts, countAttempt, type AttemptKey } from './attempt-counters.js';
 
 /**
  * How often anyone may try to sign in. Every attempt is reserved in the database, atomically, before its password
@@ -23,11 +23,6 @@ export interface SignInLimits {
 
 export const DEFAULT_SIGN_IN_LIMITS: SignInLimits = { perAccountAndAddress: 5, perAccount: 30, perAddress: 50, windowMinutes: 15, knownAddressDays: 90 };
 
-interface AttemptKey {
-  key: string;
-  limit: number;
-}
-
 const accountKey = (username: string) => `user:${username.toLowerCase()}`;
 const pairKey = (username: string, address: string) => `pair:${username.toLowerCase()}|${address}`;
 
@@ -44,11 +39,7 @@ async function knownAddress(db: Kysely<Database>, username: string, address: str
   return row !== undefined;
 }
 
-/**
- * Counts this attempt against each of its keys in one statement (each key's row is locked while it is counted, so
- * concurrent attempts get distinct counts) and refuses it when any key is past its limit, before any password is
- * checked.
- */
+/** Counts this sign-in attempt against its keys and refuses it past any limit, before any password is checked. */
 export async function reserveSignInAttempt(
   db: Kysely<Database>,
   attempt: { username: string; address: string; now: Date },
@@ -61,30 +52,12 @@ export async function reserveSignInAttempt(
     { key: `addr:${address}`, limit: limits.perAddress },
     ...(known ? [] : [{ key: accountKey(username), limit: limits.perAccount }]),
   ];
-  const windowStart = new Date(now.getTime() - limits.windowMinutes * 60_000);
-  const rows = await db
-    .insertInto('loginThrottle')
-    .values(keys.map(({ key }) => ({ key, attempts: 1, windowStartedAt: now })))
-    .onConflict((oc) =>
-      oc.column('key').doUpdateSet({
-        // An attempt after the window has passed starts a new window.
-        attempts: sql`case when login_throttle.window_started_at <= ${windowStart} then 1 else login_throttle.attempts + 1 end`,
-        windowStartedAt: sql`case when login_throttle.window_started_at <= ${windowStart} then ${now}::timestamptz else login_throttle.window_started_at end`,
-      }),
-    )
-    .returning(['key', 'attempts', 'windowStartedAt'])
-    .execute();
-  const limitOf = new Map(keys.map((k) => [k.key, k.limit]));
-  const over = rows.filter((r) => r.attempts > limitOf.get(r.key)!);
-  if (!over.length) return;
-  const until = Math.max(...over.map((r) => r.windowStartedAt.getTime() + limits.windowMinutes * 60_000));
-  const minutes = Math.max(1, Math.ceil((until - now.getTime()) / 60_000));
-  throw new AppError('TOO_MANY_REQUESTS', `登录尝试过于频繁，请在${minutes}分钟后再试。`);
+  await countAttempt(db, keys, { now, windowMinutes: limits.windowMinutes, message: (minutes) => `登录尝试过于频繁，请在${minutes}分钟后再试。` });
 }
 
 /** After a successful sign-in: the account's counters start again, and the address becomes known to the account. */
 export async function recordSignIn(trx: Kysely<Database>, user: { id: number; username: string }, address: string, now: Date): Promise<void> {
-  await trx.deleteFrom('loginThrottle').where('key', 'in', [accountKey(user.username), pairKey(user.username, address)]).execute();
+  await clearAttempts(trx, [accountKey(user.username), pairKey(user.username, address)]);
   await trx
     .insertInto('signInAddresses')
     .values({ userId: user.id, address, lastSignedInAt: now })
