@@ -14,6 +14,7 @@ export { hashPassword, verifyPassword } from './services/passwords.js';
 export { seedDemoCounty, DEMO_ACCOUNTS, type DemoSummary } from './demo/county.js';
 export type { Kysely } from 'kysely';
 export * from './services/reports.js';
+export * from './services/validation-context.js';
 export * from './services/oversight.js';
 export { backupDatabase, restoreDatabase, BACKUP_FORMAT } from './backup.js';
 export * from './services/imports.js';

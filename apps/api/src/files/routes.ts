@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import fastifyMultipart from '@fastify/multipart';
-import { completeness, countySheet, getOrgUnit, getReport, getSchool, importReports, ranking, reviewQueue, type Database, type Kysely } from '@oversight/db';
+import { actorOfUser, completeness, countySheet, getOrgUnit, getReport, getSchool, importReports, ranking, reviewQueue, type Database, type Kysely } from '@oversight/db';
 import { ALL_ROLES, AppError, columnNumber, type ImportFinding, indicator, LOCATION_LABELS, LOCATIONS, OVERSIGHT_ROLES, parseWorkbook, type Period, periodLabel, quartersOfYear, SCHOOL_TYPE_LABELS, SCHOOL_TYPES } from '@oversight/domain';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
@@ -88,7 +88,7 @@ export async function fileRoutes(app: FastifyInstance, options: FileRouteOptions
   app.get('/api/templates/school-report.xlsx', { config: { access: { roles: ALL_ROLES, target: 'school' } } }, async (request, reply) => {
     const q = query(z.object({ schoolId: id, period }), request.query);
     const school = (await getSchool(db, q.schoolId))!;
-    const view = await getReport(db, school.id, q.period);
+    const view = await getReport(db, actorOfUser(callerOf(request)), school.id, q.period);
     return sendWorkbook(reply, schoolTemplate({ school, period: q.period, version: view.version, values: view.values }), `学校季度报表-${school.code}-${q.period}.xlsx`);
   });
 
@@ -156,14 +156,14 @@ export async function fileRoutes(app: FastifyInstance, options: FileRouteOptions
   app.get('/api/export/completeness.xlsx', { config: { access: { roles: OVERSIGHT_ROLES, target: 'county' } } }, async (request, reply) => {
     const q = query(z.object({ countyId: id, period }), request.query);
     const name = await countyName(db, q.countyId);
-    const rows = await completeness(db, q.countyId, q.period);
+    const rows = await completeness(db, actorOfUser(callerOf(request)), q.countyId, q.period);
     return sendWorkbook(reply, completenessExport({ countyName: name, period: q.period, rows }), `填报进度-${name}-${q.period}.xlsx`);
   });
 
   app.get('/api/export/review-queue.xlsx', { config: { access: { roles: OVERSIGHT_ROLES, target: 'county' } } }, async (request, reply) => {
     const q = query(z.object({ countyId: id, period: period.optional() }), request.query);
     const name = await countyName(db, q.countyId);
-    const rows = await reviewQueue(db, q.countyId, q.period);
+    const rows = await reviewQueue(db, actorOfUser(callerOf(request)), q.countyId, q.period);
     return sendWorkbook(reply, reviewQueueExport({ countyName: name, period: q.period, rows }), `待审核报表-${name}${q.period ? `-${q.period}` : ''}.xlsx`);
   });
 
