@@ -60,11 +60,12 @@ interface Refusal {
 }
 const SIGN_IN: Refusal = { status: 401, message: '请先登录。' };
 const WRONG_ROLE: Refusal = { status: 403, message: '您的账号无权执行此操作。' };
-const SCHOOL_OUT_OF_SCOPE: Refusal = { status: 403, message: '该学校不在您的管辖范围内。' };
-const COUNTY_OUT_OF_SCOPE: Refusal = { status: 403, message: '该县（市、区）不在您的管辖范围内。' };
-const FOREIGN_ROWS: Refusal = { status: 403, message: '文件中有不在您管辖范围内的学校，未保存任何数据。' };
-// A summary out of scope is answered as a missing one: its existence is not disclosed.
-const SUMMARY_OUT_OF_SCOPE: Refusal = { status: 404, message: '总结不存在或不在您的管辖范围内。' };
+// What lies out of scope is answered as a missing record: its existence is not disclosed.
+const SCHOOL_OUT_OF_SCOPE: Refusal = { status: 404, message: '学校不存在。' };
+const COUNTY_OUT_OF_SCOPE: Refusal = { status: 404, message: '县（市、区）不存在。' };
+// A file's row of a school out of scope reads like an unknown identifier: one error, nothing stored.
+const FOREIGN_ROWS: Refusal = { status: 422, message: '文件中有1处错误，未保存任何数据。请按提示修改后重新上传。' };
+const SUMMARY_OUT_OF_SCOPE: Refusal = { status: 404, message: '总结不存在。' };
 
 interface Rule {
   /** A name for a stricter mode of the route (checked in its handler), empty for the route's own rule. */

@@ -18,6 +18,7 @@ export * from './services/validation-context.js';
 export * from './services/oversight.js';
 export { backupDatabase, restoreDatabase, BACKUP_FORMAT } from './backup.js';
 export * from './services/imports.js';
+export * from './queries/county-sheet.js';
 export * from './queries/analytics.js';
 export * from './queries/targets.js';
 export * from './services/targets.js';

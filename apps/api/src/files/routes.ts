@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import fastifyMultipart from '@fastify/multipart';
 import { actorOfUser, completeness, countySheet, getOrgUnit, getReport, getSchool, importReports, ranking, reviewQueue, type Database, type Kysely } from '@oversight/db';
-import { ALL_ROLES, AppError, columnNumber, type ImportFinding, indicator, LOCATION_LABELS, LOCATIONS, OVERSIGHT_ROLES, parseWorkbook, type Period, periodLabel, quartersOfYear, SCHOOL_TYPE_LABELS, SCHOOL_TYPES } from '@oversight/domain';
+import { ALL_ROLES, AppError, columnNumber, type ImportFinding, type ImportResponse, indicator, LOCATION_LABELS, LOCATIONS, OVERSIGHT_ROLES, parseWorkbook, type Period, periodLabel, quartersOfYear, SCHOOL_TYPE_LABELS, SCHOOL_TYPES } from '@oversight/domain';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import type { FileLimits } from '../env.js';
@@ -70,7 +70,7 @@ function ordered(findings: ImportFinding[], sheets: readonly string[]): ImportFi
 
 function importFailure(reply: FastifyReply, status: number, message: string, rule: string) {
   const errors: ImportFinding[] = [{ sheet: null, row: null, column: null, code: 'file', rule, message }];
-  return reply.code(status).send({ ok: false, stored: 0, created: 0, updated: 0, unchanged: 0, skipped: 0, values: 0, errors, warnings: [], error: { message, rule } });
+  return reply.code(status).send({ ok: false, stored: 0, created: 0, updated: 0, unchanged: 0, skipped: 0, values: 0, errors, warnings: [], error: { message, rule } } satisfies ImportResponse);
 }
 
 export async function fileRoutes(app: FastifyInstance, options: FileRouteOptions): Promise<void> {
@@ -125,7 +125,7 @@ export async function fileRoutes(app: FastifyInstance, options: FileRouteOptions
       }
       const ok = errors.length === 0;
       const values = parsed.records.reduce((n, r) => n + r.cells.filter((c) => c.raw !== null).length, 0);
-      const body = { ok, stored: result.stored, created: result.created, updated: result.updated, unchanged: result.unchanged, skipped: result.skipped, values, errors, warnings };
+      const body: ImportResponse = { ok, stored: result.stored, created: result.created, updated: result.updated, unchanged: result.unchanged, skipped: result.skipped, values, errors, warnings };
       if (ok) return reply.code(200).send(body);
       // Rows of schools outside the caller's scope make the whole upload a refusal of access.
       const foreign = errors.some((e) => e.rule === 'scope');

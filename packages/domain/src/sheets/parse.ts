@@ -71,11 +71,11 @@ export interface ImportResult {
 
 /**
  * What POST /api/import/reports answers as JSON: the import's result with the parser's findings merged in, how
- * many values the file carried, and, when the file was refused, why.
+ * many values the file carried, and, when the file was refused, why (the rule broken, when the route names one).
  */
 export interface ImportResponse extends ImportResult {
   values: number;
-  error?: { message: string; rule: string };
+  error?: { message: string; rule?: string };
 }
 
 export interface ParsedWorkbook {
