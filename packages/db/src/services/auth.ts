@@ -5,6 +5,7 @@ import { countyIdsUnder, getOrgUnit } from '../queries/org.js';
 import { findUserByUsername } from '../queries/users.js';
 import type { Database, OrgUnit, User } from '../schema.js';
 import { hashForUnknownUser, verifyPassword } from './passwords.js';
+import { transact } from './transaction.js';
 
 export interface SignedInUser {
   id: number;
@@ -63,7 +64,7 @@ export async function login(
 
   const token = randomBytes(32).toString('base64url');
   const expiresAt = new Date(now.getTime() + policy.sessionHours * 3600_000);
-  await db.transaction().execute(async (trx) => {
+  await transact(db, async (trx) => {
     await trx.deleteFrom('loginThrottle').where('key', '=', keys[0]!.key).execute();
     // Sign-in rotates the session: whatever token the browser held before is dropped.
     if (input.previousToken) await trx.deleteFrom('sessions').where('id', '=', sessionId(input.previousToken)).execute();

@@ -36,6 +36,7 @@ import type { Database, SummaryFacts, SummaryRow } from '../schema.js';
 import type { Actor } from './actor.js';
 import type { Clock } from './reports.js';
 import { transact } from './transaction.js';
+import { seesEvery, unitInScope } from './units.js';
 import { deadlineDaysOf } from './validation-context.js';
 
 /** What a summary is written for: a county, a city across its counties, or one school. */
@@ -115,21 +116,10 @@ async function countyTarget(db: Kysely<Database>, scope: Scope, countyId: number
   return { level: 'county', unit: { id: unit.id, name: unit.name }, countyIds: [unit.id] };
 }
 
-/**
- * Whether a unit's counties lie in the scope, for what speaks for all of them (a city's summary): the system admin
- * sees every unit; a bureau, a unit with counties that are all its own (a unit without any is nobody's).
- */
-function seesEvery(scope: Scope, countyIds: readonly number[]): boolean {
-  return scope.kind === 'all' || (countyIds.length > 0 && countyIds.every((id) => scopeIncludesCounty(scope, id)));
-}
-
 async function cityTarget(db: Kysely<Database>, scope: Scope, cityId: number): Promise<SummaryTarget> {
   if (scope.kind === 'school') throw forbidden('学校账号不能生成市级总结。');
-  const unit = await getOrgUnit(db, cityId);
-  const countyIds = unit ? await countyIdsUnder(db, cityId) : [];
-  // A city's summary speaks for every county of the city: only a bureau that sees them all may write it. Any other
-  // unit is answered as missing before its name is used.
-  if (!unit || !seesEvery(scope, countyIds)) throw missing('city');
+  // A city's summary speaks for every county of the city: only a bureau that sees them all may write it.
+  const { unit, countyIds } = await unitInScope(db, scope, cityId, 'city');
   if (unit.level !== 'city') throw new AppError('BAD_REQUEST', `“${unit.name}”不是市级单位：市级总结请选择一个市。`, 'cityId');
   const counties = (await countiesByIds(db, countyIds)).map((c) => ({ id: c.id, name: c.name }));
   return { level: 'city', unit: { id: unit.id, name: unit.name }, countyIds, counties };
