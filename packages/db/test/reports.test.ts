@@ -177,6 +177,34 @@ await describeEachDatabase('quarterly reports', (kind) => {
     expect((await getReport(handle.db, SYSTEM_ACTOR, s.id, P)).status).toBe('submitted');
   });
 
+  it('answers a school or county out of the actor’s scope exactly as one that does not exist', async () => {
+    const { school: s, principal } = await schoolWithPrincipal();
+    const { school: other } = await schoolWithPrincipal();
+    const answer = async (call: Promise<unknown>) => {
+      const error = await rejection(call);
+      return { code: error.code, message: error.message };
+    };
+    const noSchool = { code: 'NOT_FOUND', message: '学校不存在。' };
+    for (const schoolId of [other.id, 999_999]) {
+      expect(await answer(getReport(handle.db, principal, schoolId, P))).toEqual(noSchool);
+      expect(await answer(reportHistory(handle.db, principal, schoolId, P))).toEqual(noSchool);
+      expect(await answer(schoolReminders(handle.db, principal, schoolId))).toEqual(noSchool);
+      expect(await answer(dismissReminder(handle.db, principal, schoolId, 1))).toEqual(noSchool);
+      expect(await answer(saveReport(handle.db, principal, { schoolId, period: P, version: 0, values: {} }))).toEqual(noSchool);
+    }
+    expect(await answer(getReport(handle.db, foreignOfficer, s.id, P))).toEqual(noSchool);
+    const noCounty = { code: 'NOT_FOUND', message: '县（市、区）不存在。' };
+    for (const countyId of [places.countyA.id, 999_999]) {
+      expect(await answer(completeness(handle.db, foreignOfficer, countyId, P))).toEqual(noCounty);
+      expect(await answer(completenessMatrix(handle.db, foreignOfficer, countyId, [P]))).toEqual(noCounty);
+      expect(await answer(reviewQueue(handle.db, foreignOfficer, countyId))).toEqual(noCounty);
+      expect(await answer(remindMissing(handle.db, foreignOfficer, countyId, P))).toEqual(noCounty);
+      expect(await answer(setDeadlineDays(handle.db, foreignOfficer, countyId, 20))).toEqual(noCounty);
+    }
+    // A school account is refused county-wide figures for its role.
+    expect((await rejection(completeness(handle.db, principal, places.countyA.id, P))).code).toBe('FORBIDDEN');
+  });
+
   it('returns a report with a reason; the school corrects and resubmits, and the reason clears', async () => {
     const { school: s, principal } = await schoolWithPrincipal();
     const sent = await submitted(principal, s, { electricity_kwh: 90_000 });
