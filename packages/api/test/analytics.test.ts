@@ -120,12 +120,17 @@ await describeEachDatabase('targets and analytics procedures', (kind) => {
     for (const refused of [
       () => principal.analytics.ranking({ countyId: w.countyA.id, indicator: 'liability_rate', year: 2026 }),
       () => principal.analytics.overview({ countyId: w.countyA.id, year: 2026 }),
-      () => principal.analytics.myStanding({ schoolId: w.schools.a2.id, year: 2026 }),
-      () => principal.analytics.schoolProfile({ schoolId: w.schools.a2.id, year: 2026 }),
       () => principal.analytics.trend({ countyId: w.countyA.id, indicator: 'liability_rate', from: '2025Q1', to: '2026Q1' }),
       () => principal.targets.attainment({ countyId: w.countyA.id, year: 2026 }),
     ]) {
       expect((await failure(refused())).code).toBe('FORBIDDEN');
+    }
+    // Another school is out of scope: answered as a missing one.
+    for (const refused of [
+      () => principal.analytics.myStanding({ schoolId: w.schools.a2.id, year: 2026 }),
+      () => principal.analytics.schoolProfile({ schoolId: w.schools.a2.id, year: 2026 }),
+    ]) {
+      expect((await failure(refused())).code).toBe('NOT_FOUND');
     }
   });
 
