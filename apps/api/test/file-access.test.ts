@@ -60,9 +60,9 @@ const WRONG_ROLE: Refusal = REFUSALS.role;
 // Out of scope answers exactly as missing: the same status and message, so other counties' ids cannot be probed.
 const SCHOOL_OUT_OF_SCOPE: Refusal = REFUSALS.school;
 const COUNTY_OUT_OF_SCOPE: Refusal = REFUSALS.county;
-const FOREIGN_ROWS: Refusal = { status: 403, message: '文件中有不在您管辖范围内的学校，未保存任何数据。' };
-// A summary out of scope is answered as a missing one: its existence is not disclosed.
-const SUMMARY_OUT_OF_SCOPE: Refusal = { status: 404, message: '总结不存在或不在您的管辖范围内。' };
+// A file's row of a school out of scope reads like an unknown identifier: one error, nothing stored.
+const FOREIGN_ROWS: Refusal = { status: 422, message: '文件中有1处错误，未保存任何数据。请按提示修改后重新上传。' };
+const SUMMARY_OUT_OF_SCOPE: Refusal = { status: 404, message: '总结不存在。' };
 
 interface Rule {
   /** A name for a stricter mode of the route (checked in its handler), empty for the route's own rule. */

@@ -283,6 +283,7 @@ await describeEachDatabase('spreadsheets in and out', (kind) => {
 
   it('keeps everyone to their own scope: files of another school or county, and approved imports, are refused', async () => {
     const { sessions } = setup;
+    // Out of scope is answered as missing; a principal is refused the county sheet for its role.
     expect((await download(app, schoolTemplateUrl(setup.noCanteen.id, '2026Q1'), sessions.principal)).statusCode).toBe(404);
     expect((await download(app, countyTemplateUrl(setup.countyA.id, '2026Q1'), sessions.officerB)).statusCode).toBe(404);
     expect((await download(app, countyTemplateUrl(setup.countyA.id, '2026Q1'), sessions.principal)).statusCode).toBe(403);
@@ -290,21 +291,29 @@ await describeEachDatabase('spreadsheets in and out', (kind) => {
     expect(anonymous.statusCode).toBe(401);
     expect(anonymous.json().error.message).toBe('请先登录。');
 
-    // Another school's template, filled in by a principal: refused, nothing stored.
+    // Another school's template, filled in by a principal: refused as an unknown identifier is, nothing stored.
     const theirs = await workbookOf((await download(app, schoolTemplateUrl(setup.noCanteen.id, '2028Q1'), sessions.officerA)).rawPayload);
     schoolValueCell(theirs.getWorksheet('季度报表')!, 'students_enrolled').value = 100;
     const foreign = await upload(app, sessions.principal, await bytes(theirs));
-    expect(foreign.statusCode).toBe(403);
-    expect(foreign.json().errors).toEqual([expect.objectContaining({ code: 'school_code', rule: 'scope', row: 2, column: 'B' })]);
+    expect(foreign.statusCode).toBe(422);
+    expect(foreign.json().errors).toEqual([
+      expect.objectContaining({ code: 'school_code', rule: 'unknown', row: 2, column: 'B', message: `学校标识码 ${setup.noCanteen.code} 不存在，请核对。` }),
+    ]);
     expect(await reportOf(handle, setup.noCanteen.id, '2028Q1')).toBeUndefined();
+    // The same file naming an identifier that does not exist: the same answer, but for the identifier.
+    const unknownCode = '9999999999';
+    theirs.getWorksheet('季度报表')!.getCell('B2').value = unknownCode;
+    const unknown = await upload(app, sessions.principal, await bytes(theirs));
+    expect(unknown.statusCode).toBe(foreign.statusCode);
+    expect(unknown.body.replaceAll(unknownCode, 'CODE')).toBe(foreign.body.replaceAll(setup.noCanteen.code, 'CODE'));
 
     // An officer of another county importing this county's sheet.
     const sheetA = await workbookOf((await download(app, countyTemplateUrl(setup.countyA.id, '2028Q1'), sessions.officerA)).rawPayload);
     const ws = sheetA.getWorksheet('全县汇总')!;
     ws.getCell(countyRow(ws, setup.primary), countyColumn(ws, 'students_enrolled')).value = 100;
     const officerB = await upload(app, sessions.officerB, await bytes(sheetA));
-    expect(officerB.statusCode).toBe(403);
-    expect(officerB.json().errors).toContainEqual(expect.objectContaining({ rule: 'scope', message: `学校标识码 ${setup.primary.code} 不在您的管辖范围内，不能导入。` }));
+    expect(officerB.statusCode).toBe(422);
+    expect(officerB.json().errors).toContainEqual(expect.objectContaining({ rule: 'unknown', message: `学校标识码 ${setup.primary.code} 不存在，请核对。` }));
     expect(await reportOf(handle, setup.primary.id, '2028Q1')).toBeUndefined();
 
     // Historical (approved) import is the bureau's alone; an unknown mode is refused.

@@ -72,7 +72,7 @@ describe('summary downloads', () => {
     expect((await app.inject({ method: 'GET', url: `/api/summaries/${summary.id}.docx` })).statusCode).toBe(401);
     const missing = await download(app, '/api/summaries/999999.docx', places.sessions.officerA);
     expect(missing.statusCode).toBe(404);
-    expect(missing.json()).toEqual({ error: { message: '总结不存在或不在您的管辖范围内。', field: null } });
+    expect(missing.json()).toEqual({ error: { message: '总结不存在。', field: null } });
     // A principal downloads its own school’s summary; another school’s principal may not.
     expect((await download(app, `/api/summaries/${ownSchool.id}.docx`, places.sessions.principal)).statusCode).toBe(200);
     expect((await download(app, `/api/summaries/${ownSchool.id}.docx`, places.sessions.otherPrincipal)).statusCode).toBe(404);

@@ -62,7 +62,7 @@ await describeEachDatabase('summaries procedures', (kind) => {
     const own = await api.summaries.schoolDraft({ schoolId: w.schools.a1.id, year: 2026 });
     expect(own.title).toBe(`${w.schools.a1.name}2026年后勤工作总结（截至第三季度）`);
     expect((await api.summaries.list({ countyId: w.countyA.id })).map((s) => s.id)).toEqual([own.id]);
-    expect((await failure(api.summaries.schoolDraft({ schoolId: w.schools.a2.id, year: 2026 }))).code).toBe('FORBIDDEN');
+    expect((await failure(api.summaries.schoolDraft({ schoolId: w.schools.a2.id, year: 2026 }))).code).toBe('NOT_FOUND');
     expect((await failure(api.summaries.draft({ countyId: w.countyA.id, year: 2026 }))).code).toBe('FORBIDDEN');
     const county = await callerFor(handle.db, officer).summaries.draft({ countyId: w.countyA.id, year: 2026, upToQuarter: 2 });
     expect((await failure(api.summaries.get({ id: county.id }))).code).toBe('NOT_FOUND');
@@ -73,7 +73,7 @@ await describeEachDatabase('summaries procedures', (kind) => {
     const city = await callerFor(handle.db, cityOfficer).summaries.draft({ cityId: w.cityA.id, year: 2026 });
     expect(city).toMatchObject({ level: 'city', title: '甲市2026年学校后勤工作总结（截至第三季度）' });
     expect(city.figures.schools_total!.value).toBe(3);
-    expect((await failure(callerFor(handle.db, officer).summaries.draft({ cityId: w.cityA.id, year: 2026 }))).code).toBe('FORBIDDEN');
+    expect((await failure(callerFor(handle.db, officer).summaries.draft({ cityId: w.cityA.id, year: 2026 }))).code).toBe('NOT_FOUND');
     const both = await failure(callerFor(handle.db, cityOfficer).summaries.draft({ countyId: w.countyA.id, cityId: w.cityA.id, year: 2026 }));
     expect(both.message).toBe('请指定县（countyId）或市（cityId）其中之一。（字段：countyId）');
     const quarter = await failure(callerFor(handle.db, officer).summaries.draft({ countyId: w.countyA.id, year: 2026, upToQuarter: 5 }));

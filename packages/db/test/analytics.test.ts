@@ -161,10 +161,10 @@ await describeEachDatabase('targets and analytics', (kind) => {
       expect(audit.at(-1)!.after).toEqual({ fromYear: 2026, toYear: 2027, copied: 7, kept: 0, dropped: 0 });
     });
 
-    it('removes a target (audited); another county’s officer may not', async () => {
+    it('removes a target (audited); another county’s officer may not, and is answered as for a missing target', async () => {
       const t = await setTarget(handle.db, officer, { countyId: places.countyA.id, year: 2030, indicator: 'medical_rate', kind: 'county_total', comparator: 'gte', value: 80 });
       const stranger: Actor = { userId: null, role: 'bureau_officer', scope: { kind: 'counties', countyIds: [places.countyB.id] } };
-      expect((await rejection(removeTarget(handle.db, stranger, t.id))).code).toBe('NOT_FOUND');
+      for (const id of [t.id, 999_999]) expect(await rejection(removeTarget(handle.db, stranger, id))).toMatchObject({ code: 'NOT_FOUND', message: '目标不存在。' });
       await removeTarget(handle.db, officer, t.id);
       expect(await listTargets(handle.db, county, { countyId: places.countyA.id, year: 2030 })).toEqual([]);
       const audit = await handle.db.selectFrom('auditLog').select(['action', 'before']).where('entity', '=', 'target').where('entityId', '=', String(t.id)).orderBy('id').execute();

@@ -73,18 +73,18 @@ await describeEachDatabase('concurrent writers', (kind) => {
         writers.map((actor, i) => saveReport(handle.db, actor, { schoolId, period: PERIOD, version, values: { electricity_kwh: round * 10 + i } })),
       );
       expect(winners).toHaveLength(1);
-      const report = await getReport(handle.db, schoolId, PERIOD);
+      const report = await getReport(handle.db, SYSTEM_ACTOR, schoolId, PERIOD);
       expect(report.version).toBe(version + 1);
       expect(report.values.electricity_kwh).toBe(winners[0]!.values.electricity_kwh);
       version = report.version;
       stored += 1;
     }
-    const saves = (await reportHistory(handle.db, schoolId, PERIOD)).filter((h) => h.action === 'report.save');
+    const saves = (await reportHistory(handle.db, SYSTEM_ACTOR, schoolId, PERIOD)).filter((h) => h.action === 'report.save');
     expect(saves).toHaveLength(stored);
   });
 
   it('lets one of approve and return win when officers act at once, never both', async () => {
-    const filled = await saveReport(handle.db, principal, { schoolId, period: PERIOD, version: (await getReport(handle.db, schoolId, PERIOD)).version, values: completeValues({ type: 'primary', hasCanteen: true }, PERIOD, BASE) });
+    const filled = await saveReport(handle.db, principal, { schoolId, period: PERIOD, version: (await getReport(handle.db, SYSTEM_ACTOR, schoolId, PERIOD)).version, values: completeValues({ type: 'primary', hasCanteen: true }, PERIOD, BASE) });
     const current = { version: filled.version };
     const submitted = await submitReport(handle.db, principal, { schoolId, period: PERIOD, version: current.version });
     const outcomes = await settle([
@@ -93,10 +93,10 @@ await describeEachDatabase('concurrent writers', (kind) => {
       approveReport(handle.db, officers[2]!, { schoolId, period: PERIOD, version: submitted.version }),
     ]);
     expect(outcomes).toHaveLength(1);
-    const after = await getReport(handle.db, schoolId, PERIOD);
+    const after = await getReport(handle.db, SYSTEM_ACTOR, schoolId, PERIOD);
     expect(after.version).toBe(submitted.version + 1);
     expect(after.status).toBe(outcomes[0]!.status);
-    const history = await reportHistory(handle.db, schoolId, PERIOD);
+    const history = await reportHistory(handle.db, SYSTEM_ACTOR, schoolId, PERIOD);
     expect(history.filter((h) => h.action === 'report.approve' || h.action === 'report.return')).toHaveLength(1);
   });
 });
@@ -142,8 +142,8 @@ const jitter = () => pause(Math.random() * 6);
  * step left, and replaying the after-values from `from` gives exactly the stored values.
  */
 async function accountFor(handle: DatabaseHandle, schoolId: number, period: Period, from: Stored): Promise<Step[]> {
-  const report = await getReport(handle.db, schoolId, period);
-  const steps = (await reportHistory(handle.db, schoolId, period)).map((h) => ({ action: h.action, before: h.before, after: h.after }) as Step).filter((s) => s.after.version > from.version);
+  const report = await getReport(handle.db, SYSTEM_ACTOR, schoolId, period);
+  const steps = (await reportHistory(handle.db, SYSTEM_ACTOR, schoolId, period)).map((h) => ({ action: h.action, before: h.before, after: h.after }) as Step).filter((s) => s.after.version > from.version);
   expect(steps.map((s) => s.after.version)).toEqual(range(from.version + 1, report.version));
   expect(steps.map((s) => s.before.version)).toEqual(range(from.version, report.version - 1));
   const state: Record<string, unknown> = { ...from.values };
@@ -219,7 +219,7 @@ await describeEachDatabase('an import racing principals’ saves', (kind) => {
     const steps = await accountFor(handle, s.id, period, { version: first.version, values: first.values });
     expect(steps.map((step) => step.action)).toEqual(['report.save', 'report.import']);
     expect(steps[1]!.before.values).toEqual({ electricity_kwh: 111, water_m3: null });
-    expect((await getReport(handle.db, s.id, period)).values).toEqual({ ...saved.values, ...file });
+    expect((await getReport(handle.db, SYSTEM_ACTOR, s.id, period)).values).toEqual({ ...saved.values, ...file });
   });
 
   it('gives each version one writer when principals and an officer save while the import runs, and loses no update', async () => {
@@ -242,7 +242,7 @@ await describeEachDatabase('an import racing principals’ saves', (kind) => {
         const won = winners[i]!;
         expect(won.length).toBeLessThanOrEqual(1);
         const steps = await accountFor(handle, row.school.id, period, before);
-        const stored = await getReport(handle.db, row.school.id, period);
+        const stored = await getReport(handle.db, SYSTEM_ACTOR, row.school.id, period);
         if (won.length) {
           // The save took the next version; the import waited for it and changed the saved report.
           expect(steps.map((s) => s.action)).toEqual(['report.save', 'report.import']);
@@ -281,7 +281,7 @@ await describeEachDatabase('an import racing principals’ saves', (kind) => {
           expect(winners[i]).toHaveLength(1);
           const steps = await accountFor(handle, row.school.id, period, storedIn(row, period));
           expect(steps.map((s) => s.action)).toEqual(['report.save']);
-          expect((await getReport(handle.db, row.school.id, period)).values).toEqual(winners[i]![0]!.values);
+          expect((await getReport(handle.db, SYSTEM_ACTOR, row.school.id, period)).values).toEqual(winners[i]![0]!.values);
         }
         continue;
       }
@@ -290,7 +290,7 @@ await describeEachDatabase('an import racing principals’ saves', (kind) => {
         const won = winners[i]!;
         expect(won.length).toBeLessThanOrEqual(1);
         const steps = await accountFor(handle, row.school.id, period, storedIn(row, period));
-        const stored = await getReport(handle.db, row.school.id, period);
+        const stored = await getReport(handle.db, SYSTEM_ACTOR, row.school.id, period);
         if (won.length) {
           expect(steps.map((s) => s.action)).toEqual(['report.save', 'report.import']);
           expect(stored.values).toEqual({ ...won[0]!.values, ...file });
@@ -325,23 +325,23 @@ await describeEachDatabase('an import racing principals’ saves', (kind) => {
     // One finding, on the version cell of the school whose report moved on; the other rows (version 0, no report) are fine.
     expect(refused.errors).toEqual([{ sheet: SHEET, row, column: 'D', code: 'version', rule: 'conflict', message: staleMessage(row, s, first.version, saved.version) }]);
     expect(await fileEntries(stale.fileHash)).toHaveLength(0);
-    expect(await getReport(handle.db, s.id, period)).toMatchObject({ version: saved.version, values: saved.values });
+    expect(await getReport(handle.db, SYSTEM_ACTOR, s.id, period)).toMatchObject({ version: saved.version, values: saved.values });
     expect((await accountFor(handle, s.id, period, first)).map((step) => step.action)).toEqual(['report.save']);
-    for (const other of schools.slice(1)) expect((await getReport(handle.db, other.id, period)).version).toBe(0);
+    for (const other of schools.slice(1)) expect((await getReport(handle.db, SYSTEM_ACTOR, other.id, period)).version).toBe(0);
 
     const again = await sheet(period);
     const fresh = importSheet(again, period, file, true);
     const stored = await fresh.result;
     expect(stored).toMatchObject({ ok: true, stored: rows.length, created: rows.length - 1, updated: 1, errors: [] });
     expect(stored.warnings.filter((w) => w.code === 'version')).toEqual([]);
-    expect((await getReport(handle.db, s.id, period)).values).toEqual({ ...saved.values, ...file });
+    expect((await getReport(handle.db, SYSTEM_ACTOR, s.id, period)).values).toEqual({ ...saved.values, ...file });
     expect((await accountFor(handle, s.id, period, first)).map((step) => step.action)).toEqual(['report.save', 'report.import']);
     expect(await fileEntries(fresh.fileHash)).toHaveLength(1);
 
     // A later save of other cells does not make the same file a conflict: it would change nothing, and changes nothing.
-    const later = await saveReport(handle.db, principal(s.id), { schoolId: s.id, period, version: (await getReport(handle.db, s.id, period)).version, values: { gas_m3: 6 } });
+    const later = await saveReport(handle.db, principal(s.id), { schoolId: s.id, period, version: (await getReport(handle.db, SYSTEM_ACTOR, s.id, period)).version, values: { gas_m3: 6 } });
     expect(await importSheet(again, period, file, true).result).toMatchObject({ ok: true, stored: 0, unchanged: rows.length, errors: [] });
-    expect(await getReport(handle.db, s.id, period)).toMatchObject({ version: later.version, values: later.values });
+    expect(await getReport(handle.db, SYSTEM_ACTOR, s.id, period)).toMatchObject({ version: later.version, values: later.values });
   });
 
   it('checks the version under the import’s lock: a save in flight is waited for, and the import refuses with the finding', async () => {
@@ -365,8 +365,8 @@ await describeEachDatabase('an import racing principals’ saves', (kind) => {
     const row = rowOf(rows, s);
     expect(outcome).toEqual({ value: expect.objectContaining({ ok: false, stored: 0, errors: [expect.objectContaining({ row, column: 'D', code: 'version', rule: 'conflict', message: staleMessage(row, s, first.version, saved!.version) })] }) });
     expect(await fileEntries(fileHash)).toHaveLength(0);
-    expect(await getReport(handle.db, s.id, period)).toMatchObject({ version: saved!.version, values: saved!.values });
-    for (const other of schools.filter((o) => o.id !== s.id)) expect((await getReport(handle.db, other.id, period)).version).toBe(0);
+    expect(await getReport(handle.db, SYSTEM_ACTOR, s.id, period)).toMatchObject({ version: saved!.version, values: saved!.values });
+    for (const other of schools.filter((o) => o.id !== s.id)) expect((await getReport(handle.db, SYSTEM_ACTOR, other.id, period)).version).toBe(0);
   });
 
   it('applies a sheet without versions on top of the stored report, warning about each report it changes that exists', async () => {
@@ -390,7 +390,7 @@ await describeEachDatabase('an import racing principals’ saves', (kind) => {
       },
     ]);
     // The save's other cells stand; the file's cells are written over it, as the warning says.
-    expect((await getReport(handle.db, s.id, period)).values).toEqual({ ...saved.values, ...file });
+    expect((await getReport(handle.db, SYSTEM_ACTOR, s.id, period)).values).toEqual({ ...saved.values, ...file });
     expect((await accountFor(handle, s.id, period, first)).map((step) => step.action)).toEqual(['report.save', 'report.import']);
   });
 
@@ -435,7 +435,7 @@ await describeEachDatabase('an import racing principals’ saves', (kind) => {
     for (const row of rows) {
       const steps = await accountFor(handle, row.school.id, period, storedIn(row, period));
       expect(steps.map((s) => s.action)).toEqual(['report.import']);
-      expect((await getReport(handle.db, row.school.id, period)).values).toEqual({ ...storedIn(row, period).values, ...file });
+      expect((await getReport(handle.db, SYSTEM_ACTOR, row.school.id, period)).values).toEqual({ ...storedIn(row, period).values, ...file });
     }
   });
 
@@ -452,7 +452,7 @@ await describeEachDatabase('an import racing principals’ saves', (kind) => {
       expect(await actions(x)).toEqual([]);
       expect(await actions(y)).toEqual(['report.save']);
       expect(await actions(z)).toEqual(['report.save']);
-      expect((await getReport(handle.db, schools[3]!.id, period)).version).toBe(0);
+      expect((await getReport(handle.db, SYSTEM_ACTOR, schools[3]!.id, period)).version).toBe(0);
     } else {
       // One connection runs one transaction at a time: the import ran after Z's save and before Y's, which is stale.
       expect(outcome).toMatchObject({ value: { ok: true, stored: 4, created: 1, updated: 3 } });
@@ -461,7 +461,7 @@ await describeEachDatabase('an import racing principals’ saves', (kind) => {
       expect(await actions(x)).toEqual(['report.import']);
       expect(await actions(y)).toEqual(['report.import']);
       expect(await actions(z)).toEqual(['report.save', 'report.import']);
-      expect((await getReport(handle.db, z.id, period)).values).toMatchObject({ gas_m3: 7, ...file });
+      expect((await getReport(handle.db, SYSTEM_ACTOR, z.id, period)).values).toMatchObject({ gas_m3: 7, ...file });
     }
   });
 });

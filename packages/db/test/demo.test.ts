@@ -7,7 +7,7 @@ import { demoSchoolPlans } from '../src/demo/places.js';
 import { demoProfiles, type DemoSchool } from '../src/demo/profiles.js';
 import { seededRandom } from '../src/demo/random.js';
 import { demoScenario } from '../src/demo/scenario.js';
-import { completeness, listSchools, listTargets, login, seedDemoCounty, targetAttainment, type Database, type DatabaseHandle, type DemoSummary, type Kysely } from '../src/index.js';
+import { completeness, SYSTEM_ACTOR, listSchools, listTargets, login, seedDemoCounty, targetAttainment, type Database, type DatabaseHandle, type DemoSummary, type Kysely } from '../src/index.js';
 import { createTestDatabase, databaseKinds, describeEachDatabase } from '../src/testing.js';
 
 /** Everything the demo stored about its reports, in a stable order, as one SHA-256. */
@@ -76,14 +76,14 @@ await describeEachDatabase('demo county', (kind) => {
     expect(draft).toBeGreaterThanOrEqual(3);
 
     const last = summary.periods.at(-1)!;
-    const rows = await completeness(handle.db, summary.countyId, last, { now: summary.today });
+    const rows = await completeness(handle.db, SYSTEM_ACTOR, summary.countyId, last, { now: summary.today });
     const by = (status: string) => rows.filter((r) => r.status === status);
     for (const status of ['approved', 'submitted', 'returned', 'draft', 'missing']) expect(by(status).length, status).toBeGreaterThan(0);
     // The deadline has passed: whoever has not submitted is late, and some submitted late.
     expect(by('missing').every((r) => r.late)).toBe(true);
     expect(rows.some((r) => r.status === 'approved' && r.late)).toBe(true);
     // The current quarter is open: some schools have begun, nobody is late yet.
-    const current = await completeness(handle.db, summary.countyId, summary.currentPeriod, { now: summary.today });
+    const current = await completeness(handle.db, SYSTEM_ACTOR, summary.countyId, summary.currentPeriod, { now: summary.today });
     expect(current.some((r) => r.status === 'draft')).toBe(true);
     expect(current.every((r) => r.status === 'draft' || r.status === 'missing')).toBe(true);
     expect(current.some((r) => r.late)).toBe(false);

@@ -73,18 +73,18 @@ await describeEachDatabase('quarterly reports', (kind) => {
 
   /** Saves complete values (plus `figures`) and submits, as the given actor; returns the submitted version. */
   async function submitted(actor: Actor, s: School, figures: ReportValues = {}, period: Period = P, clock = BEFORE) {
-    const saved = await saveReport(handle.db, actor, { ...key(s, period), version: (await getReport(handle.db, s.id, period)).version, values: completeValues(s, period, figures) }, clock);
+    const saved = await saveReport(handle.db, actor, { ...key(s, period), version: (await getReport(handle.db, SYSTEM_ACTOR, s.id, period)).version, values: completeValues(s, period, figures) }, clock);
     return submitReport(handle.db, actor, { ...key(s, period), version: saved.version }, clock);
   }
 
   it('gives an empty draft for a quarter never saved, with its deadline; late only once the deadline has passed', async () => {
     const { school: s } = await schoolWithPrincipal();
-    const view = await getReport(handle.db, s.id, P, BEFORE);
+    const view = await getReport(handle.db, SYSTEM_ACTOR, s.id, P, BEFORE);
     expect(view).toMatchObject({ status: 'draft', version: 0, values: {}, explanations: {}, issues: [], late: false, prefilled: false, lastYear: null });
     expect(view.deadline).toEqual(deadlineOf(P, 15));
     expect(view.deadline.toISOString()).toBe('2025-04-15T15:59:59.999Z');
-    expect((await getReport(handle.db, s.id, P, AFTER)).late).toBe(true);
-    const bad = await rejection(getReport(handle.db, s.id, '2025-1'));
+    expect((await getReport(handle.db, SYSTEM_ACTOR, s.id, P, AFTER)).late).toBe(true);
+    const bad = await rejection(getReport(handle.db, SYSTEM_ACTOR, s.id, '2025-1'));
     expect(bad.field).toBe('period');
     expect(bad.message).toContain('2026Q1');
   });
@@ -107,7 +107,7 @@ await describeEachDatabase('quarterly reports', (kind) => {
     const unknownExplanation = await rejection(saveReport(handle.db, principal, { ...key(s), version: 1, values: {}, explanations: { nonsense: '说明' } }, BEFORE));
     expect(unknownExplanation.field).toBe('explanations.nonsense');
 
-    const stored = await getReport(handle.db, s.id, P);
+    const stored = await getReport(handle.db, SYSTEM_ACTOR, s.id, P);
     expect(stored.version).toBe(1);
     expect(stored.values).toEqual({ students_enrolled: 500, liability_insured: 600 });
   });
@@ -134,7 +134,7 @@ await describeEachDatabase('quarterly reports', (kind) => {
     const warnings = await rejection(submitReport(handle.db, principal, { ...key(s), version }, BEFORE));
     expect(warnings.message).toContain('需要填写情况说明');
     expect(warnings.issues).toEqual([expect.objectContaining({ code: 'open_kitchen', severity: 'warning' })]);
-    expect((await getReport(handle.db, s.id, P)).status).toBe('draft');
+    expect((await getReport(handle.db, SYSTEM_ACTOR, s.id, P)).status).toBe('draft');
 
     version = (await saveReport(handle.db, principal, { ...key(s), version, values: {}, explanations: { open_kitchen: '改造工程已立项，暑期施工。' } }, BEFORE)).version;
     const done = await submitReport(handle.db, principal, { ...key(s), version }, BEFORE);
@@ -150,7 +150,7 @@ await describeEachDatabase('quarterly reports', (kind) => {
 
     const corrected = await saveReport(handle.db, officer, { ...key(s), version: sent.version, values: { meal_days: 50 } });
     expect(corrected).toMatchObject({ status: 'submitted', version: sent.version + 1 });
-    const history = await reportHistory(handle.db, s.id, P);
+    const history = await reportHistory(handle.db, SYSTEM_ACTOR, s.id, P);
     expect(history.at(-1)).toMatchObject({ action: 'report.save', actor: officerName, actorRole: 'bureau_officer', after: { values: { meal_days: 50 } } });
     const audit = await handle.db.selectFrom('auditLog').select(['actorId', 'schoolId']).where('entity', '=', 'report').where('entityId', '=', String(corrected.id)).orderBy('id', 'desc').executeTakeFirstOrThrow();
     expect(audit).toEqual({ actorId: officer.userId, schoolId: s.id });
@@ -174,7 +174,35 @@ await describeEachDatabase('quarterly reports', (kind) => {
     expect((await rejection(returnReport(handle.db, principal, { ...key(s), version: sent.version, reason: '自己退回' }))).code).toBe('FORBIDDEN');
     expect((await rejection(saveReport(handle.db, principal, { ...key(other), version: 0, values: { students_enrolled: 1 } }))).code).toBe('NOT_FOUND');
     expect((await rejection(approveReport(handle.db, foreignOfficer, { ...key(s), version: sent.version }))).code).toBe('NOT_FOUND');
-    expect((await getReport(handle.db, s.id, P)).status).toBe('submitted');
+    expect((await getReport(handle.db, SYSTEM_ACTOR, s.id, P)).status).toBe('submitted');
+  });
+
+  it('answers a school or county out of the actor’s scope exactly as one that does not exist', async () => {
+    const { school: s, principal } = await schoolWithPrincipal();
+    const { school: other } = await schoolWithPrincipal();
+    const answer = async (call: Promise<unknown>) => {
+      const error = await rejection(call);
+      return { code: error.code, message: error.message };
+    };
+    const noSchool = { code: 'NOT_FOUND', message: '学校不存在。' };
+    for (const schoolId of [other.id, 999_999]) {
+      expect(await answer(getReport(handle.db, principal, schoolId, P))).toEqual(noSchool);
+      expect(await answer(reportHistory(handle.db, principal, schoolId, P))).toEqual(noSchool);
+      expect(await answer(schoolReminders(handle.db, principal, schoolId))).toEqual(noSchool);
+      expect(await answer(dismissReminder(handle.db, principal, schoolId, 1))).toEqual(noSchool);
+      expect(await answer(saveReport(handle.db, principal, { schoolId, period: P, version: 0, values: {} }))).toEqual(noSchool);
+    }
+    expect(await answer(getReport(handle.db, foreignOfficer, s.id, P))).toEqual(noSchool);
+    const noCounty = { code: 'NOT_FOUND', message: '县（市、区）不存在。' };
+    for (const countyId of [places.countyA.id, 999_999]) {
+      expect(await answer(completeness(handle.db, foreignOfficer, countyId, P))).toEqual(noCounty);
+      expect(await answer(completenessMatrix(handle.db, foreignOfficer, countyId, [P]))).toEqual(noCounty);
+      expect(await answer(reviewQueue(handle.db, foreignOfficer, countyId))).toEqual(noCounty);
+      expect(await answer(remindMissing(handle.db, foreignOfficer, countyId, P))).toEqual(noCounty);
+      expect(await answer(setDeadlineDays(handle.db, foreignOfficer, countyId, 20))).toEqual(noCounty);
+    }
+    // A school account is refused county-wide figures for its role.
+    expect((await rejection(completeness(handle.db, principal, places.countyA.id, P))).code).toBe('FORBIDDEN');
   });
 
   it('returns a report with a reason; the school corrects and resubmits, and the reason clears', async () => {
@@ -207,7 +235,7 @@ await describeEachDatabase('quarterly reports', (kind) => {
     expect(reopened).toMatchObject({ status: 'returned', version: approved.version + 1, returnReason: '审计发现用水量漏计食堂分表。' });
     const fixed = await saveReport(handle.db, principal, { ...key(s), version: reopened.version, values: { water_m3: 120 } });
     expect((await submitReport(handle.db, principal, { ...key(s), version: fixed.version })).status).toBe('submitted');
-    expect((await reportHistory(handle.db, s.id, P)).map((h) => h.action)).toEqual([
+    expect((await reportHistory(handle.db, SYSTEM_ACTOR, s.id, P)).map((h) => h.action)).toEqual([
       'report.save',
       'report.submit',
       'report.approve',
@@ -228,7 +256,7 @@ await describeEachDatabase('quarterly reports', (kind) => {
     const again = await submitReport(handle.db, onTime.principal, { ...key(onTime.school), version: returned.version }, AFTER);
     expect(again).toMatchObject({ late: false, submittedAt: AFTER.now });
 
-    const rows = await completeness(handle.db, places.countyA.id, P, AFTER);
+    const rows = await completeness(handle.db, SYSTEM_ACTOR, places.countyA.id, P, AFTER);
     expect(rows.find((r) => r.schoolId === late.school.id)).toMatchObject({ status: 'submitted', late: true, submittedAt: AFTER.now });
     expect(rows.find((r) => r.schoolId === onTime.school.id)).toMatchObject({ status: 'submitted', late: false });
   });
@@ -238,7 +266,7 @@ await describeEachDatabase('quarterly reports', (kind) => {
     const bad = await rejection(setDeadlineDays(handle.db, officer, places.countyA2.id, 91));
     expect(bad.message).toContain('0至90天');
     await setDeadlineDays(handle.db, officer, places.countyA2.id, 30);
-    expect((await getReport(handle.db, s.id, P)).deadline).toEqual(deadlineOf(P, 30));
+    expect((await getReport(handle.db, SYSTEM_ACTOR, s.id, P)).deadline).toEqual(deadlineOf(P, 30));
     expect((await submitted(principal, s, {}, P, AFTER)).late).toBe(false);
     const audit = await handle.db.selectFrom('auditLog').select(['before', 'after', 'actorId']).where('action', '=', 'settings.deadline').where('countyId', '=', places.countyA2.id).executeTakeFirstOrThrow();
     expect(audit).toEqual({ before: { deadlineDays: 15 }, after: { deadlineDays: 30 }, actorId: officer.userId });
@@ -252,7 +280,7 @@ await describeEachDatabase('quarterly reports', (kind) => {
     const previous = completeValues(s, '2024Q4', { students_enrolled: 640, staff_count: 41, green_school_status: 'in_progress', electricity_kwh: 30_000 });
     const sent = await submitted(principal, s, previous, '2024Q4');
     await approveReport(handle.db, officer, { ...key(s, '2024Q4'), version: sent.version });
-    const draft = await getReport(handle.db, s.id, '2025Q1');
+    const draft = await getReport(handle.db, SYSTEM_ACTOR, s.id, '2025Q1');
     expect(draft.prefilled).toBe(true);
     expect(draft.version).toBe(0);
     expect(draft.values).toMatchObject({ students_enrolled: 640, staff_count: 41, green_school_status: 'in_progress' });
@@ -263,10 +291,10 @@ await describeEachDatabase('quarterly reports', (kind) => {
     expect(saved.values).toMatchObject({ students_enrolled: 640, electricity_kwh: 31_000 });
     expect(saved.prefilled).toBe(false);
 
-    const nextYear = await getReport(handle.db, s.id, '2025Q4');
+    const nextYear = await getReport(handle.db, SYSTEM_ACTOR, s.id, '2025Q4');
     expect(nextYear.lastYear).toMatchObject({ electricity_kwh: 30_000, students_enrolled: 640 });
     // Only what was submitted counts as last year's figure, not a draft.
-    expect((await getReport(handle.db, s.id, '2026Q1')).lastYear).toBeNull();
+    expect((await getReport(handle.db, SYSTEM_ACTOR, s.id, '2026Q1')).lastYear).toBeNull();
   });
 
   it('warns about a big move on last year and an outlier among three or more same-type peers', async () => {
@@ -284,7 +312,7 @@ await describeEachDatabase('quarterly reports', (kind) => {
       const peer = await junior();
       await submitted(peer.principal, peer.school, { ...people, electricity_kwh: 40_000 }, period);
     }
-    const compared = await getReport(handle.db, odd.school.id, period);
+    const compared = await getReport(handle.db, SYSTEM_ACTOR, odd.school.id, period);
     // Per person and per m² of floor area: both point at the figure to check.
     expect(compared.issues.map((i) => `${i.code}:${i.rule}`)).toEqual(['electricity_kwh:jump', 'electricity_kwh:peer_outlier', 'electricity_kwh:peer_outlier']);
     expect(compared.issues[1]!.message).toContain('是同类学校中位数（4.92千克标准煤/人）的10.0倍');
@@ -304,7 +332,7 @@ await describeEachDatabase('quarterly reports', (kind) => {
     ]);
     const explained = await saveReport(handle.db, principal, { ...key(s, '2023Q1'), version: draft.version, values: {}, explanations: { students_enrolled: '初三学生分流至新建中学。' } });
     await submitReport(handle.db, principal, { ...key(s, '2023Q1'), version: explained.version });
-    const queued = (await reviewQueue(handle.db, places.countyA2.id, '2023Q1')).find((q) => q.schoolId === s.id);
+    const queued = (await reviewQueue(handle.db, SYSTEM_ACTOR, places.countyA2.id, '2023Q1')).find((q) => q.schoolId === s.id);
     expect(queued).toMatchObject({ warnings: 1, errors: 0 });
   });
 
@@ -332,12 +360,12 @@ await describeEachDatabase('quarterly reports', (kind) => {
     expect(outbox[0]!.body).toContain('2024年第三季度');
     // Not again within a day; the principal sees the notice and can dismiss it.
     expect(await remindMissing(handle.db, foreignOfficer, places.countyB.id, period, { now: at('2024-10-20T15:00:00') })).toEqual({ reminded: 0 });
-    const notices = await schoolReminders(handle.db, missing.school.id);
+    const notices = await schoolReminders(handle.db, SYSTEM_ACTOR, missing.school.id);
     expect(notices).toHaveLength(1);
     expect(notices[0]!.message).toContain('截止日期为2024/10/15');
-    await dismissReminder(handle.db, missing.school.id, notices[0]!.id);
-    expect(await schoolReminders(handle.db, missing.school.id)).toEqual([]);
-    expect(await schoolReminders(handle.db, sent.school.id)).toEqual([]);
+    await dismissReminder(handle.db, SYSTEM_ACTOR, missing.school.id, notices[0]!.id);
+    expect(await schoolReminders(handle.db, SYSTEM_ACTOR, missing.school.id)).toEqual([]);
+    expect(await schoolReminders(handle.db, SYSTEM_ACTOR, sent.school.id)).toEqual([]);
   });
 
   it('queues submitted reports for review with their warnings, and shows completeness per school and in a matrix', async () => {
@@ -353,15 +381,15 @@ await describeEachDatabase('quarterly reports', (kind) => {
     const d = await submitted(done.principal, done.school, {}, period, { now: at('2024-07-03T09:00:00') });
     await approveReport(handle.db, foreignOfficer, { ...key(done.school, period), version: d.version });
 
-    const queue = await reviewQueue(handle.db, places.countyB.id, period);
+    const queue = await reviewQueue(handle.db, SYSTEM_ACTOR, places.countyB.id, period);
     expect(queue.map((q) => [q.schoolId, q.warnings, q.errors])).toEqual([
       [flagged.school.id, 1, 0],
       [clean.school.id, 0, 0],
     ]);
-    expect(await reviewQueue(handle.db, places.countyB.id, '2019Q1')).toEqual([]);
-    expect((await reviewQueue(handle.db, places.countyB.id)).map((q) => q.period)).toContain(period);
+    expect(await reviewQueue(handle.db, SYSTEM_ACTOR, places.countyB.id, '2019Q1')).toEqual([]);
+    expect((await reviewQueue(handle.db, SYSTEM_ACTOR, places.countyB.id)).map((q) => q.period)).toContain(period);
 
-    const rows = await completeness(handle.db, places.countyB.id, period, { now: at('2024-07-20T09:00:00') });
+    const rows = await completeness(handle.db, SYSTEM_ACTOR, places.countyB.id, period, { now: at('2024-07-20T09:00:00') });
     const row = (id: number) => rows.find((x) => x.schoolId === id);
     expect(row(closed.school.id)).toBeUndefined();
     expect(row(clean.school.id)).toMatchObject({ status: 'submitted', late: false, submittedAt: at('2024-07-02T09:00:00') });
@@ -370,7 +398,7 @@ await describeEachDatabase('quarterly reports', (kind) => {
     expect(missing.length).toBeGreaterThan(0);
     expect(missing.every((x) => x.late && x.submittedAt === null && x.version === 0)).toBe(true);
 
-    const matrix = await completenessMatrix(handle.db, places.countyB.id, ['2024Q1', period], { now: at('2024-07-20T09:00:00') });
+    const matrix = await completenessMatrix(handle.db, SYSTEM_ACTOR, places.countyB.id, ['2024Q1', period], { now: at('2024-07-20T09:00:00') });
     expect(matrix.periods).toEqual(['2024Q1', period]);
     expect(matrix.schools.map((x) => x.schoolId)).toEqual(rows.map((x) => x.schoolId));
     expect(matrix.cells[flagged.school.id]).toEqual({ '2024Q1': { status: 'missing', late: true }, [period]: { status: 'submitted', late: false } });
@@ -381,12 +409,12 @@ await describeEachDatabase('quarterly reports', (kind) => {
     const period: Period = '2024Q1';
     const one = await saveReport(handle.db, principal, { ...key(s, period), version: 0, values: { students_enrolled: 100 } }, { now: at('2024-04-02T09:00:00') });
     await saveReport(handle.db, principal, { ...key(s, period), version: one.version, values: { students_enrolled: 120, staff_count: 9 } }, { now: at('2024-04-03T09:00:00') });
-    const history = await reportHistory(handle.db, s.id, period);
+    const history = await reportHistory(handle.db, SYSTEM_ACTOR, s.id, period);
     expect(history).toEqual([
       { at: at('2024-04-02T09:00:00'), action: 'report.save', actor: user.displayName, actorRole: 'principal', before: { version: 0, values: { students_enrolled: null } }, after: { version: 1, values: { students_enrolled: 100 } } },
       { at: at('2024-04-03T09:00:00'), action: 'report.save', actor: user.displayName, actorRole: 'principal', before: { version: 1, values: { students_enrolled: 100, staff_count: null } }, after: { version: 2, values: { students_enrolled: 120, staff_count: 9 } } },
     ]);
-    expect((await getReport(handle.db, s.id, period, { withHistory: true })).history).toEqual(history);
-    expect(await reportHistory(handle.db, s.id, '2020Q1')).toEqual([]);
+    expect((await getReport(handle.db, SYSTEM_ACTOR, s.id, period, { withHistory: true })).history).toEqual(history);
+    expect(await reportHistory(handle.db, SYSTEM_ACTOR, s.id, '2020Q1')).toEqual([]);
   });
 });

@@ -2,6 +2,7 @@ import { AppError } from '@oversight/domain';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import {
   createOrgUnit,
+  createSchool,
   createUser,
   describeUser,
   getUser,
@@ -14,7 +15,7 @@ import {
   userForSession,
   type DatabaseHandle,
 } from '../src/index.js';
-import { createTestDatabase, describeEachDatabase } from '../src/testing.js';
+import { createTestDatabase, describeEachDatabase, schoolInput } from '../src/testing.js';
 import { bureauAccount, PASSWORD, school, smallHierarchy } from './fixtures.js';
 
 async function rejection(promise: Promise<unknown>): Promise<AppError> {
@@ -57,7 +58,7 @@ await describeEachDatabase('data layer', (kind) => {
     expect(wrongType.message).toContain('31');
     const duplicate = await rejection(school(handle.db, places.countyA.id, { code: first.code, name: '另一所小学' }));
     expect(duplicate.code).toBe('CONFLICT');
-    expect(duplicate.message).toContain(first.name);
+    expect(duplicate.message).toBe(`学校标识码${first.code}已被其他学校使用，请核对。`);
   });
 
   it('records a school update in the audit log with before and after', async () => {
@@ -133,5 +134,29 @@ await describeEachDatabase('data layer', (kind) => {
       createUser(handle.db, actor, { role: 'bureau_admin', username: `x-${kind}`, displayName: 'x', password: PASSWORD, orgUnitId: places.countyA.id }),
     );
     expect(notAllowed.code).toBe('FORBIDDEN');
+  });
+
+  it('answers a bureau admin out of its county exactly as for what does not exist, and names no other school', async () => {
+    const admin = await bureauAccount(handle.db, places.countyA.id, `scope-${kind}`);
+    const actor = { userId: admin.id, role: 'bureau_admin' as const, scope: { kind: 'counties' as const, countyIds: [places.countyA.id] } };
+    const own = await school(handle.db, places.countyA.id);
+    const foreign = await school(handle.db, places.countyB.id);
+    const answer = async (call: Promise<unknown>) => {
+      const error = await rejection(call);
+      return { code: error.code, message: error.message };
+    };
+    // An identifier held in another county clashes like one held in the county: the holder is not named.
+    for (const held of [own, foreign]) {
+      expect(await answer(createSchool(handle.db, actor, schoolInput(places.countyA.id, { code: held.code, name: `新学校${held.id}` })))).toEqual({
+        code: 'CONFLICT',
+        message: `学校标识码${held.code}已被其他学校使用，请核对。`,
+      });
+    }
+    for (const countyId of [places.countyB.id, 999_999]) {
+      expect(await answer(createSchool(handle.db, actor, schoolInput(countyId)))).toEqual({ code: 'NOT_FOUND', message: '县（市、区）不存在。' });
+    }
+    for (const schoolId of [foreign.id, 999_999]) {
+      expect(await answer(updateSchool(handle.db, actor, { schoolId, name: '改名的学校' }))).toEqual({ code: 'NOT_FOUND', message: '学校不存在。' });
+    }
   });
 });

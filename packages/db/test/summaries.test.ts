@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixtureReports, fixtureSchools, plainFigures, TARGETS_2026, TARGETS_2027, type StoredReport } from '../../domain/test/summary-fixture.js';
 import {
   approveReport,
+  createOrgUnit,
   createSchool,
   createUser,
   draftSchoolSummary,
@@ -233,10 +234,29 @@ await describeEachDatabase('annual summaries', (kind) => {
     const plain = plainFigures(raw, [...schools, ...neighbours], 4);
     expectFiguresMatch(city, { electricity_kwh: plain.electricity_kwh, liability_rate: plain.liability_rate, energy_change: plain.energy_change, schools_total: 10 });
     expect(city.tables[0]!.rows.map((r) => r[0])).toEqual(['甲县', '丙县']);
-    expect((await rejection(draftSummary(handle.db, officer, { cityId: places.cityA.id, year: 2026 }))).code).toBe('FORBIDDEN');
+    expect((await rejection(draftSummary(handle.db, officer, { cityId: places.cityA.id, year: 2026 }))).code).toBe('NOT_FOUND');
     expect((await rejection(getSummary(handle.db, officer.scope, city.id))).code).toBe('NOT_FOUND');
     expect((await listSummaries(handle.db, cityOfficer().scope, { cityId: places.cityA.id })).map((s) => s.id)).toEqual([city.id]);
     const notCity = await rejection(draftSummary(handle.db, cityOfficer(), { cityId: places.countyA.id, year: 2026 }));
     expect(notCity).toMatchObject({ code: 'BAD_REQUEST', message: '“甲县”不是市级单位：市级总结请选择一个市。' });
+  });
+
+  it('answers a county, city or unit out of scope exactly as a missing one, naming none', async () => {
+    const empty = await createOrgUnit(handle.db, SYSTEM_ACTOR, { parentId: places.province.id, level: 'city', code: '511800', name: '空市' });
+    const answer = async (call: Promise<unknown>) => {
+      const error = await rejection(call);
+      return { code: error.code, message: error.message };
+    };
+    const noCounty = { code: 'NOT_FOUND', message: '县（市、区）不存在。' };
+    const noCity = { code: 'NOT_FOUND', message: '市级单位不存在。' };
+    for (const countyId of [places.countyB.id, 999_999]) {
+      expect(await answer(draftSummary(handle.db, officer, { countyId, year: 2026 }))).toEqual(noCounty);
+      expect(await answer(listSummaries(handle.db, officer.scope, { countyId }))).toEqual(noCounty);
+    }
+    // Another city, an empty one, another bureau's county given as a city (its name must not show), none at all.
+    for (const cityId of [places.cityB.id, empty.id, places.countyB.id, 999_999]) {
+      expect(await answer(draftSummary(handle.db, officer, { cityId, year: 2026 }))).toEqual(noCity);
+      expect(await answer(listSummaries(handle.db, officer.scope, { cityId }))).toEqual(noCity);
+    }
   });
 });

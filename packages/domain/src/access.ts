@@ -69,6 +69,7 @@ export type AccessDecision =
 export const NOT_FOUND_MESSAGES = {
   school: '学校不存在。',
   county: '县（市、区）不存在。',
+  city: '市级单位不存在。',
   unit: '单位不存在。',
   report: '报表不存在。',
   summary: '总结不存在。',

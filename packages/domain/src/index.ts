@@ -5,6 +5,7 @@ export * from './schools.js';
 export * from './access.js';
 export * from './periods.js';
 export * from './report-status.js';
+export * from './report-lifecycle.js';
 export * from './energy.js';
 export * from './text.js';
 export * from './indicators/index.js';

@@ -1,3 +1,5 @@
+import { AppError } from './errors.js';
+
 /** A reporting period: one calendar quarter, written `2026Q1`. */
 export type Period = `${number}Q${1 | 2 | 3 | 4}`;
 
@@ -6,6 +8,11 @@ const QUARTER_ZH = ['一', '二', '三', '四'] as const;
 
 export function isPeriod(value: string): value is Period {
   return PATTERN.test(value);
+}
+
+/** A period given in a call, or BAD_REQUEST (field `period`) naming the expected form. */
+export function assertPeriod(period: string): asserts period is Period {
+  if (!isPeriod(period)) throw new AppError('BAD_REQUEST', `季度格式应为“2026Q1”，收到“${period}”。`, 'period');
 }
 
 export function parsePeriod(period: string): { year: number; quarter: 1 | 2 | 3 | 4 } {

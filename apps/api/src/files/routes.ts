@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import fastifyMultipart from '@fastify/multipart';
-import { completeness, countySheet, getOrgUnit, getReport, getSchool, importReports, ranking, reviewQueue, type Database, type Kysely } from '@oversight/db';
-import { ALL_ROLES, AppError, columnNumber, type ImportFinding, indicator, LOCATION_LABELS, LOCATIONS, OVERSIGHT_ROLES, parseWorkbook, type Period, periodLabel, quartersOfYear, SCHOOL_TYPE_LABELS, SCHOOL_TYPES } from '@oversight/domain';
+import { actorOfUser, completeness, countySheet, getOrgUnit, getReport, getSchool, importReports, ranking, reviewQueue, type Database, type Kysely } from '@oversight/db';
+import { ALL_ROLES, AppError, columnNumber, type ImportFinding, type ImportResponse, indicator, LOCATION_LABELS, LOCATIONS, OVERSIGHT_ROLES, parseWorkbook, type Period, periodLabel, quartersOfYear, SCHOOL_TYPE_LABELS, SCHOOL_TYPES } from '@oversight/domain';
 import { countyIdInput, fromQuery, indicatorInput, periodInput, quarterInput, schoolIdInput, yearInput } from '@oversight/api';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
@@ -58,7 +58,7 @@ function ordered(findings: ImportFinding[], sheets: readonly string[]): ImportFi
 
 function importFailure(reply: FastifyReply, status: number, message: string, rule: string) {
   const errors: ImportFinding[] = [{ sheet: null, row: null, column: null, code: 'file', rule, message }];
-  return reply.code(status).send({ ok: false, stored: 0, created: 0, updated: 0, unchanged: 0, skipped: 0, values: 0, errors, warnings: [], error: { message, rule } });
+  return reply.code(status).send({ ok: false, stored: 0, created: 0, updated: 0, unchanged: 0, skipped: 0, values: 0, errors, warnings: [], error: { message, rule } } satisfies ImportResponse);
 }
 
 export async function fileRoutes(app: FastifyInstance, options: FileRouteOptions): Promise<void> {
@@ -71,7 +71,7 @@ export async function fileRoutes(app: FastifyInstance, options: FileRouteOptions
   app.get('/api/templates/school-report.xlsx', { config: { access: { roles: ALL_ROLES, target: 'school' } } }, async (request, reply) => {
     const q = readQuery(fromQuery({ schoolId: schoolIdInput, period: periodInput }), request.query);
     const school = (await getSchool(db, q.schoolId))!;
-    const view = await getReport(db, school.id, q.period);
+    const view = await getReport(db, actorOfUser(callerOf(request)), school.id, q.period);
     return sendWorkbook(reply, schoolTemplate({ school, period: q.period, version: view.version, values: view.values }), `学校季度报表-${school.code}-${q.period}.xlsx`);
   });
 
@@ -108,7 +108,7 @@ export async function fileRoutes(app: FastifyInstance, options: FileRouteOptions
       }
       const ok = errors.length === 0;
       const values = parsed.records.reduce((n, r) => n + r.cells.filter((c) => c.raw !== null).length, 0);
-      const body = { ok, stored: result.stored, created: result.created, updated: result.updated, unchanged: result.unchanged, skipped: result.skipped, values, errors, warnings };
+      const body: ImportResponse = { ok, stored: result.stored, created: result.created, updated: result.updated, unchanged: result.unchanged, skipped: result.skipped, values, errors, warnings };
       if (ok) return reply.code(200).send(body);
       // Rows of schools outside the caller's scope make the whole upload a refusal of access.
       const foreign = errors.some((e) => e.rule === 'scope');
@@ -139,14 +139,14 @@ export async function fileRoutes(app: FastifyInstance, options: FileRouteOptions
   app.get('/api/export/completeness.xlsx', { config: { access: { roles: OVERSIGHT_ROLES, target: 'county' } } }, async (request, reply) => {
     const q = readQuery(fromQuery({ countyId: countyIdInput, period: periodInput }), request.query);
     const name = await countyName(db, q.countyId);
-    const rows = await completeness(db, q.countyId, q.period);
+    const rows = await completeness(db, actorOfUser(callerOf(request)), q.countyId, q.period);
     return sendWorkbook(reply, completenessExport({ countyName: name, period: q.period, rows }), `填报进度-${name}-${q.period}.xlsx`);
   });
 
   app.get('/api/export/review-queue.xlsx', { config: { access: { roles: OVERSIGHT_ROLES, target: 'county' } } }, async (request, reply) => {
     const q = readQuery(fromQuery({ countyId: countyIdInput, period: periodInput.optional() }), request.query);
     const name = await countyName(db, q.countyId);
-    const rows = await reviewQueue(db, q.countyId, q.period);
+    const rows = await reviewQueue(db, actorOfUser(callerOf(request)), q.countyId, q.period);
     return sendWorkbook(reply, reviewQueueExport({ countyName: name, period: q.period, rows }), `待审核报表-${name}${q.period ? `-${q.period}` : ''}.xlsx`);
   });
 

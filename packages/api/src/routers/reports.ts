@@ -34,7 +34,7 @@ export const reportsRouter = router({
   get: procedure
     .meta({ access: { roles: ALL_ROLES, target: 'school' } })
     .input(schoolPeriod.extend({ withHistory: z.boolean().optional() }))
-    .query(({ ctx, input }) => getReport(ctx.db, input.schoolId, input.period, { withHistory: input.withHistory })),
+    .query(({ ctx, input }) => getReport(ctx.db, actorOf(ctx), input.schoolId, input.period, { withHistory: input.withHistory })),
 
   save: procedure
     .meta({ access: { roles: ALL_ROLES, target: 'school' } })
@@ -71,22 +71,22 @@ export const reportsRouter = router({
   history: procedure
     .meta({ access: { roles: ALL_ROLES, target: 'school' } })
     .input(schoolPeriod)
-    .query(({ ctx, input }) => reportHistory(ctx.db, input.schoolId, input.period)),
+    .query(({ ctx, input }) => reportHistory(ctx.db, actorOf(ctx), input.schoolId, input.period)),
 
   completeness: procedure
     .meta({ access: { roles: OVERSIGHT_ROLES, target: 'county' } })
     .input(countyPeriod)
-    .query(({ ctx, input }) => completeness(ctx.db, input.countyId, input.period)),
+    .query(({ ctx, input }) => completeness(ctx.db, actorOf(ctx), input.countyId, input.period)),
 
   matrix: procedure
     .meta({ access: { roles: OVERSIGHT_ROLES, target: 'county' } })
     .input(z.object({ countyId: countyIdInput, periods: z.array(period).min(1).max(16, '一次最多查看16个季度。') }))
-    .query(({ ctx, input }) => completenessMatrix(ctx.db, input.countyId, input.periods)),
+    .query(({ ctx, input }) => completenessMatrix(ctx.db, actorOf(ctx), input.countyId, input.periods)),
 
   reviewQueue: procedure
     .meta({ access: { roles: OVERSIGHT_ROLES, target: 'county' } })
     .input(z.object({ countyId: countyIdInput, period: period.optional() }))
-    .query(({ ctx, input }) => reviewQueue(ctx.db, input.countyId, input.period)),
+    .query(({ ctx, input }) => reviewQueue(ctx.db, actorOf(ctx), input.countyId, input.period)),
 
   /** Approves several reports at once; each must belong to the county and still be at the version shown. */
   approveMany: procedure
@@ -121,12 +121,12 @@ export const reportsRouter = router({
   reminders: procedure
     .meta({ access: { roles: ALL_ROLES, target: 'school' } })
     .input(z.object({ schoolId: schoolIdInput }))
-    .query(({ ctx, input }) => schoolReminders(ctx.db, input.schoolId)),
+    .query(({ ctx, input }) => schoolReminders(ctx.db, actorOf(ctx), input.schoolId)),
 
   dismissReminder: procedure
     .meta({ access: { roles: ['principal'], target: 'school' } })
     .input(z.object({ schoolId: schoolIdInput, reminderId: idInput('提醒编号') }))
-    .mutation(({ ctx, input }) => dismissReminder(ctx.db, input.schoolId, input.reminderId)),
+    .mutation(({ ctx, input }) => dismissReminder(ctx.db, actorOf(ctx), input.schoolId, input.reminderId)),
 
   deadline: procedure
     .meta({ access: { roles: ALL_ROLES, target: 'county' } })

@@ -1,4 +1,4 @@
-import type { Target } from '@oversight/domain';
+import { targetKey, type Target } from '@oversight/domain';
 import type { Kysely } from 'kysely';
 import type { Database, TargetRow } from '../schema.js';
 
@@ -16,6 +16,21 @@ export function toTarget(row: TargetRow): Target {
     statusValue: row.statusValue,
     schoolTypes: row.schoolTypes,
     schoolId: row.schoolId,
+  };
+}
+
+/** What a target is, as stored: its columns but the county, the year and who wrote it. */
+export function targetColumns(t: Omit<Target, 'id' | 'countyId' | 'year'>) {
+  return {
+    indicator: t.indicator,
+    kind: t.kind,
+    measure: t.measure,
+    comparator: t.comparator,
+    value: JSON.stringify(t.value),
+    statusValue: t.statusValue === null ? null : JSON.stringify(t.statusValue),
+    schoolTypes: t.schoolTypes,
+    schoolId: t.schoolId,
+    targetKey: targetKey(t),
   };
 }
 

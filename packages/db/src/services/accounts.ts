@@ -4,24 +4,25 @@ import {
   conflict,
   creatableRoles,
   forbidden,
-  notFound,
+  missing,
   passwordResetInput,
   ROLE_LABELS,
+  schoolInScope,
   scopeIncludesCounty,
-  scopeIncludesSchool,
   userCreateInput,
   type UserCreateInput,
 } from '@oversight/domain';
 import type { Kysely } from 'kysely';
 import type { z } from 'zod';
 import { recordAudit } from '../queries/audit.js';
-import { getOrgUnit } from '../queries/org.js';
 import { getSchool } from '../queries/schools.js';
 import { findUserByUsername, getUser, type UserSummary } from '../queries/users.js';
 import type { Database } from '../schema.js';
 import type { Actor } from './actor.js';
 import { endAllSessions } from './auth.js';
 import { hashPassword } from './passwords.js';
+import { transact } from './transaction.js';
+import { unitInScope } from './units.js';
 
 const summary = ({ passwordHash: _hidden, createdAt: _c, updatedAt: _u, ...rest }: Awaited<ReturnType<typeof getUser>> & {}) =>
   rest satisfies UserSummary;
@@ -36,20 +37,17 @@ async function binding(db: Kysely<Database>, actor: Actor, input: UserCreateInpu
       return { orgUnitId: null, schoolId: null, countyId: null };
     case 'principal': {
       if (input.schoolId === undefined) throw badRequest('schoolId', '学校账号必须指定所属学校。');
-      const school = await getSchool(db, input.schoolId);
-      if (!school || !scopeIncludesSchool(actor.scope, school)) throw notFound('学校不存在或不在您的管辖范围内。');
+      const school = schoolInScope(actor.scope, await getSchool(db, input.schoolId));
       return { orgUnitId: null, schoolId: school.id, countyId: school.countyId };
     }
     case 'bureau_admin':
     case 'bureau_officer': {
       if (input.orgUnitId === undefined) throw badRequest('orgUnitId', '教育局账号必须指定所属单位（县或市）。');
-      const unit = await getOrgUnit(db, input.orgUnitId);
-      if (!unit || unit.level === 'township') throw badRequest('orgUnitId', '所属单位必须是省、市或县级单位。');
+      // A unit out of the actor's scope answers as a missing one.
+      const { unit } = await unitInScope(db, actor.scope, input.orgUnitId);
+      if (unit.level === 'township') throw badRequest('orgUnitId', '所属单位必须是省、市或县级单位。');
       if (unit.level !== 'county' && actor.role !== 'system_admin') {
         throw forbidden('只有系统管理员可以创建市级或省级账号。');
-      }
-      if (unit.level === 'county' && !scopeIncludesCounty(actor.scope, unit.id)) {
-        throw notFound('所属单位不存在或不在您的管辖范围内。');
       }
       return { orgUnitId: unit.id, schoolId: null, countyId: unit.level === 'county' ? unit.id : null };
     }
@@ -68,7 +66,7 @@ export async function createUser(db: Kysely<Database>, actor: Actor, raw: UserCr
   const input = userCreateInput.parse(raw);
   const placement = await binding(db, actor, input);
   const passwordHash = await (options.hash ?? hashPassword)(input.password);
-  return db.transaction().execute(async (trx) => {
+  return transact(db, async (trx) => {
     if (await findUserByUsername(trx, input.username)) throw conflict(`用户名“${input.username}”已被使用。`, 'username');
     const user = await trx
       .insertInto('users')
@@ -95,7 +93,7 @@ async function manageableUser(db: Kysely<Database>, actor: Actor, userId: number
   const visible =
     user &&
     (actor.scope.kind === 'all' || (user.countyId !== null && scopeIncludesCounty(actor.scope, user.countyId)));
-  if (!user || !visible) throw notFound('账号不存在或不在您的管辖范围内。');
+  if (!user || !visible) throw missing('account');
   if (!creatableRoles(actor.role).includes(user.role)) throw forbidden(`您的账号不能管理“${ROLE_LABELS[user.role].zh}”账号。`);
   return user;
 }
@@ -109,7 +107,7 @@ export async function resetPassword(
   const input = passwordResetInput.parse(raw);
   const user = await manageableUser(db, actor, input.userId);
   const passwordHash = await hashPassword(input.password);
-  return db.transaction().execute(async (trx) => {
+  return transact(db, async (trx) => {
     await trx.updateTable('users').set({ passwordHash, updatedAt: new Date() }).where('id', '=', user.id).execute();
     await endAllSessions(trx, user.id);
     await recordAudit(trx, {
@@ -131,7 +129,7 @@ export async function setUserActive(
 ): Promise<UserSummary> {
   const user = await manageableUser(db, actor, input.userId);
   if (user.id === actor.userId) throw new AppError('BAD_REQUEST', '不能停用自己的账号。', 'userId');
-  return db.transaction().execute(async (trx) => {
+  return transact(db, async (trx) => {
     const after = await trx
       .updateTable('users')
       .set({ active: input.active, updatedAt: new Date() })

@@ -6,6 +6,7 @@ import { findUserByUsername } from '../queries/users.js';
 import type { Database, OrgUnit, User } from '../schema.js';
 import { hashForUnknownUser, verifyPassword } from './passwords.js';
 import { DEFAULT_SIGN_IN_LIMITS, recordSignIn, reserveSignInAttempt, type SignInLimits } from './sign-in-limits.js';
+import { transact } from './transaction.js';
 
 export interface SignedInUser {
   id: number;
@@ -44,7 +45,7 @@ export async function login(
 
   const token = randomBytes(32).toString('base64url');
   const expiresAt = new Date(now.getTime() + policy.sessionHours * 3600_000);
-  await db.transaction().execute(async (trx) => {
+  await transact(db, async (trx) => {
     await recordSignIn(trx, user, input.address, now);
     // Sign-in rotates the session: whatever token the browser held before is dropped.
     if (input.previousToken) await trx.deleteFrom('sessions').where('id', '=', sessionId(input.previousToken)).execute();

@@ -12,10 +12,11 @@ import { recordAudit } from '../queries/audit.js';
 import { getOrgUnit, getOrgUnitByCode } from '../queries/org.js';
 import type { Database, OrgUnit } from '../schema.js';
 import type { Actor } from './actor.js';
+import { transact } from './transaction.js';
 
 export async function createOrgUnit(db: Kysely<Database>, actor: Actor, raw: OrgUnitInput): Promise<OrgUnit> {
   const input = orgUnitInput.parse(raw);
-  return db.transaction().execute(async (trx) => {
+  return transact(db, async (trx) => {
     const parent = input.parentId === null ? null : await getOrgUnit(trx, input.parentId);
     if (input.parentId !== null && !parent) throw badRequest('parentId', '上级单位不存在。');
     const expected = parentLevelOf(input.level);

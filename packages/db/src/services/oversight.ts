@@ -1,10 +1,12 @@
-import { AppError, deadlineOf, isPeriod, periodLabel, previousPeriod, sameQuarterLastYear, validateReport, type Period } from '@oversight/domain';
+import { assertPeriod, countyInScope, deadlineOf, isLate, periodLabel, schoolInScope, validateReport, type Period } from '@oversight/domain';
 import type { Kysely } from 'kysely';
 import { recordAudit } from '../queries/audit.js';
-import type { Database, ReportStatus, School } from '../schema.js';
+import { getSchool } from '../queries/schools.js';
+import type { Database, ReportStatus } from '../schema.js';
 import type { Actor } from './actor.js';
-import { deadlineDays, isLate, peerFigures, peerMediansExcluding, type Clock, type PeerFigures } from './reports.js';
+import type { Clock } from './reports.js';
 import { transact } from './transaction.js';
+import { deadlineDays, validationContexts } from './validation-context.js';
 
 export type CompletenessStatus = ReportStatus | 'missing';
 
@@ -20,13 +22,10 @@ export interface CompletenessRow {
   version: number;
 }
 
-function checkPeriod(period: string): asserts period is Period {
-  if (!isPeriod(period)) throw new AppError('BAD_REQUEST', `季度格式应为“2026Q1”，收到“${period}”。`, 'period');
-}
-
 /** One row per active school of the county: where its report for the quarter stands. */
-export async function completeness(db: Kysely<Database>, countyId: number, period: string, clock: Clock = {}): Promise<CompletenessRow[]> {
-  checkPeriod(period);
+export async function completeness(db: Kysely<Database>, actor: Actor, countyId: number, period: string, clock: Clock = {}): Promise<CompletenessRow[]> {
+  countyInScope(actor.scope, countyId);
+  assertPeriod(period);
   const deadline = deadlineOf(period, await deadlineDays(db, countyId));
   const now = clock.now ?? new Date();
   const rows = await db
@@ -52,9 +51,10 @@ export interface MatrixCell {
 }
 
 /** Schools × quarters, for the officer's completeness matrix. */
-export async function completenessMatrix(db: Kysely<Database>, countyId: number, periods: readonly string[], clock: Clock = {}) {
-  periods.forEach(checkPeriod);
-  const columns = await Promise.all(periods.map((p) => completeness(db, countyId, p, clock)));
+export async function completenessMatrix(db: Kysely<Database>, actor: Actor, countyId: number, periods: readonly string[], clock: Clock = {}) {
+  countyInScope(actor.scope, countyId);
+  periods.forEach((p) => assertPeriod(p));
+  const columns = await Promise.all(periods.map((p) => completeness(db, actor, countyId, p, clock)));
   const schools = (columns[0] ?? []).map(({ schoolId, code, name, type }) => ({ schoolId, code, name, type }));
   const cells: Record<number, Record<string, MatrixCell>> = {};
   periods.forEach((p, i) => {
@@ -77,8 +77,9 @@ export interface QueueItem {
 }
 
 /** Submitted reports awaiting review, oldest first, with how many warnings and errors each carries. */
-export async function reviewQueue(db: Kysely<Database>, countyId: number, period?: string): Promise<QueueItem[]> {
-  if (period !== undefined) checkPeriod(period);
+export async function reviewQueue(db: Kysely<Database>, actor: Actor, countyId: number, period?: string): Promise<QueueItem[]> {
+  countyInScope(actor.scope, countyId);
+  if (period !== undefined) assertPeriod(period);
   const reports = await db
     .selectFrom('reports')
     .innerJoin('schools', 'schools.id', 'reports.schoolId')
@@ -90,37 +91,12 @@ export async function reviewQueue(db: Kysely<Database>, countyId: number, period
     .orderBy('reports.submittedAt')
     .execute();
   if (!reports.length) return [];
-  // The schools' own history: same quarter last year and previous quarter, in one query.
-  const historyPeriods = [...new Set(reports.flatMap((r) => [sameQuarterLastYear(r.period as Period), previousPeriod(r.period as Period)]))];
-  const history = new Map(
-    (
-      await db
-        .selectFrom('reports')
-        .select(['schoolId', 'period', 'values'])
-        .where('countyId', '=', countyId)
-        .where('period', 'in', historyPeriods)
-        .where('status', 'in', ['submitted', 'approved'])
-        .execute()
-    ).map((r) => [`${r.schoolId}|${r.period}`, r.values]),
-  );
-  // Peers are loaded once per school type and quarter; each report's median leaves the school itself out.
-  const peers = new Map<string, Promise<PeerFigures[]>>();
-  const peersOf = (school: School, p: Period) => {
-    const key = `${school.type}|${p}`;
-    if (!peers.has(key)) peers.set(key, peerFigures(db, countyId, school.type, p));
-    return peers.get(key)!;
-  };
-  const items: QueueItem[] = [];
-  for (const r of reports) {
+  const contextOf = await validationContexts(db, reports.map((r) => ({ school: r, period: r.period as Period })));
+  return reports.map((r) => {
     const p = r.period as Period;
-    const issues = validateReport(r.values, {
-      school: r,
-      period: p,
-      lastYear: history.get(`${r.id}|${sameQuarterLastYear(p)}`) ?? null,
-      previousQuarter: history.get(`${r.id}|${previousPeriod(p)}`) ?? null,
-      peerMedians: peerMediansExcluding(await peersOf(r, p), r.id),
-    });
-    items.push({
+    const { lastYear, previousQuarter, peerMedians } = contextOf(r, p);
+    const issues = validateReport(r.values, { school: r, period: p, lastYear, previousQuarter, peerMedians });
+    return {
       schoolId: r.id,
       code: r.code,
       name: r.name,
@@ -131,9 +107,8 @@ export async function reviewQueue(db: Kysely<Database>, countyId: number, period
       late: r.late,
       warnings: issues.filter((i) => i.severity === 'warning').length,
       errors: issues.filter((i) => i.severity === 'error').length,
-    });
-  }
-  return items;
+    };
+  });
 }
 
 /**
@@ -141,9 +116,10 @@ export async function reviewQueue(db: Kysely<Database>, countyId: number, period
  * page and a message in the outbox for a mail or SMS gateway. A school reminded in the last 24 hours is skipped.
  */
 export async function remindMissing(db: Kysely<Database>, actor: Actor, countyId: number, period: string, clock: Clock = {}): Promise<{ reminded: number }> {
-  checkPeriod(period);
+  countyInScope(actor.scope, countyId);
+  assertPeriod(period);
   const now = clock.now ?? new Date();
-  const rows = await completeness(db, countyId, period, clock);
+  const rows = await completeness(db, actor, countyId, period, clock);
   const pending = rows.filter((r) => r.status === 'missing' || r.status === 'draft' || r.status === 'returned');
   const deadline = deadlineOf(period, await deadlineDays(db, countyId));
   const due = deadline.toLocaleDateString('zh-CN', { timeZone: 'Asia/Shanghai' });
@@ -172,7 +148,9 @@ export async function remindMissing(db: Kysely<Database>, actor: Actor, countyId
   return { reminded };
 }
 
-export function schoolReminders(db: Kysely<Database>, schoolId: number) {
+/** The school's reminders not yet dismissed, newest first. */
+export async function schoolReminders(db: Kysely<Database>, actor: Actor, schoolId: number) {
+  schoolInScope(actor.scope, await getSchool(db, schoolId));
   return db
     .selectFrom('reminders')
     .select(['id', 'period', 'message', 'createdAt'])
@@ -182,6 +160,8 @@ export function schoolReminders(db: Kysely<Database>, schoolId: number) {
     .execute();
 }
 
-export async function dismissReminder(db: Kysely<Database>, schoolId: number, reminderId: number): Promise<void> {
+/** Dismisses one of the school's reminders (one of another school's is left alone). */
+export async function dismissReminder(db: Kysely<Database>, actor: Actor, schoolId: number, reminderId: number): Promise<void> {
+  schoolInScope(actor.scope, await getSchool(db, schoolId));
   await db.updateTable('reminders').set({ dismissedAt: new Date() }).where('id', '=', reminderId).where('schoolId', '=', schoolId).execute();
 }

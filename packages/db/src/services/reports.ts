@@ -1,27 +1,28 @@
 import {
   AppError,
-  isOverseer,
+  assertPeriod,
+  changedValues,
   conflict,
-  deadlineOf,
+  countyInScope,
   draftFindings,
-  evaluateFormula,
+  editorOf,
   findIndicator,
   forbidden,
-  INDICATORS,
   inputIndicatorsFor,
-  isPeriod,
+  isEditable,
+  isOverseer,
+  isLate,
   normaliseValues,
-  notFound,
   previousPeriod,
-  reportInputs,
-  sameQuarterLastYear,
-  scopeIncludesSchool,
+  REPORT_STATUS_LABELS,
+  REPORT_TRANSITIONS,
+  schoolInScope,
   validateReport,
   type Period,
   type ReportIssue,
+  type ReportTransition,
   type ReportValues,
   type Role,
-  REPORT_STATUS_LABELS,
 } from '@oversight/domain';
 import type { Kysely } from 'kysely';
 import { auditWritten, recordAudit } from '../queries/audit.js';
@@ -29,8 +30,7 @@ import { getSchool } from '../queries/schools.js';
 import type { Database, Report, ReportStatus, School } from '../schema.js';
 import type { Actor } from './actor.js';
 import { transact } from './transaction.js';
-
-export const DEFAULT_DEADLINE_DAYS = 15;
+import { deadlineDays, validationContext, type ValidationContext } from './validation-context.js';
 
 export interface ReportView {
   id: number | null;
@@ -85,16 +85,8 @@ export interface ReportVersion {
 
 export type ReportResult<R extends Returning> = R extends 'version' ? ReportVersion : ReportView;
 
-function checkPeriod(period: string): asserts period is Period {
-  if (!isPeriod(period)) throw new AppError('BAD_REQUEST', `季度格式应为“2026Q1”，收到“${period}”。`, 'period');
-}
-
-export async function deadlineDays(db: Kysely<Database>, countyId: number): Promise<number> {
-  const row = await db.selectFrom('countySettings').select('deadlineDays').where('countyId', '=', countyId).executeTakeFirst();
-  return row?.deadlineDays ?? DEFAULT_DEADLINE_DAYS;
-}
-
 export async function setDeadlineDays(db: Kysely<Database>, actor: Actor, countyId: number, days: number): Promise<void> {
+  countyInScope(actor.scope, countyId);
   if (!Number.isInteger(days) || days < 0 || days > 90) {
     throw new AppError('BAD_REQUEST', '报送期限应为季度结束后0至90天。', 'deadlineDays');
   }
@@ -113,20 +105,8 @@ function findReport(db: Kysely<Database>, schoolId: number, period: string) {
   return db.selectFrom('reports').selectAll().where('schoolId', '=', schoolId).where('period', '=', period).executeTakeFirst();
 }
 
-async function loadSchool(db: Kysely<Database>, schoolId: number): Promise<School> {
-  const school = await getSchool(db, schoolId);
-  if (!school) throw notFound('学校不存在。');
-  return school;
-}
-
-/** The school, provided the actor may act on it: a principal only on their own school, a bureau on its counties. */
-function inScope<S extends { id: number; countyId: number }>(actor: Actor, school: S | undefined): S {
-  if (!school || !scopeIncludesSchool(actor.scope, school)) throw notFound('学校不存在或不在您的管辖范围内。');
-  return school;
-}
-
 async function schoolFor(db: Kysely<Database>, actor: Actor, schoolId: number): Promise<School> {
-  return inScope(actor, await getSchool(db, schoolId));
+  return schoolInScope(actor.scope, await getSchool(db, schoolId));
 }
 
 /** The school, in the actor's scope, with what a save needs of its report of the quarter: one round trip. */
@@ -138,73 +118,9 @@ async function schoolAndReport(db: Kysely<Database>, actor: Actor, schoolId: num
     .select(['reports.id as reportId', 'reports.status as reportStatus', 'reports.version as reportVersion', 'reports.values as reportValues', 'reports.explanations as reportExplanations'])
     .where('schools.id', '=', schoolId)
     .executeTakeFirst();
-  const { reportId, reportStatus, reportVersion, reportValues, reportExplanations, ...school } = inScope(actor, row);
+  const { reportId, reportStatus, reportVersion, reportValues, reportExplanations, ...school } = schoolInScope(actor.scope, row);
   const existing = reportId === null ? undefined : { id: reportId, status: reportStatus!, version: reportVersion!, values: reportValues!, explanations: reportExplanations! };
   return { school, existing };
-}
-
-/** One peer's normalised indicators (those with a peer factor), computed from its stored values. */
-export interface PeerFigures {
-  schoolId: number;
-  figures: Record<string, number>;
-}
-
-/** The normalised figures of a county's schools of one type for a period, from submitted and approved reports. */
-export async function peerFigures(db: Kysely<Database>, countyId: number, type: School['type'], period: Period): Promise<PeerFigures[]> {
-  const rows = await db
-    .selectFrom('reports')
-    .innerJoin('schools', 'schools.id', 'reports.schoolId')
-    .select(['reports.schoolId', 'reports.values', 'schools.type', 'schools.hasCanteen', 'schools.buildingAreaM2', 'schools.siteAreaM2'])
-    .where('reports.countyId', '=', countyId)
-    .where('reports.period', '=', period)
-    .where('reports.status', 'in', ['submitted', 'approved'])
-    .where('schools.type', '=', type)
-    .execute();
-  return rows.map((row) => {
-    const figures: Record<string, number> = {};
-    for (const ind of INDICATORS) {
-      if (!ind.peerFactor || !ind.formula) continue;
-      const value = evaluateFormula(ind.formula, reportInputs(row.values, row), period);
-      if (value !== null) figures[ind.code] = value;
-    }
-    return { schoolId: row.schoolId, figures };
-  });
-}
-
-/** Medians of the peers' figures, leaving one school out (its own report is not its peer). */
-export function peerMediansExcluding(peers: readonly PeerFigures[], schoolId: number): Record<string, number> {
-  const medians: Record<string, number> = {};
-  for (const ind of INDICATORS) {
-    if (!ind.peerFactor || !ind.formula) continue;
-    const values = peers
-      .filter((p) => p.schoolId !== schoolId && p.figures[ind.code] !== undefined)
-      .map((p) => p.figures[ind.code]!)
-      .sort((a, b) => a - b);
-    // Fewer than three peers make no meaningful median.
-    if (values.length >= 3) {
-      const mid = Math.floor(values.length / 2);
-      medians[ind.code] = values.length % 2 ? values[mid]! : (values[mid - 1]! + values[mid]!) / 2;
-    }
-  }
-  return medians;
-}
-
-/** Same-type schools' medians of the normalised indicators, from the county's submitted and approved reports. */
-export async function peerMedians(db: Kysely<Database>, school: School, period: Period): Promise<Record<string, number>> {
-  return peerMediansExcluding(await peerFigures(db, school.countyId, school.type, period), school.id);
-}
-
-/** The school's own submitted (or approved) values of the same quarter last year and of the previous quarter. */
-export async function ownHistory(db: Kysely<Database>, schoolId: number, period: Period): Promise<{ lastYear: ReportValues | null; previousQuarter: ReportValues | null }> {
-  const rows = await db
-    .selectFrom('reports')
-    .select(['period', 'values'])
-    .where('schoolId', '=', schoolId)
-    .where('period', 'in', [sameQuarterLastYear(period), previousPeriod(period)])
-    .where('status', 'in', ['submitted', 'approved'])
-    .execute();
-  const of = (p: Period) => rows.find((r) => r.period === p)?.values ?? null;
-  return { lastYear: of(sameQuarterLastYear(period)), previousQuarter: of(previousPeriod(period)) };
 }
 
 /** Stock and status values carry over from the previous quarter; flows start empty. */
@@ -218,16 +134,10 @@ async function prefill(db: Kysely<Database>, school: School, period: Period): Pr
   return carried;
 }
 
-/** Late is decided by the first submission; a report not yet submitted is late once the deadline has passed. */
-export function isLate(report: Pick<Report, 'submittedAt' | 'late'> | undefined, deadline: Date, now: Date): boolean {
-  return report?.submittedAt ? report.late : now > deadline;
-}
-
 async function view(db: Kysely<Database>, school: School, period: Period, report: Report | undefined, clock: Clock): Promise<ReportView> {
-  const deadline = deadlineOf(period, await deadlineDays(db, school.countyId));
-  const { lastYear, previousQuarter } = await ownHistory(db, school.id, period);
+  const { deadline, lastYear, previousQuarter, peerMedians } = await validationContext(db, school, period);
   const values = report?.values ?? (await prefill(db, school, period));
-  const checks = { previousQuarter, peerMedians: await peerMedians(db, school, period) };
+  const checks = { previousQuarter, peerMedians };
   return {
     id: report?.id ?? null,
     schoolId: school.id,
@@ -255,15 +165,14 @@ function result<R extends Returning>(db: Kysely<Database>, school: School, perio
 }
 
 /** A school's report for a quarter: an empty (or pre-filled) draft when none is stored yet. */
-export async function getReport(db: Kysely<Database>, schoolId: number, period: string, options: Clock & { withHistory?: boolean | undefined } = {}): Promise<ReportView> {
-  checkPeriod(period);
-  const school = await loadSchool(db, schoolId);
-  const report = await findReport(db, schoolId, period);
+export async function getReport(db: Kysely<Database>, actor: Actor, schoolId: number, period: string, options: Clock & { withHistory?: boolean | undefined } = {}): Promise<ReportView> {
+  assertPeriod(period);
+  const school = await schoolFor(db, actor, schoolId);
+  const report = await findReport(db, school.id, period);
   const shown = await view(db, school, period, report, options);
   if (options.withHistory) shown.history = report ? await historyOf(db, report.id) : [];
   return shown;
 }
-
 
 function staleVersion(report: Pick<Report, 'version'> | undefined, version: number) {
   const current = report?.version ?? 0;
@@ -292,14 +201,6 @@ function explanationsInput(raw: Record<string, unknown> | undefined): { set: Rec
   return { set, cleared };
 }
 
-function changedValues(before: ReportValues, after: ReportValues) {
-  const codes = [...new Set([...Object.keys(before), ...Object.keys(after)])].filter((c) => before[c] !== after[c]);
-  return {
-    before: Object.fromEntries(codes.map((c) => [c, before[c] ?? null])),
-    after: Object.fromEntries(codes.map((c) => [c, after[c] ?? null])),
-  };
-}
-
 export interface SaveInput {
   schoolId: number;
   period: string;
@@ -320,7 +221,7 @@ export async function saveReport<R extends Returning = 'view'>(
   input: SaveInput,
   options: ReportOptions<R> = {},
 ): Promise<ReportResult<R>> {
-  checkPeriod(input.period);
+  assertPeriod(input.period);
   const period = input.period;
   const { school, existing } = await schoolAndReport(db, actor, input.schoolId, period);
   const { values: incoming, issues } = normaliseValues(input.values, school);
@@ -333,8 +234,7 @@ export async function saveReport<R extends Returning = 'view'>(
   // are one statement (a data-modifying CTE), atomic without a transaction's extra round trips.
   const stale = staleVersion(existing, input.version);
   if (stale) throw stale;
-  const editable: readonly ReportStatus[] = isOverseer(actor.role) ? ['draft', 'returned', 'submitted'] : ['draft', 'returned'];
-  if (existing && !editable.includes(existing.status)) {
+  if (existing && !isEditable(existing.status, editorOf(actor.role))) {
     throw conflict(existing.status === 'approved' ? '该报表已审核通过并锁定；如需修改，请联系教育局重新打开。' : `该报表${REPORT_STATUS_LABELS[existing.status].zh}，等待教育局审核，暂不能修改。`);
   }
   const before = existing?.values ?? {};
@@ -371,25 +271,17 @@ export async function saveReport<R extends Returning = 'view'>(
   return result(db, school, period, saved, options);
 }
 
-type Transition = 'submit' | 'approve' | 'return' | 'reopen';
-const TRANSITIONS: Record<Transition, { from: readonly ReportStatus[]; to: ReportStatus; action: string; verb: string; bureauOnly: boolean }> = {
-  submit: { from: ['draft', 'returned'], to: 'submitted', action: 'report.submit', verb: '报送', bureauOnly: false },
-  approve: { from: ['submitted'], to: 'approved', action: 'report.approve', verb: '审核通过', bureauOnly: true },
-  return: { from: ['submitted'], to: 'returned', action: 'report.return', verb: '退回', bureauOnly: true },
-  reopen: { from: ['approved'], to: 'returned', action: 'report.reopen', verb: '重新打开', bureauOnly: true },
-};
-
 async function transition<R extends Returning>(
   db: Kysely<Database>,
   actor: Actor,
-  kind: Transition,
+  kind: ReportTransition,
   input: { schoolId: number; period: string; version?: number; reason?: string },
   options: ReportOptions<R>,
 ): Promise<ReportResult<R>> {
-  checkPeriod(input.period);
+  assertPeriod(input.period);
   const period = input.period;
-  const rule = TRANSITIONS[kind];
-  if (rule.bureauOnly && !isOverseer(actor.role)) throw forbidden(`只有教育局工作人员可以${rule.verb}报表。`);
+  const rule = REPORT_TRANSITIONS[kind];
+  if (rule.overseersOnly && !isOverseer(actor.role)) throw forbidden(`只有教育局工作人员可以${rule.verb}报表。`);
   const school = await schoolFor(db, actor, input.schoolId);
   const now = options.now ?? new Date();
   const reason = input.reason?.trim();
@@ -410,8 +302,8 @@ async function transition<R extends Returning>(
     }
     let changes: Partial<Pick<Report, 'submittedAt' | 'submittedBy' | 'late' | 'returnReason' | 'reviewedAt' | 'reviewedBy'>>;
     if (kind === 'submit') {
-      await checkSubmittable(trx, school, period, report);
-      const deadline = deadlineOf(period, await deadlineDays(trx, school.countyId));
+      const { deadline, ...checks } = await validationContext(trx, school, period);
+      checkSubmittable(school, period, report, checks);
       // A report returned for revision keeps the lateness of its first submission.
       changes = { submittedAt: now, submittedBy: actor.userId, late: isLate(report, deadline, now), returnReason: null };
     } else if (kind === 'approve') {
@@ -444,14 +336,8 @@ async function transition<R extends Returning>(
 }
 
 /** Errors block submission; every warning needs a short explanation. */
-async function checkSubmittable(db: Kysely<Database>, school: School, period: Period, report: Report) {
-  const issues = validateReport(report.values, {
-    school,
-    period,
-    forSubmission: true,
-    ...(await ownHistory(db, school.id, period)),
-    peerMedians: await peerMedians(db, school, period),
-  });
+function checkSubmittable(school: School, period: Period, report: Report, checks: Omit<ValidationContext, 'deadline'>) {
+  const issues = validateReport(report.values, { school, period, forSubmission: true, ...checks });
   const errors = issues.filter((i) => i.severity === 'error');
   if (errors.length) {
     throw new AppError('BAD_REQUEST', `报表有${errors.length}处错误，请修改后再报送：${errors[0]!.message}`, errors[0]!.code, errors);
@@ -494,8 +380,9 @@ function historyOf(db: Kysely<Database>, reportId: number): Promise<HistoryEntry
 }
 
 /** Every stored change of a school's report for a quarter, oldest first, with who made it. */
-export async function reportHistory(db: Kysely<Database>, schoolId: number, period: string): Promise<HistoryEntry[]> {
-  checkPeriod(period);
-  const report = await findReport(db, schoolId, period);
+export async function reportHistory(db: Kysely<Database>, actor: Actor, schoolId: number, period: string): Promise<HistoryEntry[]> {
+  assertPeriod(period);
+  const school = await schoolFor(db, actor, schoolId);
+  const report = await findReport(db, school.id, period);
   return report ? historyOf(db, report.id) : [];
 }

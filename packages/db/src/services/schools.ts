@@ -1,8 +1,9 @@
 import {
   badRequest,
   conflict,
-  notFound,
+  countyInScope,
   schoolCodeProblem,
+  schoolInScope,
   schoolCreateInput,
   schoolUpdateInput,
   type SchoolCreateInput,
@@ -14,6 +15,7 @@ import { getOrgUnit } from '../queries/org.js';
 import { getSchool } from '../queries/schools.js';
 import type { Database, School } from '../schema.js';
 import type { Actor } from './actor.js';
+import { transact } from './transaction.js';
 
 async function checkPlacement(
   db: Kysely<Database>,
@@ -36,13 +38,15 @@ async function checkPlacement(
     .where((eb) => eb.or([eb('code', '=', fields.code), eb.and([eb('countyId', '=', county.id), eb('name', '=', fields.name)])]))
     .$if(excludeSchoolId !== undefined, (q) => q.where('id', '<>', excludeSchoolId!))
     .executeTakeFirst();
-  if (clash?.code === fields.code) throw conflict(`学校标识码${fields.code}已被“${clash.name}”使用。`, 'code');
+  // The school holding the identifier is not named: it may lie in a county the caller does not see.
+  if (clash?.code === fields.code) throw conflict(`学校标识码${fields.code}已被其他学校使用，请核对。`, 'code');
   if (clash) throw conflict(`本县已有名为“${fields.name}”的学校。`, 'name');
 }
 
 export async function createSchool(db: Kysely<Database>, actor: Actor, raw: SchoolCreateInput): Promise<School> {
   const input = schoolCreateInput.parse(raw);
-  return db.transaction().execute(async (trx) => {
+  countyInScope(actor.scope, input.countyId);
+  return transact(db, async (trx) => {
     await checkPlacement(trx, input);
     const school = await trx
       .insertInto('schools')
@@ -76,9 +80,8 @@ export async function createSchool(db: Kysely<Database>, actor: Actor, raw: Scho
 
 export async function updateSchool(db: Kysely<Database>, actor: Actor, raw: SchoolUpdateInput): Promise<School> {
   const { schoolId, ...changes } = schoolUpdateInput.parse(raw);
-  return db.transaction().execute(async (trx) => {
-    const before = await getSchool(trx, schoolId);
-    if (!before) throw notFound('学校不存在。');
+  return transact(db, async (trx) => {
+    const before = schoolInScope(actor.scope, await getSchool(trx, schoolId));
     const merged = { ...before, ...changes };
     // A change of type gets a new identifier (the category is part of it), so code and type are checked together.
     await checkPlacement(trx, merged, schoolId);

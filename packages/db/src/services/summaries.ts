@@ -2,11 +2,14 @@ import {
   AppError,
   buildSummary,
   conflict,
+  countyInScope,
   deadlineOf,
   figureDrift,
   forbidden,
+  isLate,
   isPeriod,
-  notFound,
+  missing,
+  schoolInScope,
   scopeIncludesCounty,
   scopeIncludesSchool,
   shiftWindow,
@@ -31,8 +34,10 @@ import { getSchool } from '../queries/schools.js';
 import { targetsOf } from '../queries/targets.js';
 import type { Database, SummaryFacts, SummaryRow } from '../schema.js';
 import type { Actor } from './actor.js';
-import { isLate, type Clock } from './reports.js';
+import type { Clock } from './reports.js';
 import { transact } from './transaction.js';
+import { seesEvery, unitInScope } from './units.js';
+import { deadlineDaysOf } from './validation-context.js';
 
 /** What a summary is written for: a county, a city across its counties, or one school. */
 interface SummaryTarget {
@@ -54,7 +59,7 @@ export async function reportSubmissions(
   options: Clock & { schoolId?: number | undefined } = {},
 ): Promise<Submission[]> {
   if (!countyIds.length || !periods.length) return [];
-  const [rows, settings] = await Promise.all([
+  const [rows, daysOf] = await Promise.all([
     db
       .selectFrom('reports')
       .select(['countyId', 'schoolId', 'period', 'status', 'late', 'submittedAt'])
@@ -62,12 +67,11 @@ export async function reportSubmissions(
       .where('period', 'in', [...periods])
       .$if(options.schoolId !== undefined, (q) => q.where('schoolId', '=', options.schoolId!))
       .execute(),
-    db.selectFrom('countySettings').select(['countyId', 'deadlineDays']).where('countyId', 'in', [...countyIds]).execute(),
+    deadlineDaysOf(db, countyIds),
   ]);
-  const days = new Map(settings.map((s) => [s.countyId, s.deadlineDays]));
   const now = options.now ?? new Date();
   return rows.flatMap((r) =>
-    isPeriod(r.period) ? [{ schoolId: r.schoolId, period: r.period, status: r.status, late: isLate(r, deadlineOf(r.period, days.get(r.countyId) ?? 15), now) }] : [],
+    isPeriod(r.period) ? [{ schoolId: r.schoolId, period: r.period, status: r.status, late: isLate(r, deadlineOf(r.period, daysOf(r.countyId)), now) }] : [],
   );
 }
 
@@ -105,28 +109,24 @@ export async function summaryInput(db: Kysely<Database>, target: SummaryTarget, 
 // ── whose summary ──
 
 async function countyTarget(db: Kysely<Database>, scope: Scope, countyId: number): Promise<SummaryTarget> {
-  if (scope.kind === 'school' || !scopeIncludesCounty(scope, countyId)) throw forbidden('该县（市、区）不在您的管辖范围内。');
+  countyInScope(scope, countyId);
   const unit = await getOrgUnit(db, countyId);
-  if (!unit) throw notFound('县（市、区）不存在。');
+  if (!unit) throw missing('county');
   if (unit.level !== 'county') throw new AppError('BAD_REQUEST', `“${unit.name}”不是县级单位：县级总结请选择一个县（市、区）。`, 'countyId');
   return { level: 'county', unit: { id: unit.id, name: unit.name }, countyIds: [unit.id] };
 }
 
 async function cityTarget(db: Kysely<Database>, scope: Scope, cityId: number): Promise<SummaryTarget> {
   if (scope.kind === 'school') throw forbidden('学校账号不能生成市级总结。');
-  const unit = await getOrgUnit(db, cityId);
-  if (!unit) throw notFound('市级单位不存在。');
-  if (unit.level !== 'city') throw new AppError('BAD_REQUEST', `“${unit.name}”不是市级单位：市级总结请选择一个市。`, 'cityId');
-  const countyIds = await countyIdsUnder(db, cityId);
   // A city's summary speaks for every county of the city: only a bureau that sees them all may write it.
-  if (!countyIds.every((id) => scopeIncludesCounty(scope, id))) throw forbidden('该市不在您的管辖范围内。');
+  const { unit, countyIds } = await unitInScope(db, scope, cityId, 'city');
+  if (unit.level !== 'city') throw new AppError('BAD_REQUEST', `“${unit.name}”不是市级单位：市级总结请选择一个市。`, 'cityId');
   const counties = (await countiesByIds(db, countyIds)).map((c) => ({ id: c.id, name: c.name }));
   return { level: 'city', unit: { id: unit.id, name: unit.name }, countyIds, counties };
 }
 
 async function schoolTarget(db: Kysely<Database>, scope: Scope, schoolId: number): Promise<SummaryTarget> {
-  const school = await getSchool(db, schoolId);
-  if (!school || !scopeIncludesSchool(scope, school)) throw notFound('学校不存在或不在您的管辖范围内。');
+  const school = schoolInScope(scope, await getSchool(db, schoolId));
   return { level: 'school', unit: { id: school.id, name: school.name }, countyIds: [school.countyId], schoolId: school.id };
 }
 
@@ -142,12 +142,12 @@ async function rowInScope(db: Kysely<Database>, scope: Scope, row: SummaryRow): 
   if (row.level === 'school') return scopeIncludesSchool(scope, { id: row.schoolId!, countyId: row.countyId! });
   if (scope.kind === 'school') return false;
   if (row.level === 'county') return scopeIncludesCounty(scope, row.countyId!);
-  return (await countyIdsUnder(db, row.orgUnitId)).every((id) => scopeIncludesCounty(scope, id));
+  return seesEvery(scope, await countyIdsUnder(db, row.orgUnitId));
 }
 
 async function findRow(db: Kysely<Database>, scope: Scope, id: number): Promise<SummaryRow> {
   const row = await db.selectFrom('summaries').selectAll().where('id', '=', id).executeTakeFirst();
-  if (!row || !(await rowInScope(db, scope, row))) throw notFound('总结不存在或不在您的管辖范围内。');
+  if (!row || !(await rowInScope(db, scope, row))) throw missing('summary');
   return row;
 }
 
@@ -421,7 +421,8 @@ export async function listSummaries(db: Kysely<Database>, scope: Scope, input: {
     await cityTarget(db, scope, input.cityId);
     query = query.where('level', '=', 'city').where('orgUnitId', '=', input.cityId);
   } else {
-    if (!scopeIncludesCounty(scope, input.countyId!)) throw forbidden('该县（市、区）不在您的管辖范围内。');
+    // A principal lists its own school's summaries of its county.
+    if (!scopeIncludesCounty(scope, input.countyId!)) throw missing('county');
     query = query.where('countyId', '=', input.countyId!);
     if (scope.kind === 'school') query = query.where('schoolId', '=', scope.schoolId);
   }

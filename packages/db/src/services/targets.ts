@@ -2,7 +2,10 @@ import {
   attainment,
   badRequest,
   conflict,
+  countyInScope,
   describeTarget,
+  figureStatuses,
+  missing,
   notFound,
   overlappingTarget,
   quartersOfYear,
@@ -11,6 +14,8 @@ import {
   targetInput,
   targetKey,
   targetProblem,
+  schoolsOfWindow,
+  scopeIncludesCounty,
   yearFrames,
   type Attainment,
   type IndicatorValue,
@@ -25,10 +30,10 @@ import { analyticsReports, analyticsSchools } from '../queries/analytics.js';
 import { recordAudit } from '../queries/audit.js';
 import { getOrgUnit } from '../queries/org.js';
 import { getSchool } from '../queries/schools.js';
-import { targetRow, targetsOf, toTarget } from '../queries/targets.js';
+import { targetColumns, targetRow, targetsOf, toTarget } from '../queries/targets.js';
 import type { Database } from '../schema.js';
 import type { Actor } from './actor.js';
-import { countyInScope as requireBureauCounty, figureStatuses, schoolsOfWindow } from '@oversight/domain';
+import { transact } from './transaction.js';
 
 export interface TargetView extends Target {
   /** The target in words, e.g. “全县学平险参保率≥95%”. */
@@ -55,11 +60,9 @@ async function views(db: Kysely<Database>, targets: readonly Target[]): Promise<
 
 /** A county's targets for a year. */
 export async function listTargets(db: Kysely<Database>, scope: Scope, input: { countyId: number; year: number }): Promise<TargetView[]> {
-  requireBureauCounty(scope, input.countyId);
+  countyInScope(scope, input.countyId);
   return views(db, await targetsOf(db, [input.countyId], input.year));
 }
-
-const json = (value: unknown) => JSON.stringify(value);
 
 /**
  * Sets a target: checks it against the catalogue (and, for an override, the school), then stores it, replacing
@@ -67,7 +70,7 @@ const json = (value: unknown) => JSON.stringify(value);
  */
 export async function setTarget(db: Kysely<Database>, actor: Actor, raw: TargetInput): Promise<TargetView> {
   const input = targetInput.parse(raw);
-  requireBureauCounty(actor.scope, input.countyId);
+  countyInScope(actor.scope, input.countyId);
   const county = await getOrgUnit(db, input.countyId);
   if (!county || county.level !== 'county') throw badRequest('countyId', '所属县（市、区）不存在。');
   const t = targetDefinition(input);
@@ -78,7 +81,7 @@ export async function setTarget(db: Kysely<Database>, actor: Actor, raw: TargetI
   if (problem) throw badRequest(problem.field, problem.message);
   const key = targetKey(t);
 
-  const saved = await db.transaction().execute(async (trx) => {
+  const saved = await transact(db, async (trx) => {
     const sameIndicator = (await targetsOf(trx, [input.countyId], input.year)).filter((o) => o.indicator === t.indicator);
     const clash = overlappingTarget(t, sameIndicator, input.id);
     if (clash) {
@@ -89,19 +92,7 @@ export async function setTarget(db: Kysely<Database>, actor: Actor, raw: TargetI
     if (input.id !== undefined && (!before || before.countyId !== input.countyId || before.year !== input.year)) {
       throw notFound('要修改的目标不存在（或不属于该县、该年度）。');
     }
-    const columns = {
-      indicator: t.indicator,
-      kind: t.kind,
-      measure: t.measure,
-      comparator: t.comparator,
-      value: json(t.value),
-      statusValue: t.statusValue === null ? null : json(t.statusValue),
-      schoolTypes: t.schoolTypes,
-      schoolId: t.schoolId,
-      targetKey: key,
-      updatedBy: actor.userId,
-      updatedAt: new Date(),
-    };
+    const columns = { ...targetColumns(t), updatedBy: actor.userId, updatedAt: new Date() };
     if (before && before.targetKey !== key && (await findByKey(trx, input.countyId, input.year, t.indicator, key))) {
       throw conflict(`该县${input.year}年已有同样的目标：${describeTarget(t)}。请直接修改那一条。`, 'indicator');
     }
@@ -141,10 +132,11 @@ function findByKey(db: Kysely<Database>, countyId: number, year: number, indicat
 }
 
 export async function removeTarget(db: Kysely<Database>, actor: Actor, id: number): Promise<void> {
-  await db.transaction().execute(async (trx) => {
+  await transact(db, async (trx) => {
     const row = await targetRow(trx, id);
-    if (!row) throw notFound('目标不存在或已删除。');
-    requireBureauCounty(actor.scope, row.countyId);
+    // Another county's target answers as a missing one; a school account is refused for its role.
+    if (!row || !scopeIncludesCounty(actor.scope, row.countyId)) throw missing('target');
+    countyInScope(actor.scope, row.countyId);
     await trx.deleteFrom('targets').where('id', '=', id).where('countyId', '=', row.countyId).execute();
     await recordAudit(trx, { actorId: actor.userId, action: 'target.remove', entity: 'target', entityId: id, countyId: row.countyId, schoolId: row.schoolId, before: toTarget(row) });
   });
@@ -159,8 +151,8 @@ export async function copyTargetsFromPreviousYear(
   actor: Actor,
   input: { countyId: number; year: number },
 ): Promise<{ copied: number; kept: number; dropped: number; targets: TargetView[] }> {
-  requireBureauCounty(actor.scope, input.countyId);
-  const result = await db.transaction().execute(async (trx) => {
+  countyInScope(actor.scope, input.countyId);
+  const result = await transact(db, async (trx) => {
     const previous = await targetsOf(trx, [input.countyId], input.year - 1);
     const existing = new Set((await targetsOf(trx, [input.countyId], input.year)).map((t) => `${t.indicator}|${targetKey(t)}`));
     const overrides = previous.flatMap((t) => (t.schoolId !== null ? [t.schoolId] : []));
@@ -183,21 +175,7 @@ export async function copyTargetsFromPreviousYear(
       }
       await trx
         .insertInto('targets')
-        .values({
-          countyId: input.countyId,
-          year: input.year,
-          indicator: t.indicator,
-          kind: t.kind,
-          measure: t.measure,
-          comparator: t.comparator,
-          value: json(t.value),
-          statusValue: t.statusValue === null ? null : json(t.statusValue),
-          schoolTypes: t.schoolTypes,
-          schoolId: t.schoolId,
-          targetKey: targetKey(t),
-          createdBy: actor.userId,
-          updatedBy: actor.userId,
-        })
+        .values({ ...targetColumns(t), countyId: input.countyId, year: input.year, createdBy: actor.userId, updatedBy: actor.userId })
         .execute();
       copied += 1;
     }
@@ -262,7 +240,7 @@ export async function targetAttainment(
   scope: Scope,
   input: { countyId: number; year: number; upToQuarter?: 1 | 2 | 3 | 4 | undefined; includeSubmitted?: boolean | undefined },
 ): Promise<AttainmentReport> {
-  requireBureauCounty(scope, input.countyId);
+  countyInScope(scope, input.countyId);
   const countyIds = [input.countyId];
   const periods = [...quartersOfYear(input.year - 1), ...quartersOfYear(input.year)];
   const statuses = figureStatuses(input.includeSubmitted);

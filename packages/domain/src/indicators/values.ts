@@ -62,3 +62,15 @@ export function coerceValue(ind: Indicator, raw: unknown): Coerced {
     }
   }
 }
+
+/**
+ * The values that differ between two versions of a report, before and after (a code absent on one side is null
+ * there): what a report's history records for a save or an import.
+ */
+export function changedValues(before: ReportValues, after: ReportValues): { before: ReportValues; after: ReportValues } {
+  const codes = [...new Set([...Object.keys(before), ...Object.keys(after)])].filter((c) => before[c] !== after[c]);
+  return {
+    before: Object.fromEntries(codes.map((c) => [c, before[c] ?? null])),
+    after: Object.fromEntries(codes.map((c) => [c, after[c] ?? null])),
+  };
+}

@@ -55,6 +55,29 @@ export interface ImportFinding {
   message: string;
 }
 
+/** What checking (and, when clean, storing) a file's records comes to: the import service's answer. */
+export interface ImportResult {
+  ok: boolean;
+  /** Reports created or changed. */
+  stored: number;
+  created: number;
+  updated: number;
+  unchanged: number;
+  /** Records with no value at all (a school left blank in the county sheet). */
+  skipped: number;
+  errors: ImportFinding[];
+  warnings: ImportFinding[];
+}
+
+/**
+ * What POST /api/import/reports answers as JSON: the import's result with the parser's findings merged in, how
+ * many values the file carried, and, when the file was refused, why (the rule broken, when the route names one).
+ */
+export interface ImportResponse extends ImportResult {
+  values: number;
+  error?: { message: string; rule?: string };
+}
+
 export interface ParsedWorkbook {
   /** False when no sheet looks like either template: the file is refused as a whole. */
   recognised: boolean;
@@ -74,7 +97,8 @@ const TOTAL_ROW = /^(合计|总计|小计|全县合计|汇总)$/;
 
 const at = (sheet: string, row: number, column: number): CellRef => ({ sheet, row, column: columnLetter(column) });
 
-function finding(ref: CellRef | null, code: string, rule: string, message: string): ImportFinding {
+/** A finding at a cell (or, without one, about the file as a whole). */
+export function importFinding(ref: CellRef | null, code: string, rule: string, message: string): ImportFinding {
   return { sheet: ref?.sheet ?? null, row: ref?.row ?? null, column: ref?.column ?? null, code, rule, message };
 }
 
@@ -83,10 +107,10 @@ class Collector {
   readonly errors: ImportFinding[] = [];
   readonly warnings: ImportFinding[] = [];
   error(ref: CellRef | null, code: string, rule: string, message: string) {
-    this.errors.push(finding(ref, code, rule, message));
+    this.errors.push(importFinding(ref, code, rule, message));
   }
   warn(ref: CellRef | null, code: string, rule: string, message: string) {
-    this.warnings.push(finding(ref, code, rule, message));
+    this.warnings.push(importFinding(ref, code, rule, message));
   }
 }
 

@@ -3,6 +3,7 @@ import { IconDownload, IconFileSpreadsheet, IconUpload } from '@tabler/icons-rea
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { ImportFinding, ImportResponse } from '@oversight/domain';
 import { useLabel } from '../../i18n/labels';
 import { useCatalogue } from '../../shared/catalogue';
 import { useCounty } from '../../shared/county';
@@ -11,39 +12,17 @@ import { isOverseer } from '../../shared/roles';
 import { useMe } from '../../shared/session';
 import { useTRPC } from '../../shared/trpc';
 
-interface Finding {
-  sheet: string | null;
-  row: number | null;
-  column: string | null;
-  code: string | null;
-  rule?: string;
-  message: string;
-}
-
-interface ImportResult {
-  ok: boolean;
-  stored: number;
-  created: number;
-  updated: number;
-  unchanged: number;
-  skipped: number;
-  values: number;
-  errors: Finding[];
-  warnings: Finding[];
-  error?: { message: string };
-}
-
-type Phase = { step: 'idle' } | { step: 'uploading'; percent: number } | { step: 'checking' } | { step: 'done'; status: number; result: ImportResult };
+type Phase = { step: 'idle' } | { step: 'uploading'; percent: number } | { step: 'checking' } | { step: 'done'; status: number; result: ImportResponse };
 
 /** Sends the file with XMLHttpRequest, for upload progress; the session cookie goes with it (same origin). */
-function upload(url: string, form: FormData, onProgress: (percent: number) => void, onUploaded: () => void): Promise<{ status: number; body: ImportResult }> {
+function upload(url: string, form: FormData, onProgress: (percent: number) => void, onUploaded: () => void): Promise<{ status: number; body: ImportResponse }> {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
     xhr.open('POST', url);
     xhr.responseType = 'json';
     xhr.upload.onprogress = (e) => e.lengthComputable && onProgress(Math.round((e.loaded / e.total) * 100));
     xhr.upload.onload = onUploaded;
-    xhr.onload = () => resolve({ status: xhr.status, body: xhr.response as ImportResult });
+    xhr.onload = () => resolve({ status: xhr.status, body: xhr.response as ImportResponse });
     xhr.onerror = () => reject(new Error('network'));
     xhr.send(form);
   });
@@ -64,7 +43,7 @@ async function downloadAnnotated(file: File, mode: string, name: string): Promis
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
-function FindingsTable({ findings, color }: { findings: Finding[]; color: string }) {
+function FindingsTable({ findings, color }: { findings: ImportFinding[]; color: string }) {
   const { t } = useTranslation();
   const label = useLabel();
   const catalogue = useCatalogue();

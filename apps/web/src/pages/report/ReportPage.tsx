@@ -1,5 +1,5 @@
 import { Alert, Button, Group } from '@mantine/core';
-import { isPeriod } from '@oversight/domain';
+import { isEditable, isPeriod } from '@oversight/domain';
 import { IconArrowLeft, IconClipboardCheck, IconHistory, IconInfoCircle } from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
@@ -66,7 +66,7 @@ function ReportLoader({ schoolId, period }: { schoolId: number; period: string }
   if (failed) return <LoadError error={failed.error} onRetry={() => void failed.refetch()} />;
   if (!school.data || !catalogue.data || !report.data) return <PageLoader />;
 
-  const editable = report.data.status === 'draft' || report.data.status === 'returned';
+  const editable = isEditable(report.data.status, 'school');
   const back = (
     <Button component={Link} to={isOverseer(me) ? '/completeness' : '/home'} variant="subtle" size="xs" leftSection={<IconArrowLeft size={14} />} mb="xs">
       {isOverseer(me) ? t('nav.completeness') : t('report.backToHome')}
