@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import fastifyMultipart from '@fastify/multipart';
 import { actorOfUser, completeness, countySheet, getOrgUnit, getReport, getSchool, importReports, ranking, reviewQueue, type Database, type Kysely } from '@oversight/db';
-import { ALL_ROLES, AppError, columnNumber, type ImportFinding, type ImportResponse, indicator, LOCATION_LABELS, LOCATIONS, OVERSIGHT_ROLES, parseWorkbook, type Period, periodLabel, quartersOfYear, SCHOOL_TYPE_LABELS, SCHOOL_TYPES } from '@oversight/domain';
+import { ALL_ROLES, AppError, columnNumber, type ImportFinding, importFinding, type ImportResponse, indicator, LOCATION_LABELS, LOCATIONS, OVERSIGHT_ROLES, parseWorkbook, type Period, periodLabel, quartersOfYear, SCHOOL_TYPE_LABELS, SCHOOL_TYPES } from '@oversight/domain';
 import { countyIdInput, fromQuery, indicatorInput, periodInput, quarterInput, schoolIdInput, yearInput } from '@oversight/api';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
@@ -57,7 +57,7 @@ function ordered(findings: ImportFinding[], sheets: readonly string[]): ImportFi
 }
 
 function importFailure(reply: FastifyReply, status: number, message: string, rule: string) {
-  const errors: ImportFinding[] = [{ sheet: null, row: null, column: null, code: 'file', rule, message }];
+  const errors = [importFinding(null, 'file', rule, message)];
   return reply.code(status).send({ ok: false, stored: 0, created: 0, updated: 0, unchanged: 0, skipped: 0, values: 0, errors, warnings: [], error: { message, rule } } satisfies ImportResponse);
 }
 
@@ -111,14 +111,12 @@ export async function fileRoutes(app: FastifyInstance, options: FileRouteOptions
       const body: ImportResponse = { ok, stored: result.stored, created: result.created, updated: result.updated, unchanged: result.unchanged, skipped: result.skipped, values, errors, warnings };
       if (ok) return reply.code(200).send(body);
       // Rows of schools outside the caller's scope make the whole upload a refusal of access.
-      const foreign = errors.some((e) => e.rule === 'scope');
+      // Rows of schools outside the caller's scope read like unknown identifiers: ordinary errors, nothing stored.
       const stale = errors.filter((e) => e.code === 'version' && e.rule === 'conflict').length;
-      const message = foreign
-        ? '文件中有不在您管辖范围内的学校，未保存任何数据。'
-        : stale
-          ? `文件中有${stale}份报表在您下载模板后已被他人修改，为避免覆盖他人的修改，未保存任何数据。请重新下载模板后再填写（共${errors.length}处问题，见明细）。`
-          : `文件中有${errors.length}处错误，未保存任何数据。请按提示修改后重新上传。`;
-      return reply.code(foreign ? 403 : 422).send({ ...body, error: { message, rule: foreign ? 'scope' : stale ? 'conflict' : 'invalid' } });
+      const message = stale
+        ? `文件中有${stale}份报表在您下载模板后已被他人修改，为避免覆盖他人的修改，未保存任何数据。请重新下载模板后再填写（共${errors.length}处问题，见明细）。`
+        : `文件中有${errors.length}处错误，未保存任何数据。请按提示修改后重新上传。`;
+      return reply.code(422).send({ ...body, error: { message, rule: stale ? 'conflict' : 'invalid' } });
     } catch (error) {
       if (error instanceof FileRefusal) return importFailure(reply, error.status, error.message, error.rule);
       if (error instanceof AppError) return importFailure(reply, HTTP_STATUS[error.code], error.message, error.code.toLowerCase());
