@@ -27,8 +27,12 @@ export function callerFor(db: Kysely<Database>, user: SignedInUser | null, log: 
     user,
     sessionToken: null,
     address: '127.0.0.1',
-    setSessionCookie: (token) => void (log.cookie = token),
-    clearSessionCookie: () => void (log.cookie = null),
+    setSessionCookie: (token) => {
+      log.cookie = token;
+    },
+    clearSessionCookie: () => {
+      log.cookie = null;
+    },
   };
   return createCaller(ctx);
 }

@@ -18,7 +18,7 @@ let reachable: Promise<string | null> | undefined;
 
 /** null when PostgreSQL answers, otherwise why not. */
 function postgresProblem(): Promise<string | null> {
-  return (reachable ??= (async () => {
+  reachable ??= (async () => {
     const client = new pg.Client({ connectionString: ADMIN_URL, connectionTimeoutMillis: 3000 });
     try {
       await client.connect();
@@ -29,7 +29,8 @@ function postgresProblem(): Promise<string | null> {
     } finally {
       await client.end().catch(() => {});
     }
-  })());
+  })();
+  return reachable;
 }
 
 let counter = 0;

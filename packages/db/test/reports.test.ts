@@ -300,7 +300,7 @@ await describeEachDatabase('quarterly reports', (kind) => {
   it('warns about a big move on last year and an outlier among three or more same-type peers', async () => {
     const period: Period = '2023Q2';
     const people = { students_enrolled: 900, staff_count: 100 };
-    const junior = () => schoolWithPrincipal(places.countyA.id, { type: 'junior', code: `31510${String(80000 + (sequence += 1))}` });
+    const junior = () => schoolWithPrincipal(places.countyA.id, { type: 'junior', code: `31510${String(80000 + ++sequence)}` });
     const odd = await junior();
     // Last year: an ordinary quarter, with nobody to compare with.
     expect((await submitted(odd.principal, odd.school, { ...people, electricity_kwh: 40_000 }, '2022Q2')).issues).toEqual([]);

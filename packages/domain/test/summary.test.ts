@@ -75,7 +75,7 @@ describe.each([4, 3] as const)('a county summary up to quarter %i', (upTo) => {
       for (const id of figure.source.schoolIds) expect(ids.has(id), figure.id).toBe(true);
       for (const p of figure.source.periods) expect(window, figure.id).toContain(p);
     }
-    expect(doc.figures.liability_rate!.source).toMatchObject({ method: 'ratio_of_sums', indicator: 'liability_rate', description: '校方责任险参保人数之和 ÷ 在校学生数之和 × 100%（各校' + (upTo === 4 ? '第一至第四季度' : '第一至第三季度') + '数据）' });
+    expect(doc.figures.liability_rate!.source).toMatchObject({ method: 'ratio_of_sums', indicator: 'liability_rate', description: `校方责任险参保人数之和 ÷ 在校学生数之和 × 100%（各校${upTo === 4 ? '第一至第四季度' : '第一至第三季度'}数据）` });
     expect(doc.figures.energy_change!.source.comparedPeriods).toEqual(window.map((p) => p.replace('2026', '2025')));
     // School 6's Q3 was returned: in a year up to Q3 its figures rest on Q1–Q2 only.
     expect(doc.figures.electricity_kwh!.source.schoolIds).toHaveLength(7);

@@ -9,7 +9,7 @@ describe('text the database can store', () => {
   it('names where the first unstorable text is, keys included', () => {
     expect(unstorableTextAt('a\u0000b')).toBe('');
     expect(unstorableTextAt({ sections: [{ paragraphs: [{ text: 'ok' }, { text: 'x\ud800' }] }] })).toBe('sections.0.paragraphs.1.text');
-    expect(unstorableTextAt({ explanations: { ['k\udc00']: '说明' } })).toBe('explanations.k\udc00');
+    expect(unstorableTextAt({ explanations: { 'k\udc00': '说明' } })).toBe('explanations.k\udc00');
     expect(unstorableTextAt({ name: '学校\u0000', title: '\ud800' })).toBe('name');
   });
 });
@@ -31,7 +31,7 @@ describe('walking deep input', () => {
     expect(jsonNestsDeeperThan('{"a":[1,{"b":2}]}', 3)).toBe(false);
     expect(jsonNestsDeeperThan('{"a":[1,{"b":[2]}]}', 3)).toBe(true);
     expect(jsonNestsDeeperThan(JSON.stringify({ text: '[[[[[[{{{{{{' }), 1)).toBe(false);
-    expect(jsonNestsDeeperThan(JSON.stringify({ text: 'say \"[[[[\" \\\\' }), 1)).toBe(false);
+    expect(jsonNestsDeeperThan(JSON.stringify({ text: 'say "[[[[" \\\\' }), 1)).toBe(false);
     expect(jsonNestsDeeperThan('['.repeat(5000) + ']'.repeat(5000), 64)).toBe(true);
     expect(jsonNestsDeeperThan('[]', 0)).toBe(true);
   });

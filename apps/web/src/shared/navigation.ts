@@ -1,6 +1,6 @@
 import { createElement, forwardRef, type AnchorHTMLAttributes } from 'react';
 import { Link as WouterLink, useLocation } from 'wouter';
-import { navigate, useHistoryState, useLocationProperty, type BrowserLocationHook } from 'wouter/use-browser-location';
+import { type navigate, useHistoryState, useLocationProperty, type BrowserLocationHook } from 'wouter/use-browser-location';
 
 /**
  * The routing helpers the app shares, on wouter (~2 KB gzip on the first page, where react-router took ~13 KB).

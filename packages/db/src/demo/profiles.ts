@@ -158,57 +158,101 @@ export function demoProfiles(schools: readonly DemoSchool[], random: Random): De
   const central = profiles.filter((p) => tier(p) === 1);
   const villages = profiles.filter((p) => tier(p) === 2);
   const certifiedBefore = take(random, urban, 4);
-  certifiedBefore.forEach((p, i) => Object.assign(p, { greenCertifiedAt: -4 - 2 * i, greenLevel: (['province', 'city', 'city', 'county'] as const)[i] }));
+  certifiedBefore.forEach((p, i) => {
+    Object.assign(p, { greenCertifiedAt: -4 - 2 * i, greenLevel: (['province', 'city', 'city', 'county'] as const)[i] });
+  });
   const certifiedDuring = [...take(random, urban, 3), ...take(random, central, 4)];
-  certifiedDuring.forEach((p, i) => Object.assign(p, { greenCertifiedAt: [2, 4, 6, 6, 8, 10, 10][i], greenLevel: (['city', 'county', 'city', 'city', 'province', 'city', 'city'] as const)[i] }));
+  certifiedDuring.forEach((p, i) => {
+    Object.assign(p, { greenCertifiedAt: [2, 4, 6, 6, 8, 10, 10][i], greenLevel: (['city', 'county', 'city', 'city', 'province', 'city', 'city'] as const)[i] });
+  });
   const onTheWay = [...take(random, urban, 3), ...take(random, central, 9), ...take(random, villages, 2)];
-  onTheWay.forEach((p) => Object.assign(p, { greenCertifiedAt: random.int(12, 19), greenLevel: random.chance(0.8) ? 'city' : 'county' }));
+  onTheWay.forEach((p) => {
+    Object.assign(p, { greenCertifiedAt: random.int(12, 19), greenLevel: random.chance(0.8) ? 'city' : 'county' });
+  });
 
   // 园林式单位: 10 at city level already, 6 promoted from county to city in 2025, 7 new at county level in 2026.
   const gardenPool = byTier(profiles, tier);
   const gardenCandidates = gardenPool.slice(0, 40);
-  take(random, gardenCandidates, 10).forEach((p) => Object.assign(p, { gardenCityAt: -6 }));
-  take(random, gardenCandidates, 6).forEach((p) => Object.assign(p, { gardenCountyAt: -4, gardenCityAt: 5 }));
-  take(random, gardenCandidates, 7).forEach((p) => Object.assign(p, { gardenCountyAt: 9 }));
+  take(random, gardenCandidates, 10).forEach((p) => {
+    Object.assign(p, { gardenCityAt: -6 });
+  });
+  take(random, gardenCandidates, 6).forEach((p) => {
+    Object.assign(p, { gardenCountyAt: -4, gardenCityAt: 5 });
+  });
+  take(random, gardenCandidates, 7).forEach((p) => {
+    Object.assign(p, { gardenCountyAt: 9 });
+  });
 
   // 节水型学校: the first middle school at province level; city and county titles awarded at year ends.
   const water = byTier(profiles, tier).slice(0, 45);
   const first = water.shift()!;
   first.waterLevelAt = { county: -12, city: -8, province: -2 };
-  take(random, water, 3).forEach((p) => (p.waterLevelAt = { county: -8, city: -3 }));
-  take(random, water, 6).forEach((p) => (p.waterLevelAt = { county: -3 }));
-  take(random, water, 5).forEach((p) => (p.waterLevelAt = { county: 4 }));
-  take(random, water, 3).forEach((p) => (p.waterLevelAt = { county: 4, city: 8 }));
+  take(random, water, 3).forEach((p) => {
+    p.waterLevelAt = { county: -8, city: -3 };
+  });
+  take(random, water, 6).forEach((p) => {
+    p.waterLevelAt = { county: -3 };
+  });
+  take(random, water, 5).forEach((p) => {
+    p.waterLevelAt = { county: 4 };
+  });
+  take(random, water, 3).forEach((p) => {
+    p.waterLevelAt = { county: 4, city: 8 };
+  });
 
   // Canteens: 放心食堂 accepted at year ends (10 before, 12 in 2024, 15 in 2025), 8 applied and waiting.
   const assured = [...canteens];
-  take(random, assured, 10).forEach((p) => Object.assign(p, { assuredAppliedAt: -5, assuredAcceptedAt: -2 }));
-  take(random, assured, 12).forEach((p) => Object.assign(p, { assuredAppliedAt: random.int(1, 2), assuredAcceptedAt: 4 }));
-  take(random, assured, 15).forEach((p) => Object.assign(p, { assuredAppliedAt: random.int(5, 6), assuredAcceptedAt: 8 }));
-  take(random, assured, 8).forEach((p) => Object.assign(p, { assuredAppliedAt: random.int(9, 10), assuredAcceptedAt: null }));
+  take(random, assured, 10).forEach((p) => {
+    Object.assign(p, { assuredAppliedAt: -5, assuredAcceptedAt: -2 });
+  });
+  take(random, assured, 12).forEach((p) => {
+    Object.assign(p, { assuredAppliedAt: random.int(1, 2), assuredAcceptedAt: 4 });
+  });
+  take(random, assured, 15).forEach((p) => {
+    Object.assign(p, { assuredAppliedAt: random.int(5, 6), assuredAcceptedAt: 8 });
+  });
+  take(random, assured, 8).forEach((p) => {
+    Object.assign(p, { assuredAppliedAt: random.int(9, 10), assuredAcceptedAt: null });
+  });
 
   // Village schools fed from the township kitchen (校外供餐): the caterer holds the food-safety insurance.
   const smallVillageCanteens = villages.filter((p) => p.school.hasCanteen).sort((a, b) => a.school.students - b.school.students);
-  smallVillageCanteens.slice(0, 2).forEach((p) => Object.assign(p, { operation: 'catered', foodInsuredFrom: null }));
+  smallVillageCanteens.slice(0, 2).forEach((p) => {
+    Object.assign(p, { operation: 'catered', foodInsuredFrom: null });
+  });
   const selfRun = canteens.filter((p) => p.operation !== 'catered');
-  take(random, [...selfRun], 6).forEach((p, i) => (p.foodInsuredFrom = [1, 2, 2, 3, 4, 5][i]!));
+  take(random, [...selfRun], 6).forEach((p, i) => {
+    p.foodInsuredFrom = [1, 2, 2, 3, 4, 5][i]!;
+  });
 
   // 明厨亮灶: most kitchens were open before 2023; eight were converted during the demo, one village school last.
   const closedKitchens = take(random, [...selfRun], 9);
-  closedKitchens.forEach((p, i) => (p.openKitchenFrom = [1, 2, 3, 3, 4, 5, 6, 8, 10][i]!));
+  closedKitchens.forEach((p, i) => {
+    p.openKitchenFrom = [1, 2, 3, 3, 4, 5, 6, 8, 10][i]!;
+  });
 
   // Canteen grades: mostly A; a few fair kitchens (B) and three poor ones (C, improving later).
   const graded = [...selfRun];
-  take(random, graded.filter((p) => p.school.location !== 'urban'), 3).forEach((p) => (p.canteenQuality = 'poor'));
-  take(random, graded.filter((p) => p.canteenQuality === 'good'), 14).forEach((p) => (p.canteenQuality = 'fair'));
+  take(random, graded.filter((p) => p.school.location !== 'urban'), 3).forEach((p) => {
+    p.canteenQuality = 'poor';
+  });
+  take(random, graded.filter((p) => p.canteenQuality === 'good'), 14).forEach((p) => {
+    p.canteenQuality = 'fair';
+  });
   const skipped = take(random, graded.filter((p) => p.canteenQuality === 'good'), 1)[0]!;
   Object.assign(skipped, { skippedGradingYear: 2025, gradingMonth: 5 });
 
   // 煤改气: two of the three rural boarding schools that cooked with coal switched to gas at the start of 2025.
-  take(random, profiles.filter((p) => p.fuel === 'coal'), 2).forEach((p) => (p.gasFrom = 5));
+  take(random, profiles.filter((p) => p.fuel === 'coal'), 2).forEach((p) => {
+    p.gasFrom = 5;
+  });
 
   // Answers the rules do not expect, each explained: premiums collected by a teacher, a missed food sample.
-  take(random, [...profiles], 1).forEach((p) => p.anomalies.set(random.int(2, 9), 'premium_collected'));
-  take(random, [...selfRun], 2).forEach((p) => p.anomalies.set(random.int(1, 10), 'samples_missed'));
+  take(random, [...profiles], 1).forEach((p) => {
+    p.anomalies.set(random.int(2, 9), 'premium_collected');
+  });
+  take(random, [...selfRun], 2).forEach((p) => {
+    p.anomalies.set(random.int(1, 10), 'samples_missed');
+  });
   return profiles;
 }

@@ -41,7 +41,7 @@ export async function login(
 
   const user = await findUserByUsername(db, input.username);
   const passwordOk = await verifyPassword(input.password, user?.passwordHash ?? (await hashForUnknownUser()));
-  if (!user || !user.active || !passwordOk) throw new AppError('UNAUTHORIZED', INVALID_CREDENTIALS);
+  if (!user?.active || !passwordOk) throw new AppError('UNAUTHORIZED', INVALID_CREDENTIALS);
 
   const token = randomBytes(32).toString('base64url');
   const expiresAt = new Date(now.getTime() + policy.sessionHours * 3600_000);

@@ -53,12 +53,16 @@ export interface MatrixCell {
 /** Schools × quarters, for the officer's completeness matrix. */
 export async function completenessMatrix(db: Kysely<Database>, actor: Actor, countyId: number, periods: readonly string[], clock: Clock = {}) {
   countyInScope(actor.scope, countyId);
-  periods.forEach((p) => assertPeriod(p));
+  periods.forEach((p) => {
+    assertPeriod(p);
+  });
   const columns = await Promise.all(periods.map((p) => completeness(db, actor, countyId, p, clock)));
   const schools = (columns[0] ?? []).map(({ schoolId, code, name, type }) => ({ schoolId, code, name, type }));
   const cells: Record<number, Record<string, MatrixCell>> = {};
   periods.forEach((p, i) => {
-    for (const row of columns[i]!) (cells[row.schoolId] ??= {})[p] = { status: row.status, late: row.late };
+    for (const row of columns[i]!) {
+      cells[row.schoolId] = { ...cells[row.schoolId], [p]: { status: row.status, late: row.late } };
+    }
   });
   return { periods: [...periods], schools, cells };
 }

@@ -46,5 +46,6 @@ export async function verifyPassword(password: string, stored: string): Promise<
 let unknownUserHash: Promise<string> | undefined;
 /** Verified against when a username is unknown, so a miss costs the same time as a wrong password. */
 export function hashForUnknownUser(): Promise<string> {
-  return (unknownUserHash ??= hashPassword(randomBytes(16).toString('hex')));
+  unknownUserHash ??= hashPassword(randomBytes(16).toString('hex'));
+  return unknownUserHash;
 }

@@ -23,10 +23,10 @@ async function checkPlacement(
   excludeSchoolId?: number,
 ) {
   const county = await getOrgUnit(db, fields.countyId);
-  if (!county || county.level !== 'county') throw badRequest('countyId', '所属县（市、区）不存在。');
+  if (county?.level !== 'county') throw badRequest('countyId', '所属县（市、区）不存在。');
   if (fields.townshipId != null) {
     const township = await getOrgUnit(db, fields.townshipId);
-    if (!township || township.level !== 'township' || township.parentId !== county.id) {
+    if (township?.level !== 'township' || township.parentId !== county.id) {
       throw badRequest('townshipId', '所属乡镇必须是本县的乡镇。');
     }
   }

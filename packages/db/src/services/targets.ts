@@ -72,7 +72,7 @@ export async function setTarget(db: Kysely<Database>, actor: Actor, raw: TargetI
   const input = targetInput.parse(raw);
   countyInScope(actor.scope, input.countyId);
   const county = await getOrgUnit(db, input.countyId);
-  if (!county || county.level !== 'county') throw badRequest('countyId', '所属县（市、区）不存在。');
+  if (county?.level !== 'county') throw badRequest('countyId', '所属县（市、区）不存在。');
   const t = targetDefinition(input);
   const school = t.schoolId !== null ? await getSchool(db, t.schoolId) : undefined;
   if (t.schoolId !== null && (!school || school.countyId !== input.countyId)) throw badRequest('schoolId', '只能为本县的学校单独设定目标。');

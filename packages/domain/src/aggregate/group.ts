@@ -31,11 +31,17 @@ const compiledByFormula = new WeakMap<Formula, Map<Period, Compiled>>();
 
 function compile(formula: Formula, at: Period): Compiled {
   let perPeriod = compiledByFormula.get(formula);
-  if (!perPeriod) compiledByFormula.set(formula, (perPeriod = new Map()));
+  if (!perPeriod) {
+    perPeriod = new Map();
+    compiledByFormula.set(formula, perPeriod);
+  }
   const cached = perPeriod.get(at);
   if (cached) return cached;
   let coefficients = coefficientsByPeriod.get(at);
-  if (!coefficients) coefficientsByPeriod.set(at, (coefficients = coalCoefficientsAt(periodEndDate(at))));
+  if (!coefficients) {
+    coefficients = coalCoefficientsAt(periodEndDate(at));
+    coefficientsByPeriod.set(at, coefficients);
+  }
   const term = (o: Operand): Term => ('attribute' in o ? { attribute: o.attribute } : { indicator: o.indicator, factor: o.coal ? coefficients![o.coal] : (o.coefficient ?? 1) });
   const compiled = { numerator: formula.numerator.map(term), denominator: formula.denominator ? formula.denominator.map(term) : null };
   perPeriod.set(at, compiled);

@@ -56,9 +56,9 @@ export function quartileBand(value: number, d: Distribution, better: Better = 'h
  * Competition ranking ("1224"): equal values share a rank, the next value skips. Best first by `better`.
  * Items without a value get no rank.
  */
-export function rank<T>(items: readonly T[], valueOf: (item: T) => number | null, better: Better = 'higher'): Map<T, number> {
+export function rank<T>(items: readonly T[], valueFor: (item: T) => number | null, better: Better = 'higher'): Map<T, number> {
   const scored = items.flatMap((item) => {
-    const v = valueOf(item);
+    const v = valueFor(item);
     return v === null || !Number.isFinite(v) ? [] : [{ item, v }];
   });
   scored.sort((a, b) => (better === 'higher' ? b.v - a.v : a.v - b.v));

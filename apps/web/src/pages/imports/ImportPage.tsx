@@ -98,6 +98,7 @@ export function ImportPage() {
   const [phase, setPhase] = useState<Phase>({ step: 'idle' });
   const [annotating, setAnnotating] = useState(false);
   const [annotateFailed, setAnnotateFailed] = useState(false);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new file or mode starts the page over.
   useEffect(() => setPhase({ step: 'idle' }), [file, mode]);
 
   const template = bureau
