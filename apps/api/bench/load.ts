@@ -18,6 +18,7 @@ import { openDatabase } from '@oversight/db';
 import { previousPeriod } from '@oversight/domain';
 import { BENCH_PASSWORD, freshDatabase } from './database.js';
 import { DEMO_DIR, demoDirectory, seedDemo, type Manifest } from './embedded.js';
+import { importMemory } from './import-memory.js';
 import { autosaves, draftWriters, failureCode, login, startServer, type ServerChild } from './saves.js';
 
 const { values: args } = parseArgs({
@@ -26,12 +27,15 @@ const { values: args } = parseArgs({
     only: { type: 'string' },
     'save-rate': { type: 'string' },
     'read-rate': { type: 'string' },
+    /** only: just the large-workbook import (issue 13); skip: leave it out. */
+    imports: { type: 'string', default: 'run' },
+    'import-runs': { type: 'string', default: '3' },
   },
 });
 const seconds = Math.round(Number(args.minutes) * 60);
 const log = (line: string) => process.stdout.write(`${line}\n`);
 const SERVER = process.env.DATABASE_SERVER_URL ?? 'postgres://postgres@127.0.0.1:5432';
-const LOAD_DB = 'oversight_load';
+const LOAD_DB = process.env.LOAD_DATABASE ?? 'oversight_load';
 
 interface Target {
   label: string;
@@ -135,6 +139,21 @@ if (!args.only || args.only === 'postgres') targets.push(postgresTarget);
 if (!args.only || args.only === 'pglite') targets.push(pgliteTarget);
 for (const make of targets) {
   const target = await make();
+  try {
+    if (args.imports !== 'only') await loadRun(target);
+    if (args.imports !== 'skip') {
+      log(`大文件导入：${target.label}`);
+      const { problems } = await importMemory(target.env, log, Number(args['import-runs']));
+      log(`  ${target.label} 大文件导入：${problems.length ? `未通过：${problems.join('；')}` : '通过（内存有界，/healthz 照常应答）'}`);
+      if (problems.length) failed = true;
+    }
+  } finally {
+    target.cleanup();
+  }
+}
+process.exitCode = failed ? 1 : 0;
+
+async function loadRun(target: Target): Promise<void> {
   log(`负载测试：${target.label}，${seconds} 秒，保存 ${target.saveRate}/秒，看板读取 ${target.readRate}/秒……`);
   const server = await startServer(target.env);
   try {
@@ -163,7 +182,5 @@ for (const make of targets) {
     if (problems.length) failed = true;
   } finally {
     await server.stop();
-    target.cleanup();
   }
 }
-process.exitCode = failed ? 1 : 0;
