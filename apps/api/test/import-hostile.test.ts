@@ -239,7 +239,7 @@ await describeEachDatabase('hostile spreadsheets sent to the import', (kind) => 
     for (const [part, how, edit] of DAMAGE) {
       const workbook = await workbookOf(await freshTemplate(period));
       schoolValueCell(workbook.getWorksheet(SHEET)!, 'students_enrolled').value = 600;
-      const filled = inspectXlsx(await bytes(workbook), LIMITS.maxUnzippedBytes);
+      const filled = await inspectXlsx(await bytes(workbook), LIMITS.maxUnzippedBytes);
       const name = part === 'sheet' ? [...filled.keys()].find((n) => /^xl\/worksheets\/sheet\d+\.xml$/.test(n))! : part;
       const original = filled.get(name)!.toString('utf8');
       const changed = edit(original);

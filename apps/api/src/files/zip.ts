@@ -1,19 +1,22 @@
-import { inflateRawSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { inflateRaw } from 'node:zlib';
 import { FileRefusal, sizeText } from './refusal.js';
 
 const EOCD = 0x06054b50;
 const CENTRAL = 0x02014b50;
 const LOCAL = 0x04034b50;
 const MAX_ENTRIES = 5_000;
+const inflate = promisify(inflateRaw);
 
 /**
  * Checks that an upload is an .xlsx package that is safe to hand to the spreadsheet library: a zip archive
  * (not a legacy .xls or anything else) with the parts of a workbook, whose parts really inflate to no more than
  * `maxUnzippedBytes` in total. The declared sizes in the directory are checked first, then every part is
  * inflated with a hard output cap, so an archive that lies about its sizes is caught as well.
- * Returns the inflated XML parts (the cell reader works on them; nothing is inflated twice).
+ * Returns the inflated XML parts (the cell reader works on them; nothing is inflated twice): together no more than
+ * the unzipped limit. Parts are inflated on libuv's thread pool, so the server goes on answering meanwhile.
  */
-export function inspectXlsx(file: Buffer, maxUnzippedBytes: number): Map<string, Buffer> {
+export async function inspectXlsx(file: Buffer, maxUnzippedBytes: number): Promise<Map<string, Buffer>> {
   if (file.length >= 8 && file.readUInt32BE(0) === 0xd0cf11e0) {
     throw new FileRefusal(415, '这是旧版 Excel 97-2003（.xls）文件或加密文件：请在 Excel/WPS 中“另存为” .xlsx 格式后再上传。', 'file_type');
   }
@@ -74,7 +77,7 @@ export function inspectXlsx(file: Buffer, maxUnzippedBytes: number): Map<string,
       content = data;
     } else if (entry.method === 8) {
       try {
-        content = inflateRawSync(data, { maxOutputLength: Math.max(1, budget) });
+        content = await inflate(data, { maxOutputLength: Math.max(1, budget) });
       } catch (error) {
         if (error instanceof RangeError || (error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') throw tooBig();
         throw damaged();
