@@ -24,7 +24,7 @@ export interface ImportMemoryRun {
 const UNZIPPED_LIMIT_MB = 100;
 export const IMPORT_MEMORY_TARGETS = { growthMb: 3 * UNZIPPED_LIMIT_MB, healthMaxMs: 200 };
 
-const status = (pid: number, field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? Number.NaN) / 1024;
+const procStatus = (pid: number, field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? Number.NaN) / 1024;
 
 async function oneRun(env: Record<string, string>, file: Buffer, annotate: boolean): Promise<ImportMemoryRun> {
   const server = await startServer(env);
@@ -35,8 +35,8 @@ async function oneRun(env: Record<string, string>, file: Buffer, annotate: boole
     for (let i = 0; i < 5; i++) await fetch(`${base}/healthz`);
     await new Promise((r) => setTimeout(r, 500));
     const pid = server.process.pid!;
-    const before = status(pid, 'VmRSS');
-    const hwmBefore = status(pid, 'VmHWM');
+    const before = procStatus(pid, 'VmRSS');
+    const hwmBefore = procStatus(pid, 'VmHWM');
 
     const latencies: number[] = [];
     let running = true;
@@ -52,19 +52,24 @@ async function oneRun(env: Record<string, string>, file: Buffer, annotate: boole
     form.append('mode', 'draft');
     form.append('file', new Blob([file], { type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' }), 'large.xlsx');
     const started = performance.now();
-    const response = await fetch(`${base}/api/import/reports${annotate ? '?annotate=1' : ''}`, {
+    // No answer at all (fetch gives up after 300 s without headers) counts as status 0.
+    const status = await fetch(`${base}/api/import/reports${annotate ? '?annotate=1' : ''}`, {
       method: 'POST',
       body: form,
       headers: { cookie, origin: base },
       signal: AbortSignal.timeout(600_000),
-    });
-    await response.arrayBuffer();
+    })
+      .then(async (response) => {
+        await response.arrayBuffer();
+        return response.status;
+      })
+      .catch(() => 0);
     const ms = performance.now() - started;
     running = false;
     await poll;
-    const peak = Math.max(status(pid, 'VmHWM'), hwmBefore);
+    const peak = Math.max(procStatus(pid, 'VmHWM'), hwmBefore);
     const sorted = [...latencies].sort((a, b) => a - b);
-    return { annotate, status: response.status, ms, growthMb: peak - before, healthP99: quantile(sorted, 0.99), healthMax: sorted.at(-1) ?? Number.NaN, healthChecks: sorted.length };
+    return { annotate, status, ms, growthMb: peak - before, healthP99: quantile(sorted, 0.99), healthMax: sorted.at(-1) ?? Number.NaN, healthChecks: sorted.length };
   } finally {
     await server.stop();
   }
@@ -96,7 +101,7 @@ export async function importMemory(env: Record<string, string>, log: (line: stri
       `  大文件${what}（${mine.length} 次中位数）：${(median((r) => r.ms) / 1000).toFixed(2)} 秒，内存增长 ${growth.toFixed(0)} MB（目标 ≤ ${IMPORT_MEMORY_TARGETS.growthMb}），` +
         `/healthz p99 ${median((r) => r.healthP99).toFixed(0)} ms、最慢 ${slowest.toFixed(0)} ms（目标 ≤ ${IMPORT_MEMORY_TARGETS.healthMaxMs}）`,
     );
-    if (mine.some((r) => r.status >= 500)) problems.push(`大文件${what}得到 5xx`);
+    if (mine.some((r) => r.status >= 500 || r.status === 0)) problems.push(`大文件${what}得到 5xx 或没有应答`);
     if (growth > IMPORT_MEMORY_TARGETS.growthMb) problems.push(`大文件${what}内存增长 ${growth.toFixed(0)} MB`);
     if (slowest > IMPORT_MEMORY_TARGETS.healthMaxMs) problems.push(`大文件${what}期间 /healthz 最慢 ${slowest.toFixed(0)} ms`);
   }
