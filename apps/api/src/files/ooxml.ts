@@ -158,8 +158,8 @@ export interface SheetCaps {
  */
 export const SHEET_CAPS: SheetCaps = { rows: 5_000, cells: 250_000, workbookCells: 500_000 };
 
-/** XML is decoded and scanned this much at a time; the async reader lets other requests run between windows. */
-const WINDOW = 1 << 20;
+/** XML is decoded and scanned this much at a time (a few milliseconds of work); the async reader lets other requests run between windows. */
+const WINDOW = 64 << 10;
 
 const SHEET_DATA_START = /<(?:[\w.-]+:)?sheetData(?:\s[^>]*?)?(\/?)>/;
 const SHEET_DATA_END = /<\/(?:[\w.-]+:)?sheetData>/;
