@@ -13,7 +13,7 @@ import { readQuery } from './request.js';
 import { answerErrors, HTTP_STATUS } from './reply.js';
 import { countyTemplate, schoolTemplate } from './templates.js';
 import { readUpload } from './upload.js';
-import { annotateWorkbook, checkAnnotatable, loadWorkbook, readGrids } from './workbook.js';
+import { annotateWorkbook, checkAnnotatable, readGrids } from './workbook.js';
 import { sendWorkbook } from './xlsx.js';
 import { inspectXlsx } from './zip.js';
 
@@ -108,7 +108,7 @@ export async function fileRoutes(app: FastifyInstance, options: FileRouteOptions
       const warnings = ordered([...parsed.warnings, ...result.warnings], sheets);
       if (annotate) {
         reply.header('x-import-errors', String(errors.length)).header('x-import-warnings', String(warnings.length));
-        return sendWorkbook(reply, await annotateWorkbook(await loadWorkbook(upload.file), errors, warnings), `导入检查结果-${upload.fileName.replace(/\.xlsx$/i, '')}.xlsx`);
+        return sendWorkbook(reply, await annotateWorkbook(upload.file, errors, warnings), `导入检查结果-${upload.fileName.replace(/\.xlsx$/i, '')}.xlsx`);
       }
       const ok = errors.length === 0;
       const values = parsed.records.reduce((n, r) => n + r.cells.filter((c) => c.raw !== null).length, 0);

@@ -1,4 +1,5 @@
 import type { ImportFinding, SheetGrid } from '@oversight/domain';
+import { Worker } from 'node:worker_threads';
 import ExcelJS from 'exceljs';
 import { readSheetsAsync, SHEET_CAPS, WorkbookStructureError, type Parts } from './ooxml.js';
 import { FileRefusal, sizeText } from './refusal.js';
@@ -33,6 +34,8 @@ function gridOf(sheet: ExcelJS.Worksheet): SheetGrid {
  * at most this much: a county sheet of 2,000 schools is about 4 MB.
  */
 export const EXCELJS_MAX_XML_BYTES = 8 * 1024 * 1024;
+/** The fallback reader runs exceljs on the server's own thread: only for small files (a county sheet of 500 schools is about 1 MB). */
+const FALLBACK_MAX_XML_BYTES = 1024 * 1024;
 
 /** The total size of a package's XML parts once inflated. */
 export function xmlBytes(parts: Parts): number {
@@ -96,7 +99,7 @@ export async function readGrids(file: Buffer, parts: Parts, onFallback: (error: 
   } catch (error) {
     if (!(error instanceof WorkbookStructureError)) throw error;
     onFallback(error);
-    if (xmlBytes(parts) > EXCELJS_MAX_XML_BYTES) throw new FileRefusal(400, DAMAGED, 'damaged');
+    if (xmlBytes(parts) > FALLBACK_MAX_XML_BYTES) throw new FileRefusal(400, DAMAGED, 'damaged');
     const workbook = await loadWorkbook(file);
     const sheets = workbook.worksheets.filter((s) => !skip(s.name));
     checkCaps(sheets);
@@ -111,67 +114,72 @@ export async function readGrids(file: Buffer, parts: Parts, onFallback: (error: 
   return grids;
 }
 
-const ERROR_FILL: ExcelJS.Fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFFFC7CE' } };
-const WARNING_FILL: ExcelJS.Fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFFFEB9C' } };
-
 /** Findings marked in their cells (errors first, then warnings, each in reading order); the rest are only listed. */
 export const MARKED_FINDINGS = 100;
 /** Findings listed on the findings sheet; a last line says how many more there are. */
 export const LISTED_FINDINGS = 1_000;
 
-/**
- * The uploaded workbook with the cells named in the first MARKED_FINDINGS errors (red) and warnings (yellow)
- * highlighted and commented, plus a sheet listing the first LISTED_FINDINGS findings (including those about the file
- * or a whole row) and how many more there are.
- */
-export async function annotateWorkbook(workbook: ExcelJS.Workbook, errors: readonly ImportFinding[], warnings: readonly ImportFinding[]): Promise<Buffer> {
-  const notes = new Map<string, { sheet: ExcelJS.Worksheet; address: string; error: boolean; lines: string[] }>();
+interface AnnotationPlan {
+  file: Buffer;
+  marks: { sheet: string; address: string; error: boolean; note: string }[];
+  rows: { cells: ExcelJS.CellValue[]; fill?: 'error' | 'warning'; bold?: boolean }[];
+  sheet: string;
+}
+
+/** What to mark and list, decided here; annotate-worker.mjs does it with exceljs. */
+function annotationPlan(file: Buffer, errors: readonly ImportFinding[], warnings: readonly ImportFinding[]): AnnotationPlan {
+  const notes = new Map<string, { sheet: string; address: string; error: boolean; lines: string[] }>();
   let marked = 0;
   const mark = (f: ImportFinding, error: boolean) => {
     if (!f.sheet || !f.row || !f.column || marked >= MARKED_FINDINGS) return;
     marked += 1;
-    const sheet = workbook.getWorksheet(f.sheet);
-    if (!sheet) return;
     const address = `${f.column}${f.row}`;
     const key = `${f.sheet}!${address}`;
-    const note = notes.get(key) ?? { sheet, address, error: false, lines: [] };
+    const note = notes.get(key) ?? { sheet: f.sheet, address, error: false, lines: [] };
     notes.set(key, note);
     note.error ||= error;
     note.lines.push(`${error ? '错误' : '提示'}：${f.message}`);
   };
   errors.forEach((f) => mark(f, true));
   warnings.forEach((f) => mark(f, false));
-  for (const { sheet, address, error, lines } of notes.values()) {
-    const cell = sheet.getCell(address);
-    cell.fill = error ? ERROR_FILL : WARNING_FILL;
-    cell.note = lines.join('\n');
-  }
 
-  if (workbook.getWorksheet(FINDINGS_SHEET)) workbook.removeWorksheet(FINDINGS_SHEET);
-  const list = workbook.addWorksheet(FINDINGS_SHEET);
-  list.columns = [
-    { header: '类别', width: 8 },
-    { header: '工作表', width: 14 },
-    { header: '单元格', width: 10 },
-    { header: '说明', width: 90 },
-  ];
-  list.getRow(1).font = { bold: true };
+  const rows: AnnotationPlan['rows'] = [];
   const findings = [...errors.map((f) => [f, '错误'] as const), ...warnings.map((f) => [f, '提示'] as const)];
   for (const [f, kind] of findings.slice(0, LISTED_FINDINGS)) {
     const place = f.row && f.column ? `${f.column}${f.row}` : f.row ? `第${f.row}行` : '';
     // Sheet names and messages quote what the user typed: neutralised like every exported text.
-    const row = list.addRow([kind, cellContent(f.sheet ?? '（整个文件）'), place, cellContent(f.message)]);
-    row.getCell(1).fill = kind === '错误' ? ERROR_FILL : WARNING_FILL;
+    rows.push({ cells: [kind, cellContent(f.sheet ?? '（整个文件）'), place, cellContent(f.message)], fill: kind === '错误' ? 'error' : 'warning' });
   }
-  if (!errors.length && !warnings.length) list.addRow(['', '', '', '未发现问题，可以导入。']);
+  if (!findings.length) rows.push({ cells: ['', '', '', '未发现问题，可以导入。'] });
   const unlisted = findings.length - LISTED_FINDINGS;
   const unmarked = findings.filter(([f]) => f.sheet && f.row && f.column).length - marked;
   if (unlisted > 0 || unmarked > 0) {
     const parts = [`共${findings.length}处问题（错误${errors.length}处，提示${warnings.length}处）`];
     if (unmarked > 0) parts.push(`表格中只标出了前${marked}处，另有${unmarked}处未标出`);
     if (unlisted > 0) parts.push(`本表只列出了前${LISTED_FINDINGS}处，另有${unlisted}处未列出`);
-    list.addRow(['', '', '', `${parts.join('；')}。请先改正这些问题后再检查。`]).font = { bold: true };
+    rows.push({ cells: ['', '', '', `${parts.join('；')}。请先改正这些问题后再检查。`], bold: true });
   }
-  workbook.views = [{ x: 0, y: 0, width: 20000, height: 12000, firstSheet: 0, activeTab: workbook.worksheets.indexOf(list), visibility: 'visible' }];
-  return Buffer.from(await workbook.xlsx.writeBuffer());
+  return { file, marks: [...notes.values()].map(({ sheet, address, error, lines }) => ({ sheet, address, error, note: lines.join('\n') })), rows, sheet: FINDINGS_SHEET };
+}
+
+/**
+ * The uploaded workbook (no larger than EXCELJS_MAX_XML_BYTES, see checkAnnotatable) with the cells named in the
+ * first MARKED_FINDINGS errors (red) and warnings (yellow) highlighted and commented, plus a sheet listing the first
+ * LISTED_FINDINGS findings (including those about the file or a whole row) and how many more there are. exceljs
+ * loads and writes it in a worker thread, so the server goes on answering meanwhile.
+ */
+export async function annotateWorkbook(file: Buffer, errors: readonly ImportFinding[], warnings: readonly ImportFinding[]): Promise<Buffer> {
+  const plan = annotationPlan(file, errors, warnings);
+  const worker = new Worker(new URL('./annotate-worker.mjs', import.meta.url), { workerData: plan });
+  try {
+    const result = await new Promise<{ file?: Uint8Array; damaged?: boolean }>((resolve, reject) => {
+      worker.once('message', resolve);
+      worker.once('error', reject);
+      worker.once('exit', (code) => reject(new Error(`annotate worker exited with ${code}`)));
+    });
+    if (!result.file) throw new FileRefusal(400, DAMAGED, 'damaged');
+    return Buffer.from(result.file.buffer, result.file.byteOffset, result.file.byteLength);
+  } finally {
+    await worker.terminate();
+  }
 }
