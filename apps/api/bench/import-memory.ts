@@ -113,8 +113,8 @@ async function oneRun(env: Record<string, string>, file: Buffer, annotate: boole
 }
 
 /** `runs` uploads of the large workbook (or one of `rows` rows) without annotate and `runs` with, each on a fresh server with `env`. */
-export async function importMemory(env: Record<string, string>, log: (line: string) => void, runs = 3, rows?: number): Promise<{ runs: ImportMemoryRun[]; problems: string[] }> {
-  const workbook = largeCountyWorkbook({ rows });
+export async function importMemory(env: Record<string, string>, log: (line: string) => void, runs = 3, rows?: number, indicators?: number): Promise<{ runs: ImportMemoryRun[]; problems: string[] }> {
+  const workbook = largeCountyWorkbook({ rows, indicators });
   log(`  大文件导入：${(workbook.file.length / 1048576).toFixed(1)} MB 压缩、${(workbook.unzippedBytes / 1048576).toFixed(0)} MB 解压，${workbook.rows} 行；每次新起服务器，同时每 20 ms 请求 /healthz……`);
   const results: ImportMemoryRun[] = [];
   for (const annotate of [false, true]) {

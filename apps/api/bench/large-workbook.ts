@@ -1,5 +1,5 @@
 import { crc32, deflateRawSync } from 'node:zlib';
-import { templateIndicators } from '@oversight/domain';
+import { columnLetter, templateIndicators } from '@oversight/domain';
 
 /**
  * A large but legal county sheet (issue 13, "import memory"): one worksheet laid out like the county template
@@ -8,16 +8,16 @@ import { templateIndicators } from '@oversight/domain';
  * 9.6 MB zipped and 93 MB unzipped: inside IMPORT_MAX_MB (10) and IMPORT_MAX_UNZIPPED_MB (100), so only what
  * the server does with the content can hold it back.
  */
-export function largeCountyWorkbook(options: { rows?: number; seed?: number } = {}): { file: Buffer; unzippedBytes: number; rows: number } {
+export function largeCountyWorkbook(options: { rows?: number; seed?: number; indicators?: number } = {}): { file: Buffer; unzippedBytes: number; rows: number } {
   const rows = options.rows ?? 262_000;
   let state = options.seed ?? 20261203;
   const random = () => {
     state = (state * 1103515245 + 12345) & 0x7fffffff;
     return state / 0x7fffffff;
   };
-  const indicators = templateIndicators().filter((i) => i.valueType === 'integer' || i.valueType === 'decimal').slice(0, 6);
+  const indicators = templateIndicators().filter((i) => i.valueType === 'integer' || i.valueType === 'decimal').slice(0, options.indicators ?? 6);
   const codes = ['school_code', 'school_name', 'period', ...indicators.map((i) => i.code)];
-  const letters = codes.map((_, i) => String.fromCharCode(65 + i));
+  const letters = codes.map((_, i) => columnLetter(i + 1));
   const strings: string[] = ['全县汇总表', ...codes];
   const shared = (text: string) => strings.push(text) - 1;
 

@@ -29,7 +29,7 @@ import { inspectXlsx } from './zip.js';
  *        ?annotate=1 checks without storing and answers with the uploaded workbook, the cells of the first 100
  *          findings highlighted (red: error, yellow: warning) and commented, plus a sheet listing the first 1,000
  *          findings and how many more; headers X-Import-Errors / X-Import-Warnings carry the counts. A workbook whose
- *          XML exceeds 8 MB is not annotated (413, rule annotate_too_large).
+ *          XML exceeds 4 MB is not annotated (413, rule annotate_too_large).
  *        Memory: the inflated XML parts (at most IMPORT_MAX_UNZIPPED_MB) plus cells capped per sheet (5,000 rows,
  *          250,000 cells; 413 too_many_rows / too_many_cells beyond), read window by window between other requests.
  * - GET  /api/export/county.xlsx?countyId=&period= | &year=      county workbook (bureau)

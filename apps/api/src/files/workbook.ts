@@ -29,11 +29,11 @@ function gridOf(sheet: ExcelJS.Worksheet): SheetGrid {
 }
 
 /**
- * exceljs builds a full model of a workbook, about 30 times the size of its XML (the 94 MB workbook of issue 13 took
- * 2.9 GB), and parses it with few pauses for other requests. It is only given workbooks whose XML parts come to
- * at most this much: a county sheet of 2,000 schools is about 4 MB.
+ * exceljs builds a full model of a workbook, 30 to 70 times the size of its XML (the 94 MB workbook of issue 13 took
+ * 2.9 GB; a county sheet of 5,000 schools, 4.4 MB of XML, grew the server by 300 MB while annotated). It is only
+ * given workbooks whose XML parts come to at most this much: a county sheet of 2,000 schools is about 2 MB.
  */
-export const EXCELJS_MAX_XML_BYTES = 8 * 1024 * 1024;
+export const EXCELJS_MAX_XML_BYTES = 4 * 1024 * 1024;
 /** The fallback reader runs exceljs on the server's own thread: only for small files (a county sheet of 500 schools is about 1 MB). */
 const FALLBACK_MAX_XML_BYTES = 1024 * 1024;
 
