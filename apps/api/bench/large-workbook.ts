@@ -62,31 +62,31 @@ export function largeCountyWorkbook(options: { rows?: number; seed?: number; ind
   return { file: zipParts(parts), unzippedBytes: parts.reduce((n, p) => n + p.data.length, 0), rows };
 }
 
-/** A zip archive (deflate) of the given parts, as a spreadsheet program writes one. */
-export function zipParts(entries: { name: string; data: Buffer }[]): Buffer {
+/** A zip archive (deflate) of the given parts, as a spreadsheet program writes one; `declaredSize` lies about a part's size. */
+export function zipParts(entries: { name: string; data: Buffer; declaredSize?: number }[]): Buffer {
   const locals: Buffer[] = [];
   const centrals: Buffer[] = [];
   let offset = 0;
   for (const entry of entries) {
     const name = Buffer.from(entry.name);
     const compressed = deflateRawSync(entry.data, { level: 6 });
-    const header = (size: number) => Buffer.alloc(size);
-    const local = header(30);
+    const size = entry.declaredSize ?? entry.data.length;
+    const local = Buffer.alloc(30);
     local.writeUInt32LE(0x04034b50, 0);
     local.writeUInt16LE(20, 4);
     local.writeUInt16LE(8, 8);
     local.writeUInt32LE(crc32(entry.data), 14);
     local.writeUInt32LE(compressed.length, 18);
-    local.writeUInt32LE(entry.data.length, 22);
+    local.writeUInt32LE(size, 22);
     local.writeUInt16LE(name.length, 26);
-    const central = header(46);
+    const central = Buffer.alloc(46);
     central.writeUInt32LE(0x02014b50, 0);
     central.writeUInt16LE(20, 4);
     central.writeUInt16LE(20, 6);
     central.writeUInt16LE(8, 10);
     central.writeUInt32LE(crc32(entry.data), 16);
     central.writeUInt32LE(compressed.length, 20);
-    central.writeUInt32LE(entry.data.length, 24);
+    central.writeUInt32LE(size, 24);
     central.writeUInt16LE(name.length, 28);
     central.writeUInt32LE(offset, 42);
     locals.push(local, name, compressed);

@@ -6,7 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { fc, hostileNumber, hostileText } from '../../../packages/api/test/hostile.js';
 import { inspectXlsx } from '../src/files/zip.js';
-import { bytes, county, download, schoolValueCell, server, upload, workbookOf, zip } from './files-support.js';
+import { bytes, county, download, schoolValueCell, server, storedState, upload, workbookOf, zip } from './files-support.js';
 
 /**
  * Property tests (issue 8): hostile spreadsheets sent to POST /api/import/reports. Hostile values in a real
@@ -112,12 +112,7 @@ await describeEachDatabase('hostile spreadsheets sent to the import', (kind) => 
     await handle?.close();
   });
 
-  /** Every report and every audit entry, as JSON. */
-  const dump = async () =>
-    JSON.stringify({
-      reports: await handle.db.selectFrom('reports').selectAll().orderBy('id').execute(),
-      audit: await handle.db.selectFrom('auditLog').selectAll().orderBy('id').execute(),
-    });
+  const dump = () => storedState(handle);
 
   it('stores hostile cell values only as the catalogue reads them, or refuses them cell by cell, changing nothing', async () => {
     const indicators = templateIndicators(setup.primary);

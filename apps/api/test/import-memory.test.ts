@@ -1,12 +1,10 @@
-import type { DatabaseHandle } from '@oversight/db';
-import { createTestDatabase, describeEachDatabase } from '@oversight/db/testing';
-import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeEachDatabase } from '@oversight/db/testing';
+import { describe, expect, it } from 'vitest';
 import { largeCountyWorkbook } from '../bench/large-workbook.js';
 import { readSheets } from '../src/files/ooxml.js';
 import { FileRefusal } from '../src/files/refusal.js';
 import { MARKED_FINDINGS } from '../src/files/workbook.js';
-import { bytes, county, countyColumn, countyRow, download, server, upload, workbookOf } from './files-support.js';
+import { bytes, countyColumn, countyRow, countyServer, download, storedState, upload, workbookOf } from './files-support.js';
 
 /**
  * Issue 13, "import memory": an import's memory is bounded whatever the workbook holds. A sheet past the caps
@@ -17,31 +15,14 @@ import { bytes, county, countyColumn, countyRow, download, server, upload, workb
 const CHINESE = /[\u4e00-\u9fff]/;
 
 await describeEachDatabase('imports within a memory bound', (kind) => {
-  let handle: DatabaseHandle;
-  let app: FastifyInstance;
-  let setup: Awaited<ReturnType<typeof county>>;
-
-  beforeAll(async () => {
-    handle = await createTestDatabase(kind);
-    setup = await county(handle);
-    app = await server(handle);
-  });
-  afterAll(async () => {
-    await app?.close();
-    await handle?.close();
-  });
-
-  const dump = async () =>
-    JSON.stringify({
-      reports: await handle.db.selectFrom('reports').selectAll().orderBy('id').execute(),
-      audit: await handle.db.selectFrom('auditLog').selectAll().orderBy('id').execute(),
-    });
+  const fixture = countyServer(kind);
+  const dump = () => storedState(fixture.handle);
 
   it('refuses a county sheet of more than 5,000 rows, naming the sheet and the cap, and stores nothing', async () => {
     const { file } = largeCountyWorkbook({ rows: 5_001 });
     const before = await dump();
     for (const query of [undefined, 'annotate=1']) {
-      const response = await upload(app, setup.sessions.officerA, file, { mode: 'draft', query });
+      const response = await upload(fixture.app, fixture.setup.sessions.officerA, file, { mode: 'draft', query });
       expect(response.statusCode, query).toBe(413);
       const body = response.json();
       expect(body).toMatchObject({ ok: false, stored: 0, error: { rule: 'too_many_rows' } });
@@ -55,7 +36,7 @@ await describeEachDatabase('imports within a memory bound', (kind) => {
   it('does not annotate a workbook too large for exceljs, pointing to the check without annotation', async () => {
     const { file } = largeCountyWorkbook({ rows: 30_000 });
     const before = await dump();
-    const response = await upload(app, setup.sessions.officerA, file, { mode: 'draft', query: 'annotate=1' });
+    const response = await upload(fixture.app, fixture.setup.sessions.officerA, file, { mode: 'draft', query: 'annotate=1' });
     expect(response.statusCode).toBe(413);
     expect(response.json().error.rule).toBe('annotate_too_large');
     expect(response.json().error.message).toContain('未生成标注版');
@@ -63,7 +44,7 @@ await describeEachDatabase('imports within a memory bound', (kind) => {
   });
 
   it('marks at most the first hundred findings in cells and says how many more there are', async () => {
-    const template = await download(app, `/api/templates/county-reports.xlsx?countyId=${setup.countyA.id}&period=2026Q2`, setup.sessions.officerA);
+    const template = await download(fixture.app, `/api/templates/county-reports.xlsx?countyId=${fixture.setup.countyA.id}&period=2026Q2`, fixture.setup.sessions.officerA);
     const workbook = await workbookOf(template.rawPayload);
     const sheet = workbook.worksheets[0]!;
     const codesRow = 4;
@@ -72,13 +53,13 @@ await describeEachDatabase('imports within a memory bound', (kind) => {
       const code = sheet.getCell(codesRow, column).value;
       if (typeof code === 'string' && !['school_code', 'school_name', 'period', 'version'].includes(code)) columns.push(column);
     }
-    for (const school of [setup.primary, setup.noCanteen, setup.vocational]) {
+    for (const school of [fixture.setup.primary, fixture.setup.noCanteen, fixture.setup.vocational]) {
       const row = countyRow(sheet, school);
       for (const column of columns) sheet.getCell(row, column).value = '不是数值';
     }
     expect(countyColumn(sheet, 'electricity_kwh')).toBeGreaterThan(0);
     const before = await dump();
-    const response = await upload(app, setup.sessions.officerA, await bytes(workbook), { mode: 'draft', query: 'annotate=1' });
+    const response = await upload(fixture.app, fixture.setup.sessions.officerA, await bytes(workbook), { mode: 'draft', query: 'annotate=1' });
     expect(response.statusCode).toBe(200);
     const errors = Number(response.headers['x-import-errors']);
     expect(errors).toBeGreaterThan(MARKED_FINDINGS);
