@@ -62,6 +62,15 @@ export function largeCountyWorkbook(options: { rows?: number; seed?: number; ind
   return { file: zipParts(parts), unzippedBytes: parts.reduce((n, p) => n + p.data.length, 0), rows };
 }
 
+function header(length: number, fields: [value: number, offset: number, bytes: 2 | 4][]): Buffer {
+  const buffer = Buffer.alloc(length);
+  for (const [value, offset, bytes] of fields) {
+    if (bytes === 2) buffer.writeUInt16LE(value, offset);
+    else buffer.writeUInt32LE(value, offset);
+  }
+  return buffer;
+}
+
 /** A zip archive (deflate) of the given parts, as a spreadsheet program writes one; `declaredSize` lies about a part's size. */
 export function zipParts(entries: { name: string; data: Buffer; declaredSize?: number }[]): Buffer {
   const locals: Buffer[] = [];
@@ -71,24 +80,10 @@ export function zipParts(entries: { name: string; data: Buffer; declaredSize?: n
     const name = Buffer.from(entry.name);
     const compressed = deflateRawSync(entry.data, { level: 6 });
     const size = entry.declaredSize ?? entry.data.length;
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(8, 8);
-    local.writeUInt32LE(crc32(entry.data), 14);
-    local.writeUInt32LE(compressed.length, 18);
-    local.writeUInt32LE(size, 22);
-    local.writeUInt16LE(name.length, 26);
-    const central = Buffer.alloc(46);
-    central.writeUInt32LE(0x02014b50, 0);
-    central.writeUInt16LE(20, 4);
-    central.writeUInt16LE(20, 6);
-    central.writeUInt16LE(8, 10);
-    central.writeUInt32LE(crc32(entry.data), 16);
-    central.writeUInt32LE(compressed.length, 20);
-    central.writeUInt32LE(size, 24);
-    central.writeUInt16LE(name.length, 28);
-    central.writeUInt32LE(offset, 42);
+    const crc = crc32(entry.data);
+    // [value, offset, bytes] of each field of the local header and of the central directory entry.
+    const local = header(30, [[0x04034b50, 0, 4], [20, 4, 2], [8, 8, 2], [crc, 14, 4], [compressed.length, 18, 4], [size, 22, 4], [name.length, 26, 2]]);
+    const central = header(46, [[0x02014b50, 0, 4], [20, 4, 2], [20, 6, 2], [8, 10, 2], [crc, 16, 4], [compressed.length, 20, 4], [size, 24, 4], [name.length, 28, 2], [offset, 42, 4]]);
     locals.push(local, name, compressed);
     centrals.push(central, name);
     offset += 30 + name.length + compressed.length;
