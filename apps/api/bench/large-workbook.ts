@@ -32,8 +32,8 @@ export function largeCountyWorkbook(options: { rows?: number; seed?: number; ind
     sheet.push(`<row r="${r}"><c r="A${r}" t="s"><v>${shared(code)}</v></c><c r="B${r}" t="s"><v>${name}</v></c><c r="C${r}" t="inlineStr"><is><t>2026Q1</t></is></c>${values}</row>`);
   }
   sheet.push('</sheetData></worksheet>');
-  const escape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
-  const sst = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="${strings.length}" uniqueCount="${strings.length}">${strings.map((s) => `<si><t>${escape(s)}</t></si>`).join('')}</sst>`;
+  const escapeXml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
+  const sst = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="${strings.length}" uniqueCount="${strings.length}">${strings.map((s) => `<si><t>${escapeXml(s)}</t></si>`).join('')}</sst>`;
 
   const parts = [
     {

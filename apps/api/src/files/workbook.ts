@@ -140,8 +140,8 @@ function annotationPlan(file: Buffer, errors: readonly ImportFinding[], warnings
     note.error ||= error;
     note.lines.push(`${error ? '错误' : '提示'}：${f.message}`);
   };
-  errors.forEach((f) => mark(f, true));
-  warnings.forEach((f) => mark(f, false));
+  for (const f of errors) mark(f, true);
+  for (const f of warnings) mark(f, false);
 
   const rows: AnnotationPlan['rows'] = [];
   const findings = [...errors.map((f) => [f, '错误'] as const), ...warnings.map((f) => [f, '提示'] as const)];
