@@ -77,7 +77,7 @@ if (missing) {
       const converted = (await throughLibreOffice({ [`school-${kind}.xlsx`]: await bytes(workbook) }))[`school-${kind}.xlsx`]!;
 
       // The lean reader sees exactly what exceljs sees in LibreOffice's file.
-      const lean = readSheets(inspectXlsx(converted, 50 * 1024 * 1024));
+      const lean = readSheets(await inspectXlsx(converted, 50 * 1024 * 1024));
       const reference = await workbookOf(converted);
       for (const grid of lean) {
         const other = reference.getWorksheet(grid.name)!;

@@ -1,12 +1,12 @@
 import { mkdtempSync } from 'node:fs';
-import { deflateRawSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createOrgUnit, createSchool, createUser, login, SYSTEM_ACTOR, type DatabaseHandle, type School } from '@oversight/db';
 import type { ReportValues } from '@oversight/domain';
-import { schoolInput } from '@oversight/db/testing';
+import { createTestDatabase, schoolInput } from '@oversight/db/testing';
 import ExcelJS from 'exceljs';
 import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll } from 'vitest';
 import type { FileLimits } from '../src/env.js';
 import { buildServer, SESSION_COOKIE } from '../src/server.js';
 
@@ -124,44 +124,33 @@ export async function auditCount(handle: DatabaseHandle) {
 }
 
 /** A zip archive written by hand, so entries can be made to inflate to far more than they declare. */
-export function zip(entries: { name: string; data: Buffer; declaredSize?: number }[]): Buffer {
-  const locals: Buffer[] = [];
-  const centrals: Buffer[] = [];
-  let offset = 0;
-  for (const entry of entries) {
-    const name = Buffer.from(entry.name);
-    const compressed = deflateRawSync(entry.data);
-    const size = entry.declaredSize ?? entry.data.length;
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(8, 8);
-    local.writeUInt32LE(compressed.length, 18);
-    local.writeUInt32LE(size, 22);
-    local.writeUInt16LE(name.length, 26);
-    const central = Buffer.alloc(46);
-    central.writeUInt32LE(0x02014b50, 0);
-    central.writeUInt16LE(20, 4);
-    central.writeUInt16LE(20, 6);
-    central.writeUInt16LE(8, 10);
-    central.writeUInt32LE(compressed.length, 20);
-    central.writeUInt32LE(size, 24);
-    central.writeUInt16LE(name.length, 28);
-    central.writeUInt32LE(offset, 42);
-    locals.push(local, name, compressed);
-    centrals.push(central, name);
-    offset += 30 + name.length + compressed.length;
-  }
-  const directory = Buffer.concat(centrals);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(entries.length, 8);
-  end.writeUInt16LE(entries.length, 10);
-  end.writeUInt32LE(directory.length, 12);
-  end.writeUInt32LE(offset, 16);
-  return Buffer.concat([...locals, directory, end]);
+export { zipParts as zip } from '../bench/large-workbook.js';
+
+/** Every report and every audit entry, as JSON: what a refused upload must leave exactly as it was. */
+export async function storedState(handle: DatabaseHandle): Promise<string> {
+  return JSON.stringify({
+    reports: await handle.db.selectFrom('reports').selectAll().orderBy('id').execute(),
+    audit: await handle.db.selectFrom('auditLog').selectAll().orderBy('id').execute(),
+  });
 }
 
+/**
+ * A test database of `kind` with the small province of `county`, and a server on it, for the tests of a describe
+ * block (opened before them, closed after); read its fields inside the tests.
+ */
+export function countyServer(kind: Parameters<typeof createTestDatabase>[0]) {
+  const fixture = {} as { handle: DatabaseHandle; app: FastifyInstance; setup: Awaited<ReturnType<typeof county>> };
+  beforeAll(async () => {
+    fixture.handle = await createTestDatabase(kind);
+    fixture.setup = await county(fixture.handle);
+    fixture.app = await server(fixture.handle);
+  });
+  afterAll(async () => {
+    await fixture.app?.close();
+    await fixture.handle?.close();
+  });
+  return fixture;
+}
 
 /** A complete, valid quarter for a primary school with a canteen: what must come out of the database exactly. */
 export const QUARTER: ReportValues = {

@@ -6,7 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { fc, hostileNumber, hostileText } from '../../../packages/api/test/hostile.js';
 import { inspectXlsx } from '../src/files/zip.js';
-import { bytes, county, download, schoolValueCell, server, upload, workbookOf, zip } from './files-support.js';
+import { bytes, county, download, schoolValueCell, server, storedState, upload, workbookOf, zip } from './files-support.js';
 
 /**
  * Property tests (issue 8): hostile spreadsheets sent to POST /api/import/reports. Hostile values in a real
@@ -112,12 +112,7 @@ await describeEachDatabase('hostile spreadsheets sent to the import', (kind) => 
     await handle?.close();
   });
 
-  /** Every report and every audit entry, as JSON. */
-  const dump = async () =>
-    JSON.stringify({
-      reports: await handle.db.selectFrom('reports').selectAll().orderBy('id').execute(),
-      audit: await handle.db.selectFrom('auditLog').selectAll().orderBy('id').execute(),
-    });
+  const dump = () => storedState(handle);
 
   it('stores hostile cell values only as the catalogue reads them, or refuses them cell by cell, changing nothing', async () => {
     const indicators = templateIndicators(setup.primary);
@@ -239,7 +234,7 @@ await describeEachDatabase('hostile spreadsheets sent to the import', (kind) => 
     for (const [part, how, edit] of DAMAGE) {
       const workbook = await workbookOf(await freshTemplate(period));
       schoolValueCell(workbook.getWorksheet(SHEET)!, 'students_enrolled').value = 600;
-      const filled = inspectXlsx(await bytes(workbook), LIMITS.maxUnzippedBytes);
+      const filled = await inspectXlsx(await bytes(workbook), LIMITS.maxUnzippedBytes);
       const name = part === 'sheet' ? [...filled.keys()].find((n) => /^xl\/worksheets\/sheet\d+\.xml$/.test(n))! : part;
       const original = filled.get(name)!.toString('utf8');
       const changed = edit(original);

@@ -35,7 +35,7 @@ describe('lean xlsx reader', () => {
     workbook.addWorksheet('第二页').getCell('C2').value = '第二页的值';
     const file = await bytes(workbook);
 
-    const parts = inspectXlsx(file, LIMIT);
+    const parts = await inspectXlsx(file, LIMIT);
     const lean = readSheets(parts);
     const loaded = new ExcelJS.Workbook();
     await loaded.xlsx.load(file as unknown as ExcelJS.Buffer);
@@ -84,7 +84,7 @@ describe('lean xlsx reader', () => {
     const workbook = new ExcelJS.Workbook();
     workbook.addWorksheet('表').getCell('A1').value = 42;
     const file = await bytes(workbook);
-    const parts = inspectXlsx(file, LIMIT);
+    const parts = await inspectXlsx(file, LIMIT);
     const sheetPart = [...parts.keys()].find((name) => name.startsWith('xl/worksheets/'))!;
     parts.delete(sheetPart);
     const fallbacks: Error[] = [];
@@ -93,11 +93,11 @@ describe('lean xlsx reader', () => {
     expect(grids[0]!.cell(1, 1)).toBe(42);
   });
 
-  it('returns the XML parts of an archive and refuses what is not a workbook', () => {
+  it("returns the XML parts of an archive and refuses what is not a workbook", async () => {
     const archive = zip([
       { name: '[Content_Types].xml', data: Buffer.from('<Types/>') },
       { name: 'word/document.xml', data: Buffer.from('<document/>') },
     ]);
-    expect(() => inspectXlsx(archive, LIMIT)).toThrow('不是 Excel 工作簿');
+    await expect(inspectXlsx(archive, LIMIT)).rejects.toThrow('不是 Excel 工作簿');
   });
 });

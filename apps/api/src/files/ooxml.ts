@@ -1,4 +1,6 @@
+import { StringDecoder } from 'node:string_decoder';
 import type { CellLike, SheetGrid } from '@oversight/domain';
+import { FileRefusal } from './refusal.js';
 
 /**
  * Reads the cell values of an .xlsx workbook straight from its XML parts (already inflated and size-checked by
@@ -96,13 +98,21 @@ const CELL = /<(?:[\w.-]+:)?c(\s[^>]*?)?(?:\/>|>([\s\S]*?)<\/(?:[\w.-]+:)?c>)/g;
 const REFERENCE = /\sr\s*=\s*["']([A-Za-z]*)(\d*)["']/;
 const TYPE = /\st\s*=\s*["']([^"']*)["']/;
 
-function cellValue(type: string | undefined, content: string, shared: readonly string[]): CellLike {
+function cellValue(type: string | undefined, content: string, tally: Tally): CellLike {
   const formula = content.includes('f') ? FORMULA.exec(content) : null;
   const raw = VALUE.exec(content)?.[1] ?? null;
   let value: CellLike;
   switch (type) {
     case 's':
-      value = raw === null ? null : (shared[Number(raw)] ?? null);
+      if (raw === null) value = null;
+      else {
+        const index = Number(raw);
+        if (!Number.isInteger(index) || index < 0) value = null;
+        else {
+          tally.wanted.add(index);
+          value = new SharedRef(index) as unknown as CellLike;
+        }
+      }
       break;
     case 'inlineStr': {
       const inline = INLINE.exec(content)?.[1];
@@ -128,42 +138,183 @@ function cellValue(type: string | undefined, content: string, shared: readonly s
   return value;
 }
 
-function sheetGrid(name: string, xml: string, shared: readonly string[]): SheetGrid {
+/** A shared-string cell before the shared strings are read: only the strings some cell uses are kept. */
+class SharedRef {
+  constructor(readonly index: number) {}
+}
+
+/** How much a workbook may hold: rows and cells with a value per sheet, cells with a value in all sheets. */
+export interface SheetCaps {
+  rows: number;
+  cells: number;
+  workbookCells: number;
+}
+
+/**
+ * Caps that follow from what an import file holds: a county sheet has one row per school of the county (the largest
+ * counties have a few hundred to about two thousand schools, teaching points included) and 44 columns today; a
+ * school's report has about 60 rows of 5 columns. 5,000 rows and 250,000 cells per sheet leave room for any county
+ * and for the catalogue to grow; 500,000 cells in all lets a bureau send a few such sheets at once.
+ */
+export const SHEET_CAPS: SheetCaps = { rows: 5_000, cells: 250_000, workbookCells: 500_000 };
+
+/** XML is decoded and scanned this much at a time (a few milliseconds of work); the async reader lets other requests run between windows. */
+const WINDOW = 64 << 10;
+
+const SHEET_DATA_START = /<(?:[\w.-]+:)?sheetData(?:\s[^>]*?)?(\/?)>/;
+const SHEET_DATA_END = /<\/(?:[\w.-]+:)?sheetData>/;
+const SHARED_ITEM = /<(?:[\w.-]+:)?si(?:\s[^>]*?)?(?:\/>|>([\s\S]*?)<\/(?:[\w.-]+:)?si>)/g;
+
+/** The text of a part in windows of about WINDOW bytes (a multi-byte character is never split). */
+function* windows(data: Buffer): Generator<string> {
+  const decoder = new StringDecoder('utf8');
+  for (let at = 0; at < data.length; at += WINDOW) yield decoder.write(data.subarray(at, at + WINDOW));
+  const rest = decoder.end();
+  if (rest) yield rest;
+}
+
+/** Rows and cells with a value read so far in the whole workbook, against the caps. */
+interface Tally {
+  caps: SheetCaps;
+  cells: number;
+  wanted: Set<number>;
+}
+
+function tooLarge(message: string, rule: string): FileRefusal {
+  return new FileRefusal(413, message, rule);
+}
+
+/**
+ * One worksheet's cells, read window by window from its XML (complete rows only; the rest waits for the next
+ * window), yielding between windows. Stops with a refusal as soon as the sheet passes a cap.
+ */
+function* sheetGrid(name: string, data: Buffer, tally: Tally): Generator<void, SheetGrid & { cells: Map<number, Map<number, CellLike>> }> {
+  const { caps } = tally;
   const cells = new Map<number, Map<number, CellLike>>();
   let rowCount = 0;
   let columnCount = 0;
-  const data = first(xml, 'sheetData')?.content ?? '';
   let rowNumber = 0;
-  ROW.lastIndex = 0;
-  for (let row = ROW.exec(data); row; row = ROW.exec(data)) {
-    const r = REFERENCE.exec(row[1] ?? '')?.[2];
-    rowNumber = r ? Number(r) : rowNumber + 1;
-    if (!Number.isInteger(rowNumber) || rowNumber < 1) throw new WorkbookStructureError(`bad row number in ${name}`);
-    const content = row[2] ?? '';
-    let column = 0;
-    const values = new Map<number, CellLike>();
-    CELL.lastIndex = 0;
-    for (let cell = CELL.exec(content); cell; cell = CELL.exec(content)) {
-      const attributes = cell[1] ?? '';
-      const letters = REFERENCE.exec(attributes)?.[1];
-      column = letters ? columnOf(letters.toUpperCase()) : column + 1;
-      if (column < 1) throw new WorkbookStructureError(`bad cell reference in ${name}`);
-      if (cell[2] === undefined) continue;
-      const value = cellValue(TYPE.exec(attributes)?.[1], cell[2], shared);
-      if (value === null) continue;
-      values.set(column, value);
-      columnCount = Math.max(columnCount, column);
+  let sheetCells = 0;
+  let pending = '';
+  let started = false;
+  let ended = false;
+  const rows = (chunk: string): number => {
+    let consumed = 0;
+    ROW.lastIndex = 0;
+    for (let row = ROW.exec(chunk); row; row = ROW.exec(chunk)) {
+      consumed = ROW.lastIndex;
+      const r = REFERENCE.exec(row[1] ?? '')?.[2];
+      rowNumber = r ? Number(r) : rowNumber + 1;
+      if (!Number.isInteger(rowNumber) || rowNumber < 1) throw new WorkbookStructureError(`bad row number in ${name}`);
+      const content = row[2] ?? '';
+      let column = 0;
+      const values = new Map<number, CellLike>();
+      CELL.lastIndex = 0;
+      for (let cell = CELL.exec(content); cell; cell = CELL.exec(content)) {
+        const attributes = cell[1] ?? '';
+        const letters = REFERENCE.exec(attributes)?.[1];
+        column = letters ? columnOf(letters.toUpperCase()) : column + 1;
+        if (column < 1) throw new WorkbookStructureError(`bad cell reference in ${name}`);
+        if (cell[2] === undefined) continue;
+        const value = cellValue(TYPE.exec(attributes)?.[1], cell[2], tally);
+        if (value === null) continue;
+        values.set(column, value);
+        columnCount = Math.max(columnCount, column);
+      }
+      if (values.size) {
+        if (!cells.has(rowNumber)) {
+          if (cells.size >= caps.rows) {
+            throw tooLarge(`工作表“${name}”超过${caps.rows.toLocaleString('en-US')}行数据（每个学校一行的全县汇总表也远少于此），已拒绝，未保存任何数据。请删除多余的行或拆分后再上传。`, 'too_many_rows');
+          }
+        }
+        sheetCells += values.size;
+        tally.cells += values.size;
+        if (sheetCells > caps.cells) {
+          throw tooLarge(`工作表“${name}”超过${caps.cells.toLocaleString('en-US')}个填写了内容的单元格，已拒绝，未保存任何数据。请删除多余的行、列或拆分后再上传。`, 'too_many_cells');
+        }
+        if (tally.cells > caps.workbookCells) {
+          throw tooLarge(`工作簿中填写了内容的单元格超过${caps.workbookCells.toLocaleString('en-US')}个，已拒绝，未保存任何数据。请删除多余的工作表或拆分后再上传。`, 'too_many_cells');
+        }
+        cells.set(rowNumber, values);
+        rowCount = Math.max(rowCount, rowNumber);
+      }
     }
-    if (values.size) {
-      cells.set(rowNumber, values);
-      rowCount = Math.max(rowCount, rowNumber);
+    return consumed;
+  };
+  for (const chunk of windows(data)) {
+    pending += chunk;
+    if (!started) {
+      const start = SHEET_DATA_START.exec(pending);
+      if (!start) {
+        // Whatever comes before the sheet's data (views, columns) is not needed; a tag split across windows is kept.
+        pending = pending.slice(-1024);
+        yield;
+        continue;
+      }
+      started = true;
+      if (start[1]) {
+        ended = true;
+        break;
+      }
+      pending = pending.slice(start.index + start[0].length);
     }
+    const end = SHEET_DATA_END.exec(pending);
+    if (end) {
+      rows(pending.slice(0, end.index));
+      ended = true;
+      break;
+    }
+    pending = pending.slice(rows(pending));
+    yield;
   }
-  return { name, rowCount, columnCount, cell: (row, column) => cells.get(row)?.get(column) ?? null };
+  // A sheet cut short (its data never closed) is not read as far as it goes: the file is damaged.
+  if (started && !ended) throw new WorkbookStructureError(`sheet data of ${name} not closed`);
+  return { name, rowCount, columnCount, cells, cell: (row, column) => cells.get(row)?.get(column) ?? null };
 }
 
-/** Every worksheet of the workbook, in workbook order (chart sheets and the like are skipped). */
-export function readSheets(parts: Parts, skip: (name: string) => boolean = () => false): SheetGrid[] {
+/** The shared strings that some cell uses, read window by window; the others are skipped. */
+function* sharedStrings(data: Buffer, wanted: ReadonlySet<number>): Generator<void, Map<number, string>> {
+  const found = new Map<number, string>();
+  if (!wanted.size) return found;
+  const last = Math.max(...wanted);
+  let index = 0;
+  let pending = '';
+  for (const chunk of windows(data)) {
+    pending += chunk;
+    let consumed = 0;
+    SHARED_ITEM.lastIndex = 0;
+    for (let item = SHARED_ITEM.exec(pending); item; item = SHARED_ITEM.exec(pending)) {
+      consumed = SHARED_ITEM.lastIndex;
+      if (wanted.has(index)) found.set(index, text(item[1] ?? ''));
+      index += 1;
+    }
+    pending = pending.slice(consumed);
+    if (index > last) break;
+    yield;
+  }
+  return found;
+}
+
+/** Shared-string cells (and formula results) replaced by their text, once the shared strings are read. */
+function resolveShared(grid: { cells: Map<number, Map<number, CellLike>> }, shared: ReadonlyMap<number, string>): void {
+  for (const values of grid.cells.values()) {
+    for (const [column, value] of values) {
+      if (value instanceof SharedRef) {
+        const text = shared.get(value.index);
+        if (text === undefined) values.delete(column);
+        else values.set(column, text);
+      } else if (value && typeof value === 'object' && 'formula' in value && value.result instanceof SharedRef) {
+        values.set(column, { formula: value.formula, result: shared.get(value.result.index) } as CellLike);
+      }
+    }
+  }
+}
+
+/**
+ * Every worksheet of the workbook, in workbook order (chart sheets and the like are skipped), as steps: the caller
+ * runs them through (readSheets) or lets other work run between them (readSheetsAsync).
+ */
+function* sheetSteps(parts: Parts, skip: (name: string) => boolean, caps: SheetCaps): Generator<void, SheetGrid[]> {
   const workbook = part(parts, 'xl/workbook.xml');
   const rels = part(parts, 'xl/_rels/workbook.xml.rels');
   if (!workbook || !rels) throw new WorkbookStructureError('workbook parts missing');
@@ -173,18 +324,39 @@ export function readSheets(parts: Parts, skip: (name: string) => boolean = () =>
     const target = attribute(rel.attributes, 'Target');
     if (id && target && /\/worksheet$/.test(attribute(rel.attributes, 'Type') ?? '')) targets.set(id, resolve(target));
   }
-  const sharedXml = part(parts, 'xl/sharedStrings.xml');
-  const shared = sharedXml ? [...elements(sharedXml, 'si')].map((si) => text(si.content ?? '')) : [];
-  const grids: SheetGrid[] = [];
+  const tally: Tally = { caps, cells: 0, wanted: new Set() };
+  const grids: (SheetGrid & { cells: Map<number, Map<number, CellLike>> })[] = [];
   for (const sheet of elements(first(workbook, 'sheets')?.content ?? '', 'sheet')) {
     const name = attribute(sheet.attributes, 'name');
     const id = /\s[\w.-]+:id\s*=\s*"([^"]*)"/.exec(sheet.attributes)?.[1];
     if (!name || skip(name)) continue;
     const path = id ? targets.get(id) : undefined;
     if (!path) continue;
-    const xml = part(parts, path);
-    if (xml === null) throw new WorkbookStructureError(`sheet part ${path} missing`);
-    grids.push(sheetGrid(name, xml, shared));
+    const data = parts.get(path);
+    if (!data) throw new WorkbookStructureError(`sheet part ${path} missing`);
+    grids.push(yield* sheetGrid(name, data, tally));
   }
-  return grids;
+  const sharedPart = parts.get('xl/sharedStrings.xml');
+  const shared = sharedPart ? yield* sharedStrings(sharedPart, tally.wanted) : new Map<number, string>();
+  for (const grid of grids) resolveShared(grid, shared);
+  return grids.map(({ name, rowCount, columnCount, cell }) => ({ name, rowCount, columnCount, cell }));
+}
+
+/** Every worksheet of the workbook, in workbook order, read in one go (small workbooks and tests). */
+export function readSheets(parts: Parts, skip: (name: string) => boolean = () => false, caps: SheetCaps = SHEET_CAPS): SheetGrid[] {
+  const steps = sheetSteps(parts, skip, caps);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/** readSheets, letting the server answer other requests between windows of XML. */
+export async function readSheetsAsync(parts: Parts, skip: (name: string) => boolean = () => false, caps: SheetCaps = SHEET_CAPS): Promise<SheetGrid[]> {
+  const steps = sheetSteps(parts, skip, caps);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
 }

@@ -13,7 +13,7 @@ import { readQuery } from './request.js';
 import { answerErrors, HTTP_STATUS } from './reply.js';
 import { countyTemplate, schoolTemplate } from './templates.js';
 import { readUpload } from './upload.js';
-import { annotateWorkbook, loadWorkbook, readGrids } from './workbook.js';
+import { annotateWorkbook, checkAnnotatable, readGrids } from './workbook.js';
 import { sendWorkbook } from './xlsx.js';
 import { inspectXlsx } from './zip.js';
 
@@ -26,9 +26,12 @@ import { inspectXlsx } from './zip.js';
  *          (or nothing to change), 422 when the file has errors (nothing stored), 4xx { error } for a refused file.
  *          Templates carry each report's version (版本): a row whose report was saved by someone after the download
  *          is an error (rule conflict, error.rule 'conflict' when any), so nothing is stored over that save.
- *        ?annotate=1 checks without storing and answers with the uploaded workbook, bad cells highlighted
- *          (red: error, yellow: warning) and commented, plus a sheet listing every finding;
- *          headers X-Import-Errors / X-Import-Warnings carry the counts.
+ *        ?annotate=1 checks without storing and answers with the uploaded workbook, the cells of the first 100
+ *          findings highlighted (red: error, yellow: warning) and commented, plus a sheet listing the first 1,000
+ *          findings and how many more; headers X-Import-Errors / X-Import-Warnings carry the counts. A workbook whose
+ *          XML exceeds 4 MB is not annotated (413, rule annotate_too_large).
+ *        Memory: the inflated XML parts (at most IMPORT_MAX_UNZIPPED_MB) plus cells capped per sheet (5,000 rows,
+ *          250,000 cells; 413 too_many_rows / too_many_cells beyond), read window by window between other requests.
  * - GET  /api/export/county.xlsx?countyId=&period= | &year=      county workbook (bureau)
  * - GET  /api/export/completeness.xlsx?countyId=&period=         completeness table (bureau)
  * - GET  /api/export/review-queue.xlsx?countyId=[&period=]        review queue table (bureau)
@@ -89,7 +92,8 @@ export async function fileRoutes(app: FastifyInstance, options: FileRouteOptions
       const upload = await readUpload(request, limits.maxUploadBytes);
       const mode = upload.fields.mode ?? 'draft';
       if (mode !== 'draft' && mode !== 'approved') throw new FileRefusal(400, `导入方式（mode）只能是 draft（草稿）或 approved（教育局导入已审核的历史数据），收到“${mode}”。`, 'fields');
-      const parts = inspectXlsx(upload.file, limits.maxUnzippedBytes);
+      const parts = await inspectXlsx(upload.file, limits.maxUnzippedBytes);
+      if (annotate) checkAnnotatable(parts);
       const grids = await readGrids(upload.file, parts, (err) => request.log.warn({ err }, 'lean xlsx reader fell back to exceljs'));
       const parsed = parseWorkbook(grids);
       if (!parsed.recognised) throw new FileRefusal(422, parsed.errors[0]!.message, 'wrong_template');
@@ -104,7 +108,7 @@ export async function fileRoutes(app: FastifyInstance, options: FileRouteOptions
       const warnings = ordered([...parsed.warnings, ...result.warnings], sheets);
       if (annotate) {
         reply.header('x-import-errors', String(errors.length)).header('x-import-warnings', String(warnings.length));
-        return sendWorkbook(reply, await annotateWorkbook(await loadWorkbook(upload.file), errors, warnings), `导入检查结果-${upload.fileName.replace(/\.xlsx$/i, '')}.xlsx`);
+        return sendWorkbook(reply, await annotateWorkbook(upload.file, errors, warnings), `导入检查结果-${upload.fileName.replace(/\.xlsx$/i, '')}.xlsx`);
       }
       const ok = errors.length === 0;
       const values = parsed.records.reduce((n, r) => n + r.cells.filter((c) => c.raw !== null).length, 0);
