@@ -1,4 +1,4 @@
-import { ALL_ROLES } from '@oversight/domain';
+import { ALL_ROLES, type CostLimits } from '@oversight/domain';
 import { fromQuery, idInput } from '@oversight/api';
 import { getOrgUnit, getSchool, getSummary, schoolNames, type Database, type Kysely, type SummaryView } from '@oversight/db';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -18,6 +18,8 @@ import { summaryWorkbook } from './xlsx.js';
 export interface SummaryDocumentOptions {
   db: Kysely<Database>;
   sessionCookie: string;
+  /** How often each user may download documents; null counts nothing. */
+  costLimits: CostLimits | null;
 }
 
 const DOCX_TYPE = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
@@ -41,13 +43,13 @@ export async function summaryDocumentRoutes(app: FastifyInstance, options: Summa
     return getSummary(db, callerOf(request).scope, id);
   };
 
-  app.get('/api/summaries/:id(^\\d+).docx', { config: { access: { roles: ALL_ROLES } } }, async (request, reply) => {
+  app.get('/api/summaries/:id(^\\d+).docx', { config: { access: { roles: ALL_ROLES }, cost: 'document' } }, async (request, reply) => {
     const view = await load(request);
     const body = await summaryDocx({ ...view, issuer: await issuer(db, view), date: view.finalizedAt ?? new Date() });
     return sendFile(reply, DOCX_TYPE, fileName(view, 'docx'), body);
   });
 
-  app.get('/api/summaries/:id(^\\d+).xlsx', { config: { access: { roles: ALL_ROLES } } }, async (request, reply) => {
+  app.get('/api/summaries/:id(^\\d+).xlsx', { config: { access: { roles: ALL_ROLES }, cost: 'document' } }, async (request, reply) => {
     const view = await load(request);
     const names = await schoolNames(db, Object.values(view.figures).flatMap((f) => f.source.schoolIds));
     return sendWorkbook(reply, summaryWorkbook({ ...view, schoolName: (id) => names.get(id) ?? String(id) }), fileName(view, 'xlsx'));
