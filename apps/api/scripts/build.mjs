@@ -3,6 +3,8 @@
  * dist/main.mjs, every npm package left as an import (they stay in node_modules, PGlite with its WebAssembly files).
  * Running compiled JavaScript instead of compiling TypeScript at start-up (tsx) starts faster and keeps ~50 MB less
  * resident. `node scripts/build.mjs <entry> <outfile>` builds another entry the same way (the bench's server).
+ * The document worker (src/documents/worker.ts, a worker thread generating Word and Excel summaries) is bundled the
+ * same way beside it, as document-worker.mjs, where src/documents/pool.ts looks for it.
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,10 +14,15 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 /** Bundles `entry` (relative to apps/api) into `outfile`; workspace packages inlined, npm packages external. */
 export async function buildServer(entry = 'src/main.ts', outfile = 'dist/main.mjs') {
+  const name = (file) => path.basename(file).replace(/\.mjs$/, '');
   await build({
     absWorkingDir: root,
-    entryPoints: [entry],
-    outfile,
+    entryPoints: [
+      { in: entry, out: name(outfile) },
+      { in: 'src/documents/worker.ts', out: 'document-worker' },
+    ],
+    outdir: path.dirname(outfile),
+    outExtension: { '.js': '.mjs' },
     bundle: true,
     platform: 'node',
     format: 'esm',
