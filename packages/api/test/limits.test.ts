@@ -2,8 +2,8 @@ import { createTestDatabase, describeEachDatabase } from '@oversight/db/testing'
 import type { DatabaseHandle } from '@oversight/db';
 import type { CostLimits } from '@oversight/domain';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { appRouter, createCaller, type Context, type Meta } from '../src/index.js';
-import { failure, signedInAs, world } from './support.js';
+import { appRouter, type Meta } from '../src/index.js';
+import { callerFor, failure, signedInAs, world } from './support.js';
 
 /**
  * The costly procedures and their limit, without HTTP (the 429 status and Retry-After are checked over HTTP in
@@ -25,10 +25,7 @@ await describeEachDatabase('limits of costly procedures', (kind) => {
   afterAll(() => handle?.close());
 
   const limits: CostLimits = { draft: { attempts: 3, windowMinutes: 5 }, document: { attempts: 1, windowMinutes: 5 }, import: { attempts: 1, windowMinutes: 5 }, export: { attempts: 1, windowMinutes: 5 } };
-  const callerWith = async (userId: number, costLimits: CostLimits | null) => {
-    const ctx: Context = { db: handle.db, user: await signedInAs(handle.db, userId), sessionToken: null, address: '127.0.0.1', costLimits, setSessionCookie: () => {}, clearSessionCookie: () => {} };
-    return createCaller(ctx);
-  };
+  const callerWith = async (userId: number, costLimits: CostLimits | null) => callerFor(handle.db, await signedInAs(handle.db, userId), undefined, costLimits);
 
   it('refuses drafting past the count, for the caller only, the county and school drafts counted together', async () => {
     const officer = await callerWith(w.users.officer.id, limits);
