@@ -4,6 +4,8 @@
  * Running compiled JavaScript instead of compiling TypeScript at start-up (tsx) starts faster and keeps ~50 MB less
  * resident. `node scripts/build.mjs <entry> <outfile>` builds another entry the same way (the bench's server).
  * Worker scripts (plain JavaScript, loaded with `new URL('./x.mjs', import.meta.url)`) are copied beside the bundle.
+ * The document worker (src/documents/worker.ts, a worker thread generating Word and Excel summaries) is bundled the
+ * same way beside it, as document-worker.mjs, where src/documents/pool.ts looks for it.
  */
 const WORKERS = ['src/files/annotate-worker.mjs'];
 
@@ -16,10 +18,15 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 /** Bundles `entry` (relative to apps/api) into `outfile`; workspace packages inlined, npm packages external. */
 export async function buildServer(entry = 'src/main.ts', outfile = 'dist/main.mjs') {
+  const name = (file) => path.basename(file).replace(/\.mjs$/, '');
   await build({
     absWorkingDir: root,
-    entryPoints: [entry],
-    outfile,
+    entryPoints: [
+      { in: entry, out: name(outfile) },
+      { in: 'src/documents/worker.ts', out: 'document-worker' },
+    ],
+    outdir: path.dirname(outfile),
+    outExtension: { '.js': '.mjs' },
     bundle: true,
     platform: 'node',
     format: 'esm',

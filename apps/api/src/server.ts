@@ -5,6 +5,7 @@ import fastifyStatic from '@fastify/static';
 import { appRouter, type AppRouter, type Context } from '@oversight/api';
 import { DEFAULT_AUTH_POLICY, TooManyAttempts, userForSession, type AuthPolicy, type Database, type Kysely } from '@oversight/db';
 import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from '@trpc/server/adapters/fastify';
+import { DEFAULT_COST_LIMITS, type CostLimits } from '@oversight/domain';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { fileLimits, type FileLimits } from './env.js';
 import { fileRoutes } from './files/routes.js';
@@ -25,6 +26,11 @@ export interface ServerOptions {
   logger?: boolean;
   /** Spreadsheet upload limits; default: IMPORT_MAX_MB / IMPORT_MAX_UNZIPPED_MB from the environment. */
   fileLimits?: FileLimits;
+  /**
+   * How often each user may draft summaries, download documents, import and export; default DEFAULT_COST_LIMITS.
+   * null counts nothing (only for tests that make many calls on purpose).
+   */
+  costLimits?: CostLimits | null;
 }
 
 export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
@@ -35,6 +41,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   registerSecurity(app, { https: options.cookieSecure });
 
   app.get('/healthz', async () => ({ ok: true }));
+  const costLimits = options.costLimits === undefined ? DEFAULT_COST_LIMITS : options.costLimits;
 
   const createContext: FastifyTRPCPluginOptions<AppRouter>['trpcOptions']['createContext'] = async ({ req, res }) => {
     const token = req.cookies[SESSION_COOKIE] ?? null;
@@ -45,6 +52,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       sessionToken: token,
       address: req.ip,
       authPolicy: options.authPolicy ?? DEFAULT_AUTH_POLICY,
+      costLimits,
       setSessionCookie: (value, expires) =>
         void res.setCookie(SESSION_COOKIE, value, {
           httpOnly: true,
@@ -74,8 +82,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     } satisfies FastifyTRPCPluginOptions<AppRouter>['trpcOptions'],
   });
 
-  await app.register(fileRoutes, { db: options.db, sessionCookie: SESSION_COOKIE, limits: options.fileLimits ?? fileLimits() });
-  await app.register(summaryDocumentRoutes, { db: options.db, sessionCookie: SESSION_COOKIE });
+  await app.register(fileRoutes, { db: options.db, sessionCookie: SESSION_COOKIE, limits: options.fileLimits ?? fileLimits(), costLimits });
+  await app.register(summaryDocumentRoutes, { db: options.db, sessionCookie: SESSION_COOKIE, costLimits });
 
   const index = path.join(options.webDir, 'index.html');
   if (existsSync(index)) {

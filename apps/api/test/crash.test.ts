@@ -8,6 +8,7 @@ import {
   createOrgUnit,
   createSchool,
   createUser,
+  draftSchoolSummary,
   draftSummary,
   getSummary,
   importReports,
@@ -251,8 +252,11 @@ describe.each(kinds)('a process killed mid-import and mid-finalisation [%s]', (k
         const result = await importReports(db, SYSTEM_ACTOR, sheetRecords(await countySheet(db, summaryCountyId, [period]), period, quarter), { mode: 'approved', fileName: `${period}.xlsx`, fileHash: fileHashOf(900 + quarter) });
         expect(result.errors).toEqual([]);
       }
-      drafts = [];
-      for (let i = 0; i < 4; i++) drafts.push((await draftSummary(db, SYSTEM_ACTOR, { countyId: summaryCountyId, year: YEAR })).id);
+      // A draft per round, each of its own unit (drafting a unit and year again refreshes its unedited draft): the
+      // county's and three of its schools'.
+      const ownSchools = await db.selectFrom('schools').select('id').where('countyId', '=', summaryCountyId).orderBy('id').limit(3).execute();
+      drafts = [(await draftSummary(db, SYSTEM_ACTOR, { countyId: summaryCountyId, year: YEAR })).id];
+      for (const { id } of ownSchools) drafts.push((await draftSchoolSummary(db, SYSTEM_ACTOR, { schoolId: id, year: YEAR })).id);
     });
   }, 300_000);
   afterAll(async () => {

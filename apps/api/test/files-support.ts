@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createOrgUnit, createSchool, createUser, login, SYSTEM_ACTOR, type DatabaseHandle, type School } from '@oversight/db';
-import type { ReportValues } from '@oversight/domain';
+import type { CostLimits, ReportValues } from '@oversight/domain';
 import { createTestDatabase, schoolInput } from '@oversight/db/testing';
 import ExcelJS from 'exceljs';
 import type { FastifyInstance } from 'fastify';
@@ -15,8 +15,13 @@ export const HOST = 'oversight.test';
 export const ORIGIN = `http://${HOST}`;
 const PASSWORD = 'secret123';
 
-export async function server(handle: DatabaseHandle, fileLimits?: FileLimits): Promise<FastifyInstance> {
-  return buildServer({ db: handle.db, webDir: mkdtempSync(path.join(tmpdir(), 'oversight-web-')), cookieSecure: false, trustProxy: [], ...(fileLimits ? { fileLimits } : {}) });
+/**
+ * A server for the file tests. They upload and download far more often than a person would (property tests, the
+ * authorisation matrix), so the per-user limits of costly calls are off unless a test passes some
+ * (`apps/api/test/limits.test.ts` checks them, and that a server left to its defaults counts).
+ */
+export async function server(handle: DatabaseHandle, fileLimits?: FileLimits, costLimits: CostLimits | null = null): Promise<FastifyInstance> {
+  return buildServer({ db: handle.db, webDir: mkdtempSync(path.join(tmpdir(), 'oversight-web-')), cookieSecure: false, trustProxy: [], costLimits, ...(fileLimits ? { fileLimits } : {}) });
 }
 
 export { schoolInput };

@@ -1,13 +1,17 @@
-import { AppError, decideAccess, unstorableTextAt, type Access } from '@oversight/domain';
-import { getSchool } from '@oversight/db';
+import { AppError, decideAccess, unstorableTextAt, type Access, type Cost } from '@oversight/domain';
+import { getSchool, reserveCostlyCall } from '@oversight/db';
 import { initTRPC, TRPCError } from '@trpc/server';
 import superjson from 'superjson';
 import { ZodError } from 'zod';
 import type { Context } from './context.js';
 
-/** Every procedure declares who may call it (`.meta({ access })`); the domain's `decideAccess` decides. */
+/**
+ * Every procedure declares who may call it (`.meta({ access })`); the domain's `decideAccess` decides. A costly one
+ * also names its kind (`cost`), and each user's calls of that kind are limited (the domain's `DEFAULT_COST_LIMITS`).
+ */
 export interface Meta {
   access: Access;
+  cost?: Cost;
 }
 
 function zodSummary(error: ZodError): string {
@@ -68,6 +72,12 @@ const authorize = t.middleware(async ({ ctx, meta, path, getRawInput, next }) =>
   return next();
 });
 
+/** A costly call, once allowed, is counted against its caller's limit of its kind and refused past it (429, Retry-After). */
+const limitCost = t.middleware(async ({ ctx, meta, next }) => {
+  if (meta?.cost && ctx.user && ctx.costLimits) await reserveCostlyCall(ctx.db, { cost: meta.cost, userId: ctx.user.id }, ctx.costLimits);
+  return next();
+});
+
 /** Text the database cannot hold is refused for every procedure at once, naming where it is, before any service runs. */
 const storableInput = t.middleware(async ({ getRawInput, next }) => {
   // A call without a readable input (no body for a procedure that takes none) is left to tRPC, as before.
@@ -76,8 +86,8 @@ const storableInput = t.middleware(async ({ getRawInput, next }) => {
   return next();
 });
 
-/** The one base procedure: every procedure is built on it and carries `.meta({ access })`. */
-export const procedure = t.procedure.use(mapErrors).use(authorize).use(storableInput);
+/** The one base procedure: every procedure is built on it and carries `.meta({ access })` (and `cost` when costly). */
+export const procedure = t.procedure.use(mapErrors).use(authorize).use(limitCost).use(storableInput);
 
 /** The signed-in user, for procedures whose access rule already guarantees one. */
 export function signedIn(ctx: Context) {

@@ -10,6 +10,7 @@ import {
   type SignedInUser,
 } from '@oversight/db';
 import { schoolInput } from '@oversight/db/testing';
+import type { CostLimits } from '@oversight/domain';
 import { TRPCError } from '@trpc/server';
 import { expect } from 'vitest';
 import { createCaller, type Context } from '../src/index.js';
@@ -20,13 +21,17 @@ export interface CallerLog {
   cookie: string | null;
 }
 
-/** A caller as the given user (or anonymous), without HTTP; the log shows what it did to the session cookie. */
-export function callerFor(db: Kysely<Database>, user: SignedInUser | null, log: CallerLog = { cookie: null }) {
+/**
+ * A caller as the given user (or anonymous), without HTTP; the log shows what it did to the session cookie. Costly
+ * calls are not counted unless `costLimits` are given (tests call far more often than people do).
+ */
+export function callerFor(db: Kysely<Database>, user: SignedInUser | null, log: CallerLog = { cookie: null }, costLimits: CostLimits | null = null) {
   const ctx: Context = {
     db,
     user,
     sessionToken: null,
     address: '127.0.0.1',
+    costLimits,
     setSessionCookie: (token) => {
       log.cookie = token;
     },

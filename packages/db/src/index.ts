@@ -25,3 +25,4 @@ export * from './services/targets.js';
 export * from './services/analytics/index.js';
 export * from './services/summaries.js';
 export * from './services/attempt-counters.js';
+export * from './services/cost-limits.js';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import fastifyMultipart from '@fastify/multipart';
 import { actorOfUser, completeness, countySheet, getOrgUnit, getReport, getSchool, importReports, ranking, reviewQueue, type Database, type Kysely } from '@oversight/db';
-import { ALL_ROLES, AppError, columnNumber, type ImportFinding, importFinding, type ImportResponse, indicator, LOCATION_LABELS, LOCATIONS, OVERSIGHT_ROLES, parseWorkbook, type Period, periodLabel, quartersOfYear, SCHOOL_TYPE_LABELS, SCHOOL_TYPES } from '@oversight/domain';
+import { ALL_ROLES, AppError, columnNumber, type CostLimits, type ImportFinding, importFinding, type ImportResponse, indicator, LOCATION_LABELS, LOCATIONS, OVERSIGHT_ROLES, parseWorkbook, type Period, periodLabel, quartersOfYear, SCHOOL_TYPE_LABELS, SCHOOL_TYPES } from '@oversight/domain';
 import { countyIdInput, fromQuery, indicatorInput, periodInput, quarterInput, schoolIdInput, yearInput } from '@oversight/api';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
@@ -37,12 +37,15 @@ import { inspectXlsx } from './zip.js';
  * - GET  /api/export/review-queue.xlsx?countyId=[&period=]        review queue table (bureau)
  * - GET  /api/export/ranking.xlsx?countyId=&indicator=&year=[&quarter=][&type=][&location=][&includeSubmitted=1]
  *        the league table as the page shows it (bureau)
- * Access for every route is declared in `config.access` and enforced by guardFileRoutes.
+ * Access for every route is declared in `config.access` and enforced by guardFileRoutes, which also counts each
+ * user's imports and exports (`config.cost`) against their limits.
  */
 export interface FileRouteOptions {
   db: Kysely<Database>;
   sessionCookie: string;
   limits: FileLimits;
+  /** How often each user may import and export; null counts nothing. */
+  costLimits: CostLimits | null;
 }
 
 
@@ -71,21 +74,21 @@ export async function fileRoutes(app: FastifyInstance, options: FileRouteOptions
 
   answerErrors(app, '服务器处理文件时出错，请稍后重试。');
 
-  app.get('/api/templates/school-report.xlsx', { config: { access: { roles: ALL_ROLES, target: 'school' } } }, async (request, reply) => {
+  app.get('/api/templates/school-report.xlsx', { config: { access: { roles: ALL_ROLES, target: 'school' }, cost: 'export' } }, async (request, reply) => {
     const q = readQuery(fromQuery({ schoolId: schoolIdInput, period: periodInput }), request.query);
     const school = (await getSchool(db, q.schoolId))!;
     const view = await getReport(db, actorOfUser(callerOf(request)), school.id, q.period);
     return sendWorkbook(reply, schoolTemplate({ school, period: q.period, version: view.version, values: view.values }), `学校季度报表-${school.code}-${q.period}.xlsx`);
   });
 
-  app.get('/api/templates/county-reports.xlsx', { config: { access: { roles: OVERSIGHT_ROLES, target: 'county' } } }, async (request, reply) => {
+  app.get('/api/templates/county-reports.xlsx', { config: { access: { roles: OVERSIGHT_ROLES, target: 'county' }, cost: 'export' } }, async (request, reply) => {
     const q = readQuery(fromQuery({ countyId: countyIdInput, period: periodInput }), request.query);
     const name = await countyName(db, q.countyId);
     const schools = await countySheet(db, q.countyId, [q.period]);
     return sendWorkbook(reply, countyTemplate({ countyName: name, period: q.period, schools }), `全县汇总表-${name}-${q.period}.xlsx`);
   });
 
-  app.post('/api/import/reports', { config: { access: { roles: ALL_ROLES } } }, async (request, reply) => {
+  app.post('/api/import/reports', { config: { access: { roles: ALL_ROLES }, cost: 'import' } }, async (request, reply) => {
     const user = callerOf(request);
     const annotate = (request.query as Record<string, unknown>).annotate === '1';
     try {
@@ -128,7 +131,7 @@ export async function fileRoutes(app: FastifyInstance, options: FileRouteOptions
     }
   });
 
-  app.get('/api/export/county.xlsx', { config: { access: { roles: OVERSIGHT_ROLES, target: 'county' } } }, async (request, reply) => {
+  app.get('/api/export/county.xlsx', { config: { access: { roles: OVERSIGHT_ROLES, target: 'county' }, cost: 'export' } }, async (request, reply) => {
     const q = readQuery(fromQuery({ countyId: countyIdInput, period: periodInput.optional(), year: yearInput.optional() }), request.query);
     if (!q.period === !q.year) throw new AppError('BAD_REQUEST', '请指定季度（period，如 2026Q1）或年份（year，如 2026）其中之一。', 'period');
     const window = q.period ? [q.period] : quartersOfYear(q.year!);
@@ -138,21 +141,21 @@ export async function fileRoutes(app: FastifyInstance, options: FileRouteOptions
     return sendWorkbook(reply, countyExport({ countyName: name, window, label, schools }), `全县数据-${name}-${q.period ?? q.year}.xlsx`);
   });
 
-  app.get('/api/export/completeness.xlsx', { config: { access: { roles: OVERSIGHT_ROLES, target: 'county' } } }, async (request, reply) => {
+  app.get('/api/export/completeness.xlsx', { config: { access: { roles: OVERSIGHT_ROLES, target: 'county' }, cost: 'export' } }, async (request, reply) => {
     const q = readQuery(fromQuery({ countyId: countyIdInput, period: periodInput }), request.query);
     const name = await countyName(db, q.countyId);
     const rows = await completeness(db, actorOfUser(callerOf(request)), q.countyId, q.period);
     return sendWorkbook(reply, completenessExport({ countyName: name, period: q.period, rows }), `填报进度-${name}-${q.period}.xlsx`);
   });
 
-  app.get('/api/export/review-queue.xlsx', { config: { access: { roles: OVERSIGHT_ROLES, target: 'county' } } }, async (request, reply) => {
+  app.get('/api/export/review-queue.xlsx', { config: { access: { roles: OVERSIGHT_ROLES, target: 'county' }, cost: 'export' } }, async (request, reply) => {
     const q = readQuery(fromQuery({ countyId: countyIdInput, period: periodInput.optional() }), request.query);
     const name = await countyName(db, q.countyId);
     const rows = await reviewQueue(db, actorOfUser(callerOf(request)), q.countyId, q.period);
     return sendWorkbook(reply, reviewQueueExport({ countyName: name, period: q.period, rows }), `待审核报表-${name}${q.period ? `-${q.period}` : ''}.xlsx`);
   });
 
-  app.get('/api/export/ranking.xlsx', { config: { access: { roles: OVERSIGHT_ROLES, target: 'county' } } }, async (request, reply) => {
+  app.get('/api/export/ranking.xlsx', { config: { access: { roles: OVERSIGHT_ROLES, target: 'county' }, cost: 'export' } }, async (request, reply) => {
     const q = readQuery(
       fromQuery({
         countyId: countyIdInput,

@@ -23,12 +23,12 @@ const ONE_OF = { message: '请指定县（countyId）或市（cityId）其中之
  */
 export const summariesRouter = router({
   draft: procedure
-    .meta({ access: { roles: OVERSIGHT_ROLES, target: 'county' } })
+    .meta({ access: { roles: OVERSIGHT_ROLES, target: 'county' }, cost: 'draft' })
     .input(z.object({ ...place, year, upToQuarter: upToQuarter.optional() }).refine(oneOf, ONE_OF))
     .mutation(({ ctx, input }) => draftSummary(ctx.db, actorOf(ctx), input)),
 
   schoolDraft: procedure
-    .meta({ access: { roles: ALL_ROLES, target: 'school' } })
+    .meta({ access: { roles: ALL_ROLES, target: 'school' }, cost: 'draft' })
     .input(z.object({ schoolId: schoolIdInput, year, upToQuarter: upToQuarter.optional() }))
     .mutation(({ ctx, input }) => draftSchoolSummary(ctx.db, actorOf(ctx), input)),
 

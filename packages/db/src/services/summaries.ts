@@ -35,6 +35,7 @@ import { targetsOf } from '../queries/targets.js';
 import type { Database, SummaryFacts, SummaryRow } from '../schema.js';
 import type { Actor } from './actor.js';
 import type { Clock } from './reports.js';
+import { storeDraft } from './summary-drafts.js';
 import { transact } from './transaction.js';
 import { seesEvery, unitInScope } from './units.js';
 import { deadlineDaysOf } from './validation-context.js';
@@ -240,9 +241,10 @@ async function createDraft(db: Kysely<Database>, actor: Actor, target: SummaryTa
   const doc = buildSummary(await summaryInput(db, target, year, upTo, clock));
   const now = clock.now ?? new Date();
   const row = await transact(db, async (trx) => {
-    const inserted = await trx
-      .insertInto('summaries')
-      .values({
+    // Drafting again refreshes a draft nobody has edited and is bounded per unit and year (storeDraft).
+    const { row: inserted, replaced } = await storeDraft(
+      trx,
+      {
         level: target.level,
         orgUnitId: target.level === 'school' ? target.countyIds[0]! : target.unit.id,
         countyId: target.level === 'city' ? null : target.countyIds[0]!,
@@ -259,10 +261,9 @@ async function createDraft(db: Kysely<Database>, actor: Actor, target: SummaryTa
         updatedBy: actor.userId,
         createdAt: now,
         updatedAt: now,
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    await trx.insertInto('summaryVersions').values({ summaryId: inserted.id, version: 1, status: 'draft', sections: JSON.stringify(doc.sections), savedBy: actor.userId, savedAt: now }).execute();
+      },
+      target.unit.name,
+    );
     await recordAudit(trx, {
       actorId: actor.userId,
       action: 'summary.draft',
@@ -271,7 +272,8 @@ async function createDraft(db: Kysely<Database>, actor: Actor, target: SummaryTa
       countyId: inserted.countyId,
       schoolId: inserted.schoolId,
       at: now,
-      after: { level: target.level, unitId: target.unit.id, year, upToQuarter: upTo, figures: Object.keys(doc.figures).length },
+      ...(replaced ? { before: { version: 1, upToQuarter: replaced.upToQuarter, title: replaced.title, createdBy: replaced.createdBy, createdAt: replaced.createdAt } } : {}),
+      after: { level: target.level, unitId: target.unit.id, year, upToQuarter: upTo, figures: Object.keys(doc.figures).length, ...(replaced ? { replaced: true } : {}) },
     });
     return inserted;
   });
@@ -280,7 +282,8 @@ async function createDraft(db: Kysely<Database>, actor: Actor, target: SummaryTa
 
 /**
  * Drafts the annual summary of a county (`countyId`) or of a city across its counties (`cityId`) from the year's
- * approved reports, and stores it as a new draft (version 1). `upToQuarter` defaults to the last quarter with an
+ * approved reports, and stores it as a draft (version 1: refreshing a draft of the same unit and year nobody has edited
+ * yet, else a new one, at most MAX_SUMMARIES_PER_UNIT_YEAR a unit and year). `upToQuarter` defaults to the last quarter with an
  * approved report, so a summary written in October reads “截至第三季度”.
  */
 export async function draftSummary(

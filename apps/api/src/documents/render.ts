@@ -1,0 +1,19 @@
+import type { FigureMap, SummaryChart, SummaryTable } from '@oversight/domain';
+import { summaryDocx, type SummaryDocumentData } from './docx.js';
+import { summaryWorkbook } from './xlsx.js';
+
+/**
+ * One document to generate, as plain data (it crosses to a worker thread by structured clone): the summary as Word,
+ * or its appendix as Excel with the names of the schools its figures come from.
+ */
+export type DocumentJob =
+  | { kind: 'docx'; data: SummaryDocumentData }
+  | { kind: 'xlsx'; data: { title: string; tables: SummaryTable[]; charts: SummaryChart[]; figures: FigureMap; schoolNames: Record<number, string> } };
+
+/** Generates the document's bytes (all synchronous work but the final zip: run it off the request thread). */
+export async function renderDocument(job: DocumentJob): Promise<Buffer> {
+  if (job.kind === 'docx') return summaryDocx(job.data);
+  const { schoolNames, ...data } = job.data;
+  const workbook = summaryWorkbook({ ...data, schoolName: (id) => schoolNames[id] ?? String(id) });
+  return Buffer.from(await workbook.xlsx.writeBuffer());
+}
