@@ -14,6 +14,8 @@ import { useTRPC } from '../../shared/trpc';
 
 type Phase = { step: 'idle' } | { step: 'uploading'; percent: number } | { step: 'checking' } | { step: 'done'; status: number; result: ImportResponse };
 
+const NOTHING_STORED: ImportResponse = { ok: false, stored: 0, created: 0, updated: 0, unchanged: 0, skipped: 0, values: 0, errors: [], warnings: [] };
+
 /** Sends the file with XMLHttpRequest, for upload progress; the session cookie goes with it (same origin). */
 function upload(url: string, form: FormData, onProgress: (percent: number) => void, onUploaded: () => void): Promise<{ status: number; body: ImportResponse }> {
   return new Promise((resolve, reject) => {
@@ -22,7 +24,8 @@ function upload(url: string, form: FormData, onProgress: (percent: number) => vo
     xhr.responseType = 'json';
     xhr.upload.onprogress = (e) => e.lengthComputable && onProgress(Math.round((e.loaded / e.total) * 100));
     xhr.upload.onload = onUploaded;
-    xhr.onload = () => resolve({ status: xhr.status, body: xhr.response as ImportResponse });
+    // A refusal before the file is read (sign-in, role, too many imports) carries only `error`: no findings.
+    xhr.onload = () => resolve({ status: xhr.status, body: { ...NOTHING_STORED, ...(xhr.response as Partial<ImportResponse> | null) } });
     xhr.onerror = () => reject(new Error('network'));
     xhr.send(form);
   });
@@ -115,7 +118,7 @@ export function ImportPage() {
       setPhase({ step: 'done', status, result: body });
       if (body?.ok) void queryClient.invalidateQueries(trpc.reports.pathFilter());
     } catch {
-      setPhase({ step: 'done', status: 0, result: { ok: false, stored: 0, created: 0, updated: 0, unchanged: 0, skipped: 0, values: 0, errors: [], warnings: [], error: { message: t('errors.network') } } });
+      setPhase({ step: 'done', status: 0, result: { ...NOTHING_STORED, error: { message: t('errors.network') } } });
     }
   };
   const annotated = async () => {
