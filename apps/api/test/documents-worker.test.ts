@@ -63,7 +63,9 @@ describe('the document worker pool', () => {
   it('answers several documents at once, each its own', async () => {
     const titles = ['甲', '乙', '丙', '丁', '戊'].map((t) => `${t}县2026年学校后勤工作总结`);
     const bodies = await Promise.all(titles.map((title) => pool.render({ kind: 'docx', data: { ...data, title } })));
-    bodies.forEach((body, i) => expect(unzip(body).get('word/document.xml')!.toString()).toContain(titles[i]));
+    bodies.forEach((body, i) => {
+      expect(unzip(body).get('word/document.xml')!.toString()).toContain(titles[i]);
+    });
   });
 
   it('fails a job that cannot be generated, and goes on with the next', async () => {

@@ -79,7 +79,7 @@ export function upload(
   file: Buffer,
   options: { mode?: string; query?: string; headers?: Record<string, string>; fileName?: string; url?: string } = {},
 ) {
-  const boundary = '----oversight' + Math.random().toString(16).slice(2);
+  const boundary = `----oversight${Math.random().toString(16).slice(2)}`;
   const parts: Buffer[] = [];
   if (options.mode) parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="mode"\r\n\r\n${options.mode}\r\n`));
   parts.push(

@@ -1,7 +1,7 @@
 import type { DatabaseHandle } from '@oversight/db';
 import { createTestDatabase, describeEachDatabase } from '@oversight/db/testing';
 import { coerceValue, readCell, sheetValue, templateIndicators, type CellLike, type Indicator } from '@oversight/domain';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { fc, hostileNumber, hostileText } from '../../../packages/api/test/hostile.js';
@@ -181,7 +181,7 @@ await describeEachDatabase('hostile spreadsheets sent to the import', (kind) => 
   }, 180_000);
 
   /** A refusal of a whole file: a 4xx with a Chinese reason, and nothing stored. */
-  async function expectRefused(response: { statusCode: number; json: () => any }, what: string, before: string) {
+  async function expectRefused(response: { statusCode: number; json: () => { ok: boolean; error: { message: string } } }, what: string, before: string) {
     expect(response.statusCode, what).toBeGreaterThanOrEqual(400);
     expect(response.statusCode, what).toBeLessThan(500);
     expect(response.json().ok, what).toBe(false);

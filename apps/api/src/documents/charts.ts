@@ -52,13 +52,13 @@ export function chartLayout(chart: SummaryChart, width = 640, height = 360): Cha
   if (chart.kind === 'bar') {
     const groupWidth = slot * 0.7;
     const barWidth = groupWidth / Math.max(1, chart.series.length);
-    chart.series.forEach((s, si) =>
+    chart.series.forEach((s, si) => {
       s.values.forEach((v, ci) => {
         if (v === null) return;
         const x = x0 + slot * ci + (slot - groupWidth) / 2 + barWidth * si;
         rects.push({ x, y: yOf(v), w: Math.max(1, barWidth - 2), h: y0 - yOf(v), color: PALETTE[si % PALETTE.length]! });
-      }),
-    );
+      });
+    });
   } else {
     chart.series.forEach((s, si) => {
       const points = s.values.flatMap((v, ci): [number, number][] => (v === null ? [] : [[categories[ci]!.x, yOf(v)]]));
@@ -70,7 +70,7 @@ export function chartLayout(chart: SummaryChart, width = 640, height = 360): Cha
   return { width, height, title: chart.title, unit: chart.unit, rects, lines, grid, axis: { x0, x1, y0, y1 }, categories, legend };
 }
 
-const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const escapeXml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 const FONT = "font-family=\"'Noto Sans CJK SC','Microsoft YaHei','SimHei',sans-serif\"";
 
 /** The chart as an SVG document (labels in Chinese). */
@@ -79,8 +79,8 @@ export function chartSvg(layout: ChartLayout): string {
   const parts: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">`,
     `<rect x="0" y="0" width="${width}" height="${height}" fill="#FFFFFF"/>`,
-    `<text x="${width / 2}" y="26" text-anchor="middle" font-size="16" ${FONT} fill="#000000">${escape(layout.title)}</text>`,
-    `<text x="${axis.x0 - 8}" y="${axis.y1 - 12}" text-anchor="end" font-size="11" ${FONT} fill="#404040">${escape(layout.unit)}</text>`,
+    `<text x="${width / 2}" y="26" text-anchor="middle" font-size="16" ${FONT} fill="#000000">${escapeXml(layout.title)}</text>`,
+    `<text x="${axis.x0 - 8}" y="${axis.y1 - 12}" text-anchor="end" font-size="11" ${FONT} fill="#404040">${escapeXml(layout.unit)}</text>`,
   ];
   for (const g of layout.grid) {
     parts.push(`<line x1="${axis.x0}" y1="${g.y.toFixed(1)}" x2="${axis.x1}" y2="${g.y.toFixed(1)}" stroke="#D9D9D9" stroke-width="1"/>`);
@@ -92,10 +92,10 @@ export function chartSvg(layout: ChartLayout): string {
     for (const [x, y] of l.points) parts.push(`<circle cx="${x.toFixed(1)}" cy="${y.toFixed(1)}" r="3.5" fill="${l.color}"/>`);
   }
   parts.push(`<line x1="${axis.x0}" y1="${axis.y0}" x2="${axis.x1}" y2="${axis.y0}" stroke="#404040" stroke-width="1"/>`);
-  for (const c of layout.categories) parts.push(`<text x="${c.x.toFixed(1)}" y="${axis.y0 + 18}" text-anchor="middle" font-size="12" ${FONT} fill="#000000">${escape(c.text)}</text>`);
+  for (const c of layout.categories) parts.push(`<text x="${c.x.toFixed(1)}" y="${axis.y0 + 18}" text-anchor="middle" font-size="12" ${FONT} fill="#000000">${escapeXml(c.text)}</text>`);
   for (const l of layout.legend) {
     parts.push(`<rect x="${l.x.toFixed(1)}" y="${l.y - 10}" width="14" height="10" fill="${l.color}"/>`);
-    parts.push(`<text x="${(l.x + 20).toFixed(1)}" y="${l.y}" font-size="12" ${FONT} fill="#000000">${escape(l.text)}</text>`);
+    parts.push(`<text x="${(l.x + 20).toFixed(1)}" y="${l.y}" font-size="12" ${FONT} fill="#000000">${escapeXml(l.text)}</text>`);
   }
   parts.push('</svg>');
   return parts.join('');

@@ -62,7 +62,11 @@ function number(raster: Raster, text: string, right: number, y: number, color: r
   const glyphs = [...text].filter((c) => DIGITS[c]);
   let x = right - glyphs.length * 4 * scale;
   for (const c of glyphs) {
-    DIGITS[c]!.forEach((row, j) => [...row].forEach((bit, i) => bit === '1' && raster.rect(x + i * scale, y + j * scale, scale, scale, color)));
+    DIGITS[c]!.forEach((row, j) => {
+      [...row].forEach((bit, i) => {
+        if (bit === '1') raster.rect(x + i * scale, y + j * scale, scale, scale, color);
+      });
+    });
     x += 4 * scale;
   }
 }

@@ -1,4 +1,4 @@
-import { type FigureMap, type SummaryChart, type SummaryTable, type TableColumn } from '@oversight/domain';
+import type { FigureMap, SummaryChart, SummaryTable, TableColumn } from '@oversight/domain';
 import type ExcelJS from 'exceljs';
 import { cellContent, newWorkbook, styleHeader, titleRow } from '../files/xlsx.js';
 
@@ -76,8 +76,10 @@ function sourcesSheet(workbook: ExcelJS.Workbook, title: string, figures: Figure
 /** The appendix as a workbook: one sheet per table, the charts' data, and where each figure comes from. */
 export function summaryWorkbook(input: { title: string; tables: SummaryTable[]; charts: SummaryChart[]; figures: FigureMap; schoolName: (id: number) => string }): ExcelJS.Workbook {
   const workbook = newWorkbook();
-  input.tables.forEach((t, i) => tableSheet(workbook, `${input.title} 附表${i + 1}：${t.title}`, t));
-  input.charts.forEach((c) => tableSheet(workbook, `${input.title}：${c.title}`, chartTable(c)));
+  input.tables.forEach((t, i) => {
+    tableSheet(workbook, `${input.title} 附表${i + 1}：${t.title}`, t);
+  });
+  for (const c of input.charts) tableSheet(workbook, `${input.title}：${c.title}`, chartTable(c));
   sourcesSheet(workbook, input.title, input.figures, input.schoolName);
   return workbook;
 }

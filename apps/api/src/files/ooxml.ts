@@ -37,7 +37,10 @@ const elementPatterns = new Map<string, RegExp>();
 
 function attribute(tag: string, name: string): string | null {
   let pattern = attributePatterns.get(name);
-  if (!pattern) attributePatterns.set(name, (pattern = new RegExp(`\\s${name}\\s*=\\s*(?:"([^"]*)"|'([^']*)')`)));
+  if (!pattern) {
+    pattern = new RegExp(`\\s${name}\\s*=\\s*(?:"([^"]*)"|'([^']*)')`);
+    attributePatterns.set(name, pattern);
+  }
   const match = pattern.exec(tag);
   if (!match) return null;
   const value = match[1] ?? match[2] ?? '';
@@ -47,7 +50,10 @@ function attribute(tag: string, name: string): string | null {
 /** Every element `name` (any namespace prefix): its attribute text and its content (null when self-closing). */
 function* elements(xml: string, name: string): Generator<{ attributes: string; content: string | null }> {
   let pattern = elementPatterns.get(name);
-  if (!pattern) elementPatterns.set(name, (pattern = new RegExp(`<(?:[\\w.-]+:)?${name}(\\s[^>]*?)?(?:/>|>([\\s\\S]*?)</(?:[\\w.-]+:)?${name}>)`, 'g')));
+  if (!pattern) {
+    pattern = new RegExp(`<(?:[\\w.-]+:)?${name}(\\s[^>]*?)?(?:/>|>([\\s\\S]*?)</(?:[\\w.-]+:)?${name}>)`, 'g');
+    elementPatterns.set(name, pattern);
+  }
   for (const match of xml.matchAll(pattern)) yield { attributes: match[1] ?? '', content: match[2] ?? null };
 }
 
