@@ -41,20 +41,40 @@ async function describeExisting(handle: DatabaseHandle, years: number): Promise<
   const counties = await db
     .selectFrom('orgUnits as c')
     .innerJoin('users as u', (j) => j.onRef('u.orgUnitId', '=', 'c.id').on('u.role', '=', 'bureau_officer'))
-    .select(['c.id', 'c.code', 'c.name', 'c.parentId', 'u.id as officerId', 'u.username', (eb) => eb.selectFrom('schools').select(eb.fn.countAll<number>().as('n')).whereRef('schools.countyId', '=', 'c.id').as('schools')])
+    .select([
+      'c.id',
+      'c.code',
+      'c.name',
+      'c.parentId',
+      'u.id as officerId',
+      'u.username',
+      (eb) => eb.selectFrom('schools').select(eb.fn.countAll<number>().as('n')).whereRef('schools.countyId', '=', 'c.id').as('schools'),
+    ])
     .where('c.level', '=', 'county')
     .orderBy('c.id')
     .execute();
   const officer = await db.selectFrom('users').select(['id', 'username']).where('orgUnitId', '=', province.id).executeTakeFirstOrThrow();
   // Quarters the generator filed (approved ones); drafts of the next quarter come from an earlier run's save step.
-  const periods = (await db.selectFrom('reports').select('period').distinct().where('status', '=', 'approved').orderBy('period').execute()).map((r) => r.period) as ProvinceSummary['periods'];
-  const totals = await db.selectFrom('reports').select([(eb) => eb.fn.countAll<number>().as('reports')]).executeTakeFirstOrThrow();
+  const periods = (await db.selectFrom('reports').select('period').distinct().where('status', '=', 'approved').orderBy('period').execute()).map(
+    (r) => r.period,
+  ) as ProvinceSummary['periods'];
+  const totals = await db
+    .selectFrom('reports')
+    .select([(eb) => eb.fn.countAll<number>().as('reports')])
+    .executeTakeFirstOrThrow();
   const last = periods.at(-1)!;
   const [y, q] = [Number(last.slice(0, 4)), Number(last.slice(5))];
   return {
     provinceId: province.id,
     cityIds: [...new Set(counties.map((c) => c.parentId!))],
-    counties: counties.map((c) => ({ id: c.id, code: c.code, name: c.name, cityId: c.parentId!, schools: Number(c.schools), officer: { id: c.officerId, username: c.username } })),
+    counties: counties.map((c) => ({
+      id: c.id,
+      code: c.code,
+      name: c.name,
+      cityId: c.parentId!,
+      schools: Number(c.schools),
+      officer: { id: c.officerId, username: c.username },
+    })),
     provinceOfficer: officer,
     periods: periods.slice(-years * 4),
     nextPeriod: (q === 4 ? `${y + 1}Q1` : `${y}Q${q + 1}`) as ProvinceSummary['nextPeriod'],

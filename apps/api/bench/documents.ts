@@ -32,7 +32,11 @@ async function probe(base: string, until: () => boolean, gap = 20): Promise<numb
 /** The county's summary, drafted and finalised by the officer (a final summary's figures are frozen, as the document shows them). */
 async function countySummary(base: string, cookie: string, countyId: number, year: number): Promise<number> {
   const call = async (name: string, input: unknown) => {
-    const response = await fetch(`${base}/trpc/${name}`, { method: 'POST', headers: { 'content-type': 'application/json', origin: base, cookie }, body: JSON.stringify({ json: input }) });
+    const response = await fetch(`${base}/trpc/${name}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: base, cookie },
+      body: JSON.stringify({ json: input }),
+    });
     if (!response.ok) throw new Error(`${name} 失败：${response.status} ${await response.text()}`);
     return ((await response.json()) as { result: { data: { json: { id: number; version: number } } } }).result.data.json;
   };
@@ -40,7 +44,13 @@ async function countySummary(base: string, cookie: string, countyId: number, yea
   return (await call('summaries.finalize', { id: draft.id, version: draft.version })).id;
 }
 
-export async function documentStall(port: number, cookie: string, countyId: number, year: number, options: { documents?: number; idleSeconds?: number } = {}): Promise<DocumentStall> {
+export async function documentStall(
+  port: number,
+  cookie: string,
+  countyId: number,
+  year: number,
+  options: { documents?: number; idleSeconds?: number } = {},
+): Promise<DocumentStall> {
   const base = `http://127.0.0.1:${port}`;
   const total = options.documents ?? 20;
   const id = await countySummary(base, cookie, countyId, year);
@@ -65,6 +75,13 @@ export async function documentStall(port: number, cookie: string, countyId: numb
     }
   };
   const [busy] = await Promise.all([probe(base, () => done), Promise.all([downloader(), downloader()]).finally(() => (done = true))]);
-  const stats = (xs: number[]) => ({ p99: quantile([...xs].sort((a, b) => a - b), 0.99), max: Math.max(...xs), samples: xs.length });
+  const stats = (xs: number[]) => ({
+    p99: quantile(
+      [...xs].sort((a, b) => a - b),
+      0.99,
+    ),
+    max: Math.max(...xs),
+    samples: xs.length,
+  });
   return { idle: stats(idle), busy: stats(busy), documents: times.length, documentMs: summarise(times).median, bytes };
 }

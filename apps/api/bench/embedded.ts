@@ -45,14 +45,32 @@ export async function embedded(log: (line: string) => void, seconds: number): Pr
     const server = await startServer({ BENCH_PGLITE_DIR: DIR });
     reopen.push(server.reopenMs);
     if (i === 2) {
-      figures = await saveThroughput(server.port, manifest.principals.slice(0, 8), BENCH_PASSWORD, manifest.currentPeriod, previousPeriod(manifest.currentPeriod), seconds, 'PGlite 演示县', { rate: 300 });
+      figures = await saveThroughput(
+        server.port,
+        manifest.principals.slice(0, 8),
+        BENCH_PASSWORD,
+        manifest.currentPeriod,
+        previousPeriod(manifest.currentPeriod),
+        seconds,
+        'PGlite 演示县',
+        { rate: 300 },
+      );
       rss = server.peakRssMb();
     }
     await server.stop();
   }
   const sorted = [...reopen].sort((a, b) => a - b);
   return [
-    { name: '嵌入式数据库重新打开', median: sorted[1]!, p95: sorted[2]!, samples: 3, unit: 'ms', target: { p95AtMost: 1000 }, baseline: null, note: '打开、迁移检查、首个查询；演示县 71 所学校' },
+    {
+      name: '嵌入式数据库重新打开',
+      median: sorted[1]!,
+      p95: sorted[2]!,
+      samples: 3,
+      unit: 'ms',
+      target: { p95AtMost: 1000 },
+      baseline: null,
+      note: '打开、迁移检查、首个查询；演示县 71 所学校',
+    },
     ...figures,
     { name: '嵌入式服务器常驻内存峰值', median: rss, p95: rss, samples: 1, unit: 'MB', target: { p95AtMost: 400 }, baseline: null, note: 'VmHWM，含保存压测' },
   ];

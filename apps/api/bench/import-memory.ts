@@ -27,7 +27,8 @@ export interface ImportMemoryRun {
 const UNZIPPED_LIMIT_MB = 100;
 export const IMPORT_MEMORY_TARGETS = { growthMb: 3 * UNZIPPED_LIMIT_MB, healthMaxMs: 200 };
 
-const procStatus = (pid: number, field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? Number.NaN) / 1024;
+const procStatus = (pid: number, field: string) =>
+  Number(new RegExp(`${field}:\\s+(\\d+)`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? Number.NaN) / 1024;
 
 /**
  * Polls `url` every 20 ms from a worker thread of its own: the 10 MB upload sent from this thread must not delay
@@ -106,16 +107,33 @@ async function oneRun(env: Record<string, string>, file: Buffer, annotate: boole
     const latencies = await poll.stopAfter(0);
     const peak = Math.max(procStatus(pid, 'VmHWM'), hwmBefore);
     const sorted = [...latencies].sort((a, b) => a - b);
-    return { annotate, status, ms, idleMax: Math.max(...idle), growthMb: peak - before, healthP99: quantile(sorted, 0.99), healthMax: sorted.at(-1) ?? Number.NaN, healthChecks: sorted.length };
+    return {
+      annotate,
+      status,
+      ms,
+      idleMax: Math.max(...idle),
+      growthMb: peak - before,
+      healthP99: quantile(sorted, 0.99),
+      healthMax: sorted.at(-1) ?? Number.NaN,
+      healthChecks: sorted.length,
+    };
   } finally {
     await server.stop();
   }
 }
 
 /** `runs` uploads of the large workbook (or one of `rows` rows) without annotate and `runs` with, each on a fresh server with `env`. */
-export async function importMemory(env: Record<string, string>, log: (line: string) => void, runs = 3, rows?: number, indicators?: number): Promise<{ runs: ImportMemoryRun[]; problems: string[] }> {
+export async function importMemory(
+  env: Record<string, string>,
+  log: (line: string) => void,
+  runs = 3,
+  rows?: number,
+  indicators?: number,
+): Promise<{ runs: ImportMemoryRun[]; problems: string[] }> {
   const workbook = largeCountyWorkbook({ rows, indicators });
-  log(`  大文件导入：${(workbook.file.length / 1048576).toFixed(1)} MB 压缩、${(workbook.unzippedBytes / 1048576).toFixed(0)} MB 解压，${workbook.rows} 行；每次新起服务器，同时每 20 ms 请求 /healthz……`);
+  log(
+    `  大文件导入：${(workbook.file.length / 1048576).toFixed(1)} MB 压缩、${(workbook.unzippedBytes / 1048576).toFixed(0)} MB 解压，${workbook.rows} 行；每次新起服务器，同时每 20 ms 请求 /healthz……`,
+  );
   const results: ImportMemoryRun[] = [];
   for (const annotate of [false, true]) {
     for (let i = 0; i < runs; i++) {
@@ -131,7 +149,11 @@ export async function importMemory(env: Record<string, string>, log: (line: stri
   for (const annotate of [false, true]) {
     const mine = results.filter((r) => r.annotate === annotate);
     const what = annotate ? '标注' : '导入';
-    const median = (pick: (r: ImportMemoryRun) => number) => quantile(mine.map(pick).sort((a, b) => a - b), 0.5);
+    const median = (pick: (r: ImportMemoryRun) => number) =>
+      quantile(
+        mine.map(pick).sort((a, b) => a - b),
+        0.5,
+      );
     const growth = median((r) => r.growthMb);
     const slowest = median((r) => r.healthMax);
     log(

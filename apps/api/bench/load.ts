@@ -79,7 +79,14 @@ async function postgresTarget(): Promise<Target> {
   try {
     log('在 PostgreSQL 中生成演示县……');
     const manifest = await seedDemo(handle.db);
-    return { label: 'PostgreSQL', saveRate: Number(args['save-rate'] ?? 400), readRate: Number(args['read-rate'] ?? 20), env: { BENCH_DATABASE_URL: url }, manifest, cleanup: () => {} };
+    return {
+      label: 'PostgreSQL',
+      saveRate: Number(args['save-rate'] ?? 400),
+      readRate: Number(args['read-rate'] ?? 20),
+      env: { BENCH_DATABASE_URL: url },
+      manifest,
+      cleanup: () => {},
+    };
   } finally {
     await handle.close();
   }
@@ -90,7 +97,14 @@ async function pgliteTarget(): Promise<Target> {
   const manifest = await demoDirectory(log);
   const dir = mkdtempSync(path.join(tmpdir(), 'oversight-load-'));
   cpSync(DEMO_DIR, dir, { recursive: true });
-  return { label: 'PGlite', saveRate: Number(args['save-rate'] ?? 150), readRate: Number(args['read-rate'] ?? 5), env: { BENCH_PGLITE_DIR: dir }, manifest, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+  return {
+    label: 'PGlite',
+    saveRate: Number(args['save-rate'] ?? 150),
+    readRate: Number(args['read-rate'] ?? 5),
+    env: { BENCH_PGLITE_DIR: dir },
+    manifest,
+    cleanup: () => rmSync(dir, { recursive: true, force: true }),
+  };
 }
 
 const trpcGet = (procedure: string, input: unknown) => `/trpc/${procedure}?input=${encodeURIComponent(JSON.stringify({ json: input }))}`;
@@ -130,7 +144,12 @@ async function drive(server: ServerChild, target: Target): Promise<{ saves: Outc
     const code = failureCode(status, body);
     o.causes.set(code, (o.causes.get(code) ?? 0) + 1);
   };
-  const saveLoad = autocannon({ url: base, overallRate: target.saveRate, duration: seconds, ...autosaves(writers, manifest.currentPeriod, (status, body) => count(saves, status, body)) });
+  const saveLoad = autocannon({
+    url: base,
+    overallRate: target.saveRate,
+    duration: seconds,
+    ...autosaves(writers, manifest.currentPeriod, (status, body) => count(saves, status, body)),
+  });
   const readLoad = autocannon({
     url: base,
     connections: 4,
@@ -182,7 +201,9 @@ async function steadyLoad(server: ServerChild, target: Target): Promise<void> {
 /** The document stall: /healthz while county .docx files are generated. */
 async function documents(server: ServerChild, target: Target): Promise<void> {
   const officer = await login(server.port, 'officer', BENCH_PASSWORD);
-  const me = (await (await fetch(`http://127.0.0.1:${server.port}/trpc/auth.me`, { headers: { cookie: officer } })).json()) as { result: { data: { json: { countyId: number } } } };
+  const me = (await (await fetch(`http://127.0.0.1:${server.port}/trpc/auth.me`, { headers: { cookie: officer } })).json()) as {
+    result: { data: { json: { countyId: number } } };
+  };
   const stall = await documentStall(server.port, officer, me.result.data.json.countyId, Number(target.manifest.currentPeriod.slice(0, 4)));
   const ok = stall.busy.max <= STALL_LIMIT_MS;
   log(
@@ -205,7 +226,13 @@ for (const make of targets) {
     if (args.imports !== 'only') await loadRun(target);
     if (args.imports !== 'skip') {
       log(`大文件导入：${target.label}`);
-      const { problems } = await importMemory(target.env, log, Number(args['import-runs']), args['import-rows'] ? Number(args['import-rows']) : undefined, args['import-columns'] ? Number(args['import-columns']) : undefined);
+      const { problems } = await importMemory(
+        target.env,
+        log,
+        Number(args['import-runs']),
+        args['import-rows'] ? Number(args['import-rows']) : undefined,
+        args['import-columns'] ? Number(args['import-columns']) : undefined,
+      );
       log(`  ${target.label} 大文件导入：${problems.length ? `未通过：${problems.join('；')}` : '通过（内存有界，/healthz 照常应答）'}`);
       if (problems.length) failed = true;
     }

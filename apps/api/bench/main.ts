@@ -47,7 +47,10 @@ try {
     const principals = await addPrincipals(handle.db, county.id, BENCH_PASSWORD, 32);
     const server = await startServer({ BENCH_DATABASE_URL: seeded.url });
     try {
-      return await saveThroughput(server.port, principals, BENCH_PASSWORD, province.nextPeriod, province.periods.at(-1)!, options.saveSeconds, 'PostgreSQL', { rate: 1000, p99: 100 });
+      return await saveThroughput(server.port, principals, BENCH_PASSWORD, province.nextPeriod, province.periods.at(-1)!, options.saveSeconds, 'PostgreSQL', {
+        rate: 1000,
+        p99: 100,
+      });
     } finally {
       await server.stop();
     }
@@ -61,13 +64,22 @@ try {
 log('');
 printTable(figures, log);
 const met = figures.filter(verdict).length;
-log(`\n${met}/${figures.length} 项达标。规模：${province.counties.length} 个县，${province.counties.reduce((t, c) => t + c.schools, 0)} 所学校，${province.periods.length} 个季度，${province.reports} 份报表；生成 ${seeded.seconds.toFixed(0)} 秒，总计 ${((performance.now() - started) / 1000).toFixed(0)} 秒。`);
+log(
+  `\n${met}/${figures.length} 项达标。规模：${province.counties.length} 个县，${province.counties.reduce((t, c) => t + c.schools, 0)} 所学校，${province.periods.length} 个季度，${province.reports} 份报表；生成 ${seeded.seconds.toFixed(0)} 秒，总计 ${((performance.now() - started) / 1000).toFixed(0)} 秒。`,
+);
 const file = path.join(root, 'bench/results/latest.json');
 writeResults(
   file,
   {
     at: new Date().toISOString(),
-    size: { option: options.size, counties: province.counties.length, schools: province.counties.reduce((t, c) => t + c.schools, 0), years: options.years, reports: province.reports, values: province.values },
+    size: {
+      option: options.size,
+      counties: province.counties.length,
+      schools: province.counties.reduce((t, c) => t + c.schools, 0),
+      years: options.years,
+      reports: province.reports,
+      values: province.values,
+    },
     generationSeconds: seeded.seconds,
     machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, memoryGb: Math.round(os.totalmem() / 2 ** 30), node: process.version },
   },

@@ -65,7 +65,8 @@ export async function countyReads(db: Kysely<Database>, province: ProvinceSummar
       const flow = base.find((r) => r.period === null && r.code === f.indicator);
       if (flow) {
         checked += 1;
-        if (!close(f.figure.type === 'number' ? f.figure.value : null, flow.total)) mismatches.push(`${f.indicator} window: ${JSON.stringify(f.figure)} ≠ ${flow.total}`);
+        if (!close(f.figure.type === 'number' ? f.figure.value : null, flow.total))
+          mismatches.push(`${f.indicator} window: ${JSON.stringify(f.figure)} ≠ ${flow.total}`);
       }
     }
   }
@@ -76,7 +77,8 @@ export async function countyReads(db: Kysely<Database>, province: ProvinceSummar
   for (const row of rk.rows) {
     const b = league.find((l) => l.schoolId === row.schoolId);
     const value = typeof row.value === 'number' ? row.value : null;
-    if (!close(value, b?.value ?? null) || (value !== null && row.rank !== b?.rank)) throw new Error(`排名与原始SQL基线不一致：学校 ${row.code} ${value}/${row.rank} ≠ ${b?.value}/${b?.rank}`);
+    if (!close(value, b?.value ?? null) || (value !== null && row.rank !== b?.rank))
+      throw new Error(`排名与原始SQL基线不一致：学校 ${row.code} ${value}/${row.rank} ≠ ${b?.value}/${b?.rank}`);
   }
 
   const overviewTime = await time(() => caller.analytics.overview(input), runs);
@@ -86,7 +88,14 @@ export async function countyReads(db: Kysely<Database>, province: ProvinceSummar
   const note = `${county.schools} 所学校；${checked} 个数与基线核对一致`;
   return [
     { name: '县总览 analytics.overview', ...overviewTime, unit: 'ms', target: { p95AtMost: 50, ratioAtMost: 3 }, baseline: overviewBase.median, note },
-    { name: '县排行榜 analytics.ranking', ...rankingTime, unit: 'ms', target: { p95AtMost: 50, ratioAtMost: 3 }, baseline: rankingBase.median, note: `${rk.rows.length} 所学校，逐校数值与名次与基线一致` },
+    {
+      name: '县排行榜 analytics.ranking',
+      ...rankingTime,
+      unit: 'ms',
+      target: { p95AtMost: 50, ratioAtMost: 3 },
+      baseline: rankingBase.median,
+      note: `${rk.rows.length} 所学校，逐校数值与名次与基线一致`,
+    },
   ];
 }
 
@@ -117,7 +126,12 @@ async function submitDraft(db: Kysely<Database>, actor: Actor, schoolId: number,
   } catch (error) {
     const issues = error instanceof AppError ? (error.issues as ReportIssue[] | undefined) : undefined;
     if (!issues?.length || issues.some((i) => i.severity !== 'warning')) throw error;
-    const saved = await saveReport(db, actor, { schoolId, period, version: current.version, values: {}, explanations: Object.fromEntries(issues.map((i) => [i.code, '数据已核实无误（基准测试）。'])) }, { returning: 'version' });
+    const saved = await saveReport(
+      db,
+      actor,
+      { schoolId, period, version: current.version, values: {}, explanations: Object.fromEntries(issues.map((i) => [i.code, '数据已核实无误（基准测试）。'])) },
+      { returning: 'version' },
+    );
     return (await submitReport(db, actor, { schoolId, period, version: saved.version }, { returning: 'version' })).version;
   }
 }
@@ -132,7 +146,14 @@ export async function freshness(db: Kysely<Database>, province: ProvinceSummary,
   const actor = actorOf(officer);
   const caller = callerFor(db, officer);
   const last = province.periods.at(-1)!;
-  const drafts = await db.selectFrom('reports').select('schoolId').where('countyId', '=', county.id).where('period', '=', last).where('status', '=', 'draft').limit(samples).execute();
+  const drafts = await db
+    .selectFrom('reports')
+    .select('schoolId')
+    .where('countyId', '=', county.id)
+    .where('period', '=', last)
+    .where('status', '=', 'draft')
+    .limit(samples)
+    .execute();
   const times: number[] = [];
   for (const { schoolId } of drafts) {
     const version = await submitDraft(db, actor, schoolId, last);
@@ -145,7 +166,14 @@ export async function freshness(db: Kysely<Database>, province: ProvinceSummary,
     if (ov.completeness.find((c) => c.period === last)!.approved !== approvedBefore + 1) throw new Error('审核通过后总览未反映该报表');
     if (!rk.rows.some((r) => r.schoolId === schoolId && r.value !== null)) throw new Error('审核通过后排行榜未反映该报表');
   }
-  return { name: '时效：审核通过→总览与排行榜', ...summarise(times), unit: 'ms', target: { p95AtMost: 1000 }, baseline: null, note: `${times.length} 份报表，审核后立即读取即已反映` };
+  return {
+    name: '时效：审核通过→总览与排行榜',
+    ...summarise(times),
+    unit: 'ms',
+    target: { p95AtMost: 1000 },
+    baseline: null,
+    note: `${times.length} 份报表，审核后立即读取即已反映`,
+  };
 }
 
 /** Annual summary drafts: one county, then every county and city of the province. */
@@ -160,6 +188,15 @@ export async function summaries(db: Kysely<Database>, province: ProvinceSummary,
   const whole = (performance.now() - started) / 1000;
   return [
     { name: '年度总结初稿：一个县', ...one, unit: 'ms', target: { p95AtMost: 1000 }, baseline: null, note: `${county.schools} 所学校` },
-    { name: '年度总结初稿：全省', median: whole, p95: whole, samples: 1, unit: 's', target: { p95AtMost: 30 }, baseline: null, note: `${province.counties.length} 个县 + ${province.cityIds.length} 个市，逐一起草` },
+    {
+      name: '年度总结初稿：全省',
+      median: whole,
+      p95: whole,
+      samples: 1,
+      unit: 's',
+      target: { p95AtMost: 30 },
+      baseline: null,
+      note: `${province.counties.length} 个县 + ${province.cityIds.length} 个市，逐一起草`,
+    },
   ];
 }

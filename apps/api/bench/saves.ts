@@ -66,7 +66,11 @@ export function startServer(env: Record<string, string>): Promise<ServerChild> {
 const base = (port: number) => `http://127.0.0.1:${port}`;
 
 export async function login(port: number, username: string, password: string): Promise<string> {
-  const response = await fetch(`${base(port)}/trpc/auth.login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ json: { username, password } }) });
+  const response = await fetch(`${base(port)}/trpc/auth.login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ json: { username, password } }),
+  });
   const cookie = response.headers.getSetCookie().find((c) => c.startsWith('oversight_session='));
   if (!response.ok || !cookie) throw new Error(`登录失败（${username}）：${response.status} ${await response.text()}`);
   return cookie.split(';')[0]!;
@@ -87,7 +91,13 @@ interface Writer {
 }
 
 /** The principals whose report of `period` is still editable, signed in, each with last quarter's values to save. */
-export async function draftWriters(port: number, principals: readonly { schoolId: number; username: string }[], password: string, period: Period, previous: Period): Promise<Writer[]> {
+export async function draftWriters(
+  port: number,
+  principals: readonly { schoolId: number; username: string }[],
+  password: string,
+  period: Period,
+  previous: Period,
+): Promise<Writer[]> {
   const writers: Writer[] = [];
   for (const p of principals) {
     const cookie = await login(port, p.username, password);
@@ -109,7 +119,11 @@ export const failureCode = (status: number, body: string) => /"code":"([A-Z_]+)"
  * autocannon resets a request's context after every request, so the writer is bound in setupClient (each client gets
  * its own request closure) rather than kept in the context.
  */
-export function autosaves(writers: readonly Writer[], period: Period, onAnswer: (status: number, body: string) => void): Pick<autocannon.Options, 'connections' | 'setupClient' | 'requests'> {
+export function autosaves(
+  writers: readonly Writer[],
+  period: Period,
+  onAnswer: (status: number, body: string) => void,
+): Pick<autocannon.Options, 'connections' | 'setupClient' | 'requests'> {
   let next = 0;
   let bump = 0;
   const saveRequest = (w: Writer): autocannon.Request => ({
@@ -117,7 +131,11 @@ export function autosaves(writers: readonly Writer[], period: Period, onAnswer: 
     path: '/trpc/reports.autosave',
     setupRequest: (request) => {
       const values = { ...w.values, electricity_kwh: Number(w.values.electricity_kwh ?? 1000) + (++bump % 50) };
-      return { ...request, headers: { ...request.headers, 'content-type': 'application/json', cookie: w.cookie }, body: JSON.stringify({ json: { schoolId: w.schoolId, period, version: w.version, values } }) };
+      return {
+        ...request,
+        headers: { ...request.headers, 'content-type': 'application/json', cookie: w.cookie },
+        body: JSON.stringify({ json: { schoolId: w.schoolId, period, version: w.version, values } }),
+      };
     },
     onResponse: (status, body) => {
       onAnswer(status, body);
@@ -163,7 +181,18 @@ export async function saveThroughput(
   return [
     { name: `报表保存吞吐（${label}）`, median: rate, p95: rate, samples: saves, unit: 'saves/s', target: { atLeast: targets.rate }, baseline: null, note },
     ...(targets.p99 !== undefined
-      ? [{ name: `报表保存延迟 p50 / p99（${label}）`, median: result.latency.p50, p95: result.latency.p99, samples: saves, unit: 'ms' as const, target: { p95AtMost: targets.p99 }, baseline: null, note: 'p95 一栏为 p99' }]
+      ? [
+          {
+            name: `报表保存延迟 p50 / p99（${label}）`,
+            median: result.latency.p50,
+            p95: result.latency.p99,
+            samples: saves,
+            unit: 'ms' as const,
+            target: { p95AtMost: targets.p99 },
+            baseline: null,
+            note: 'p95 一栏为 p99',
+          },
+        ]
       : []),
   ];
 }

@@ -7,9 +7,14 @@ import { migrateToLatest, openDatabase } from '@oversight/db';
 import { buildServer } from '../src/server.js';
 
 const started = performance.now();
-const handle = await openDatabase(process.env.BENCH_DATABASE_URL ? { databaseUrl: process.env.BENCH_DATABASE_URL, poolSize: 10 } : { dataDir: process.env.BENCH_PGLITE_DIR! });
+const handle = await openDatabase(
+  process.env.BENCH_DATABASE_URL ? { databaseUrl: process.env.BENCH_DATABASE_URL, poolSize: 10 } : { dataDir: process.env.BENCH_PGLITE_DIR! },
+);
 await migrateToLatest(handle.db);
-await handle.db.selectFrom('schools').select((eb) => eb.fn.countAll().as('n')).executeTakeFirst();
+await handle.db
+  .selectFrom('schools')
+  .select((eb) => eb.fn.countAll().as('n'))
+  .executeTakeFirst();
 const reopenMs = performance.now() - started;
 const app = await buildServer({ db: handle.db, webDir: '/nonexistent', cookieSecure: false, trustProxy: [] });
 await app.listen({ host: '127.0.0.1', port: 0 });

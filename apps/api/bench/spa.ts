@@ -27,5 +27,14 @@ export function spaInitialJs(): Figure {
     files.push(`${path.basename(file)} ${(size / 1024).toFixed(1)}`);
   }
   const kb = total / 1024;
-  return { name: 'SPA 首屏 JavaScript（gzip）', median: kb, p95: kb, samples: eager.size, unit: 'KB', target: { p95AtMost: 150 }, baseline: null, note: files.join('，') };
+  return {
+    name: 'SPA 首屏 JavaScript（gzip）',
+    median: kb,
+    p95: kb,
+    samples: eager.size,
+    unit: 'KB',
+    target: { p95AtMost: 150 },
+    baseline: null,
+    note: files.join('，'),
+  };
 }

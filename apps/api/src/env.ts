@@ -26,7 +26,14 @@ const schema = z.object({
     .string()
     .default('0')
     .refine((v) => v.trim() !== '1', 'TRUST_PROXY 请填写反向代理的地址或网段（如 127.0.0.1 或 10.0.0.0/8），不再接受 1：否则任何客户端都能伪造自己的地址。')
-    .transform((v) => (v.trim() === '0' || v.trim() === '' ? [] : v.split(',').map((a) => a.trim()).filter(Boolean))),
+    .transform((v) =>
+      v.trim() === '0' || v.trim() === ''
+        ? []
+        : v
+            .split(',')
+            .map((a) => a.trim())
+            .filter(Boolean),
+    ),
   WEB_DIR: z.string().optional(),
   /** Largest spreadsheet accepted for import, in MB. */
   IMPORT_MAX_MB: z.coerce.number().positive('IMPORT_MAX_MB 必须大于0。').max(200, 'IMPORT_MAX_MB 不能超过200。').default(10),

@@ -1,7 +1,18 @@
 #!/usr/bin/env -S npx tsx
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { backupDatabase, createUser, DEFAULT_AUTH_POLICY, DEMO_ACCOUNTS, migrateToLatest, restoreDatabase, openDatabase, seedDemoCounty, SYSTEM_ACTOR, type DatabaseHandle } from '@oversight/db';
+import {
+  backupDatabase,
+  createUser,
+  DEFAULT_AUTH_POLICY,
+  DEMO_ACCOUNTS,
+  migrateToLatest,
+  restoreDatabase,
+  openDatabase,
+  seedDemoCounty,
+  SYSTEM_ACTOR,
+  type DatabaseHandle,
+} from '@oversight/db';
 import { periodLabel, REPORT_STATUS_LABELS, REPORT_STATUSES } from '@oversight/domain';
 import { readEnv, type Env } from './env.js';
 import { buildServer } from './server.js';

@@ -36,7 +36,12 @@ export interface ServerOptions {
 export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
   // tRPC batches name every procedure in the path (/trpc/a,b,c…): Fastify's default 100-character limit on a
   // path parameter would answer a page's batch of queries with 414.
-  const app = Fastify({ logger: options.logger ?? false, trustProxy: options.trustProxy.length ? [...options.trustProxy] : false, bodyLimit: 2 * 1024 * 1024, routerOptions: { maxParamLength: 5000 } });
+  const app = Fastify({
+    logger: options.logger ?? false,
+    trustProxy: options.trustProxy.length ? [...options.trustProxy] : false,
+    bodyLimit: 2 * 1024 * 1024,
+    routerOptions: { maxParamLength: 5000 },
+  });
   await app.register(fastifyCookie);
   registerSecurity(app, { https: options.cookieSecure });
 
@@ -96,9 +101,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       return reply.type('text/html; charset=utf-8').sendFile('index.html', { maxAge: 0 });
     });
   } else {
-    app.get('/', async (_request, reply) =>
-      reply.type('text/plain; charset=utf-8').send('前端页面尚未构建：请先运行 pnpm build（pnpm start 会自动构建）。'),
-    );
+    app.get('/', async (_request, reply) => reply.type('text/plain; charset=utf-8').send('前端页面尚未构建：请先运行 pnpm build（pnpm start 会自动构建）。'));
   }
   return app;
 }

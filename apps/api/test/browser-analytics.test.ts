@@ -147,7 +147,9 @@ describe.skipIf(skip !== null)('analytics in the browser', () => {
 
     await page.goto(`${base}/imports`);
     await expect.poll(() => page.getByRole('link', { name: '下载本校报表模板' }).count(), { timeout: 15_000 }).toBe(1);
-    await page.locator('input[type=file]').setInputFiles({ name: '本校报表.xlsx', mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', buffer });
+    await page
+      .locator('input[type=file]')
+      .setInputFiles({ name: '本校报表.xlsx', mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', buffer });
     await page.getByRole('button', { name: '上传并检查' }).click();
     await expect.poll(() => page.getByText('未保存任何数据').count(), { timeout: 30_000 }).toBeGreaterThan(0);
     const errorRow = page.getByRole('row').filter({ hasText: '在校学生数' }).first();

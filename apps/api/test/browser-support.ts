@@ -66,5 +66,12 @@ export async function openDemoSite(): Promise<DemoSite> {
 export async function callerAs(db: Kysely<Database>, username: string) {
   const user = await findUserByUsername(db, username);
   if (!user) throw new Error(`no account ${username}`);
-  return createCaller({ db, user: await describeUser(db, user), sessionToken: null, address: '127.0.0.1', setSessionCookie: () => {}, clearSessionCookie: () => {} });
+  return createCaller({
+    db,
+    user: await describeUser(db, user),
+    sessionToken: null,
+    address: '127.0.0.1',
+    setSessionCookie: () => {},
+    clearSessionCookie: () => {},
+  });
 }

@@ -1,16 +1,7 @@
 import path from 'node:path';
 import type { OrgNode } from '@oversight/api';
 import type { DatabaseHandle, DemoSummary } from '@oversight/db';
-import {
-  inputIndicatorsFor,
-  periodLabel,
-  periodOf,
-  periodStartDate,
-  shiftPeriod,
-  type IndicatorValue,
-  type Period,
-  type SchoolType,
-} from '@oversight/domain';
+import { inputIndicatorsFor, periodLabel, periodOf, periodStartDate, shiftPeriod, type IndicatorValue, type Period, type SchoolType } from '@oversight/domain';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserSkipReason, callerAs as callerAsDemo, openDemoSite, SHOTS, type DemoSite } from './browser-support.js';
@@ -229,7 +220,10 @@ describe.skipIf(skip !== null)('in the browser', () => {
     const officer = await callerAs('officer');
     const kindergartens = (await officer.schools.list({})).filter((s) => s.type === 'kindergarten').slice(0, 2);
     // Two years ahead: no figures last year and no peers yet, so these reports carry no warnings at all.
-    const period = await openQuarter(kindergartens.map((s) => s.id), shiftPeriod(periodOf(new Date()), 8));
+    const period = await openQuarter(
+      kindergartens.map((s) => s.id),
+      shiftPeriod(periodOf(new Date()), 8),
+    );
     for (const school of kindergartens) await submitThroughApi(school.name, period);
 
     const page = await signedIn('officer');

@@ -32,7 +32,13 @@ import type { ImportRecord, Period, ReportValues } from '@oversight/domain';
 
 /** What the county sheet of round `round` holds for a school: every value of its report, a few of them marked by the round. */
 export function sheetValues(school: Pick<School, 'type' | 'hasCanteen'>, period: Period, round: number): ReportValues {
-  return completeValues(school, period, { students_enrolled: 500, staff_count: 40, electricity_kwh: 1_000 + round, water_m3: 500 + round, energy_cost_yuan: 3_000 + round });
+  return completeValues(school, period, {
+    students_enrolled: 500,
+    staff_count: 40,
+    electricity_kwh: 1_000 + round,
+    water_m3: 500 + round,
+    energy_cost_yuan: 3_000 + round,
+  });
 }
 
 /** The import's file hash (the audit names the file by it) for a round. */
@@ -99,7 +105,11 @@ async function main() {
   if (op === 'import') {
     const records = sheetRecords(await countySheet(handle.db, args.countyId, [args.period]), args.period, args.round);
     say('started');
-    const outcome = await importReports(traced, actor, records, { mode: 'draft', fileName: `全县汇总表-第${args.round}轮.xlsx`, fileHash: fileHashOf(args.round) });
+    const outcome = await importReports(traced, actor, records, {
+      mode: 'draft',
+      fileName: `全县汇总表-第${args.round}轮.xlsx`,
+      fileHash: fileHashOf(args.round),
+    });
     result = { ok: outcome.ok, created: outcome.created, updated: outcome.updated, errors: outcome.errors.slice(0, 3) };
   } else if (op === 'finalize') {
     say('started');

@@ -61,8 +61,16 @@ describe.each(kinds)('a server killed mid-save [%s]', (kind) => {
     const schoolIds: number[] = [];
     for (let i = 1; i <= 3; i++) {
       const school = await api.mutate('schools.create', {
-        countyId: county.id, code: `215100000${i}`, name: `崩溃测试小学${i}`, type: 'primary', ownership: 'public',
-        location: 'rural', boarding: false, buildingAreaM2: 3000, siteAreaM2: 8000, hasCanteen: true,
+        countyId: county.id,
+        code: `215100000${i}`,
+        name: `崩溃测试小学${i}`,
+        type: 'primary',
+        ownership: 'public',
+        location: 'rural',
+        boarding: false,
+        buildingAreaM2: 3000,
+        siteAreaM2: 8000,
+        hasCanteen: true,
       });
       schoolIds.push(school.id);
     }
@@ -76,7 +84,12 @@ describe.each(kinds)('a server killed mid-save [%s]', (kind) => {
       while (!stop) {
         try {
           const next = version + 1;
-          const saved = await api.mutate('reports.save', { schoolId, period, version, values: { students_enrolled: 500, staff_count: 40, electricity_kwh: next, water_m3: next * 2 } });
+          const saved = await api.mutate('reports.save', {
+            schoolId,
+            period,
+            version,
+            values: { students_enrolled: 500, staff_count: 40, electricity_kwh: next, water_m3: next * 2 },
+          });
           version = saved.version;
           saves += 1;
         } catch {
@@ -125,7 +138,8 @@ const PERIOD: Period = '2026Q1';
 const YEAR = 2025;
 
 type Plan = { complete: true } | { stallAfterWrites: number } | { delayMs: number };
-const describePlan = (plan: Plan) => ('complete' in plan ? 'complete' : 'stallAfterWrites' in plan ? `stall@${plan.stallAfterWrites}` : `kill@${plan.delayMs}ms`);
+const describePlan = (plan: Plan) =>
+  'complete' in plan ? 'complete' : 'stallAfterWrites' in plan ? `stall@${plan.stallAfterWrites}` : `kill@${plan.delayMs}ms`;
 
 interface ChildRun {
   /** The child said `done` (before it was killed, or on its own). */
@@ -138,7 +152,13 @@ interface ChildRun {
 }
 
 /** Runs crash-child.ts once and kills it as `plan` says; `whileStalled` looks at the database meanwhile. */
-async function runChild(env: Record<string, string>, op: 'import' | 'finalize', args: object, plan: Plan, whileStalled?: () => Promise<void>): Promise<ChildRun> {
+async function runChild(
+  env: Record<string, string>,
+  op: 'import' | 'finalize',
+  args: object,
+  plan: Plan,
+  whileStalled?: () => Promise<void>,
+): Promise<ChildRun> {
   const child = spawn(process.execPath, ['--import', 'tsx', CHILD, op, JSON.stringify(args)], {
     cwd: APP_DIR,
     env: { ...process.env, ...env, STALL_AFTER_WRITES: 'stallAfterWrites' in plan ? String(plan.stallAfterWrites) : '0' },
@@ -180,7 +200,12 @@ async function runChild(env: Record<string, string>, op: 'import' | 'finalize', 
   const at = (pattern: RegExp) => lines.find((l) => pattern.test(l.text))?.at;
   const done = lines.some((l) => l.text.startsWith('done '));
   if ('complete' in plan) expect(lines.at(-1)?.text).toMatch(/^done \{/);
-  return { done, writes: lines.filter((l) => / write$/.test(l.text)).length, stalled: at(/^stalled /) !== undefined, tookMs: (at(/^done /) ?? 0) - (at(/^started$/) ?? 0) };
+  return {
+    done,
+    writes: lines.filter((l) => / write$/.test(l.text)).length,
+    stalled: at(/^stalled /) !== undefined,
+    tookMs: (at(/^done /) ?? 0) - (at(/^started$/) ?? 0),
+  };
 }
 
 async function withDatabase<T>(env: Record<string, string>, work: (db: Kysely<Database>) => Promise<T>): Promise<T> {
@@ -192,10 +217,17 @@ async function withDatabase<T>(env: Record<string, string>, work: (db: Kysely<Da
   }
 }
 
-type Step = { action: string; before: { version: number; values?: Record<string, unknown> } | null; after: { version: number; values?: Record<string, unknown> } };
+type Step = {
+  action: string;
+  before: { version: number; values?: Record<string, unknown> } | null;
+  after: { version: number; values?: Record<string, unknown> };
+};
 
 /** Every report's audit entries, oldest first: one per version step, and replaying them gives the stored values. */
-function checkAccounted(reports: { id: number; version: number; values: Record<string, unknown> }[], audit: { entityId: string; action: string; before: unknown; after: unknown }[]) {
+function checkAccounted(
+  reports: { id: number; version: number; values: Record<string, unknown> }[],
+  audit: { entityId: string; action: string; before: unknown; after: unknown }[],
+) {
   const byReport = new Map<string, Step[]>();
   for (const entry of audit) byReport.set(entry.entityId, [...(byReport.get(entry.entityId) ?? []), entry as Step]);
   for (const report of reports) {
@@ -240,7 +272,8 @@ describe.each(kinds)('a process killed mid-import and mid-finalisation [%s]', (k
       const city = await createOrgUnit(db, SYSTEM_ACTOR, { parentId: province.id, level: 'city', code: '511600', name: '甲市' });
       countyId = (await createOrgUnit(db, SYSTEM_ACTOR, { parentId: city.id, level: 'county', code: '511681', name: '甲县' })).id;
       summaryCountyId = (await createOrgUnit(db, SYSTEM_ACTOR, { parentId: city.id, level: 'county', code: '511682', name: '乙县' })).id;
-      const officer = (username: string, orgUnitId: number) => createUser(db, SYSTEM_ACTOR, { role: 'bureau_officer', username, displayName: username, password: 'crash-secret-1', orgUnitId });
+      const officer = (username: string, orgUnitId: number) =>
+        createUser(db, SYSTEM_ACTOR, { role: 'bureau_officer', username, displayName: username, password: 'crash-secret-1', orgUnitId });
       officerId = (await officer('importer', countyId)).id;
       summaryOfficerId = (await officer('writer', summaryCountyId)).id;
       schools = [];
@@ -249,7 +282,11 @@ describe.each(kinds)('a process killed mid-import and mid-finalisation [%s]', (k
       for (let i = 0; i < 6; i++) await createSchool(db, SYSTEM_ACTOR, schoolInput(summaryCountyId));
       for (const quarter of [1, 2, 3, 4]) {
         const period = `${YEAR}Q${quarter}` as Period;
-        const result = await importReports(db, SYSTEM_ACTOR, sheetRecords(await countySheet(db, summaryCountyId, [period]), period, quarter), { mode: 'approved', fileName: `${period}.xlsx`, fileHash: fileHashOf(900 + quarter) });
+        const result = await importReports(db, SYSTEM_ACTOR, sheetRecords(await countySheet(db, summaryCountyId, [period]), period, quarter), {
+          mode: 'approved',
+          fileName: `${period}.xlsx`,
+          fileHash: fileHashOf(900 + quarter),
+        });
         expect(result.errors).toEqual([]);
       }
       // A draft per round, each of its own unit (drafting a unit and year again refreshes its unedited draft): the
@@ -268,15 +305,33 @@ describe.each(kinds)('a process killed mid-import and mid-finalisation [%s]', (k
     if (kind !== 'postgres') return;
     const database = new URL(env.DATABASE_URL!).pathname.slice(1);
     // pg_stat_activity is not in the schema's types.
-    const sessions = await withDatabase(env, (db) => (db as unknown as Kysely<{ pg_stat_activity: { datname: string; state: string } }>).selectFrom('pg_stat_activity').select('state').where('datname', '=', database).execute());
+    const sessions = await withDatabase(env, (db) =>
+      (db as unknown as Kysely<{ pg_stat_activity: { datname: string; state: string } }>)
+        .selectFrom('pg_stat_activity')
+        .select('state')
+        .where('datname', '=', database)
+        .execute(),
+    );
     expect(sessions.filter((s) => s.state === 'idle in transaction')).toHaveLength(1);
   };
 
   it('keeps a county-sheet import entirely stored or entirely absent', async () => {
     const readState = (db: Kysely<Database>) =>
       Promise.all([
-        db.selectFrom('reports').select(['id', 'schoolId', 'version', 'values']).where('countyId', '=', countyId).where('period', '=', PERIOD).orderBy('schoolId').execute(),
-        db.selectFrom('auditLog').select(['entityId', 'action', 'before', 'after']).where('entity', '=', 'report').where('countyId', '=', countyId).orderBy('id').execute(),
+        db
+          .selectFrom('reports')
+          .select(['id', 'schoolId', 'version', 'values'])
+          .where('countyId', '=', countyId)
+          .where('period', '=', PERIOD)
+          .orderBy('schoolId')
+          .execute(),
+        db
+          .selectFrom('auditLog')
+          .select(['entityId', 'action', 'before', 'after'])
+          .where('entity', '=', 'report')
+          .where('countyId', '=', countyId)
+          .orderBy('id')
+          .execute(),
         db.selectFrom('auditLog').select(['entityId']).where('action', '=', 'import.reports').where('countyId', '=', countyId).execute(),
       ]);
     let reports: Awaited<ReturnType<typeof readState>>[0] = [];
@@ -321,10 +376,18 @@ describe.each(kinds)('a process killed mid-import and mid-finalisation [%s]', (k
       Promise.all([
         db.selectFrom('summaries').selectAll().where('id', '=', id).executeTakeFirstOrThrow(),
         db.selectFrom('summaryVersions').select(['version', 'status']).where('summaryId', '=', id).orderBy('version').execute(),
-        db.selectFrom('auditLog').select(['action', 'before', 'after']).where('entity', '=', 'summary').where('entityId', '=', String(id)).orderBy('id').execute(),
+        db
+          .selectFrom('auditLog')
+          .select(['action', 'before', 'after'])
+          .where('entity', '=', 'summary')
+          .where('entityId', '=', String(id))
+          .orderBy('id')
+          .execute(),
       ]);
     // Each round finalises its own draft, as stored and with the figures it shows live before.
-    const before = await withDatabase(env, (db) => Promise.all(drafts.map(async (id) => [(await readSummary(db, id))[0], await getSummary(db, { kind: 'all' }, id)] as const)));
+    const before = await withDatabase(env, (db) =>
+      Promise.all(drafts.map(async (id) => [(await readSummary(db, id))[0], await getSummary(db, { kind: 'all' }, id)] as const)),
+    );
     // The writes: the summary row, its version, the audit entry.
     const plans: Plan[] = [{ complete: true }, { stallAfterWrites: 1 }, { stallAfterWrites: 2 }];
     const outcomes: string[] = [];
@@ -347,7 +410,10 @@ describe.each(kinds)('a process killed mid-import and mid-finalisation [%s]', (k
         expect(row.finalizedAt).not.toBeNull();
         expect(row.figures).toEqual(live.figures);
         expect(row.document).toEqual({ basis: live.basis, tables: live.tables, charts: live.charts });
-        expect(versions).toEqual([{ version: 1, status: 'draft' }, { version: 2, status: 'final' }]);
+        expect(versions).toEqual([
+          { version: 1, status: 'draft' },
+          { version: 2, status: 'final' },
+        ]);
         expect(audit.map((a) => a.action)).toEqual(['summary.draft', 'summary.finalize']);
         expect(audit[1]!.after).toMatchObject({ version: 2, status: 'final', figures: Object.keys(live.figures).length });
       }

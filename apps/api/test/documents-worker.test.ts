@@ -12,7 +12,16 @@ import { inflateRawSync } from 'node:zlib';
  * creation time in docProps/core.xml. How long the thread is held is measured by `pnpm load-test`, not here.
  */
 const doc = buildSummary(countyInput(4));
-const data: SummaryDocumentData = { title: doc.title, status: 'final', sections: doc.sections, figures: doc.figures, tables: doc.tables, charts: doc.charts, issuer: '青石县教育局', date: new Date('2026-12-20T02:00:00Z') };
+const data: SummaryDocumentData = {
+  title: doc.title,
+  status: 'final',
+  sections: doc.sections,
+  figures: doc.figures,
+  tables: doc.tables,
+  charts: doc.charts,
+  issuer: '青石县教育局',
+  date: new Date('2026-12-20T02:00:00Z'),
+};
 
 /** The entries of a zip archive (stored or deflated), read from its central directory. */
 function unzip(file: Buffer): Map<string, Buffer> {
@@ -54,7 +63,11 @@ describe('the document worker pool', () => {
   });
 
   it('makes the same appendix workbook', async () => {
-    const schoolNames = Object.fromEntries(Object.values(doc.figures).flatMap((f) => f.source.schoolIds).map((id) => [id, `学校${id}`]));
+    const schoolNames = Object.fromEntries(
+      Object.values(doc.figures)
+        .flatMap((f) => f.source.schoolIds)
+        .map((id) => [id, `学校${id}`]),
+    );
     const job = { kind: 'xlsx' as const, data: { title: doc.title, tables: doc.tables, charts: doc.charts, figures: doc.figures, schoolNames } };
     const [fromWorker, inProcess] = await Promise.all([pool.render(job), renderDocument(job)]);
     expect(parts(fromWorker)).toEqual(parts(inProcess));

@@ -5,7 +5,18 @@ import type ExcelJS from 'exceljs';
 import type { FastifyInstance, LightMyRequestResponse as Response, RouteOptions } from 'fastify';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { PASSWORD, world } from '../../../packages/api/test/support.js';
-import { ACCESS_RULES, BUREAU, countyOf, expectedAccess, REFUSALS, schoolOf, SIGNED_IN, type SignedIn, type Target, TARGETS } from '../../../packages/api/test/authorisation.js';
+import {
+  ACCESS_RULES,
+  BUREAU,
+  countyOf,
+  expectedAccess,
+  REFUSALS,
+  schoolOf,
+  SIGNED_IN,
+  type SignedIn,
+  type Target,
+  TARGETS,
+} from '../../../packages/api/test/authorisation.js';
 import { bytes, cookie, download, HOST, ORIGIN, schoolValueCell, server, TYPED, upload, workbookOf } from './files-support.js';
 
 /**
@@ -78,7 +89,6 @@ interface Rule {
   wrongRole: Refusal;
   outOfScope: Refusal;
 }
-
 
 const get =
   (url: (f: Fixture, t: Target) => string): Rule['send'] =>
@@ -278,7 +288,12 @@ await describeEachDatabase('file routes: authorisation matrix', (kind) => {
     }
     const keys = [...routes.keys()].filter((key) => !key.startsWith('HEAD ')).sort();
     expect(Object.keys(EXPECTED).sort(), 'rows of the matrix without a route').toEqual(keys);
-    expect(Object.keys(ACCESS_RULES).filter((k) => k.includes(' ')).sort(), 'rows of the shared rule table without a route').toEqual(keys);
+    expect(
+      Object.keys(ACCESS_RULES)
+        .filter((k) => k.includes(' '))
+        .sort(),
+      'rows of the shared rule table without a route',
+    ).toEqual(keys);
     // Every GET has its HEAD twin, guarded by the same rule.
     for (const key of keys.filter((k) => k.startsWith('GET '))) {
       expect(routes.get(key.replace(/^GET /, 'HEAD '))?.config?.access, `HEAD twin of ${key}`).toEqual(routes.get(key)!.config!.access);

@@ -112,14 +112,24 @@ if (missing) {
 
       const refused = await upload(app, setup.sessions.officerA, converted[`county-bad-${kind}.xlsx`]!, { mode: 'approved' });
       expect(refused.statusCode).toBe(422);
-      expect(refused.json().errors).toEqual([expect.objectContaining({ sheet: '全县汇总', row: Number(bad.row), column: bad.address.replace(/\d+/, ''), code: 'internship_insured', rule: 'at_most' })]);
+      expect(refused.json().errors).toEqual([
+        expect.objectContaining({
+          sheet: '全县汇总',
+          row: Number(bad.row),
+          column: bad.address.replace(/\d+/, ''),
+          code: 'internship_insured',
+          rule: 'at_most',
+        }),
+      ]);
       expect(await reportOf(handle, setup.vocational.id, '2026Q1')).toBeUndefined();
 
       const stored = await upload(app, setup.sessions.officerA, converted[`county-${kind}.xlsx`]!, { mode: 'approved' });
       expect(stored.json().errors).toEqual([]);
       // The primary school's own draft was filled into the sheet unchanged: the import leaves it for review.
       expect(stored.json()).toMatchObject({ ok: true, stored: 1, unchanged: 1 });
-      expect(stored.json().warnings).toContainEqual(expect.objectContaining({ code: 'school_code', rule: 'not_reviewed', row: countyRow(sheet, setup.primary) }));
+      expect(stored.json().warnings).toContainEqual(
+        expect.objectContaining({ code: 'school_code', rule: 'not_reviewed', row: countyRow(sheet, setup.primary) }),
+      );
       expect((await reportOf(handle, setup.primary.id, '2026Q1'))!.status).toBe('draft');
       const report = await reportOf(handle, setup.vocational.id, '2026Q1');
       expect(report).toMatchObject({ status: 'approved', values: { ...QUARTER, interns: 40, internship_insured: 38 } });

@@ -56,15 +56,25 @@ await describeEachDatabase('importing a 500-school county sheet', (kind) => {
     for (let i = 0; i < SCHOOLS; i++) {
       // Every tenth school has no canteen; a few are vocational.
       const vocational = i % 50 === 7;
-      await createSchool(db, SYSTEM_ACTOR, schoolInput(countyId, {
-        code: `${vocational ? '36' : '21'}51${String(100000 + i)}`,
-        name: `第${i + 1}学校`,
-        type: vocational ? 'vocational' : 'primary',
-        hasCanteen: i % 10 !== 3,
-        siteAreaM2: 20000,
-      }));
+      await createSchool(
+        db,
+        SYSTEM_ACTOR,
+        schoolInput(countyId, {
+          code: `${vocational ? '36' : '21'}51${String(100000 + i)}`,
+          name: `第${i + 1}学校`,
+          type: vocational ? 'vocational' : 'primary',
+          hasCanteen: i % 10 !== 3,
+          siteAreaM2: 20000,
+        }),
+      );
     }
-    await createUser(db, SYSTEM_ACTOR, { role: 'bureau_officer', username: 'speed-officer', displayName: '业务员', password: 'secret123', orgUnitId: countyId });
+    await createUser(db, SYSTEM_ACTOR, {
+      role: 'bureau_officer',
+      username: 'speed-officer',
+      displayName: '业务员',
+      password: 'secret123',
+      orgUnitId: countyId,
+    });
     token = (await login(db, { username: 'speed-officer', password: 'secret123', address: '127.0.0.1' })).token;
     app = await server(handle);
   });

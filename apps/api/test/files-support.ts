@@ -21,7 +21,14 @@ const PASSWORD = 'secret123';
  * (`apps/api/test/limits.test.ts` checks them, and that a server left to its defaults counts).
  */
 export async function server(handle: DatabaseHandle, fileLimits?: FileLimits, costLimits: CostLimits | null = null): Promise<FastifyInstance> {
-  return buildServer({ db: handle.db, webDir: mkdtempSync(path.join(tmpdir(), 'oversight-web-')), cookieSecure: false, trustProxy: [], costLimits, ...(fileLimits ? { fileLimits } : {}) });
+  return buildServer({
+    db: handle.db,
+    webDir: mkdtempSync(path.join(tmpdir(), 'oversight-web-')),
+    cookieSecure: false,
+    trustProxy: [],
+    costLimits,
+    ...(fileLimits ? { fileLimits } : {}),
+  });
 }
 
 export { schoolInput };
@@ -38,7 +45,11 @@ export async function county(handle: DatabaseHandle) {
   const countyB = await createOrgUnit(db, SYSTEM_ACTOR, { parentId: city.id, level: 'county', code: '511682', name: '乙县' });
   const primary = await createSchool(db, SYSTEM_ACTOR, schoolInput(countyA.id, { name: '=实验小学' }));
   const noCanteen = await createSchool(db, SYSTEM_ACTOR, schoolInput(countyA.id, { name: '村小', hasCanteen: false }));
-  const vocational = await createSchool(db, SYSTEM_ACTOR, schoolInput(countyA.id, { name: '职业中学', type: 'vocational', code: `365100${String(++sequence).padStart(4, '0')}` }));
+  const vocational = await createSchool(
+    db,
+    SYSTEM_ACTOR,
+    schoolInput(countyA.id, { name: '职业中学', type: 'vocational', code: `365100${String(++sequence).padStart(4, '0')}` }),
+  );
   const foreign = await createSchool(db, SYSTEM_ACTOR, schoolInput(countyB.id, { name: '乙县小学' }));
   const tag = sequence;
   const account = async (username: string, extra: { role: 'bureau_officer' | 'principal'; orgUnitId?: number; schoolId?: number }) => {
@@ -124,7 +135,10 @@ export async function reportOf(handle: DatabaseHandle, schoolId: number, period:
 }
 
 export async function auditCount(handle: DatabaseHandle) {
-  const row = await handle.db.selectFrom('auditLog').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+  const row = await handle.db
+    .selectFrom('auditLog')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
@@ -219,4 +233,3 @@ export const TYPED: Record<string, ExcelJS.CellValue> = {
   open_kitchen: '是',
   sample_retention_compliant: '是',
 };
-

@@ -60,7 +60,12 @@ await describeEachDatabase('spreadsheets in and out', (kind) => {
 
   it('generates the school template from the catalogue, with drop-downs and the last known values', async () => {
     // A stock figure of the previous quarter carries over into the new quarter's template.
-    await saveReport(handle.db, SYSTEM_ACTOR, { schoolId: setup.primary.id, period: '2025Q4', version: 0, values: { students_enrolled: 1180, electricity_kwh: 9000 } });
+    await saveReport(handle.db, SYSTEM_ACTOR, {
+      schoolId: setup.primary.id,
+      period: '2025Q4',
+      version: 0,
+      values: { students_enrolled: 1180, electricity_kwh: 9000 },
+    });
     const response = await download(app, schoolTemplateUrl(setup.primary.id, '2026Q1'), setup.sessions.principal);
     expect(response.statusCode).toBe(200);
     expect(response.headers['content-type']).toBe(XLSX);
@@ -79,7 +84,9 @@ await describeEachDatabase('spreadsheets in and out', (kind) => {
     expect(schoolValueCell(sheet, 'water_saving_level').dataValidation).toMatchObject({ type: 'list', formulae: ['"未获评,县级,市级,省级"'] });
     expect(schoolValueCell(sheet, 'open_kitchen').dataValidation).toMatchObject({ type: 'list', formulae: ['"是,否"'] });
 
-    const noCanteen = (await workbookOf((await download(app, schoolTemplateUrl(setup.noCanteen.id, '2026Q1'), setup.sessions.otherPrincipal)).rawPayload)).getWorksheet('季度报表')!;
+    const noCanteen = (
+      await workbookOf((await download(app, schoolTemplateUrl(setup.noCanteen.id, '2026Q1'), setup.sessions.otherPrincipal)).rawPayload)
+    ).getWorksheet('季度报表')!;
     expect(() => schoolValueCell(noCanteen, 'canteen_staff')).toThrow();
   });
 
@@ -133,7 +140,9 @@ await describeEachDatabase('spreadsheets in and out', (kind) => {
     village.value = 500;
     const partial = await upload(app, setup.sessions.officerA, await bytes(workbook), { mode: 'approved' });
     expect(partial.statusCode).toBe(422);
-    expect(partial.json().errors).toContainEqual(expect.objectContaining({ code: 'students_enrolled', rule: 'required', row: Number(village.row), message: '请填写在校学生数。' }));
+    expect(partial.json().errors).toContainEqual(
+      expect.objectContaining({ code: 'students_enrolled', rule: 'required', row: Number(village.row), message: '请填写在校学生数。' }),
+    );
     expect(await reportOf(handle, setup.primary.id, '2025Q3')).toBeUndefined();
     village.value = null;
 
@@ -178,7 +187,10 @@ await describeEachDatabase('spreadsheets in and out', (kind) => {
 
   it('refuses a wrong template, a legacy .xls file and a damaged one, storing nothing', async () => {
     const other = new ExcelJS.Workbook();
-    other.addWorksheet('名单').addRows([['姓名', '电话'], ['张三', '13800000000']]);
+    other.addWorksheet('名单').addRows([
+      ['姓名', '电话'],
+      ['张三', '13800000000'],
+    ]);
     const wrong = await upload(app, setup.sessions.officerA, await bytes(other));
     expect(wrong.statusCode).toBe(422);
     expect(wrong.json()).toMatchObject({ ok: false, stored: 0, errors: [{ code: 'file', rule: 'wrong_template', sheet: null }] });
@@ -225,9 +237,12 @@ await describeEachDatabase('spreadsheets in and out', (kind) => {
     const result = await upload(app, setup.sessions.officerA, await bytes(workbook));
     expect(result.statusCode).toBe(422);
     const cell = (code: string, row: number) => `${sheet.getColumn(countyColumn(sheet, code)).letter}${row}:${code}`;
-    expect(result.json().errors.map((e: { column: string; row: number; code: string }) => `${e.column}${e.row}:${e.code}`).sort()).toEqual(
-      [cell('accident_insured', bad), cell('meal_days', bad), cell('open_kitchen', bad), cell('canteen_staff', village)].sort(),
-    );
+    expect(
+      result
+        .json()
+        .errors.map((e: { column: string; row: number; code: string }) => `${e.column}${e.row}:${e.code}`)
+        .sort(),
+    ).toEqual([cell('accident_insured', bad), cell('meal_days', bad), cell('open_kitchen', bad), cell('canteen_staff', village)].sort());
     const messages = result.json().errors.map((e: { message: string }) => e.message);
     expect(messages).toContain('供餐天数应在0至92天之间，填报值为120。');
     expect(messages).toContain('学平险参保人数（600）不能大于在校学生数（500）。');
@@ -372,10 +387,23 @@ await describeEachDatabase('spreadsheets in and out', (kind) => {
     const queue = await download(app, `/api/export/review-queue.xlsx?countyId=${setup.countyA.id}`, sessions.officerA);
     expect(queue.statusCode).toBe(200);
     const queueSheet = (await workbookOf(queue.rawPayload)).worksheets[0]!;
-    expect((queueSheet.getRow(2).values as unknown[]).slice(1)).toEqual(['学校标识码', '学校名称', '办学类型', '季度', '报送时间', '是否逾期', '预警数', '错误数']);
+    expect((queueSheet.getRow(2).values as unknown[]).slice(1)).toEqual([
+      '学校标识码',
+      '学校名称',
+      '办学类型',
+      '季度',
+      '报送时间',
+      '是否逾期',
+      '预警数',
+      '错误数',
+    ]);
     expect((await download(app, `/api/export/review-queue.xlsx?countyId=${setup.countyA.id}`, sessions.principal)).statusCode).toBe(403);
 
-    const league = await download(app, `/api/export/ranking.xlsx?countyId=${setup.countyA.id}&indicator=electricity_kwh&year=2025&quarter=3&includeSubmitted=1`, sessions.officerA);
+    const league = await download(
+      app,
+      `/api/export/ranking.xlsx?countyId=${setup.countyA.id}&indicator=electricity_kwh&year=2025&quarter=3&includeSubmitted=1`,
+      sessions.officerA,
+    );
     expect(league.statusCode).toBe(200);
     const leagueSheet = (await workbookOf(league.rawPayload)).worksheets[0]!;
     const leagueHeaders = (leagueSheet.getRow(2).values as unknown[]).slice(1);
@@ -387,7 +415,11 @@ await describeEachDatabase('spreadsheets in and out', (kind) => {
     expect(typeof primaryRank.getCell(1).value).toBe('number');
     expect(leagueSheet.getCell('A1').value).toContain('用电量排名');
     expect((await download(app, `/api/export/ranking.xlsx?countyId=${setup.countyA.id}&indicator=no_such&year=2025`, sessions.officerA)).statusCode).toBe(400);
-    expect((await download(app, `/api/export/ranking.xlsx?countyId=${setup.countyA.id}&indicator=electricity_kwh&year=2025`, sessions.principal)).statusCode).toBe(403);
-    expect((await download(app, `/api/export/ranking.xlsx?countyId=${setup.countyA.id}&indicator=electricity_kwh&year=2025`, sessions.officerB)).statusCode).toBe(404);
+    expect(
+      (await download(app, `/api/export/ranking.xlsx?countyId=${setup.countyA.id}&indicator=electricity_kwh&year=2025`, sessions.principal)).statusCode,
+    ).toBe(403);
+    expect(
+      (await download(app, `/api/export/ranking.xlsx?countyId=${setup.countyA.id}&indicator=electricity_kwh&year=2025`, sessions.officerB)).statusCode,
+    ).toBe(404);
   });
 });

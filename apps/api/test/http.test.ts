@@ -62,7 +62,11 @@ await describeEachDatabase('HTTP server', (kind) => {
     // The SPA batches the queries a page makes at once: /trpc/a,b,c…?batch=1 with one input per procedure.
     const procedures = Array.from({ length: 12 }, (_, i) => (i % 2 ? 'auth.me' : 'org.tree'));
     const input = Object.fromEntries(procedures.map((_, i) => [i, { json: null }]));
-    const response = await app.inject({ method: 'GET', url: `/trpc/${procedures.join(',')}?batch=1&input=${encodeURIComponent(JSON.stringify(input))}`, cookies: { [SESSION_COOKIE]: cookie } });
+    const response = await app.inject({
+      method: 'GET',
+      url: `/trpc/${procedures.join(',')}?batch=1&input=${encodeURIComponent(JSON.stringify(input))}`,
+      cookies: { [SESSION_COOKIE]: cookie },
+    });
     expect(response.statusCode).toBe(200);
     const results = response.json() as { result: { data: { json: unknown } } }[];
     expect(results).toHaveLength(12);
@@ -90,20 +94,33 @@ await describeEachDatabase('HTTP server', (kind) => {
       method: 'POST',
       url: '/trpc/auth.login,auth.login?batch=1',
       headers: { 'content-type': 'application/json', host: 'oversight.test' },
-      payload: JSON.stringify({ 0: { json: { username: 'root-admin', password: 'wrong1234' } }, 1: { json: { username: 'root-admin', password: 'secret123' } } }),
+      payload: JSON.stringify({
+        0: { json: { username: 'root-admin', password: 'wrong1234' } },
+        1: { json: { username: 'root-admin', password: 'secret123' } },
+      }),
     });
     expect(batch.statusCode).toBe(400);
     expect(batch.json().error.message).toBe('登录请求不能与其他请求合并发送。');
     expect(batch.cookies).toHaveLength(0);
     const mixed = await app.inject({ method: 'GET', url: `/trpc/auth.me,auth.login?batch=1&input=${encodeURIComponent('{}')}` });
     expect(mixed.statusCode).toBe(400);
-    const encoded = await app.inject({ method: 'POST', url: '/trpc/auth.me%2Cauth.login?batch=1', headers: { 'content-type': 'application/json' }, payload: '{}' });
+    const encoded = await app.inject({
+      method: 'POST',
+      url: '/trpc/auth.me%2Cauth.login?batch=1',
+      headers: { 'content-type': 'application/json' },
+      payload: '{}',
+    });
     expect(encoded.statusCode).toBe(400);
   });
 
   it('refuses JSON nested deeper than any real input before parsing it, in a body or a query, before sign-in', async () => {
     const deep = `{"json":${'['.repeat(5000)}${']'.repeat(5000)}}`;
-    const body = await app.inject({ method: 'POST', url: '/trpc/auth.login', headers: { 'content-type': 'application/json', host: 'oversight.test' }, payload: deep });
+    const body = await app.inject({
+      method: 'POST',
+      url: '/trpc/auth.login',
+      headers: { 'content-type': 'application/json', host: 'oversight.test' },
+      payload: deep,
+    });
     expect(body.statusCode).toBe(400);
     expect(body.body).toContain('嵌套层级过深');
     const query = await app.inject({ method: 'GET', url: `/trpc/auth.me?input=${encodeURIComponent(deep)}` });
@@ -111,7 +128,12 @@ await describeEachDatabase('HTTP server', (kind) => {
     expect(query.json().error.message).toContain('嵌套层级过深');
     // Just inside the bound, the same shape is read as usual (and refused only for what it says).
     const shallow = `{"json":${'['.repeat(60)}${']'.repeat(60)}}`;
-    const ordinary = await app.inject({ method: 'POST', url: '/trpc/auth.login', headers: { 'content-type': 'application/json', host: 'oversight.test' }, payload: shallow });
+    const ordinary = await app.inject({
+      method: 'POST',
+      url: '/trpc/auth.login',
+      headers: { 'content-type': 'application/json', host: 'oversight.test' },
+      payload: shallow,
+    });
     expect(ordinary.statusCode).toBe(400);
     expect(ordinary.body).not.toContain('嵌套层级过深');
   });

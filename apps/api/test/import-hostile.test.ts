@@ -97,7 +97,8 @@ await describeEachDatabase('hostile spreadsheets sent to the import', (kind) => 
   }
 
   const storedValues = async (period: string) =>
-    (await handle.db.selectFrom('reports').select('values').where('schoolId', '=', setup.primary.id).where('period', '=', period).executeTakeFirst())?.values ?? {};
+    (await handle.db.selectFrom('reports').select('values').where('schoolId', '=', setup.primary.id).where('period', '=', period).executeTakeFirst())?.values ??
+    {};
 
   beforeAll(async () => {
     handle = await createTestDatabase(kind);
@@ -195,27 +196,38 @@ await describeEachDatabase('hostile spreadsheets sent to the import', (kind) => 
 
   it('refuses random bytes, truncated workbooks and zip bombs of any size and ratio with a 4xx and a reason, storing nothing', async () => {
     const end = template.length - 22; // where the archive's end record starts: cut before it, the directory is gone
-    const files = fc.oneof<fc.Arbitrary<Case>[]>(
-      fc.uint8Array({ maxLength: 4096 }).map((b) => ({ what: 'random bytes', file: Buffer.from(b) })),
-      fc.uint8Array({ minLength: 18, maxLength: 4096 }).map((b) => ({ what: 'zip signature, then noise', file: Buffer.concat([Buffer.from('PK\x03\x04', 'latin1'), b]) })),
-      fc.nat({ max: end }).map((n) => ({ what: `real workbook truncated to ${n} bytes`, file: template.subarray(0, n) })),
-      fc.record({ at: fc.nat({ max: end }), noise: fc.uint8Array({ minLength: 1, maxLength: 64 }) }).map(({ at, noise }) => ({
-        what: `real workbook cut at ${at}, then noise`,
-        file: Buffer.concat([template.subarray(0, at), noise]),
-      })),
-      fc
-        .record({
-          megabytes: fc.double({ min: 2.2, max: 30, noNaN: true }),
-          fill: fc.constantFrom(0, 0x20, 0x3c),
-          pieces: fc.integer({ min: 1, max: 4 }),
-          lie: fc.option(fc.nat({ max: 100_000 }), { nil: undefined }),
-        })
-        .map(({ megabytes, fill, pieces, lie }) => {
-          const piece = Buffer.alloc(Math.ceil((megabytes * 1024 * 1024) / pieces), fill);
-          const bomb = Array.from({ length: pieces }, (_, i) => ({ name: `xl/worksheets/sheet${i + 1}.xml`, data: piece, ...(lie === undefined ? {} : { declaredSize: lie }) }));
-          return { what: `zip bomb: ${megabytes.toFixed(1)}MB of byte ${fill} in ${pieces} part(s)${lie === undefined ? '' : `, each declaring ${lie} bytes`}`, file: zip([...WORKBOOK_PARTS, ...bomb]) };
-        }),
-    ).map(named);
+    const files = fc
+      .oneof<fc.Arbitrary<Case>[]>(
+        fc.uint8Array({ maxLength: 4096 }).map((b) => ({ what: 'random bytes', file: Buffer.from(b) })),
+        fc
+          .uint8Array({ minLength: 18, maxLength: 4096 })
+          .map((b) => ({ what: 'zip signature, then noise', file: Buffer.concat([Buffer.from('PK\x03\x04', 'latin1'), b]) })),
+        fc.nat({ max: end }).map((n) => ({ what: `real workbook truncated to ${n} bytes`, file: template.subarray(0, n) })),
+        fc.record({ at: fc.nat({ max: end }), noise: fc.uint8Array({ minLength: 1, maxLength: 64 }) }).map(({ at, noise }) => ({
+          what: `real workbook cut at ${at}, then noise`,
+          file: Buffer.concat([template.subarray(0, at), noise]),
+        })),
+        fc
+          .record({
+            megabytes: fc.double({ min: 2.2, max: 30, noNaN: true }),
+            fill: fc.constantFrom(0, 0x20, 0x3c),
+            pieces: fc.integer({ min: 1, max: 4 }),
+            lie: fc.option(fc.nat({ max: 100_000 }), { nil: undefined }),
+          })
+          .map(({ megabytes, fill, pieces, lie }) => {
+            const piece = Buffer.alloc(Math.ceil((megabytes * 1024 * 1024) / pieces), fill);
+            const bomb = Array.from({ length: pieces }, (_, i) => ({
+              name: `xl/worksheets/sheet${i + 1}.xml`,
+              data: piece,
+              ...(lie === undefined ? {} : { declaredSize: lie }),
+            }));
+            return {
+              what: `zip bomb: ${megabytes.toFixed(1)}MB of byte ${fill} in ${pieces} part(s)${lie === undefined ? '' : `, each declaring ${lie} bytes`}`,
+              file: zip([...WORKBOOK_PARTS, ...bomb]),
+            };
+          }),
+      )
+      .map(named);
 
     await fc.assert(
       fc.asyncProperty(files, async ({ what, file }) => {

@@ -44,7 +44,11 @@ await describeEachDatabase('imports within a memory bound', (kind) => {
   });
 
   it('marks at most the first hundred findings in cells and says how many more there are', async () => {
-    const template = await download(fixture.app, `/api/templates/county-reports.xlsx?countyId=${fixture.setup.countyA.id}&period=2026Q2`, fixture.setup.sessions.officerA);
+    const template = await download(
+      fixture.app,
+      `/api/templates/county-reports.xlsx?countyId=${fixture.setup.countyA.id}&period=2026Q2`,
+      fixture.setup.sessions.officerA,
+    );
     const workbook = await workbookOf(template.rawPayload);
     const sheet = workbook.worksheets[0]!;
     const codesRow = 4;
@@ -90,10 +94,17 @@ describe('the caps of the lean reader', () => {
   };
   const parts = (sheets: string[]) =>
     new Map<string, Buffer>([
-      ['xl/workbook.xml', Buffer.from(`<workbook xmlns:r="urn:r"><sheets>${sheets.map((_, i) => `<sheet name="表${i + 1}" sheetId="${i + 1}" r:id="rId${i + 1}"/>`).join('')}</sheets></workbook>`)],
+      [
+        'xl/workbook.xml',
+        Buffer.from(
+          `<workbook xmlns:r="urn:r"><sheets>${sheets.map((_, i) => `<sheet name="表${i + 1}" sheetId="${i + 1}" r:id="rId${i + 1}"/>`).join('')}</sheets></workbook>`,
+        ),
+      ],
       [
         'xl/_rels/workbook.xml.rels',
-        Buffer.from(`<Relationships>${sheets.map((_, i) => `<Relationship Id="rId${i + 1}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet${i + 1}.xml"/>`).join('')}</Relationships>`),
+        Buffer.from(
+          `<Relationships>${sheets.map((_, i) => `<Relationship Id="rId${i + 1}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet${i + 1}.xml"/>`).join('')}</Relationships>`,
+        ),
       ],
       ...sheets.map((xml, i) => [`xl/worksheets/sheet${i + 1}.xml`, Buffer.from(xml)] as [string, Buffer]),
     ]);

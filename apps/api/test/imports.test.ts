@@ -1,9 +1,33 @@
-import { createOrgUnit, createSchool, importReports, saveReport, submitReport, SYSTEM_ACTOR, updateSchool, type DatabaseHandle, type School } from '@oversight/db';
+import {
+  createOrgUnit,
+  createSchool,
+  importReports,
+  saveReport,
+  submitReport,
+  SYSTEM_ACTOR,
+  updateSchool,
+  type DatabaseHandle,
+  type School,
+} from '@oversight/db';
 import { createTestDatabase, describeEachDatabase } from '@oversight/db/testing';
 import { periodLabel, type ImportRecord, type Period, type ReportValues } from '@oversight/domain';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { auditCount, bytes, county, countyColumn, countyRow, download, QUARTER, reportOf, schoolInput, schoolValueCell, server, upload, workbookOf } from './files-support.js';
+import {
+  auditCount,
+  bytes,
+  county,
+  countyColumn,
+  countyRow,
+  download,
+  QUARTER,
+  reportOf,
+  schoolInput,
+  schoolValueCell,
+  server,
+  upload,
+  workbookOf,
+} from './files-support.js';
 
 /** The import service on its own (records as the parser hands them over): the rules that need a populated county. */
 function record(school: School, period: Period, values: ReportValues, row = 5): ImportRecord {
@@ -14,7 +38,11 @@ function record(school: School, period: Period, values: ReportValues, row = 5): 
     schoolAt: { sheet: '全县汇总', row, column: 'A' },
     period,
     periodAt: { sheet: '全县汇总', row, column: 'C' },
-    cells: codes.map((code, i) => ({ code, raw: values[code] as string | number | boolean | null, at: { sheet: '全县汇总', row, column: String.fromCharCode(68 + i) } })),
+    cells: codes.map((code, i) => ({
+      code,
+      raw: values[code] as string | number | boolean | null,
+      at: { sheet: '全县汇总', row, column: String.fromCharCode(68 + i) },
+    })),
   };
 }
 
@@ -37,12 +65,23 @@ await describeEachDatabase('import service', (kind) => {
 
   it('warns, naming the cell, about outliers among same-type peers and jumps on the same quarter last year', async () => {
     const [a, b, c, d] = schools as [School, School, School, School];
-    const peers = await importReports(handle.db, SYSTEM_ACTOR, [a, b, c].map((s, i) => record(s, '2026Q1', QUARTER, 5 + i)), { ...options, mode: 'approved' });
+    const peers = await importReports(
+      handle.db,
+      SYSTEM_ACTOR,
+      [a, b, c].map((s, i) => record(s, '2026Q1', QUARTER, 5 + i)),
+      { ...options, mode: 'approved' },
+    );
     expect(peers).toMatchObject({ ok: true, stored: 3 });
-    const lastYear = await importReports(handle.db, SYSTEM_ACTOR, [record(d, '2025Q1', { ...QUARTER, food_safety_grade_date: '2025-02-10' })], { ...options, mode: 'approved' });
+    const lastYear = await importReports(handle.db, SYSTEM_ACTOR, [record(d, '2025Q1', { ...QUARTER, food_safety_grade_date: '2025-02-10' })], {
+      ...options,
+      mode: 'approved',
+    });
     expect(lastYear).toMatchObject({ ok: true, stored: 1 });
 
-    const result = await importReports(handle.db, SYSTEM_ACTOR, [record(d, '2026Q1', { ...QUARTER, electricity_kwh: 200_000, students_enrolled: 2000 })], { ...options, mode: 'draft' });
+    const result = await importReports(handle.db, SYSTEM_ACTOR, [record(d, '2026Q1', { ...QUARTER, electricity_kwh: 200_000, students_enrolled: 2000 })], {
+      ...options,
+      mode: 'draft',
+    });
     expect(result.ok).toBe(true);
     const rules = result.warnings.map((w) => `${w.code}:${w.rule}`);
     expect(rules).toContain('electricity_kwh:peer_outlier');
@@ -89,8 +128,18 @@ await describeEachDatabase('import service', (kind) => {
     const after = (await reportOf(handle, e.id, '2026Q3'))!;
     expect(after).toMatchObject({ status: 'approved', version: before.version + 1, submittedAt: before.submittedAt });
     expect(after.values.water_m3).toBe(5);
-    const audit = await handle.db.selectFrom('auditLog').selectAll().where('entity', '=', 'report').where('entityId', '=', String(after.id)).orderBy('id').execute();
-    expect(audit.at(-1)).toMatchObject({ action: 'report.import_approved', before: { status: 'submitted', values: { water_m3: QUARTER.water_m3 } }, after: { status: 'approved', values: { water_m3: 5 } } });
+    const audit = await handle.db
+      .selectFrom('auditLog')
+      .selectAll()
+      .where('entity', '=', 'report')
+      .where('entityId', '=', String(after.id))
+      .orderBy('id')
+      .execute();
+    expect(audit.at(-1)).toMatchObject({
+      action: 'report.import_approved',
+      before: { status: 'submitted', values: { water_m3: QUARTER.water_m3 } },
+      after: { status: 'approved', values: { water_m3: 5 } },
+    });
   });
 
   it('refuses unknown, closed and repeated schools in a file, and a check run stores nothing', async () => {
@@ -100,7 +149,12 @@ await describeEachDatabase('import service', (kind) => {
     const result = await importReports(
       handle.db,
       SYSTEM_ACTOR,
-      [record(a, '2027Q1', { electricity_kwh: 1 }, 5), record(a, '2027Q1', { electricity_kwh: 2 }, 6), record(b, '2027Q1', { electricity_kwh: 3 }, 7), record(ghost, '2027Q1', { electricity_kwh: 4 }, 8)],
+      [
+        record(a, '2027Q1', { electricity_kwh: 1 }, 5),
+        record(a, '2027Q1', { electricity_kwh: 2 }, 6),
+        record(b, '2027Q1', { electricity_kwh: 3 }, 7),
+        record(ghost, '2027Q1', { electricity_kwh: 4 }, 8),
+      ],
       { ...options, mode: 'draft' },
     );
     expect(result.errors.map((e) => `${e.row}:${e.rule}`)).toEqual(['6:duplicate', '7:inactive', '8:unknown']);
@@ -144,7 +198,12 @@ await describeEachDatabase('templates carry report versions', (kind) => {
 
   it('refuses a county sheet made stale by a principal’s save with 422, storing nothing, marks its version cell, and takes it again downloaded', async () => {
     const period: Period = '2026Q1';
-    const first = await saveReport(handle.db, SYSTEM_ACTOR, { schoolId: setup.primary.id, period, version: 0, values: { students_enrolled: 1200, electricity_kwh: 100 } });
+    const first = await saveReport(handle.db, SYSTEM_ACTOR, {
+      schoolId: setup.primary.id,
+      period,
+      version: 0,
+      values: { students_enrolled: 1200, electricity_kwh: 100 },
+    });
     const { workbook, sheet } = await countySheet(period);
     const version = countyColumn(sheet, 'version');
     expect(sheet.getCell(3, version).value).toBe('版本');
@@ -163,9 +222,19 @@ await describeEachDatabase('templates carry report versions', (kind) => {
     expect(refused.statusCode).toBe(422);
     const letter = sheet.getColumn(version).letter;
     const message = stale(`第${row}行 ${setup.primary.name} `, first.version, saved.version);
-    expect(refused.json()).toMatchObject({ ok: false, stored: 0, errors: [{ sheet: '全县汇总', row, column: letter, code: 'version', rule: 'conflict', message }] });
-    expect(refused.json().error).toEqual({ rule: 'conflict', message: '文件中有1份报表在您下载模板后已被他人修改，为避免覆盖他人的修改，未保存任何数据。请重新下载模板后再填写（共1处问题，见明细）。' });
-    expect(await reportOf(handle, setup.primary.id, period)).toMatchObject({ version: saved.version, values: { students_enrolled: 1200, electricity_kwh: 150 } });
+    expect(refused.json()).toMatchObject({
+      ok: false,
+      stored: 0,
+      errors: [{ sheet: '全县汇总', row, column: letter, code: 'version', rule: 'conflict', message }],
+    });
+    expect(refused.json().error).toEqual({
+      rule: 'conflict',
+      message: '文件中有1份报表在您下载模板后已被他人修改，为避免覆盖他人的修改，未保存任何数据。请重新下载模板后再填写（共1处问题，见明细）。',
+    });
+    expect(await reportOf(handle, setup.primary.id, period)).toMatchObject({
+      version: saved.version,
+      values: { students_enrolled: 1200, electricity_kwh: 150 },
+    });
     expect(await reportOf(handle, setup.vocational.id, period)).toBeUndefined();
     expect(await auditCount(handle)).toBe(audits);
 
@@ -185,7 +254,10 @@ await describeEachDatabase('templates carry report versions', (kind) => {
     const stored = await upload(app, setup.sessions.officerA, await bytes(again.workbook));
     expect(stored.statusCode).toBe(200);
     expect(stored.json()).toMatchObject({ ok: true, stored: 1, updated: 1, errors: [] });
-    expect(await reportOf(handle, setup.primary.id, period)).toMatchObject({ version: saved.version + 1, values: { students_enrolled: 1200, electricity_kwh: 5000 } });
+    expect(await reportOf(handle, setup.primary.id, period)).toMatchObject({
+      version: saved.version + 1,
+      values: { students_enrolled: 1200, electricity_kwh: 5000 },
+    });
   });
 
   it('refuses a school template made stale by an officer’s save; with its version cleared it is applied on top, with a warning', async () => {
@@ -208,7 +280,14 @@ await describeEachDatabase('templates carry report versions', (kind) => {
     const refused = await upload(app, setup.sessions.principal, await bytes(workbook));
     expect(refused.statusCode).toBe(422);
     expect(refused.json().errors).toEqual([
-      { sheet: '季度报表', row: 3, column: 'D', code: 'version', rule: 'conflict', message: stale(`${setup.primary.name}${periodLabel(period)}`, 1, officer.version) },
+      {
+        sheet: '季度报表',
+        row: 3,
+        column: 'D',
+        code: 'version',
+        rule: 'conflict',
+        message: stale(`${setup.primary.name}${periodLabel(period)}`, 1, officer.version),
+      },
     ]);
     expect(await reportOf(handle, setup.primary.id, period)).toMatchObject({ version: officer.version, values: { students_enrolled: 900, staff_count: 50 } });
 

@@ -12,7 +12,12 @@ import { cookie, county, download, HOST, ORIGIN, server, upload } from './files-
  */
 const LIMIT = 2;
 const SMALL: CostLimits = Object.fromEntries(COSTS.map((c) => [c, { attempts: LIMIT, windowMinutes: 10 }])) as CostLimits;
-const MESSAGE: Record<Cost, string> = { draft: '生成总结草稿过于频繁', document: '下载总结文档过于频繁', import: '导入报表过于频繁', export: '导出表格过于频繁' };
+const MESSAGE: Record<Cost, string> = {
+  draft: '生成总结草稿过于频繁',
+  document: '下载总结文档过于频繁',
+  import: '导入报表过于频繁',
+  export: '导出表格过于频繁',
+};
 
 await describeEachDatabase('limits of costly calls', (kind) => {
   let handle: DatabaseHandle;
@@ -75,7 +80,11 @@ await describeEachDatabase('limits of costly calls', (kind) => {
     const answers = await Promise.all(Array.from({ length: LIMIT + 3 }, () => download(app, url, officerA)));
     const statuses = answers.map((a) => a.statusCode).sort();
     expect(statuses).toEqual([...Array(LIMIT).fill(200), ...Array(3).fill(429)]);
-    const row = await handle.db.selectFrom('attemptCounters').select('attempts').where('key', '=', costKey('export', (await userOf(officerA)).id)).executeTakeFirstOrThrow();
+    const row = await handle.db
+      .selectFrom('attemptCounters')
+      .select('attempts')
+      .where('key', '=', costKey('export', (await userOf(officerA)).id))
+      .executeTakeFirstOrThrow();
     expect(row.attempts).toBe(LIMIT + 3);
   });
 

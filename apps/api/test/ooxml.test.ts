@@ -56,9 +56,22 @@ describe('lean xlsx reader', () => {
 
   it('copes with namespace prefixes, inline strings, phonetic runs, escapes and cells without references', () => {
     const parts = new Map<string, Buffer>([
-      ['xl/workbook.xml', Buffer.from('<x:workbook xmlns:x="urn:main" xmlns:rel="urn:rel"><x:sheets><x:sheet name="S&amp;1" sheetId="1" rel:id="rId7"/></x:sheets></x:workbook>')],
-      ['xl/_rels/workbook.xml.rels', Buffer.from('<Relationships><Relationship Id="rId7" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="/xl/worksheets/data.xml"/></Relationships>')],
-      ['xl/sharedStrings.xml', Buffer.from('<x:sst><x:si><x:t>漢字</x:t><x:rPh sb="0" eb="1"><x:t>かんじ</x:t></x:rPh></x:si><x:si><x:r><x:t xml:space="preserve">a_x000D_b </x:t></x:r><x:r><x:t>&#x4E2D;&#25991;</x:t></x:r></x:si></x:sst>')],
+      [
+        'xl/workbook.xml',
+        Buffer.from('<x:workbook xmlns:x="urn:main" xmlns:rel="urn:rel"><x:sheets><x:sheet name="S&amp;1" sheetId="1" rel:id="rId7"/></x:sheets></x:workbook>'),
+      ],
+      [
+        'xl/_rels/workbook.xml.rels',
+        Buffer.from(
+          '<Relationships><Relationship Id="rId7" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="/xl/worksheets/data.xml"/></Relationships>',
+        ),
+      ],
+      [
+        'xl/sharedStrings.xml',
+        Buffer.from(
+          '<x:sst><x:si><x:t>漢字</x:t><x:rPh sb="0" eb="1"><x:t>かんじ</x:t></x:rPh></x:si><x:si><x:r><x:t xml:space="preserve">a_x000D_b </x:t></x:r><x:r><x:t>&#x4E2D;&#25991;</x:t></x:r></x:si></x:sst>',
+        ),
+      ],
       [
         'xl/worksheets/data.xml',
         Buffer.from(
@@ -93,7 +106,7 @@ describe('lean xlsx reader', () => {
     expect(grids[0]!.cell(1, 1)).toBe(42);
   });
 
-  it("returns the XML parts of an archive and refuses what is not a workbook", async () => {
+  it('returns the XML parts of an archive and refuses what is not a workbook', async () => {
     const archive = zip([
       { name: '[Content_Types].xml', data: Buffer.from('<Types/>') },
       { name: 'word/document.xml', data: Buffer.from('<document/>') },

@@ -14,7 +14,16 @@ export interface Running {
 export function startServer(env: Record<string, string>, admin: { username: string; password: string }): Promise<Running> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'start'], {
     cwd: APP_DIR,
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DEMO: '0', ADMIN_USERNAME: admin.username, ADMIN_PASSWORD: admin.password, WEB_DIR: path.join(APP_DIR, 'no-web'), ...env },
+    env: {
+      ...process.env,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      DEMO: '0',
+      ADMIN_USERNAME: admin.username,
+      ADMIN_PASSWORD: admin.password,
+      WEB_DIR: path.join(APP_DIR, 'no-web'),
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   return new Promise((resolve, reject) => {
@@ -67,4 +76,3 @@ export function client(base: string) {
   }
   return { query: (name: string, input?: unknown) => call('query', name, input), mutate: (name: string, input: unknown) => call('mutation', name, input) };
 }
-

@@ -98,35 +98,51 @@ describe('summary downloads', () => {
     expect(rate[6]).toBe('校方责任险参保人数之和 ÷ 在校学生数之和 × 100%（各校第一至第四季度数据）');
   });
 
-  it.skipIf(officeMissing.length > 0)('opens in LibreOffice and converts to PDF with the Chinese text intact', async () => {
-    const response = await download(app, `/api/summaries/${summary.id}.docx`, places.sessions.officerA);
-    const dir = mkdtempSync(path.join(tmpdir(), 'oversight-docx-'));
-    try {
-      const file = path.join(dir, 'summary.docx');
-      writeFileSync(file, response.rawPayload);
-      // A profile of its own, so a LibreOffice already running for someone else does not swallow the job.
-      await run(SOFFICE, [`-env:UserInstallation=file://${path.join(dir, 'profile')}`, '--headless', '--convert-to', 'pdf', '--outdir', dir, file], { timeout: 180_000 });
-      await run(PDFTOTEXT, ['-layout', path.join(dir, 'summary.pdf'), path.join(dir, 'summary.txt')]);
-      const text = readFileSync(path.join(dir, 'summary.txt'), 'utf8');
-      const flat = text.replace(/\s+/g, '');
-      expect(flat).toContain('甲县2026年学校后勤工作总结');
-      expect(flat).toContain('一、取得的成绩及采取的措施');
-      expect(flat).toContain('二、存在的问题');
-      expect(flat).toContain('三、下一步工作打算');
-      const liability = renderText(summary.sections[1]!.children[0]!.children[0]!.paragraphs[0]!.text, summary.figures);
-      expect(flat).toContain(liability.replace(/\s+/g, ''));
-      expect(flat).toContain('甲县教育局');
-      expect(flat).toContain('附表1各校保险情况');
-      expect(flat).toContain('附图2各季度综合能耗');
-      expect(flat).not.toContain('�');
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  }, 240_000);
+  it.skipIf(officeMissing.length > 0)(
+    'opens in LibreOffice and converts to PDF with the Chinese text intact',
+    async () => {
+      const response = await download(app, `/api/summaries/${summary.id}.docx`, places.sessions.officerA);
+      const dir = mkdtempSync(path.join(tmpdir(), 'oversight-docx-'));
+      try {
+        const file = path.join(dir, 'summary.docx');
+        writeFileSync(file, response.rawPayload);
+        // A profile of its own, so a LibreOffice already running for someone else does not swallow the job.
+        await run(SOFFICE, [`-env:UserInstallation=file://${path.join(dir, 'profile')}`, '--headless', '--convert-to', 'pdf', '--outdir', dir, file], {
+          timeout: 180_000,
+        });
+        await run(PDFTOTEXT, ['-layout', path.join(dir, 'summary.pdf'), path.join(dir, 'summary.txt')]);
+        const text = readFileSync(path.join(dir, 'summary.txt'), 'utf8');
+        const flat = text.replace(/\s+/g, '');
+        expect(flat).toContain('甲县2026年学校后勤工作总结');
+        expect(flat).toContain('一、取得的成绩及采取的措施');
+        expect(flat).toContain('二、存在的问题');
+        expect(flat).toContain('三、下一步工作打算');
+        const liability = renderText(summary.sections[1]!.children[0]!.children[0]!.paragraphs[0]!.text, summary.figures);
+        expect(flat).toContain(liability.replace(/\s+/g, ''));
+        expect(flat).toContain('甲县教育局');
+        expect(flat).toContain('附表1各校保险情况');
+        expect(flat).toContain('附图2各季度综合能耗');
+        expect(flat).not.toContain('�');
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+    240_000,
+  );
 });
 
 describe('chart images drawn without a browser', () => {
-  const chart = { id: 'c', title: '各类学校参保率', kind: 'bar' as const, unit: '%', categories: ['小学', '初级中学<&>'], series: [{ name: '校方责任险参保率', values: [100, 98.5] }, { name: '学平险参保率', values: [93.2, null] }] };
+  const chart = {
+    id: 'c',
+    title: '各类学校参保率',
+    kind: 'bar' as const,
+    unit: '%',
+    categories: ['小学', '初级中学<&>'],
+    series: [
+      { name: '校方责任险参保率', values: [100, 98.5] },
+      { name: '学平险参保率', values: [93.2, null] },
+    ],
+  };
 
   it('writes an SVG with every label, escaped', () => {
     const svg = chartSvg(chartLayout(chart));
@@ -135,7 +151,10 @@ describe('chart images drawn without a browser', () => {
     // Three bars (the missing value leaves a gap), each drawn in the SVG.
     const bars = chartLayout(chart).rects;
     expect(bars).toHaveLength(3);
-    for (const bar of bars) expect(svg).toContain(`<rect x="${bar.x.toFixed(1)}" y="${bar.y.toFixed(1)}" width="${bar.w.toFixed(1)}" height="${bar.h.toFixed(1)}" fill="${bar.color}"/>`);
+    for (const bar of bars)
+      expect(svg).toContain(
+        `<rect x="${bar.x.toFixed(1)}" y="${bar.y.toFixed(1)}" width="${bar.w.toFixed(1)}" height="${bar.h.toFixed(1)}" fill="${bar.color}"/>`,
+      );
   });
 
   it('encodes a valid PNG: signature, size, one filtered scanline per row, the bars where the layout put them', () => {

@@ -8,7 +8,11 @@ import { z } from 'zod';
 
 /** A record id: a PostgreSQL integer above zero; a larger one is refused as input, never sent to a query. */
 export const idInput = (name: string) =>
-  z.number({ error: `${name}必须是数字。` }).int(`${name}无效。`).positive(`${name}无效。`).max(INT4_MAX, `${name}无效。`);
+  z
+    .number({ error: `${name}必须是数字。` })
+    .int(`${name}无效。`)
+    .positive(`${name}无效。`)
+    .max(INT4_MAX, `${name}无效。`);
 
 export const schoolIdInput = idInput('学校编号');
 export const countyIdInput = idInput('县（市、区）编号');

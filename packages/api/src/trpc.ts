@@ -82,7 +82,8 @@ const limitCost = t.middleware(async ({ ctx, meta, next }) => {
 const storableInput = t.middleware(async ({ getRawInput, next }) => {
   // A call without a readable input (no body for a procedure that takes none) is left to tRPC, as before.
   const field = unstorableTextAt(await getRawInput().catch(() => undefined));
-  if (field !== null) throw new AppError('BAD_REQUEST', `输入含有无法保存的字符（空字符或残缺的表情符号），请删除后重新输入。（字段：${field || '输入'}）`, field);
+  if (field !== null)
+    throw new AppError('BAD_REQUEST', `输入含有无法保存的字符（空字符或残缺的表情符号），请删除后重新输入。（字段：${field || '输入'}）`, field);
   return next();
 });
 

@@ -31,9 +31,11 @@ const CALLS: Record<string, Call> = {
   'schools.update': (c, w, t) => c.schools.update({ schoolId: schoolOf(w, t).id, boarding: counter++ % 2 === 0 }),
   'users.list': (c) => c.users.list(),
   'users.create': (c, w, t) =>
-      c.users.create({ role: 'principal', username: unique('u'), displayName: '校长', password: PASSWORD, schoolId: schoolOf(w, t).id }),
-  'users.createPrincipal': (c, w, t) => c.users.createPrincipal({ schoolId: schoolOf(w, t).id, username: unique('cp'), displayName: '校长', password: PASSWORD }),
-  'users.resetPassword': async (c, w, t) => c.users.resetPassword({ userId: (await w.principalFor(schoolOf(w, t).id, countyOf(w, t).id)).id, password: 'another123' }),
+    c.users.create({ role: 'principal', username: unique('u'), displayName: '校长', password: PASSWORD, schoolId: schoolOf(w, t).id }),
+  'users.createPrincipal': (c, w, t) =>
+    c.users.createPrincipal({ schoolId: schoolOf(w, t).id, username: unique('cp'), displayName: '校长', password: PASSWORD }),
+  'users.resetPassword': async (c, w, t) =>
+    c.users.resetPassword({ userId: (await w.principalFor(schoolOf(w, t).id, countyOf(w, t).id)).id, password: 'another123' }),
   'users.setActive': async (c, w, t) => c.users.setActive({ userId: (await w.principalFor(schoolOf(w, t).id, countyOf(w, t).id)).id, active: false }),
   'catalogue.list': (c) => c.catalogue.list(),
   'reports.get': (c, w, t) => c.reports.get({ schoolId: schoolOf(w, t).id, period: Q }),
@@ -54,11 +56,19 @@ const CALLS: Record<string, Call> = {
   'reports.deadline': (c, w, t) => c.reports.deadline({ countyId: countyOf(w, t).id }),
   'reports.setDeadline': (c, w, t) => c.reports.setDeadline({ countyId: countyOf(w, t).id, days: 20 }),
   'targets.list': (c, w, t) => c.targets.list({ countyId: countyOf(w, t).id, year: 2026 }),
-  'targets.set': (c, w, t) => c.targets.set({ countyId: countyOf(w, t).id, year: 2026, indicator: 'accident_rate', kind: 'county_total', comparator: 'gte', value: 90 }),
+  'targets.set': (c, w, t) =>
+    c.targets.set({ countyId: countyOf(w, t).id, year: 2026, indicator: 'accident_rate', kind: 'county_total', comparator: 'gte', value: 90 }),
   'targets.remove': async (c, w, t) => {
-      const target = await setTarget(seedDb, SYSTEM_ACTOR, { countyId: countyOf(w, t).id, year: 2031, indicator: 'medical_rate', kind: 'county_total', comparator: 'gte', value: 80 });
-      return c.targets.remove({ id: target.id });
-    },
+    const target = await setTarget(seedDb, SYSTEM_ACTOR, {
+      countyId: countyOf(w, t).id,
+      year: 2031,
+      indicator: 'medical_rate',
+      kind: 'county_total',
+      comparator: 'gte',
+      value: 80,
+    });
+    return c.targets.remove({ id: target.id });
+  },
   'targets.copyFromPreviousYear': (c, w, t) => c.targets.copyFromPreviousYear({ countyId: countyOf(w, t).id, year: 2027 }),
   'targets.attainment': (c, w, t) => c.targets.attainment({ countyId: countyOf(w, t).id, year: 2026 }),
   'analytics.overview': (c, w, t) => c.analytics.overview({ countyId: countyOf(w, t).id, year: 2026 }),
@@ -72,7 +82,12 @@ const CALLS: Record<string, Call> = {
   'summaries.list': (c, w, t) => c.summaries.list({ countyId: countyOf(w, t).id }),
   // A school's summary, drafted beforehand: reading and changing it follows the school's scope.
   'summaries.get': async (c, w, t) => c.summaries.get({ id: await schoolSummary(w, t) }),
-  'summaries.save': async (c, w, t) => c.summaries.save({ id: await schoolSummary(w, t), version: 1, sections: [{ id: 's', title: '', paragraphs: [{ id: 'p', text: '正文。' }], children: [] }] }),
+  'summaries.save': async (c, w, t) =>
+    c.summaries.save({
+      id: await schoolSummary(w, t),
+      version: 1,
+      sections: [{ id: 's', title: '', paragraphs: [{ id: 'p', text: '正文。' }], children: [] }],
+    }),
   'summaries.finalize': async (c, w, t) => c.summaries.finalize({ id: await schoolSummary(w, t), version: 1 }),
   'summaries.drift': async (c, w, t) => c.summaries.drift({ id: await schoolSummary(w, t) }),
 };
@@ -101,7 +116,11 @@ it('every procedure declares an access rule and has a row in the rule table and 
   }
   const paths = Object.keys(procedures).sort();
   expect(Object.keys(CALLS).sort()).toEqual(paths);
-  expect(Object.keys(ACCESS_RULES).filter((key) => !key.includes(' ')).sort()).toEqual(paths);
+  expect(
+    Object.keys(ACCESS_RULES)
+      .filter((key) => !key.includes(' '))
+      .sort(),
+  ).toEqual(paths);
 });
 
 /** What a call met: allowed (a business refusal such as a stale version means it got past access), or which refusal. */

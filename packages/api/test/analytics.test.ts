@@ -21,7 +21,13 @@ await describeEachDatabase('targets and analytics procedures', (kind) => {
     const saved = await caller.reports.save({ schoolId: school.id, period, version: 0, values: completeValues(school, period, figures) });
     const warnings = saved.issues.filter((i) => i.severity === 'warning');
     const explained = warnings.length
-      ? await caller.reports.save({ schoolId: school.id, period, version: saved.version, values: {}, explanations: Object.fromEntries(warnings.map((i) => [i.code, '已核实。'])) })
+      ? await caller.reports.save({
+          schoolId: school.id,
+          period,
+          version: saved.version,
+          values: {},
+          explanations: Object.fromEntries(warnings.map((i) => [i.code, '已核实。'])),
+        })
       : saved;
     const submitted = await caller.reports.submit({ schoolId: school.id, period, version: explained.version });
     // A principal's report is approved by the county's officer; a bureau files and approves its own.
@@ -42,7 +48,8 @@ await describeEachDatabase('targets and analytics procedures', (kind) => {
   }, 300_000);
   afterAll(() => handle.close());
 
-  const figureOf = (o: { domains: { figures: { indicator: string; figure: unknown }[] }[] }, code: string) => o.domains.flatMap((d) => d.figures).find((f) => f.indicator === code)!.figure;
+  const figureOf = (o: { domains: { figures: { indicator: string; figure: unknown }[] }[] }, code: string) =>
+    o.domains.flatMap((d) => d.figures).find((f) => f.indicator === code)!.figure;
 
   it('counts approved reports only, unless submitted ones are asked for', async () => {
     const officer = await as('officer');
@@ -54,7 +61,11 @@ await describeEachDatabase('targets and analytics procedures', (kind) => {
     expect(withSubmitted.completeness).toEqual([{ period: '2026Q1', schools: 2, approved: 1, submitted: 1, inProgress: 0, missing: 0 }]);
     const version = (await officer.reports.get({ schoolId: w.schools.a2.id, period: '2026Q1' })).version;
     await officer.reports.approve({ schoolId: w.schools.a2.id, period: '2026Q1', version });
-    expect(figureOf(await officer.analytics.overview({ countyId: w.countyA.id, year: 2026 }), 'liability_rate')).toEqual({ type: 'number', value: 97.5, schools: 2 });
+    expect(figureOf(await officer.analytics.overview({ countyId: w.countyA.id, year: 2026 }), 'liability_rate')).toEqual({
+      type: 'number',
+      value: 97.5,
+      schools: 2,
+    });
   });
 
   it('sets targets, refuses bad ones in Chinese naming the field, and measures attainment', async () => {
@@ -66,9 +77,15 @@ await describeEachDatabase('targets and analytics procedures', (kind) => {
     const tooHigh = await failure(officer.targets.set({ ...base, indicator: 'accident_rate', kind: 'county_total', comparator: 'gte', value: 120 }));
     expect(tooHigh.code).toBe('BAD_REQUEST');
     expect(tooHigh.message).toBe('学平险参保率以百分比表示，目标值应在0至100之间（如95表示95%）。');
-    const badComparator = await failure(officer.targets.set({ ...base, indicator: 'accident_rate', kind: 'county_total', comparator: '>' as never, value: 90 }));
+    const badComparator = await failure(
+      officer.targets.set({ ...base, indicator: 'accident_rate', kind: 'county_total', comparator: '>' as never, value: 90 }),
+    );
     expect(badComparator.message).toBe('比较方式只能是“≥”“≤”或“=”。（字段：comparator）');
-    expect((await officer.targets.list(base)).map((t) => t.label)).toEqual(['全县学平险参保率≥90%', '全县人均综合能耗较上年降低不少于15%', '每所学校校方责任险参保率≥100%']);
+    expect((await officer.targets.list(base)).map((t) => t.label)).toEqual([
+      '全县学平险参保率≥90%',
+      '全县人均综合能耗较上年降低不少于15%',
+      '每所学校校方责任险参保率≥100%',
+    ]);
 
     const result = await officer.targets.attainment(base);
     const of = (indicator: string) => result.items.find((i) => i.target.indicator === indicator)!;
@@ -89,7 +106,10 @@ await describeEachDatabase('targets and analytics procedures', (kind) => {
     expect(copied).toMatchObject({ copied: 3, kept: 0, dropped: 0 });
     const removed = copied.targets.find((t) => t.indicator === 'accident_rate')!;
     await officer.targets.remove({ id: removed.id });
-    expect((await officer.targets.list({ countyId: w.countyA.id, year: 2027 })).map((t) => t.indicator).sort()).toEqual(['energy_kgce_per_person', 'liability_rate']);
+    expect((await officer.targets.list({ countyId: w.countyA.id, year: 2027 })).map((t) => t.indicator).sort()).toEqual([
+      'energy_kgce_per_person',
+      'liability_rate',
+    ]);
   });
 
   it('ranks schools with names for the bureau, against their targets', async () => {
@@ -107,7 +127,12 @@ await describeEachDatabase('targets and analytics procedures', (kind) => {
     const standing = await principal.analytics.myStanding({ schoolId: w.schools.a1.id, year: 2026 });
     expect(standing.indicators.find((i) => i.indicator === 'liability_rate')).toMatchObject({ value: 100, rank: 1, of: 2, met: true, peerMedian: null });
     const profile = await principal.analytics.schoolProfile({ schoolId: w.schools.a1.id, year: 2026 });
-    expect(profile.indicators.find((i) => i.indicator === 'electricity_kwh')!.series.slice(-5).map((p) => p.value)).toEqual([3000, null, null, null, 2400]);
+    expect(
+      profile.indicators
+        .find((i) => i.indicator === 'electricity_kwh')!
+        .series.slice(-5)
+        .map((p) => p.value),
+    ).toEqual([3000, null, null, null, 2400]);
     const trend = await principal.analytics.trend({ schoolId: w.schools.a1.id, indicator: 'liability_rate', from: '2025Q1', to: '2026Q1' });
     expect(trend.points.map((p) => p.value)).toEqual([100, null, null, null, 100]);
     for (const payload of [standing, profile, trend]) {

@@ -21,8 +21,25 @@ const hostileScalar = fc.oneof(
   fc.boolean(),
   fc.constant(null),
   fc.constantFrom(
-    '１２３４', '1,234', '12,34', '3.5万', '<script>alert(1)</script>', "'; drop table reports; --", '=HYPERLINK("http://x","y")',
-    '+1', '@SUM(A1)', '是', '否', 'A', 'certified', '2026-02-30', '2026/3/5', '', '   ', '\u0000', '😀',
+    '１２３４',
+    '1,234',
+    '12,34',
+    '3.5万',
+    '<script>alert(1)</script>',
+    "'; drop table reports; --",
+    '=HYPERLINK("http://x","y")',
+    '+1',
+    '@SUM(A1)',
+    '是',
+    '否',
+    'A',
+    'certified',
+    '2026-02-30',
+    '2026/3/5',
+    '',
+    '   ',
+    '\u0000',
+    '😀',
   ),
   fc.string({ maxLength: 40 }),
 );
@@ -104,7 +121,10 @@ await describeEachDatabase('hostile input to report saves', (kind) => {
   it('refuses a school id past the database’s integer range as BAD_REQUEST naming the field, for every role', async () => {
     for (const user of [w.users.principal, w.users.officer, w.users.cityOfficer, w.users.systemAdmin]) {
       const caller = callerFor(handle.db, await signedInAs(handle.db, user.id));
-      for (const call of [() => caller.reports.get({ schoolId: 2_147_483_648, period: PERIOD }), () => caller.reports.save({ schoolId: 2 ** 53, period: PERIOD, version: 0, values: {} })]) {
+      for (const call of [
+        () => caller.reports.get({ schoolId: 2_147_483_648, period: PERIOD }),
+        () => caller.reports.save({ schoolId: 2 ** 53, period: PERIOD, version: 0, values: {} }),
+      ]) {
         const error = await call().then(
           () => null,
           (e: unknown) => e,
@@ -123,8 +143,14 @@ await describeEachDatabase('hostile input to report saves', (kind) => {
     const schoolBefore = JSON.stringify(await handle.db.selectFrom('schools').selectAll().where('id', '=', schoolId).executeTakeFirst());
     const { version } = await principal.reports.get({ schoolId, period: PERIOD });
     const attempts: [() => Promise<unknown>, string][] = [
-      [() => principal.reports.save({ schoolId, period: PERIOD, version, values: { staff_count: 3 }, explanations: { staff_count: 'a\u0000b' } }), 'explanations.staff_count'],
-      [() => principal.reports.autosave({ schoolId, period: PERIOD, version, values: { staff_count: 3 }, explanations: { staff_count: '说明\ud800' } }), 'explanations.staff_count'],
+      [
+        () => principal.reports.save({ schoolId, period: PERIOD, version, values: { staff_count: 3 }, explanations: { staff_count: 'a\u0000b' } }),
+        'explanations.staff_count',
+      ],
+      [
+        () => principal.reports.autosave({ schoolId, period: PERIOD, version, values: { staff_count: 3 }, explanations: { staff_count: '说明\ud800' } }),
+        'explanations.staff_count',
+      ],
       [() => admin.schools.update({ schoolId, name: '学校\u0000' }), 'name'],
     ];
     for (const [call, field] of attempts) {

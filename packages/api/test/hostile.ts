@@ -9,7 +9,19 @@ export { fc };
 
 /** Numbers no field should take as they are: NaN, infinities, -0, huge, beyond safe integers, float noise, negative. */
 export const hostileNumber: fc.Arbitrary<number> = fc.oneof(
-  fc.constantFrom(Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, -1, -0, 1e308, -1e308, 2 ** 53 + 1, 0.1 + 0.2, Number.MIN_VALUE, -2_147_483_649),
+  fc.constantFrom(
+    Number.NaN,
+    Number.POSITIVE_INFINITY,
+    Number.NEGATIVE_INFINITY,
+    -1,
+    -0,
+    1e308,
+    -1e308,
+    2 ** 53 + 1,
+    0.1 + 0.2,
+    Number.MIN_VALUE,
+    -2_147_483_649,
+  ),
   fc.double(),
   fc.integer({ min: -1_000_000, max: 100_000_000 }),
 );

@@ -24,7 +24,12 @@ await describeEachDatabase('limits of costly procedures', (kind) => {
   });
   afterAll(() => handle?.close());
 
-  const limits: CostLimits = { draft: { attempts: 3, windowMinutes: 5 }, document: { attempts: 1, windowMinutes: 5 }, import: { attempts: 1, windowMinutes: 5 }, export: { attempts: 1, windowMinutes: 5 } };
+  const limits: CostLimits = {
+    draft: { attempts: 3, windowMinutes: 5 },
+    document: { attempts: 1, windowMinutes: 5 },
+    import: { attempts: 1, windowMinutes: 5 },
+    export: { attempts: 1, windowMinutes: 5 },
+  };
   const callerWith = async (userId: number, costLimits: CostLimits | null) => callerFor(handle.db, await signedInAs(handle.db, userId), undefined, costLimits);
 
   it('refuses drafting past the count, for the caller only, the county and school drafts counted together', async () => {

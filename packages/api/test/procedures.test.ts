@@ -82,9 +82,7 @@ await describeEachDatabase('procedures', (kind) => {
 
   it('refuses a weak password with the rule spelled out', async () => {
     const admin = await as('bureauAdmin');
-    const weak = await failure(
-      admin.users.createPrincipal({ schoolId: w.schools.a1.id, username: 'weakling', displayName: '王', password: 'abcdefgh' }),
-    );
+    const weak = await failure(admin.users.createPrincipal({ schoolId: w.schools.a1.id, username: 'weakling', displayName: '王', password: 'abcdefgh' }));
     expect(weak.code).toBe('BAD_REQUEST');
     expect(weak.message).toContain('密码必须同时包含字母和数字');
   });

@@ -35,7 +35,9 @@ await describeEachDatabase('reports procedures', (kind) => {
     const key = { schoolId: w.schools.a1.id, period: '2025Q4' };
     const saved = await principal.reports.save({ ...key, version: 0, values: { students_enrolled: 300, liability_insured: 310 } });
     expect(saved.version).toBe(1);
-    expect(saved.issues).toEqual([{ code: 'liability_insured', rule: 'at_most', severity: 'error', message: '校方责任险参保人数（310）不能大于在校学生数（300）。' }]);
+    expect(saved.issues).toEqual([
+      { code: 'liability_insured', rule: 'at_most', severity: 'error', message: '校方责任险参保人数（310）不能大于在校学生数（300）。' },
+    ]);
     const stale = await failure(principal.reports.save({ ...key, version: 0, values: { liability_insured: 300 } }));
     expect(stale.code).toBe('CONFLICT');
     expect(stale.message).toContain('请刷新后再操作');
@@ -63,7 +65,12 @@ await describeEachDatabase('reports procedures', (kind) => {
     expect(short.message).toContain('至少2个字');
     const returned = await officer.reports.returnForRevision({ ...key, version: submitted.version, reason: '明厨亮灶情况请附施工计划。' });
     expect(returned).toMatchObject({ status: 'returned', returnReason: '明厨亮灶情况请附施工计划。' });
-    const fixed = await principal.reports.save({ ...key, version: returned.version, values: {}, explanations: { open_kitchen: '明厨亮灶改造施工中，计划8月完工。' } });
+    const fixed = await principal.reports.save({
+      ...key,
+      version: returned.version,
+      values: {},
+      explanations: { open_kitchen: '明厨亮灶改造施工中，计划8月完工。' },
+    });
     const again = await principal.reports.submit({ ...key, version: fixed.version });
     const approved = await officer.reports.approve({ ...key, version: again.version });
     expect(approved.status).toBe('approved');
@@ -152,18 +159,34 @@ await describeEachDatabase('reports procedures', (kind) => {
     const principal = await as('principal');
     const school = w.schools.a1;
     // Last year's same quarter, submitted, so the draft is checked against it.
-    const lastYear = await principal.reports.save({ schoolId: school.id, period: '2025Q2', version: 0, values: complete(school, '2025Q2', { electricity_kwh: 10000 }) });
+    const lastYear = await principal.reports.save({
+      schoolId: school.id,
+      period: '2025Q2',
+      version: 0,
+      values: complete(school, '2025Q2', { electricity_kwh: 10000 }),
+    });
     await principal.reports.submit({ schoolId: school.id, period: '2025Q2', version: lastYear.version });
     const key = { schoolId: school.id, period: '2026Q2' };
     const before = await principal.reports.get(key);
     const values = complete(school, '2026Q2', { electricity_kwh: 60000, students_enrolled: 300, liability_insured: 310 });
     const stored = await principal.reports.autosave({ ...key, version: before.version, values, explanations: { electricity_kwh: ' 新建食堂投入使用 ' } });
-    expect(stored).toEqual({ id: expect.any(Number), status: 'draft', version: before.version + 1, values, explanations: { electricity_kwh: '新建食堂投入使用' } });
+    expect(stored).toEqual({
+      id: expect.any(Number),
+      status: 'draft',
+      version: before.version + 1,
+      values,
+      explanations: { electricity_kwh: '新建食堂投入使用' },
+    });
 
     const view = await principal.reports.get(key);
     expect(view.version).toBe(stored.version);
     expect(view.issues.map((i) => i.rule).sort()).toEqual(expect.arrayContaining(['at_most', 'jump']));
-    const recheck = draftFindings(stored.values, { school: await principal.schools.get({ schoolId: school.id }), period: '2026Q2', lastYear: before.lastYear, ...before.checks });
+    const recheck = draftFindings(stored.values, {
+      school: await principal.schools.get({ schoolId: school.id }),
+      period: '2026Q2',
+      lastYear: before.lastYear,
+      ...before.checks,
+    });
     expect(recheck).toEqual({ issues: view.issues, derived: view.derived });
 
     const stale = await failure(principal.reports.autosave({ ...key, version: before.version, values }));

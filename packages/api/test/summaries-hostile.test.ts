@@ -68,7 +68,10 @@ function sectionArb(figureIds: readonly string[]) {
       id: sectionId,
       title: fc.oneof({ weight: 6, arbitrary: hostileText(90) }, { weight: 1, arbitrary: hostileScalar }),
       paragraphs: fc.oneof({ weight: 8, arbitrary: fc.array(paragraph, { maxLength: 3 }) }, { weight: 1, arbitrary: hostileScalar }),
-      children: depth === 0 ? fc.constant([]) : fc.oneof({ weight: 2, arbitrary: fc.constant([]) }, { weight: 1, arbitrary: fc.array(section(depth - 1), { maxLength: 2 }) }),
+      children:
+        depth === 0
+          ? fc.constant([])
+          : fc.oneof({ weight: 2, arbitrary: fc.constant([]) }, { weight: 1, arbitrary: fc.array(section(depth - 1), { maxLength: 2 }) }),
     });
   return { text, section };
 }
@@ -87,7 +90,12 @@ function saveAttempt(figureIds: readonly string[], targets: number): fc.Arbitrar
   return fc.record(
     {
       target: fc.nat({ max: targets - 1 }),
-      id: fc.oneof({ weight: 10, arbitrary: fc.constant('own') }, { weight: 1, arbitrary: fc.constant(999_999) }, { weight: 1, arbitrary: envelopeNumber }, { weight: 1, arbitrary: hostileScalar }),
+      id: fc.oneof(
+        { weight: 10, arbitrary: fc.constant('own') },
+        { weight: 1, arbitrary: fc.constant(999_999) },
+        { weight: 1, arbitrary: envelopeNumber },
+        { weight: 1, arbitrary: hostileScalar },
+      ),
       version: fc.oneof(
         { weight: 10, arbitrary: fc.constant('current') },
         { weight: 1, arbitrary: fc.constantFrom('stale', 'ahead') },
@@ -97,7 +105,16 @@ function saveAttempt(figureIds: readonly string[], targets: number): fc.Arbitrar
       sections: fc.oneof(
         { weight: 5, arbitrary: fc.record({ edit: fc.record({ at: fc.nat(), text }) }) },
         { weight: 4, arbitrary: fc.record({ replace: fc.array(section(5), { minLength: 1, maxLength: 3 }) }) },
-        { weight: 1, arbitrary: fc.record({ replace: fc.oneof(hostileScalar, fc.constant([]), fc.constant(Array.from({ length: 21 }, (_, i) => ({ id: `s${i}`, title: '', paragraphs: [], children: [] })))) }) },
+        {
+          weight: 1,
+          arbitrary: fc.record({
+            replace: fc.oneof(
+              hostileScalar,
+              fc.constant([]),
+              fc.constant(Array.from({ length: 21 }, (_, i) => ({ id: `s${i}`, title: '', paragraphs: [], children: [] }))),
+            ),
+          }),
+        },
       ),
       title: fc.oneof(hostileText(120), fc.constant('题'.repeat(100)), fc.constant('题'.repeat(101)), hostileScalar),
     },
@@ -160,7 +177,14 @@ await describeEachDatabase('hostile input to annual summaries', (kind) => {
         const target = drafts[attempt.target]!;
         const current = await target.api.summaries.get({ id: target.id });
         const id = attempt.id === 'own' ? target.id : attempt.id;
-        const version = attempt.version === 'current' ? current.version : attempt.version === 'stale' ? current.version - 1 : attempt.version === 'ahead' ? current.version + 1 : attempt.version;
+        const version =
+          attempt.version === 'current'
+            ? current.version
+            : attempt.version === 'stale'
+              ? current.version - 1
+              : attempt.version === 'ahead'
+                ? current.version + 1
+                : attempt.version;
         const sections = 'edit' in attempt.sections ? edited(current.sections, attempt.sections.edit.at, attempt.sections.edit.text) : attempt.sections.replace;
         const input = { id, version, sections, ...('title' in attempt ? { title: attempt.title } : {}) };
 
@@ -195,7 +219,12 @@ await describeEachDatabase('hostile input to annual summaries', (kind) => {
         const reread = await target.api.summaries.get({ id: target.id });
         expect(reread.sections).toEqual(parsed.data);
         expect(reread.title).toBe(typeof title === 'string' ? title.trim() : current.title);
-        const row = await handle.db.selectFrom('summaryVersions').select('sections').where('summaryId', '=', target.id).where('version', '=', result.version).executeTakeFirstOrThrow();
+        const row = await handle.db
+          .selectFrom('summaryVersions')
+          .select('sections')
+          .where('summaryId', '=', target.id)
+          .where('version', '=', result.version)
+          .executeTakeFirstOrThrow();
         expect(row.sections).toEqual(parsed.data);
       }),
       { numRuns: 60, seed: 20261124 },
@@ -212,13 +241,25 @@ await describeEachDatabase('hostile input to annual summaries', (kind) => {
     const done = new Set<string>();
     const value = fc.oneof({ weight: 3, arbitrary: envelopeNumber }, { weight: 2, arbitrary: hostileScalar });
     /** Mostly the valid value, else a near miss or a hostile one: calls with one bad value among good ones are common. */
-    const mostly = <T,>(valid: T, ...nearMisses: unknown[]) =>
-      fc.oneof({ weight: 5, arbitrary: fc.constant(valid) }, ...(nearMisses.length ? [{ weight: 1, arbitrary: fc.constantFrom(...nearMisses) }] : []), { weight: 2, arbitrary: value });
+    const mostly = <T>(valid: T, ...nearMisses: unknown[]) =>
+      fc.oneof({ weight: 5, arbitrary: fc.constant(valid) }, ...(nearMisses.length ? [{ weight: 1, arbitrary: fc.constantFrom(...nearMisses) }] : []), {
+        weight: 2,
+        arbitrary: value,
+      });
     const call = fc.oneof(
-      fc.record({ op: fc.constant('draft' as const), countyId: mostly(w.countyA.id, w.countyB.id, w.cityA.id), year: mostly(2026, 2000, 2100, 1999, 2101), upToQuarter: mostly(undefined, 1, 4, 0, 5) }),
+      fc.record({
+        op: fc.constant('draft' as const),
+        countyId: mostly(w.countyA.id, w.countyB.id, w.cityA.id),
+        year: mostly(2026, 2000, 2100, 1999, 2101),
+        upToQuarter: mostly(undefined, 1, 4, 0, 5),
+      }),
       fc.record({ op: fc.constant('cityDraft' as const), cityId: mostly(w.cityA.id, w.countyA.id, w.cityB.id), year: mostly(2026) }),
       // Not beyond PostgreSQL's integer range: the school access check (trpc.ts) queries a school id before the input is validated.
-      fc.record({ op: fc.constant('schoolDraft' as const), schoolId: mostly(w.schools.a1.id, w.schools.b.id).filter((v) => !(Number.isSafeInteger(v) && (v as number) > INT4_MAX)), year: mostly(2026) }),
+      fc.record({
+        op: fc.constant('schoolDraft' as const),
+        schoolId: mostly(w.schools.a1.id, w.schools.b.id).filter((v) => !(Number.isSafeInteger(v) && (v as number) > INT4_MAX)),
+        year: mostly(2026),
+      }),
       fc.record({ op: fc.constantFrom('get' as const, 'drift' as const), id: mostly(own.id, 999_999) }),
       fc.record({ op: fc.constant('finalize' as const), id: mostly(own.id), version: mostly('current', 0) }),
     );
@@ -285,7 +326,12 @@ await describeEachDatabase('hostile input to annual summaries', (kind) => {
     expectRefusal(city as TRPCError, 'BAD_REQUEST');
     // Markup, script, SQL and a formula are text like any other: stored and read back as typed.
     const verbatim = '<script>alert(1)</script>=HYPERLINK("http://x","y")\'; drop table summaries; --１２３';
-    const saved = await api.summaries.save({ id: draft.id, version: 1, sections: edited(draft.sections, 0, verbatim) as SummarySection[], title: ' <b>标题</b> ' });
+    const saved = await api.summaries.save({
+      id: draft.id,
+      version: 1,
+      sections: edited(draft.sections, 0, verbatim) as SummarySection[],
+      title: ' <b>标题</b> ',
+    });
     expect(saved.sections[0]!.paragraphs[0]!.text).toBe(verbatim);
     expect((await api.summaries.get({ id: draft.id })).title).toBe('<b>标题</b>');
   });

@@ -8,7 +8,17 @@ import { callerFor, failure, signedInAs, world } from './support.js';
 
 type World = Awaited<ReturnType<typeof world>>;
 
-const asSummarySchool = (s: School): SummarySchool => ({ id: s.id, code: s.code, name: s.name, countyId: s.countyId, type: s.type, location: s.location, hasCanteen: s.hasCanteen, buildingAreaM2: s.buildingAreaM2, siteAreaM2: s.siteAreaM2 });
+const asSummarySchool = (s: School): SummarySchool => ({
+  id: s.id,
+  code: s.code,
+  name: s.name,
+  countyId: s.countyId,
+  type: s.type,
+  location: s.location,
+  hasCanteen: s.hasCanteen,
+  buildingAreaM2: s.buildingAreaM2,
+  siteAreaM2: s.siteAreaM2,
+});
 
 await describeEachDatabase('summaries procedures', (kind) => {
   let handle: DatabaseHandle;
@@ -22,9 +32,11 @@ await describeEachDatabase('summaries procedures', (kind) => {
     handle = await createTestDatabase(kind);
     w = await world(handle.db);
     // Both test schools are primaries with a canteen: each gets the fixture's first (primary, canteen) school's figures.
-    stored = [...fixtureReports([asSummarySchool(w.schools.a1)]), ...fixtureReports([asSummarySchool(w.schools.a2)]), ...fixtureReports([asSummarySchool(w.schools.c)])].filter(
-      (r) => r.period <= ('2026Q3' as Period),
-    );
+    stored = [
+      ...fixtureReports([asSummarySchool(w.schools.a1)]),
+      ...fixtureReports([asSummarySchool(w.schools.a2)]),
+      ...fixtureReports([asSummarySchool(w.schools.c)]),
+    ].filter((r) => r.period <= ('2026Q3' as Period));
     await fileFixtureReports(handle.db, stored);
     officer = await signedInAs(handle.db, w.users.officer.id);
     principal = await signedInAs(handle.db, w.users.principal.id);
@@ -35,16 +47,31 @@ await describeEachDatabase('summaries procedures', (kind) => {
   it('drafts, saves, finalises and reads a county summary', async () => {
     const api = callerFor(handle.db, officer);
     const draft = await api.summaries.draft({ countyId: w.countyA.id, year: 2026 });
-    expect(draft).toMatchObject({ level: 'county', year: 2026, upToQuarter: 3, status: 'draft', version: 1, title: '甲县2026年学校后勤工作总结（截至第三季度）' });
-    const plain = plainFigures(stored.map((r) => ({ ...r, status: 'approved' as const })), [w.schools.a1, w.schools.a2].map(asSummarySchool), 3);
+    expect(draft).toMatchObject({
+      level: 'county',
+      year: 2026,
+      upToQuarter: 3,
+      status: 'draft',
+      version: 1,
+      title: '甲县2026年学校后勤工作总结（截至第三季度）',
+    });
+    const plain = plainFigures(
+      stored.map((r) => ({ ...r, status: 'approved' as const })),
+      [w.schools.a1, w.schools.a2].map(asSummarySchool),
+      3,
+    );
     for (const id of ['liability_insured', 'electricity_kwh', 'energy_change', 'plants_planted', 'grade_A', 'schools_complete'] as const) {
       expect(draft.figures[id]!.value, id).toBeCloseTo(plain[id], 6);
     }
 
-    const bad = await failure(api.summaries.save({ id: draft.id, version: 1, sections: [{ id: 'a', title: '标题', paragraphs: [{ id: 'p', text: 'x'.repeat(5001) }], children: [] }] }));
+    const bad = await failure(
+      api.summaries.save({ id: draft.id, version: 1, sections: [{ id: 'a', title: '标题', paragraphs: [{ id: 'p', text: 'x'.repeat(5001) }], children: [] }] }),
+    );
     expect(bad.code).toBe('BAD_REQUEST');
     expect(bad.message).toBe('单个段落不能超过5000字。（字段：sections.0.paragraphs.0.text）');
-    const sections = draft.sections.map((s, i) => (i === 0 ? { ...s, paragraphs: [{ id: 'opening-p1', text: '今年，{{fig:liability_rate}}的学生参加了校方责任险。' }] } : s));
+    const sections = draft.sections.map((s, i) =>
+      i === 0 ? { ...s, paragraphs: [{ id: 'opening-p1', text: '今年，{{fig:liability_rate}}的学生参加了校方责任险。' }] } : s,
+    );
     const saved = await api.summaries.save({ id: draft.id, version: 1, sections });
     expect(saved.version).toBe(2);
     const stale = await failure(api.summaries.save({ id: draft.id, version: 1, sections }));

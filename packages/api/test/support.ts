@@ -1,14 +1,4 @@
-import {
-  createOrgUnit,
-  createSchool,
-  createUser,
-  describeUser,
-  getUser,
-  SYSTEM_ACTOR,
-  type Database,
-  type Kysely,
-  type SignedInUser,
-} from '@oversight/db';
+import { createOrgUnit, createSchool, createUser, describeUser, getUser, SYSTEM_ACTOR, type Database, type Kysely, type SignedInUser } from '@oversight/db';
 import { schoolInput } from '@oversight/db/testing';
 import type { CostLimits } from '@oversight/domain';
 import { TRPCError } from '@trpc/server';

@@ -50,7 +50,13 @@ const plausible = fc.constantFrom(...INDICATORS.filter((i) => i.valueType !== 'd
     });
   }
   return fc.oneof(
-    fc.record({ indicator: fc.constant(ind.code), kind: fc.constant('each_school'), comparator: fc.constant('eq'), value: fc.constantFrom(...options), schoolTypes: types }),
+    fc.record({
+      indicator: fc.constant(ind.code),
+      kind: fc.constant('each_school'),
+      comparator: fc.constant('eq'),
+      value: fc.constantFrom(...options),
+      schoolTypes: types,
+    }),
     fc.record({
       indicator: fc.constant(ind.code),
       kind: fc.constant('county_total'),

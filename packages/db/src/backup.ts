@@ -90,20 +90,28 @@ async function* tableRows(db: Kysely<Database>, table: TableInfo): AsyncGenerato
 export async function backupDatabase(db: Kysely<Database>, file: string): Promise<Record<string, number>> {
   const counts: Record<string, number> = {};
   // One repeatable-read snapshot, so the backup is consistent even while the server keeps writing.
-  await db.transaction().setIsolationLevel('repeatable read').execute(async (trx) => {
-    const list = await tables(trx);
-    const header: Header = { format: BACKUP_FORMAT, formatVersion: FORMAT_VERSION, migrations: await appliedMigrations(trx), createdAt: new Date().toISOString() };
-    async function* lines(): AsyncGenerator<string> {
-      yield `${JSON.stringify({ header })}\n`;
-      for (const table of list) {
-        const { rows } = await sql<{ n: number }>`select count(*)::int as n from ${ident(table.name)}`.execute(trx);
-        counts[table.name] = rows[0]!.n;
-        yield `${JSON.stringify({ table: table.name, rows: rows[0]!.n })}\n`;
-        for await (const json of tableRows(trx, table)) yield `{"row":${json}}\n`;
+  await db
+    .transaction()
+    .setIsolationLevel('repeatable read')
+    .execute(async (trx) => {
+      const list = await tables(trx);
+      const header: Header = {
+        format: BACKUP_FORMAT,
+        formatVersion: FORMAT_VERSION,
+        migrations: await appliedMigrations(trx),
+        createdAt: new Date().toISOString(),
+      };
+      async function* lines(): AsyncGenerator<string> {
+        yield `${JSON.stringify({ header })}\n`;
+        for (const table of list) {
+          const { rows } = await sql<{ n: number }>`select count(*)::int as n from ${ident(table.name)}`.execute(trx);
+          counts[table.name] = rows[0]!.n;
+          yield `${JSON.stringify({ table: table.name, rows: rows[0]!.n })}\n`;
+          for await (const json of tableRows(trx, table)) yield `{"row":${json}}\n`;
+        }
       }
-    }
-    await pipeline(Readable.from(lines()), createGzip(), createWriteStream(file));
-  });
+      await pipeline(Readable.from(lines()), createGzip(), createWriteStream(file));
+    });
   return counts;
 }
 
@@ -172,4 +180,3 @@ export async function restoreDatabase(db: Kysely<Database>, file: string): Promi
   });
   return counts;
 }
-

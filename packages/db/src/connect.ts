@@ -38,8 +38,7 @@ export async function openDatabase(options: DatabaseOptions = {}): Promise<Datab
       connectionString: options.databaseUrl,
       max: options.poolSize ?? 10,
       types: {
-        getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-          parsers[oid] ?? pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+        getTypeParser: ((oid: number, format?: 'text' | 'binary') => parsers[oid] ?? pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
       },
     });
     // A pooled connection the server ends (a restart, an administrator, a dropped database) is removed from the

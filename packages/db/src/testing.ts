@@ -113,7 +113,6 @@ export function completeValues(school: Pick<School, 'type' | 'hasCanteen'>, peri
   return { ...values, ...figures };
 }
 
-
 let schoolSequence = 0;
 
 /** A valid new school for tests: a rural primary school with a canteen, its code and name numbered to stay unique. */

@@ -86,7 +86,14 @@ await describeEachDatabase('targets and analytics', (kind) => {
     T.liabilityP2 = await set({ indicator: 'liability_rate', kind: 'each_school', comparator: 'gte', value: 95, schoolId: s.p2.id });
     T.accident = await set({ indicator: 'accident_rate', kind: 'county_total', comparator: 'gte', value: 95 });
     T.energy = await set({ indicator: 'energy_kgce_per_person', kind: 'county_total', measure: 'change_percent', comparator: 'lte', value: -15 });
-    T.certified = await set({ indicator: 'green_school_status', kind: 'county_total', measure: 'status_count', statusValue: 'certified', comparator: 'gte', value: 2 });
+    T.certified = await set({
+      indicator: 'green_school_status',
+      kind: 'county_total',
+      measure: 'status_count',
+      statusValue: 'certified',
+      comparator: 'gte',
+      value: 2,
+    });
     T.gradeA = await set({ indicator: 'food_safety_grade', kind: 'county_total', measure: 'status_share', statusValue: 'A', comparator: 'gte', value: 80 });
     T.incidents = await set({ indicator: 'food_incidents', kind: 'each_school', comparator: 'eq', value: 0 });
   }, 600_000);
@@ -112,13 +119,51 @@ await describeEachDatabase('targets and analytics', (kind) => {
 
     it('refuses a target the catalogue does not allow, naming the field, and stores nothing', async () => {
       const before = await listTargets(handle.db, county, { countyId: places.countyA.id, year: 2026 });
-      const percent = await rejection(setTarget(handle.db, officer, { countyId: places.countyA.id, year: 2026, indicator: 'accident_rate', kind: 'county_total', comparator: 'gte', value: 120 }));
+      const percent = await rejection(
+        setTarget(handle.db, officer, {
+          countyId: places.countyA.id,
+          year: 2026,
+          indicator: 'accident_rate',
+          kind: 'county_total',
+          comparator: 'gte',
+          value: 120,
+        }),
+      );
       expect(percent).toMatchObject({ code: 'BAD_REQUEST', field: 'value', message: '学平险参保率以百分比表示，目标值应在0至100之间（如95表示95%）。' });
-      const elsewhere = await rejection(setTarget(handle.db, officer, { countyId: places.countyA.id, year: 2026, indicator: 'liability_rate', kind: 'each_school', comparator: 'gte', value: 90, schoolId: other.id }));
+      const elsewhere = await rejection(
+        setTarget(handle.db, officer, {
+          countyId: places.countyA.id,
+          year: 2026,
+          indicator: 'liability_rate',
+          kind: 'each_school',
+          comparator: 'gte',
+          value: 90,
+          schoolId: other.id,
+        }),
+      );
       expect(elsewhere).toMatchObject({ code: 'BAD_REQUEST', field: 'schoolId', message: '只能为本县的学校单独设定目标。' });
-      const noCanteen = await rejection(setTarget(handle.db, officer, { countyId: places.countyA.id, year: 2026, indicator: 'health_cert_rate', kind: 'each_school', comparator: 'gte', value: 100, schoolId: s.j3.id }));
+      const noCanteen = await rejection(
+        setTarget(handle.db, officer, {
+          countyId: places.countyA.id,
+          year: 2026,
+          indicator: 'health_cert_rate',
+          kind: 'each_school',
+          comparator: 'gte',
+          value: 100,
+          schoolId: s.j3.id,
+        }),
+      );
       expect(noCanteen).toMatchObject({ field: 'schoolId', message: '测试初级中学不适用从业人员健康证持证率（仅适用于有食堂的学校）。' });
-      const outOfScope = await rejection(setTarget(handle.db, officer, { countyId: places.countyA2.id, year: 2026, indicator: 'accident_rate', kind: 'county_total', comparator: 'gte', value: 90 }));
+      const outOfScope = await rejection(
+        setTarget(handle.db, officer, {
+          countyId: places.countyA2.id,
+          year: 2026,
+          indicator: 'accident_rate',
+          kind: 'county_total',
+          comparator: 'gte',
+          value: 90,
+        }),
+      );
       expect(outOfScope).toMatchObject({ code: 'NOT_FOUND', message: '县（市、区）不存在。' });
       expect(await listTargets(handle.db, county, { countyId: places.countyA.id, year: 2026 })).toEqual(before);
     });
@@ -131,7 +176,13 @@ await describeEachDatabase('targets and analytics', (kind) => {
       expect(again.value).toBe(85);
       const edited = await setTarget(handle.db, officer, { ...input, id: first.id, kind: 'each_school', value: 70 });
       expect(edited).toMatchObject({ id: first.id, kind: 'each_school', value: 70, label: '每所学校城乡居民医保参保率≥70%' });
-      const audit = await handle.db.selectFrom('auditLog').select(['action', 'before', 'after', 'countyId']).where('entity', '=', 'target').where('entityId', '=', String(first.id)).orderBy('id').execute();
+      const audit = await handle.db
+        .selectFrom('auditLog')
+        .select(['action', 'before', 'after', 'countyId'])
+        .where('entity', '=', 'target')
+        .where('entityId', '=', String(first.id))
+        .orderBy('id')
+        .execute();
       expect(audit.map((e) => e.action)).toEqual(['target.set', 'target.set', 'target.set']);
       expect(audit[0]!.before).toBeNull();
       expect(audit[1]).toMatchObject({ before: { value: 80 }, after: { value: 85 }, countyId: places.countyA.id });
@@ -139,18 +190,51 @@ await describeEachDatabase('targets and analytics', (kind) => {
     });
 
     it('refuses school-type narrowings that overlap', async () => {
-      const input = { countyId: places.countyA.id, year: 2027, indicator: 'accident_rate', kind: 'each_school' as const, comparator: 'gte' as const, value: 90 };
+      const input = {
+        countyId: places.countyA.id,
+        year: 2027,
+        indicator: 'accident_rate',
+        kind: 'each_school' as const,
+        comparator: 'gte' as const,
+        value: 90,
+      };
       await setTarget(handle.db, officer, { ...input, schoolTypes: ['primary', 'junior'] });
       const clash = await rejection(setTarget(handle.db, officer, { ...input, schoolTypes: ['junior', 'senior'] }));
-      expect(clash).toMatchObject({ code: 'CONFLICT', field: 'schoolTypes', message: '与已有目标“每所小学、初级中学学平险参保率≥90%”的办学类型重叠（初级中学），同一类学校只能有一个目标。' });
+      expect(clash).toMatchObject({
+        code: 'CONFLICT',
+        field: 'schoolTypes',
+        message: '与已有目标“每所小学、初级中学学平险参保率≥90%”的办学类型重叠（初级中学），同一类学校只能有一个目标。',
+      });
     });
 
     it('copies last year’s targets, keeping what is already set and leaving overrides of closed schools behind', async () => {
       const closing = await school(handle.db, places.countyA.id, { name: '即将撤并小学' });
-      await setTarget(handle.db, SYSTEM_ACTOR, { countyId: places.countyA.id, year: 2028, indicator: 'accident_rate', kind: 'county_total', comparator: 'gte', value: 96 });
-      await setTarget(handle.db, SYSTEM_ACTOR, { countyId: places.countyA.id, year: 2028, indicator: 'liability_rate', kind: 'each_school', comparator: 'gte', value: 90, schoolId: closing.id });
+      await setTarget(handle.db, SYSTEM_ACTOR, {
+        countyId: places.countyA.id,
+        year: 2028,
+        indicator: 'accident_rate',
+        kind: 'county_total',
+        comparator: 'gte',
+        value: 96,
+      });
+      await setTarget(handle.db, SYSTEM_ACTOR, {
+        countyId: places.countyA.id,
+        year: 2028,
+        indicator: 'liability_rate',
+        kind: 'each_school',
+        comparator: 'gte',
+        value: 90,
+        schoolId: closing.id,
+      });
       await updateSchool(handle.db, SYSTEM_ACTOR, { schoolId: closing.id, active: false });
-      await setTarget(handle.db, officer, { countyId: places.countyA.id, year: 2029, indicator: 'accident_rate', kind: 'county_total', comparator: 'gte', value: 97 });
+      await setTarget(handle.db, officer, {
+        countyId: places.countyA.id,
+        year: 2029,
+        indicator: 'accident_rate',
+        kind: 'county_total',
+        comparator: 'gte',
+        value: 97,
+      });
       const result = await copyTargetsFromPreviousYear(handle.db, officer, { countyId: places.countyA.id, year: 2029 });
       expect(result).toMatchObject({ copied: 0, kept: 1, dropped: 1 });
       expect(result.targets.map((t) => t.label)).toEqual(['全县学平险参保率≥97%']);
@@ -162,12 +246,26 @@ await describeEachDatabase('targets and analytics', (kind) => {
     });
 
     it('removes a target (audited); another county’s officer may not, and is answered as for a missing target', async () => {
-      const t = await setTarget(handle.db, officer, { countyId: places.countyA.id, year: 2030, indicator: 'medical_rate', kind: 'county_total', comparator: 'gte', value: 80 });
+      const t = await setTarget(handle.db, officer, {
+        countyId: places.countyA.id,
+        year: 2030,
+        indicator: 'medical_rate',
+        kind: 'county_total',
+        comparator: 'gte',
+        value: 80,
+      });
       const stranger: Actor = { userId: null, role: 'bureau_officer', scope: { kind: 'counties', countyIds: [places.countyB.id] } };
-      for (const id of [t.id, 999_999]) expect(await rejection(removeTarget(handle.db, stranger, id))).toMatchObject({ code: 'NOT_FOUND', message: '目标不存在。' });
+      for (const id of [t.id, 999_999])
+        expect(await rejection(removeTarget(handle.db, stranger, id))).toMatchObject({ code: 'NOT_FOUND', message: '目标不存在。' });
       await removeTarget(handle.db, officer, t.id);
       expect(await listTargets(handle.db, county, { countyId: places.countyA.id, year: 2030 })).toEqual([]);
-      const audit = await handle.db.selectFrom('auditLog').select(['action', 'before']).where('entity', '=', 'target').where('entityId', '=', String(t.id)).orderBy('id').execute();
+      const audit = await handle.db
+        .selectFrom('auditLog')
+        .select(['action', 'before'])
+        .where('entity', '=', 'target')
+        .where('entityId', '=', String(t.id))
+        .orderBy('id')
+        .execute();
       expect(audit.map((e) => e.action)).toEqual(['target.set', 'target.remove']);
       expect((await rejection(removeTarget(handle.db, officer, t.id))).code).toBe('NOT_FOUND');
     });
@@ -183,7 +281,9 @@ await describeEachDatabase('targets and analytics', (kind) => {
       const { report, of } = await byTarget();
       expect(report).toMatchObject({ upToQuarter: 2, window: ['2026Q1', '2026Q2'], includeSubmitted: false });
       expect(of(T.liability!).yearToDate).toMatchObject({ met: true, schools: 3, reported: 3 });
-      expect(of(T.liabilityP2!).yearToDate.checks).toEqual([{ schoolId: s.p2.id, code: s.p2.code, name: s.p2.name, value: (290 / 300) * 100, met: true, shortfall: 0 }]);
+      expect(of(T.liabilityP2!).yearToDate.checks).toEqual([
+        { schoolId: s.p2.id, code: s.p2.code, name: s.p2.name, value: (290 / 300) * 100, met: true, shortfall: 0 },
+      ]);
       // Σ accident-insured ÷ Σ enrolled = (190 + 290 + 380 + 90) ÷ 1000.
       expect(of(T.accident!).yearToDate.actual).toBeCloseTo(95, 10);
       expect(of(T.accident!).yearToDate.met).toBe(true);
@@ -200,7 +300,12 @@ await describeEachDatabase('targets and analytics', (kind) => {
 
     it('projects the full year by last year’s seasons and says so', async () => {
       const { report, of } = await byTarget();
-      expect(report.fullYear).toEqual({ basis: 'projection', seasonalSchools: 4, linearSchools: 0, label: '全年预测（依据第一至第二季度数据；4所学校按上年各季度分布推算），非实际数' });
+      expect(report.fullYear).toEqual({
+        basis: 'projection',
+        seasonalSchools: 4,
+        linearSchools: 0,
+        label: '全年预测（依据第一至第二季度数据；4所学校按上年各季度分布推算），非实际数',
+      });
       // 3 × 2000 + 3 × 3000 + 3 × 4400 + 500 × 3600 ÷ 600 = 31200 kWh against 6 × (1200 + 2000 + 2400 + 600) = 37200.
       expect(of(T.energy!).fullYear.actual).toBeCloseTo(((31_200 - 37_200) / 37_200) * 100, 8);
       expect(of(T.energy!).fullYear.basis).toBe('projection');
@@ -247,7 +352,20 @@ await describeEachDatabase('targets and analytics', (kind) => {
         { period: '2026Q2', schools: 4, approved: 3, submitted: 1, inProgress: 0, missing: 0 },
       ]);
       const trendOf = figure('electricity_kwh').trend;
-      expect(trendOf.map((p) => p.period)).toEqual(['2023Q3', '2023Q4', '2024Q1', '2024Q2', '2024Q3', '2024Q4', '2025Q1', '2025Q2', '2025Q3', '2025Q4', '2026Q1', '2026Q2']);
+      expect(trendOf.map((p) => p.period)).toEqual([
+        '2023Q3',
+        '2023Q4',
+        '2024Q1',
+        '2024Q2',
+        '2024Q3',
+        '2024Q4',
+        '2025Q1',
+        '2025Q2',
+        '2025Q3',
+        '2025Q4',
+        '2026Q1',
+        '2026Q2',
+      ]);
       expect(trendOf.find((p) => p.period === '2025Q3')!.figure).toEqual({ type: 'number', value: 12_400, schools: 4 });
       expect(trendOf.find((p) => p.period === '2026Q2')!.figure).toEqual({ type: 'number', value: 4700, schools: 3 });
       expect(trendOf[0]!.figure).toEqual({ type: 'number', value: null, schools: 0 });
@@ -279,7 +397,10 @@ await describeEachDatabase('targets and analytics', (kind) => {
     it('refuses a school account and a county outside the scope', async () => {
       const principal: Scope = { kind: 'school', schoolId: s.p1.id, countyId: places.countyA.id };
       expect((await rejection(overview(handle.db, principal, { countyId: places.countyA.id, year: 2026 }))).code).toBe('FORBIDDEN');
-      expect(await rejection(overview(handle.db, county, { countyId: places.countyB.id, year: 2026 }))).toMatchObject({ code: 'NOT_FOUND', message: '县（市、区）不存在。' });
+      expect(await rejection(overview(handle.db, county, { countyId: places.countyB.id, year: 2026 }))).toMatchObject({
+        code: 'NOT_FOUND',
+        message: '县（市、区）不存在。',
+      });
     });
   });
 
@@ -311,7 +432,12 @@ await describeEachDatabase('targets and analytics', (kind) => {
       expect(r.rows[0]).toMatchObject({ rank: 1, value: 100, met: true, target: { id: T.liability!.id } });
       expect(r.rows[1]).toMatchObject({ rank: 2, met: true, shortfall: 0, target: { id: T.liabilityP2!.id, label: `${s.p2.name}校方责任险参保率≥95%` } });
       expect(r.targetLine).toBe(100);
-      const rural = await ranking(handle.db, county, { countyId: places.countyA.id, indicator: 'liability_rate', year: 2026, peerGroup: { location: 'rural' } });
+      const rural = await ranking(handle.db, county, {
+        countyId: places.countyA.id,
+        indicator: 'liability_rate',
+        year: 2026,
+        peerGroup: { location: 'rural' },
+      });
       expect(rural.rows.map((row) => row.schoolId)).toEqual([s.p1.id]);
     });
 
@@ -343,9 +469,16 @@ await describeEachDatabase('targets and analytics', (kind) => {
       const principal: Scope = { kind: 'school', schoolId: s.p1.id, countyId: places.countyA.id };
       const t = await trend(handle.db, principal, { schoolId: s.p1.id, indicator: 'electricity_kwh', from: '2025Q3', to: '2026Q3' });
       expect(t.points.map((p) => p.value)).toEqual([2400, 2400, 1000, 1000, null]);
-      expect(await rejection(trend(handle.db, principal, { schoolId: s.p2.id, indicator: 'electricity_kwh', from: '2025Q3', to: '2026Q2' }))).toMatchObject({ code: 'NOT_FOUND', message: '学校不存在。' });
-      expect((await rejection(trend(handle.db, principal, { countyId: places.countyA.id, indicator: 'electricity_kwh', from: '2025Q3', to: '2026Q2' }))).code).toBe('FORBIDDEN');
-      expect(await rejection(trend(handle.db, county, { countyId: places.countyB.id, indicator: 'electricity_kwh', from: '2025Q3', to: '2026Q2' }))).toMatchObject({ code: 'NOT_FOUND', message: '县（市、区）不存在。' });
+      expect(await rejection(trend(handle.db, principal, { schoolId: s.p2.id, indicator: 'electricity_kwh', from: '2025Q3', to: '2026Q2' }))).toMatchObject({
+        code: 'NOT_FOUND',
+        message: '学校不存在。',
+      });
+      expect(
+        (await rejection(trend(handle.db, principal, { countyId: places.countyA.id, indicator: 'electricity_kwh', from: '2025Q3', to: '2026Q2' }))).code,
+      ).toBe('FORBIDDEN');
+      expect(
+        await rejection(trend(handle.db, county, { countyId: places.countyB.id, indicator: 'electricity_kwh', from: '2025Q3', to: '2026Q2' })),
+      ).toMatchObject({ code: 'NOT_FOUND', message: '县（市、区）不存在。' });
       const tooLong = await rejection(trend(handle.db, county, { countyId: places.countyA.id, indicator: 'electricity_kwh', from: '2010Q1', to: '2026Q2' }));
       expect(tooLong).toMatchObject({ field: 'from', message: '一次最多查看40个季度。' });
     });
@@ -360,21 +493,33 @@ await describeEachDatabase('targets and analytics', (kind) => {
       const energy = m.indicators.find((i) => i.indicator === 'energy_kgce_per_person')!;
       expect(energy).toMatchObject({ rank: 1, of: 2, peerMedian: null });
       expect(energy.countyMedian).toBeCloseTo((2000 * KGCE) / 220, 10);
-      expect(m.indicators.find((i) => i.indicator === 'liability_rate')).toMatchObject({ value: 100, met: true, countyMedian: 100, target: { label: '每所学校校方责任险参保率≥100%' } });
+      expect(m.indicators.find((i) => i.indicator === 'liability_rate')).toMatchObject({
+        value: 100,
+        met: true,
+        countyMedian: 100,
+        target: { label: '每所学校校方责任险参保率≥100%' },
+      });
       expect(m.indicators.every((i) => i.indicator !== 'green_school_status')).toBe(true);
       const text = JSON.stringify(m);
       for (const o of [s.p2, s.j3, s.v4, other]) {
         expect(text).not.toContain(o.name);
         expect(text).not.toContain(o.code);
       }
-      expect(await rejection(myStanding(handle.db, principal(), { schoolId: s.p2.id, year: 2026 }))).toMatchObject({ code: 'NOT_FOUND', message: '学校不存在。' });
+      expect(await rejection(myStanding(handle.db, principal(), { schoolId: s.p2.id, year: 2026 }))).toMatchObject({
+        code: 'NOT_FOUND',
+        message: '学校不存在。',
+      });
     });
 
     it('profiles a school: every applicable indicator, its target, medians and 12 quarters', async () => {
       const p = await schoolProfile(handle.db, principal(), { schoolId: s.p1.id, year: 2026 });
       expect(p.school.name).toBe(s.p1.name);
       const of = (code: string) => p.indicators.find((i) => i.indicator === code);
-      expect(of('electricity_kwh')!.series.slice(-6).map((x) => x.value)).toEqual([1200, 1200, 2400, 2400, 1000, 1000]);
+      expect(
+        of('electricity_kwh')!
+          .series.slice(-6)
+          .map((x) => x.value),
+      ).toEqual([1200, 1200, 2400, 2400, 1000, 1000]);
       expect(of('electricity_kwh')!.value).toBe(2000);
       expect(of('green_school_status')).toMatchObject({ value: 'certified', countyCounts: { certified: 2, in_progress: 1, none: 1 }, rank: null });
       expect(of('internship_rate')).toBeUndefined();
@@ -389,7 +534,10 @@ await describeEachDatabase('targets and analytics', (kind) => {
       const b: Scope = { kind: 'counties', countyIds: [places.countyB.id] };
       const open = await school(handle.db, places.countyB.id, { name: '乙县中心小学' });
       const closed = await school(handle.db, places.countyB.id, { name: '乙县撤并小学' });
-      for (const [reporting, insured] of [[open, 100], [closed, 50]] as const) {
+      for (const [reporting, insured] of [
+        [open, 100],
+        [closed, 50],
+      ] as const) {
         await fileReport(handle.db, reporting, '2025Q1', { students_enrolled: 100, staff_count: 10, liability_insured: insured, accident_insured: insured });
       }
       await fileReport(handle.db, open, '2026Q1', { students_enrolled: 100, staff_count: 10, liability_insured: 100, accident_insured: 100 });
@@ -398,11 +546,23 @@ await describeEachDatabase('targets and analytics', (kind) => {
       // (100 + 50) ÷ (100 + 100): the closed school's 2025 report still counts; only one school is active.
       expect(o.domains.flatMap((d) => d.figures).find((f) => f.indicator === 'liability_rate')!.figure).toEqual({ type: 'number', value: 75, schools: 2 });
       expect(o.schools).toBe(1);
-      expect((await ranking(handle.db, b, { countyId: places.countyB.id, indicator: 'liability_rate', year: 2025 })).rows.map((r) => r.name)).toEqual(['乙县中心小学', '乙县撤并小学']);
-      expect((await ranking(handle.db, b, { countyId: places.countyB.id, indicator: 'liability_rate', year: 2026 })).rows.map((r) => r.name)).toEqual(['乙县中心小学']);
+      expect((await ranking(handle.db, b, { countyId: places.countyB.id, indicator: 'liability_rate', year: 2025 })).rows.map((r) => r.name)).toEqual([
+        '乙县中心小学',
+        '乙县撤并小学',
+      ]);
+      expect((await ranking(handle.db, b, { countyId: places.countyB.id, indicator: 'liability_rate', year: 2026 })).rows.map((r) => r.name)).toEqual([
+        '乙县中心小学',
+      ]);
       const bureauB: Actor = { userId: null, role: 'bureau_admin', scope: b };
       for (const year of [2025, 2026]) {
-        await setTarget(handle.db, bureauB, { countyId: places.countyB.id, year, indicator: 'liability_rate', kind: 'each_school', comparator: 'gte', value: 100 });
+        await setTarget(handle.db, bureauB, {
+          countyId: places.countyB.id,
+          year,
+          indicator: 'liability_rate',
+          kind: 'each_school',
+          comparator: 'gte',
+          value: 100,
+        });
       }
       const y2025 = await targetAttainment(handle.db, b, { countyId: places.countyB.id, year: 2025 });
       expect(y2025.items[0]!.yearToDate).toMatchObject({ met: false, schools: 2 });
@@ -426,7 +586,10 @@ await describeEachDatabase('targets and analytics', (kind) => {
       // A county officer asking for the city sees only their own county.
       const own = await compareCounties(handle.db, county, { unitId: places.cityA.id, indicator: 'liability_rate', year: 2026 });
       expect(own.counties.map((x) => x.name)).toEqual(['甲县']);
-      expect(await rejection(compareCounties(handle.db, county, { unitId: places.cityB.id, indicator: 'liability_rate', year: 2026 }))).toMatchObject({ code: 'NOT_FOUND', message: '单位不存在。' });
+      expect(await rejection(compareCounties(handle.db, county, { unitId: places.cityB.id, indicator: 'liability_rate', year: 2026 }))).toMatchObject({
+        code: 'NOT_FOUND',
+        message: '单位不存在。',
+      });
     });
   });
   describe('a city’s overview from its counties', () => {
@@ -461,7 +624,9 @@ await describeEachDatabase('targets and analytics', (kind) => {
       expect(green.type === 'counts' && Object.values(green.counts).reduce((t, n) => t + n, 0)).toBe(5);
       expect(green.type === 'counts' && green.counts.certified).toBeGreaterThanOrEqual(2);
       const single = await overview(handle.db, county, { countyId: a, year: 2026 });
-      expect(figure(o, 'electricity_kwh').trend.find((p) => p.period === '2025Q3')).toEqual(figure(single, 'electricity_kwh').trend.find((p) => p.period === '2025Q3'));
+      expect(figure(o, 'electricity_kwh').trend.find((p) => p.period === '2025Q3')).toEqual(
+        figure(single, 'electricity_kwh').trend.find((p) => p.period === '2025Q3'),
+      );
 
       const first = await kept();
       expect([...first.keys()].sort()).toEqual([a, a2].sort());

@@ -26,7 +26,10 @@ const newFile = () => path.join(dir, `backup-${++fileCounter}.jsonl.gz`);
 const body = (file: string) => gunzipSync(readFileSync(file)).toString('utf8').split('\n').slice(1).join('\n');
 
 async function rowCount(handle: DatabaseHandle, table: 'reports' | 'users' | 'auditLog') {
-  const { n } = await handle.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const { n } = await handle.db
+    .selectFrom(table)
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
   return Number(n);
 }
 
@@ -38,13 +41,26 @@ await describeEachDatabase('backup and restore', (kind) => {
     source = await createTestDatabase(kind);
     const places = await smallHierarchy(source.db);
     const s = await school(source.db, places.countyA.id, { name: '备份测试小学', buildingAreaM2: 3210.75 });
-    const principal = await createUser(source.db, SYSTEM_ACTOR, { role: 'principal', username: 'backup-principal', displayName: '张校长', password: PASSWORD, schoolId: s.id });
+    const principal = await createUser(source.db, SYSTEM_ACTOR, {
+      role: 'principal',
+      username: 'backup-principal',
+      displayName: '张校长',
+      password: PASSWORD,
+      schoolId: s.id,
+    });
     const actor = { userId: principal.id, role: 'principal' as const, scope: (await describeUser(source.db, (await getUser(source.db, principal.id))!)).scope };
     const saved = await saveReport(source.db, actor, {
       schoolId: s.id,
       period: '2026Q1',
       version: 0,
-      values: { students_enrolled: 812, staff_count: 61, electricity_kwh: 41234.56, open_kitchen: true, food_safety_grade: 'A', food_safety_grade_date: '2026-01-08' },
+      values: {
+        students_enrolled: 812,
+        staff_count: 61,
+        electricity_kwh: 41234.56,
+        open_kitchen: true,
+        food_safety_grade: 'A',
+        food_safety_grade_date: '2026-01-08',
+      },
       explanations: { electricity_kwh: '新增空调，用电上升"引号"与\\反斜杠' },
     });
     await submitReport(source.db, actor, { schoolId: s.id, period: '2026Q1', version: saved.version }).catch(() => undefined);

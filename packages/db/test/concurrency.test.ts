@@ -57,7 +57,9 @@ await describeEachDatabase('concurrent writers', (kind) => {
     handle = await createTestDatabase(kind);
     const places = await smallHierarchy(handle.db);
     schoolId = (await school(handle.db, places.countyA.id)).id;
-    principal = await actorFor((await createUser(handle.db, SYSTEM_ACTOR, { role: 'principal', username: `p-${kind}`, displayName: '校长', password: PASSWORD, schoolId })).id);
+    principal = await actorFor(
+      (await createUser(handle.db, SYSTEM_ACTOR, { role: 'principal', username: `p-${kind}`, displayName: '校长', password: PASSWORD, schoolId })).id,
+    );
     officers = await Promise.all(
       [1, 2, 3].map(async (i) => actorFor((await bureauAccount(handle.db, places.countyA.id, `officer${i}-${kind}`, 'bureau_officer')).id)),
     );
@@ -84,7 +86,12 @@ await describeEachDatabase('concurrent writers', (kind) => {
   });
 
   it('lets one of approve and return win when officers act at once, never both', async () => {
-    const filled = await saveReport(handle.db, principal, { schoolId, period: PERIOD, version: (await getReport(handle.db, SYSTEM_ACTOR, schoolId, PERIOD)).version, values: completeValues({ type: 'primary', hasCanteen: true }, PERIOD, BASE) });
+    const filled = await saveReport(handle.db, principal, {
+      schoolId,
+      period: PERIOD,
+      version: (await getReport(handle.db, SYSTEM_ACTOR, schoolId, PERIOD)).version,
+      values: completeValues({ type: 'primary', hasCanteen: true }, PERIOD, BASE),
+    });
     const current = { version: filled.version };
     const submitted = await submitReport(handle.db, principal, { schoolId, period: PERIOD, version: current.version });
     const outcomes = await settle([
@@ -143,7 +150,9 @@ const jitter = () => pause(Math.random() * 6);
  */
 async function accountFor(handle: DatabaseHandle, schoolId: number, period: Period, from: Stored): Promise<Step[]> {
   const report = await getReport(handle.db, SYSTEM_ACTOR, schoolId, period);
-  const steps = (await reportHistory(handle.db, SYSTEM_ACTOR, schoolId, period)).map((h) => ({ action: h.action, before: h.before, after: h.after }) as Step).filter((s) => s.after.version > from.version);
+  const steps = (await reportHistory(handle.db, SYSTEM_ACTOR, schoolId, period))
+    .map((h) => ({ action: h.action, before: h.before, after: h.after }) as Step)
+    .filter((s) => s.after.version > from.version);
   expect(steps.map((s) => s.after.version)).toEqual(range(from.version + 1, report.version));
   expect(steps.map((s) => s.before.version)).toEqual(range(from.version, report.version - 1));
   const state: Record<string, unknown> = { ...from.values };
@@ -175,7 +184,13 @@ await describeEachDatabase('an import racing principals’ saves', (kind) => {
     for (let i = 0; i < 4; i++) {
       const created = await school(handle.db, countyId);
       schools.push(created);
-      const user = await createUser(handle.db, SYSTEM_ACTOR, { role: 'principal', username: `p${created.code}`, displayName: '校长', password: PASSWORD, schoolId: created.id });
+      const user = await createUser(handle.db, SYSTEM_ACTOR, {
+        role: 'principal',
+        username: `p${created.code}`,
+        displayName: '校长',
+        password: PASSWORD,
+        schoolId: created.id,
+      });
       principals.set(created.id, await actorOf(handle, user.id));
     }
     officer = await actorOf(handle, (await bureauAccount(handle.db, countyId, `importer-${kind}`, 'bureau_officer')).id);
@@ -189,7 +204,14 @@ await describeEachDatabase('an import racing principals’ saves', (kind) => {
   function importSheet(rows: readonly SheetSchool[], period: Period, values: ReportValues, versioned = false) {
     files += 1;
     const fileHash = String(files).padStart(4, '0').padEnd(64, 'f');
-    return { fileHash, result: importReports(handle.db, officer, sheetRecords(rows, period, values, versioned), { mode: 'draft', fileName: `全县汇总表-${files}.xlsx`, fileHash }) };
+    return {
+      fileHash,
+      result: importReports(handle.db, officer, sheetRecords(rows, period, values, versioned), {
+        mode: 'draft',
+        fileName: `全县汇总表-${files}.xlsx`,
+        fileHash,
+      }),
+    };
   }
 
   /** The file's own audit entries (one per stored import, none for a refused one). */
@@ -201,7 +223,9 @@ await describeEachDatabase('an import racing principals’ saves', (kind) => {
     for (;;) {
       await pause(20);
       if (kind === 'pglite') return;
-      const { rows } = await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`.execute(handle.db);
+      const { rows } = await sql<{
+        n: number;
+      }>`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`.execute(handle.db);
       if (rows[0]!.n >= count) return;
     }
   }
@@ -215,7 +239,9 @@ await describeEachDatabase('an import racing principals’ saves', (kind) => {
     const file = { electricity_kwh: 9_000, water_m3: 800 };
     const { result } = importSheet(rows, period, file);
     expect(await result).toMatchObject({ ok: true, created: rows.length - 1, updated: 1 });
-    await expect(saveReport(handle.db, principal(s.id), { schoolId: s.id, period, version: saved.version, values: { electricity_kwh: 222 } })).rejects.toMatchObject({ code: 'CONFLICT' });
+    await expect(
+      saveReport(handle.db, principal(s.id), { schoolId: s.id, period, version: saved.version, values: { electricity_kwh: 222 } }),
+    ).rejects.toMatchObject({ code: 'CONFLICT' });
     const steps = await accountFor(handle, s.id, period, { version: first.version, values: first.values });
     expect(steps.map((step) => step.action)).toEqual(['report.save', 'report.import']);
     expect(steps[1]!.before.values).toEqual({ electricity_kwh: 111, water_m3: null });
@@ -233,7 +259,18 @@ await describeEachDatabase('an import racing principals’ saves', (kind) => {
       const result = started.then((s) => s.result);
       // Every school's principal and the officer save the version the bureau's sheet was taken from.
       const saving = rows.map(({ school: s, reports }) =>
-        settle([principal(s.id), officer].map((actor, who) => jitter().then(() => saveReport(handle.db, actor, { schoolId: s.id, period, version: reports.get(period)!.version, values: { electricity_kwh: round * 100 + who, gas_m3: round * 10 + who } })))),
+        settle(
+          [principal(s.id), officer].map((actor, who) =>
+            jitter().then(() =>
+              saveReport(handle.db, actor, {
+                schoolId: s.id,
+                period,
+                version: reports.get(period)!.version,
+                values: { electricity_kwh: round * 100 + who, gas_m3: round * 10 + who },
+              }),
+            ),
+          ),
+        ),
       );
       expect(await result).toMatchObject({ ok: true, stored: rows.length, created: 0, updated: rows.length, unchanged: 0, errors: [] });
       const winners = await Promise.all(saving);
@@ -265,9 +302,20 @@ await describeEachDatabase('an import racing principals’ saves', (kind) => {
       expect(rows.every((r) => !r.reports.has(period))).toBe(true);
       const file = { electricity_kwh: 20_000 + round, water_m3: 3_000 + round };
       const started = pause(2 * round).then(() => importSheet(rows, period, file));
-      const outcome = started.then((s) => s.result).then((value) => ({ value }), (error: unknown) => ({ error }));
+      const outcome = started
+        .then((s) => s.result)
+        .then(
+          (value) => ({ value }),
+          (error: unknown) => ({ error }),
+        );
       const saving = rows.map(({ school: s }) =>
-        settle([principal(s.id), officer].map((actor, who) => jitter().then(() => saveReport(handle.db, actor, { schoolId: s.id, period, version: 0, values: { electricity_kwh: round * 100 + who, gas_m3: round * 10 + who } })))),
+        settle(
+          [principal(s.id), officer].map((actor, who) =>
+            jitter().then(() =>
+              saveReport(handle.db, actor, { schoolId: s.id, period, version: 0, values: { electricity_kwh: round * 100 + who, gas_m3: round * 10 + who } }),
+            ),
+          ),
+        ),
       );
       const imported = await outcome;
       const winners = await Promise.all(saving);
@@ -323,7 +371,9 @@ await describeEachDatabase('an import racing principals’ saves', (kind) => {
     const row = rowOf(rows, s);
     expect(refused).toMatchObject({ ok: false, stored: 0, created: 0, updated: 0 });
     // One finding, on the version cell of the school whose report moved on; the other rows (version 0, no report) are fine.
-    expect(refused.errors).toEqual([{ sheet: SHEET, row, column: 'D', code: 'version', rule: 'conflict', message: staleMessage(row, s, first.version, saved.version) }]);
+    expect(refused.errors).toEqual([
+      { sheet: SHEET, row, column: 'D', code: 'version', rule: 'conflict', message: staleMessage(row, s, first.version, saved.version) },
+    ]);
     expect(await fileEntries(stale.fileHash)).toHaveLength(0);
     expect(await getReport(handle.db, SYSTEM_ACTOR, s.id, period)).toMatchObject({ version: saved.version, values: saved.values });
     expect((await accountFor(handle, s.id, period, first)).map((step) => step.action)).toEqual(['report.save']);
@@ -339,7 +389,12 @@ await describeEachDatabase('an import racing principals’ saves', (kind) => {
     expect(await fileEntries(fresh.fileHash)).toHaveLength(1);
 
     // A later save of other cells does not make the same file a conflict: it would change nothing, and changes nothing.
-    const later = await saveReport(handle.db, principal(s.id), { schoolId: s.id, period, version: (await getReport(handle.db, SYSTEM_ACTOR, s.id, period)).version, values: { gas_m3: 6 } });
+    const later = await saveReport(handle.db, principal(s.id), {
+      schoolId: s.id,
+      period,
+      version: (await getReport(handle.db, SYSTEM_ACTOR, s.id, period)).version,
+      values: { gas_m3: 6 },
+    });
     expect(await importSheet(again, period, file, true).result).toMatchObject({ ok: true, stored: 0, unchanged: rows.length, errors: [] });
     expect(await getReport(handle.db, SYSTEM_ACTOR, s.id, period)).toMatchObject({ version: later.version, values: later.values });
   });
@@ -358,12 +413,23 @@ await describeEachDatabase('an import racing principals’ saves', (kind) => {
       // for the whole transaction. A check made before the lock would read version `first` and fail only at the write.
       const started = importSheet(rows, period, { electricity_kwh: 9_999 }, true);
       fileHash = started.fileHash;
-      imported = started.result.then((value) => ({ value }), (error: unknown) => ({ error }));
+      imported = started.result.then(
+        (value) => ({ value }),
+        (error: unknown) => ({ error }),
+      );
       await blocked(1);
     });
     const outcome = await imported!;
     const row = rowOf(rows, s);
-    expect(outcome).toEqual({ value: expect.objectContaining({ ok: false, stored: 0, errors: [expect.objectContaining({ row, column: 'D', code: 'version', rule: 'conflict', message: staleMessage(row, s, first.version, saved!.version) })] }) });
+    expect(outcome).toEqual({
+      value: expect.objectContaining({
+        ok: false,
+        stored: 0,
+        errors: [
+          expect.objectContaining({ row, column: 'D', code: 'version', rule: 'conflict', message: staleMessage(row, s, first.version, saved!.version) }),
+        ],
+      }),
+    });
     expect(await fileEntries(fileHash)).toHaveLength(0);
     expect(await getReport(handle.db, SYSTEM_ACTOR, s.id, period)).toMatchObject({ version: saved!.version, values: saved!.values });
     for (const other of schools.filter((o) => o.id !== s.id)) expect((await getReport(handle.db, SYSTEM_ACTOR, other.id, period)).version).toBe(0);
@@ -414,7 +480,10 @@ await describeEachDatabase('an import racing principals’ saves', (kind) => {
         await saveReport(trx, principal(z.id), { schoolId: z.id, period, version: 0, values: { gas_m3: 7 } });
         const started = importSheet(rows, period, file);
         fileHash = started.fileHash;
-        imported = started.result.then((value) => ({ value }), (error: unknown) => ({ error }));
+        imported = started.result.then(
+          (value) => ({ value }),
+          (error: unknown) => ({ error }),
+        );
         await blocked(1);
         saving = settle([saveReport(handle.db, principal(y.id), { schoolId: y.id, period, version: yBefore.version, values: { electricity_kwh: 1 } })]);
         await blocked(2);
@@ -423,7 +492,16 @@ await describeEachDatabase('an import racing principals’ saves', (kind) => {
       .catch((error: unknown) => {
         if (error !== rollback) throw error;
       });
-    return { rows, file, outcome: await imported!, saved: (await saving!) as Awaited<ReturnType<typeof saveReport>>[], entries: await fileEntries(fileHash), x, y, z };
+    return {
+      rows,
+      file,
+      outcome: await imported!,
+      saved: (await saving!) as Awaited<ReturnType<typeof saveReport>>[],
+      entries: await fileEntries(fileHash),
+      x,
+      y,
+      z,
+    };
   }
 
   it('makes a save of a report the import holds wait for it and then CONFLICT, the import keeping every change', async () => {
@@ -442,7 +520,8 @@ await describeEachDatabase('an import racing principals’ saves', (kind) => {
   it('refuses the whole import when a report it would create is created meanwhile (PGlite: applies it after), letting the waiting save through', async () => {
     const period: Period = '2027Q4';
     const { rows, file, outcome, saved, entries, x, y, z } = await heldOpen(period, true);
-    const actions = async (s: School) => (await accountFor(handle, s.id, period, storedIn(rows.find((r) => r.school.id === s.id)!, period))).map((step) => step.action);
+    const actions = async (s: School) =>
+      (await accountFor(handle, s.id, period, storedIn(rows.find((r) => r.school.id === s.id)!, period))).map((step) => step.action);
     if (kind === 'postgres') {
       // The import locked X and Y, then found Z created by the committed save: it rolled back, and Y's save went on.
       expect(outcome).toMatchObject({ error: { code: 'CONFLICT', message: IMPORT_REFUSED } });

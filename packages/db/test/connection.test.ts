@@ -16,7 +16,11 @@ await describeEachDatabase('database connection', (kind) => {
     try {
       // Fill the pool with idle connections, then have the server end every one of them.
       await Promise.all(Array.from({ length: 4 }, () => sql`select pg_sleep(0.05)`.execute(handle.db)));
-      const { rows: ended } = await sql<{ n: number }>`select count(*)::int as n from (select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()) t`.execute(handle.db);
+      const { rows: ended } = await sql<{
+        n: number;
+      }>`select count(*)::int as n from (select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()) t`.execute(
+        handle.db,
+      );
       expect(ended[0]!.n).toBeGreaterThan(0);
       await vi.waitFor(() => expect(warn).toHaveBeenCalledWith(expect.stringContaining('数据库连接已断开')));
       // The next queries get fresh connections.

@@ -1,5 +1,14 @@
 import { createHash } from 'node:crypto';
-import { deadlineOf, periodEndDate, previousPeriod, SCHOOL_TYPES, sameQuarterLastYear, validateReport, type Period, type ReportValues } from '@oversight/domain';
+import {
+  deadlineOf,
+  periodEndDate,
+  previousPeriod,
+  SCHOOL_TYPES,
+  sameQuarterLastYear,
+  validateReport,
+  type Period,
+  type ReportValues,
+} from '@oversight/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PERIODS, DEMO_TODAY } from '../src/demo/calendar.js';
 import { simulateSchool } from '../src/demo/figures.js';
@@ -7,7 +16,19 @@ import { demoSchoolPlans } from '../src/demo/places.js';
 import { demoProfiles, type DemoSchool } from '../src/demo/profiles.js';
 import { seededRandom } from '../src/demo/random.js';
 import { demoScenario } from '../src/demo/scenario.js';
-import { completeness, SYSTEM_ACTOR, listSchools, listTargets, login, seedDemoCounty, targetAttainment, type Database, type DatabaseHandle, type DemoSummary, type Kysely } from '../src/index.js';
+import {
+  completeness,
+  SYSTEM_ACTOR,
+  listSchools,
+  listTargets,
+  login,
+  seedDemoCounty,
+  targetAttainment,
+  type Database,
+  type DatabaseHandle,
+  type DemoSummary,
+  type Kysely,
+} from '../src/index.js';
 import { createTestDatabase, databaseKinds, describeEachDatabase } from '../src/testing.js';
 
 /** Everything the demo stored about its reports, in a stable order, as one SHA-256. */
@@ -15,7 +36,18 @@ async function reportsDigest(db: Kysely<Database>): Promise<string> {
   const reports = await db
     .selectFrom('reports')
     .innerJoin('schools', 'schools.id', 'reports.schoolId')
-    .select(['schools.code', 'reports.period', 'reports.status', 'reports.version', 'reports.values', 'reports.explanations', 'reports.late', 'reports.submittedAt', 'reports.reviewedAt', 'reports.returnReason'])
+    .select([
+      'schools.code',
+      'reports.period',
+      'reports.status',
+      'reports.version',
+      'reports.values',
+      'reports.explanations',
+      'reports.late',
+      'reports.submittedAt',
+      'reports.reviewedAt',
+      'reports.returnReason',
+    ])
     .orderBy('schools.code')
     .orderBy('reports.period')
     .execute();
@@ -27,8 +59,16 @@ async function reportsDigest(db: Kysely<Database>): Promise<string> {
     .orderBy('auditLog.id')
     .execute();
   const sorted = (value: unknown): unknown =>
-    value && typeof value === 'object' && !(value instanceof Date) ? Object.fromEntries(Object.entries(value).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [k, sorted(v)])) : value;
-  return createHash('sha256').update(JSON.stringify(sorted({ reports, audit }))).digest('hex');
+    value && typeof value === 'object' && !(value instanceof Date)
+      ? Object.fromEntries(
+          Object.entries(value)
+            .sort(([a], [b]) => a.localeCompare(b))
+            .map(([k, v]) => [k, sorted(v)]),
+        )
+      : value;
+  return createHash('sha256')
+    .update(JSON.stringify(sorted({ reports, audit })))
+    .digest('hex');
 }
 
 const digests = new Map<string, string>();
@@ -55,7 +95,9 @@ await describeEachDatabase('demo county', (kind) => {
       .execute();
 
   it('holds at least 60 schools of every type, each with its principal', async () => {
-    console.info(`[demo] seeded ${summary.schools} schools and ${Object.values(summary.reports).reduce((a, b) => a + b)} reports on ${kind} in ${seconds.toFixed(1)} s`);
+    console.info(
+      `[demo] seeded ${summary.schools} schools and ${Object.values(summary.reports).reduce((a, b) => a + b)} reports on ${kind} in ${seconds.toFixed(1)} s`,
+    );
     const schools = await listSchools(handle.db, { kind: 'all' });
     expect(schools.length).toBeGreaterThanOrEqual(60);
     expect(new Set(schools.map((s) => s.type))).toEqual(new Set(SCHOOL_TYPES));
@@ -114,8 +156,17 @@ await describeEachDatabase('demo county', (kind) => {
         return other?.status === 'submitted' || other?.status === 'approved' ? other.values : null;
       };
       const period = r.period as Period;
-      const issues = validateReport(r.values, { school: r, period, forSubmission: true, lastYear: reported(sameQuarterLastYear(period)), previousQuarter: reported(previousPeriod(period)) });
-      expect(issues.filter((i) => i.severity === 'error'), `${r.name} ${r.period}`).toEqual([]);
+      const issues = validateReport(r.values, {
+        school: r,
+        period,
+        forSubmission: true,
+        lastYear: reported(sameQuarterLastYear(period)),
+        previousQuarter: reported(previousPeriod(period)),
+      });
+      expect(
+        issues.filter((i) => i.severity === 'error'),
+        `${r.name} ${r.period}`,
+      ).toEqual([]);
       for (const w of issues.filter((i) => i.severity === 'warning')) {
         warnings += 1;
         expect(r.explanations[w.code], `${r.name} ${r.period}: ${w.message}`).toBeTruthy();
@@ -148,11 +199,13 @@ await describeEachDatabase('demo county', (kind) => {
     }
     expect(sum(approved('2025Q3'), 'electricity_kwh')).toBeLessThan(sum(approved('2025Q4'), 'electricity_kwh'));
     // Green schools created over time: 11 certified by the last quarter; canteens mostly graded A, a few C early.
-    const count = (period: string, code: string, value: unknown) => reports.filter((r) => r.period === period && r.status !== 'draft' && r.values[code] === value).length;
+    const count = (period: string, code: string, value: unknown) =>
+      reports.filter((r) => r.period === period && r.status !== 'draft' && r.values[code] === value).length;
     expect(count(summary.periods[0]!, 'green_school_status', 'certified')).toBeLessThan(6);
     expect(count(summary.periods.at(-2)!, 'green_school_status', 'certified')).toBe(11);
     expect(count(summary.periods[0]!, 'food_safety_grade', 'C')).toBeGreaterThan(0);
-    for (const period of summary.periods) expect(count(period, 'food_safety_grade', 'A') / count(period, 'canteen_operation', 'self_run'), period).toBeGreaterThan(0.6);
+    for (const period of summary.periods)
+      expect(count(period, 'food_safety_grade', 'A') / count(period, 'canteen_operation', 'self_run'), period).toBeGreaterThan(0.6);
   });
 
   it('went through the services at the right times, as the right people', async () => {
@@ -216,10 +269,21 @@ await describeEachDatabase('demo county', (kind) => {
 
 describe('the demo generator', () => {
   const schools = (): DemoSchool[] =>
-    demoSchoolPlans(seededRandom(7)).map((plan, i) => ({ ...plan, id: i + 1, code: String(i + 1), countyId: 1, buildingAreaM2: plan.students * 7 + 300, siteAreaM2: plan.students * 20 + 1500 }));
+    demoSchoolPlans(seededRandom(7)).map((plan, i) => ({
+      ...plan,
+      id: i + 1,
+      code: String(i + 1),
+      countyId: 1,
+      buildingAreaM2: plan.students * 7 + 300,
+      siteAreaM2: plan.students * 20 + 1500,
+    }));
   const story = () => {
     const profiles = demoProfiles(schools(), seededRandom(1));
-    return demoScenario(profiles, profiles.map((p, i) => simulateSchool(p, seededRandom(100 + i))), seededRandom(2));
+    return demoScenario(
+      profiles,
+      profiles.map((p, i) => simulateSchool(p, seededRandom(100 + i))),
+      seededRandom(2),
+    );
   };
 
   it('tells the same story on every run', () => {
@@ -230,7 +294,10 @@ describe('the demo generator', () => {
     for (const plan of story()) {
       const values: ReportValues = plan.figures.values;
       const issues = validateReport(values, { school: plan.school, period: plan.period, forSubmission: true });
-      expect(issues.filter((i) => i.severity === 'error'), `${plan.school.name} ${plan.period}`).toEqual([]);
+      expect(
+        issues.filter((i) => i.severity === 'error'),
+        `${plan.school.name} ${plan.period}`,
+      ).toEqual([]);
     }
   });
 

@@ -63,7 +63,12 @@ export async function fileHandComputedCounty(db: Kysely<Database>, schools: Coun
     const s = schools[key];
     const canteen: ReportValues = s.hasCanteen ? { food_safety_grade: 'B' } : {};
     for (const q of [1, 2, 3, 4]) {
-      await fileReport(db, s, `2025Q${q}` as Period, { ...PEOPLE[key], ...canteen, green_school_status: 'in_progress', electricity_kwh: q <= 2 ? X[key] : 2 * X[key] });
+      await fileReport(db, s, `2025Q${q}` as Period, {
+        ...PEOPLE[key],
+        ...canteen,
+        green_school_status: 'in_progress',
+        electricity_kwh: q <= 2 ? X[key] : 2 * X[key],
+      });
     }
     for (const q of [1, 2]) {
       const incidents: ReportValues = key === 'p2' && q === 1 ? { food_incidents: 1 } : {};

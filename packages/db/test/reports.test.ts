@@ -64,7 +64,13 @@ await describeEachDatabase('quarterly reports', (kind) => {
   async function schoolWithPrincipal(countyId = places.countyA.id, overrides: Parameters<typeof school>[2] = {}) {
     const s = await school(handle.db, countyId, overrides);
     sequence += 1;
-    const user = await createUser(handle.db, SYSTEM_ACTOR, { role: 'principal', username: `p${sequence}-${kind}`, displayName: `校长${sequence}`, password: PASSWORD, schoolId: s.id });
+    const user = await createUser(handle.db, SYSTEM_ACTOR, {
+      role: 'principal',
+      username: `p${sequence}-${kind}`,
+      displayName: `校长${sequence}`,
+      password: PASSWORD,
+      schoolId: s.id,
+    });
     const principal: Actor = { userId: user.id, role: 'principal', scope: { kind: 'school', schoolId: s.id, countyId } };
     return { school: s, principal, user };
   }
@@ -73,7 +79,12 @@ await describeEachDatabase('quarterly reports', (kind) => {
 
   /** Saves complete values (plus `figures`) and submits, as the given actor; returns the submitted version. */
   async function submitted(actor: Actor, s: School, figures: ReportValues = {}, period: Period = P, clock = BEFORE) {
-    const saved = await saveReport(handle.db, actor, { ...key(s, period), version: (await getReport(handle.db, SYSTEM_ACTOR, s.id, period)).version, values: completeValues(s, period, figures) }, clock);
+    const saved = await saveReport(
+      handle.db,
+      actor,
+      { ...key(s, period), version: (await getReport(handle.db, SYSTEM_ACTOR, s.id, period)).version, values: completeValues(s, period, figures) },
+      clock,
+    );
     return submitReport(handle.db, actor, { ...key(s, period), version: saved.version }, clock);
   }
 
@@ -100,11 +111,15 @@ await describeEachDatabase('quarterly reports', (kind) => {
     expect(stale.code).toBe('CONFLICT');
     expect(stale.field).toBe('version');
     expect(stale.message).toContain('当前版本 1');
-    const unreadable = await rejection(saveReport(handle.db, principal, { ...key(s), version: 1, values: { staff_count: '很多', students_enrolled: 2 } }, BEFORE));
+    const unreadable = await rejection(
+      saveReport(handle.db, principal, { ...key(s), version: 1, values: { staff_count: '很多', students_enrolled: 2 } }, BEFORE),
+    );
     expect(unreadable.code).toBe('BAD_REQUEST');
     expect(unreadable.field).toBe('staff_count');
     expect(unreadable.message).toBe('教职工数必须是数字。');
-    const unknownExplanation = await rejection(saveReport(handle.db, principal, { ...key(s), version: 1, values: {}, explanations: { nonsense: '说明' } }, BEFORE));
+    const unknownExplanation = await rejection(
+      saveReport(handle.db, principal, { ...key(s), version: 1, values: {}, explanations: { nonsense: '说明' } }, BEFORE),
+    );
     expect(unknownExplanation.field).toBe('explanations.nonsense');
 
     const stored = await getReport(handle.db, SYSTEM_ACTOR, s.id, P);
@@ -114,7 +129,12 @@ await describeEachDatabase('quarterly reports', (kind) => {
 
   it('merges saves, clears a value set to null and an explanation set to empty', async () => {
     const { school: s, principal } = await schoolWithPrincipal();
-    const one = await saveReport(handle.db, principal, { ...key(s), version: 0, values: { students_enrolled: 300, staff_count: 30 }, explanations: { staff_count: '新调入教师' } });
+    const one = await saveReport(handle.db, principal, {
+      ...key(s),
+      version: 0,
+      values: { students_enrolled: 300, staff_count: 30 },
+      explanations: { staff_count: '新调入教师' },
+    });
     const two = await saveReport(handle.db, principal, { ...key(s), version: one.version, values: { staff_count: null, electricity_kwh: '1,200' } });
     expect(two.values).toEqual({ students_enrolled: 300, electricity_kwh: 1200 });
     expect(two.explanations).toEqual({ staff_count: '新调入教师' });
@@ -124,7 +144,14 @@ await describeEachDatabase('quarterly reports', (kind) => {
 
   it('blocks submission on errors, requires an explanation of every warning, then submits on time', async () => {
     const { school: s, principal } = await schoolWithPrincipal();
-    let version = (await saveReport(handle.db, principal, { ...key(s), version: 0, values: completeValues(s, P, { students_enrolled: 400, liability_insured: 401, open_kitchen: false }) }, BEFORE)).version;
+    let version = (
+      await saveReport(
+        handle.db,
+        principal,
+        { ...key(s), version: 0, values: completeValues(s, P, { students_enrolled: 400, liability_insured: 401, open_kitchen: false }) },
+        BEFORE,
+      )
+    ).version;
     const errors = await rejection(submitReport(handle.db, principal, { ...key(s), version }, BEFORE));
     expect(errors.code).toBe('BAD_REQUEST');
     expect(errors.message).toContain('报表有1处错误');
@@ -136,7 +163,8 @@ await describeEachDatabase('quarterly reports', (kind) => {
     expect(warnings.issues).toEqual([expect.objectContaining({ code: 'open_kitchen', severity: 'warning' })]);
     expect((await getReport(handle.db, SYSTEM_ACTOR, s.id, P)).status).toBe('draft');
 
-    version = (await saveReport(handle.db, principal, { ...key(s), version, values: {}, explanations: { open_kitchen: '改造工程已立项，暑期施工。' } }, BEFORE)).version;
+    version = (await saveReport(handle.db, principal, { ...key(s), version, values: {}, explanations: { open_kitchen: '改造工程已立项，暑期施工。' } }, BEFORE))
+      .version;
     const done = await submitReport(handle.db, principal, { ...key(s), version }, BEFORE);
     expect(done).toMatchObject({ status: 'submitted', version: version + 1, late: false, submittedAt: BEFORE.now });
   });
@@ -152,7 +180,13 @@ await describeEachDatabase('quarterly reports', (kind) => {
     expect(corrected).toMatchObject({ status: 'submitted', version: sent.version + 1 });
     const history = await reportHistory(handle.db, SYSTEM_ACTOR, s.id, P);
     expect(history.at(-1)).toMatchObject({ action: 'report.save', actor: officerName, actorRole: 'bureau_officer', after: { values: { meal_days: 50 } } });
-    const audit = await handle.db.selectFrom('auditLog').select(['actorId', 'schoolId']).where('entity', '=', 'report').where('entityId', '=', String(corrected.id)).orderBy('id', 'desc').executeTakeFirstOrThrow();
+    const audit = await handle.db
+      .selectFrom('auditLog')
+      .select(['actorId', 'schoolId'])
+      .where('entity', '=', 'report')
+      .where('entityId', '=', String(corrected.id))
+      .orderBy('id', 'desc')
+      .executeTakeFirstOrThrow();
     expect(audit).toEqual({ actorId: officer.userId, schoolId: s.id });
 
     const approved = await approveReport(handle.db, officer, { ...key(s), version: corrected.version });
@@ -252,7 +286,12 @@ await describeEachDatabase('quarterly reports', (kind) => {
 
     const onTime = await schoolWithPrincipal();
     const sent = await submitted(onTime.principal, onTime.school, {}, P, BEFORE);
-    const returned = await returnReport(handle.db, officer, { ...key(onTime.school), version: sent.version, reason: '请补充说明。' }, { now: at('2025-04-14T09:00:00') });
+    const returned = await returnReport(
+      handle.db,
+      officer,
+      { ...key(onTime.school), version: sent.version, reason: '请补充说明。' },
+      { now: at('2025-04-14T09:00:00') },
+    );
     const again = await submitReport(handle.db, onTime.principal, { ...key(onTime.school), version: returned.version }, AFTER);
     expect(again).toMatchObject({ late: false, submittedAt: AFTER.now });
 
@@ -268,7 +307,12 @@ await describeEachDatabase('quarterly reports', (kind) => {
     await setDeadlineDays(handle.db, officer, places.countyA2.id, 30);
     expect((await getReport(handle.db, SYSTEM_ACTOR, s.id, P)).deadline).toEqual(deadlineOf(P, 30));
     expect((await submitted(principal, s, {}, P, AFTER)).late).toBe(false);
-    const audit = await handle.db.selectFrom('auditLog').select(['before', 'after', 'actorId']).where('action', '=', 'settings.deadline').where('countyId', '=', places.countyA2.id).executeTakeFirstOrThrow();
+    const audit = await handle.db
+      .selectFrom('auditLog')
+      .select(['before', 'after', 'actorId'])
+      .where('action', '=', 'settings.deadline')
+      .where('countyId', '=', places.countyA2.id)
+      .executeTakeFirstOrThrow();
     expect(audit).toEqual({ before: { deadlineDays: 15 }, after: { deadlineDays: 30 }, actorId: officer.userId });
     // Other counties keep the default.
     const { school: elsewhere, principal: p2 } = await schoolWithPrincipal();
@@ -304,7 +348,11 @@ await describeEachDatabase('quarterly reports', (kind) => {
     const odd = await junior();
     // Last year: an ordinary quarter, with nobody to compare with.
     expect((await submitted(odd.principal, odd.school, { ...people, electricity_kwh: 40_000 }, '2022Q2')).issues).toEqual([]);
-    const alone = await saveReport(handle.db, odd.principal, { ...key(odd.school, period), version: 0, values: completeValues(odd.school, period, { ...people, electricity_kwh: 400_000 }) });
+    const alone = await saveReport(handle.db, odd.principal, {
+      ...key(odd.school, period),
+      version: 0,
+      values: completeValues(odd.school, period, { ...people, electricity_kwh: 400_000 }),
+    });
     expect(alone.issues.map((i) => `${i.code}:${i.rule}`)).toEqual(['electricity_kwh:jump']);
     expect(alone.issues[0]!.message).toBe('用电量较上年同期增加900.0%（上年同期40,000），超过50%，请说明原因。');
 
@@ -319,18 +367,32 @@ await describeEachDatabase('quarterly reports', (kind) => {
     const refused = await rejection(submitReport(handle.db, odd.principal, { ...key(odd.school, period), version: compared.version }));
     expect(refused.issues?.map((i) => i.code)).toEqual(['electricity_kwh', 'electricity_kwh', 'electricity_kwh']);
     // One explanation of the figure answers all three.
-    const explained = await saveReport(handle.db, odd.principal, { ...key(odd.school, period), version: compared.version, values: {}, explanations: { electricity_kwh: '新建学生宿舍投入使用。' } });
+    const explained = await saveReport(handle.db, odd.principal, {
+      ...key(odd.school, period),
+      version: compared.version,
+      values: {},
+      explanations: { electricity_kwh: '新建学生宿舍投入使用。' },
+    });
     expect((await submitReport(handle.db, odd.principal, { ...key(odd.school, period), version: explained.version })).status).toBe('submitted');
   });
 
   it('compares stocks with the previous quarter: a headcount that halves needs an explanation, and the queue shows it', async () => {
     const { school: s, principal } = await schoolWithPrincipal(places.countyA2.id);
     await submitted(principal, s, { students_enrolled: 900, staff_count: 60 }, '2022Q4');
-    const draft = await saveReport(handle.db, principal, { ...key(s, '2023Q1'), version: 0, values: completeValues(s, '2023Q1', { students_enrolled: 450, staff_count: 60 }) });
+    const draft = await saveReport(handle.db, principal, {
+      ...key(s, '2023Q1'),
+      version: 0,
+      values: completeValues(s, '2023Q1', { students_enrolled: 450, staff_count: 60 }),
+    });
     expect(draft.issues).toEqual([
       { code: 'students_enrolled', rule: 'jump_quarter', severity: 'warning', message: '在校学生数较上季度减少50.0%（上季度900），超过30%，请说明原因。' },
     ]);
-    const explained = await saveReport(handle.db, principal, { ...key(s, '2023Q1'), version: draft.version, values: {}, explanations: { students_enrolled: '初三学生分流至新建中学。' } });
+    const explained = await saveReport(handle.db, principal, {
+      ...key(s, '2023Q1'),
+      version: draft.version,
+      values: {},
+      explanations: { students_enrolled: '初三学生分流至新建中学。' },
+    });
     await submitReport(handle.db, principal, { ...key(s, '2023Q1'), version: explained.version });
     const queued = (await reviewQueue(handle.db, SYSTEM_ACTOR, places.countyA2.id, '2023Q1')).find((q) => q.schoolId === s.id);
     expect(queued).toMatchObject({ warnings: 1, errors: 0 });
@@ -376,7 +438,12 @@ await describeEachDatabase('quarterly reports', (kind) => {
     const closed = await schoolWithPrincipal(places.countyB.id);
     await updateSchool(handle.db, SYSTEM_ACTOR, { schoolId: closed.school.id, active: false });
     await submitted(clean.principal, clean.school, {}, period, { now: at('2024-07-02T09:00:00') });
-    const f = await saveReport(handle.db, flagged.principal, { ...key(flagged.school, period), version: 0, values: completeValues(flagged.school, period, { open_kitchen: false }), explanations: { open_kitchen: '正在改造。' } });
+    const f = await saveReport(handle.db, flagged.principal, {
+      ...key(flagged.school, period),
+      version: 0,
+      values: completeValues(flagged.school, period, { open_kitchen: false }),
+      explanations: { open_kitchen: '正在改造。' },
+    });
     await submitReport(handle.db, flagged.principal, { ...key(flagged.school, period), version: f.version }, { now: at('2024-07-01T09:00:00') });
     const d = await submitted(done.principal, done.school, {}, period, { now: at('2024-07-03T09:00:00') });
     await approveReport(handle.db, foreignOfficer, { ...key(done.school, period), version: d.version });
@@ -407,12 +474,36 @@ await describeEachDatabase('quarterly reports', (kind) => {
   it('keeps the history of a report: who did what, when, with the values before and after', async () => {
     const { school: s, principal, user } = await schoolWithPrincipal();
     const period: Period = '2024Q1';
-    const one = await saveReport(handle.db, principal, { ...key(s, period), version: 0, values: { students_enrolled: 100 } }, { now: at('2024-04-02T09:00:00') });
-    await saveReport(handle.db, principal, { ...key(s, period), version: one.version, values: { students_enrolled: 120, staff_count: 9 } }, { now: at('2024-04-03T09:00:00') });
+    const one = await saveReport(
+      handle.db,
+      principal,
+      { ...key(s, period), version: 0, values: { students_enrolled: 100 } },
+      { now: at('2024-04-02T09:00:00') },
+    );
+    await saveReport(
+      handle.db,
+      principal,
+      { ...key(s, period), version: one.version, values: { students_enrolled: 120, staff_count: 9 } },
+      { now: at('2024-04-03T09:00:00') },
+    );
     const history = await reportHistory(handle.db, SYSTEM_ACTOR, s.id, period);
     expect(history).toEqual([
-      { at: at('2024-04-02T09:00:00'), action: 'report.save', actor: user.displayName, actorRole: 'principal', before: { version: 0, values: { students_enrolled: null } }, after: { version: 1, values: { students_enrolled: 100 } } },
-      { at: at('2024-04-03T09:00:00'), action: 'report.save', actor: user.displayName, actorRole: 'principal', before: { version: 1, values: { students_enrolled: 100, staff_count: null } }, after: { version: 2, values: { students_enrolled: 120, staff_count: 9 } } },
+      {
+        at: at('2024-04-02T09:00:00'),
+        action: 'report.save',
+        actor: user.displayName,
+        actorRole: 'principal',
+        before: { version: 0, values: { students_enrolled: null } },
+        after: { version: 1, values: { students_enrolled: 100 } },
+      },
+      {
+        at: at('2024-04-03T09:00:00'),
+        action: 'report.save',
+        actor: user.displayName,
+        actorRole: 'principal',
+        before: { version: 1, values: { students_enrolled: 100, staff_count: null } },
+        after: { version: 2, values: { students_enrolled: 120, staff_count: 9 } },
+      },
     ]);
     expect((await getReport(handle.db, SYSTEM_ACTOR, s.id, period, { withHistory: true })).history).toEqual(history);
     expect(await reportHistory(handle.db, SYSTEM_ACTOR, s.id, '2020Q1')).toEqual([]);

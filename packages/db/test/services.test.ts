@@ -42,9 +42,7 @@ await describeEachDatabase('data layer', (kind) => {
 
   it('refuses a county code outside its city and leaves the hierarchy unchanged', async () => {
     const before = await handle.db.selectFrom('orgUnits').select('id').execute();
-    const error = await rejection(
-      createOrgUnit(handle.db, SYSTEM_ACTOR, { parentId: places.cityA.id, level: 'county', code: '511781', name: '错县' }),
-    );
+    const error = await rejection(createOrgUnit(handle.db, SYSTEM_ACTOR, { parentId: places.cityA.id, level: 'county', code: '511781', name: '错县' }));
     expect(error.code).toBe('BAD_REQUEST');
     expect(error.field).toBe('code');
     expect(error.message).toContain('前四位');
@@ -124,7 +122,13 @@ await describeEachDatabase('data layer', (kind) => {
     const actor = { userId: admin.id, role: 'bureau_admin' as const, scope: { kind: 'counties' as const, countyIds: [places.countyA.id] } };
     const own = await school(handle.db, places.countyA.id);
     const foreign = await school(handle.db, places.countyB.id);
-    const principal = await createUser(handle.db, actor, { role: 'principal', username: own.code, displayName: '王校长', password: PASSWORD, schoolId: own.id });
+    const principal = await createUser(handle.db, actor, {
+      role: 'principal',
+      username: own.code,
+      displayName: '王校长',
+      password: PASSWORD,
+      schoolId: own.id,
+    });
     expect(principal.countyId).toBe(places.countyA.id);
     const refused = await rejection(
       createUser(handle.db, actor, { role: 'principal', username: foreign.code, displayName: '李校长', password: PASSWORD, schoolId: foreign.id }),

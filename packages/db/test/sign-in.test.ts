@@ -27,7 +27,8 @@ await describeEachDatabase('sign-in limits', (kind) => {
   let countyId: number;
   let n = 0;
   const account = async () => (await bureauAccount(handle.db, countyId, `signin-${kind}-${++n}`)).username;
-  const tryAs = (username: string, password: string, address: string, now?: Date) => attempt(login(handle.db, { username, password, address, ...(now ? { now } : {}) }));
+  const tryAs = (username: string, password: string, address: string, now?: Date) =>
+    attempt(login(handle.db, { username, password, address, ...(now ? { now } : {}) }));
 
   beforeAll(async () => {
     handle = await createTestDatabase(kind);

@@ -18,12 +18,23 @@ export async function fileFixtureReport(db: Kysely<Database>, report: StoredRepo
   const warnings = saved.issues.filter((i) => i.severity === 'warning');
   if (warnings.length) {
     const explanations = Object.fromEntries(warnings.map((w) => [w.code, '情况属实，已核实。']));
-    version = (await saveReport(db, SYSTEM_ACTOR, { schoolId: report.schoolId, period: p, version, values: {}, explanations }, { returning: 'version', now: after(p, 2) })).version;
+    version = (
+      await saveReport(
+        db,
+        SYSTEM_ACTOR,
+        { schoolId: report.schoolId, period: p, version, values: {}, explanations },
+        { returning: 'version', now: after(p, 2) },
+      )
+    ).version;
   }
   if (report.status === 'draft') return;
-  version = (await submitReport(db, SYSTEM_ACTOR, { schoolId: report.schoolId, period: p, version }, { returning: 'version', now: after(p, report.late ? 30 : 5) })).version;
-  if (report.status === 'returned') await returnReport(db, SYSTEM_ACTOR, { schoolId: report.schoolId, period: p, version, reason: '数据需要核实' }, { returning: 'version', now: after(p, 8) });
-  if (report.status === 'approved') await approveReport(db, SYSTEM_ACTOR, { schoolId: report.schoolId, period: p, version }, { returning: 'version', now: after(p, 8) });
+  version = (
+    await submitReport(db, SYSTEM_ACTOR, { schoolId: report.schoolId, period: p, version }, { returning: 'version', now: after(p, report.late ? 30 : 5) })
+  ).version;
+  if (report.status === 'returned')
+    await returnReport(db, SYSTEM_ACTOR, { schoolId: report.schoolId, period: p, version, reason: '数据需要核实' }, { returning: 'version', now: after(p, 8) });
+  if (report.status === 'approved')
+    await approveReport(db, SYSTEM_ACTOR, { schoolId: report.schoolId, period: p, version }, { returning: 'version', now: after(p, 8) });
 }
 
 /** Files many reports in one transaction (the services join it), as the demo generator does. */

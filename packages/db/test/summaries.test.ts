@@ -61,7 +61,11 @@ async function schoolsIn(db: Kysely<Database>, countyId: number, prefix: string,
 
 /** The stored approved reports, read back raw from the table: what the independent computation works on. */
 async function storedReports(db: Kysely<Database>, schoolIds: readonly number[]): Promise<StoredReport[]> {
-  const rows = await db.selectFrom('reports').select(['schoolId', 'period', 'values', 'status', 'late']).where('schoolId', 'in', [...schoolIds]).execute();
+  const rows = await db
+    .selectFrom('reports')
+    .select(['schoolId', 'period', 'values', 'status', 'late'])
+    .where('schoolId', 'in', [...schoolIds])
+    .execute();
   return rows.map((r) => ({ schoolId: r.schoolId, period: r.period as Period, values: r.values, status: r.status, late: r.late }));
 }
 
@@ -90,16 +94,38 @@ await describeEachDatabase('annual summaries', (kind) => {
     schools = await schoolsIn(db, places.countyA.id, '甲县', 1);
     neighbours = await schoolsIn(db, places.countyA2.id, '丙县', 101, 3);
     await fileFixtureReports(db, [...fixtureReports(schools), ...fixtureReports(neighbours)]);
-    const user = await createUser(db, SYSTEM_ACTOR, { role: 'bureau_officer', username: 'summary-officer', displayName: '甲县教育局', password: PASSWORD, orgUnitId: places.countyA.id });
+    const user = await createUser(db, SYSTEM_ACTOR, {
+      role: 'bureau_officer',
+      username: 'summary-officer',
+      displayName: '甲县教育局',
+      password: PASSWORD,
+      orgUnitId: places.countyA.id,
+    });
     officer = { userId: user.id, role: 'bureau_officer', scope: { kind: 'counties', countyIds: [places.countyA.id] } };
-    const head = await createUser(db, SYSTEM_ACTOR, { role: 'principal', username: 'summary-principal', displayName: '职校校长', password: PASSWORD, schoolId: schools[4]!.id });
+    const head = await createUser(db, SYSTEM_ACTOR, {
+      role: 'principal',
+      username: 'summary-principal',
+      displayName: '职校校长',
+      password: PASSWORD,
+      schoolId: schools[4]!.id,
+    });
     principal = { userId: head.id, role: 'principal', scope: { kind: 'school', schoolId: schools[4]!.id, countyId: places.countyA.id } };
     for (const [year, list] of [
       [2026, TARGETS_2026],
       [2027, TARGETS_2027],
     ] as const) {
       for (const t of list) {
-        await setTarget(db, officer, { countyId: places.countyA.id, year, indicator: t.indicator, kind: t.kind, measure: t.measure, comparator: t.comparator, value: t.value, statusValue: t.statusValue, schoolTypes: t.schoolTypes });
+        await setTarget(db, officer, {
+          countyId: places.countyA.id,
+          year,
+          indicator: t.indicator,
+          kind: t.kind,
+          measure: t.measure,
+          comparator: t.comparator,
+          value: t.value,
+          statusValue: t.statusValue,
+          schoolTypes: t.schoolTypes,
+        });
       }
     }
   }, 600_000);
@@ -110,7 +136,10 @@ await describeEachDatabase('annual summaries', (kind) => {
   describe.each([4, 3] as const)('a county draft up to quarter %i', (upTo) => {
     it('quotes every figure as computed independently from the stored reports', async () => {
       const view = await draftSummary(handle.db, officer, { countyId: places.countyA.id, year: 2026, upToQuarter: upTo }, { now });
-      const raw = await storedReports(handle.db, schools.map((s) => s.id));
+      const raw = await storedReports(
+        handle.db,
+        schools.map((s) => s.id),
+      );
       const plain = plainFigures(raw, schools, upTo);
       expectFiguresMatch(view, plain);
       expect(view.figures.schools_total!.value).toBe(7);
@@ -132,8 +161,15 @@ await describeEachDatabase('annual summaries', (kind) => {
     const view = await draftSummary(handle.db, officer, { countyId: places.countyA.id, year: 2026 }, { now });
     expect(view.upToQuarter).toBe(4);
     const opening = renderText(view.sections[0]!.paragraphs[1]!.text, view.figures);
-    expect(opening).toBe('本总结数据取自全县7所学校第一至第四季度经审核通过的季度报表，其中5所学校各季度报表均已审核通过；甲县机关幼儿园（第三季度）、甲县河口小学（第四季度）报表尚未审核通过，相关数据未计入。');
-    const audit = await handle.db.selectFrom('auditLog').select(['action', 'actorId']).where('entity', '=', 'summary').where('entityId', '=', String(view.id)).execute();
+    expect(opening).toBe(
+      '本总结数据取自全县7所学校第一至第四季度经审核通过的季度报表，其中5所学校各季度报表均已审核通过；甲县机关幼儿园（第三季度）、甲县河口小学（第四季度）报表尚未审核通过，相关数据未计入。',
+    );
+    const audit = await handle.db
+      .selectFrom('auditLog')
+      .select(['action', 'actorId'])
+      .where('entity', '=', 'summary')
+      .where('entityId', '=', String(view.id))
+      .execute();
     // Every drafting is audited; an earlier draft of the county and year nobody edited is refreshed in place (same id).
     expect(audit.at(-1)).toEqual({ action: 'summary.draft', actorId: officer.userId });
     expect(audit.every((a) => a.action === 'summary.draft')).toBe(true);
@@ -147,7 +183,9 @@ await describeEachDatabase('annual summaries', (kind) => {
     const saved = await saveSummary(handle.db, officer, { id: draft.id, version: 1, sections, title: '甲县2026年学校后勤工作总结（征求意见稿）' }, { now });
     expect(saved.version).toBe(2);
     expect(saved.title).toBe('甲县2026年学校后勤工作总结（征求意见稿）');
-    expect(renderText(saved.sections[1]!.children[0]!.children[0]!.paragraphs[0]!.text, saved.figures)).toBe(`经各校共同努力，校方责任险参保率达到${draft.figures.liability_rate!.text}。`);
+    expect(renderText(saved.sections[1]!.children[0]!.children[0]!.paragraphs[0]!.text, saved.figures)).toBe(
+      `经各校共同努力，校方责任险参保率达到${draft.figures.liability_rate!.text}。`,
+    );
     expect(saved.versions.map((v) => v.version)).toEqual([2, 1]);
 
     const stale = await rejection(saveSummary(handle.db, officer, { id: draft.id, version: 1, sections }, { now }));
@@ -157,7 +195,9 @@ await describeEachDatabase('annual summaries', (kind) => {
     broken[0]!.paragraphs[0]!.text = '数据见{{fig:no_such_figure}}。';
     const link = await rejection(saveSummary(handle.db, officer, { id: draft.id, version: 2, sections: broken }, { now }));
     expect(link.message).toBe('正文引用了不存在的数据：{{fig:no_such_figure}}。请删除这些引用，或从数据列表中重新插入。');
-    const malformed = await rejection(saveSummary(handle.db, officer, { id: draft.id, version: 2, sections: [{ id: 'x', title: 5, paragraphs: [], children: [] }] }, { now }));
+    const malformed = await rejection(
+      saveSummary(handle.db, officer, { id: draft.id, version: 2, sections: [{ id: 'x', title: 5, paragraphs: [], children: [] }] }, { now }),
+    );
     expect(malformed).toMatchObject({ code: 'BAD_REQUEST', field: 'sections.0.title', message: '标题必须是文字。' });
     const unchanged = await getSummary(handle.db, officer.scope, draft.id, { now });
     expect(unchanged.version).toBe(2);
@@ -175,12 +215,31 @@ await describeEachDatabase('annual summaries', (kind) => {
     // The bureau reopens one approved report and corrects its electricity use.
     const target = schools[0]!;
     await reopenReport(handle.db, SYSTEM_ACTOR, { schoolId: target.id, period: '2026Q2', reason: '用电量录入有误' });
-    const current = await handle.db.selectFrom('reports').select(['version', 'values']).where('schoolId', '=', target.id).where('period', '=', '2026Q2').executeTakeFirstOrThrow();
+    const current = await handle.db
+      .selectFrom('reports')
+      .select(['version', 'values'])
+      .where('schoolId', '=', target.id)
+      .where('period', '=', '2026Q2')
+      .executeTakeFirstOrThrow();
     const corrected = (current.values.electricity_kwh as number) + 5000;
-    let version = (await saveReport(handle.db, SYSTEM_ACTOR, { schoolId: target.id, period: '2026Q2', version: current.version, values: { electricity_kwh: corrected } }, { returning: 'version' })).version;
+    let version = (
+      await saveReport(
+        handle.db,
+        SYSTEM_ACTOR,
+        { schoolId: target.id, period: '2026Q2', version: current.version, values: { electricity_kwh: corrected } },
+        { returning: 'version' },
+      )
+    ).version;
     const view = await saveReport(handle.db, SYSTEM_ACTOR, { schoolId: target.id, period: '2026Q2', version, values: {} });
     const warnings = Object.fromEntries(view.issues.filter((i) => i.severity === 'warning').map((w) => [w.code, '已核实。']));
-    version = (await saveReport(handle.db, SYSTEM_ACTOR, { schoolId: target.id, period: '2026Q2', version: view.version, values: {}, explanations: warnings }, { returning: 'version' })).version;
+    version = (
+      await saveReport(
+        handle.db,
+        SYSTEM_ACTOR,
+        { schoolId: target.id, period: '2026Q2', version: view.version, values: {}, explanations: warnings },
+        { returning: 'version' },
+      )
+    ).version;
     version = (await submitReport(handle.db, SYSTEM_ACTOR, { schoolId: target.id, period: '2026Q2', version }, { returning: 'version' })).version;
     await approveReport(handle.db, SYSTEM_ACTOR, { schoolId: target.id, period: '2026Q2', version });
 
@@ -202,7 +261,9 @@ await describeEachDatabase('annual summaries', (kind) => {
     expect(locked).toMatchObject({ code: 'CONFLICT', message: '该总结已定稿，不能再修改。' });
     const twice = await rejection(finalizeSummary(handle.db, officer, { id: final.id, version: 2 }, { now }));
     expect(twice.code).toBe('CONFLICT');
-    const actions = (await handle.db.selectFrom('auditLog').select('action').where('entity', '=', 'summary').where('entityId', '=', String(final.id)).orderBy('id').execute()).map((a) => a.action);
+    const actions = (
+      await handle.db.selectFrom('auditLog').select('action').where('entity', '=', 'summary').where('entityId', '=', String(final.id)).orderBy('id').execute()
+    ).map((a) => a.action);
     expect(actions).toEqual(['summary.draft', 'summary.finalize']);
   });
 
@@ -212,7 +273,13 @@ await describeEachDatabase('annual summaries', (kind) => {
     expect(own.title).toBe('甲县职业技术学校2026年后勤工作总结');
     const raw = await storedReports(handle.db, [schools[4]!.id]);
     const plain = plainFigures(raw, schools, 4, [schools[4]!.id]);
-    expectFiguresMatch(own, { liability_insured: plain.liability_insured, internship_rate: plain.internship_rate, energy_kgce: plain.energy_kgce, energy_change: plain.energy_change, issues_rectified: plain.issues_rectified });
+    expectFiguresMatch(own, {
+      liability_insured: plain.liability_insured,
+      internship_rate: plain.internship_rate,
+      energy_kgce: plain.energy_kgce,
+      energy_change: plain.energy_change,
+      issues_rectified: plain.issues_rectified,
+    });
     expect((await getSummary(handle.db, principal.scope, own.id, { now })).id).toBe(own.id);
     expect((await listSummaries(handle.db, principal.scope, { countyId: places.countyA.id })).map((s) => s.id)).toEqual([own.id]);
 
@@ -221,7 +288,9 @@ await describeEachDatabase('annual summaries', (kind) => {
     expect((await rejection(draftSchoolSummary(handle.db, principal, { schoolId: schools[0]!.id, year: 2026 }))).code).toBe('NOT_FOUND');
     expect((await rejection(draftSummary(handle.db, principal, { countyId: places.countyA.id, year: 2026 }))).code).toBe('FORBIDDEN');
     expect((await rejection(getSummary(handle.db, otherCounty(), county.id))).code).toBe('NOT_FOUND');
-    expect((await rejection(saveSummary(handle.db, { ...officer, scope: otherCounty() }, { id: county.id, version: 1, sections: county.sections }))).code).toBe('NOT_FOUND');
+    expect((await rejection(saveSummary(handle.db, { ...officer, scope: otherCounty() }, { id: county.id, version: 1, sections: county.sections }))).code).toBe(
+      'NOT_FOUND',
+    );
     const listed = await listSummaries(handle.db, officer.scope, { countyId: places.countyA.id });
     expect(listed.map((s) => s.id)).toContain(own.id);
     expect(listed.map((s) => s.id)).toContain(county.id);
@@ -232,9 +301,17 @@ await describeEachDatabase('annual summaries', (kind) => {
     expect(city.level).toBe('city');
     expect(city.countyId).toBeNull();
     expect(city.title).toBe('甲市2026年学校后勤工作总结');
-    const raw = await storedReports(handle.db, [...schools, ...neighbours].map((s) => s.id));
+    const raw = await storedReports(
+      handle.db,
+      [...schools, ...neighbours].map((s) => s.id),
+    );
     const plain = plainFigures(raw, [...schools, ...neighbours], 4);
-    expectFiguresMatch(city, { electricity_kwh: plain.electricity_kwh, liability_rate: plain.liability_rate, energy_change: plain.energy_change, schools_total: 10 });
+    expectFiguresMatch(city, {
+      electricity_kwh: plain.electricity_kwh,
+      liability_rate: plain.liability_rate,
+      energy_change: plain.energy_change,
+      schools_total: 10,
+    });
     expect(city.tables[0]!.rows.map((r) => r[0])).toEqual(['甲县', '丙县']);
     expect((await rejection(draftSummary(handle.db, officer, { cityId: places.cityA.id, year: 2026 }))).code).toBe('NOT_FOUND');
     expect((await rejection(getSummary(handle.db, officer.scope, city.id))).code).toBe('NOT_FOUND');

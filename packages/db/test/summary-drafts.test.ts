@@ -30,7 +30,13 @@ await describeEachDatabase('bounded drafting', (kind) => {
       .orderBy('id')
       .execute();
   const draftAudits = (id: number) =>
-    handle.db.selectFrom('auditLog').select(['before', 'after']).where('action', '=', 'summary.draft').where('entityId', '=', String(id)).orderBy('id').execute();
+    handle.db
+      .selectFrom('auditLog')
+      .select(['before', 'after'])
+      .where('action', '=', 'summary.draft')
+      .where('entityId', '=', String(id))
+      .orderBy('id')
+      .execute();
 
   it('refreshes an unedited draft in place: same id, one row, one version, each drafting audited', async () => {
     const first = await draftSummary(handle.db, officer, { countyId: places.countyA.id, year: 2026, upToQuarter: 2 });
@@ -74,15 +80,25 @@ await describeEachDatabase('bounded drafting', (kind) => {
       const draft = await draftSchoolSummary(handle.db, officer, { schoolId: s.id, year: 2026 });
       await saveSummary(handle.db, officer, { id: draft.id, version: 1, sections: draft.sections, title: `第${i + 1}稿` });
     }
-    const before = JSON.stringify({ rows: await rowsOf({ orgUnitId: places.countyA.id, year: 2026, schoolId: s.id }), audit: await handle.db.selectFrom('auditLog').select('id').orderBy('id', 'desc').limit(1).execute() });
+    const before = JSON.stringify({
+      rows: await rowsOf({ orgUnitId: places.countyA.id, year: 2026, schoolId: s.id }),
+      audit: await handle.db.selectFrom('auditLog').select('id').orderBy('id', 'desc').limit(1).execute(),
+    });
     const refused = await draftSchoolSummary(handle.db, officer, { schoolId: s.id, year: 2026 }).then(
       () => null,
       (e: unknown) => e,
     );
     expect(refused).toBeInstanceOf(AppError);
     expect((refused as AppError).code).toBe('CONFLICT');
-    expect((refused as AppError).message).toBe(`${s.name}2026年度已有${MAX_SUMMARIES_PER_UNIT_YEAR}份总结（草稿和定稿），已达上限${MAX_SUMMARIES_PER_UNIT_YEAR}份，不能再新建草稿。请在已有的草稿上继续修改。`);
-    expect(JSON.stringify({ rows: await rowsOf({ orgUnitId: places.countyA.id, year: 2026, schoolId: s.id }), audit: await handle.db.selectFrom('auditLog').select('id').orderBy('id', 'desc').limit(1).execute() })).toBe(before);
+    expect((refused as AppError).message).toBe(
+      `${s.name}2026年度已有${MAX_SUMMARIES_PER_UNIT_YEAR}份总结（草稿和定稿），已达上限${MAX_SUMMARIES_PER_UNIT_YEAR}份，不能再新建草稿。请在已有的草稿上继续修改。`,
+    );
+    expect(
+      JSON.stringify({
+        rows: await rowsOf({ orgUnitId: places.countyA.id, year: 2026, schoolId: s.id }),
+        audit: await handle.db.selectFrom('auditLog').select('id').orderBy('id', 'desc').limit(1).execute(),
+      }),
+    ).toBe(before);
     // Another year of the same school is drafted as usual.
     expect((await draftSchoolSummary(handle.db, officer, { schoolId: s.id, year: 2027 })).status).toBe('draft');
   });

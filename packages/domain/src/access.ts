@@ -28,10 +28,7 @@ export const isOverseer = (role: Role): boolean => OVERSIGHT_ROLES.includes(role
  * - counties: the counties of a bureau (one county, or every county of a city);
  * - school: one school (principal).
  */
-export type Scope =
-  | { kind: 'all' }
-  | { kind: 'counties'; countyIds: readonly number[] }
-  | { kind: 'school'; schoolId: number; countyId: number };
+export type Scope = { kind: 'all' } | { kind: 'counties'; countyIds: readonly number[] } | { kind: 'school'; schoolId: number; countyId: number };
 
 export function scopeIncludesCounty(scope: Scope, countyId: number): boolean {
   switch (scope.kind) {
@@ -57,9 +54,7 @@ export function scopeIncludesSchool(scope: Scope, school: { id: number; countyId
  */
 export type Access = { public: true } | { roles: readonly Role[]; target?: 'school' | 'county' };
 
-export type AccessDecision =
-  | { allowed: true }
-  | { allowed: false; code: 'BAD_REQUEST' | 'UNAUTHORIZED' | 'FORBIDDEN' | 'NOT_FOUND'; message: string };
+export type AccessDecision = { allowed: true } | { allowed: false; code: 'BAD_REQUEST' | 'UNAUTHORIZED' | 'FORBIDDEN' | 'NOT_FOUND'; message: string };
 
 /**
  * The rule for what lies outside a caller's scope: it answers exactly as a missing record does (NOT_FOUND, the same
@@ -109,7 +104,8 @@ export async function decideAccess(
     const schoolId = idOf(params.schoolId);
     if (schoolId === null) return refuse('BAD_REQUEST', '缺少有效的学校编号（字段：schoolId）。');
     const { scope } = user;
-    const school = scope.kind === 'school' ? (schoolId === scope.schoolId ? { id: schoolId, countyId: scope.countyId } : undefined) : await findSchool(schoolId);
+    const school =
+      scope.kind === 'school' ? (schoolId === scope.schoolId ? { id: schoolId, countyId: scope.countyId } : undefined) : await findSchool(schoolId);
     if (!school || !scopeIncludesSchool(scope, school)) return refuse('NOT_FOUND', NOT_FOUND_MESSAGES.school);
   } else if (access.target === 'county' && params.countyId !== undefined) {
     const countyId = idOf(params.countyId);

@@ -2,13 +2,7 @@
  * A failure the user can act on. Services throw it; the API maps `code` to a tRPC error code in one place.
  * `message` is Chinese and names the field and the rule; `field` points the form at the input concerned.
  */
-export type AppErrorCode =
-  | 'BAD_REQUEST'
-  | 'UNAUTHORIZED'
-  | 'FORBIDDEN'
-  | 'NOT_FOUND'
-  | 'CONFLICT'
-  | 'TOO_MANY_REQUESTS';
+export type AppErrorCode = 'BAD_REQUEST' | 'UNAUTHORIZED' | 'FORBIDDEN' | 'NOT_FOUND' | 'CONFLICT' | 'TOO_MANY_REQUESTS';
 
 export class AppError extends Error {
   constructor(

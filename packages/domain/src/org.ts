@@ -61,7 +61,10 @@ export function divisionCodeProblem(level: OrgLevel, code: string, parentCode: s
 export const orgUnitInput = z.object({
   parentId: z.number().int().positive().nullable(),
   level: z.enum(ORG_LEVELS, { error: '级别必须是省、市、县或乡镇之一。' }),
-  code: z.string().trim().regex(/^\d{6}(\d{3})?$/, '行政区划代码必须是6位（乡镇为9位）数字。'),
+  code: z
+    .string()
+    .trim()
+    .regex(/^\d{6}(\d{3})?$/, '行政区划代码必须是6位（乡镇为9位）数字。'),
   name: visibleName(z.string().trim().min(1, '名称不能为空。').max(60, '名称不能超过60个字。'), '单位名称'),
 });
 export type OrgUnitInput = z.infer<typeof orgUnitInput>;

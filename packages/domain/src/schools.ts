@@ -3,17 +3,7 @@ import type { Label } from './labels.js';
 import { visibleName } from './text.js';
 
 /** School types used in education statistics (教育统计), with the 2-digit category that opens the school identifier. */
-export const SCHOOL_TYPES = [
-  'kindergarten',
-  'primary',
-  'junior',
-  'nine_year',
-  'complete_secondary',
-  'senior',
-  'twelve_year',
-  'vocational',
-  'special',
-] as const;
+export const SCHOOL_TYPES = ['kindergarten', 'primary', 'junior', 'nine_year', 'complete_secondary', 'senior', 'twelve_year', 'vocational', 'special'] as const;
 export type SchoolType = (typeof SCHOOL_TYPES)[number];
 
 export const SCHOOL_TYPE_LABELS: Record<SchoolType, Label> = {
@@ -80,7 +70,10 @@ const area = (name: string) =>
 
 /** The fields of a school a bureau admin edits; one schema for the form and the procedure. */
 export const schoolFields = z.object({
-  code: z.string().trim().regex(/^\d{10}$/, '学校标识码必须是10位数字。'),
+  code: z
+    .string()
+    .trim()
+    .regex(/^\d{10}$/, '学校标识码必须是10位数字。'),
   name: visibleName(z.string().trim().min(2, '学校名称至少2个字。').max(60, '学校名称不能超过60个字。'), '学校名称'),
   type: z.enum(SCHOOL_TYPES, { error: '请选择办学类型。' }),
   ownership: z.enum(OWNERSHIPS, { error: '请选择办学性质（公办或民办）。' }),
@@ -98,10 +91,8 @@ export const schoolCreateInput = schoolFields.extend({
 });
 export type SchoolCreateInput = z.infer<typeof schoolCreateInput>;
 
-export const schoolUpdateInput = schoolFields
-  .partial()
-  .extend({
-    schoolId: z.number().int().positive(),
-    active: z.boolean().optional(),
-  });
+export const schoolUpdateInput = schoolFields.partial().extend({
+  schoolId: z.number().int().positive(),
+  active: z.boolean().optional(),
+});
 export type SchoolUpdateInput = z.infer<typeof schoolUpdateInput>;

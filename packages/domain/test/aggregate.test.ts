@@ -76,8 +76,22 @@ describe('windows of quarters', () => {
 describe('one school over a window', () => {
   const a = school(1);
   const reports = [
-    report(1, '2026Q1', { electricity_kwh: 1000, students_enrolled: 100, staff_count: 10, green_school_status: 'planned', meal_days: 60, accompany_meal_days: 60 }),
-    report(1, '2026Q2', { electricity_kwh: 2000, students_enrolled: 110, staff_count: 10, green_school_status: 'in_progress', meal_days: 40, accompany_meal_days: 20 }),
+    report(1, '2026Q1', {
+      electricity_kwh: 1000,
+      students_enrolled: 100,
+      staff_count: 10,
+      green_school_status: 'planned',
+      meal_days: 60,
+      accompany_meal_days: 60,
+    }),
+    report(1, '2026Q2', {
+      electricity_kwh: 2000,
+      students_enrolled: 110,
+      staff_count: 10,
+      green_school_status: 'in_progress',
+      meal_days: 40,
+      accompany_meal_days: 20,
+    }),
     // Q3 not reported.
     report(1, '2026Q4', { electricity_kwh: 500, students_enrolled: 120, green_school_status: 'certified' }),
     report(1, '2025Q4', { electricity_kwh: 99_999, students_enrolled: 999 }),
@@ -108,7 +122,10 @@ describe('one school over a window', () => {
   });
 
   it('computes energy per person from the year’s coal-equivalent over the latest headcount', () => {
-    const year = [...reports.filter((r) => r.period !== '2026Q4'), report(1, '2026Q4', { electricity_kwh: 500, gas_m3: 100, students_enrolled: 120, staff_count: 12 })];
+    const year = [
+      ...reports.filter((r) => r.period !== '2026Q4'),
+      report(1, '2026Q4', { electricity_kwh: 500, gas_m3: 100, students_enrolled: 120, staff_count: 12 }),
+    ];
     const w = aggregateSchool(a, year, yearWindow(2026));
     // (3500 kWh × 0.1229 + 100 m³ × 1.2143) ÷ (120 + 12) = (430.15 + 121.43) ÷ 132
     expect(value('energy_kgce_per_person', w)).toBeCloseTo(551.58 / 132, 10);
@@ -127,9 +144,32 @@ describe('a group of schools', () => {
   const schools = [school(1), school(2, { type: 'junior', hasCanteen: false, siteAreaM2: 15_000 }), school(3, { type: 'vocational' })];
   const q = '2026Q1';
   const reports = [
-    report(1, q, { students_enrolled: 100, liability_insured: 100, accident_insured: 90, green_school_status: 'certified', food_safety_grade: 'A', electricity_kwh: 1000, green_area_total_m2: 2000 }),
-    report(2, q, { students_enrolled: 900, liability_insured: 800, accident_insured: 855, green_school_status: 'certified', electricity_kwh: 3000, green_area_total_m2: 3000 }),
-    report(3, q, { students_enrolled: 500, liability_insured: 500, green_school_status: 'in_progress', food_safety_grade: 'B', electricity_kwh: 2000, interns: 200, internship_insured: 40 }),
+    report(1, q, {
+      students_enrolled: 100,
+      liability_insured: 100,
+      accident_insured: 90,
+      green_school_status: 'certified',
+      food_safety_grade: 'A',
+      electricity_kwh: 1000,
+      green_area_total_m2: 2000,
+    }),
+    report(2, q, {
+      students_enrolled: 900,
+      liability_insured: 800,
+      accident_insured: 855,
+      green_school_status: 'certified',
+      electricity_kwh: 3000,
+      green_area_total_m2: 3000,
+    }),
+    report(3, q, {
+      students_enrolled: 500,
+      liability_insured: 500,
+      green_school_status: 'in_progress',
+      food_safety_grade: 'B',
+      electricity_kwh: 2000,
+      interns: 200,
+      internship_insured: 40,
+    }),
   ];
   const windows = aggregateSchools(schools, reports, [q]);
 
@@ -152,7 +192,12 @@ describe('a group of schools', () => {
   it('adds groups’ parts up to the whole group’s figure, for every indicator (a city from its counties)', () => {
     for (const ind of INDICATORS.filter((i) => i.valueType !== 'date')) {
       const whole = groupFigure(ind, windows);
-      const split = addParts([figurePart(ind, windows.slice(0, 1)), figurePart(ind, windows.slice(1, 2)), figurePart(ind, windows.slice(2)), figurePart(ind, [])])!;
+      const split = addParts([
+        figurePart(ind, windows.slice(0, 1)),
+        figurePart(ind, windows.slice(1, 2)),
+        figurePart(ind, windows.slice(2)),
+        figurePart(ind, []),
+      ])!;
       const merged = partFigure(ind, split);
       if (whole.type === 'number' && merged.type === 'number' && whole.value !== null && merged.value !== null) {
         expect(merged.value, ind.code).toBeCloseTo(whole.value, 9);
@@ -161,7 +206,12 @@ describe('a group of schools', () => {
         expect(merged, ind.code).toEqual(whole);
       }
     }
-    expect(partFigure(indicator('liability_rate'), addParts([figurePart(indicator('liability_rate'), windows.slice(0, 1)), figurePart(indicator('liability_rate'), windows.slice(1))])!)).toEqual({ type: 'number', value: (1400 / 1500) * 100, schools: 3 });
+    expect(
+      partFigure(
+        indicator('liability_rate'),
+        addParts([figurePart(indicator('liability_rate'), windows.slice(0, 1)), figurePart(indicator('liability_rate'), windows.slice(1))])!,
+      ),
+    ).toEqual({ type: 'number', value: (1400 / 1500) * 100, schools: 3 });
     expect(addParts([])).toBeNull();
   });
 
@@ -193,16 +243,27 @@ describe('a group of schools', () => {
     const formulas = INDICATORS.filter((i) => i.formula);
     const amount = fc.option(fc.integer({ min: 0, max: 100_000 }), { nil: undefined });
     fc.assert(
-      fc.property(fc.constantFrom(...formulas), fc.dictionary(fc.constantFrom(...INDICATORS.filter((i) => i.kind !== 'derived' && i.valueType !== 'enum' && i.valueType !== 'boolean' && i.valueType !== 'date').map((i) => i.code)), amount), (ind, raw) => {
-        const values = Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined)) as ReportValues;
-        const inputs = reportInputs(values, schools[0]!);
-        const direct = evaluateFormula(ind.formula!, inputs, q);
-        const parts = formulaParts(ind.formula!, inputs, q);
-        if (parts === null) return direct === null;
-        const scale = ind.formula!.scale ?? 1;
-        const viaParts = parts.denominator === null ? parts.numerator * scale : parts.denominator > 0 ? (parts.numerator / parts.denominator) * scale : null;
-        return viaParts === direct || (viaParts !== null && direct !== null && Math.abs(viaParts - direct) < 1e-9);
-      }),
+      fc.property(
+        fc.constantFrom(...formulas),
+        fc.dictionary(
+          fc.constantFrom(
+            ...INDICATORS.filter((i) => i.kind !== 'derived' && i.valueType !== 'enum' && i.valueType !== 'boolean' && i.valueType !== 'date').map(
+              (i) => i.code,
+            ),
+          ),
+          amount,
+        ),
+        (ind, raw) => {
+          const values = Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined)) as ReportValues;
+          const inputs = reportInputs(values, schools[0]!);
+          const direct = evaluateFormula(ind.formula!, inputs, q);
+          const parts = formulaParts(ind.formula!, inputs, q);
+          if (parts === null) return direct === null;
+          const scale = ind.formula!.scale ?? 1;
+          const viaParts = parts.denominator === null ? parts.numerator * scale : parts.denominator > 0 ? (parts.numerator / parts.denominator) * scale : null;
+          return viaParts === direct || (viaParts !== null && direct !== null && Math.abs(viaParts - direct) < 1e-9);
+        },
+      ),
     );
   });
 });
@@ -215,8 +276,16 @@ describe('year-on-year change', () => {
   });
 
   it('compares like for like: only quarters a school reported in both years', () => {
-    const current = [report(1, '2026Q1', { electricity_kwh: 900 }), report(1, '2026Q2', { electricity_kwh: 800 }), report(2, '2026Q1', { electricity_kwh: 5000 })];
-    const previous = [report(1, '2025Q1', { electricity_kwh: 1000 }), report(1, '2025Q2', { electricity_kwh: 1000 }), report(3, '2025Q1', { electricity_kwh: 7000 })];
+    const current = [
+      report(1, '2026Q1', { electricity_kwh: 900 }),
+      report(1, '2026Q2', { electricity_kwh: 800 }),
+      report(2, '2026Q1', { electricity_kwh: 5000 }),
+    ];
+    const previous = [
+      report(1, '2025Q1', { electricity_kwh: 1000 }),
+      report(1, '2025Q2', { electricity_kwh: 1000 }),
+      report(3, '2025Q1', { electricity_kwh: 7000 }),
+    ];
     const pairs = comparableReports(current, previous);
     // School 2 is new, school 3 closed: neither moves the change.
     expect(pairs.current.map((r) => `${r.schoolId}${r.period}`)).toEqual(['12026Q1', '12026Q2']);
@@ -234,7 +303,10 @@ describe('projection of a full year', () => {
   const lastYear = [1000, 2000, 3000, 4000].map((kwh, i) => report(1, `2025Q${i + 1}` as Period, { electricity_kwh: kwh, students_enrolled: 100 }));
 
   it('follows last year’s seasons when the school reported all four quarters: 2700 × 10000 ÷ 3000 = 9000 kWh', () => {
-    const thisYear = [report(1, '2026Q1', { electricity_kwh: 900, students_enrolled: 105 }), report(1, '2026Q2', { electricity_kwh: 1800, students_enrolled: 106 })];
+    const thisYear = [
+      report(1, '2026Q1', { electricity_kwh: 900, students_enrolled: 105 }),
+      report(1, '2026Q2', { electricity_kwh: 1800, students_enrolled: 106 }),
+    ];
     const p = projectSchoolYear(a, thisYear, lastYear, 2026)!;
     expect(p.method).toBe('seasonal');
     expect(p.window.projected).toBe(true);
@@ -346,7 +418,15 @@ describe('peers, counties and completeness', () => {
   });
 
   it('adds counties’ completeness up per quarter, in the quarters’ order', () => {
-    const row = (countyId: number, period: Period, n: number) => ({ countyId, period, schools: 10 * n, approved: n, submitted: 2 * n, inProgress: 3 * n, missing: 4 * n });
+    const row = (countyId: number, period: Period, n: number) => ({
+      countyId,
+      period,
+      schools: 10 * n,
+      approved: n,
+      submitted: 2 * n,
+      inProgress: 3 * n,
+      missing: 4 * n,
+    });
     const rows = [row(1, '2026Q1', 1), row(2, '2026Q1', 2), row(1, '2026Q2', 5)];
     expect(sumCompleteness(rows, ['2026Q2', '2026Q1', '2026Q3'])).toEqual([
       { period: '2026Q2', schools: 50, approved: 5, submitted: 10, inProgress: 15, missing: 20 },
@@ -375,7 +455,11 @@ describe('kept figure parts', () => {
     expect(packPart(sum)).toEqual([2, 4000]);
     expect(packPart(ratio)).toEqual([2, 490, 510]);
     expect(packPart(counts)).toEqual([2, { certified: 2 }]);
-    for (const [code, part] of [['electricity_kwh', sum], ['liability_rate', ratio], ['green_school_status', counts]] as [string, FigurePart][]) {
+    for (const [code, part] of [
+      ['electricity_kwh', sum],
+      ['liability_rate', ratio],
+      ['green_school_status', counts],
+    ] as [string, FigurePart][]) {
       expect(unpackPart(indicator(code), JSON.parse(JSON.stringify(packPart(part))))).toEqual(part);
     }
   });

@@ -13,10 +13,63 @@ import {
 
 const CONTRACT = {
   basics: ['students_enrolled', 'staff_count', 'meal_days'],
-  insurance: ['liability_insured', 'accident_insured', 'accident_premium_collected_by_school', 'medical_insured', 'food_liability_insured', 'interns', 'internship_insured', 'injury_incidents', 'injury_claims_settled', 'injury_claims_paid_yuan', 'liability_rate', 'accident_rate', 'medical_rate', 'internship_rate'],
-  energy: ['electricity_kwh', 'water_m3', 'gas_m3', 'coal_kg', 'energy_cost_yuan', 'water_cost_yuan', 'water_saving_level', 'energy_kgce', 'energy_kgce_per_person', 'energy_kgce_per_m2', 'water_m3_per_person'],
-  green: ['green_school_status', 'green_school_level', 'garden_unit_level', 'greening_investment_yuan', 'plants_planted', 'green_area_added_m2', 'green_area_total_m2', 'greening_rate'],
-  canteen: ['canteen_operation', 'food_safety_grade', 'food_safety_grade_date', 'assured_canteen_status', 'open_kitchen', 'canteen_staff', 'canteen_staff_certified', 'accompany_meal_days', 'sample_retention_compliant', 'inspections', 'issues_found', 'issues_rectified', 'food_incidents', 'health_cert_rate', 'rectification_rate', 'accompany_meal_rate'],
+  insurance: [
+    'liability_insured',
+    'accident_insured',
+    'accident_premium_collected_by_school',
+    'medical_insured',
+    'food_liability_insured',
+    'interns',
+    'internship_insured',
+    'injury_incidents',
+    'injury_claims_settled',
+    'injury_claims_paid_yuan',
+    'liability_rate',
+    'accident_rate',
+    'medical_rate',
+    'internship_rate',
+  ],
+  energy: [
+    'electricity_kwh',
+    'water_m3',
+    'gas_m3',
+    'coal_kg',
+    'energy_cost_yuan',
+    'water_cost_yuan',
+    'water_saving_level',
+    'energy_kgce',
+    'energy_kgce_per_person',
+    'energy_kgce_per_m2',
+    'water_m3_per_person',
+  ],
+  green: [
+    'green_school_status',
+    'green_school_level',
+    'garden_unit_level',
+    'greening_investment_yuan',
+    'plants_planted',
+    'green_area_added_m2',
+    'green_area_total_m2',
+    'greening_rate',
+  ],
+  canteen: [
+    'canteen_operation',
+    'food_safety_grade',
+    'food_safety_grade_date',
+    'assured_canteen_status',
+    'open_kitchen',
+    'canteen_staff',
+    'canteen_staff_certified',
+    'accompany_meal_days',
+    'sample_retention_compliant',
+    'inspections',
+    'issues_found',
+    'issues_rectified',
+    'food_incidents',
+    'health_cert_rate',
+    'rectification_rate',
+    'accompany_meal_rate',
+  ],
 };
 
 describe('the indicator catalogue', () => {
@@ -46,12 +99,15 @@ describe('the indicator catalogue', () => {
     const values: Record<string, number | string | boolean> = {};
     INDICATORS.forEach((ind, i) => {
       if (ind.kind === 'derived') return;
-      values[ind.code] = ind.valueType === 'boolean' ? i % 2 === 0 : ind.valueType === 'enum' ? ind.options![0]!.value : ind.valueType === 'date' ? '2026-03-01' : 100 + i * 7;
+      values[ind.code] =
+        ind.valueType === 'boolean' ? i % 2 === 0 : ind.valueType === 'enum' ? ind.options![0]!.value : ind.valueType === 'date' ? '2026-03-01' : 100 + i * 7;
     });
     for (const ind of INDICATORS) {
       const only = Object.fromEntries(indicatorInputs(ind).map((code) => [code, values[code]]));
       if (ind.formula) {
-        expect(evaluateFormula(ind.formula, reportInputs(only, school), '2026Q1'), ind.code).toBe(evaluateFormula(ind.formula, reportInputs(values, school), '2026Q1'));
+        expect(evaluateFormula(ind.formula, reportInputs(only, school), '2026Q1'), ind.code).toBe(
+          evaluateFormula(ind.formula, reportInputs(values, school), '2026Q1'),
+        );
         expect(evaluateFormula(ind.formula, reportInputs(only, school), '2026Q1'), ind.code).not.toBeNull();
       } else {
         expect(only, ind.code).toEqual({ [ind.code]: values[ind.code] });

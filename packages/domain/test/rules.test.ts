@@ -22,14 +22,28 @@ import {
  * A rule the generator does not know fails the first test until a generated test covers it.
  */
 
-const RULE_KEYS = ['valueType', 'min', 'max', 'options', 'atMost', 'appliesTo', 'requiredWhen', 'expected', 'jumpPercent', 'peerFactor', 'maxAgeMonths', 'formula'];
+const RULE_KEYS = [
+  'valueType',
+  'min',
+  'max',
+  'options',
+  'atMost',
+  'appliesTo',
+  'requiredWhen',
+  'expected',
+  'jumpPercent',
+  'peerFactor',
+  'maxAgeMonths',
+  'formula',
+];
 const DESCRIPTIVE_KEYS = ['code', 'name', 'domain', 'unit', 'kind', 'better', 'reportUnit', 'help'];
 
 const PERIOD = '2026Q1';
 const PERIOD_END = periodEndDate(PERIOD);
 const base: SchoolAttributes = { type: 'primary', hasCanteen: true, buildingAreaM2: 8_000, siteAreaM2: 20_000 };
 /** A school the indicator applies to. */
-const schoolFor = (ind: Indicator): SchoolAttributes => (ind.appliesTo?.types && !ind.appliesTo.types.includes('primary') ? { ...base, type: ind.appliesTo.types[0]! } : base);
+const schoolFor = (ind: Indicator): SchoolAttributes =>
+  ind.appliesTo?.types && !ind.appliesTo.types.includes('primary') ? { ...base, type: ind.appliesTo.types[0]! } : base;
 
 const inputs = INDICATORS.filter((i) => i.kind !== 'derived');
 const derived = INDICATORS.filter((i) => i.kind === 'derived');
@@ -70,7 +84,11 @@ describe('the rule generator', () => {
   });
 
   it('covers every kind of rule at least once', () => {
-    for (const key of RULE_KEYS) expect(INDICATORS.some((i) => i[key as keyof Indicator] !== undefined), key).toBe(true);
+    for (const key of RULE_KEYS)
+      expect(
+        INDICATORS.some((i) => i[key as keyof Indicator] !== undefined),
+        key,
+      ).toBe(true);
   });
 });
 
@@ -101,7 +119,8 @@ describe.each(inputs.map((i) => [i.code, i] as const))('type of %s', (_code, ind
 
   it('accepts a valid value, also written as text', () => {
     const value = validValue(ind);
-    const text = typeof value === 'boolean' ? (value ? '是' : '否') : ind.valueType === 'enum' ? ind.options!.find((o) => o.value === value)!.label.zh : String(value);
+    const text =
+      typeof value === 'boolean' ? (value ? '是' : '否') : ind.valueType === 'enum' ? ind.options!.find((o) => o.value === value)!.label.zh : String(value);
     expect(normaliseValues({ [ind.code]: text }, school)).toEqual({ values: { [ind.code]: value }, issues: [] });
   });
 });
@@ -127,7 +146,12 @@ describe.each(has('atMost').map((i) => [i.code, i] as const))('cross-checks of %
       const cap = Math.min(ind.max ?? 10_000, other.max ?? 10_000) - 1;
       const over = check(ind, { [limit.indicator]: cap, [ind.code]: cap + 1 });
       expect(rules(over, ind.code, 'at_most')).toEqual([
-        { code: ind.code, rule: 'at_most', severity: 'error', message: `${ind.name.zh}（${(cap + 1).toLocaleString('zh-CN')}）不能大于${other.name.zh}（${cap.toLocaleString('zh-CN')}）。` },
+        {
+          code: ind.code,
+          rule: 'at_most',
+          severity: 'error',
+          message: `${ind.name.zh}（${(cap + 1).toLocaleString('zh-CN')}）不能大于${other.name.zh}（${cap.toLocaleString('zh-CN')}）。`,
+        },
       ]);
       expect(rules(check(ind, { [limit.indicator]: cap, [ind.code]: cap }), ind.code, 'at_most')).toEqual([]);
     } else {
@@ -146,12 +170,22 @@ describe.each(has('appliesTo').map((i) => [i.code, i] as const))('who reports %s
   if (rule.types) outsiders.push({ ...base, type: (['primary', 'kindergarten', 'senior'] as const).find((t) => !rule.types!.includes(t))! });
   if (rule.canteen) outsiders.push({ ...schoolFor(ind), hasCanteen: false });
 
-  it.each(outsiders.map((s) => [`${s.type}${s.hasCanteen ? '' : ' without canteen'}`, s] as const))('refuses the figure from a %s, and does not ask for it', (_label, school) => {
-    const { issues } = normaliseValues({ [ind.code]: validValue(ind) }, school);
-    expect(issues).toEqual([{ code: ind.code, rule: 'not_applicable', severity: 'error', message: rule.types && !rule.types.includes(school.type) ? `${ind.name.zh}仅由中等职业学校填报。` : `本校无食堂，不填报${ind.name.zh}。` }]);
-    expect(applies(ind, school)).toBe(false);
-    expect(validateReport({}, { school, period: PERIOD, forSubmission: true }).map((i) => i.code)).not.toContain(ind.code);
-  });
+  it.each(outsiders.map((s) => [`${s.type}${s.hasCanteen ? '' : ' without canteen'}`, s] as const))(
+    'refuses the figure from a %s, and does not ask for it',
+    (_label, school) => {
+      const { issues } = normaliseValues({ [ind.code]: validValue(ind) }, school);
+      expect(issues).toEqual([
+        {
+          code: ind.code,
+          rule: 'not_applicable',
+          severity: 'error',
+          message: rule.types && !rule.types.includes(school.type) ? `${ind.name.zh}仅由中等职业学校填报。` : `本校无食堂，不填报${ind.name.zh}。`,
+        },
+      ]);
+      expect(applies(ind, school)).toBe(false);
+      expect(validateReport({}, { school, period: PERIOD, forSubmission: true }).map((i) => i.code)).not.toContain(ind.code);
+    },
+  );
 
   it('accepts it from a school it applies to', () => {
     expect(normaliseValues({ [ind.code]: validValue(ind) }, schoolFor(ind)).issues).toEqual([]);
@@ -160,7 +194,9 @@ describe.each(has('appliesTo').map((i) => [i.code, i] as const))('who reports %s
 
 describe.each(inputs.filter((i) => !i.requiredWhen).map((i) => [i.code, i] as const))('submission without %s', (_code, ind) => {
   it('is refused; a draft may leave it empty', () => {
-    expect(rules(check(ind, {}, { forSubmission: true }), ind.code, 'required')).toEqual([{ code: ind.code, rule: 'required', severity: 'error', message: `请填写${ind.name.zh}。` }]);
+    expect(rules(check(ind, {}, { forSubmission: true }), ind.code, 'required')).toEqual([
+      { code: ind.code, rule: 'required', severity: 'error', message: `请填写${ind.name.zh}。` },
+    ]);
     expect(check(ind, {})).toEqual([]);
   });
 });
@@ -179,7 +215,11 @@ describe.each(has('requiredWhen').map((i) => [i.code, i] as const))('%s, require
   });
 
   it('is not asked for otherwise, even on submission', () => {
-    for (const v of closed) expect(check(ind, { [gate.indicator]: v }, { forSubmission: true }).filter((i) => i.code === ind.code), String(v)).toEqual([]);
+    for (const v of closed)
+      expect(
+        check(ind, { [gate.indicator]: v }, { forSubmission: true }).filter((i) => i.code === ind.code),
+        String(v),
+      ).toEqual([]);
   });
 });
 
@@ -210,7 +250,8 @@ describe.each(has('jumpPercent').map((i) => [i.code, i] as const))('year-on-year
       expect(issues[0]!.message).toContain(`较上年同期${move > 0 ? '增加' : '减少'}${Math.abs(move).toFixed(1)}%`);
       expect(issues[0]!.message).toContain(`超过${limit}%`);
     }
-    for (const move of [limit - 5, -(limit - 5)]) expect(rules(check(ind, { [ind.code]: at(move) }, { lastYear: { [ind.code]: before } }), ind.code, 'jump'), String(move)).toEqual([]);
+    for (const move of [limit - 5, -(limit - 5)])
+      expect(rules(check(ind, { [ind.code]: at(move) }, { lastYear: { [ind.code]: before } }), ind.code, 'jump'), String(move)).toEqual([]);
     // Nothing to compare with: no last year, or zero last year.
     expect(rules(check(ind, { [ind.code]: at(limit + 5) }, { lastYear: { [ind.code]: 0 } }), ind.code, 'jump')).toEqual([]);
     expect(rules(check(ind, { [ind.code]: at(limit + 5) }, { lastYear: null }), ind.code, 'jump')).toEqual([]);
@@ -250,7 +291,12 @@ describe.each(derived.filter((i) => i.peerFactor).map((i) => [i.code, i] as cons
   const first = formula.numerator[0]!;
   const target = 'indicator' in first ? first.indicator : null;
   const school = schoolFor(ind);
-  const values: ReportValues = Object.fromEntries(formulaIndicators(formula).map((code) => [code, code === target ? 10_000 : formula.numerator.some((o) => 'indicator' in o && o.indicator === code) ? 0 : 100]));
+  const values: ReportValues = Object.fromEntries(
+    formulaIndicators(formula).map((code) => [
+      code,
+      code === target ? 10_000 : formula.numerator.some((o) => 'indicator' in o && o.indicator === code) ? 0 : 100,
+    ]),
+  );
   const own = evaluateFormula(formula, reportInputs(values, school), PERIOD)!;
 
   it(`warns on the figure behind it when more than ${ind.peerFactor} times above or below the median`, () => {
@@ -272,7 +318,9 @@ describe.each(derived.filter((i) => i.peerFactor).map((i) => [i.code, i] as cons
 
 describe.each(derived.map((i) => [i.code, i] as const))('%s, computed by the platform', (_code, ind) => {
   it('is refused as input', () => {
-    expect(normaliseValues({ [ind.code]: 50 }, schoolFor(ind)).issues).toEqual([{ code: ind.code, rule: 'derived', severity: 'error', message: `${ind.name.zh}由系统计算，不需要填报。` }]);
+    expect(normaliseValues({ [ind.code]: 50 }, schoolFor(ind)).issues).toEqual([
+      { code: ind.code, rule: 'derived', severity: 'error', message: `${ind.name.zh}由系统计算，不需要填报。` },
+    ]);
   });
 });
 
@@ -281,15 +329,19 @@ describe.each(derived.filter((i) => i.unit === 'percent').map((i) => [i.code, i]
   it('can only exceed 100% with figures that validation refuses as errors', () => {
     let over = 0;
     fc.assert(
-      fc.property(fc.array(fc.nat({ max: 3_000 }), { minLength: codes.length, maxLength: codes.length }), fc.integer({ min: 500, max: 3_000 }), (numbers, site) => {
-        const school = { ...schoolFor(ind), siteAreaM2: site };
-        const values = Object.fromEntries(codes.map((c, i) => [c, Math.min(numbers[i]!, indicator(c).max ?? Infinity)]));
-        const rate = evaluateFormula(ind.formula!, reportInputs(values, school), PERIOD);
-        if (rate === null || rate <= 100) return;
-        over += 1;
-        const errors = validateReport(values, { school, period: PERIOD }).filter((i) => i.severity === 'error' && i.rule === 'at_most');
-        expect(errors.length).toBeGreaterThan(0);
-      }),
+      fc.property(
+        fc.array(fc.nat({ max: 3_000 }), { minLength: codes.length, maxLength: codes.length }),
+        fc.integer({ min: 500, max: 3_000 }),
+        (numbers, site) => {
+          const school = { ...schoolFor(ind), siteAreaM2: site };
+          const values = Object.fromEntries(codes.map((c, i) => [c, Math.min(numbers[i]!, indicator(c).max ?? Infinity)]));
+          const rate = evaluateFormula(ind.formula!, reportInputs(values, school), PERIOD);
+          if (rate === null || rate <= 100) return;
+          over += 1;
+          const errors = validateReport(values, { school, period: PERIOD }).filter((i) => i.severity === 'error' && i.rule === 'at_most');
+          expect(errors.length).toBeGreaterThan(0);
+        },
+      ),
       { seed: 20261125, numRuns: 300 },
     );
     // The property was put to the test: many draws went over 100%.

@@ -114,18 +114,26 @@ const countyRows = (rows: CellLike[][]): CellLike[][] => [
 describe('parseWorkbook: county sheet', () => {
   it('maps columns by the code row, whatever their order, and skips blank and total rows', () => {
     const parsed = parseWorkbook([
-      grid('全县汇总', countyRows([
-        ['一小', '2151000001', '１２，３４５.５', '2026Q1', '是'],
-        ['二小', 2151000002, 800, '2026年第一季度', null],
-        [null, null, null, null, null],
-        ['合计', null, { formula: 'SUM(C5:C6)' }, null, null],
-        [null, null, null, null, null],
-      ])),
+      grid(
+        '全县汇总',
+        countyRows([
+          ['一小', '2151000001', '１２，３４５.５', '2026Q1', '是'],
+          ['二小', 2151000002, 800, '2026年第一季度', null],
+          [null, null, null, null, null],
+          ['合计', null, { formula: 'SUM(C5:C6)' }, null, null],
+          [null, null, null, null, null],
+        ]),
+      ),
     ]);
     expect(parsed.errors).toEqual([]);
     expect(parsed.warnings.map((w) => w.rule)).toEqual(['no_code', 'total_row']);
     expect(parsed.records).toHaveLength(2);
-    expect(parsed.records[0]).toMatchObject({ template: 'county', schoolCode: '2151000001', period: '2026Q1', schoolAt: { sheet: '全县汇总', row: 5, column: 'B' } });
+    expect(parsed.records[0]).toMatchObject({
+      template: 'county',
+      schoolCode: '2151000001',
+      period: '2026Q1',
+      schoolAt: { sheet: '全县汇总', row: 5, column: 'B' },
+    });
     expect(parsed.records[0]!.cells).toEqual([
       { code: 'electricity_kwh', raw: '１２，３４５.５', at: { sheet: '全县汇总', row: 5, column: 'C' } },
       { code: 'open_kitchen', raw: '是', at: { sheet: '全县汇总', row: 5, column: 'E' } },
@@ -173,7 +181,13 @@ describe('parseWorkbook: county sheet', () => {
       ['2151000003', null, 'B'],
       ['2151000004', 0, 'B'],
     ]);
-    expect(parsed.errors.map((e) => `${e.column}${e.row}:${e.code}:${e.rule}`)).toEqual(['B8:version:format', 'B9:version:format', 'B10:version:format', 'B11:version:formula_without_result', 'B12:version:format']);
+    expect(parsed.errors.map((e) => `${e.column}${e.row}:${e.code}:${e.rule}`)).toEqual([
+      'B8:version:format',
+      'B9:version:format',
+      'B10:version:format',
+      'B11:version:formula_without_result',
+      'B12:version:format',
+    ]);
     expect(parsed.errors[0]!.message).toBe('版本（B8单元格）应为不小于0的整数，文件中为“-1”。版本由平台在下载模板时填写，请勿修改；如已改动，请重新下载模板。');
     expect(parsed.errors[2]!.message).toContain('文件中为“三”');
     expect(parsed.errors[3]!.message).toMatch(/^版本（B11单元格）：该单元格是公式/);
@@ -186,7 +200,12 @@ describe('parseWorkbook: county sheet', () => {
 
   it('takes the quarter from a label above the header when there is no period column', () => {
     const parsed = parseWorkbook([
-      grid('Sheet1', [['季度：', '2026年第二季度'], ['学校标识码', '用电量'], ['school_code', 'electricity_kwh'], ['2151000001', 10]]),
+      grid('Sheet1', [
+        ['季度：', '2026年第二季度'],
+        ['学校标识码', '用电量'],
+        ['school_code', 'electricity_kwh'],
+        ['2151000001', 10],
+      ]),
     ]);
     expect(parsed.errors).toEqual([]);
     expect(parsed.records[0]).toMatchObject({ period: '2026Q2', periodAt: { row: 1, column: 'B' } });
@@ -207,7 +226,9 @@ describe('parseWorkbook: school report', () => {
     ]);
 
   it('reads indicators as rows, skipping section rows and trailing blank rows', () => {
-    const parsed = parseWorkbook([school([['在校学生数', 'students_enrolled', '人', '1 200'], ['各项保险'], ['学平险参保人数', 'accident_insured', '人', 1100]])]);
+    const parsed = parseWorkbook([
+      school([['在校学生数', 'students_enrolled', '人', '1 200'], ['各项保险'], ['学平险参保人数', 'accident_insured', '人', 1100]]),
+    ]);
     expect(parsed.errors).toEqual([]);
     expect(parsed.records).toEqual([
       {
@@ -242,12 +263,23 @@ describe('parseWorkbook: school report', () => {
   });
 
   it('refuses duplicated and unknown codes, naming the cells', () => {
-    const parsed = parseWorkbook([school([['在校学生数', 'students_enrolled', '人', 1], ['x', 'students_enrolled', '人', 2], ['y', 'bogus', '', 3]])]);
+    const parsed = parseWorkbook([
+      school([
+        ['在校学生数', 'students_enrolled', '人', 1],
+        ['x', 'students_enrolled', '人', 2],
+        ['y', 'bogus', '', 3],
+      ]),
+    ]);
     expect(parsed.errors.map((e) => `${e.row}${e.column}:${e.rule}`)).toEqual(['7B:duplicate', '8B:unknown']);
   });
 
   it('refuses a workbook that is neither template', () => {
-    const parsed = parseWorkbook([grid('Sheet1', [['姓名', '电话'], ['张三', '123']])]);
+    const parsed = parseWorkbook([
+      grid('Sheet1', [
+        ['姓名', '电话'],
+        ['张三', '123'],
+      ]),
+    ]);
     expect(parsed.recognised).toBe(false);
     expect(parsed.errors[0]).toMatchObject({ code: 'file', rule: 'wrong_template', sheet: null });
   });

@@ -1,4 +1,13 @@
-import { period, type Period, type QuarterReport, type ReportValues, type Submission, type SummaryInput, type SummarySchool, type Target } from '../src/index.js';
+import {
+  period,
+  type Period,
+  type QuarterReport,
+  type ReportValues,
+  type Submission,
+  type SummaryInput,
+  type SummarySchool,
+  type Target,
+} from '../src/index.js';
 
 /**
  * A small county for summary tests: seven schools of different kinds, two years of quarterly reports written
@@ -18,13 +27,90 @@ function random(seed: number) {
 }
 
 const SCHOOLS: (Omit<SummarySchool, 'countyId'> & { students: number; staff: number })[] = [
-  { id: 1, code: '2151992101', name: '青石县实验小学', type: 'primary', location: 'urban', hasCanteen: true, buildingAreaM2: 9000, siteAreaM2: 20000, students: 1800, staff: 95 },
-  { id: 2, code: '2151992102', name: '青石县河口小学', type: 'primary', location: 'rural', hasCanteen: false, buildingAreaM2: 2100, siteAreaM2: 6000, students: 240, staff: 18 },
-  { id: 3, code: '3151992103', name: '青石县第一中学', type: 'junior', location: 'urban', hasCanteen: true, buildingAreaM2: 15000, siteAreaM2: 42000, students: 2100, staff: 160 },
-  { id: 4, code: '3151992104', name: '青石县柳溪九年制学校', type: 'nine_year', location: 'town', hasCanteen: true, buildingAreaM2: 6000, siteAreaM2: 18000, students: 820, staff: 70 },
-  { id: 5, code: '3651992105', name: '青石县职业技术学校', type: 'vocational', location: 'urban', hasCanteen: true, buildingAreaM2: 12000, siteAreaM2: 36000, students: 1500, staff: 120 },
-  { id: 6, code: '1151992106', name: '青石县机关幼儿园', type: 'kindergarten', location: 'urban', hasCanteen: true, buildingAreaM2: 3000, siteAreaM2: 6500, students: 360, staff: 45 },
-  { id: 7, code: '3451992107', name: '青石县第二高级中学', type: 'senior', location: 'town', hasCanteen: true, buildingAreaM2: 18000, siteAreaM2: 50000, students: 2600, staff: 210 },
+  {
+    id: 1,
+    code: '2151992101',
+    name: '青石县实验小学',
+    type: 'primary',
+    location: 'urban',
+    hasCanteen: true,
+    buildingAreaM2: 9000,
+    siteAreaM2: 20000,
+    students: 1800,
+    staff: 95,
+  },
+  {
+    id: 2,
+    code: '2151992102',
+    name: '青石县河口小学',
+    type: 'primary',
+    location: 'rural',
+    hasCanteen: false,
+    buildingAreaM2: 2100,
+    siteAreaM2: 6000,
+    students: 240,
+    staff: 18,
+  },
+  {
+    id: 3,
+    code: '3151992103',
+    name: '青石县第一中学',
+    type: 'junior',
+    location: 'urban',
+    hasCanteen: true,
+    buildingAreaM2: 15000,
+    siteAreaM2: 42000,
+    students: 2100,
+    staff: 160,
+  },
+  {
+    id: 4,
+    code: '3151992104',
+    name: '青石县柳溪九年制学校',
+    type: 'nine_year',
+    location: 'town',
+    hasCanteen: true,
+    buildingAreaM2: 6000,
+    siteAreaM2: 18000,
+    students: 820,
+    staff: 70,
+  },
+  {
+    id: 5,
+    code: '3651992105',
+    name: '青石县职业技术学校',
+    type: 'vocational',
+    location: 'urban',
+    hasCanteen: true,
+    buildingAreaM2: 12000,
+    siteAreaM2: 36000,
+    students: 1500,
+    staff: 120,
+  },
+  {
+    id: 6,
+    code: '1151992106',
+    name: '青石县机关幼儿园',
+    type: 'kindergarten',
+    location: 'urban',
+    hasCanteen: true,
+    buildingAreaM2: 3000,
+    siteAreaM2: 6500,
+    students: 360,
+    staff: 45,
+  },
+  {
+    id: 7,
+    code: '3451992107',
+    name: '青石县第二高级中学',
+    type: 'senior',
+    location: 'town',
+    hasCanteen: true,
+    buildingAreaM2: 18000,
+    siteAreaM2: 50000,
+    students: 2600,
+    staff: 210,
+  },
 ];
 
 export const COUNTY = { id: 100, name: '青石县' };
@@ -92,7 +178,10 @@ function values(s: (typeof SCHOOLS)[number], year: number, quarter: number, rnd:
  * the first school the first, and so on). In 2026: school 2's Q4 report is still submitted (not approved), school 6's Q3 was
  * returned, school 5 reported Q2 late. Everything in 2025 is approved.
  */
-export function fixtureReports(schools: readonly Pick<SummarySchool, 'id'>[] = fixtureSchools(), plans: readonly number[] = schools.map((_, i) => i)): StoredReport[] {
+export function fixtureReports(
+  schools: readonly Pick<SummarySchool, 'id'>[] = fixtureSchools(),
+  plans: readonly number[] = schools.map((_, i) => i),
+): StoredReport[] {
   const rnd = random(42);
   const reports: StoredReport[] = [];
   for (const year of [2025, 2026]) {
@@ -157,7 +246,6 @@ export function countyInput(upToQuarter: 1 | 2 | 3 | 4 = 4, stored = fixtureRepo
  * numbers (approved reports only), without the aggregation code the summary uses. Year 2026 against 2025.
  */
 type Raw = Record<string, number | string | boolean>;
-
 
 export function plainFigures(stored: readonly StoredReport[], allSchools: readonly SummarySchool[], upTo: number, schoolIds?: readonly number[]) {
   const schools = allSchools.filter((s) => !schoolIds || schoolIds.includes(s.id));
@@ -273,4 +361,3 @@ export function plainFigures(stored: readonly StoredReport[], allSchools: readon
     schools_complete: schools.filter((s) => own(thisYear, s.id).length === upTo).length,
   };
 }
-

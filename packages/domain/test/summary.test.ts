@@ -75,7 +75,11 @@ describe.each([4, 3] as const)('a county summary up to quarter %i', (upTo) => {
       for (const id of figure.source.schoolIds) expect(ids.has(id), figure.id).toBe(true);
       for (const p of figure.source.periods) expect(window, figure.id).toContain(p);
     }
-    expect(doc.figures.liability_rate!.source).toMatchObject({ method: 'ratio_of_sums', indicator: 'liability_rate', description: `校方责任险参保人数之和 ÷ 在校学生数之和 × 100%（各校${upTo === 4 ? '第一至第四季度' : '第一至第三季度'}数据）` });
+    expect(doc.figures.liability_rate!.source).toMatchObject({
+      method: 'ratio_of_sums',
+      indicator: 'liability_rate',
+      description: `校方责任险参保人数之和 ÷ 在校学生数之和 × 100%（各校${upTo === 4 ? '第一至第四季度' : '第一至第三季度'}数据）`,
+    });
     expect(doc.figures.energy_change!.source.comparedPeriods).toEqual(window.map((p) => p.replace('2026', '2025')));
     // School 6's Q3 was returned: in a year up to Q3 its figures rest on Q1–Q2 only.
     expect(doc.figures.electricity_kwh!.source.schoolIds).toHaveLength(7);
@@ -149,7 +153,10 @@ describe.each([4, 3] as const)('a county summary up to quarter %i', (upTo) => {
     const trend = doc.charts.find((c) => c.id === 'energy-trend')!;
     expect(trend.categories).toHaveLength(upTo);
     const q1 = stored.filter((r) => r.period === '2026Q1' && r.status === 'approved');
-    const q1Energy = q1.reduce((t, r) => t + (r.values.electricity_kwh as number) * 0.1229 + (r.values.gas_m3 as number) * 1.2143 + (r.values.coal_kg as number) * 0.7143, 0);
+    const q1Energy = q1.reduce(
+      (t, r) => t + (r.values.electricity_kwh as number) * 0.1229 + (r.values.gas_m3 as number) * 1.2143 + (r.values.coal_kg as number) * 0.7143,
+      0,
+    );
     expect(trend.series[0]!.values[0]).toBeCloseTo(q1Energy / 1000, 2);
     const types = doc.charts.find((c) => c.id === 'rates-by-type')!;
     expect(types.categories).toEqual(['幼儿园', '小学', '初级中学', '九年一贯制学校', '高级中学', '中等职业学校']);
@@ -159,7 +166,9 @@ describe.each([4, 3] as const)('a county summary up to quarter %i', (upTo) => {
 describe('wording that varies with the data', () => {
   const single = (values: (s: StoredReport) => StoredReport) => {
     const schools = fixtureSchools().filter((s) => s.id === 3);
-    const stored = fixtureReports().filter((r) => r.schoolId === 3).map(values);
+    const stored = fixtureReports()
+      .filter((r) => r.schoolId === 3)
+      .map(values);
     return buildSummary({ ...countyInput(4, stored), schools, targets: [], nextTargets: [] });
   };
 
@@ -175,7 +184,10 @@ describe('wording that varies with the data', () => {
   });
 
   it('says nothing happened rather than “0起”, and drops clauses about zero', () => {
-    const doc = single((r) => ({ ...r, values: { ...r.values, injury_incidents: 0, injury_claims_settled: 0, injury_claims_paid_yuan: 0, issues_found: 0, issues_rectified: 0, gas_m3: 0 } }));
+    const doc = single((r) => ({
+      ...r,
+      values: { ...r.values, injury_incidents: 0, injury_claims_settled: 0, injury_claims_paid_yuan: 0, issues_found: 0, issues_rectified: 0, gas_m3: 0 },
+    }));
     const text = allText(doc);
     expect(text).toContain('全年全县学校未发生学生伤害事故');
     expect(text).toContain('未发现问题');
@@ -184,7 +196,11 @@ describe('wording that varies with the data', () => {
   });
 
   it('writes “用电量、用水量较上年均降低…” when both fell alike', () => {
-    const now = new Map(fixtureReports().filter((r) => r.schoolId === 3 && r.period.startsWith('2026')).map((r) => [r.period.slice(-1), r.values]));
+    const now = new Map(
+      fixtureReports()
+        .filter((r) => r.schoolId === 3 && r.period.startsWith('2026'))
+        .map((r) => [r.period.slice(-1), r.values]),
+    );
     const doc = single((r) => {
       if (!r.period.startsWith('2025')) return r;
       const later = now.get(r.period.slice(-1))!;
@@ -283,8 +299,18 @@ describe('editing, numbering and drift', () => {
       },
       { id: 'b', title: '存在的问题', paragraphs: [], children: [{ id: 'b1', title: '问题甲', paragraphs: [{ id: 'r', text: '说明。' }], children: [] }] },
     ];
-    expect(outline(sections, figures).map((e) => `${e.number}${e.title}${e.runIn ? '*' : ''}`)).toEqual(['', '一、取得的成绩', '（一）保险', '1.校方责任险*', '（二）校园环境', '二、存在的问题', '1.问题甲*']);
-    expect(summaryText('标题', sections, figures)).toBe('标题\n开头。\n一、取得的成绩\n（一）保险\n1.校方责任险。正文。\n（二）校园环境\n自由撰写。\n二、存在的问题\n1.问题甲。说明。');
+    expect(outline(sections, figures).map((e) => `${e.number}${e.title}${e.runIn ? '*' : ''}`)).toEqual([
+      '',
+      '一、取得的成绩',
+      '（一）保险',
+      '1.校方责任险*',
+      '（二）校园环境',
+      '二、存在的问题',
+      '1.问题甲*',
+    ]);
+    expect(summaryText('标题', sections, figures)).toBe(
+      '标题\n开头。\n一、取得的成绩\n（一）保险\n1.校方责任险。正文。\n（二）校园环境\n自由撰写。\n二、存在的问题\n1.问题甲。说明。',
+    );
   });
 
   it('keeps figures linked through edits and marks a broken link', () => {
@@ -310,7 +336,9 @@ describe('editing, numbering and drift', () => {
     const stored = fixtureReports();
     const frozen = buildSummary(countyInput(4, stored)).figures;
     expect(figureDrift(frozen, buildSummary(countyInput(4, stored)).figures)).toEqual([]);
-    const corrected = stored.map((r) => (r.schoolId === 1 && r.period === '2026Q2' ? { ...r, values: { ...r.values, electricity_kwh: (r.values.electricity_kwh as number) + 10_000 } } : r));
+    const corrected = stored.map((r) =>
+      r.schoolId === 1 && r.period === '2026Q2' ? { ...r, values: { ...r.values, electricity_kwh: (r.values.electricity_kwh as number) + 10_000 } } : r,
+    );
     const drift = figureDrift(frozen, buildSummary(countyInput(4, corrected)).figures);
     const ids = drift.map((d) => d.id);
     expect(ids).toContain('electricity_kwh');

@@ -19,14 +19,31 @@ import {
   type TargetDefinition,
 } from '../src/index.js';
 
-const base: TargetDefinition = { indicator: 'liability_rate', kind: 'each_school', measure: 'value', comparator: 'gte', value: 100, statusValue: null, schoolTypes: null, schoolId: null };
+const base: TargetDefinition = {
+  indicator: 'liability_rate',
+  kind: 'each_school',
+  measure: 'value',
+  comparator: 'gte',
+  value: 100,
+  statusValue: null,
+  schoolTypes: null,
+  schoolId: null,
+};
 const def = (extra: Partial<TargetDefinition>): TargetDefinition => ({ ...base, ...extra });
 let nextId = 1;
 const target = (extra: Partial<TargetDefinition>): Target => ({ ...def(extra), id: nextId++, countyId: 7, year: 2026 });
 
 describe('target input and validation against the catalogue', () => {
   it('parses the form, defaulting the measure and ordering school types', () => {
-    const parsed = targetInput.parse({ countyId: 7, year: 2026, indicator: 'liability_rate', kind: 'each_school', comparator: 'gte', value: 100, schoolTypes: ['junior', 'primary'] });
+    const parsed = targetInput.parse({
+      countyId: 7,
+      year: 2026,
+      indicator: 'liability_rate',
+      kind: 'each_school',
+      comparator: 'gte',
+      value: 100,
+      schoolTypes: ['junior', 'primary'],
+    });
     expect(targetDefinition(parsed)).toEqual({ ...base, schoolTypes: ['primary', 'junior'] });
     const wrong = targetInput.safeParse({ countyId: 7, year: 1999, indicator: 'x', kind: 'all', comparator: '>', value: 1 });
     expect(wrong.success).toBe(false);
@@ -61,21 +78,61 @@ describe('target input and validation against the catalogue', () => {
     [def({ value: 'A' }), 'value', '校方责任险参保率是数值型指标，目标值必须是数字。'],
     [def({ indicator: 'food_incidents', comparator: 'eq', value: 0.5 }), 'value', '食品安全事故起数以起计，目标值必须是整数。'],
     [def({ indicator: 'food_safety_grade', comparator: 'gte', value: 'A' }), 'comparator', '食品安全量化等级是状态类指标，比较方式只能是“=”。'],
-    [def({ indicator: 'food_safety_grade', comparator: 'eq', value: 'D' }), 'value', '食品安全量化等级的目标值只能是：A级（优秀）、B级（良好）、C级（一般）、未评级。'],
+    [
+      def({ indicator: 'food_safety_grade', comparator: 'eq', value: 'D' }),
+      'value',
+      '食品安全量化等级的目标值只能是：A级（优秀）、B级（良好）、C级（一般）、未评级。',
+    ],
     [def({ indicator: 'open_kitchen', comparator: 'eq', value: 'yes' }), 'value', '是否实现明厨亮灶的目标值只能是“是”或“否”。'],
-    [def({ indicator: 'food_safety_grade', kind: 'county_total', comparator: 'eq', value: 'A' }), 'measure', '食品安全量化等级是状态类指标，全县总体目标请按“达到该状态的学校数”或“占比”设定。'],
+    [
+      def({ indicator: 'food_safety_grade', kind: 'county_total', comparator: 'eq', value: 'A' }),
+      'measure',
+      '食品安全量化等级是状态类指标，全县总体目标请按“达到该状态的学校数”或“占比”设定。',
+    ],
     [def({ indicator: 'green_school_status', measure: 'change_percent', value: 10 }), 'measure', '绿色学校创建状态是状态类指标，不能按较上年变化设定目标。'],
-    [def({ indicator: 'energy_kgce', kind: 'county_total', measure: 'change_percent', comparator: 'lte', value: -150 }), 'value', '较上年变化的目标值应在-100至1000之间（百分比，如-15表示比上年降低15%）。'],
-    [def({ measure: 'status_count', kind: 'county_total', statusValue: 'A', value: 3 }), 'measure', '校方责任险参保率是数值型指标，不能按学校数或占比设定目标。'],
-    [def({ indicator: 'green_school_status', measure: 'status_count', statusValue: 'certified', value: 11 }), 'kind', '按学校数或占比设定的目标只能是“全县总体”目标。'],
-    [def({ indicator: 'green_school_status', kind: 'county_total', measure: 'status_count', value: 11 }), 'statusValue', '请选择绿色学校创建状态的状态值（统计达到哪一状态的学校）。'],
-    [def({ indicator: 'green_school_status', kind: 'county_total', measure: 'status_count', statusValue: 'done', value: 11 }), 'statusValue', '绿色学校创建状态的状态值只能是：未启动、已规划、创建中、已申报、已认定。'],
-    [def({ indicator: 'green_school_status', kind: 'county_total', measure: 'status_count', statusValue: 'certified', value: 2.5 }), 'value', '学校数目标必须是不小于0的整数。'],
-    [def({ indicator: 'food_safety_grade', kind: 'county_total', measure: 'status_share', statusValue: 'A', value: 180 }), 'value', '占比目标应在0至100之间（如80表示80%）。'],
+    [
+      def({ indicator: 'energy_kgce', kind: 'county_total', measure: 'change_percent', comparator: 'lte', value: -150 }),
+      'value',
+      '较上年变化的目标值应在-100至1000之间（百分比，如-15表示比上年降低15%）。',
+    ],
+    [
+      def({ measure: 'status_count', kind: 'county_total', statusValue: 'A', value: 3 }),
+      'measure',
+      '校方责任险参保率是数值型指标，不能按学校数或占比设定目标。',
+    ],
+    [
+      def({ indicator: 'green_school_status', measure: 'status_count', statusValue: 'certified', value: 11 }),
+      'kind',
+      '按学校数或占比设定的目标只能是“全县总体”目标。',
+    ],
+    [
+      def({ indicator: 'green_school_status', kind: 'county_total', measure: 'status_count', value: 11 }),
+      'statusValue',
+      '请选择绿色学校创建状态的状态值（统计达到哪一状态的学校）。',
+    ],
+    [
+      def({ indicator: 'green_school_status', kind: 'county_total', measure: 'status_count', statusValue: 'done', value: 11 }),
+      'statusValue',
+      '绿色学校创建状态的状态值只能是：未启动、已规划、创建中、已申报、已认定。',
+    ],
+    [
+      def({ indicator: 'green_school_status', kind: 'county_total', measure: 'status_count', statusValue: 'certified', value: 2.5 }),
+      'value',
+      '学校数目标必须是不小于0的整数。',
+    ],
+    [
+      def({ indicator: 'food_safety_grade', kind: 'county_total', measure: 'status_share', statusValue: 'A', value: 180 }),
+      'value',
+      '占比目标应在0至100之间（如80表示80%）。',
+    ],
     [def({ statusValue: 'A' }), 'statusValue', '只有按“达到该状态的学校数”或“占比”设定目标时才需要选择状态值。'],
     [def({ kind: 'county_total', schoolId: 3 }), 'schoolId', '只有“每所学校”类目标可以为单所学校单独设定。'],
     [def({ schoolId: 3, schoolTypes: ['primary'] }), 'schoolTypes', '为单所学校单独设定目标时，不能再限定办学类型。'],
-    [def({ indicator: 'internship_rate', schoolTypes: ['primary', 'vocational'] }), 'schoolTypes', '实习责任险参保率仅适用于中等职业学校，不能对小学设定目标。'],
+    [
+      def({ indicator: 'internship_rate', schoolTypes: ['primary', 'vocational'] }),
+      'schoolTypes',
+      '实习责任险参保率仅适用于中等职业学校，不能对小学设定目标。',
+    ],
   ])('refuses %#, naming the field and the rule', (t, field, message) => {
     expect(targetProblem(t)).toEqual({ field, message });
   });
@@ -112,10 +169,18 @@ describe('target input and validation against the catalogue', () => {
     expect(describeTarget(def({ schoolTypes: ['primary', 'junior'], value: 98 }))).toBe('每所小学、初级中学校方责任险参保率≥98%');
     expect(describeTarget(def({ schoolId: 3, value: 95 }), '东风小学')).toBe('东风小学校方责任险参保率≥95%');
     expect(describeTarget(def({ indicator: 'food_incidents', comparator: 'eq', value: 0 }))).toBe('每所学校食品安全事故起数=0起');
-    expect(describeTarget(def({ indicator: 'energy_kgce_per_person', kind: 'county_total', measure: 'change_percent', comparator: 'lte', value: -15 }))).toBe('全县人均综合能耗较上年降低不少于15%');
-    expect(describeTarget(def({ indicator: 'green_school_status', kind: 'county_total', measure: 'status_count', statusValue: 'certified', value: 11 }))).toBe('全县绿色学校创建状态为“已认定”的学校≥11所');
-    expect(describeTarget(def({ indicator: 'food_safety_grade', kind: 'county_total', measure: 'status_share', statusValue: 'A', value: 80 }))).toBe('全县食品安全量化等级为“A级（优秀）”的学校占比≥80%');
-    expect(describeTarget(def({ indicator: 'food_liability_insured', comparator: 'eq', value: true }))).toBe('每所学校食堂（小卖部）是否投保食品安全责任险为“是”');
+    expect(describeTarget(def({ indicator: 'energy_kgce_per_person', kind: 'county_total', measure: 'change_percent', comparator: 'lte', value: -15 }))).toBe(
+      '全县人均综合能耗较上年降低不少于15%',
+    );
+    expect(describeTarget(def({ indicator: 'green_school_status', kind: 'county_total', measure: 'status_count', statusValue: 'certified', value: 11 }))).toBe(
+      '全县绿色学校创建状态为“已认定”的学校≥11所',
+    );
+    expect(describeTarget(def({ indicator: 'food_safety_grade', kind: 'county_total', measure: 'status_share', statusValue: 'A', value: 80 }))).toBe(
+      '全县食品安全量化等级为“A级（优秀）”的学校占比≥80%',
+    );
+    expect(describeTarget(def({ indicator: 'food_liability_insured', comparator: 'eq', value: true }))).toBe(
+      '每所学校食堂（小卖部）是否投保食品安全责任险为“是”',
+    );
     expect(describeTarget(def({ indicator: 'green_area_added_m2', kind: 'county_total', value: 20_000 }))).toBe('全县新增绿地面积≥30亩');
     expect(describeTarget(def({ indicator: 'greening_investment_yuan', kind: 'county_total', value: 1_080_000 }))).toBe('全县绿化投入资金≥108万元');
   });
@@ -163,7 +228,11 @@ for (const s of schools) {
   }
   for (const q of s.id === 4 ? [1] : [1, 2]) {
     const incidents: ReportValues = s.id === 2 && q === 1 ? { food_incidents: 1 } : {};
-    reports.push({ schoolId: s.id, period: `2026Q${q}` as Period, values: { ...people[s.id], ...status[s.id], electricity_kwh: thisYearKwh[s.id]!, ...incidents } });
+    reports.push({
+      schoolId: s.id,
+      period: `2026Q${q}` as Period,
+      values: { ...people[s.id], ...status[s.id], electricity_kwh: thisYearKwh[s.id]!, ...incidents },
+    });
   }
 }
 
@@ -192,7 +261,11 @@ describe('attainment on a hand-computed county', () => {
 
   it('each school: every applicable school meets it; the override takes school 2 out of the general target', () => {
     expect(ytd(T.liability)).toMatchObject({ met: true, schools: 3, reported: 3, actual: null });
-    expect(ytd(T.liability).checks!.map((c) => c.schoolId).sort()).toEqual([1, 3, 4]);
+    expect(
+      ytd(T.liability)
+        .checks!.map((c) => c.schoolId)
+        .sort(),
+    ).toEqual([1, 3, 4]);
     // School 2: 290 ÷ 300 = 96.67% ≥ 95%.
     expect(ytd(T.liabilityOwn).checks).toEqual([{ schoolId: 2, value: (290 / 300) * 100, met: true, shortfall: 0 }]);
     expect(result.get(T.liabilityOwn)!.label).toBe('城关小学校方责任险参保率≥95%');
@@ -244,7 +317,10 @@ describe('attainment on a hand-computed county', () => {
   });
 
   it('says “not yet known” while an applicable school has not reported', () => {
-    const withNewSchool = [...schools, { id: 5, type: 'primary' as const, location: 'rural' as const, hasCanteen: false, buildingAreaM2: 900, siteAreaM2: 3000 }];
+    const withNewSchool = [
+      ...schools,
+      { id: 5, type: 'primary' as const, location: 'rural' as const, hasCanteen: false, buildingAreaM2: 900, siteAreaM2: 3000 },
+    ];
     const r = evaluateTarget(T.liability, targets, withNewSchool, yearFrames(withNewSchool, reports, 2026).yearToDate);
     expect(r).toMatchObject({ met: null, schools: 4, reported: 3 });
     // Missing schools come after those failing and before those meeting the target.

@@ -86,13 +86,17 @@ export function chartSvg(layout: ChartLayout): string {
     parts.push(`<line x1="${axis.x0}" y1="${g.y.toFixed(1)}" x2="${axis.x1}" y2="${g.y.toFixed(1)}" stroke="#D9D9D9" stroke-width="1"/>`);
     parts.push(`<text x="${axis.x0 - 6}" y="${(g.y + 4).toFixed(1)}" text-anchor="end" font-size="11" ${FONT} fill="#404040">${g.label}</text>`);
   }
-  for (const r of layout.rects) parts.push(`<rect x="${r.x.toFixed(1)}" y="${r.y.toFixed(1)}" width="${r.w.toFixed(1)}" height="${r.h.toFixed(1)}" fill="${r.color}"/>`);
+  for (const r of layout.rects)
+    parts.push(`<rect x="${r.x.toFixed(1)}" y="${r.y.toFixed(1)}" width="${r.w.toFixed(1)}" height="${r.h.toFixed(1)}" fill="${r.color}"/>`);
   for (const l of layout.lines) {
-    parts.push(`<polyline points="${l.points.map(([x, y]) => `${x.toFixed(1)},${y.toFixed(1)}`).join(' ')}" fill="none" stroke="${l.color}" stroke-width="2.5"/>`);
+    parts.push(
+      `<polyline points="${l.points.map(([x, y]) => `${x.toFixed(1)},${y.toFixed(1)}`).join(' ')}" fill="none" stroke="${l.color}" stroke-width="2.5"/>`,
+    );
     for (const [x, y] of l.points) parts.push(`<circle cx="${x.toFixed(1)}" cy="${y.toFixed(1)}" r="3.5" fill="${l.color}"/>`);
   }
   parts.push(`<line x1="${axis.x0}" y1="${axis.y0}" x2="${axis.x1}" y2="${axis.y0}" stroke="#404040" stroke-width="1"/>`);
-  for (const c of layout.categories) parts.push(`<text x="${c.x.toFixed(1)}" y="${axis.y0 + 18}" text-anchor="middle" font-size="12" ${FONT} fill="#000000">${escapeXml(c.text)}</text>`);
+  for (const c of layout.categories)
+    parts.push(`<text x="${c.x.toFixed(1)}" y="${axis.y0 + 18}" text-anchor="middle" font-size="12" ${FONT} fill="#000000">${escapeXml(c.text)}</text>`);
   for (const l of layout.legend) {
     parts.push(`<rect x="${l.x.toFixed(1)}" y="${l.y - 10}" width="14" height="10" fill="${l.color}"/>`);
     parts.push(`<text x="${(l.x + 20).toFixed(1)}" y="${l.y}" font-size="12" ${FONT} fill="#000000">${escapeXml(l.text)}</text>`);

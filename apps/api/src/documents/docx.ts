@@ -1,4 +1,13 @@
-import { formatCell, outline, runInHeading, type FigureMap, type OutlineEntry, type SummaryChart, type SummarySection, type SummaryTable } from '@oversight/domain';
+import {
+  formatCell,
+  outline,
+  runInHeading,
+  type FigureMap,
+  type OutlineEntry,
+  type SummaryChart,
+  type SummarySection,
+  type SummaryTable,
+} from '@oversight/domain';
 import {
   AlignmentType,
   BorderStyle,
@@ -68,7 +77,14 @@ function entryParagraphs(e: OutlineEntry): Paragraph[] {
     const [first, ...rest] = e.paragraphs;
     return [bodyParagraph([run(runInHeading(e), FONTS.body, { bold: true }), run(first ?? '')]), ...rest.map((p) => bodyParagraph([run(p)]))];
   }
-  const heading = e.number || e.title ? [bodyParagraph([run(`${e.number}${e.title}`, e.depth === 0 ? FONTS.heading1 : e.depth === 1 ? FONTS.heading2 : FONTS.body, { bold: e.depth >= 2 })], { keepNext: true })] : [];
+  const heading =
+    e.number || e.title
+      ? [
+          bodyParagraph([run(`${e.number}${e.title}`, e.depth === 0 ? FONTS.heading1 : e.depth === 1 ? FONTS.heading2 : FONTS.body, { bold: e.depth >= 2 })], {
+            keepNext: true,
+          }),
+        ]
+      : [];
   return [...heading, ...e.paragraphs.map((p) => bodyParagraph([run(p)]))];
 }
 
@@ -88,7 +104,9 @@ function dataTable(table: SummaryTable): Table {
   const rows = [
     new TableRow({ tableHeader: true, children: table.columns.map((c) => cell(c.label, { header: true })) }),
     ...table.rows.map((r) => new TableRow({ children: r.map((v, i) => cell(formatCell(table.columns[i]!, v), { align: align(i) })) })),
-    ...(table.total ? [new TableRow({ children: table.total.map((v, i) => cell(formatCell(table.columns[i]!, v), { align: align(i), header: i === 0 })) })] : []),
+    ...(table.total
+      ? [new TableRow({ children: table.total.map((v, i) => cell(formatCell(table.columns[i]!, v), { align: align(i), header: i === 0 })) })]
+      : []),
   ];
   return new Table({ rows, width: { size: 100, type: WidthType.PERCENTAGE }, borders: BORDERS });
 }
@@ -107,16 +125,32 @@ function chartBlock(chart: SummaryChart, index: number): (Paragraph | Table)[] {
     transformation: { width: 576, height: 324 },
     altText: { name: chart.title, description: `${chart.title}（${chart.unit}）`, title: chart.title },
   });
-  const columns = [{ key: 'category', label: '类别', format: 'text' as const }, ...chart.series.map((s) => ({ key: s.name, label: `${s.name}（${chart.unit}）`, format: 'decimal' as const }))];
-  const table: SummaryTable = { id: chart.id, title: chart.title, columns, rows: chart.categories.map((c, i) => [c, ...chart.series.map((s) => s.values[i] ?? null)]) };
+  const columns = [
+    { key: 'category', label: '类别', format: 'text' as const },
+    ...chart.series.map((s) => ({ key: s.name, label: `${s.name}（${chart.unit}）`, format: 'decimal' as const })),
+  ];
+  const table: SummaryTable = {
+    id: chart.id,
+    title: chart.title,
+    columns,
+    rows: chart.categories.map((c, i) => [c, ...chart.series.map((s) => s.values[i] ?? null)]),
+  };
   // The legend in text as well: programs that show the PNG fallback get the colours named here and the
   // categories, left to right, in the table below.
   const legend = new Paragraph({
     alignment: AlignmentType.CENTER,
     spacing: { after: 120 },
-    children: layout.legend.flatMap((l, i) => [new TextRun({ text: `${i ? '　　' : ''}■ `, color: l.color.slice(1), size: TABLE_SIZE }), run(l.text, FONTS.body, { size: TABLE_SIZE })]),
+    children: layout.legend.flatMap((l, i) => [
+      new TextRun({ text: `${i ? '　　' : ''}■ `, color: l.color.slice(1), size: TABLE_SIZE }),
+      run(l.text, FONTS.body, { size: TABLE_SIZE }),
+    ]),
   });
-  return [caption(`附图${index + 1}  ${chart.title}（单位：${chart.unit}）`), new Paragraph({ alignment: AlignmentType.CENTER, children: [image] }), legend, dataTable(table)];
+  return [
+    caption(`附图${index + 1}  ${chart.title}（单位：${chart.unit}）`),
+    new Paragraph({ alignment: AlignmentType.CENTER, children: [image] }),
+    legend,
+    dataTable(table),
+  ];
 }
 
 const dateText = (d: Date) => {
@@ -126,7 +160,9 @@ const dateText = (d: Date) => {
 
 const footer = () =>
   new Footer({
-    children: [new Paragraph({ alignment: AlignmentType.CENTER, children: [new TextRun({ children: ['— ', PageNumber.CURRENT, ' —'], font: font('宋体'), size: 28 })] })],
+    children: [
+      new Paragraph({ alignment: AlignmentType.CENTER, children: [new TextRun({ children: ['— ', PageNumber.CURRENT, ' —'], font: font('宋体'), size: 28 })] }),
+    ],
   });
 
 /** A4, margins as GB/T 9704 sets them (top 37 mm, bottom 35 mm, left 28 mm, right 26 mm). */
@@ -134,7 +170,10 @@ const A4 = { width: 11906, height: 16838 };
 const MARGINS = { top: 2098, bottom: 1984, left: 1588, right: 1474 };
 
 export async function summaryDocx(data: SummaryDocumentData): Promise<Buffer> {
-  const header = data.status === 'draft' ? new Header({ children: [new Paragraph({ alignment: AlignmentType.RIGHT, children: [run('草稿', FONTS.heading1, { size: 24 })] })] }) : undefined;
+  const header =
+    data.status === 'draft'
+      ? new Header({ children: [new Paragraph({ alignment: AlignmentType.RIGHT, children: [run('草稿', FONTS.heading1, { size: 24 })] })] })
+      : undefined;
   const body: (Paragraph | Table)[] = [
     new Paragraph({ alignment: AlignmentType.CENTER, spacing: { after: 560 }, children: [run(data.title, FONTS.title, { size: TITLE_SIZE })] }),
     ...outline(data.sections, data.figures).flatMap(entryParagraphs),

@@ -33,7 +33,8 @@ async function issuer(db: Kysely<Database>, view: SummaryView): Promise<string> 
   return unit ? `${unit.name}教育局` : '';
 }
 
-const fileName = (view: SummaryView, extension: string) => `${view.title}${view.status === 'draft' ? '（草稿）' : ''}.${extension}`.replace(/[\\/:*?"<>|]/g, '_');
+const fileName = (view: SummaryView, extension: string) =>
+  `${view.title}${view.status === 'draft' ? '（草稿）' : ''}.${extension}`.replace(/[\\/:*?"<>|]/g, '_');
 
 export async function summaryDocumentRoutes(app: FastifyInstance, options: SummaryDocumentOptions): Promise<void> {
   const { db } = options;
@@ -50,13 +51,19 @@ export async function summaryDocumentRoutes(app: FastifyInstance, options: Summa
   app.get('/api/summaries/:id(^\\d+).docx', { config: { access: { roles: ALL_ROLES }, cost: 'document' } }, async (request, reply) => {
     const view = await load(request);
     const { title, status, sections, figures, tables, charts } = view;
-    const body = await pool.render({ kind: 'docx', data: { title, status, sections, figures, tables, charts, issuer: await issuer(db, view), date: view.finalizedAt ?? new Date() } });
+    const body = await pool.render({
+      kind: 'docx',
+      data: { title, status, sections, figures, tables, charts, issuer: await issuer(db, view), date: view.finalizedAt ?? new Date() },
+    });
     return sendFile(reply, DOCX_TYPE, fileName(view, 'docx'), body);
   });
 
   app.get('/api/summaries/:id(^\\d+).xlsx', { config: { access: { roles: ALL_ROLES }, cost: 'document' } }, async (request, reply) => {
     const view = await load(request);
-    const names = await schoolNames(db, Object.values(view.figures).flatMap((f) => f.source.schoolIds));
+    const names = await schoolNames(
+      db,
+      Object.values(view.figures).flatMap((f) => f.source.schoolIds),
+    );
     const { title, tables, charts, figures } = view;
     const body = await pool.render({ kind: 'xlsx', data: { title, tables, charts, figures, schoolNames: Object.fromEntries(names) } });
     return sendFile(reply, XLSX_TYPE, fileName(view, 'xlsx'), body);

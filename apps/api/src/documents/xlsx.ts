@@ -39,7 +39,10 @@ function chartTable(chart: SummaryChart): SummaryTable {
   return {
     id: chart.id,
     title: `图表数据-${chart.title}`,
-    columns: [{ key: 'category', label: '类别', format: 'text' }, ...chart.series.map((s) => ({ key: s.name, label: `${s.name}（${chart.unit}）`, format: 'decimal' as const }))],
+    columns: [
+      { key: 'category', label: '类别', format: 'text' },
+      ...chart.series.map((s) => ({ key: s.name, label: `${s.name}（${chart.unit}）`, format: 'decimal' as const })),
+    ],
     rows: chart.categories.map((c, i) => [c, ...chart.series.map((s) => s.values[i] ?? null)]),
   };
 }
@@ -67,14 +70,30 @@ function sourcesSheet(workbook: ExcelJS.Workbook, title: string, figures: Figure
   styleHeader(header);
   for (const f of Object.values(figures)) {
     sheet.addRow(
-      [f.id, f.label, f.value, f.text, f.indicator, f.source.description, f.source.periods.join('、'), f.source.schoolIds.length, f.source.schoolIds.map(schoolName).join('、')].map((v) => cellContent(v)),
+      [
+        f.id,
+        f.label,
+        f.value,
+        f.text,
+        f.indicator,
+        f.source.description,
+        f.source.periods.join('、'),
+        f.source.schoolIds.length,
+        f.source.schoolIds.map(schoolName).join('、'),
+      ].map((v) => cellContent(v)),
     );
   }
   sheet.views = [{ state: 'frozen', ySplit: 2 }];
 }
 
 /** The appendix as a workbook: one sheet per table, the charts' data, and where each figure comes from. */
-export function summaryWorkbook(input: { title: string; tables: SummaryTable[]; charts: SummaryChart[]; figures: FigureMap; schoolName: (id: number) => string }): ExcelJS.Workbook {
+export function summaryWorkbook(input: {
+  title: string;
+  tables: SummaryTable[];
+  charts: SummaryChart[];
+  figures: FigureMap;
+  schoolName: (id: number) => string;
+}): ExcelJS.Workbook {
   const workbook = newWorkbook();
   input.tables.forEach((t, i) => {
     tableSheet(workbook, `${input.title} 附表${i + 1}：${t.title}`, t);

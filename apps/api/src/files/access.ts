@@ -28,8 +28,7 @@ export function callerOf(request: FastifyRequest): SignedInUser {
   return user;
 }
 
-const deny = (reply: FastifyReply, status: number, message: string) =>
-  reply.code(status).type('application/json; charset=utf-8').send({ error: { message } });
+const deny = (reply: FastifyReply, status: number, message: string) => reply.code(status).type('application/json; charset=utf-8').send({ error: { message } });
 
 export interface GuardOptions {
   db: Kysely<Database>;

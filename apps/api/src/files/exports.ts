@@ -66,12 +66,14 @@ export function countyExport(input: { countyName: string; window: readonly Perio
     { header: '学校名称', width: 24, value: (r) => r.name },
     { header: '办学类型', width: 14, value: (r) => r.type },
     { header: single ? '填报状态' : '已报季度', width: 10, value: (r) => r.state },
-    ...INDICATORS.map((ind): TableColumn<CountyRow> => ({
-      header: headerWithUnit(ind),
-      width: Math.max(10, Math.min(18, ind.name.zh.length * 2)),
-      ...(ind.valueType === 'date' ? { format: 'yyyy-mm-dd' } : {}),
-      value: (r) => r.value(ind),
-    })),
+    ...INDICATORS.map(
+      (ind): TableColumn<CountyRow> => ({
+        header: headerWithUnit(ind),
+        width: Math.max(10, Math.min(18, ind.name.zh.length * 2)),
+        ...(ind.valueType === 'date' ? { format: 'yyyy-mm-dd' } : {}),
+        value: (r) => r.value(ind),
+      }),
+    ),
   ];
   const note = single ? '（已报送及已审核的报表）' : '（按年汇总已报送及已审核的季度：流量累加，存量取最新季度，比率为合计之比）';
   return tableWorkbook({ title: `${input.countyName} ${input.label} 学校后勤数据${note}`, sheet: '全县数据', columns, rows });

@@ -230,16 +230,25 @@ function* sheetGrid(name: string, data: Buffer, tally: Tally): Generator<void, S
       if (values.size) {
         if (!cells.has(rowNumber)) {
           if (cells.size >= caps.rows) {
-            throw tooLarge(`工作表“${name}”超过${caps.rows.toLocaleString('en-US')}行数据（每个学校一行的全县汇总表也远少于此），已拒绝，未保存任何数据。请删除多余的行或拆分后再上传。`, 'too_many_rows');
+            throw tooLarge(
+              `工作表“${name}”超过${caps.rows.toLocaleString('en-US')}行数据（每个学校一行的全县汇总表也远少于此），已拒绝，未保存任何数据。请删除多余的行或拆分后再上传。`,
+              'too_many_rows',
+            );
           }
         }
         sheetCells += values.size;
         tally.cells += values.size;
         if (sheetCells > caps.cells) {
-          throw tooLarge(`工作表“${name}”超过${caps.cells.toLocaleString('en-US')}个填写了内容的单元格，已拒绝，未保存任何数据。请删除多余的行、列或拆分后再上传。`, 'too_many_cells');
+          throw tooLarge(
+            `工作表“${name}”超过${caps.cells.toLocaleString('en-US')}个填写了内容的单元格，已拒绝，未保存任何数据。请删除多余的行、列或拆分后再上传。`,
+            'too_many_cells',
+          );
         }
         if (tally.cells > caps.workbookCells) {
-          throw tooLarge(`工作簿中填写了内容的单元格超过${caps.workbookCells.toLocaleString('en-US')}个，已拒绝，未保存任何数据。请删除多余的工作表或拆分后再上传。`, 'too_many_cells');
+          throw tooLarge(
+            `工作簿中填写了内容的单元格超过${caps.workbookCells.toLocaleString('en-US')}个，已拒绝，未保存任何数据。请删除多余的工作表或拆分后再上传。`,
+            'too_many_cells',
+          );
         }
         cells.set(rowNumber, values);
         rowCount = Math.max(rowCount, rowNumber);

@@ -3,7 +3,14 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { FileRefusal } from './refusal.js';
 
 /** The HTTP status of each domain error code, for routes outside tRPC (tRPC maps them itself). */
-export const HTTP_STATUS: Record<AppError['code'], number> = { BAD_REQUEST: 400, UNAUTHORIZED: 401, FORBIDDEN: 403, NOT_FOUND: 404, CONFLICT: 409, TOO_MANY_REQUESTS: 429 };
+export const HTTP_STATUS: Record<AppError['code'], number> = {
+  BAD_REQUEST: 400,
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  TOO_MANY_REQUESTS: 429,
+};
 
 /** `attachment` with the file name twice: an ASCII stand-in for old clients and the real (Chinese) name per RFC 5987. */
 export function attachment(fileName: string): string {

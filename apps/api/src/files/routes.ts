@@ -1,7 +1,37 @@
 import { createHash } from 'node:crypto';
 import fastifyMultipart from '@fastify/multipart';
-import { actorOfUser, completeness, countySheet, getOrgUnit, getReport, getSchool, importReports, ranking, reviewQueue, type Database, type Kysely } from '@oversight/db';
-import { ALL_ROLES, AppError, columnNumber, type CostLimits, type ImportFinding, importFinding, type ImportResponse, indicator, LOCATION_LABELS, LOCATIONS, OVERSIGHT_ROLES, parseWorkbook, type Period, periodLabel, quartersOfYear, SCHOOL_TYPE_LABELS, SCHOOL_TYPES } from '@oversight/domain';
+import {
+  actorOfUser,
+  completeness,
+  countySheet,
+  getOrgUnit,
+  getReport,
+  getSchool,
+  importReports,
+  ranking,
+  reviewQueue,
+  type Database,
+  type Kysely,
+} from '@oversight/db';
+import {
+  ALL_ROLES,
+  AppError,
+  columnNumber,
+  type CostLimits,
+  type ImportFinding,
+  importFinding,
+  type ImportResponse,
+  indicator,
+  LOCATION_LABELS,
+  LOCATIONS,
+  OVERSIGHT_ROLES,
+  parseWorkbook,
+  type Period,
+  periodLabel,
+  quartersOfYear,
+  SCHOOL_TYPE_LABELS,
+  SCHOOL_TYPES,
+} from '@oversight/domain';
 import { countyIdInput, fromQuery, indicatorInput, periodInput, quarterInput, schoolIdInput, yearInput } from '@oversight/api';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
@@ -48,7 +78,6 @@ export interface FileRouteOptions {
   costLimits: CostLimits | null;
 }
 
-
 async function countyName(db: Kysely<Database>, countyId: number): Promise<string> {
   const unit = await getOrgUnit(db, countyId);
   if (!unit) throw new AppError('NOT_FOUND', '县（市、区）不存在。');
@@ -59,12 +88,25 @@ async function countyName(db: Kysely<Database>, countyId: number): Promise<strin
 /** Findings in reading order: the file first, then by sheet (as in the workbook), row and column. */
 function ordered(findings: ImportFinding[], sheets: readonly string[]): ImportFinding[] {
   const sheetIndex = (f: ImportFinding) => (f.sheet === null ? -1 : sheets.indexOf(f.sheet));
-  return [...findings].sort((a, b) => sheetIndex(a) - sheetIndex(b) || (a.row ?? 0) - (b.row ?? 0) || (columnNumber(a.column ?? '') ?? 0) - (columnNumber(b.column ?? '') ?? 0));
+  return [...findings].sort(
+    (a, b) => sheetIndex(a) - sheetIndex(b) || (a.row ?? 0) - (b.row ?? 0) || (columnNumber(a.column ?? '') ?? 0) - (columnNumber(b.column ?? '') ?? 0),
+  );
 }
 
 function importFailure(reply: FastifyReply, status: number, message: string, rule: string) {
   const errors = [importFinding(null, 'file', rule, message)];
-  return reply.code(status).send({ ok: false, stored: 0, created: 0, updated: 0, unchanged: 0, skipped: 0, values: 0, errors, warnings: [], error: { message, rule } } satisfies ImportResponse);
+  return reply.code(status).send({
+    ok: false,
+    stored: 0,
+    created: 0,
+    updated: 0,
+    unchanged: 0,
+    skipped: 0,
+    values: 0,
+    errors,
+    warnings: [],
+    error: { message, rule },
+  } satisfies ImportResponse);
 }
 
 export async function fileRoutes(app: FastifyInstance, options: FileRouteOptions): Promise<void> {
@@ -78,15 +120,23 @@ export async function fileRoutes(app: FastifyInstance, options: FileRouteOptions
     const q = readQuery(fromQuery({ schoolId: schoolIdInput, period: periodInput }), request.query);
     const school = (await getSchool(db, q.schoolId))!;
     const view = await getReport(db, actorOfUser(callerOf(request)), school.id, q.period);
-    return sendWorkbook(reply, schoolTemplate({ school, period: q.period, version: view.version, values: view.values }), `学校季度报表-${school.code}-${q.period}.xlsx`);
+    return sendWorkbook(
+      reply,
+      schoolTemplate({ school, period: q.period, version: view.version, values: view.values }),
+      `学校季度报表-${school.code}-${q.period}.xlsx`,
+    );
   });
 
-  app.get('/api/templates/county-reports.xlsx', { config: { access: { roles: OVERSIGHT_ROLES, target: 'county' }, cost: 'export' } }, async (request, reply) => {
-    const q = readQuery(fromQuery({ countyId: countyIdInput, period: periodInput }), request.query);
-    const name = await countyName(db, q.countyId);
-    const schools = await countySheet(db, q.countyId, [q.period]);
-    return sendWorkbook(reply, countyTemplate({ countyName: name, period: q.period, schools }), `全县汇总表-${name}-${q.period}.xlsx`);
-  });
+  app.get(
+    '/api/templates/county-reports.xlsx',
+    { config: { access: { roles: OVERSIGHT_ROLES, target: 'county' }, cost: 'export' } },
+    async (request, reply) => {
+      const q = readQuery(fromQuery({ countyId: countyIdInput, period: periodInput }), request.query);
+      const name = await countyName(db, q.countyId);
+      const schools = await countySheet(db, q.countyId, [q.period]);
+      return sendWorkbook(reply, countyTemplate({ countyName: name, period: q.period, schools }), `全县汇总表-${name}-${q.period}.xlsx`);
+    },
+  );
 
   app.post('/api/import/reports', { config: { access: { roles: ALL_ROLES }, cost: 'import' } }, async (request, reply) => {
     const user = callerOf(request);
@@ -94,7 +144,8 @@ export async function fileRoutes(app: FastifyInstance, options: FileRouteOptions
     try {
       const upload = await readUpload(request, limits.maxUploadBytes);
       const mode = upload.fields.mode ?? 'draft';
-      if (mode !== 'draft' && mode !== 'approved') throw new FileRefusal(400, `导入方式（mode）只能是 draft（草稿）或 approved（教育局导入已审核的历史数据），收到“${mode}”。`, 'fields');
+      if (mode !== 'draft' && mode !== 'approved')
+        throw new FileRefusal(400, `导入方式（mode）只能是 draft（草稿）或 approved（教育局导入已审核的历史数据），收到“${mode}”。`, 'fields');
       const parts = await inspectXlsx(upload.file, limits.maxUnzippedBytes);
       if (annotate) checkAnnotatable(parts);
       const grids = await readGrids(upload.file, parts, (err) => request.log.warn({ err }, 'lean xlsx reader fell back to exceljs'));
@@ -115,7 +166,17 @@ export async function fileRoutes(app: FastifyInstance, options: FileRouteOptions
       }
       const ok = errors.length === 0;
       const values = parsed.records.reduce((n, r) => n + r.cells.filter((c) => c.raw !== null).length, 0);
-      const body: ImportResponse = { ok, stored: result.stored, created: result.created, updated: result.updated, unchanged: result.unchanged, skipped: result.skipped, values, errors, warnings };
+      const body: ImportResponse = {
+        ok,
+        stored: result.stored,
+        created: result.created,
+        updated: result.updated,
+        unchanged: result.unchanged,
+        skipped: result.skipped,
+        values,
+        errors,
+        warnings,
+      };
       if (ok) return reply.code(200).send(body);
       // Rows of schools outside the caller's scope make the whole upload a refusal of access.
       // Rows of schools outside the caller's scope read like unknown identifiers: ordinary errors, nothing stored.

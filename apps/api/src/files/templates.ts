@@ -25,11 +25,30 @@ function validation(ind: Indicator): ExcelJS.DataValidation | null {
   const options = dropDownOptions(ind);
   const prompt = { showInputMessage: true, promptTitle: ind.name.zh.slice(0, 32), prompt: allowedText(ind).slice(0, 255) };
   if (options) {
-    return { type: 'list', allowBlank: true, formulae: [`"${options.join(',')}"`], showErrorMessage: true, errorStyle: 'stop', errorTitle: '请从列表中选择', error: allowedText(ind), ...prompt };
+    return {
+      type: 'list',
+      allowBlank: true,
+      formulae: [`"${options.join(',')}"`],
+      showErrorMessage: true,
+      errorStyle: 'stop',
+      errorTitle: '请从列表中选择',
+      error: allowedText(ind),
+      ...prompt,
+    };
   }
   if ((ind.valueType === 'integer' || ind.valueType === 'decimal') && ind.min !== undefined && ind.max !== undefined) {
     // A warning, not a stop: the server has the last word, and numbers typed as text must still get through.
-    return { type: ind.valueType === 'integer' ? 'whole' : 'decimal', operator: 'between', allowBlank: true, formulae: [ind.min, ind.max], showErrorMessage: true, errorStyle: 'warning', errorTitle: '超出范围', error: allowedText(ind), ...prompt };
+    return {
+      type: ind.valueType === 'integer' ? 'whole' : 'decimal',
+      operator: 'between',
+      allowBlank: true,
+      formulae: [ind.min, ind.max],
+      showErrorMessage: true,
+      errorStyle: 'warning',
+      errorTitle: '超出范围',
+      error: allowedText(ind),
+      ...prompt,
+    };
   }
   return null;
 }
@@ -58,7 +77,13 @@ export function schoolTemplate(input: { school: School; period: Period; version:
   titleRow(sheet, 1, `${school.name} ${periodLabel(period)} 学校后勤数据填报表`, 5);
   sheet.getRow(2).values = [SCHOOL_SHEET.schoolLabel, school.code, SCHOOL_SHEET.schoolNameLabel, cellContent(school.name)];
   sheet.getCell(2, 2).numFmt = '@';
-  sheet.getRow(3).values = [SCHOOL_SHEET.periodLabel, period, SCHOOL_SHEET.versionLabel, version, '说明：只填写“填报值”一列；“指标代码”和“版本”供系统识别，请勿修改。'];
+  sheet.getRow(3).values = [
+    SCHOOL_SHEET.periodLabel,
+    period,
+    SCHOOL_SHEET.versionLabel,
+    version,
+    '说明：只填写“填报值”一列；“指标代码”和“版本”供系统识别，请勿修改。',
+  ];
   sheet.getCell(3, 4).alignment = { horizontal: 'left' };
   sheet.getCell(3, 4).font = SYSTEM_FONT;
   sheet.getCell(3, 5).alignment = { wrapText: true, vertical: 'top' };

@@ -81,7 +81,11 @@ function checkCaps(sheets: ExcelJS.Worksheet[]): void {
     sheet.eachRow((row) => (cells += row.actualCellCount));
     total += cells;
     if (sheet.actualRowCount > SHEET_CAPS.rows || cells > SHEET_CAPS.cells || total > SHEET_CAPS.workbookCells) {
-      throw new FileRefusal(413, `工作表“${sheet.name}”的数据超过上限（${SHEET_CAPS.rows.toLocaleString('en-US')}行或${SHEET_CAPS.cells.toLocaleString('en-US')}个单元格），已拒绝，未保存任何数据。请删除多余的行或拆分后再上传。`, 'too_many_rows');
+      throw new FileRefusal(
+        413,
+        `工作表“${sheet.name}”的数据超过上限（${SHEET_CAPS.rows.toLocaleString('en-US')}行或${SHEET_CAPS.cells.toLocaleString('en-US')}个单元格），已拒绝，未保存任何数据。请删除多余的行或拆分后再上传。`,
+        'too_many_rows',
+      );
     }
   }
 }
@@ -109,7 +113,11 @@ export async function readGrids(file: Buffer, parts: Parts, onFallback: (error: 
   // empty rows or columns: such a file was not saved by Excel, WPS or LibreOffice.
   const beyond = grids.find((g) => g.rowCount > MAX_ROWS || g.columnCount > MAX_COLUMNS);
   if (beyond) {
-    throw new FileRefusal(400, `工作表“${beyond.name}”中有超出电子表格范围的单元格位置（超过${MAX_ROWS}行或${MAX_COLUMNS}列），文件可能已损坏：请在 Excel、WPS 或 LibreOffice 中重新保存为 .xlsx 后再上传。`, 'damaged');
+    throw new FileRefusal(
+      400,
+      `工作表“${beyond.name}”中有超出电子表格范围的单元格位置（超过${MAX_ROWS}行或${MAX_COLUMNS}列），文件可能已损坏：请在 Excel、WPS 或 LibreOffice 中重新保存为 .xlsx 后再上传。`,
+      'damaged',
+    );
   }
   return grids;
 }
@@ -159,7 +167,12 @@ function annotationPlan(file: Buffer, errors: readonly ImportFinding[], warnings
     if (unlisted > 0) parts.push(`本表只列出了前${LISTED_FINDINGS}处，另有${unlisted}处未列出`);
     rows.push({ cells: ['', '', '', `${parts.join('；')}。请先改正这些问题后再检查。`], bold: true });
   }
-  return { file, marks: [...notes.values()].map(({ sheet, address, error, lines }) => ({ sheet, address, error, note: lines.join('\n') })), rows, sheet: FINDINGS_SHEET };
+  return {
+    file,
+    marks: [...notes.values()].map(({ sheet, address, error, lines }) => ({ sheet, address, error, note: lines.join('\n') })),
+    rows,
+    sheet: FINDINGS_SHEET,
+  };
 }
 
 /**

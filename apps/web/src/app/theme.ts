@@ -1,25 +1,13 @@
 import { createTheme, type MantineColorsTuple } from '@mantine/core';
 
 /** A sober government blue: deep navy header, blue actions, grey surfaces, compact controls. */
-const govBlue: MantineColorsTuple = [
-  '#ebf2fa',
-  '#d5e2f2',
-  '#a8c2e4',
-  '#78a0d6',
-  '#5183ca',
-  '#3871c3',
-  '#2a67c1',
-  '#1c56aa',
-  '#124b98',
-  '#003f86',
-];
+const govBlue: MantineColorsTuple = ['#ebf2fa', '#d5e2f2', '#a8c2e4', '#78a0d6', '#5183ca', '#3871c3', '#2a67c1', '#1c56aa', '#124b98', '#003f86'];
 
 export const theme = createTheme({
   primaryColor: 'gov',
   primaryShade: 8,
   colors: { gov: govBlue },
-  fontFamily:
-    '"PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", "Source Han Sans SC", "Noto Sans SC", -apple-system, "Segoe UI", Roboto, sans-serif',
+  fontFamily: '"PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", "Source Han Sans SC", "Noto Sans SC", -apple-system, "Segoe UI", Roboto, sans-serif',
   headings: { fontWeight: '600', sizes: { h2: { fontSize: '1.375rem' }, h3: { fontSize: '1.125rem' } } },
   defaultRadius: 'sm',
   components: {

@@ -486,7 +486,8 @@ export const en: MessageTree = {
     saved: 'Saved as version {{version}}.',
     saveFirst: 'Save your changes before finalising.',
     finalize: 'Finalise',
-    finalizeConfirm: 'Finalising freezes the figures: later corrections to reports no longer change this summary, and its text can no longer be edited. Finalise?',
+    finalizeConfirm:
+      'Finalising freezes the figures: later corrections to reports no longer change this summary, and its text can no longer be edited. Finalise?',
     finalized: 'Finalised.',
     downloadDocx: 'Download Word',
     downloadXlsx: 'Download Excel tables',
@@ -530,7 +531,8 @@ export const en: MessageTree = {
   },
   imports: {
     heading: 'Spreadsheet import',
-    introBureau: 'Download the county sheet, fill in one row per school and upload it, as drafts or as approved historical quarters. A file with any error stores nothing.',
+    introBureau:
+      'Download the county sheet, fill in one row per school and upload it, as drafts or as approved historical quarters. A file with any error stores nothing.',
     introSchool: "Download your school's report template, fill it in and upload it; the figures are saved as a draft to check and submit.",
     step1: 'Step 1: download the template',
     period: 'Quarter',

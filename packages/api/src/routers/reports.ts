@@ -18,7 +18,15 @@ import {
   submitReport,
 } from '@oversight/db';
 import { z } from 'zod';
-import { countyIdInput, countyPeriodInput as countyPeriod, idInput, periodInput as period, schoolIdInput, schoolPeriodInput as schoolPeriod, versionInput as version } from '../inputs.js';
+import {
+  countyIdInput,
+  countyPeriodInput as countyPeriod,
+  idInput,
+  periodInput as period,
+  schoolIdInput,
+  schoolPeriodInput as schoolPeriod,
+  versionInput as version,
+} from '../inputs.js';
 import { actorOf, procedure, router } from '../trpc.js';
 
 const value = z.union([z.number(), z.string().max(200, '单个值不能超过200个字符。'), z.boolean(), z.null()]);
@@ -94,7 +102,10 @@ export const reportsRouter = router({
     .input(
       z.object({
         countyId: countyIdInput,
-        items: z.array(z.object({ schoolId: schoolIdInput, period, version })).min(1).max(500, '一次最多审核500份报表。'),
+        items: z
+          .array(z.object({ schoolId: schoolIdInput, period, version }))
+          .min(1)
+          .max(500, '一次最多审核500份报表。'),
       }),
     )
     .mutation(async ({ ctx, input }) => {

@@ -44,7 +44,14 @@ export const summariesRouter = router({
 
   save: procedure
     .meta({ access: { roles: ALL_ROLES } })
-    .input(z.object({ id: id('总结编号'), version, sections: summarySectionsInput, title: z.string({ error: '标题必须是文字。' }).trim().min(1, '标题不能为空。').max(100, '标题不能超过100个字。').optional() }))
+    .input(
+      z.object({
+        id: id('总结编号'),
+        version,
+        sections: summarySectionsInput,
+        title: z.string({ error: '标题必须是文字。' }).trim().min(1, '标题不能为空。').max(100, '标题不能超过100个字。').optional(),
+      }),
+    )
     .mutation(({ ctx, input }) => saveSummary(ctx.db, actorOf(ctx), input)),
 
   finalize: procedure

@@ -5,9 +5,7 @@ import { idInput } from '../inputs.js';
 import { actorOf, procedure, router, signedIn } from '../trpc.js';
 
 export const usersRouter = router({
-  list: procedure
-    .meta({ access: { roles: ADMIN_ROLES } })
-    .query(({ ctx }) => listUsers(ctx.db, signedIn(ctx).scope)),
+  list: procedure.meta({ access: { roles: ADMIN_ROLES } }).query(({ ctx }) => listUsers(ctx.db, signedIn(ctx).scope)),
 
   create: procedure
     .meta({ access: { roles: ADMIN_ROLES } })

@@ -91,7 +91,12 @@ export async function seedDemoCounty(db: Kysely<Database>, options: { password: 
   // Targets for every demo year and the next, so dashboards and the annual summary have something to measure.
   const firstYear = Number(DEMO_PERIODS[0]!.slice(0, 4));
   const lastYear = Number(DEMO_CURRENT_PERIOD.slice(0, 4));
-  await setDemoTargets(db, bureauActor, county.id, Array.from({ length: lastYear - firstYear + 2 }, (_, i) => firstYear + i));
+  await setDemoTargets(
+    db,
+    bureauActor,
+    county.id,
+    Array.from({ length: lastYear - firstYear + 2 }, (_, i) => firstYear + i),
+  );
 
   const counts = await db
     .selectFrom('reports')

@@ -107,7 +107,10 @@ export function simulateSchool(profile: DemoProfile, random: Random, span: Quart
     v.students_enrolled = enrolled;
     v.staff_count = staff;
     const baseDays = SCHOOL_DAYS[q] + (q === 1 ? (year % 3) - 1 : 0);
-    const mealDays = Math.min(92, baseDays + (school.boarding ? Math.round(baseDays * 0.12) : 0) + (school.type === 'kindergarten' && school.ownership === 'private' && q === 3 ? 24 : 0));
+    const mealDays = Math.min(
+      92,
+      baseDays + (school.boarding ? Math.round(baseDays * 0.12) : 0) + (school.type === 'kindergarten' && school.ownership === 'private' && q === 3 ? 24 : 0),
+    );
     const meals = school.hasCanteen ? enrolled * mealDays * (school.boarding ? 2.6 : school.type === 'kindergarten' ? 1.6 : 1) : 0;
     if (school.hasCanteen) v.meal_days = mealDays;
 
@@ -123,7 +126,9 @@ export function simulateSchool(profile: DemoProfile, random: Random, span: Quart
       v.food_liability_insured = profile.foodInsuredFrom !== null && index >= profile.foodInsuredFrom;
       if (!v.food_liability_insured) {
         why.food_liability_insured =
-          profile.operation === 'catered' ? '本校午餐由中心学校食堂统一配送，食品安全责任险由供餐单位投保。' : '已与保险公司对接投保事宜，食品安全责任险将于下季度起投保。';
+          profile.operation === 'catered'
+            ? '本校午餐由中心学校食堂统一配送，食品安全责任险由供餐单位投保。'
+            : '已与保险公司对接投保事宜，食品安全责任险将于下季度起投保。';
       }
     }
     if (school.type === 'vocational') {
@@ -147,7 +152,8 @@ export function simulateSchool(profile: DemoProfile, random: Random, span: Quart
     const trend = profile.energySaving ** (index / 4);
     const cooking = profile.fuel === 'electric' ? meals * 0.2 : 0;
     const kwh = Math.round(
-      (school.buildingAreaM2 * profile.kwhPerM2Year * ELECTRICITY_SEASON[q] * trend * (0.6 + (0.4 * persons) / persons0)) / 4 * uniform(random, 0.96, 1.04) + cooking,
+      ((school.buildingAreaM2 * profile.kwhPerM2Year * ELECTRICITY_SEASON[q] * trend * (0.6 + (0.4 * persons) / persons0)) / 4) * uniform(random, 0.96, 1.04) +
+        cooking,
     );
     const burnsCoal = profile.fuel === 'coal' && (profile.gasFrom === null || index < profile.gasFrom);
     const burnsGas = profile.fuel === 'gas' || (profile.fuel === 'coal' && !burnsCoal);
@@ -178,7 +184,12 @@ export function simulateSchool(profile: DemoProfile, random: Random, span: Quart
     greenTotal += added;
     v.green_school_status = status;
     if (status === 'certified') v.green_school_level = profile.greenLevel;
-    v.garden_unit_level = profile.gardenCityAt !== null && index >= profile.gardenCityAt ? 'city' : profile.gardenCountyAt !== null && index >= profile.gardenCountyAt ? 'county' : 'none';
+    v.garden_unit_level =
+      profile.gardenCityAt !== null && index >= profile.gardenCityAt
+        ? 'city'
+        : profile.gardenCountyAt !== null && index >= profile.gardenCountyAt
+          ? 'county'
+          : 'none';
     // Seed 003: 108万元, 18.77万株 and 80亩 in a year, about 20 元 and 3.5 plants per m²; paths and beds cost more.
     v.greening_investment_yuan = added ? Math.round((added * uniform(random, 25, 55)) / 100) * 100 : 0;
     v.plants_planted = Math.round(added * uniform(random, 3, 5));
@@ -188,7 +199,12 @@ export function simulateSchool(profile: DemoProfile, random: Random, span: Quart
     // ── canteen ──
     if (school.hasCanteen) {
       const end = periodEndDate(period);
-      const gradedIn = years.filter((y) => y !== profile.skippedGradingYear && `${y}-${String(profile.gradingMonth).padStart(2, '0')}-${String(profile.gradingDay).padStart(2, '0')}` <= end).at(-1)!;
+      const gradedIn = years
+        .filter(
+          (y) =>
+            y !== profile.skippedGradingYear && `${y}-${String(profile.gradingMonth).padStart(2, '0')}-${String(profile.gradingDay).padStart(2, '0')}` <= end,
+        )
+        .at(-1)!;
       const gradeDate = `${gradedIn}-${String(profile.gradingMonth).padStart(2, '0')}-${String(profile.gradingDay).padStart(2, '0')}`;
       const canteenStaff = canteenStaffFor(enrolled);
       const inspections = 1 + (q === 1 || q === 3 ? 1 : 0) + (random.chance(0.35) ? 1 : 0) + (profile.canteenQuality === 'poor' ? 1 : 0);
@@ -203,7 +219,11 @@ export function simulateSchool(profile: DemoProfile, random: Random, span: Quart
         why.food_safety_grade_date = `${gradedIn + 1}年度食品安全量化等级评定因县市场监管部门安排延后尚未开展，目前沿用${gradedIn}年评定等级，已申请尽快复评。`;
       }
       v.assured_canteen_status =
-        profile.assuredAcceptedAt !== null && index >= profile.assuredAcceptedAt ? 'accepted' : profile.assuredAppliedAt !== null && index >= profile.assuredAppliedAt ? 'applied' : 'none';
+        profile.assuredAcceptedAt !== null && index >= profile.assuredAcceptedAt
+          ? 'accepted'
+          : profile.assuredAppliedAt !== null && index >= profile.assuredAppliedAt
+            ? 'applied'
+            : 'none';
       v.open_kitchen = index >= profile.openKitchenFrom;
       if (!v.open_kitchen) {
         why.open_kitchen = `明厨亮灶改造已列入县学校食堂提升工程，计划于${periodLabel(demoPeriod(profile.openKitchenFrom))}完成施工。`;

@@ -31,8 +31,34 @@ export interface DemoSchoolPlan {
 }
 
 const VILLAGES = [
-  '双龙', '杨柳', '金竹', '观音', '红岩', '新华', '茶园', '大坪', '柏林', '马鞍', '凉水', '石板', '黄桷', '松林',
-  '高桥', '河坝', '玉泉', '天池', '长岭', '水井', '梨树', '花园', '太平', '回龙', '青杠', '庙坝', '五星', '团结',
+  '双龙',
+  '杨柳',
+  '金竹',
+  '观音',
+  '红岩',
+  '新华',
+  '茶园',
+  '大坪',
+  '柏林',
+  '马鞍',
+  '凉水',
+  '石板',
+  '黄桷',
+  '松林',
+  '高桥',
+  '河坝',
+  '玉泉',
+  '天池',
+  '长岭',
+  '水井',
+  '梨树',
+  '花园',
+  '太平',
+  '回龙',
+  '青杠',
+  '庙坝',
+  '五星',
+  '团结',
 ];
 
 const URBAN: Omit<DemoSchoolPlan, 'township' | 'location'>[] = [
@@ -67,23 +93,98 @@ export function demoSchoolPlans(random: { int(min: number, max: number): number 
     const location = rural ? 'rural' : 'town';
     plans.push(
       rural
-        ? { name: `${township.name}九年制学校`, type: 'nine_year', ownership: 'public', location, township: township.name, boarding: true, hasCanteen: true, students: random.int(520, 880) }
-        : { name: `${township.name}中学`, type: 'junior', ownership: 'public', location, township: township.name, boarding: true, hasCanteen: true, students: random.int(680, 1150) },
-      { name: `${township.name}中心小学`, type: 'primary', ownership: 'public', location, township: township.name, boarding: rural, hasCanteen: true, students: random.int(640, 1180) },
-      { name: `${township.name}中心幼儿园`, type: 'kindergarten', ownership: 'public', location, township: township.name, boarding: false, hasCanteen: true, students: random.int(150, 320) },
+        ? {
+            name: `${township.name}九年制学校`,
+            type: 'nine_year',
+            ownership: 'public',
+            location,
+            township: township.name,
+            boarding: true,
+            hasCanteen: true,
+            students: random.int(520, 880),
+          }
+        : {
+            name: `${township.name}中学`,
+            type: 'junior',
+            ownership: 'public',
+            location,
+            township: township.name,
+            boarding: true,
+            hasCanteen: true,
+            students: random.int(680, 1150),
+          },
+      {
+        name: `${township.name}中心小学`,
+        type: 'primary',
+        ownership: 'public',
+        location,
+        township: township.name,
+        boarding: rural,
+        hasCanteen: true,
+        students: random.int(640, 1180),
+      },
+      {
+        name: `${township.name}中心幼儿园`,
+        type: 'kindergarten',
+        ownership: 'public',
+        location,
+        township: township.name,
+        boarding: false,
+        hasCanteen: true,
+        students: random.int(150, 320),
+      },
     );
     if (!rural) {
-      plans.push({ name: `${short}${VILLAGES[village + 20] ?? '小太阳'}幼儿园`, type: 'kindergarten', ownership: 'private', location, township: township.name, boarding: false, hasCanteen: true, students: random.int(80, 160) });
+      plans.push({
+        name: `${short}${VILLAGES[village + 20] ?? '小太阳'}幼儿园`,
+        type: 'kindergarten',
+        ownership: 'private',
+        location,
+        township: township.name,
+        boarding: false,
+        hasCanteen: true,
+        students: random.int(80, 160),
+      });
     }
     for (let i = 0; i < 4; i++, village++) {
-      plans.push({ name: `${short}${VILLAGES[village]}村小学`, type: 'primary', ownership: 'public', location: 'rural', township: township.name, boarding: false, hasCanteen: random.int(0, 3) > 0, students: random.int(36, 210) });
+      plans.push({
+        name: `${short}${VILLAGES[village]}村小学`,
+        type: 'primary',
+        ownership: 'public',
+        location: 'rural',
+        township: township.name,
+        boarding: false,
+        hasCanteen: random.int(0, 3) > 0,
+        students: random.int(36, 210),
+      });
     }
   }
   return plans;
 }
 
 const SURNAMES = '王李张刘陈杨黄赵吴周徐孙马朱胡郭何罗高林郑梁谢唐许冯宋韩邓彭曾';
-const GIVEN = ['建国', '文华', '明', '志强', '秀英', '丽', '海燕', '伟', '敏', '德明', '晓东', '红梅', '永红', '学军', '春华', '立新', '玉兰', '国庆', '小平', '俊'];
+const GIVEN = [
+  '建国',
+  '文华',
+  '明',
+  '志强',
+  '秀英',
+  '丽',
+  '海燕',
+  '伟',
+  '敏',
+  '德明',
+  '晓东',
+  '红梅',
+  '永红',
+  '学军',
+  '春华',
+  '立新',
+  '玉兰',
+  '国庆',
+  '小平',
+  '俊',
+];
 
 export function demoPersonName(random: { pick<T>(items: readonly T[]): T }): string {
   return random.pick([...SURNAMES]) + random.pick(GIVEN);

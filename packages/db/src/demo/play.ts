@@ -14,7 +14,10 @@ export interface DemoActors {
 
 /** What schools write when a big move on last year is real: [when it went up, when it went down]. */
 const MOVES: Record<string, readonly [string, string]> = {
-  electricity_kwh: ['本季度新建录播教室、更新空调设备投入使用，用电量较上年同期增加，已核对电费单据。', '学校完成节能改造（更换LED照明、空调定时控制），用电量较上年同期明显下降，已核对电费单据。'],
+  electricity_kwh: [
+    '本季度新建录播教室、更新空调设备投入使用，用电量较上年同期增加，已核对电费单据。',
+    '学校完成节能改造（更换LED照明、空调定时控制），用电量较上年同期明显下降，已核对电费单据。',
+  ],
   water_m3: ['本季度校园绿化浇灌和供水管网检修用水增加，已核对水费单据。', '学校完成供水管网漏损改造并推广节水器具，用水量明显下降，已核对水费单据。'],
   gas_m3: ['就餐学生人数增加，食堂用气量相应增加。', '食堂更换节能灶具，用气量明显下降。'],
   students_enrolled: ['学区调整，新增生源较多，人数已与学籍系统核对。', '生源外流及学区调整，人数已与学籍系统核对。'],
@@ -87,7 +90,9 @@ async function play(db: Kysely<Database>, plan: DemoReportPlan, state: Progress,
       } catch (error) {
         const warnings = error instanceof AppError && error.code === 'BAD_REQUEST' ? (error.issues as ReportIssue[] | undefined) : undefined;
         if (!warnings?.length || warnings.some((i) => i.severity !== 'warning')) {
-          throw new Error(`演示数据未能报送（${plan.school.name} ${plan.period}）：${error instanceof Error ? error.message : String(error)}`, { cause: error });
+          throw new Error(`演示数据未能报送（${plan.school.name} ${plan.period}）：${error instanceof Error ? error.message : String(error)}`, {
+            cause: error,
+          });
         }
         // As a user would: explain each warning, save, submit again.
         const explanations = Object.fromEntries(warnings.map((i) => [i.code, explanation(plan, i, state.careless)]));

@@ -137,7 +137,8 @@ function baseProfile(school: DemoSchool, random: Random): DemoProfile {
     gardenCountyAt: null,
     gardenCityAt: null,
     waterLevelAt: {},
-    greenShare: school.location === 'urban' ? uniform(random, 0.24, 0.33) : school.location === 'town' ? uniform(random, 0.28, 0.37) : uniform(random, 0.3, 0.4),
+    greenShare:
+      school.location === 'urban' ? uniform(random, 0.24, 0.33) : school.location === 'town' ? uniform(random, 0.28, 0.37) : uniform(random, 0.3, 0.4),
     anomalies: new Map(),
   };
 }
@@ -163,7 +164,10 @@ export function demoProfiles(schools: readonly DemoSchool[], random: Random): De
   });
   const certifiedDuring = [...take(random, urban, 3), ...take(random, central, 4)];
   certifiedDuring.forEach((p, i) => {
-    Object.assign(p, { greenCertifiedAt: [2, 4, 6, 6, 8, 10, 10][i], greenLevel: (['city', 'county', 'city', 'city', 'province', 'city', 'city'] as const)[i] });
+    Object.assign(p, {
+      greenCertifiedAt: [2, 4, 6, 6, 8, 10, 10][i],
+      greenLevel: (['city', 'county', 'city', 'city', 'province', 'city', 'city'] as const)[i],
+    });
   });
   const onTheWay = [...take(random, urban, 3), ...take(random, central, 9), ...take(random, villages, 2)];
   onTheWay.forEach((p) => {
@@ -233,17 +237,33 @@ export function demoProfiles(schools: readonly DemoSchool[], random: Random): De
 
   // Canteen grades: mostly A; a few fair kitchens (B) and three poor ones (C, improving later).
   const graded = [...selfRun];
-  take(random, graded.filter((p) => p.school.location !== 'urban'), 3).forEach((p) => {
+  take(
+    random,
+    graded.filter((p) => p.school.location !== 'urban'),
+    3,
+  ).forEach((p) => {
     p.canteenQuality = 'poor';
   });
-  take(random, graded.filter((p) => p.canteenQuality === 'good'), 14).forEach((p) => {
+  take(
+    random,
+    graded.filter((p) => p.canteenQuality === 'good'),
+    14,
+  ).forEach((p) => {
     p.canteenQuality = 'fair';
   });
-  const skipped = take(random, graded.filter((p) => p.canteenQuality === 'good'), 1)[0]!;
+  const skipped = take(
+    random,
+    graded.filter((p) => p.canteenQuality === 'good'),
+    1,
+  )[0]!;
   Object.assign(skipped, { skippedGradingYear: 2025, gradingMonth: 5 });
 
   // 煤改气: two of the three rural boarding schools that cooked with coal switched to gas at the start of 2025.
-  take(random, profiles.filter((p) => p.fuel === 'coal'), 2).forEach((p) => {
+  take(
+    random,
+    profiles.filter((p) => p.fuel === 'coal'),
+    2,
+  ).forEach((p) => {
     p.gasFrom = 5;
   });
 

@@ -142,7 +142,11 @@ async function seedCounty(
   const load = async (rows: typeof figures, periods: Period[], mode: ImportMode) => {
     const records = importRecords(rows, new Set(periods));
     if (!records.length) return;
-    const result = await importReports(db, actor, records, { mode, fileName: `${county.name}${periods[0]}.xlsx`, fileHash: `${county.code}${periods[0]}${mode}`.padEnd(64, '0') });
+    const result = await importReports(db, actor, records, {
+      mode,
+      fileName: `${county.name}${periods[0]}.xlsx`,
+      fileHash: `${county.code}${periods[0]}${mode}`.padEnd(64, '0'),
+    });
     if (!result.ok) throw new Error(`基准数据导入失败（${county.name} ${periods.join(',')}）：${result.errors[0]?.message}`);
     reports += records.length;
     values += records.reduce((t, r) => t + r.cells.length, 0);
@@ -152,18 +156,42 @@ async function seedCounty(
     const closed = periods.filter((p) => p !== last);
     await load(figures, closed, 'approved');
     if (periods.includes(last)) {
-      await load(figures.filter((f) => !drafts.has(f.code)), [last], 'approved');
-      await load(figures.filter((f) => drafts.has(f.code)), [last], 'draft');
+      await load(
+        figures.filter((f) => !drafts.has(f.code)),
+        [last],
+        'approved',
+      );
+      await load(
+        figures.filter((f) => drafts.has(f.code)),
+        [last],
+        'draft',
+      );
     }
   }
-  return { county: { id: county.id, code: county.code, name: county.name, cityId: county.cityId, schools: schools.length, officer: { id: officer.id, username: officer.username } }, values, reports };
+  return {
+    county: {
+      id: county.id,
+      code: county.code,
+      name: county.name,
+      cityId: county.cityId,
+      schools: schools.length,
+      officer: { id: officer.id, username: officer.username },
+    },
+    values,
+    reports,
+  };
 }
 
 /** Seeds an empty database with the synthetic province (see `ProvinceOptions`). */
 export async function seedProvince(db: Kysely<Database>, options: ProvinceOptions): Promise<ProvinceSummary> {
   const hash = hashOncePerPassword();
   const province = await createOrgUnit(db, SYSTEM_ACTOR, { parentId: null, level: 'province', ...PROVINCE });
-  const provinceOfficer = await createUser(db, SYSTEM_ACTOR, { role: 'bureau_officer', username: 'officer-province', displayName: '省教育厅', password: options.password, orgUnitId: province.id }, { hash });
+  const provinceOfficer = await createUser(
+    db,
+    SYSTEM_ACTOR,
+    { role: 'bureau_officer', username: 'officer-province', displayName: '省教育厅', password: options.password, orgUnitId: province.id },
+    { hash },
+  );
   const sizes = countySizes(options.counties, options.schools);
   const cityIds: number[] = [];
   const plannedCounties: { id: number; code: string; name: string; cityId: number; index: number; size: number }[] = [];
@@ -206,13 +234,19 @@ export async function seedProvince(db: Kysely<Database>, options: ProvinceOption
 }
 
 /** Principal accounts (username = school code) for up to `limit` schools of a county, one shared password hash. */
-export async function addPrincipals(db: Kysely<Database>, countyId: number, password: string, limit: number): Promise<{ schoolId: number; username: string }[]> {
+export async function addPrincipals(
+  db: Kysely<Database>,
+  countyId: number,
+  password: string,
+  limit: number,
+): Promise<{ schoolId: number; username: string }[]> {
   const hash = hashOncePerPassword();
   const schools = await db.selectFrom('schools').select(['id', 'code']).where('countyId', '=', countyId).orderBy('code').limit(limit).execute();
   const made: { schoolId: number; username: string }[] = [];
   for (const s of schools) {
     const existing = await db.selectFrom('users').select('username').where('username', '=', s.code).executeTakeFirst();
-    if (!existing) await createUser(db, SYSTEM_ACTOR, { role: 'principal', username: s.code, displayName: `校长${s.code.slice(-4)}`, password, schoolId: s.id }, { hash });
+    if (!existing)
+      await createUser(db, SYSTEM_ACTOR, { role: 'principal', username: s.code, displayName: `校长${s.code.slice(-4)}`, password, schoolId: s.id }, { hash });
     made.push({ schoolId: s.id, username: s.code });
   }
   return made;

@@ -50,7 +50,8 @@ const MISTAKES: readonly Mistake[] = [
   {
     fits: (v) => num(v, 'medical_insured') > 50,
     wrong: (v) => ({ medical_insured: Math.round(num(v, 'students_enrolled') * 0.55) }),
-    reason: (w, r) => `城乡居民医保参保人数填报为${fmt(num(w, 'medical_insured'))}人，与县医保局反馈的你校学生参保名册（${fmt(num(r, 'medical_insured'))}人）差距较大，请按在籍学生名册核对后更正。`,
+    reason: (w, r) =>
+      `城乡居民医保参保人数填报为${fmt(num(w, 'medical_insured'))}人，与县医保局反馈的你校学生参保名册（${fmt(num(r, 'medical_insured'))}人）差距较大，请按在籍学生名册核对后更正。`,
   },
   {
     fits: (v) => typeof v.inspections === 'number' && v.inspections > 0,
@@ -80,7 +81,9 @@ const pick = <T>(values: ReportValues, codes: readonly string[]) => Object.fromE
 
 /** What a school fills in first: its headcounts and insured pupils (stocks of basics and insurance). */
 function firstStocks(school: DemoSchool, values: ReportValues): ReportValues {
-  const codes = inputIndicatorsFor(school).filter((i) => i.kind === 'stock' && (i.domain === 'basics' || i.domain === 'insurance')).map((i) => i.code);
+  const codes = inputIndicatorsFor(school)
+    .filter((i) => i.kind === 'stock' && (i.domain === 'basics' || i.domain === 'insurance'))
+    .map((i) => i.code);
   return pick(values, codes);
 }
 
@@ -118,7 +121,12 @@ export function demoScenario(profiles: readonly DemoProfile[], figures: readonly
   stories[oldMissingB!]!.set(7, 'missing');
 
   const lastQuarter = shuffled(all);
-  const counts: [Story, number][] = [['missing', 3], ['draft', 3], ['pending_return', 4], ['pending_review', 6]];
+  const counts: [Story, number][] = [
+    ['missing', 3],
+    ['draft', 3],
+    ['pending_return', 4],
+    ['pending_review', 6],
+  ];
   let cursor = 0;
   for (const [story, n] of counts) for (let i = 0; i < n; i++) stories[lastQuarter[cursor++]!]!.set(last, story);
   const reopened = lastQuarter.slice(cursor).find((i) => profiles[i]!.school.location === 'urban')!;
@@ -133,7 +141,8 @@ export function demoScenario(profiles: readonly DemoProfile[], figures: readonly
       if (!story || story === 'missing') continue;
       const truth = figures[s]![index]!;
       const mistakes = MISTAKES.filter((m) => m.fits(truth.values));
-      const mistake = story === 'reopened' ? UNCOUNTED_METER : story === 'corrected' || story === 'pending_return' ? (mistakes.length ? random.pick(mistakes) : null) : null;
+      const mistake =
+        story === 'reopened' ? UNCOUNTED_METER : story === 'corrected' || story === 'pending_return' ? (mistakes.length ? random.pick(mistakes) : null) : null;
       if ((story === 'corrected' || story === 'pending_return') && !mistake) story = story === 'corrected' ? 'normal' : 'pending_review';
       const enteredBy: DemoActor = paper.has(s) && index <= 4 ? 'officer' : 'principal';
       const reviewer: DemoActor = enteredBy === 'officer' ? 'bureau' : 'officer';
@@ -149,9 +158,17 @@ export function demoScenario(profiles: readonly DemoProfile[], figures: readonly
 
       if (story === 'started') {
         // The current quarter: a head start on the headcounts in November; stocks and statuses carry over.
-        step(dayAfterQuarter(closed, random.int(33, 50), hour(), random.int(0, 59)), { kind: 'save', actor: 'principal', values: firstStocks(profile.school, truth.values) });
+        step(dayAfterQuarter(closed, random.int(33, 50), hour(), random.int(0, 59)), {
+          kind: 'save',
+          actor: 'principal',
+          values: firstStocks(profile.school, truth.values),
+        });
       } else if (story === 'draft') {
-        step(dayAfterQuarter(period, random.int(5, 40), hour(), random.int(0, 59)), { kind: 'save', actor: enteredBy, values: firstStocks(profile.school, truth.values) });
+        step(dayAfterQuarter(period, random.int(5, 40), hour(), random.int(0, 59)), {
+          kind: 'save',
+          actor: enteredBy,
+          values: firstStocks(profile.school, truth.values),
+        });
       } else {
         const firstDay = period.endsWith('Q3') ? random.int(8, 12) : random.int(2, 10);
         let at = dayAfterQuarter(period, firstDay, hour(), random.int(0, 59));
@@ -160,13 +177,23 @@ export function demoScenario(profiles: readonly DemoProfile[], figures: readonly
           at = daysLater(at, random.int(1, 3), hour(), random.int(0, 59));
         }
         step(at, { kind: 'save', actor: enteredBy, values: wrong, explanations: truth.explanations });
-        const submitDay = story === 'late' ? random.int(16, 28) : story === 'pending_review' ? random.int(firstDay + 1, 50) : Math.min(15, firstDay + random.int(0, 3));
+        const submitDay =
+          story === 'late' ? random.int(16, 28) : story === 'pending_review' ? random.int(firstDay + 1, 50) : Math.min(15, firstDay + random.int(0, 3));
         const submitted = step(dayAfterQuarter(period, submitDay, random.int(9, 17), random.int(0, 59)), { kind: 'submit', actor: enteredBy });
         if (story === 'corrected' || story === 'pending_return') {
-          const returned = step(workday(daysLater(submitted, random.int(1, 3), random.int(9, 16), random.int(0, 59))), { kind: 'return', actor: reviewer, reason: mistake!.reason(wrong, truth.values, period) });
+          const returned = step(workday(daysLater(submitted, random.int(1, 3), random.int(9, 16), random.int(0, 59))), {
+            kind: 'return',
+            actor: reviewer,
+            reason: mistake!.reason(wrong, truth.values, period),
+          });
           if (story === 'corrected') {
             const codes = Object.keys(mistake!.wrong(truth.values));
-            const fixed = step(daysLater(returned, random.int(1, 4), hour(), random.int(0, 59)), { kind: 'save', actor: enteredBy, values: pick(truth.values, codes), explanations: Object.fromEntries(codes.map((c) => [c, truth.explanations[c] ?? ''])) });
+            const fixed = step(daysLater(returned, random.int(1, 4), hour(), random.int(0, 59)), {
+              kind: 'save',
+              actor: enteredBy,
+              values: pick(truth.values, codes),
+              explanations: Object.fromEntries(codes.map((c) => [c, truth.explanations[c] ?? ''])),
+            });
             const resubmitted = step(minutesLater(fixed, random), { kind: 'submit', actor: enteredBy });
             step(workday(daysLater(resubmitted, random.int(1, 3), random.int(9, 16), random.int(0, 59))), { kind: 'approve', actor: reviewer });
           }
@@ -174,9 +201,17 @@ export function demoScenario(profiles: readonly DemoProfile[], figures: readonly
           step(workday(daysLater(submitted, random.int(1, 6), random.int(9, 16), random.int(0, 59))), { kind: 'approve', actor: reviewer });
         }
         if (story === 'reopened') {
-          const reopenedAt = step(workday(dayAfterQuarter(period, random.int(68, 75), random.int(9, 16), random.int(0, 59))), { kind: 'reopen', actor: 'officer', reason: mistake!.reason(wrong, truth.values, period) });
+          const reopenedAt = step(workday(dayAfterQuarter(period, random.int(68, 75), random.int(9, 16), random.int(0, 59))), {
+            kind: 'reopen',
+            actor: 'officer',
+            reason: mistake!.reason(wrong, truth.values, period),
+          });
           const codes = Object.keys(mistake!.wrong(truth.values));
-          const fixed = step(daysLater(reopenedAt, random.int(1, 3), hour(), random.int(0, 59)), { kind: 'save', actor: 'principal', values: pick(truth.values, codes) });
+          const fixed = step(daysLater(reopenedAt, random.int(1, 3), hour(), random.int(0, 59)), {
+            kind: 'save',
+            actor: 'principal',
+            values: pick(truth.values, codes),
+          });
           const resubmitted = step(minutesLater(fixed, random), { kind: 'submit', actor: 'principal' });
           step(workday(daysLater(resubmitted, random.int(1, 3), random.int(9, 16), random.int(0, 59))), { kind: 'approve', actor: 'officer' });
         }
@@ -184,7 +219,15 @@ export function demoScenario(profiles: readonly DemoProfile[], figures: readonly
       const kept = steps.filter((st) => st.at <= DEMO_TODAY);
       if (!kept.length) continue;
       const reported = (i: number) => (i >= 0 && stories[s]!.get(i) !== 'missing' ? figures[s]![i]!.values : null);
-      plans.push({ school: profile.school, period, figures: truth, lastYear: reported(index - 4), previousQuarter: reported(index - 1), mistaken: mistake !== null, steps: kept });
+      plans.push({
+        school: profile.school,
+        period,
+        figures: truth,
+        lastYear: reported(index - 4),
+        previousQuarter: reported(index - 1),
+        mistaken: mistake !== null,
+        steps: kept,
+      });
     }
   });
   return plans;

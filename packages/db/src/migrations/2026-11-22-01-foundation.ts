@@ -32,12 +32,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .execute();
   await db.schema.createIndex('schools_county_idx').on('schools').columns(['county_id', 'name']).execute();
-  await db.schema
-    .createIndex('schools_county_name_unique')
-    .on('schools')
-    .columns(['county_id', 'name'])
-    .unique()
-    .execute();
+  await db.schema.createIndex('schools_county_name_unique').on('schools').columns(['county_id', 'name']).unique().execute();
 
   await db.schema
     .createTable('users')
@@ -45,9 +40,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('username', 'text', (c) => c.notNull())
     .addColumn('display_name', 'text', (c) => c.notNull())
     .addColumn('password_hash', 'text', (c) => c.notNull())
-    .addColumn('role', 'text', (c) =>
-      c.notNull().check(sql`role in ('system_admin', 'bureau_admin', 'bureau_officer', 'principal')`),
-    )
+    .addColumn('role', 'text', (c) => c.notNull().check(sql`role in ('system_admin', 'bureau_admin', 'bureau_officer', 'principal')`))
     .addColumn('org_unit_id', 'integer', (c) => c.references('org_units.id'))
     .addColumn('school_id', 'integer', (c) => c.references('schools.id'))
     .addColumn('county_id', 'integer', (c) => c.references('org_units.id'))

@@ -26,10 +26,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .addUniqueConstraint('targets_county_year_key_unique', ['county_id', 'year', 'indicator', 'target_key'])
     .addCheckConstraint('targets_school_override_check', sql`school_id is null or (kind = 'each_school' and school_types is null)`)
-    .addCheckConstraint(
-      'targets_status_value_measure_check',
-      sql`(measure in ('status_count', 'status_share')) = (status_value is not null)`,
-    )
+    .addCheckConstraint('targets_status_value_measure_check', sql`(measure in ('status_count', 'status_share')) = (status_value is not null)`)
     .execute();
   await db.schema.createIndex('targets_school_idx').on('targets').column('school_id').where(sql.ref('school_id'), 'is not', null).execute();
 }

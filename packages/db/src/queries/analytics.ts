@@ -82,13 +82,22 @@ export async function analyticsReports(
 }
 
 /** The latest quarter of a year with a report in the given statuses, per county (counties without one are absent). */
-export async function lastReportedPeriods(db: Kysely<Database>, countyIds: readonly number[], year: number, statuses: readonly ReportStatus[]): Promise<Map<number, Period>> {
+export async function lastReportedPeriods(
+  db: Kysely<Database>,
+  countyIds: readonly number[],
+  year: number,
+  statuses: readonly ReportStatus[],
+): Promise<Map<number, Period>> {
   if (!countyIds.length) return new Map();
   const rows = await db
     .selectFrom('reports')
     .select(['countyId', (eb) => eb.fn.max('period').as('period')])
     .where('countyId', 'in', countyIds)
-    .where('period', 'in', [1, 2, 3, 4].map((q) => `${year}Q${q}`))
+    .where(
+      'period',
+      'in',
+      [1, 2, 3, 4].map((q) => `${year}Q${q}`),
+    )
     .where('status', 'in', [...statuses])
     .groupBy('countyId')
     .execute();

@@ -10,7 +10,12 @@ import type { Database, ReportStatus } from '../schema.js';
  * changes the fingerprint in the same transaction that approves. Nothing is rebuilt on a schedule; a county whose
  * data moved is recomputed by the next read that needs it.
  */
-export async function countyFingerprints(db: Kysely<Database>, countyIds: readonly number[], periods: readonly Period[], statuses: readonly ReportStatus[]): Promise<Map<number, string>> {
+export async function countyFingerprints(
+  db: Kysely<Database>,
+  countyIds: readonly number[],
+  periods: readonly Period[],
+  statuses: readonly ReportStatus[],
+): Promise<Map<number, string>> {
   if (!countyIds.length) return new Map();
   const [reports, schools] = await Promise.all([
     db
@@ -38,19 +43,34 @@ export async function countyFingerprints(db: Kysely<Database>, countyIds: readon
 }
 
 /** The stored figures of some counties under one key, with the fingerprint each was computed at. */
-export async function storedCountyFigures(db: Kysely<Database>, countyIds: readonly number[], key: string): Promise<Map<number, { fingerprint: string; parts: string }>> {
+export async function storedCountyFigures(
+  db: Kysely<Database>,
+  countyIds: readonly number[],
+  key: string,
+): Promise<Map<number, { fingerprint: string; parts: string }>> {
   if (!countyIds.length) return new Map();
-  const rows = await db.selectFrom('countyFigures').select(['countyId', 'fingerprint', 'parts']).where('countyId', 'in', countyIds).where('key', '=', key).execute();
+  const rows = await db
+    .selectFrom('countyFigures')
+    .select(['countyId', 'fingerprint', 'parts'])
+    .where('countyId', 'in', countyIds)
+    .where('key', '=', key)
+    .execute();
   return new Map(rows.map((r) => [r.countyId, { fingerprint: r.fingerprint, parts: r.parts }]));
 }
 
-export async function storeCountyFigures(db: Kysely<Database>, key: string, rows: readonly { countyId: number; fingerprint: string; parts: string }[]): Promise<void> {
+export async function storeCountyFigures(
+  db: Kysely<Database>,
+  key: string,
+  rows: readonly { countyId: number; fingerprint: string; parts: string }[],
+): Promise<void> {
   if (!rows.length) return;
   await db
     .insertInto('countyFigures')
     .values(rows.map((r) => ({ countyId: r.countyId, key, fingerprint: r.fingerprint, parts: r.parts, computedAt: new Date() })))
     .onConflict((oc) =>
-      oc.columns(['countyId', 'key']).doUpdateSet((eb) => ({ fingerprint: eb.ref('excluded.fingerprint'), parts: eb.ref('excluded.parts'), computedAt: eb.ref('excluded.computedAt') })),
+      oc
+        .columns(['countyId', 'key'])
+        .doUpdateSet((eb) => ({ fingerprint: eb.ref('excluded.fingerprint'), parts: eb.ref('excluded.parts'), computedAt: eb.ref('excluded.computedAt') })),
     )
     .execute();
 }

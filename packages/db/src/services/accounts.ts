@@ -24,8 +24,7 @@ import { hashPassword } from './passwords.js';
 import { transact } from './transaction.js';
 import { unitInScope } from './units.js';
 
-const summary = ({ passwordHash: _hidden, createdAt: _c, updatedAt: _u, ...rest }: Awaited<ReturnType<typeof getUser>> & {}) =>
-  rest satisfies UserSummary;
+const summary = ({ passwordHash: _hidden, createdAt: _c, updatedAt: _u, ...rest }: Awaited<ReturnType<typeof getUser>> & {}) => rest satisfies UserSummary;
 
 /** Where the new account sits: its bureau unit or school, checked against what the actor may create. */
 async function binding(db: Kysely<Database>, actor: Actor, input: UserCreateInput) {
@@ -90,20 +89,14 @@ export async function createUser(db: Kysely<Database>, actor: Actor, raw: UserCr
 /** A bureau admin may manage accounts of its own counties below its own rank; the system admin, any account. */
 async function manageableUser(db: Kysely<Database>, actor: Actor, userId: number) {
   const user = await getUser(db, userId);
-  const visible =
-    user &&
-    (actor.scope.kind === 'all' || (user.countyId !== null && scopeIncludesCounty(actor.scope, user.countyId)));
+  const visible = user && (actor.scope.kind === 'all' || (user.countyId !== null && scopeIncludesCounty(actor.scope, user.countyId)));
   if (!user || !visible) throw missing('account');
   if (!creatableRoles(actor.role).includes(user.role)) throw forbidden(`您的账号不能管理“${ROLE_LABELS[user.role].zh}”账号。`);
   return user;
 }
 
 /** Sets a new password and signs the account out everywhere. */
-export async function resetPassword(
-  db: Kysely<Database>,
-  actor: Actor,
-  raw: z.input<typeof passwordResetInput>,
-): Promise<UserSummary> {
+export async function resetPassword(db: Kysely<Database>, actor: Actor, raw: z.input<typeof passwordResetInput>): Promise<UserSummary> {
   const input = passwordResetInput.parse(raw);
   const user = await manageableUser(db, actor, input.userId);
   const passwordHash = await hashPassword(input.password);
@@ -122,11 +115,7 @@ export async function resetPassword(
   });
 }
 
-export async function setUserActive(
-  db: Kysely<Database>,
-  actor: Actor,
-  input: { userId: number; active: boolean },
-): Promise<UserSummary> {
+export async function setUserActive(db: Kysely<Database>, actor: Actor, input: { userId: number; active: boolean }): Promise<UserSummary> {
   const user = await manageableUser(db, actor, input.userId);
   if (user.id === actor.userId) throw new AppError('BAD_REQUEST', '不能停用自己的账号。', 'userId');
   return transact(db, async (trx) => {

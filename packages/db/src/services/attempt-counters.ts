@@ -53,5 +53,8 @@ export class TooManyAttempts extends AppError {
 
 /** Starts the counters of these keys again (a successful sign-in clears its account's). */
 export async function clearAttempts(db: Kysely<Database>, keys: readonly string[]): Promise<void> {
-  await db.deleteFrom('attemptCounters').where('key', 'in', [...keys]).execute();
+  await db
+    .deleteFrom('attemptCounters')
+    .where('key', 'in', [...keys])
+    .execute();
 }

@@ -50,7 +50,10 @@ export async function login(
     // Sign-in rotates the session: whatever token the browser held before is dropped.
     if (input.previousToken) await trx.deleteFrom('sessions').where('id', '=', sessionId(input.previousToken)).execute();
     await trx.deleteFrom('sessions').where('userId', '=', user.id).where('expiresAt', '<=', now).execute();
-    await trx.insertInto('sessions').values({ id: sessionId(token), userId: user.id, createdAt: now, expiresAt }).execute();
+    await trx
+      .insertInto('sessions')
+      .values({ id: sessionId(token), userId: user.id, createdAt: now, expiresAt })
+      .execute();
   });
   return { token, expiresAt, user: await describeUser(db, user) };
 }

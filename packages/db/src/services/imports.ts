@@ -133,7 +133,14 @@ async function resolve(trx: Kysely<Database>, actor: Actor, records: readonly Im
     const key = `${school.id}|${record.period}`;
     const first = seen.get(key);
     if (first) {
-      errors.push(importFinding(record.schoolAt, 'school_code', 'duplicate', `${school.name}${periodLabel(record.period)}的数据在文件中出现了两次（另见${place(first.schoolAt)}）。`));
+      errors.push(
+        importFinding(
+          record.schoolAt,
+          'school_code',
+          'duplicate',
+          `${school.name}${periodLabel(record.period)}的数据在文件中出现了两次（另见${place(first.schoolAt)}）。`,
+        ),
+      );
       continue;
     }
     seen.set(key, record);
@@ -152,7 +159,10 @@ async function resolve(trx: Kysely<Database>, actor: Actor, records: readonly Im
       .execute();
     for (const r of current) existing.set(`${r.schoolId}|${r.period}`, r);
   }
-  const contextOf = await validationContexts(trx, resolved.map((r) => ({ school: r.school, period: r.record.period })));
+  const contextOf = await validationContexts(
+    trx,
+    resolved.map((r) => ({ school: r.school, period: r.record.period })),
+  );
   return { resolved, errors, existing, contextOf };
 }
 
@@ -208,7 +218,14 @@ function plan({ resolved, errors: refused, existing, contextOf }: Resolution, ac
       // Unchanged figures are not approved by an import: a school's own report, copied into the county sheet
       // as it stands, still goes through review.
       if (approve && report.status !== 'approved') {
-        warnings.push(importFinding(record.schoolAt, 'school_code', 'not_reviewed', `${school.name}${periodLabel(period)}的报表与平台上学校填报的数据相同，导入未将其审核通过；请在审核页面审核。`));
+        warnings.push(
+          importFinding(
+            record.schoolAt,
+            'school_code',
+            'not_reviewed',
+            `${school.name}${periodLabel(period)}的报表与平台上学校填报的数据相同，导入未将其审核通过；请在审核页面审核。`,
+          ),
+        );
       }
       out.unchanged += 1;
       continue;
@@ -251,7 +268,9 @@ async function write(trx: Kysely<Database>, actor: Actor, planned: Planned[], no
 
   const fresh = planned.filter((p) => !p.existing);
   for (const part of chunks(fresh)) {
-    const payload = JSON.stringify(part.map((p) => ({ county_id: p.school.countyId, school_id: p.school.id, period: p.period, status: p.status, vals: p.values, approve: p.approve })));
+    const payload = JSON.stringify(
+      part.map((p) => ({ county_id: p.school.countyId, school_id: p.school.id, period: p.period, status: p.status, vals: p.values, approve: p.approve })),
+    );
     const { rows } = await sql<{ id: number; schoolId: number; period: string; version: number }>`
       insert into reports (county_id, school_id, period, status, version, "values", explanations, created_at, updated_at, submitted_at, submitted_by, reviewed_at, reviewed_by)
       select v.county_id, v.school_id, v.period, v.status, 1, v.vals, '{}'::jsonb, ${now}::timestamptz, ${now}::timestamptz,
@@ -266,7 +285,9 @@ async function write(trx: Kysely<Database>, actor: Actor, planned: Planned[], no
 
   const changed = planned.filter((p) => p.existing);
   for (const part of chunks(changed)) {
-    const payload = JSON.stringify(part.map((p) => ({ id: p.existing!.id, version: p.existing!.version, vals: p.values, status: p.status, approve: p.approve })));
+    const payload = JSON.stringify(
+      part.map((p) => ({ id: p.existing!.id, version: p.existing!.version, vals: p.values, status: p.status, approve: p.approve })),
+    );
     const { rows } = await sql<{ id: number; version: number }>`
       update reports as r set
         "values" = v.vals,
@@ -322,7 +343,9 @@ async function write(trx: Kysely<Database>, actor: Actor, planned: Planned[], no
     await sql`
       insert into audit_log (at, actor_id, county_id, school_id, action, entity, entity_id, before, after)
       select ${now}::timestamptz, ${actor.userId}::integer, v.county_id, v.school_id, v.action, v.entity, v.entity_id, v.before, v.after
-      from jsonb_to_recordset(${JSON.stringify(part)}::jsonb) as v(county_id integer, school_id integer, action text, entity text, entity_id text, before jsonb, after jsonb)`.execute(trx);
+      from jsonb_to_recordset(${JSON.stringify(part)}::jsonb) as v(county_id integer, school_id integer, action text, entity text, entity_id text, before jsonb, after jsonb)`.execute(
+      trx,
+    );
   }
   return { created: fresh.length, updated: changed.length };
 }

@@ -1,12 +1,4 @@
-import {
-  badRequest,
-  conflict,
-  divisionCodeProblem,
-  ORG_LEVEL_LABELS,
-  orgUnitInput,
-  parentLevelOf,
-  type OrgUnitInput,
-} from '@oversight/domain';
+import { badRequest, conflict, divisionCodeProblem, ORG_LEVEL_LABELS, orgUnitInput, parentLevelOf, type OrgUnitInput } from '@oversight/domain';
 import type { Kysely } from 'kysely';
 import { recordAudit } from '../queries/audit.js';
 import { getOrgUnit, getOrgUnitByCode } from '../queries/org.js';

@@ -31,7 +31,16 @@ export async function completeness(db: Kysely<Database>, actor: Actor, countyId:
   const rows = await db
     .selectFrom('schools')
     .leftJoin('reports', (join) => join.onRef('reports.schoolId', '=', 'schools.id').on('reports.period', '=', period))
-    .select(['schools.id as schoolId', 'schools.code', 'schools.name', 'schools.type', 'reports.status', 'reports.submittedAt', 'reports.late', 'reports.version'])
+    .select([
+      'schools.id as schoolId',
+      'schools.code',
+      'schools.name',
+      'schools.type',
+      'reports.status',
+      'reports.submittedAt',
+      'reports.late',
+      'reports.version',
+    ])
     .where('schools.countyId', '=', countyId)
     .where('schools.active', '=', true)
     .orderBy('schools.code')
@@ -95,7 +104,10 @@ export async function reviewQueue(db: Kysely<Database>, actor: Actor, countyId: 
     .orderBy('reports.submittedAt')
     .execute();
   if (!reports.length) return [];
-  const contextOf = await validationContexts(db, reports.map((r) => ({ school: r, period: r.period as Period })));
+  const contextOf = await validationContexts(
+    db,
+    reports.map((r) => ({ school: r, period: r.period as Period })),
+  );
   return reports.map((r) => {
     const p = r.period as Period;
     const { lastYear, previousQuarter, peerMedians } = contextOf(r, p);
@@ -143,7 +155,10 @@ export async function remindMissing(db: Kysely<Database>, actor: Actor, countyId
       await trx.insertInto('reminders').values({ countyId, schoolId: row.schoolId, period, message, createdBy: actor.userId, createdAt: now }).execute();
       const principals = await trx.selectFrom('users').select('id').where('schoolId', '=', row.schoolId).where('active', '=', true).execute();
       for (const p of principals) {
-        await trx.insertInto('outbox').values({ countyId, userId: p.id, channel: 'sms', subject: '后勤数据填报提醒', body: `${row.name}：${message}`, createdAt: now }).execute();
+        await trx
+          .insertInto('outbox')
+          .values({ countyId, userId: p.id, channel: 'sms', subject: '后勤数据填报提醒', body: `${row.name}：${message}`, createdAt: now })
+          .execute();
       }
       reminded += 1;
     }

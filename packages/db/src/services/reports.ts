@@ -97,7 +97,15 @@ export async function setDeadlineDays(db: Kysely<Database>, actor: Actor, county
       .values({ countyId, deadlineDays: days })
       .onConflict((oc) => oc.column('countyId').doUpdateSet({ deadlineDays: days, updatedAt: new Date() }))
       .execute();
-    await recordAudit(trx, { actorId: actor.userId, action: 'settings.deadline', entity: 'county_settings', entityId: countyId, countyId, before: { deadlineDays: before }, after: { deadlineDays: days } });
+    await recordAudit(trx, {
+      actorId: actor.userId,
+      action: 'settings.deadline',
+      entity: 'county_settings',
+      entityId: countyId,
+      countyId,
+      before: { deadlineDays: before },
+      after: { deadlineDays: days },
+    });
   });
 }
 
@@ -110,16 +118,28 @@ async function schoolFor(db: Kysely<Database>, actor: Actor, schoolId: number): 
 }
 
 /** The school, in the actor's scope, with what a save needs of its report of the quarter: one round trip. */
-async function schoolAndReport(db: Kysely<Database>, actor: Actor, schoolId: number, period: Period): Promise<{ school: School; existing: Pick<Report, 'id' | 'status' | 'version' | 'values' | 'explanations'> | undefined }> {
+async function schoolAndReport(
+  db: Kysely<Database>,
+  actor: Actor,
+  schoolId: number,
+  period: Period,
+): Promise<{ school: School; existing: Pick<Report, 'id' | 'status' | 'version' | 'values' | 'explanations'> | undefined }> {
   const row = await db
     .selectFrom('schools')
     .leftJoin('reports', (join) => join.onRef('reports.schoolId', '=', 'schools.id').on('reports.period', '=', period))
     .selectAll('schools')
-    .select(['reports.id as reportId', 'reports.status as reportStatus', 'reports.version as reportVersion', 'reports.values as reportValues', 'reports.explanations as reportExplanations'])
+    .select([
+      'reports.id as reportId',
+      'reports.status as reportStatus',
+      'reports.version as reportVersion',
+      'reports.values as reportValues',
+      'reports.explanations as reportExplanations',
+    ])
     .where('schools.id', '=', schoolId)
     .executeTakeFirst();
   const { reportId, reportStatus, reportVersion, reportValues, reportExplanations, ...school } = schoolInScope(actor.scope, row);
-  const existing = reportId === null ? undefined : { id: reportId, status: reportStatus!, version: reportVersion!, values: reportValues!, explanations: reportExplanations! };
+  const existing =
+    reportId === null ? undefined : { id: reportId, status: reportStatus!, version: reportVersion!, values: reportValues!, explanations: reportExplanations! };
   return { school, existing };
 }
 
@@ -159,13 +179,26 @@ async function view(db: Kysely<Database>, school: School, period: Period, report
   };
 }
 
-function result<R extends Returning>(db: Kysely<Database>, school: School, period: Period, row: Report, options: ReportOptions<R>): Promise<ReportResult<R>> | ReportResult<R> {
-  if (options.returning === 'version') return { id: row.id, status: row.status, version: row.version, values: row.values, explanations: row.explanations } as ReportResult<R>;
+function result<R extends Returning>(
+  db: Kysely<Database>,
+  school: School,
+  period: Period,
+  row: Report,
+  options: ReportOptions<R>,
+): Promise<ReportResult<R>> | ReportResult<R> {
+  if (options.returning === 'version')
+    return { id: row.id, status: row.status, version: row.version, values: row.values, explanations: row.explanations } as ReportResult<R>;
   return view(db, school, period, row, options) as Promise<ReportResult<R>>;
 }
 
 /** A school's report for a quarter: an empty (or pre-filled) draft when none is stored yet. */
-export async function getReport(db: Kysely<Database>, actor: Actor, schoolId: number, period: string, options: Clock & { withHistory?: boolean | undefined } = {}): Promise<ReportView> {
+export async function getReport(
+  db: Kysely<Database>,
+  actor: Actor,
+  schoolId: number,
+  period: string,
+  options: Clock & { withHistory?: boolean | undefined } = {},
+): Promise<ReportView> {
   assertPeriod(period);
   const school = await schoolFor(db, actor, schoolId);
   const report = await findReport(db, school.id, period);
@@ -226,7 +259,12 @@ export async function saveReport<R extends Returning = 'view'>(
   const { school, existing } = await schoolAndReport(db, actor, input.schoolId, period);
   const { values: incoming, issues } = normaliseValues(input.values, school);
   if (issues.length) {
-    throw new AppError('BAD_REQUEST', issues.length === 1 ? issues[0]!.message : `${issues[0]!.message}（另有${issues.length - 1}处错误）`, issues[0]!.code, issues);
+    throw new AppError(
+      'BAD_REQUEST',
+      issues.length === 1 ? issues[0]!.message : `${issues[0]!.message}（另有${issues.length - 1}处错误）`,
+      issues[0]!.code,
+      issues,
+    );
   }
   const explanations = explanationsInput(input.explanations);
   const now = options.now ?? new Date();
@@ -235,7 +273,11 @@ export async function saveReport<R extends Returning = 'view'>(
   const stale = staleVersion(existing, input.version);
   if (stale) throw stale;
   if (existing && !isEditable(existing.status, editorOf(actor.role))) {
-    throw conflict(existing.status === 'approved' ? '该报表已审核通过并锁定；如需修改，请联系教育局重新打开。' : `该报表${REPORT_STATUS_LABELS[existing.status].zh}，等待教育局审核，暂不能修改。`);
+    throw conflict(
+      existing.status === 'approved'
+        ? '该报表已审核通过并锁定；如需修改，请联系教育局重新打开。'
+        : `该报表${REPORT_STATUS_LABELS[existing.status].zh}，等待教育局审核，暂不能修改。`,
+    );
   }
   const before = existing?.values ?? {};
   const merged: ReportValues = { ...(existing ? before : await prefill(db, school, period)), ...incoming };
@@ -246,7 +288,12 @@ export async function saveReport<R extends Returning = 'view'>(
   const version = (existing?.version ?? 0) + 1;
   const audit = {
     before: { version: existing?.version ?? 0, values: diff.before },
-    after: { version, values: diff.after, ...(Object.keys(explanations.set).length ? { explanations: explanations.set } : {}), ...(explanations.cleared.length ? { explanationsCleared: explanations.cleared } : {}) },
+    after: {
+      version,
+      values: diff.after,
+      ...(Object.keys(explanations.set).length ? { explanations: explanations.set } : {}),
+      ...(explanations.cleared.length ? { explanationsCleared: explanations.cleared } : {}),
+    },
   };
   const saved = await db
     .with('written', (qc) =>
@@ -259,11 +306,23 @@ export async function saveReport<R extends Returning = 'view'>(
             .returningAll()
         : qc
             .insertInto('reports')
-            .values({ countyId: school.countyId, schoolId: school.id, period, status: 'draft', version, values: JSON.stringify(merged), explanations: JSON.stringify(mergedExplanations), createdAt: now, updatedAt: now })
+            .values({
+              countyId: school.countyId,
+              schoolId: school.id,
+              period,
+              status: 'draft',
+              version,
+              values: JSON.stringify(merged),
+              explanations: JSON.stringify(mergedExplanations),
+              createdAt: now,
+              updatedAt: now,
+            })
             .onConflict((oc) => oc.columns(['schoolId', 'period']).doNothing())
             .returningAll(),
     )
-    .with('audited', () => auditWritten({ actorId: actor.userId, action: 'report.save', entity: 'report', countyId: school.countyId, schoolId: school.id, at: now, ...audit }))
+    .with('audited', () =>
+      auditWritten({ actorId: actor.userId, action: 'report.save', entity: 'report', countyId: school.countyId, schoolId: school.id, at: now, ...audit }),
+    )
     .selectFrom('written')
     .selectAll()
     .executeTakeFirst();
@@ -354,10 +413,18 @@ export const submitReport = <R extends Returning = 'view'>(db: Kysely<Database>,
   transition(db, actor, 'submit', input, options);
 export const approveReport = <R extends Returning = 'view'>(db: Kysely<Database>, actor: Actor, input: VersionedInput, options: ReportOptions<R> = {}) =>
   transition(db, actor, 'approve', input, options);
-export const returnReport = <R extends Returning = 'view'>(db: Kysely<Database>, actor: Actor, input: VersionedInput & { reason: string }, options: ReportOptions<R> = {}) =>
-  transition(db, actor, 'return', input, options);
-export const reopenReport = <R extends Returning = 'view'>(db: Kysely<Database>, actor: Actor, input: { schoolId: number; period: string; reason: string }, options: ReportOptions<R> = {}) =>
-  transition(db, actor, 'reopen', input, options);
+export const returnReport = <R extends Returning = 'view'>(
+  db: Kysely<Database>,
+  actor: Actor,
+  input: VersionedInput & { reason: string },
+  options: ReportOptions<R> = {},
+) => transition(db, actor, 'return', input, options);
+export const reopenReport = <R extends Returning = 'view'>(
+  db: Kysely<Database>,
+  actor: Actor,
+  input: { schoolId: number; period: string; reason: string },
+  options: ReportOptions<R> = {},
+) => transition(db, actor, 'reopen', input, options);
 
 export interface HistoryEntry {
   at: Date;

@@ -236,7 +236,14 @@ function checkYear(year: number, upToQuarter: number | undefined) {
   if (upToQuarter !== undefined && ![1, 2, 3, 4].includes(upToQuarter)) throw new AppError('BAD_REQUEST', '截至季度只能是1至4。', 'upToQuarter');
 }
 
-async function createDraft(db: Kysely<Database>, actor: Actor, target: SummaryTarget, year: number, upToQuarter: Quarter | undefined, clock: Clock): Promise<SummaryView> {
+async function createDraft(
+  db: Kysely<Database>,
+  actor: Actor,
+  target: SummaryTarget,
+  year: number,
+  upToQuarter: Quarter | undefined,
+  clock: Clock,
+): Promise<SummaryView> {
   const upTo = upToQuarter ?? (await lastApprovedQuarter(db, target.countyIds, year));
   const doc = buildSummary(await summaryInput(db, target, year, upTo, clock));
   const now = clock.now ?? new Date();
@@ -272,8 +279,17 @@ async function createDraft(db: Kysely<Database>, actor: Actor, target: SummaryTa
       countyId: inserted.countyId,
       schoolId: inserted.schoolId,
       at: now,
-      ...(replaced ? { before: { version: 1, upToQuarter: replaced.upToQuarter, title: replaced.title, createdBy: replaced.createdBy, createdAt: replaced.createdAt } } : {}),
-      after: { level: target.level, unitId: target.unit.id, year, upToQuarter: upTo, figures: Object.keys(doc.figures).length, ...(replaced ? { replaced: true } : {}) },
+      ...(replaced
+        ? { before: { version: 1, upToQuarter: replaced.upToQuarter, title: replaced.title, createdBy: replaced.createdBy, createdAt: replaced.createdAt } }
+        : {}),
+      after: {
+        level: target.level,
+        unitId: target.unit.id,
+        year,
+        upToQuarter: upTo,
+        figures: Object.keys(doc.figures).length,
+        ...(replaced ? { replaced: true } : {}),
+      },
     });
     return inserted;
   });
@@ -293,13 +309,19 @@ export async function draftSummary(
   clock: Clock = {},
 ): Promise<SummaryView> {
   checkYear(input.year, input.upToQuarter);
-  if ((input.countyId === undefined) === (input.cityId === undefined)) throw new AppError('BAD_REQUEST', '请指定县（countyId）或市（cityId）其中之一。', 'countyId');
+  if ((input.countyId === undefined) === (input.cityId === undefined))
+    throw new AppError('BAD_REQUEST', '请指定县（countyId）或市（cityId）其中之一。', 'countyId');
   const target = input.countyId !== undefined ? await countyTarget(db, actor.scope, input.countyId) : await cityTarget(db, actor.scope, input.cityId!);
   return createDraft(db, actor, target, input.year, input.upToQuarter, clock);
 }
 
 /** Drafts a school's own 后勤工作总结 from its approved reports (the principal's draft; a bureau may draft it too). */
-export async function draftSchoolSummary(db: Kysely<Database>, actor: Actor, input: { schoolId: number; year: number; upToQuarter?: Quarter | undefined }, clock: Clock = {}): Promise<SummaryView> {
+export async function draftSchoolSummary(
+  db: Kysely<Database>,
+  actor: Actor,
+  input: { schoolId: number; year: number; upToQuarter?: Quarter | undefined },
+  clock: Clock = {},
+): Promise<SummaryView> {
   checkYear(input.year, input.upToQuarter);
   const target = await schoolTarget(db, actor.scope, input.schoolId);
   return createDraft(db, actor, target, input.year, input.upToQuarter, clock);
@@ -323,12 +345,17 @@ function parseSections(raw: unknown): SummarySection[] {
 function checkLinks(sections: readonly SummarySection[], figures: SummaryDocument['figures']) {
   const unknown = unknownFigures(sections, figures);
   if (unknown.length) {
-    throw new AppError('BAD_REQUEST', `正文引用了不存在的数据：${unknown.map((id) => `{{fig:${id}}}`).join('、')}。请删除这些引用，或从数据列表中重新插入。`, 'sections');
+    throw new AppError(
+      'BAD_REQUEST',
+      `正文引用了不存在的数据：${unknown.map((id) => `{{fig:${id}}}`).join('、')}。请删除这些引用，或从数据列表中重新插入。`,
+      'sections',
+    );
   }
 }
 
 function stale(row: SummaryRow, version: number) {
-  if (row.version !== version) return conflict(`该总结已被他人修改（您的版本 ${version}，当前版本 ${row.version}），请刷新后再操作，以免覆盖他人的修改。`, 'version');
+  if (row.version !== version)
+    return conflict(`该总结已被他人修改（您的版本 ${version}，当前版本 ${row.version}），请刷新后再操作，以免覆盖他人的修改。`, 'version');
   if (row.status === 'final') return conflict('该总结已定稿，不能再修改。', 'status');
   return null;
 }
@@ -355,15 +382,24 @@ async function change(db: Kysely<Database>, actor: Actor, id: number, version: n
         version: current.version + 1,
         updatedBy: actor.userId,
         updatedAt: now,
-        ...(finalize ? { status: 'final' as const, figures: JSON.stringify(live.figures), document: facts(live), finalizedBy: actor.userId, finalizedAt: now } : {}),
+        ...(finalize
+          ? { status: 'final' as const, figures: JSON.stringify(live.figures), document: facts(live), finalizedBy: actor.userId, finalizedAt: now }
+          : {}),
       })
       .where('id', '=', id)
       .where('version', '=', version)
       .where('status', '=', 'draft')
       .returningAll()
       .executeTakeFirst();
-    if (!updated) throw stale((await trx.selectFrom('summaries').selectAll().where('id', '=', id).executeTakeFirstOrThrow()), version) ?? conflict('该总结刚被他人修改，请刷新后再操作。');
-    await trx.insertInto('summaryVersions').values({ summaryId: id, version: updated.version, status: updated.status, sections: JSON.stringify(sections), savedBy: actor.userId, savedAt: now }).execute();
+    if (!updated)
+      throw (
+        stale(await trx.selectFrom('summaries').selectAll().where('id', '=', id).executeTakeFirstOrThrow(), version) ??
+        conflict('该总结刚被他人修改，请刷新后再操作。')
+      );
+    await trx
+      .insertInto('summaryVersions')
+      .values({ summaryId: id, version: updated.version, status: updated.status, sections: JSON.stringify(sections), savedBy: actor.userId, savedAt: now })
+      .execute();
     await recordAudit(trx, {
       actorId: actor.userId,
       action: finalize ? 'summary.finalize' : 'summary.save',
@@ -373,7 +409,12 @@ async function change(db: Kysely<Database>, actor: Actor, id: number, version: n
       schoolId: updated.schoolId,
       at: now,
       before: { version: current.version, status: current.status, ...(title !== current.title ? { title: current.title } : {}) },
-      after: { version: updated.version, status: updated.status, ...(title !== current.title ? { title } : {}), ...(finalize ? { figures: Object.keys(live.figures).length } : {}) },
+      after: {
+        version: updated.version,
+        status: updated.status,
+        ...(title !== current.title ? { title } : {}),
+        ...(finalize ? { figures: Object.keys(live.figures).length } : {}),
+      },
     });
     return updated;
   });
@@ -381,7 +422,12 @@ async function change(db: Kysely<Database>, actor: Actor, id: number, version: n
 }
 
 /** Saves the officer's text (sections, optionally the title) as a new version; refused when stale, final, or linking to unknown figures. */
-export async function saveSummary(db: Kysely<Database>, actor: Actor, input: { id: number; version: number; sections: unknown; title?: string | undefined }, clock: Clock = {}): Promise<SummaryView> {
+export async function saveSummary(
+  db: Kysely<Database>,
+  actor: Actor,
+  input: { id: number; version: number; sections: unknown; title?: string | undefined },
+  clock: Clock = {},
+): Promise<SummaryView> {
   const sections = parseSections(input.sections);
   return change(db, actor, input.id, input.version, { sections, title: input.title }, clock);
 }
@@ -412,8 +458,13 @@ export async function summaryDrift(db: Kysely<Database>, scope: Scope, id: numbe
  * Summaries the caller may see: a county's (county and school summaries of that county; a principal only its
  * own school's), or a city's.
  */
-export async function listSummaries(db: Kysely<Database>, scope: Scope, input: { countyId?: number | undefined; cityId?: number | undefined }): Promise<SummaryListItem[]> {
-  if ((input.countyId === undefined) === (input.cityId === undefined)) throw new AppError('BAD_REQUEST', '请指定县（countyId）或市（cityId）其中之一。', 'countyId');
+export async function listSummaries(
+  db: Kysely<Database>,
+  scope: Scope,
+  input: { countyId?: number | undefined; cityId?: number | undefined },
+): Promise<SummaryListItem[]> {
+  if ((input.countyId === undefined) === (input.cityId === undefined))
+    throw new AppError('BAD_REQUEST', '请指定县（countyId）或市（cityId）其中之一。', 'countyId');
   let query = db
     .selectFrom('summaries')
     .select(['id', 'level', 'orgUnitId as unitId', 'countyId', 'schoolId', 'year', 'upToQuarter', 'status', 'version', 'title', 'updatedAt', 'finalizedAt'])

@@ -30,9 +30,26 @@ export async function storeDraft(trx: Transaction<Database>, values: DraftValues
   const unedited = existing.find((r) => r.status === 'draft' && r.version === 1);
   if (unedited) {
     // What identifies the draft stays; so does when it was first made (createdAt never changes).
-    const { level: _level, orgUnitId: _unit, countyId: _county, schoolId: _school, year: _year, status: _status, version: _version, createdAt: _created, ...fresh } = values;
+    const {
+      level: _level,
+      orgUnitId: _unit,
+      countyId: _county,
+      schoolId: _school,
+      year: _year,
+      status: _status,
+      version: _version,
+      createdAt: _created,
+      ...fresh
+    } = values;
     // A save racing this refresh (saves take no lock) wins: its version is no longer 1, and a new draft is added below.
-    const row = await trx.updateTable('summaries').set(fresh).where('id', '=', unedited.id).where('version', '=', 1).where('status', '=', 'draft').returningAll().executeTakeFirst();
+    const row = await trx
+      .updateTable('summaries')
+      .set(fresh)
+      .where('id', '=', unedited.id)
+      .where('version', '=', 1)
+      .where('status', '=', 'draft')
+      .returningAll()
+      .executeTakeFirst();
     if (row) {
       // Its only version, version 1, is the new text (a saved version is never rewritten: this one was never saved by anyone).
       await trx.deleteFrom('summaryVersions').where('summaryId', '=', row.id).where('version', '=', 1).execute();
@@ -53,5 +70,8 @@ export async function storeDraft(trx: Transaction<Database>, values: DraftValues
 }
 
 function firstVersion(trx: Transaction<Database>, summaryId: number, values: DraftValues) {
-  return trx.insertInto('summaryVersions').values({ summaryId, version: 1, status: 'draft', sections: values.sections, savedBy: values.createdBy ?? null, savedAt: values.createdAt }).execute();
+  return trx
+    .insertInto('summaryVersions')
+    .values({ summaryId, version: 1, status: 'draft', sections: values.sections, savedBy: values.createdBy ?? null, savedAt: values.createdAt })
+    .execute();
 }

@@ -44,7 +44,11 @@ export interface TargetView extends Target {
 
 async function schoolNames(db: Kysely<Database>, ids: readonly number[]): Promise<Map<number, string>> {
   if (!ids.length) return new Map();
-  const rows = await db.selectFrom('schools').select(['id', 'name']).where('id', 'in', [...new Set(ids)]).execute();
+  const rows = await db
+    .selectFrom('schools')
+    .select(['id', 'name'])
+    .where('id', 'in', [...new Set(ids)])
+    .execute();
   return new Map(rows.map((r) => [r.id, r.name]));
 }
 
@@ -54,7 +58,10 @@ function viewOf(t: Target, names: ReadonlyMap<number, string>): TargetView {
 }
 
 async function views(db: Kysely<Database>, targets: readonly Target[]): Promise<TargetView[]> {
-  const names = await schoolNames(db, targets.flatMap((t) => (t.schoolId !== null ? [t.schoolId] : [])));
+  const names = await schoolNames(
+    db,
+    targets.flatMap((t) => (t.schoolId !== null ? [t.schoolId] : [])),
+  );
   return targets.map((t) => viewOf(t, names));
 }
 
@@ -88,7 +95,12 @@ export async function setTarget(db: Kysely<Database>, actor: Actor, raw: TargetI
       const types = clash.types.map((type) => SCHOOL_TYPE_LABELS[type].zh).join('、');
       throw conflict(`与已有目标“${describeTarget(clash.target)}”的办学类型重叠（${types}），同一类学校只能有一个目标。`, 'schoolTypes');
     }
-    const before = input.id !== undefined ? await targetRow(trx, input.id) : sameIndicator.length ? await findByKey(trx, input.countyId, input.year, t.indicator, key) : undefined;
+    const before =
+      input.id !== undefined
+        ? await targetRow(trx, input.id)
+        : sameIndicator.length
+          ? await findByKey(trx, input.countyId, input.year, t.indicator, key)
+          : undefined;
     if (input.id !== undefined && (!before || before.countyId !== input.countyId || before.year !== input.year)) {
       throw notFound('要修改的目标不存在（或不属于该县、该年度）。');
     }
@@ -138,7 +150,15 @@ export async function removeTarget(db: Kysely<Database>, actor: Actor, id: numbe
     if (!row || !scopeIncludesCounty(actor.scope, row.countyId)) throw missing('target');
     countyInScope(actor.scope, row.countyId);
     await trx.deleteFrom('targets').where('id', '=', id).where('countyId', '=', row.countyId).execute();
-    await recordAudit(trx, { actorId: actor.userId, action: 'target.remove', entity: 'target', entityId: id, countyId: row.countyId, schoolId: row.schoolId, before: toTarget(row) });
+    await recordAudit(trx, {
+      actorId: actor.userId,
+      action: 'target.remove',
+      entity: 'target',
+      entityId: id,
+      countyId: row.countyId,
+      schoolId: row.schoolId,
+      before: toTarget(row),
+    });
   });
 }
 
@@ -158,7 +178,15 @@ export async function copyTargetsFromPreviousYear(
     const overrides = previous.flatMap((t) => (t.schoolId !== null ? [t.schoolId] : []));
     const active = new Set(
       overrides.length
-        ? (await trx.selectFrom('schools').select('id').where('id', 'in', overrides).where('countyId', '=', input.countyId).where('active', '=', true).execute()).map((r) => r.id)
+        ? (
+            await trx
+              .selectFrom('schools')
+              .select('id')
+              .where('id', 'in', overrides)
+              .where('countyId', '=', input.countyId)
+              .where('active', '=', true)
+              .execute()
+          ).map((r) => r.id)
         : [],
     );
     let copied = 0;

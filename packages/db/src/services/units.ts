@@ -16,7 +16,12 @@ export function seesEvery(scope: Scope, countyIds: readonly number[]): boolean {
  * A unit the scope sees, with the counties at or below it: a county (or a township of one) in the scope, or a city
  * or province whose counties all are. Anything else answers as a missing record of `kind`, before its name is used.
  */
-export async function unitInScope(db: Kysely<Database>, scope: Scope, unitId: number, kind: RecordKind = 'unit'): Promise<{ unit: OrgUnit; countyIds: number[] }> {
+export async function unitInScope(
+  db: Kysely<Database>,
+  scope: Scope,
+  unitId: number,
+  kind: RecordKind = 'unit',
+): Promise<{ unit: OrgUnit; countyIds: number[] }> {
   const unit = await getOrgUnit(db, unitId);
   if (!unit) throw missing(kind);
   const countyIds = unit.level === 'township' ? (unit.parentId === null ? [] : [unit.parentId]) : await countyIdsUnder(db, unit.id);

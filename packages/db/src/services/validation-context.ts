@@ -1,4 +1,14 @@
-import { deadlineOf, evaluateFormula, groupMedian, INDICATORS, previousPeriod, reportInputs, sameQuarterLastYear, type Period, type ReportValues } from '@oversight/domain';
+import {
+  deadlineOf,
+  evaluateFormula,
+  groupMedian,
+  INDICATORS,
+  previousPeriod,
+  reportInputs,
+  sameQuarterLastYear,
+  type Period,
+  type ReportValues,
+} from '@oversight/domain';
 import type { Kysely } from 'kysely';
 import type { Database, School } from '../schema.js';
 import { chunks } from './batches.js';
@@ -29,7 +39,13 @@ export async function deadlineDays(db: Kysely<Database>, countyId: number): Prom
 
 /** The deadline days of several counties in one query (the default for a county that never set them). */
 export async function deadlineDaysOf(db: Kysely<Database>, countyIds: readonly number[]): Promise<(countyId: number) => number> {
-  const rows = countyIds.length ? await db.selectFrom('countySettings').select(['countyId', 'deadlineDays']).where('countyId', 'in', [...new Set(countyIds)]).execute() : [];
+  const rows = countyIds.length
+    ? await db
+        .selectFrom('countySettings')
+        .select(['countyId', 'deadlineDays'])
+        .where('countyId', 'in', [...new Set(countyIds)])
+        .execute()
+    : [];
   const days = new Map(rows.map((r) => [r.countyId, r.deadlineDays]));
   return (countyId) => days.get(countyId) ?? DEFAULT_DEADLINE_DAYS;
 }
@@ -42,7 +58,13 @@ const unique = <T>(items: Iterable<T>): T[] => [...new Set(items)];
 async function ownValues(db: Kysely<Database>, schoolIds: readonly number[], periods: readonly Period[]): Promise<Map<string, ReportValues>> {
   const values = new Map<string, ReportValues>();
   for (const part of periods.length ? chunks(schoolIds) : []) {
-    const rows = await db.selectFrom('reports').select(['schoolId', 'period', 'values']).where('schoolId', 'in', part).where('period', 'in', [...periods]).where('status', 'in', SUBMITTED).execute();
+    const rows = await db
+      .selectFrom('reports')
+      .select(['schoolId', 'period', 'values'])
+      .where('schoolId', 'in', part)
+      .where('period', 'in', [...periods])
+      .where('status', 'in', SUBMITTED)
+      .execute();
     for (const r of rows) values.set(`${r.schoolId}|${r.period}`, r.values);
   }
   return values;
@@ -58,7 +80,16 @@ async function peerFigures(db: Kysely<Database>, subjects: readonly { school: Co
   const rows = await db
     .selectFrom('reports')
     .innerJoin('schools', 'schools.id', 'reports.schoolId')
-    .select(['reports.schoolId', 'reports.countyId', 'reports.period', 'reports.values', 'schools.type', 'schools.hasCanteen', 'schools.buildingAreaM2', 'schools.siteAreaM2'])
+    .select([
+      'reports.schoolId',
+      'reports.countyId',
+      'reports.period',
+      'reports.values',
+      'schools.type',
+      'schools.hasCanteen',
+      'schools.buildingAreaM2',
+      'schools.siteAreaM2',
+    ])
     .where('reports.countyId', 'in', unique(subjects.map((s) => s.school.countyId)))
     .where('reports.period', 'in', unique(subjects.map((s) => s.period)))
     .where('reports.status', 'in', SUBMITTED)
@@ -91,7 +122,10 @@ export async function validationContexts(
   const [history, peers, days] = await Promise.all([
     ownValues(db, unique(subjects.map((s) => s.school.id)), historyPeriods),
     peerFigures(db, subjects),
-    deadlineDaysOf(db, subjects.map((s) => s.school.countyId)),
+    deadlineDaysOf(
+      db,
+      subjects.map((s) => s.school.countyId),
+    ),
   ]);
   return (school, period) => {
     const peerMedians: Record<string, number> = {};

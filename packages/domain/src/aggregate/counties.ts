@@ -21,6 +21,13 @@ export function sumCompleteness(rows: readonly Completeness[], periods: readonly
   return periods.map((p) => {
     const of = rows.filter((r) => r.period === p);
     const total = (k: 'schools' | 'approved' | 'submitted' | 'inProgress' | 'missing') => of.reduce((t, r) => t + r[k], 0);
-    return { period: p, schools: total('schools'), approved: total('approved'), submitted: total('submitted'), inProgress: total('inProgress'), missing: total('missing') };
+    return {
+      period: p,
+      schools: total('schools'),
+      approved: total('approved'),
+      submitted: total('submitted'),
+      inProgress: total('inProgress'),
+      missing: total('missing'),
+    };
   });
 }

@@ -42,7 +42,8 @@ function compile(formula: Formula, at: Period): Compiled {
     coefficients = coalCoefficientsAt(periodEndDate(at));
     coefficientsByPeriod.set(at, coefficients);
   }
-  const term = (o: Operand): Term => ('attribute' in o ? { attribute: o.attribute } : { indicator: o.indicator, factor: o.coal ? coefficients![o.coal] : (o.coefficient ?? 1) });
+  const term = (o: Operand): Term =>
+    'attribute' in o ? { attribute: o.attribute } : { indicator: o.indicator, factor: o.coal ? coefficients![o.coal] : (o.coefficient ?? 1) };
   const compiled = { numerator: formula.numerator.map(term), denominator: formula.denominator ? formula.denominator.map(term) : null };
   perPeriod.set(at, compiled);
   return compiled;
@@ -111,9 +112,7 @@ export function indicatorValue(ind: Indicator, w: SchoolWindow): IndicatorValue 
  * - derived: the ratio of the group's sums, never the mean of the schools' rates.
  * `schools` says how many schools contributed (the indicator applies and they reported the inputs).
  */
-export type GroupFigure =
-  | { type: 'number'; value: number | null; schools: number }
-  | { type: 'counts'; counts: Record<string, number>; schools: number };
+export type GroupFigure = { type: 'number'; value: number | null; schools: number } | { type: 'counts'; counts: Record<string, number>; schools: number };
 
 /**
  * A group figure's running sums, before they are turned into the figure: groups of schools (the counties of a city)
@@ -189,7 +188,13 @@ export function partFigure(ind: Indicator, part: FigurePart): GroupFigure {
       return { type: 'number', value: part.schools ? part.total : null, schools: part.schools };
     case 'ratio': {
       const scale = ind.formula?.scale ?? 1;
-      const value = !part.schools ? null : part.denominator === null ? part.numerator * scale : part.denominator > 0 ? (part.numerator / part.denominator) * scale : null;
+      const value = !part.schools
+        ? null
+        : part.denominator === null
+          ? part.numerator * scale
+          : part.denominator > 0
+            ? (part.numerator / part.denominator) * scale
+            : null;
       return { type: 'number', value, schools: part.schools };
     }
     case 'counts':

@@ -38,8 +38,14 @@ export interface WindowFrames {
  * The parts of one county's overview: the window's (its frame is built over the active schools and closed ones
  * that reported in it) and each quarter of the trend's, for every school that reported then.
  */
-export function countyParts(schools: readonly AnalyticsSchool[], reports: readonly QuarterReport[], frame: WindowFrames, trendPeriods: readonly Period[]): CountyParts {
-  const partsOf = (indicators: readonly Indicator[], windows: readonly SchoolWindow[]) => Object.fromEntries(indicators.map((i) => [i.code, figurePart(i, windows)]));
+export function countyParts(
+  schools: readonly AnalyticsSchool[],
+  reports: readonly QuarterReport[],
+  frame: WindowFrames,
+  trendPeriods: readonly Period[],
+): CountyParts {
+  const partsOf = (indicators: readonly Indicator[], windows: readonly SchoolWindow[]) =>
+    Object.fromEntries(indicators.map((i) => [i.code, figurePart(i, windows)]));
   return {
     window: partsOf(FIGURE_INDICATORS, frame.windows),
     current: partsOf(NUMERIC_FIGURES, frame.comparable.current),
@@ -68,7 +74,11 @@ export const CATALOGUE_MARK = (() => {
 })();
 
 export function packPart(part: FigurePart): PackedPart {
-  return part.kind === 'sum' ? [part.schools, part.total] : part.kind === 'ratio' ? [part.schools, part.numerator, part.denominator] : [part.schools, part.counts];
+  return part.kind === 'sum'
+    ? [part.schools, part.total]
+    : part.kind === 'ratio'
+      ? [part.schools, part.numerator, part.denominator]
+      : [part.schools, part.counts];
 }
 
 /** A packed part read back: which kind it is follows from the indicator. */
@@ -80,15 +90,27 @@ export function unpackPart(ind: Indicator, packed: PackedPart): FigurePart {
 
 /** A county's parts as stored text; `trendPeriods` are the trend's quarters (positions, not written). */
 export function packCountyParts(parts: CountyParts, trendPeriods: readonly Period[]): string {
-  const row = (indicators: readonly Indicator[], of: Record<string, FigurePart> | undefined) => indicators.map((i) => packPart(of?.[i.code] ?? figurePart(i, [])));
-  const packed: PackedCountyParts = { w: row(FIGURE_INDICATORS, parts.window), c: row(NUMERIC_FIGURES, parts.current), p: row(NUMERIC_FIGURES, parts.previous), t: trendPeriods.map((q) => row(FIGURE_INDICATORS, parts.trend[q])) };
+  const row = (indicators: readonly Indicator[], of: Record<string, FigurePart> | undefined) =>
+    indicators.map((i) => packPart(of?.[i.code] ?? figurePart(i, [])));
+  const packed: PackedCountyParts = {
+    w: row(FIGURE_INDICATORS, parts.window),
+    c: row(NUMERIC_FIGURES, parts.current),
+    p: row(NUMERIC_FIGURES, parts.previous),
+    t: trendPeriods.map((q) => row(FIGURE_INDICATORS, parts.trend[q])),
+  };
   return JSON.stringify(packed);
 }
 
 export function unpackCountyParts(text: string, trendPeriods: readonly Period[]): CountyParts {
   const packed = JSON.parse(text) as PackedCountyParts;
-  const row = (indicators: readonly Indicator[], list: readonly PackedPart[]) => Object.fromEntries(indicators.map((i, k) => [i.code, unpackPart(i, list[k]!)]));
-  return { window: row(FIGURE_INDICATORS, packed.w), current: row(NUMERIC_FIGURES, packed.c), previous: row(NUMERIC_FIGURES, packed.p), trend: Object.fromEntries(trendPeriods.map((q, k) => [q, row(FIGURE_INDICATORS, packed.t[k]!)])) };
+  const row = (indicators: readonly Indicator[], list: readonly PackedPart[]) =>
+    Object.fromEntries(indicators.map((i, k) => [i.code, unpackPart(i, list[k]!)]));
+  return {
+    window: row(FIGURE_INDICATORS, packed.w),
+    current: row(NUMERIC_FIGURES, packed.c),
+    previous: row(NUMERIC_FIGURES, packed.p),
+    trend: Object.fromEntries(trendPeriods.map((q, k) => [q, row(FIGURE_INDICATORS, packed.t[k]!)])),
+  };
 }
 
 /** One school in a league table before ranking: who it is, its figures, and its figure part for the group's figure. */
@@ -106,4 +128,10 @@ export const packLeagueEntries = <S>(entries: readonly LeagueEntry<S>[]): string
   JSON.stringify(entries.map((e): PackedEntry<S> => [e.school, e.value, e.now, e.before, e.part ? packPart(e.part) : null]));
 
 export const unpackLeagueEntries = <S>(ind: Indicator, text: string): LeagueEntry<S>[] =>
-  (JSON.parse(text) as PackedEntry<S>[]).map(([school, value, now, before, part]) => ({ school, value, now, before, part: part ? unpackPart(ind, part) : null }));
+  (JSON.parse(text) as PackedEntry<S>[]).map(([school, value, now, before, part]) => ({
+    school,
+    value,
+    now,
+    before,
+    part: part ? unpackPart(ind, part) : null,
+  }));

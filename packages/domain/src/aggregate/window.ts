@@ -38,7 +38,11 @@ export interface SchoolWindow {
 export const figureStatuses = (includeSubmitted: boolean | undefined): ReportStatus[] => (includeSubmitted ? ['approved', 'submitted'] : ['approved']);
 
 /** The schools a window speaks for: those still active, and closed ones that reported in the window. */
-export function schoolsOfWindow<S extends { id: number; active: boolean }>(schools: readonly S[], reports: readonly QuarterReport[], window: readonly Period[]): S[] {
+export function schoolsOfWindow<S extends { id: number; active: boolean }>(
+  schools: readonly S[],
+  reports: readonly QuarterReport[],
+  window: readonly Period[],
+): S[] {
   const periods = new Set(window);
   const reported = new Set(reports.filter((r) => periods.has(r.period)).map((r) => r.schoolId));
   return schools.filter((s) => s.active || reported.has(s.id));
@@ -196,9 +200,7 @@ export function projectSchoolYear(
     const lastTotal = lastFull?.values[code];
     const lastPart = lastSame?.values[code];
     values[code] =
-      seasonal && typeof lastTotal === 'number' && typeof lastPart === 'number' && lastPart > 0
-        ? (v * lastTotal) / lastPart
-        : (v * 4) / actual.periods.length;
+      seasonal && typeof lastTotal === 'number' && typeof lastPart === 'number' && lastPart > 0 ? (v * lastTotal) / lastPart : (v * 4) / actual.periods.length;
   }
   return { window: { ...actual, values, end: period(year, 4), projected: true }, method: seasonal ? 'seasonal' : 'linear' };
 }

@@ -108,7 +108,12 @@ export function validateReport(values: ReportValues, ctx: ValidationContext): Re
     if (value === null || value === undefined) {
       if (gate && gateOpen && has(gate.indicator)) {
         const on = findIndicator(gate.indicator)!;
-        issues.push({ code: ind.code, rule: 'required_when', severity: 'error', message: `${on.name.zh}为“${optionLabel(on, values[gate.indicator]!)}”时，必须填写${ind.name.zh}。` });
+        issues.push({
+          code: ind.code,
+          rule: 'required_when',
+          severity: 'error',
+          message: `${on.name.zh}为“${optionLabel(on, values[gate.indicator]!)}”时，必须填写${ind.name.zh}。`,
+        });
       } else if (ctx.forSubmission && !gate) {
         issues.push({ code: ind.code, rule: 'required', severity: 'error', message: `请填写${ind.name.zh}。` });
       }
@@ -117,7 +122,12 @@ export function validateReport(values: ReportValues, ctx: ValidationContext): Re
 
     if (typeof value === 'number') {
       if ((ind.min !== undefined && value < ind.min) || (ind.max !== undefined && value > ind.max)) {
-        const range = ind.min !== undefined && ind.max !== undefined ? `${format(ind.min)}至${withUnit(ind, ind.max)}之间` : ind.min !== undefined ? `不小于${withUnit(ind, ind.min)}` : `不大于${withUnit(ind, ind.max!)}`;
+        const range =
+          ind.min !== undefined && ind.max !== undefined
+            ? `${format(ind.min)}至${withUnit(ind, ind.max)}之间`
+            : ind.min !== undefined
+              ? `不小于${withUnit(ind, ind.min)}`
+              : `不大于${withUnit(ind, ind.max!)}`;
         issues.push({ code: ind.code, rule: 'range', severity: 'error', message: `${ind.name.zh}应在${range}，填报值为${format(value)}。` });
         continue;
       }
@@ -125,10 +135,20 @@ export function validateReport(values: ReportValues, ctx: ValidationContext): Re
         if ('indicator' in limit) {
           const other = num(limit.indicator);
           if (other !== null && value > other) {
-            issues.push({ code: ind.code, rule: 'at_most', severity: 'error', message: `${ind.name.zh}（${format(value)}）不能大于${indicator(limit.indicator).name.zh}（${format(other)}）。` });
+            issues.push({
+              code: ind.code,
+              rule: 'at_most',
+              severity: 'error',
+              message: `${ind.name.zh}（${format(value)}）不能大于${indicator(limit.indicator).name.zh}（${format(other)}）。`,
+            });
           }
         } else if (value > ctx.school[limit.attribute]) {
-          issues.push({ code: ind.code, rule: 'at_most', severity: 'error', message: `${ind.name.zh}（${withUnit(ind, value)}）不能大于${SCHOOL_ATTRIBUTE_NAMES[limit.attribute]}（${format(ctx.school[limit.attribute])}平方米）。` });
+          issues.push({
+            code: ind.code,
+            rule: 'at_most',
+            severity: 'error',
+            message: `${ind.name.zh}（${withUnit(ind, value)}）不能大于${SCHOOL_ATTRIBUTE_NAMES[limit.attribute]}（${format(ctx.school[limit.attribute])}平方米）。`,
+          });
         }
       }
       // The school's own history: the same quarter last year, and for stocks (which carry over) the previous quarter.
@@ -140,7 +160,12 @@ export function validateReport(values: ReportValues, ctx: ValidationContext): Re
         if (ind.jumpPercent === undefined || typeof before !== 'number' || before <= 0) continue;
         const change = ((value - before) / before) * 100;
         if (Math.abs(change) > ind.jumpPercent) {
-          issues.push({ code: ind.code, rule, severity: 'warning', message: `${ind.name.zh}较${label}${change > 0 ? '增加' : '减少'}${Math.abs(change).toFixed(1)}%（${label}${format(before)}），超过${ind.jumpPercent}%，请说明原因。` });
+          issues.push({
+            code: ind.code,
+            rule,
+            severity: 'warning',
+            message: `${ind.name.zh}较${label}${change > 0 ? '增加' : '减少'}${Math.abs(change).toFixed(1)}%（${label}${format(before)}），超过${ind.jumpPercent}%，请说明原因。`,
+          });
         }
       }
     }
@@ -153,7 +178,12 @@ export function validateReport(values: ReportValues, ctx: ValidationContext): Re
       if (value > periodEnd) {
         issues.push({ code: ind.code, rule: 'date_after_period', severity: 'error', message: `${ind.name.zh}（${value}）不能晚于本季度末（${periodEnd}）。` });
       } else if (ind.maxAgeMonths !== undefined && value < monthsBefore(periodEnd, ind.maxAgeMonths)) {
-        issues.push({ code: ind.code, rule: 'stale', severity: 'warning', message: `${ind.name.zh}距本季度末已超过${ind.maxAgeMonths}个月（${daysBetween(value, periodEnd)}天），等级可能已失效，请说明。` });
+        issues.push({
+          code: ind.code,
+          rule: 'stale',
+          severity: 'warning',
+          message: `${ind.name.zh}距本季度末已超过${ind.maxAgeMonths}个月（${daysBetween(value, periodEnd)}天），等级可能已失效，请说明。`,
+        });
       }
     }
   }
@@ -165,7 +195,12 @@ export function validateReport(values: ReportValues, ctx: ValidationContext): Re
     if (!median || median <= 0 || own === null) continue;
     if (own > median * ind.peerFactor || own < median / ind.peerFactor) {
       const times = own > median ? `${(own / median).toFixed(1)}倍` : `${((own / median) * 100).toFixed(0)}%`;
-      issues.push({ code: ind.formula.numerator[0] && 'indicator' in ind.formula.numerator[0] ? ind.formula.numerator[0].indicator : ind.code, rule: 'peer_outlier', severity: 'warning', message: `${ind.name.zh}为${withUnit(ind, own)}，是同类学校中位数（${withUnit(ind, median)}）的${times}，请核实或说明原因。` });
+      issues.push({
+        code: ind.formula.numerator[0] && 'indicator' in ind.formula.numerator[0] ? ind.formula.numerator[0].indicator : ind.code,
+        rule: 'peer_outlier',
+        severity: 'warning',
+        message: `${ind.name.zh}为${withUnit(ind, own)}，是同类学校中位数（${withUnit(ind, median)}）的${times}，请核实或说明原因。`,
+      });
     }
   }
   return issues;
@@ -190,6 +225,9 @@ export function derivedFigures(values: ReportValues, school: SchoolAttributes, p
  * them with a report; the browser recomputes them after each autosave with the same context, so an autosave answers
  * with the stored values alone.
  */
-export function draftFindings(values: ReportValues, ctx: Omit<ValidationContext, 'forSubmission'>): { issues: ReportIssue[]; derived: Record<string, number | null> } {
+export function draftFindings(
+  values: ReportValues,
+  ctx: Omit<ValidationContext, 'forSubmission'>,
+): { issues: ReportIssue[]; derived: Record<string, number | null> } {
   return { issues: validateReport(values, ctx), derived: derivedFigures(values, ctx.school, ctx.period) };
 }

@@ -163,7 +163,12 @@ function versionOf(grid: SheetGrid, ref: CellRef, row: number, column: number, o
   const version = text !== null && /^\d+(\.0+)?$/.test(text) ? Number(text) : Number.NaN;
   if (Number.isSafeInteger(version) && version <= INT4_MAX) return version;
   const shown = cellText(grid.cell(row, column)) ?? String(raw);
-  out.error(ref, 'version', 'format', `版本（${place}）应为不小于0的整数，文件中为“${shown}”。版本由平台在下载模板时填写，请勿修改；如已改动，请重新下载模板。`);
+  out.error(
+    ref,
+    'version',
+    'format',
+    `版本（${place}）应为不小于0的整数，文件中为“${shown}”。版本由平台在下载模板时填写，请勿修改；如已改动，请重新下载模板。`,
+  );
   return undefined;
 }
 

@@ -11,10 +11,38 @@ import type { SummaryChart, SummaryTable, TableColumn } from './types.js';
 
 /** The indicators each appendix table shows, per domain (the catalogue gives names, units and formats). */
 export const APPENDIX_COLUMNS = {
-  insurance: ['students_enrolled', 'liability_insured', 'liability_rate', 'accident_insured', 'accident_rate', 'medical_insured', 'medical_rate', 'food_liability_insured', 'internship_rate'],
+  insurance: [
+    'students_enrolled',
+    'liability_insured',
+    'liability_rate',
+    'accident_insured',
+    'accident_rate',
+    'medical_insured',
+    'medical_rate',
+    'food_liability_insured',
+    'internship_rate',
+  ],
   energy: ['electricity_kwh', 'water_m3', 'energy_kgce', 'energy_kgce_per_person', 'energy_kgce_per_m2', 'water_m3_per_person'],
-  green: ['green_school_status', 'green_school_level', 'garden_unit_level', 'greening_investment_yuan', 'plants_planted', 'green_area_added_m2', 'greening_rate'],
-  canteen: ['food_safety_grade', 'assured_canteen_status', 'open_kitchen', 'health_cert_rate', 'accompany_meal_rate', 'inspections', 'issues_found', 'issues_rectified', 'food_incidents'],
+  green: [
+    'green_school_status',
+    'green_school_level',
+    'garden_unit_level',
+    'greening_investment_yuan',
+    'plants_planted',
+    'green_area_added_m2',
+    'greening_rate',
+  ],
+  canteen: [
+    'food_safety_grade',
+    'assured_canteen_status',
+    'open_kitchen',
+    'health_cert_rate',
+    'accompany_meal_rate',
+    'inspections',
+    'issues_found',
+    'issues_rectified',
+    'food_incidents',
+  ],
 } as const;
 
 const TABLE_TITLES: Record<keyof typeof APPENDIX_COLUMNS, string> = {
@@ -25,7 +53,21 @@ const TABLE_TITLES: Record<keyof typeof APPENDIX_COLUMNS, string> = {
 };
 
 /** The key figures of a school summary's quarter-by-quarter table. */
-const QUARTER_COLUMNS = ['students_enrolled', 'liability_rate', 'accident_rate', 'medical_rate', 'electricity_kwh', 'water_m3', 'energy_kgce', 'greening_investment_yuan', 'plants_planted', 'food_safety_grade', 'inspections', 'issues_found', 'issues_rectified'];
+const QUARTER_COLUMNS = [
+  'students_enrolled',
+  'liability_rate',
+  'accident_rate',
+  'medical_rate',
+  'electricity_kwh',
+  'water_m3',
+  'energy_kgce',
+  'greening_investment_yuan',
+  'plants_planted',
+  'food_safety_grade',
+  'inspections',
+  'issues_found',
+  'issues_rectified',
+];
 
 const ENERGY_CHANGE = 'energy_kgce_change';
 
@@ -81,8 +123,12 @@ function schoolTables(ctx: SummaryContext): SummaryTable[] {
   const overall = change(figureValue(groupFigure(energy, ctx.comparable.current)), figureValue(groupFigure(energy, ctx.comparable.previous))).percent;
   return (Object.keys(APPENDIX_COLUMNS) as (keyof typeof APPENDIX_COLUMNS)[]).map((domain) => {
     const columns = APPENDIX_COLUMNS[domain].map(column);
-    const extra: TableColumn[] = domain === 'energy' ? [{ key: ENERGY_CHANGE, label: `综合能耗较上年${ctx.partial ? '同期' : ''}变化（%）`, format: 'decimal' }] : [];
-    const lead: TableColumn[] = [{ key: 'school', label: '学校', format: 'text' }, ...(city ? [{ key: 'county', label: '所属县（市、区）', format: 'text' as const }] : [])];
+    const extra: TableColumn[] =
+      domain === 'energy' ? [{ key: ENERGY_CHANGE, label: `综合能耗较上年${ctx.partial ? '同期' : ''}变化（%）`, format: 'decimal' }] : [];
+    const lead: TableColumn[] = [
+      { key: 'school', label: '学校', format: 'text' },
+      ...(city ? [{ key: 'county', label: '所属县（市、区）', format: 'text' as const }] : []),
+    ];
     const rows = schools.map((s) => {
       const w = byId.get(s.id);
       return [
@@ -104,7 +150,16 @@ function schoolTables(ctx: SummaryContext): SummaryTable[] {
 }
 
 function countyTable(ctx: SummaryContext): SummaryTable {
-  const codes = ['students_enrolled', 'liability_rate', 'accident_rate', 'medical_rate', 'energy_kgce', 'energy_kgce_per_person', 'greening_investment_yuan', 'plants_planted'];
+  const codes = [
+    'students_enrolled',
+    'liability_rate',
+    'accident_rate',
+    'medical_rate',
+    'energy_kgce',
+    'energy_kgce_per_person',
+    'greening_investment_yuan',
+    'plants_planted',
+  ];
   const columns = codes.map(column);
   const rows = (ctx.input.counties ?? []).map((c) => {
     const windows = ctx.windows.filter((w) => ctx.schools.get(w.school.id)?.countyId === c.id);
@@ -114,9 +169,19 @@ function countyTable(ctx: SummaryContext): SummaryTable {
   return {
     id: 'counties',
     title: '各县（市、区）主要指标',
-    columns: [{ key: 'county', label: '县（市、区）', format: 'text' }, { key: 'schools', label: '学校数（所）', format: 'integer' }, ...columns.map(({ scale: _scale, ...c }) => c), { key: 'grade_a', label: 'A级食堂（所）', format: 'integer' }],
+    columns: [
+      { key: 'county', label: '县（市、区）', format: 'text' },
+      { key: 'schools', label: '学校数（所）', format: 'integer' },
+      ...columns.map(({ scale: _scale, ...c }) => c),
+      { key: 'grade_a', label: 'A级食堂（所）', format: 'integer' },
+    ],
     rows,
-    total: [`${ctx.subject}合计`, ctx.input.schools.length, ...columns.map((col) => total(col, ctx.windows)), countWith(groupFigure(indicator('food_safety_grade'), ctx.windows), 'A')],
+    total: [
+      `${ctx.subject}合计`,
+      ctx.input.schools.length,
+      ...columns.map((col) => total(col, ctx.windows)),
+      countWith(groupFigure(indicator('food_safety_grade'), ctx.windows), 'A'),
+    ],
   };
 }
 
@@ -147,7 +212,14 @@ function ratesByType(ctx: SummaryContext): SummaryChart | null {
   const codes = ['liability_rate', 'accident_rate', 'medical_rate'];
   const series = codes.map((code) => ({
     name: indicator(code).name.zh,
-    values: types.map((t) => figureValue(groupFigure(indicator(code), ctx.windows.filter((w) => w.school.type === t)))),
+    values: types.map((t) =>
+      figureValue(
+        groupFigure(
+          indicator(code),
+          ctx.windows.filter((w) => w.school.type === t),
+        ),
+      ),
+    ),
   }));
   if (!types.length || series.every((s) => s.values.every((v) => v === null))) return null;
   return { id: 'rates-by-type', title: '各类学校参保率', kind: 'bar', unit: '%', categories: types.map((t) => SCHOOL_TYPE_LABELS[t].zh), series };

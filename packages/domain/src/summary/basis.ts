@@ -52,9 +52,25 @@ export function basisFigures(ctx: SummaryContext, basis: SummaryBasis): BasisFig
   const school = ctx.level === 'school';
   const window = [...basis.window];
   const all = ctx.input.schools.map((s) => s.id);
-  const src = (method: 'count_reporting' | 'schools_by_rule', schoolIds: number[], description: string) => ({ method, indicator: null, schoolIds, periods: window, statuses: ['approved'] as ['approved'], description });
-  const total = ctx.book.put({ id: 'schools_total', label: '纳入统计的学校数', value: basis.schools, text: schoolCount(basis.schools), indicator: null, source: src('count_reporting', all, '本县（市、区）在册、正常办学的学校数') });
-  const completeIds = ctx.input.schools.map((s) => s.id).filter((id) => !basis.partial.some((p) => p.schoolId === id) && !basis.missing.some((m) => m.schoolId === id));
+  const src = (method: 'count_reporting' | 'schools_by_rule', schoolIds: number[], description: string) => ({
+    method,
+    indicator: null,
+    schoolIds,
+    periods: window,
+    statuses: ['approved'] as ['approved'],
+    description,
+  });
+  const total = ctx.book.put({
+    id: 'schools_total',
+    label: '纳入统计的学校数',
+    value: basis.schools,
+    text: schoolCount(basis.schools),
+    indicator: null,
+    source: src('count_reporting', all, '本县（市、区）在册、正常办学的学校数'),
+  });
+  const completeIds = ctx.input.schools
+    .map((s) => s.id)
+    .filter((id) => !basis.partial.some((p) => p.schoolId === id) && !basis.missing.some((m) => m.schoolId === id));
   const complete = ctx.book.put({
     id: 'schools_complete',
     label: `${windowLabel(window)}报表均已审核通过的学校数`,
@@ -63,7 +79,10 @@ export function basisFigures(ctx: SummaryContext, basis: SummaryBasis): BasisFig
     indicator: null,
     source: src('count_reporting', completeIds, `${windowLabel(window)}每个季度均有审核通过报表的学校数`),
   });
-  const gaps = [...basis.partial.map((p) => ({ schoolId: p.schoolId, name: p.name, periods: p.missing })), ...basis.missing.map((m) => ({ ...m, periods: window }))];
+  const gaps = [
+    ...basis.partial.map((p) => ({ schoolId: p.schoolId, name: p.name, periods: p.missing })),
+    ...basis.missing.map((m) => ({ ...m, periods: window })),
+  ];
   const incomplete = gaps.length
     ? ctx.book.put({
         id: 'reports_missing',
@@ -72,7 +91,11 @@ export function basisFigures(ctx: SummaryContext, basis: SummaryBasis): BasisFig
         text: schoolsWithQuarters(gaps, school),
         indicator: null,
         names: gaps.map((g) => g.name),
-        source: src('schools_by_rule', gaps.map((g) => g.schoolId), `${windowLabel(window)}中有季度没有审核通过报表的学校（未报送、草稿、待审核或已退回）`),
+        source: src(
+          'schools_by_rule',
+          gaps.map((g) => g.schoolId),
+          `${windowLabel(window)}中有季度没有审核通过报表的学校（未报送、草稿、待审核或已退回）`,
+        ),
       })
     : null;
   const lateBySchool = new Map<number, { schoolId: number; name: string; periods: Period[] }>();
@@ -90,7 +113,11 @@ export function basisFigures(ctx: SummaryContext, basis: SummaryBasis): BasisFig
         text: schoolsWithQuarters(lateEntries, school),
         indicator: null,
         names: lateEntries.map((e) => e.name),
-        source: src('schools_by_rule', lateEntries.map((e) => e.schoolId), `${windowLabel(window)}报表在报送期限之后才报送（或期限已过仍未报送）的学校`),
+        source: src(
+          'schools_by_rule',
+          lateEntries.map((e) => e.schoolId),
+          `${windowLabel(window)}报表在报送期限之后才报送（或期限已过仍未报送）的学校`,
+        ),
       })
     : null;
   return { total, complete, incomplete, late };

@@ -15,12 +15,16 @@ function statusTargets(ctx: SummaryContext, code: string, values: readonly strin
 function grades(ctx: SummaryContext): SummarySection | null {
   const canteens = reportingFigure(ctx, 'canteen_schools', 'food_safety_grade', '填报食品安全量化等级的有食堂学校数');
   if (!canteens) return null;
-  const counts = GRADES.map((g) => ({ grade: g, f: statusFigure(ctx, `grade_${g}`, 'food_safety_grade', [g], { label: `食品安全量化等级为${g}级的学校数` })! }));
+  const counts = GRADES.map((g) => ({
+    grade: g,
+    f: statusFigure(ctx, `grade_${g}`, 'food_safety_grade', [g], { label: `食品安全量化等级为${g}级的学校数` })!,
+  }));
   const ungraded = statusFigure(ctx, 'grade_none', 'food_safety_grade', ['none'], { label: '食堂尚未评定量化等级的学校数' })!;
   const clauses = [...statusTargets(ctx, 'food_safety_grade', [...GRADES]), targetClause(ctx, 'food_safety_grade')];
   if (ctx.level === 'school') {
     const grade = ctx.windows[0]?.values.food_safety_grade;
-    const text = grade === 'none' ? '我校食堂尚未评定食品安全量化等级' : `我校食堂食品安全量化等级为${statusLabel(indicator('food_safety_grade'), grade as string)}`;
+    const text =
+      grade === 'none' ? '我校食堂尚未评定食品安全量化等级' : `我校食堂食品安全量化等级为${statusLabel(indicator('food_safety_grade'), grade as string)}`;
     return item('canteen-grades', '落实食品安全量化分级管理', [sentence([`${ctx.when}，${text}`, ...clauses])]);
   }
   const only = counts.find((c) => c.f.value === canteens.value);
@@ -44,14 +48,17 @@ function assured(ctx: SummaryContext): SummarySection | null {
   const clauses = statusTargets(ctx, 'assured_canteen_status', ['accepted', 'applied']).concat(targetClause(ctx, 'assured_canteen_status'));
   if (ctx.level === 'school') {
     if (accepted.value === 0 && applied.value === 0) return null;
-    return item('canteen-assured', '创建“放心食堂”', [sentence([accepted.value ? '我校食堂已通过“放心食堂”验收' : '我校已申报“放心食堂”，等待验收', ...clauses])]);
+    return item('canteen-assured', '创建“放心食堂”', [
+      sentence([accepted.value ? '我校食堂已通过“放心食堂”验收' : '我校已申报“放心食堂”，等待验收', ...clauses]),
+    ]);
   }
   if (accepted.value === 0 && applied.value === 0) return null;
   // Seed 001 lists every accepted canteen by name.
   const names = statusFigure(ctx, 'assured_accepted_names', 'assured_canteen_status', ['accepted'], { names: 'all', label: '通过“放心食堂”验收的学校' })!;
   return item('canteen-assured', '着力打造“放心食堂”', [
     sentence([
-      accepted.value > 0 && `${ctx.when}，${accepted.value === 1 ? `${names.ref}食堂通过“放心食堂”验收` : `${ctx.subject}共有${accepted.ref}学校食堂通过“放心食堂”验收，分别是${names.ref}`}`,
+      accepted.value > 0 &&
+        `${ctx.when}，${accepted.value === 1 ? `${names.ref}食堂通过“放心食堂”验收` : `${ctx.subject}共有${accepted.ref}学校食堂通过“放心食堂”验收，分别是${names.ref}`}`,
       applied.value > 0 && `${accepted.value > 0 ? '另有' : `${ctx.when}，${ctx.subject}`}${applied.ref}学校已申报、等待验收`,
       ...clauses,
     ]),
@@ -68,10 +75,22 @@ function daily(ctx: SummaryContext): SummarySection | null {
   const school = ctx.level === 'school';
   const all = (f: typeof open, of: typeof openReported) => f !== null && of !== null && f.value === of.value;
   const openText =
-    open && openReported && open.value > 0 && (school ? '食堂实现明厨亮灶' : all(open, openReported) ? `${openReported.ref}学校食堂${openReported.value === 1 ? '' : '均'}实现明厨亮灶` : `${open.ref}学校食堂实现明厨亮灶`);
+    open &&
+    openReported &&
+    open.value > 0 &&
+    (school
+      ? '食堂实现明厨亮灶'
+      : all(open, openReported)
+        ? `${openReported.ref}学校食堂${openReported.value === 1 ? '' : '均'}实现明厨亮灶`
+        : `${open.ref}学校食堂实现明厨亮灶`);
   const sampleText = samples && samplesReported && all(samples, samplesReported) && (school || samplesReported.value === 1 ? '按规定留样' : '各校均按规定留样');
   const text = sentence([
-    ...withLead(`${ctx.when}，${school ? '我校' : ctx.subject}`, [openText, certRate && `食堂从业人员健康证持证率${certRate.ref}`, mealRate && `校领导陪餐率${mealRate.ref}`, sampleText]),
+    ...withLead(`${ctx.when}，${school ? '我校' : ctx.subject}`, [
+      openText,
+      certRate && `食堂从业人员健康证持证率${certRate.ref}`,
+      mealRate && `校领导陪餐率${mealRate.ref}`,
+      sampleText,
+    ]),
     targetClause(ctx, 'open_kitchen'),
     ...statusTargets(ctx, 'open_kitchen', ['true']),
     targetClause(ctx, 'health_cert_rate'),
@@ -89,14 +108,15 @@ function inspections(ctx: SummaryContext): SummarySection | null {
   const fixed = indicatorFigure(ctx, 'issues_rectified', 'issues_rectified');
   const rate = indicatorFigure(ctx, 'rectification_rate', 'rectification_rate');
   const who = schoolsOf(ctx);
-  const checks = held && held.value > 0
-    ? [
-        `${sofar(ctx)}${who}食堂接受各类检查${held.ref}`,
-        found && (found.value > 0 ? `发现问题${found.ref}` : '未发现问题'),
-        found && found.value > 0 && fixed && (fixed.value === found.value ? '已全部整改到位' : `已整改${fixed.ref}`),
-        found && found.value > 0 && fixed && fixed.value !== found.value && rate && `整改率${rate.ref}`,
-      ]
-    : [];
+  const checks =
+    held && held.value > 0
+      ? [
+          `${sofar(ctx)}${who}食堂接受各类检查${held.ref}`,
+          found && (found.value > 0 ? `发现问题${found.ref}` : '未发现问题'),
+          found && found.value > 0 && fixed && (fixed.value === found.value ? '已全部整改到位' : `已整改${fixed.ref}`),
+          found && found.value > 0 && fixed && fixed.value !== found.value && rate && `整改率${rate.ref}`,
+        ]
+      : [];
   const safe = incidents && (incidents.value === 0 ? `${sofar(ctx)}${who}未发生食品安全事故` : `${sofar(ctx)}${who}发生食品安全事故${incidents.ref}`);
   return item('canteen-inspections', '加强监督检查', [
     sentence([...checks, targetClause(ctx, 'inspections'), targetClause(ctx, 'rectification_rate'), targetClause(ctx, 'issues_rectified')]),

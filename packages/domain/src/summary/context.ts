@@ -82,12 +82,24 @@ function targetStates(input: SummaryInput, scope: FigureScope, frame: Parameters
       const result = evaluateTarget(target, group.targets, group.schools, frame);
       const members = targetSchools(target, group.targets, group.schools);
       if (input.level === 'school' && !members.length) continue;
-      const own = input.level === 'school' ? describeTarget({ ...target, schoolTypes: null, schoolId: members[0]!.id }, '我校') : describeTarget(target, target.schoolId !== null ? scope.name(target.schoolId) : undefined);
+      const own =
+        input.level === 'school'
+          ? describeTarget({ ...target, schoolTypes: null, schoolId: members[0]!.id }, '我校')
+          : describeTarget(target, target.schoolId !== null ? scope.name(target.schoolId) : undefined);
       const label = plainNumbers(group.name !== null ? `${group.name}${own.replace(/^全县/, '')}` : own.replace(/^全县/, subject));
       const missed = (result.checks ?? []).filter((c) => c.met === false).map((c) => c.schoolId);
       const missedBy = group.schools.filter((s) => missed.includes(s.id));
       const each = target.kind === 'each_school';
-      const value = input.level === 'school' ? (typeof result.checks?.[0]?.value === 'number' ? result.checks[0].value : null) : each ? missed.length : typeof result.actual === 'number' ? result.actual : null;
+      const value =
+        input.level === 'school'
+          ? typeof result.checks?.[0]?.value === 'number'
+            ? result.checks[0].value
+            : null
+          : each
+            ? missed.length
+            : typeof result.actual === 'number'
+              ? result.actual
+              : null;
       const missedNames = missedBy.map((s) => scope.name(s.id));
       const text = input.level !== 'school' && each ? namesWithCount(missedNames) || '无' : value === null ? '暂无数据' : actualText(target, value);
       const figure = scope.book.put({

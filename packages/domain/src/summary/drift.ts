@@ -20,7 +20,8 @@ export function figureDrift(frozen: FigureMap, live: FigureMap): FigureDrift[] {
   for (const [id, f] of Object.entries(frozen)) {
     const now = live[id];
     if (!now) drift.push({ id, label: f.label, kind: 'gone', frozen: { value: f.value, text: f.text }, live: null });
-    else if (!same(f.value, now.value) || f.text !== now.text) drift.push({ id, label: f.label, kind: 'changed', frozen: { value: f.value, text: f.text }, live: { value: now.value, text: now.text } });
+    else if (!same(f.value, now.value) || f.text !== now.text)
+      drift.push({ id, label: f.label, kind: 'changed', frozen: { value: f.value, text: f.text }, live: { value: now.value, text: now.text } });
   }
   for (const [id, f] of Object.entries(live)) {
     if (!frozen[id]) drift.push({ id, label: f.label, kind: 'new', frozen: null, live: { value: f.value, text: f.text } });

@@ -21,7 +21,9 @@ function consumption(ctx: SummaryContext): SummarySection | null {
     nonZero(coal) && `燃煤${coal.ref}`,
   ].filter((u): u is string => typeof u === 'string');
   if (!uses.length) return null;
-  const costs = [nonZero(energyCost) && `能源费用${energyCost.ref}`, nonZero(waterCost) && `水费${waterCost.ref}`].filter((c): c is string => typeof c === 'string');
+  const costs = [nonZero(energyCost) && `能源费用${energyCost.ref}`, nonZero(waterCost) && `水费${waterCost.ref}`].filter(
+    (c): c is string => typeof c === 'string',
+  );
   return item('energy-use', '加强用电、用水管理', [
     sentence([
       `${ctx.when}，${schoolsOf(ctx)}${uses.join('、')}`,
@@ -39,7 +41,10 @@ function changes(ctx: SummaryContext): { section: SummarySection | null; energy:
   const water = changeFigure(ctx, 'water_change', 'water_m3');
   const energy = changeFigure(ctx, 'energy_change', 'energy_kgce');
   if (!electricity && !water && !energy) return { section: null, energy: null };
-  const compared = ctx.level === 'school' ? null : reportingFigure(ctx, 'energy_comparable_schools', 'electricity_kwh', '两年同期均有用电数据的学校数', ctx.comparable.current);
+  const compared =
+    ctx.level === 'school'
+      ? null
+      : reportingFigure(ctx, 'energy_comparable_schools', 'electricity_kwh', '两年同期均有用电数据的学校数', ctx.comparable.current);
   const basis = compared ? `按两年同期均有数据的${compared.ref}学校同口径计算，` : '';
   // Seed 003 writes “学校用水、用电量较上年降低了12%” when both moved alike.
   const together = electricity && water && electricity.figure.text === water.figure.text;
@@ -91,7 +96,13 @@ const LEVELS = [
 ] as const;
 
 function waterSaving(ctx: SummaryContext): SummarySection | null {
-  const honoured = statusFigure(ctx, 'water_saving_schools', 'water_saving_level', LEVELS.map(([v]) => v), { label: '获评节水型学校的学校数' });
+  const honoured = statusFigure(
+    ctx,
+    'water_saving_schools',
+    'water_saving_level',
+    LEVELS.map(([v]) => v),
+    { label: '获评节水型学校的学校数' },
+  );
   if (!honoured || honoured.value === 0) return null;
   const clause = targetClause(ctx, 'water_saving_level', 'status_count') ?? targetClause(ctx, 'water_saving_level', 'status_share');
   if (ctx.level === 'school') {
@@ -112,6 +123,7 @@ export function energySection(ctx: SummaryContext): SummarySection | null {
   const use = consumption(ctx);
   const change = changes(ctx);
   const children = [use, change.section, intensity(ctx), waterSaving(ctx), remainingTargets(ctx, 'energy-targets', 'energy')];
-  const title = change.energy === null ? '节能降耗工作扎实推进' : change.energy < 0 ? '节能降耗工作扎实推进，校园能耗切实降低' : '节能降耗工作持续推进，能耗管控仍需加强';
+  const title =
+    change.energy === null ? '节能降耗工作扎实推进' : change.energy < 0 ? '节能降耗工作扎实推进，校园能耗切实降低' : '节能降耗工作持续推进，能耗管控仍需加强';
   return section('energy', title, [], children);
 }

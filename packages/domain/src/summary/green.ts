@@ -30,7 +30,9 @@ function creationForSchool(ctx: SummaryContext): SummarySection | null {
     certified: `我校已认定为${typeof level === 'string' ? statusLabel(indicator('green_school_level'), level) : ''}绿色学校`,
   };
   const gardenText = typeof garden === 'string' && garden !== 'none' ? `获评${statusLabel(indicator('garden_unit_level'), garden)}园林式单位` : null;
-  return item('green-creation', '推进绿色学校创建', [sentence([`${ctx.when}，${words[status] ?? ''}`, gardenText, targetClause(ctx, 'green_school_status'), targetClause(ctx, 'garden_unit_level')])]);
+  return item('green-creation', '推进绿色学校创建', [
+    sentence([`${ctx.when}，${words[status] ?? ''}`, gardenText, targetClause(ctx, 'green_school_status'), targetClause(ctx, 'garden_unit_level')]),
+  ]);
 }
 
 function creation(ctx: SummaryContext): SummarySection | null {
@@ -42,7 +44,10 @@ function creation(ctx: SummaryContext): SummarySection | null {
   const certifiedWindows = ctx.windows.filter((w) => w.values.green_school_status === 'certified');
   const levels = LEVELS.flatMap((level) => {
     const label = statusLabel(indicator('green_school_level'), level);
-    const f = statusFigure(ctx, `green_certified_${level}`, 'green_school_level', [level], { windows: certifiedWindows, label: `认定为${label}绿色学校的学校数` });
+    const f = statusFigure(ctx, `green_certified_${level}`, 'green_school_level', [level], {
+      windows: certifiedWindows,
+      label: `认定为${label}绿色学校的学校数`,
+    });
     return f && f.value > 0 ? [{ label, f }] : [];
   });
   const certifiedText =
@@ -57,7 +62,12 @@ function creation(ctx: SummaryContext): SummarySection | null {
         planned.value > 0 && `${planned.ref}学校已将创建工作列入计划`,
         certified.value > 0 && certifiedText,
         garden && garden.value > 0 && `${garden.ref}学校获评园林式单位`,
-      ]).concat([statusTargets(ctx, 'green_school_status', 'certified'), statusTargets(ctx, 'green_school_status', 'in_progress'), statusTargets(ctx, 'garden_unit_level', 'province'), statusTargets(ctx, 'garden_unit_level', 'city')]),
+      ]).concat([
+        statusTargets(ctx, 'green_school_status', 'certified'),
+        statusTargets(ctx, 'green_school_status', 'in_progress'),
+        statusTargets(ctx, 'garden_unit_level', 'province'),
+        statusTargets(ctx, 'garden_unit_level', 'city'),
+      ]),
     ),
   ]);
 }
@@ -66,12 +76,22 @@ function investment(ctx: SummaryContext): SummarySection | null {
   const money = indicatorFigure(ctx, 'greening_investment', 'greening_investment_yuan');
   const plants = indicatorFigure(ctx, 'plants_planted', 'plants_planted');
   const area = indicatorFigure(ctx, 'green_area_added', 'green_area_added_m2');
-  const active = ctx.windows.filter((w) => ['greening_investment_yuan', 'plants_planted', 'green_area_added_m2'].some((code) => Number(w.values[code] ?? 0) > 0));
+  const active = ctx.windows.filter((w) =>
+    ['greening_investment_yuan', 'plants_planted', 'green_area_added_m2'].some((code) => Number(w.values[code] ?? 0) > 0),
+  );
   if (!active.length) return null;
   const schools =
     ctx.level === 'school'
       ? null
-      : schoolListFigure(ctx, 'greening_schools', '有绿化投入或新增绿化的学校数', null, active, `${windowLabel(ctx.window)}绿化投入资金、新植花草树木或新增绿地面积大于0的学校`, { count: true });
+      : schoolListFigure(
+          ctx,
+          'greening_schools',
+          '有绿化投入或新增绿化的学校数',
+          null,
+          active,
+          `${windowLabel(ctx.window)}绿化投入资金、新植花草树木或新增绿地面积大于0的学校`,
+          { count: true },
+        );
   const subject = schools ? `${ctx.subject}${schools.ref}学校` : '我校';
   return item('green-investment', '绿化建设成效明显', [
     sentence(
@@ -88,7 +108,14 @@ function greeningRate(ctx: SummaryContext): SummarySection | null {
   const rate = indicatorFigure(ctx, 'greening_rate', 'greening_rate');
   const total = indicatorFigure(ctx, 'green_area_total', 'green_area_total_m2');
   if (!rate && !total) return null;
-  return item('green-rate', '校园绿地', [sentence(withLead(`${schoolsOf(ctx)}`, [total && `绿地总面积${total.ref}`, rate && `绿地率${rate.ref}`]).concat([targetClause(ctx, 'greening_rate'), targetClause(ctx, 'green_area_total_m2')]))]);
+  return item('green-rate', '校园绿地', [
+    sentence(
+      withLead(`${schoolsOf(ctx)}`, [total && `绿地总面积${total.ref}`, rate && `绿地率${rate.ref}`]).concat([
+        targetClause(ctx, 'greening_rate'),
+        targetClause(ctx, 'green_area_total_m2'),
+      ]),
+    ),
+  ]);
 }
 
 /** （三）绿色校园: creation and certification, investment, plants and area, greening rate. */

@@ -26,10 +26,21 @@ function accident(ctx: SummaryContext): SummarySection | null {
   const reported = collected ? reportingFigure(ctx, 'premium_reported', 'accident_premium_collected_by_school', '填报是否代收学平险保费的学校数') : null;
   let clean: string | null = null;
   if (collected && collected.value === 0) {
-    clean = ctx.level === 'school' ? '我校严格执行学生家长自愿参保的规定，未代收保费。' : reported!.value === 1 ? `经核查，${ctx.subject}填报的${reported!.ref}学校未代收学平险保费。` : `经核查，${reported!.ref}学校均未代收学平险保费。`;
+    clean =
+      ctx.level === 'school'
+        ? '我校严格执行学生家长自愿参保的规定，未代收保费。'
+        : reported!.value === 1
+          ? `经核查，${ctx.subject}填报的${reported!.ref}学校未代收学平险保费。`
+          : `经核查，${reported!.ref}学校均未代收学平险保费。`;
   }
   return item('insurance-accident', '规范开展“学平险”工作', [
-    insured && sentence([`${ctx.when}，${ctx.level === 'school' ? '我校' : ctx.subject}学生家长自愿为学生购买学平险，参保学生${insured.ref}`, rate && `参保率${rate.ref}`, targetClause(ctx, 'accident_rate'), targetClause(ctx, 'accident_insured')]),
+    insured &&
+      sentence([
+        `${ctx.when}，${ctx.level === 'school' ? '我校' : ctx.subject}学生家长自愿为学生购买学平险，参保学生${insured.ref}`,
+        rate && `参保率${rate.ref}`,
+        targetClause(ctx, 'accident_rate'),
+        targetClause(ctx, 'accident_insured'),
+      ]),
     clean,
   ]);
 }
@@ -39,7 +50,12 @@ function medical(ctx: SummaryContext): SummarySection | null {
   if (!insured) return null;
   const rate = indicatorFigure(ctx, 'medical_rate', 'medical_rate');
   return item('insurance-medical', '做好城乡居民基本医疗保险工作', [
-    sentence([`${ctx.when}，${ctx.level === 'school' ? '我校' : ctx.subject}参加城乡居民基本医疗保险学生${insured.ref}`, rate && `参保率${rate.ref}`, targetClause(ctx, 'medical_rate'), targetClause(ctx, 'medical_insured')]),
+    sentence([
+      `${ctx.when}，${ctx.level === 'school' ? '我校' : ctx.subject}参加城乡居民基本医疗保险学生${insured.ref}`,
+      rate && `参保率${rate.ref}`,
+      targetClause(ctx, 'medical_rate'),
+      targetClause(ctx, 'medical_insured'),
+    ]),
   ]);
 }
 
@@ -50,9 +66,13 @@ function foodLiability(ctx: SummaryContext): SummarySection | null {
   let text: string;
   if (ctx.level === 'school') text = insured.value ? '我校食堂（小卖部）已投保食品安全责任险。' : '我校食堂（小卖部）尚未投保食品安全责任险。';
   else if (insured.value === 0) text = `${ctx.subject}有食堂的学校尚未投保食品安全责任险。`;
-  else if (insured.value === canteens.value) text = `${ctx.subject}有食堂的${canteens.ref}学校${canteens.value === 1 ? '已' : '均'}为食堂（小卖部）投保了食品安全责任险。`;
+  else if (insured.value === canteens.value)
+    text = `${ctx.subject}有食堂的${canteens.ref}学校${canteens.value === 1 ? '已' : '均'}为食堂（小卖部）投保了食品安全责任险。`;
   else text = `${ctx.subject}有食堂的${canteens.ref}学校中，${insured.ref}学校为食堂（小卖部）投保了食品安全责任险。`;
-  const clause = targetClause(ctx, 'food_liability_insured') ?? targetClause(ctx, 'food_liability_insured', 'status_count', true) ?? targetClause(ctx, 'food_liability_insured', 'status_share', true);
+  const clause =
+    targetClause(ctx, 'food_liability_insured') ??
+    targetClause(ctx, 'food_liability_insured', 'status_count', true) ??
+    targetClause(ctx, 'food_liability_insured', 'status_share', true);
   return item('insurance-food', '积极推动食堂投保食品安全责任险', [clause ? `${text.slice(0, -1)}，${clause}。` : text]);
 }
 
@@ -64,7 +84,13 @@ function internship(ctx: SummaryContext): SummarySection | null {
   const schools = reportingFigure(ctx, 'vocational_schools', 'interns', '填报顶岗实习学生数的中等职业学校数');
   const who = ctx.level === 'school' ? '我校' : schools!.value === 1 ? `${ctx.subject}中等职业学校` : `${ctx.subject}${schools!.ref}中等职业学校`;
   return item('insurance-internship', '推进职业学校学生实习责任保险', [
-    sentence([`${ctx.when}，${who}共有顶岗实习学生${interns.ref}`, insured && insured.value > 0 ? `参加实习责任险${insured.ref}` : '尚无学生参加实习责任险', rate && insured && insured.value > 0 && `参保率${rate.ref}`, targetClause(ctx, 'internship_rate'), targetClause(ctx, 'internship_insured')]),
+    sentence([
+      `${ctx.when}，${who}共有顶岗实习学生${interns.ref}`,
+      insured && insured.value > 0 ? `参加实习责任险${insured.ref}` : '尚无学生参加实习责任险',
+      rate && insured && insured.value > 0 && `参保率${rate.ref}`,
+      targetClause(ctx, 'internship_rate'),
+      targetClause(ctx, 'internship_insured'),
+    ]),
   ]);
 }
 

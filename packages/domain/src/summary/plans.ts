@@ -49,7 +49,9 @@ export function plansSection(ctx: SummaryContext, problems: SummarySection): Sum
 
   const items = ORDER.map((domain) => {
     const planned = nextTargets.filter((t) => indicator(t.indicator).domain === domain).map((t) => nextLabel(ctx, t));
-    const unfinished = ctx.partial ? ctx.targets.filter((s) => s.result.met === false && indicator(s.target.indicator).domain === domain).map((s) => quoted(s.label)) : [];
+    const unfinished = ctx.partial
+      ? ctx.targets.filter((s) => s.result.met === false && indicator(s.target.indicator).domain === domain).map((s) => quoted(s.label))
+      : [];
     const found = problemWords.get(domain) ?? [];
     const sentences = [
       unfinished.length > 0 && `全力确保完成${unfinished.join('、')}的全年目标。`,

@@ -42,7 +42,14 @@ function liabilityGaps(ctx: SummaryContext): SummarySection | null {
     return rate !== null && rate < 100 - 1e-9;
   });
   if (!short.length) return null;
-  const list = schoolListFigure(ctx, 'liability_short_schools', '校方责任险参保率不足100%的学校', 'liability_rate', short, '校方责任险参保人数少于在校学生数的学校（校方责任险应保尽保）');
+  const list = schoolListFigure(
+    ctx,
+    'liability_short_schools',
+    '校方责任险参保率不足100%的学校',
+    'liability_rate',
+    short,
+    '校方责任险参保人数少于在校学生数的学校（校方责任险应保尽保）',
+  );
   return item('problems-liability', '校方责任险未做到应保尽保', [`${list.ref}校方责任险参保率不足100%，未做到应保尽保。`]);
 }
 
@@ -54,7 +61,14 @@ function internship(ctx: SummaryContext): SummarySection | null {
   });
   if (!short.length) return null;
   const rate = indicatorFigure(ctx, 'internship_rate', 'internship_rate');
-  const list = schoolListFigure(ctx, 'internship_short_schools', '实习责任险未做到人人参保的职业学校', 'internship_rate', short, '实习责任险参保人数少于顶岗实习学生数的中等职业学校');
+  const list = schoolListFigure(
+    ctx,
+    'internship_short_schools',
+    '实习责任险未做到人人参保的职业学校',
+    'internship_rate',
+    short,
+    '实习责任险参保人数少于顶岗实习学生数的中等职业学校',
+  );
   const text =
     ctx.level === 'school'
       ? `我校顶岗实习学生实习责任险参保率${rate ? `为${rate.ref}` : '偏低'}，未做到人人参保。`
@@ -92,16 +106,31 @@ function canteens(ctx: SummaryContext): SummarySection | null {
       value: count,
       text: `${n.count(count)}起`,
       indicator: 'issues_rectified',
-      source: { ...openList.figure.source, method: 'sum', description: `各校${windowLabel(ctx.window)}发现问题数之和 − 已整改问题数之和（仅计尚有问题未整改的学校）` },
+      source: {
+        ...openList.figure.source,
+        method: 'sum',
+        description: `各校${windowLabel(ctx.window)}发现问题数之和 − 已整改问题数之和（仅计尚有问题未整改的学校）`,
+      },
     });
   }
   const uncertified = ctx.windows.filter((w) => {
     const rate = numberOf('health_cert_rate', w);
     return rate !== null && rate < 100 - 1e-9;
   });
-  const certList = uncertified.length ? schoolListFigure(ctx, 'health_cert_short_schools', '食堂从业人员未全部持有效健康证的学校', 'health_cert_rate', uncertified, '持有效健康证人数少于食堂从业人员数的学校') : null;
+  const certList = uncertified.length
+    ? schoolListFigure(
+        ctx,
+        'health_cert_short_schools',
+        '食堂从业人员未全部持有效健康证的学校',
+        'health_cert_rate',
+        uncertified,
+        '持有效健康证人数少于食堂从业人员数的学校',
+      )
+    : null;
   const incidents = ctx.windows.filter((w) => (numberOf('food_incidents', w) ?? 0) > 0);
-  const incidentList = incidents.length ? schoolListFigure(ctx, 'food_incident_schools', '发生食品安全事故的学校', 'food_incidents', incidents, '食品安全事故起数大于0的学校') : null;
+  const incidentList = incidents.length
+    ? schoolListFigure(ctx, 'food_incident_schools', '发生食品安全事故的学校', 'food_incidents', incidents, '食品安全事故起数大于0的学校')
+    : null;
   const text = joined([
     gradeC && `${gradeC.ref}食堂食品安全量化等级为C级`,
     ungraded && `${ungraded.ref}食堂尚未评定量化等级`,
@@ -142,7 +171,10 @@ function energyRises(ctx: SummaryContext): SummarySection | null {
       description: `综合能耗（用电、天然气、燃煤折标准煤之和）${lastYear(ctx)}增长超过${ENERGY_RISE_PERCENT}%的学校，按两年同期均有审核通过报表的季度计算`,
     },
   });
-  const text = ctx.level === 'school' ? `我校综合能耗${lastYear(ctx)}${list.ref}，增幅较大，需查明原因、加强管理。` : `${list.ref}综合能耗${lastYear(ctx)}增幅超过${ENERGY_RISE_PERCENT}%，需查明原因、加强管理。`;
+  const text =
+    ctx.level === 'school'
+      ? `我校综合能耗${lastYear(ctx)}${list.ref}，增幅较大，需查明原因、加强管理。`
+      : `${list.ref}综合能耗${lastYear(ctx)}增幅超过${ENERGY_RISE_PERCENT}%，需查明原因、加强管理。`;
   return item('problems-energy', ctx.level === 'school' ? '能耗增幅较大' : '部分学校能耗增幅较大', [text]);
 }
 
@@ -153,7 +185,9 @@ function reporting(ctx: SummaryContext, basis: BasisFigures): SummarySection | n
 
 /** 二、存在的问题: generated from shortfalls; each item names the schools concerned. */
 export function problemsSection(ctx: SummaryContext, basis: BasisFigures): SummarySection {
-  const items = [missedTargets(ctx), liabilityGaps(ctx), internship(ctx), premiums(ctx), canteens(ctx), energyRises(ctx), reporting(ctx, basis)].filter((s): s is SummarySection => s !== null);
+  const items = [missedTargets(ctx), liabilityGaps(ctx), internship(ctx), premiums(ctx), canteens(ctx), energyRises(ctx), reporting(ctx, basis)].filter(
+    (s): s is SummarySection => s !== null,
+  );
   const who = ctx.level === 'school' ? '我校' : `${ctx.subject}学校`;
   const opening = items.length
     ? `${ctx.when}，${who}后勤工作取得了一定成绩，但从报送的数据看，也还存在一些${ctx.level === 'school' ? '不足' : '问题'}。`

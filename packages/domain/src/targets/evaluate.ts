@@ -132,7 +132,14 @@ export function evaluateTarget(target: Target, targets: readonly Target[], schoo
     const now = groupFigure(ind, pick(frame.comparable.current));
     const before = groupFigure(ind, pick(frame.comparable.previous));
     const c = change(figureValue(now), figureValue(before));
-    return { actual: c.percent, change: c, met: compare(c.percent, target.comparator, target.value), schools: members.length, reported: now.schools, checks: null };
+    return {
+      actual: c.percent,
+      change: c,
+      met: compare(c.percent, target.comparator, target.value),
+      schools: members.length,
+      reported: now.schools,
+      checks: null,
+    };
   }
   const figure = groupFigure(ind, pick(frame.windows));
   const actual =
@@ -153,7 +160,10 @@ export function windowFrame(schools: readonly AnalyticsSchool[], reports: readon
   const before = shiftWindow(window, -1);
   const inBefore = new Set(before);
   const current = reports.filter((r) => inWindow.has(r.period));
-  const pairs = comparableReports(current, reports.filter((r) => inBefore.has(r.period)));
+  const pairs = comparableReports(
+    current,
+    reports.filter((r) => inBefore.has(r.period)),
+  );
   return {
     window: [...window],
     windows: aggregateSchools(schools, current, window),
@@ -225,7 +235,12 @@ export interface Attainment {
 }
 
 /** Every target of a county's year, measured on the year so far and on the (projected) full year. */
-export function attainment(targets: readonly Target[], schools: readonly AnalyticsSchool[], frames: YearFrames, schoolNames?: ReadonlyMap<number, string>): Attainment[] {
+export function attainment(
+  targets: readonly Target[],
+  schools: readonly AnalyticsSchool[],
+  frames: YearFrames,
+  schoolNames?: ReadonlyMap<number, string>,
+): Attainment[] {
   return targets.map((target) => ({
     target,
     label: describeTarget(target, target.schoolId !== null ? schoolNames?.get(target.schoolId) : undefined),

@@ -61,7 +61,11 @@ export interface Target extends TargetDefinition {
   year: number;
 }
 
-const id = (name: string) => z.number({ error: `${name}必须是数字。` }).int(`${name}无效。`).positive(`${name}无效。`);
+const id = (name: string) =>
+  z
+    .number({ error: `${name}必须是数字。` })
+    .int(`${name}无效。`)
+    .positive(`${name}无效。`);
 
 /** One schema for the target form and the `targets.set` procedure. */
 export const targetInput = z.object({
@@ -73,8 +77,13 @@ export const targetInput = z.object({
   kind: z.enum(TARGET_KINDS, { error: '目标类型只能是“每所学校”或“全县总体”。' }),
   measure: z.enum(TARGET_MEASURES, { error: '考核方式只能是指标值、较上年变化、学校数或占比。' }).default('value'),
   comparator: z.enum(COMPARATORS, { error: '比较方式只能是“≥”“≤”或“=”。' }),
-  value: z.union([z.number().finite('目标值必须是有限的数字。'), z.string().trim().min(1).max(40), z.boolean()], { error: '目标值必须是数字、状态值或“是/否”。' }),
-  statusValue: z.union([z.string().trim().min(1).max(40), z.boolean()], { error: '状态值必须是文字或“是/否”。' }).nullable().optional(),
+  value: z.union([z.number().finite('目标值必须是有限的数字。'), z.string().trim().min(1).max(40), z.boolean()], {
+    error: '目标值必须是数字、状态值或“是/否”。',
+  }),
+  statusValue: z
+    .union([z.string().trim().min(1).max(40), z.boolean()], { error: '状态值必须是文字或“是/否”。' })
+    .nullable()
+    .optional(),
   schoolTypes: z
     .array(z.enum(SCHOOL_TYPES, { error: '办学类型无效。' }), { error: '办学类型必须是列表。' })
     .min(1, '至少选择一种办学类型，或不限定办学类型。')

@@ -146,7 +146,12 @@ export function overlappingTarget<T extends TargetDefinition & { id?: number }>(
  * The each-school target that holds for a school: its own override, else the one narrowed to its type,
  * else the general one. Only targets of the same indicator and measure compete.
  */
-export function effectiveTarget<T extends Target>(targets: readonly T[], indicatorCode: string, school: { id: number; type: SchoolType }, measure: Target['measure'] = 'value'): T | null {
+export function effectiveTarget<T extends Target>(
+  targets: readonly T[],
+  indicatorCode: string,
+  school: { id: number; type: SchoolType },
+  measure: Target['measure'] = 'value',
+): T | null {
   let best: T | null = null;
   let bestRank = -1;
   for (const t of targets) {

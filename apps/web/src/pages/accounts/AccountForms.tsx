@@ -33,7 +33,14 @@ export function CreateAccountModal({ onClose }: { onClose: () => void }) {
   const { countyId, counties } = useCounty();
   const roles = creatableRoles(me.role);
   const form = useForm<CreateValues>({
-    initialValues: { role: roles.includes('principal') ? 'principal' : (roles[0] ?? ''), username: '', displayName: '', password: '', schoolId: undefined, orgUnitId: countyId ?? undefined },
+    initialValues: {
+      role: roles.includes('principal') ? 'principal' : (roles[0] ?? ''),
+      username: '',
+      displayName: '',
+      password: '',
+      schoolId: undefined,
+      orgUnitId: countyId ?? undefined,
+    },
     validateInputOnBlur: true,
     validate: (values) => {
       const errors = checkCreate(values);
@@ -55,13 +62,20 @@ export function CreateAccountModal({ onClose }: { onClose: () => void }) {
 
   const submit = form.onSubmit((values) => {
     const input = userCreateInput.parse(values);
-    if (input.role === 'principal') createPrincipal.mutate({ schoolId: input.schoolId!, username: input.username, displayName: input.displayName, password: input.password });
+    if (input.role === 'principal')
+      createPrincipal.mutate({ schoolId: input.schoolId!, username: input.username, displayName: input.displayName, password: input.password });
     else create.mutate(input.role === 'system_admin' ? { ...input, orgUnitId: undefined, schoolId: undefined } : { ...input, schoolId: undefined });
   });
 
   return (
     <FormModal title={t('accounts.createTitle')} size="md" onSubmit={submit} onClose={onClose} loading={create.isPending || createPrincipal.isPending}>
-      <Select label={t('accounts.role')} withAsterisk allowDeselect={false} data={roles.map((r) => ({ value: r, label: label(ROLE_LABELS[r]) }))} {...form.getInputProps('role')} />
+      <Select
+        label={t('accounts.role')}
+        withAsterisk
+        allowDeselect={false}
+        data={roles.map((r) => ({ value: r, label: label(ROLE_LABELS[r]) }))}
+        {...form.getInputProps('role')}
+      />
       {role === 'principal' && (
         <Select
           label={t('accounts.school')}
@@ -91,7 +105,13 @@ export function CreateAccountModal({ onClose }: { onClose: () => void }) {
       )}
       <TextInput label={t('accounts.username')} withAsterisk autoComplete="off" {...form.getInputProps('username')} />
       <TextInput label={t('accounts.displayName')} withAsterisk {...form.getInputProps('displayName')} />
-      <PasswordInput label={t('accounts.password')} description={t('accounts.passwordHint')} withAsterisk autoComplete="new-password" {...form.getInputProps('password')} />
+      <PasswordInput
+        label={t('accounts.password')}
+        description={t('accounts.passwordHint')}
+        withAsterisk
+        autoComplete="new-password"
+        {...form.getInputProps('password')}
+      />
     </FormModal>
   );
 }
@@ -124,7 +144,13 @@ export function ResetPasswordModal({ user, onClose }: { user: { id: number; user
       loading={reset.isPending}
       submitLabel={t('accounts.resetPassword')}
     >
-      <PasswordInput label={t('accounts.newPassword')} description={t('accounts.passwordHint')} withAsterisk autoComplete="new-password" {...form.getInputProps('password')} />
+      <PasswordInput
+        label={t('accounts.newPassword')}
+        description={t('accounts.passwordHint')}
+        withAsterisk
+        autoComplete="new-password"
+        {...form.getInputProps('password')}
+      />
     </FormModal>
   );
 }

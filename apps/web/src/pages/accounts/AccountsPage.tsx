@@ -57,9 +57,13 @@ export function AccountsPage() {
         belongsTo: (u.schoolId !== null ? schoolNames.get(u.schoolId) : u.countyId !== null ? countyNames.get(u.countyId) : undefined) ?? t('common.empty'),
       }));
   }, [users.data, schools.data, counties, search, role, t]);
-  const { tableProps } = useSortedPages(accounts, { columnAccessor: 'role', direction: 'asc' }, {
-    sortValue: (a, column) => (column === 'role' ? ROLES.indexOf(a.role) : a[column as keyof Account]),
-  });
+  const { tableProps } = useSortedPages(
+    accounts,
+    { columnAccessor: 'role', direction: 'asc' },
+    {
+      sortValue: (a, column) => (column === 'role' ? ROLES.indexOf(a.role) : a[column as keyof Account]),
+    },
+  );
   const manageable = creatableRoles(me.role);
 
   const setActive = useMutation(

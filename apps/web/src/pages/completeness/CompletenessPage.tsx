@@ -57,7 +57,17 @@ function StatusCell({ cell, title, onOpen }: { cell: Cell | undefined; title: st
   );
 }
 
-function SortHeader({ label, column, sort, onSort }: { label: string; column: string; sort: { columnAccessor: unknown; direction: 'asc' | 'desc' }; onSort: (column: string) => void }) {
+function SortHeader({
+  label,
+  column,
+  sort,
+  onSort,
+}: {
+  label: string;
+  column: string;
+  sort: { columnAccessor: unknown; direction: 'asc' | 'desc' };
+  onSort: (column: string) => void;
+}) {
   const active = sort.columnAccessor === column;
   const Icon = !active ? IconSelector : sort.direction === 'asc' ? IconSortAscending : IconSortDescending;
   return (
@@ -134,10 +144,10 @@ export function CompletenessPage() {
         description={t('completeness.intro')}
         actions={
           <>
-          <ExportButton href={`/api/export/completeness.xlsx?countyId=${countyId}&period=${current}`} />
-          <Button color="orange" leftSection={<IconBellRinging size={16} />} onClick={() => setConfirming(true)} disabled={summary.pending === 0}>
-            {t('completeness.remind')}
-          </Button>
+            <ExportButton href={`/api/export/completeness.xlsx?countyId=${countyId}&period=${current}`} />
+            <Button color="orange" leftSection={<IconBellRinging size={16} />} onClick={() => setConfirming(true)} disabled={summary.pending === 0}>
+              {t('completeness.remind')}
+            </Button>
           </>
         }
       >

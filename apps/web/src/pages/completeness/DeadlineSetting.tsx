@@ -56,7 +56,13 @@ export function DeadlineSetting({ countyId }: { countyId: number }) {
       <Text size="sm" c="dimmed" mt={6}>
         {t('completeness.deadlineDays')}
       </Text>
-      <Button size="xs" variant="light" disabled={days === deadline.data.days || days === ''} loading={save.isPending} onClick={() => save.mutate({ countyId, days: Number(days) })}>
+      <Button
+        size="xs"
+        variant="light"
+        disabled={days === deadline.data.days || days === ''}
+        loading={save.isPending}
+        onClick={() => save.mutate({ countyId, days: Number(days) })}
+      >
         {t('completeness.deadlineSave')}
       </Button>
     </Group>

@@ -114,7 +114,12 @@ export function ImportPage() {
     form.append('file', file);
     setPhase({ step: 'uploading', percent: 0 });
     try {
-      const { status, body } = await upload('/api/import/reports', form, (percent) => setPhase({ step: 'uploading', percent }), () => setPhase({ step: 'checking' }));
+      const { status, body } = await upload(
+        '/api/import/reports',
+        form,
+        (percent) => setPhase({ step: 'uploading', percent }),
+        () => setPhase({ step: 'checking' }),
+      );
       setPhase({ step: 'done', status, result: body });
       if (body?.ok) void queryClient.invalidateQueries(trpc.reports.pathFilter());
     } catch {
@@ -150,7 +155,14 @@ export function ImportPage() {
             {t('imports.step1')}
           </Title>
           <Group align="flex-end">
-            <Select label={t('imports.period')} w={180} allowDeselect={false} data={periods.map((p) => ({ value: p, label: periodLabel(p) }))} value={period} onChange={(v) => v && setPeriod(v)} />
+            <Select
+              label={t('imports.period')}
+              w={180}
+              allowDeselect={false}
+              data={periods.map((p) => ({ value: p, label: periodLabel(p) }))}
+              value={period}
+              onChange={(v) => v && setPeriod(v)}
+            />
             {template ? (
               <Button component="a" href={template} variant="light" leftSection={<IconDownload size={16} />}>
                 {bureau ? t('imports.countyTemplate') : t('imports.schoolTemplate')}
@@ -175,7 +187,14 @@ export function ImportPage() {
                 <Text size="sm" fw={500} mb={4}>
                   {t('imports.mode')}
                 </Text>
-                <SegmentedControl value={mode} onChange={(v) => setMode(v as 'draft' | 'approved')} data={[{ value: 'draft', label: t('imports.modeDraft') }, { value: 'approved', label: t('imports.modeApproved') }]} />
+                <SegmentedControl
+                  value={mode}
+                  onChange={(v) => setMode(v as 'draft' | 'approved')}
+                  data={[
+                    { value: 'draft', label: t('imports.modeDraft') },
+                    { value: 'approved', label: t('imports.modeApproved') },
+                  ]}
+                />
                 <Text size="xs" c="dimmed" mt={4}>
                   {mode === 'approved' ? t('imports.modeApprovedHint') : t('imports.modeDraftHint')}
                 </Text>
@@ -229,8 +248,12 @@ export function ImportPage() {
               </Alert>
             )}
             <Group gap="xs" my="sm">
-              <Badge color="red" variant="light">{t('imports.errorCount', { count: result.errors.length })}</Badge>
-              <Badge color="yellow" variant="light">{t('imports.warningCount', { count: result.warnings.length })}</Badge>
+              <Badge color="red" variant="light">
+                {t('imports.errorCount', { count: result.errors.length })}
+              </Badge>
+              <Badge color="yellow" variant="light">
+                {t('imports.warningCount', { count: result.warnings.length })}
+              </Badge>
               {(result.errors.length > 0 || result.warnings.length > 0) && (
                 <Anchor component="button" size="sm" onClick={() => void annotated()} disabled={annotating}>
                   {annotating ? t('imports.annotating') : t('imports.annotated')}

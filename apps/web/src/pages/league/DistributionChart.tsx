@@ -22,7 +22,9 @@ interface Mark {
 /** Every school's value as a dot, lowest to highest, with the county median and the target as lines. */
 export function DistributionChart({ ranking, unit, format, name }: { ranking: Ranking; unit: string; format: (v: number) => string; name: string }) {
   const { t } = useTranslation();
-  const sorted = ranking.rows.flatMap((r) => (typeof r.value === 'number' ? [{ value: r.value, name: r.name, met: r.met }] : [])).sort((a, b) => a.value - b.value);
+  const sorted = ranking.rows
+    .flatMap((r) => (typeof r.value === 'number' ? [{ value: r.value, name: r.name, met: r.met }] : []))
+    .sort((a, b) => a.value - b.value);
   const marks: Mark[] = thin(sorted, MAX_MARKS).map((m, i) => ({ ...m, position: i + 1 }));
   const median = ranking.distribution?.median ?? null;
   const groups = [
@@ -33,7 +35,9 @@ export function DistributionChart({ ranking, unit, format, name }: { ranking: Ra
   return (
     <ChartCard
       title={t('league.distributionTitle', { name })}
-      note={[unit ? t('analytics.unitNote', { unit }) : '', sorted.length > MAX_MARKS ? t('league.thinned', { shown: MAX_MARKS, total: sorted.length }) : ''].filter(Boolean).join(' · ')}
+      note={[unit ? t('analytics.unitNote', { unit }) : '', sorted.length > MAX_MARKS ? t('league.thinned', { shown: MAX_MARKS, total: sorted.length }) : '']
+        .filter(Boolean)
+        .join(' · ')}
       height={280}
       table={{
         columns: [t('league.statistic'), t('league.valueColumn')],
@@ -52,7 +56,14 @@ export function DistributionChart({ ranking, unit, format, name }: { ranking: Ra
       <ResponsiveContainer width="100%" height="100%">
         <ScatterChart margin={{ top: 12, right: 24, bottom: 8, left: 4 }}>
           <CartesianGrid strokeDasharray="3 3" stroke="#e5e7eb" />
-          <XAxis type="number" dataKey="position" name={t('league.position')} domain={[0, marks.length + 1]} tick={{ fontSize: 11 }} label={{ value: t('league.positionAxis'), position: 'insideBottomRight', offset: -4, fontSize: 11 }} />
+          <XAxis
+            type="number"
+            dataKey="position"
+            name={t('league.position')}
+            domain={[0, marks.length + 1]}
+            tick={{ fontSize: 11 }}
+            label={{ value: t('league.positionAxis'), position: 'insideBottomRight', offset: -4, fontSize: 11 }}
+          />
           <YAxis type="number" dataKey="value" name={name} tick={{ fontSize: 11 }} width={60} tickFormatter={format} />
           <Tooltip
             cursor={{ strokeDasharray: '3 3' }}
@@ -70,8 +81,22 @@ export function DistributionChart({ ranking, unit, format, name }: { ranking: Ra
               ) : null;
             }}
           />
-          {median !== null && <ReferenceLine y={median} stroke="#495057" strokeDasharray="4 4" label={{ value: t('league.medianLine', { value: format(median) }), position: 'insideTopLeft', fontSize: 11 }} />}
-          {ranking.targetLine !== null && <ReferenceLine y={ranking.targetLine} stroke="#c92a2a" strokeDasharray="6 3" label={{ value: t('league.targetLine', { value: format(ranking.targetLine) }), position: 'insideBottomRight', fontSize: 11, fill: '#c92a2a' }} />}
+          {median !== null && (
+            <ReferenceLine
+              y={median}
+              stroke="#495057"
+              strokeDasharray="4 4"
+              label={{ value: t('league.medianLine', { value: format(median) }), position: 'insideTopLeft', fontSize: 11 }}
+            />
+          )}
+          {ranking.targetLine !== null && (
+            <ReferenceLine
+              y={ranking.targetLine}
+              stroke="#c92a2a"
+              strokeDasharray="6 3"
+              label={{ value: t('league.targetLine', { value: format(ranking.targetLine) }), position: 'insideBottomRight', fontSize: 11, fill: '#c92a2a' }}
+            />
+          )}
           {groups.map((g) => g.data.length > 0 && <Scatter key={g.key} data={g.data} fill={g.color} isAnimationActive={false} r={3} />)}
         </ScatterChart>
       </ResponsiveContainer>

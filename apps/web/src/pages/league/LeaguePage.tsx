@@ -58,11 +58,25 @@ export function LeaguePage() {
     const needle = search.trim();
     return (ranking.data?.rows ?? []).filter((r) => (!needle || r.name.includes(needle) || r.code.includes(needle)) && (!onlyNotMet || r.met === false));
   }, [ranking.data, search, onlyNotMet]);
-  const { tableProps } = useSortedPages<RankingRow>(rows, { columnAccessor: 'rank', direction: 'asc' }, {
-    pageSize: 25,
-    sortValue: (r, column) => (column === 'change' ? (r.change?.percent ?? r.change?.difference ?? null) : column === 'met' ? (r.met === null ? null : Number(r.met)) : (r as unknown as Record<string, unknown>)[column]),
-  });
-  const furthest = (ranking.data?.rows ?? []).filter((r) => r.met === false && r.shortfall !== null).sort((a, b) => (b.shortfall ?? 0) - (a.shortfall ?? 0)).slice(0, FURTHEST);
+  const { tableProps } = useSortedPages<RankingRow>(
+    rows,
+    { columnAccessor: 'rank', direction: 'asc' },
+    {
+      pageSize: 25,
+      sortValue: (r, column) =>
+        column === 'change'
+          ? (r.change?.percent ?? r.change?.difference ?? null)
+          : column === 'met'
+            ? r.met === null
+              ? null
+              : Number(r.met)
+            : (r as unknown as Record<string, unknown>)[column],
+    },
+  );
+  const furthest = (ranking.data?.rows ?? [])
+    .filter((r) => r.met === false && r.shortfall !== null)
+    .sort((a, b) => (b.shortfall ?? 0) - (a.shortfall ?? 0))
+    .slice(0, FURTHEST);
   const format = (v: number) => figures.number(v, ind?.unit === 'percent' ? 1 : 2);
 
   if (countyId === null) return <ChooseCounty />;
@@ -106,9 +120,7 @@ export function LeaguePage() {
             <Title order={5} mb={4}>
               {t('league.summaryHeading')}
             </Title>
-            <Text size="sm">
-              {t('league.countyFigure', { value: figures.figure(indicator, ranking.data.figure) })}
-            </Text>
+            <Text size="sm">{t('league.countyFigure', { value: figures.figure(indicator, ranking.data.figure) })}</Text>
             <Text size="sm" c="dimmed" mb="sm">
               {t('league.reported', { reported: ranking.data.reported, schools: ranking.data.schools })}
             </Text>
@@ -165,7 +177,17 @@ export function LeaguePage() {
           { accessor: 'type', title: t('schools.type'), sortable: true, render: (r) => label(SCHOOL_TYPE_LABELS[r.type]) },
           { accessor: 'location', title: t('schools.location'), sortable: true, render: (r) => label(LOCATION_LABELS[r.location]) },
           { accessor: 'value', title: figures.name(indicator), sortable: true, textAlign: 'right', render: (r) => figures.value(indicator, r.value) },
-          { accessor: 'change', title: t('analytics.changeOnLastYear'), sortable: true, textAlign: 'right', render: (r) => <Text size="sm" c={changeColor(ind, r.change)}>{figures.change(indicator, r.change)}</Text> },
+          {
+            accessor: 'change',
+            title: t('analytics.changeOnLastYear'),
+            sortable: true,
+            textAlign: 'right',
+            render: (r) => (
+              <Text size="sm" c={changeColor(ind, r.change)}>
+                {figures.change(indicator, r.change)}
+              </Text>
+            ),
+          },
           { accessor: 'target', title: t('league.target'), render: (r) => <Text size="xs">{r.target?.label ?? t('common.empty')}</Text> },
           { accessor: 'met', title: t('league.met'), sortable: true, render: (r) => (r.target ? <MetBadge met={r.met} /> : null) },
           { accessor: 'band', title: t('league.band'), sortable: true, render: (r) => <BandBadge band={r.band} /> },

@@ -11,7 +11,17 @@ import { useTRPC, type Catalogue } from '../../shared/trpc';
 import { QueryState } from '../../shared/ui/Loading';
 
 /** County against county on one indicator, for city and province officers: ranked table and bars. */
-export function CountyComparison({ catalogue, year, quarter, includeSubmitted }: { catalogue: Catalogue; year: number; quarter: number; includeSubmitted: boolean }) {
+export function CountyComparison({
+  catalogue,
+  year,
+  quarter,
+  includeSubmitted,
+}: {
+  catalogue: Catalogue;
+  year: number;
+  quarter: number;
+  includeSubmitted: boolean;
+}) {
   const { t } = useTranslation();
   const trpc = useTRPC();
   const figures = useFigures(catalogue);

@@ -28,7 +28,12 @@ function TargetCards({ overview, catalogue }: { overview: Overview; catalogue: C
   return (
     <SimpleGrid cols={{ base: 1, sm: 2, lg: 3 }} spacing="xs">
       {checks.map((c) => (
-        <Paper key={c.id} p="xs" withBorder style={{ borderLeft: `4px solid var(--mantine-color-${c.met === true ? 'teal' : c.met === false ? 'red' : 'gray'}-6)` }}>
+        <Paper
+          key={c.id}
+          p="xs"
+          withBorder
+          style={{ borderLeft: `4px solid var(--mantine-color-${c.met === true ? 'teal' : c.met === false ? 'red' : 'gray'}-6)` }}
+        >
           <Group justify="space-between" wrap="nowrap" align="flex-start">
             <Text size="sm" fw={500}>
               {c.label}
@@ -67,7 +72,13 @@ function Completeness({ overview }: { overview: Overview }) {
           <Group justify="space-between">
             <Text size="xs">{periodLabel(c.period)}</Text>
             <Text size="xs" c="dimmed">
-              {t('overview.completenessLine', { approved: c.approved, submitted: c.submitted, inProgress: c.inProgress, missing: c.missing, schools: c.schools })}
+              {t('overview.completenessLine', {
+                approved: c.approved,
+                submitted: c.submitted,
+                inProgress: c.inProgress,
+                missing: c.missing,
+                schools: c.schools,
+              })}
             </Text>
           </Group>
           <Progress.Root size="lg" aria-label={`${periodLabel(c.period)} ${t('overview.completeness')}`}>
@@ -98,13 +109,25 @@ function FigureTrend({ figure, catalogue }: { figure: Figure; catalogue: Catalog
         points={points}
         series={[{ key: 'value', name: t('overview.countyFigure'), color: '#1c4f8a' }]}
         format={(v) => figures.number(v, ind?.unit === 'percent' ? 1 : 2)}
-        target={target ? { value: Number(target.value), label: t('overview.targetLine', { value: figures.value(figure.indicator, Number(target.value)) }) } : null}
+        target={
+          target ? { value: Number(target.value), label: t('overview.targetLine', { value: figures.value(figure.indicator, Number(target.value)) }) } : null
+        }
       />
     );
   }
   const keys = [...new Set(figure.trend.flatMap((p) => (p.figure.type === 'counts' ? Object.keys(p.figure.counts) : [])))];
-  const name = (k: string) => (ind?.valueType === 'boolean' ? (k === 'true' ? t('common.yes') : t('common.no')) : ind?.options?.find((o) => o.value === k) ? label(ind.options.find((o) => o.value === k)!.label) : k);
-  const points = figure.trend.map((p) => ({ period: p.period, ...Object.fromEntries(keys.map((k) => [k, p.figure.type === 'counts' ? (p.figure.counts[k] ?? 0) : null])) }));
+  const name = (k: string) =>
+    ind?.valueType === 'boolean'
+      ? k === 'true'
+        ? t('common.yes')
+        : t('common.no')
+      : ind?.options?.find((o) => o.value === k)
+        ? label(ind.options.find((o) => o.value === k)!.label)
+        : k;
+  const points = figure.trend.map((p) => ({
+    period: p.period,
+    ...Object.fromEntries(keys.map((k) => [k, p.figure.type === 'counts' ? (p.figure.counts[k] ?? 0) : null])),
+  }));
   return (
     <TrendChart
       title={t('overview.trendStatusTitle', { name: figures.name(figure.indicator) })}
@@ -119,7 +142,8 @@ function FigureTrend({ figure, catalogue }: { figure: Figure; catalogue: Catalog
 function DomainPanel({ domain, catalogue }: { domain: Domain; catalogue: Catalogue }) {
   const { t } = useTranslation();
   const figures = useFigures(catalogue);
-  const initial = domain.figures.find((f) => f.targets.length > 0) ?? domain.figures.find((f) => figures.find(f.indicator)?.kind === 'derived') ?? domain.figures[0];
+  const initial =
+    domain.figures.find((f) => f.targets.length > 0) ?? domain.figures.find((f) => figures.find(f.indicator)?.kind === 'derived') ?? domain.figures[0];
   const [selected, setSelected] = useState(initial?.indicator ?? null);
   const figure = domain.figures.find((f) => f.indicator === selected) ?? initial;
   return (
@@ -138,7 +162,12 @@ function DomainPanel({ domain, catalogue }: { domain: Domain; catalogue: Catalog
             {domain.figures.map((f) => (
               <Table.Tr key={f.indicator} bg={f.indicator === figure?.indicator ? 'blue.0' : undefined}>
                 <Table.Td>
-                  <UnstyledButton fz="sm" c="blue.8" onClick={() => setSelected(f.indicator)} aria-label={t('overview.showTrend', { name: figures.name(f.indicator) })}>
+                  <UnstyledButton
+                    fz="sm"
+                    c="blue.8"
+                    onClick={() => setSelected(f.indicator)}
+                    aria-label={t('overview.showTrend', { name: figures.name(f.indicator) })}
+                  >
                     {figures.name(f.indicator)}
                   </UnstyledButton>
                 </Table.Td>
@@ -181,8 +210,13 @@ export function OverviewPage() {
   const [year, setYear] = useState(new Date().getFullYear());
   const [quarter, setQuarter] = useState<0 | 1 | 2 | 3 | 4>(0);
   const [includeSubmitted, setIncludeSubmitted] = useState(false);
-  const input = useMemo(() => ({ countyId: countyId ?? 0, year, ...(quarter ? { quarter } : {}), includeSubmitted }), [countyId, year, quarter, includeSubmitted]);
-  const overview = useQuery(trpc.analytics.overview.queryOptions(input as Parameters<typeof trpc.analytics.overview.queryOptions>[0], { enabled: countyId !== null }));
+  const input = useMemo(
+    () => ({ countyId: countyId ?? 0, year, ...(quarter ? { quarter } : {}), includeSubmitted }),
+    [countyId, year, quarter, includeSubmitted],
+  );
+  const overview = useQuery(
+    trpc.analytics.overview.queryOptions(input as Parameters<typeof trpc.analytics.overview.queryOptions>[0], { enabled: countyId !== null }),
+  );
 
   if (countyId === null) return <ChooseCounty />;
   return (
@@ -194,7 +228,12 @@ export function OverviewPage() {
           <Group align="flex-end">
             <YearSelect value={year} onChange={setYear} />
             <QuarterSelect value={quarter} onChange={setQuarter} />
-            <Checkbox label={t('analytics.includeSubmitted')} checked={includeSubmitted} onChange={(e) => setIncludeSubmitted(e.currentTarget.checked)} mb={8} />
+            <Checkbox
+              label={t('analytics.includeSubmitted')}
+              checked={includeSubmitted}
+              onChange={(e) => setIncludeSubmitted(e.currentTarget.checked)}
+              mb={8}
+            />
           </Group>
         }
       />
@@ -203,7 +242,9 @@ export function OverviewPage() {
           !catalogue.data ? null : (
             <Stack gap="md">
               <Text size="sm" c="dimmed">
-                {data.window.length ? t('overview.window', { from: periodLabel(data.window[0]!), to: periodLabel(data.window.at(-1)!), schools: data.schools }) : t('overview.noWindow')}
+                {data.window.length
+                  ? t('overview.window', { from: periodLabel(data.window[0]!), to: periodLabel(data.window.at(-1)!), schools: data.schools })
+                  : t('overview.noWindow')}
                 {data.includeSubmitted ? t('overview.withSubmitted') : t('overview.approvedOnly')}
               </Text>
               <SimpleGrid cols={{ base: 1, md: 3 }} spacing="sm">
@@ -211,9 +252,15 @@ export function OverviewPage() {
                   <Group justify="space-between" mb="xs">
                     <Title order={4}>{t('overview.targetsHeading')}</Title>
                     <Group gap={6}>
-                      <Badge color="teal" variant="light">{t('overview.metCount', { count: data.targets.met })}</Badge>
-                      <Badge color="red" variant="light">{t('overview.notMetCount', { count: data.targets.notMet })}</Badge>
-                      <Badge color="gray" variant="light">{t('overview.pendingCount', { count: data.targets.pending })}</Badge>
+                      <Badge color="teal" variant="light">
+                        {t('overview.metCount', { count: data.targets.met })}
+                      </Badge>
+                      <Badge color="red" variant="light">
+                        {t('overview.notMetCount', { count: data.targets.notMet })}
+                      </Badge>
+                      <Badge color="gray" variant="light">
+                        {t('overview.pendingCount', { count: data.targets.pending })}
+                      </Badge>
                     </Group>
                   </Group>
                   <TargetCards overview={data} catalogue={catalogue.data} />

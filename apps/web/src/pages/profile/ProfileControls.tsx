@@ -5,7 +5,14 @@ import { QuarterSelect, YearSelect } from '../../shared/analytics/pickers';
 export type PeerBasis = 'type' | 'location' | 'type_and_location';
 
 /** Year, window and peer-group basis: the same three choices on the school profile and the principal's dashboard. */
-export function ProfileControls(props: { year: number; setYear: (y: number) => void; quarter: 0 | 1 | 2 | 3 | 4; setQuarter: (q: 0 | 1 | 2 | 3 | 4) => void; basis: PeerBasis; setBasis: (b: PeerBasis) => void }) {
+export function ProfileControls(props: {
+  year: number;
+  setYear: (y: number) => void;
+  quarter: 0 | 1 | 2 | 3 | 4;
+  setQuarter: (q: 0 | 1 | 2 | 3 | 4) => void;
+  basis: PeerBasis;
+  setBasis: (b: PeerBasis) => void;
+}) {
   const { t } = useTranslation();
   return (
     <Group align="flex-end">

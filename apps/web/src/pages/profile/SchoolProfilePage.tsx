@@ -30,7 +30,9 @@ export function SchoolProfilePage() {
   const [quarter, setQuarter] = useState<0 | 1 | 2 | 3 | 4>(0);
   const [basis, setBasis] = useState<PeerBasis>('type');
   const [selected, setSelected] = useState<string | null>(null);
-  const profile = useQuery(trpc.analytics.schoolProfile.queryOptions({ schoolId, year, ...(quarter ? { quarter } : {}), peerGroup: basis }, { enabled: schoolId > 0 }));
+  const profile = useQuery(
+    trpc.analytics.schoolProfile.queryOptions({ schoolId, year, ...(quarter ? { quarter } : {}), peerGroup: basis }, { enabled: schoolId > 0 }),
+  );
   if (!(schoolId > 0)) return <Alert color="red">{t('errors.notFoundText')}</Alert>;
   return (
     <QueryState query={profile}>
@@ -42,10 +44,16 @@ export function SchoolProfilePage() {
               title={t('schoolView.heading', { name: data.school.name })}
               description={
                 <Group gap={6} component="span">
-                  <Badge variant="light" radius="sm">{label(SCHOOL_TYPE_LABELS[data.school.type])}</Badge>
-                  <Badge variant="light" color="gray" radius="sm">{label(LOCATION_LABELS[data.school.location])}</Badge>
+                  <Badge variant="light" radius="sm">
+                    {label(SCHOOL_TYPE_LABELS[data.school.type])}
+                  </Badge>
+                  <Badge variant="light" color="gray" radius="sm">
+                    {label(LOCATION_LABELS[data.school.location])}
+                  </Badge>
                   <Text size="sm" c="dimmed" component="span">
-                    {data.window.length ? t('schoolView.window', { from: periodLabel(data.window[0]!), to: periodLabel(data.window.at(-1)!) }) : t('overview.noWindow')}
+                    {data.window.length
+                      ? t('schoolView.window', { from: periodLabel(data.window[0]!), to: periodLabel(data.window.at(-1)!) })
+                      : t('overview.noWindow')}
                     {t('common.listSeparator')}
                     {t('schoolView.peers', { label: data.peerGroup.label, count: data.peerGroup.schools })}
                   </Text>
@@ -57,8 +65,14 @@ export function SchoolProfilePage() {
               actions={<ProfileControls year={year} setYear={setYear} quarter={quarter} setQuarter={setQuarter} basis={basis} setBasis={setBasis} />}
             />
             <Stack gap="sm">
-              {current && catalogue.data && <SchoolTrend key={current.indicator} schoolId={schoolId} standing={current} end={windowEnd(data.window, year)} catalogue={catalogue.data} />}
-              <Paper p={0}>{catalogue.data && <StandingTable standings={data.indicators} catalogue={catalogue.data} selected={current?.indicator ?? null} onSelect={setSelected} />}</Paper>
+              {current && catalogue.data && (
+                <SchoolTrend key={current.indicator} schoolId={schoolId} standing={current} end={windowEnd(data.window, year)} catalogue={catalogue.data} />
+              )}
+              <Paper p={0}>
+                {catalogue.data && (
+                  <StandingTable standings={data.indicators} catalogue={catalogue.data} selected={current?.indicator ?? null} onSelect={setSelected} />
+                )}
+              </Paper>
             </Stack>
           </>
         );

@@ -25,11 +25,17 @@ export function StandingPage() {
   const [quarter, setQuarter] = useState<0 | 1 | 2 | 3 | 4>(0);
   const [basis, setBasis] = useState<PeerBasis>('type');
   const [selected, setSelected] = useState<string | null>(null);
-  const standing = useQuery(trpc.analytics.myStanding.queryOptions({ schoolId, year, ...(quarter ? { quarter } : {}), peerGroup: basis }, { enabled: schoolId > 0 }));
+  const standing = useQuery(
+    trpc.analytics.myStanding.queryOptions({ schoolId, year, ...(quarter ? { quarter } : {}), peerGroup: basis }, { enabled: schoolId > 0 }),
+  );
   if (!schoolId) return <Alert color="gray">{t('errors.notFoundText')}</Alert>;
   return (
     <>
-      <PageHeader title={t('standing.heading')} description={t('standing.intro')} actions={<ProfileControls year={year} setYear={setYear} quarter={quarter} setQuarter={setQuarter} basis={basis} setBasis={setBasis} />} />
+      <PageHeader
+        title={t('standing.heading')}
+        description={t('standing.intro')}
+        actions={<ProfileControls year={year} setYear={setYear} quarter={quarter} setQuarter={setQuarter} basis={basis} setBasis={setBasis} />}
+      />
       <QueryState query={standing}>
         {(data) => {
           const current = data.indicators.find((s) => s.indicator === selected) ?? data.indicators.find((s) => s.target) ?? data.indicators[0];
@@ -37,29 +43,51 @@ export function StandingPage() {
           return (
             <Stack gap="sm">
               <Text size="sm" c="dimmed">
-                {data.window.length ? t('schoolView.window', { from: periodLabel(data.window[0]!), to: periodLabel(data.window.at(-1)!) }) : t('overview.noWindow')}
+                {data.window.length
+                  ? t('schoolView.window', { from: periodLabel(data.window[0]!), to: periodLabel(data.window.at(-1)!) })
+                  : t('overview.noWindow')}
                 {t('common.listSeparator')}
                 {t('schoolView.peers', { label: data.peerGroup.label, count: data.peerGroup.schools })}
               </Text>
               <SimpleGrid cols={{ base: 1, sm: 3 }} spacing="sm">
                 <Paper p="sm">
-                  <Text size="xs" c="dimmed">{t('standing.targetsMet')}</Text>
-                  <Text size="xl" fw={700} c="teal.8">{withTarget.filter((s) => s.met === true).length} / {withTarget.length}</Text>
+                  <Text size="xs" c="dimmed">
+                    {t('standing.targetsMet')}
+                  </Text>
+                  <Text size="xl" fw={700} c="teal.8">
+                    {withTarget.filter((s) => s.met === true).length} / {withTarget.length}
+                  </Text>
                 </Paper>
                 <Paper p="sm">
-                  <Text size="xs" c="dimmed">{t('standing.targetsMissed')}</Text>
+                  <Text size="xs" c="dimmed">
+                    {t('standing.targetsMissed')}
+                  </Text>
                   <Group gap={4}>
-                    <Text size="xl" fw={700} c="red.8">{withTarget.filter((s) => s.met === false).length}</Text>
+                    <Text size="xl" fw={700} c="red.8">
+                      {withTarget.filter((s) => s.met === false).length}
+                    </Text>
                   </Group>
                 </Paper>
                 <Paper p="sm">
-                  <Text size="xs" c="dimmed">{t('standing.topQuarter')}</Text>
-                  <Text size="xl" fw={700} c="blue.8">{data.indicators.filter((s) => s.band === 1).length}</Text>
+                  <Text size="xs" c="dimmed">
+                    {t('standing.topQuarter')}
+                  </Text>
+                  <Text size="xl" fw={700} c="blue.8">
+                    {data.indicators.filter((s) => s.band === 1).length}
+                  </Text>
                 </Paper>
               </SimpleGrid>
-              {current && catalogue.data && <SchoolTrend key={current.indicator} schoolId={schoolId} standing={current} end={windowEnd(data.window, year)} catalogue={catalogue.data} />}
-              <Paper p={0}>{catalogue.data && <StandingTable standings={data.indicators} catalogue={catalogue.data} selected={current?.indicator ?? null} onSelect={setSelected} />}</Paper>
-              <Badge variant="outline" color="gray" radius="sm" w="fit-content">{t('standing.privacy')}</Badge>
+              {current && catalogue.data && (
+                <SchoolTrend key={current.indicator} schoolId={schoolId} standing={current} end={windowEnd(data.window, year)} catalogue={catalogue.data} />
+              )}
+              <Paper p={0}>
+                {catalogue.data && (
+                  <StandingTable standings={data.indicators} catalogue={catalogue.data} selected={current?.indicator ?? null} onSelect={setSelected} />
+                )}
+              </Paper>
+              <Badge variant="outline" color="gray" radius="sm" w="fit-content">
+                {t('standing.privacy')}
+              </Badge>
             </Stack>
           );
         }}

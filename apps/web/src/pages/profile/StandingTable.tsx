@@ -8,7 +8,17 @@ import type { Catalogue, Standing } from '../../shared/trpc';
  * A school's indicators against its targets and the county and peer medians, with its place in the peer
  * group. Shows no other school's name or figure (principals see it too).
  */
-export function StandingTable({ standings, catalogue, selected, onSelect }: { standings: Standing[]; catalogue: Catalogue; selected: string | null; onSelect: (code: string) => void }) {
+export function StandingTable({
+  standings,
+  catalogue,
+  selected,
+  onSelect,
+}: {
+  standings: Standing[];
+  catalogue: Catalogue;
+  selected: string | null;
+  onSelect: (code: string) => void;
+}) {
   const { t } = useTranslation();
   const figures = useFigures(catalogue);
   const median = (code: string, v: number | null) => (v === null ? t('common.empty') : figures.value(code, v));
@@ -32,7 +42,12 @@ export function StandingTable({ standings, catalogue, selected, onSelect }: { st
           {standings.map((s) => (
             <Table.Tr key={s.indicator} bg={s.indicator === selected ? 'blue.0' : undefined}>
               <Table.Td>
-                <UnstyledButton fz="sm" c="blue.8" onClick={() => onSelect(s.indicator)} aria-label={t('overview.showTrend', { name: figures.name(s.indicator) })}>
+                <UnstyledButton
+                  fz="sm"
+                  c="blue.8"
+                  onClick={() => onSelect(s.indicator)}
+                  aria-label={t('overview.showTrend', { name: figures.name(s.indicator) })}
+                >
                   {figures.name(s.indicator)}
                 </UnstyledButton>
               </Table.Td>

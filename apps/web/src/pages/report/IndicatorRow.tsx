@@ -22,7 +22,19 @@ interface Props {
 }
 
 /** The input that fits the indicator's value type. */
-function FieldInput({ indicator, value, error, name, onChange }: { indicator: Indicator; value: FieldValue | undefined; error: string | undefined; name: string; onChange: (value: FieldValue) => void }) {
+function FieldInput({
+  indicator,
+  value,
+  error,
+  name,
+  onChange,
+}: {
+  indicator: Indicator;
+  value: FieldValue | undefined;
+  error: string | undefined;
+  name: string;
+  onChange: (value: FieldValue) => void;
+}) {
   const { t } = useTranslation();
   const label = useLabel();
   const id = `field-${indicator.code}`;
@@ -71,7 +83,14 @@ function FieldInput({ indicator, value, error, name, onChange }: { indicator: In
       );
     case 'date':
       return (
-        <TextInput id={id} w={200} type="date" value={typeof value === 'string' ? value : ''} onChange={(e) => onChange(e.currentTarget.value || null)} error={error} />
+        <TextInput
+          id={id}
+          w={200}
+          type="date"
+          value={typeof value === 'string' ? value : ''}
+          onChange={(e) => onChange(e.currentTarget.value || null)}
+          error={error}
+        />
       );
   }
 }

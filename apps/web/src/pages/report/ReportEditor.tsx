@@ -22,13 +22,31 @@ function SaveStatus({ state }: { state: SaveState }) {
   const { time } = useDateFormat();
   switch (state.kind) {
     case 'pending':
-      return <Text size="sm" c="dimmed">{t('report.unsaved')}</Text>;
+      return (
+        <Text size="sm" c="dimmed">
+          {t('report.unsaved')}
+        </Text>
+      );
     case 'saving':
-      return <Text size="sm" c="dimmed">{t('report.saving')}</Text>;
+      return (
+        <Text size="sm" c="dimmed">
+          {t('report.saving')}
+        </Text>
+      );
     case 'saved':
-      return <Text size="sm" c="teal.8">{t('report.savedAt', { time: time(state.at) })}</Text>;
+      return (
+        <Text size="sm" c="teal.8">
+          {t('report.savedAt', { time: time(state.at) })}
+        </Text>
+      );
     case 'failed':
-      return <Text size="sm" c="red.8">{t('report.saveFailed')}{t('common.colon')}{errorMessage(state.error, t)}</Text>;
+      return (
+        <Text size="sm" c="red.8">
+          {t('report.saveFailed')}
+          {t('common.colon')}
+          {errorMessage(state.error, t)}
+        </Text>
+      );
     default:
       return null;
   }
@@ -40,7 +58,19 @@ const isBlank = (v: unknown) => v === undefined || v === null || v === '';
  * The report form: one tab per domain with only the indicators that apply to the school; every field shows its
  * unit, last year's value and its findings; drafts save themselves; warnings need an explanation; submit.
  */
-export function ReportEditor({ report, school, catalogue, notice, onConflict }: { report: ReportView; school: School; catalogue: Catalogue; notice: string | null; onConflict: (message: string) => void }) {
+export function ReportEditor({
+  report,
+  school,
+  catalogue,
+  notice,
+  onConflict,
+}: {
+  report: ReportView;
+  school: School;
+  catalogue: Catalogue;
+  notice: string | null;
+  onConflict: (message: string) => void;
+}) {
   const { t } = useTranslation();
   const label = useLabel();
   const trpc = useTRPC();
@@ -147,9 +177,13 @@ export function ReportEditor({ report, school, catalogue, notice, onConflict }: 
                   value={g.domain}
                   rightSection={
                     count.errors > 0 ? (
-                      <Badge size="xs" color="red" circle>{count.errors}</Badge>
+                      <Badge size="xs" color="red" circle>
+                        {count.errors}
+                      </Badge>
                     ) : count.warnings > 0 ? (
-                      <Badge size="xs" color="orange" circle>{count.warnings}</Badge>
+                      <Badge size="xs" color="orange" circle>
+                        {count.warnings}
+                      </Badge>
                     ) : null
                   }
                 >
@@ -216,10 +250,26 @@ export function ReportEditor({ report, school, catalogue, notice, onConflict }: 
         <Group justify="space-between">
           <Group gap="md">
             <SaveStatus state={draft.state} />
-            {totals.errors > 0 && <Badge color="red" variant="light">{t('report.summaryErrors', { count: totals.errors })}</Badge>}
-            {totals.warnings > 0 && <Badge color="orange" variant="light">{t('report.summaryWarnings', { count: totals.warnings })}</Badge>}
-            {empty > 0 && <Badge color="gray" variant="light">{t('report.summaryEmpty', { count: empty })}</Badge>}
-            {totals.errors === 0 && totals.warnings === 0 && empty === 0 && <Badge color="teal" variant="light">{t('report.summaryClean')}</Badge>}
+            {totals.errors > 0 && (
+              <Badge color="red" variant="light">
+                {t('report.summaryErrors', { count: totals.errors })}
+              </Badge>
+            )}
+            {totals.warnings > 0 && (
+              <Badge color="orange" variant="light">
+                {t('report.summaryWarnings', { count: totals.warnings })}
+              </Badge>
+            )}
+            {empty > 0 && (
+              <Badge color="gray" variant="light">
+                {t('report.summaryEmpty', { count: empty })}
+              </Badge>
+            )}
+            {totals.errors === 0 && totals.warnings === 0 && empty === 0 && (
+              <Badge color="teal" variant="light">
+                {t('report.summaryClean')}
+              </Badge>
+            )}
           </Group>
           {(server.status === 'draft' || server.status === 'returned') && (
             <Button leftSection={<IconSend size={16} />} onClick={() => setConfirming(true)} loading={submit.isPending}>

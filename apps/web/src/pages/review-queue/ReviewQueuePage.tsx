@@ -49,7 +49,11 @@ export function ReviewQueuePage() {
         notify.success(t('review.approveManyDone', { approved: result.approved }));
         const names = new Map((queue.data ?? []).map((i) => [`${i.schoolId}-${i.period}`, i.name]));
         for (const failure of result.results.filter((r) => !r.ok)) {
-          notify.error(new Error(t('review.approveManyFailed', { school: names.get(`${failure.schoolId}-${failure.period}`) ?? failure.schoolId, message: failure.message })));
+          notify.error(
+            new Error(
+              t('review.approveManyFailed', { school: names.get(`${failure.schoolId}-${failure.period}`) ?? failure.schoolId, message: failure.message }),
+            ),
+          );
         }
       },
       onError: notify.error,
@@ -64,16 +68,19 @@ export function ReviewQueuePage() {
         description={t('review.queueIntro')}
         actions={
           <>
-          <ExportButton href={countyId === null ? null : `/api/export/review-queue.xlsx?countyId=${countyId}${period ? `&period=${period}` : ''}`} />
-          <Button
-            color="teal"
-            leftSection={<IconChecks size={16} />}
-            disabled={selected.length === 0 || countyId === null}
-            loading={approveMany.isPending}
-            onClick={() => countyId !== null && approveMany.mutate({ countyId, items: selected.map(({ schoolId, period: p, version }) => ({ schoolId, period: p, version })) })}
-          >
-            {t('review.approveSelected', { count: selected.length })}
-          </Button>
+            <ExportButton href={countyId === null ? null : `/api/export/review-queue.xlsx?countyId=${countyId}${period ? `&period=${period}` : ''}`} />
+            <Button
+              color="teal"
+              leftSection={<IconChecks size={16} />}
+              disabled={selected.length === 0 || countyId === null}
+              loading={approveMany.isPending}
+              onClick={() =>
+                countyId !== null &&
+                approveMany.mutate({ countyId, items: selected.map(({ schoolId, period: p, version }) => ({ schoolId, period: p, version })) })
+              }
+            >
+              {t('review.approveSelected', { count: selected.length })}
+            </Button>
           </>
         }
       />
@@ -123,12 +130,42 @@ export function ReviewQueuePage() {
             render: (i) => (
               <Group gap={4} wrap="nowrap">
                 <Text size="sm">{i.submittedAt ? dateTime(i.submittedAt) : t('common.empty')}</Text>
-                {i.late && <Badge color="red" size="xs">{t('status.late')}</Badge>}
+                {i.late && (
+                  <Badge color="red" size="xs">
+                    {t('status.late')}
+                  </Badge>
+                )}
               </Group>
             ),
           },
-          { accessor: 'errors', title: t('review.errors'), sortable: true, textAlign: 'right', render: (i) => (i.errors ? <Badge color="red" variant="light">{i.errors}</Badge> : '0') },
-          { accessor: 'warnings', title: t('review.warnings'), sortable: true, textAlign: 'right', render: (i) => (i.warnings ? <Badge color="orange" variant="light">{i.warnings}</Badge> : '0') },
+          {
+            accessor: 'errors',
+            title: t('review.errors'),
+            sortable: true,
+            textAlign: 'right',
+            render: (i) =>
+              i.errors ? (
+                <Badge color="red" variant="light">
+                  {i.errors}
+                </Badge>
+              ) : (
+                '0'
+              ),
+          },
+          {
+            accessor: 'warnings',
+            title: t('review.warnings'),
+            sortable: true,
+            textAlign: 'right',
+            render: (i) =>
+              i.warnings ? (
+                <Badge color="orange" variant="light">
+                  {i.warnings}
+                </Badge>
+              ) : (
+                '0'
+              ),
+          },
           {
             accessor: 'open',
             title: '',

@@ -19,7 +19,19 @@ import { NotFound } from '../../shared/ui/NotFound';
 type ReasonKind = 'return' | 'reopen';
 
 /** Asks for the reason of a return or a reopening; the reason reaches the school's home page. */
-function ReasonModal({ kind, loading, error, onSubmit, onClose }: { kind: ReasonKind; loading: boolean; error: unknown; onSubmit: (reason: string) => void; onClose: () => void }) {
+function ReasonModal({
+  kind,
+  loading,
+  error,
+  onSubmit,
+  onClose,
+}: {
+  kind: ReasonKind;
+  loading: boolean;
+  error: unknown;
+  onSubmit: (reason: string) => void;
+  onClose: () => void;
+}) {
   const { t } = useTranslation();
   const [reason, setReason] = useState('');
   const [touched, setTouched] = useState(false);
@@ -107,7 +119,13 @@ function ReviewLoader({ schoolId, period }: { schoolId: number; period: string }
     <Group gap="xs">
       {r.status === 'submitted' && (
         <>
-          <Button color="teal" leftSection={<IconCheck size={16} />} loading={approve.isPending} disabled={busy} onClick={() => approve.mutate({ schoolId, period, version: r.version })}>
+          <Button
+            color="teal"
+            leftSection={<IconCheck size={16} />}
+            loading={approve.isPending}
+            disabled={busy}
+            onClick={() => approve.mutate({ schoolId, period, version: r.version })}
+          >
             {t('review.approve')}
           </Button>
           <Button color="orange" variant="light" leftSection={<IconArrowBackUp size={16} />} disabled={busy} onClick={() => setAsking('return')}>
@@ -155,7 +173,9 @@ function ReviewLoader({ schoolId, period }: { schoolId: number; period: string }
           )}
           {(warnings > 0 || errors > 0) && (
             <Alert color={errors > 0 ? 'red' : 'yellow'} icon={<IconAlertTriangle size={18} />} mb="sm">
-              {[errors > 0 ? t('report.summaryErrors', { count: errors }) : null, warnings > 0 ? t('review.warningCount', { count: warnings }) : null].filter(Boolean).join(t('common.listSeparator'))}
+              {[errors > 0 ? t('report.summaryErrors', { count: errors }) : null, warnings > 0 ? t('review.warningCount', { count: warnings }) : null]
+                .filter(Boolean)
+                .join(t('common.listSeparator'))}
               {t('common.fullStop')}
               {t('review.warningRows')}
             </Alert>
@@ -169,7 +189,9 @@ function ReviewLoader({ schoolId, period }: { schoolId: number; period: string }
           loading={giveBack.isPending || reopen.isPending}
           error={asking === 'return' ? giveBack.error : reopen.error}
           onClose={() => setAsking(null)}
-          onSubmit={(reason) => (asking === 'return' ? giveBack.mutate({ schoolId, period, version: r.version, reason }) : reopen.mutate({ schoolId, period, reason }))}
+          onSubmit={(reason) =>
+            asking === 'return' ? giveBack.mutate({ schoolId, period, version: r.version, reason }) : reopen.mutate({ schoolId, period, reason })
+          }
         />
       )}
       {showHistory && <HistoryModal schoolId={schoolId} period={period} catalogue={catalogue.data} onClose={() => setShowHistory(false)} />}

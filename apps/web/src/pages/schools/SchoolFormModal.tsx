@@ -95,14 +95,26 @@ export function SchoolFormModal({ school, county, onClose }: { school: School | 
     else create.mutate({ ...fields, countyId: county.id });
   });
 
-  const select = <K extends string>(table: Record<K, { zh: string; en: string }>) =>
-    options(table).map((o) => ({ value: o.value, label: label(o.label) }));
+  const select = <K extends string>(table: Record<K, { zh: string; en: string }>) => options(table).map((o) => ({ value: o.value, label: label(o.label) }));
 
   return (
-    <FormModal title={t(school ? 'schools.editTitle' : 'schools.createTitle')} size="lg" onSubmit={submit} onClose={onClose} loading={create.isPending || update.isPending}>
+    <FormModal
+      title={t(school ? 'schools.editTitle' : 'schools.createTitle')}
+      size="lg"
+      onSubmit={submit}
+      onClose={onClose}
+      loading={create.isPending || update.isPending}
+    >
       <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
         <TextInput label={t('schools.name')} withAsterisk {...form.getInputProps('name')} />
-        <TextInput label={t('schools.code')} description={t('schools.codeHint')} withAsterisk inputMode="numeric" maxLength={10} {...form.getInputProps('code')} />
+        <TextInput
+          label={t('schools.code')}
+          description={t('schools.codeHint')}
+          withAsterisk
+          inputMode="numeric"
+          maxLength={10}
+          {...form.getInputProps('code')}
+        />
         <Select label={t('schools.type')} withAsterisk data={select(SCHOOL_TYPE_LABELS)} {...form.getInputProps('type')} />
         <Select label={t('schools.ownership')} withAsterisk data={select(OWNERSHIP_LABELS)} {...form.getInputProps('ownership')} />
         <Select label={t('schools.location')} withAsterisk data={select(LOCATION_LABELS)} {...form.getInputProps('location')} />

@@ -44,9 +44,13 @@ export function SchoolsPage() {
       { enabled: countyId !== null, placeholderData: keepPreviousData },
     ),
   );
-  const { tableProps } = useSortedPages(schools.data, { columnAccessor: 'code', direction: 'asc' }, {
-    sortValue: (s, column) => (column === 'type' ? Object.keys(SCHOOL_TYPE_LABELS).indexOf(s.type) : s[column as keyof School]),
-  });
+  const { tableProps } = useSortedPages(
+    schools.data,
+    { columnAccessor: 'code', direction: 'asc' },
+    {
+      sortValue: (s, column) => (column === 'type' ? Object.keys(SCHOOL_TYPE_LABELS).indexOf(s.type) : s[column as keyof School]),
+    },
+  );
 
   const setActive = useMutation(
     trpc.schools.update.mutationOptions({
@@ -68,7 +72,8 @@ export function SchoolsPage() {
         title={t('schools.heading')}
         description={t('schools.intro')}
         actions={
-          canEdit && county && (
+          canEdit &&
+          county && (
             <Button leftSection={<IconPlus size={16} />} onClick={() => setEditing({ school: null })}>
               {t('schools.create')}
             </Button>
@@ -78,7 +83,11 @@ export function SchoolsPage() {
       <FilterBar>
         <SearchInput placeholder={t('schools.searchPlaceholder')} value={search} onChange={setSearch} w={280} />
         <Checkbox label={t('schools.includeInactive')} checked={includeInactive} onChange={(e) => setIncludeInactive(e.currentTarget.checked)} />
-        {schools.data && <Badge variant="light" color="gray">{t('schools.count', { count: schools.data.length })}</Badge>}
+        {schools.data && (
+          <Badge variant="light" color="gray">
+            {t('schools.count', { count: schools.data.length })}
+          </Badge>
+        )}
       </FilterBar>
       <QueryError query={schools} />
       <ListTable
@@ -122,9 +131,7 @@ export function SchoolsPage() {
           },
         ]}
       />
-      {editing && county && (
-        <SchoolFormModal key={editing.school?.id ?? 'new'} school={editing.school} county={county} onClose={() => setEditing(null)} />
-      )}
+      {editing && county && <SchoolFormModal key={editing.school?.id ?? 'new'} school={editing.school} county={county} onClose={() => setEditing(null)} />}
       <ConfirmDialog
         opened={toggling !== null}
         title={t('schools.deactivate')}

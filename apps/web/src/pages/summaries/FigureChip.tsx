@@ -42,7 +42,9 @@ function FigureSource({ figure, schoolName, indicatorName }: { figure: Figure; s
         <b>{t('summaries.source.periods')}</b>
         {t('common.colon')}
         {s.periods.map(periodLabel).join(t('common.listSeparator'))}
-        {s.comparedPeriods?.length ? t('common.parenthesized', { text: t('summaries.source.compared', { periods: s.comparedPeriods.map(periodLabel).join(t('common.listSeparator')) }) }) : ''}
+        {s.comparedPeriods?.length
+          ? t('common.parenthesized', { text: t('summaries.source.compared', { periods: s.comparedPeriods.map(periodLabel).join(t('common.listSeparator')) }) })
+          : ''}
       </Text>
       <Text size="xs">
         <b>{t('summaries.source.statuses')}</b>
@@ -69,7 +71,12 @@ export interface FigureContext {
 export function FigureChip({ id, context }: { id: string; context: FigureContext }) {
   const { t } = useTranslation();
   const figure = context.figures[id];
-  if (!figure) return <Badge color="red" variant="light" radius="sm">{t('summaries.missingFigure', { id })}</Badge>;
+  if (!figure)
+    return (
+      <Badge color="red" variant="light" radius="sm">
+        {t('summaries.missingFigure', { id })}
+      </Badge>
+    );
   return (
     <Popover width={440} position="bottom-start" shadow="md" withArrow>
       <Popover.Target>

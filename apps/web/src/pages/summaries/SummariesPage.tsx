@@ -51,7 +51,8 @@ export function SummariesPage() {
   const failure = draft.error ?? schoolDraft.error;
   const elapsed = useElapsed(pending);
   const upToQuarter = upTo === '0' ? {} : { upToQuarter: Number(upTo) };
-  const start = () => (bureau ? draft.mutate({ countyId: countyId!, year, ...upToQuarter }) : schoolDraft.mutate({ schoolId: me.schoolId!, year, ...upToQuarter }));
+  const start = () =>
+    bureau ? draft.mutate({ countyId: countyId!, year, ...upToQuarter }) : schoolDraft.mutate({ schoolId: me.schoolId!, year, ...upToQuarter });
 
   if (listCounty === null) return <ChooseCounty />;
   return (
@@ -67,7 +68,10 @@ export function SummariesPage() {
             label={t('summaries.upTo')}
             w={170}
             allowDeselect={false}
-            data={[{ value: '0', label: t('summaries.upToAuto') }, ...[1, 2, 3, 4].map((q) => ({ value: String(q), label: t('summaries.upToQuarter', { quarter: t(`analytics.quarter${q as 1 | 2 | 3 | 4}`) }) }))]}
+            data={[
+              { value: '0', label: t('summaries.upToAuto') },
+              ...[1, 2, 3, 4].map((q) => ({ value: String(q), label: t('summaries.upToQuarter', { quarter: t(`analytics.quarter${q as 1 | 2 | 3 | 4}`) }) })),
+            ]}
             value={upTo}
             onChange={(v) => v && setUpTo(v)}
           />
@@ -106,9 +110,21 @@ export function SummariesPage() {
             ),
           },
           { accessor: 'year', title: t('analytics.year'), render: (s) => t('analytics.yearLabel', { year: s.year }) },
-          { accessor: 'upToQuarter', title: t('summaries.upTo'), render: (s) => (s.upToQuarter === 4 ? t('summaries.fullYear') : t('summaries.upToQuarter', { quarter: t(`analytics.quarter${s.upToQuarter}`) })) },
+          {
+            accessor: 'upToQuarter',
+            title: t('summaries.upTo'),
+            render: (s) => (s.upToQuarter === 4 ? t('summaries.fullYear') : t('summaries.upToQuarter', { quarter: t(`analytics.quarter${s.upToQuarter}`) })),
+          },
           { accessor: 'level', title: t('summaries.level'), render: (s) => t(`summaries.levels.${s.level}`) },
-          { accessor: 'status', title: t('common.status'), render: (s) => <Badge color={s.status === 'final' ? 'teal' : 'yellow'} variant="light" radius="sm">{t(`summaries.status.${s.status}`)}</Badge> },
+          {
+            accessor: 'status',
+            title: t('common.status'),
+            render: (s) => (
+              <Badge color={s.status === 'final' ? 'teal' : 'yellow'} variant="light" radius="sm">
+                {t(`summaries.status.${s.status}`)}
+              </Badge>
+            ),
+          },
           { accessor: 'version', title: t('summaries.version'), render: (s) => t('summaries.versionN', { version: s.version }) },
           { accessor: 'updatedAt', title: t('summaries.updatedAt'), render: (s) => dateTime(s.updatedAt) },
         ]}

@@ -17,7 +17,21 @@ import { QueryState } from '../../shared/ui/Loading';
 import { LinkedText, type FigureContext } from './FigureChip';
 import { mapSection, newParagraph, newSection } from './sections';
 
-function SectionBlock({ section, depth, numbers, editing, context, onChange }: { section: SummarySection; depth: number; numbers: Map<string, string>; editing: boolean; context: FigureContext; onChange: (id: string, change: (s: SummarySection) => SummarySection | null) => void }) {
+function SectionBlock({
+  section,
+  depth,
+  numbers,
+  editing,
+  context,
+  onChange,
+}: {
+  section: SummarySection;
+  depth: number;
+  numbers: Map<string, string>;
+  editing: boolean;
+  context: FigureContext;
+  onChange: (id: string, change: (s: SummarySection) => SummarySection | null) => void;
+}) {
   const { t } = useTranslation();
   const order = Math.min(depth + 3, 6) as 3 | 4 | 5 | 6;
   return (
@@ -39,12 +53,21 @@ function SectionBlock({ section, depth, numbers, editing, context, onChange }: {
             fw={700}
           />
           <Tooltip label={t('summaries.addParagraph')}>
-            <ActionIcon variant="subtle" aria-label={t('summaries.addParagraph')} onClick={() => onChange(section.id, (s) => ({ ...s, paragraphs: [...s.paragraphs, newParagraph()] }))}>
+            <ActionIcon
+              variant="subtle"
+              aria-label={t('summaries.addParagraph')}
+              onClick={() => onChange(section.id, (s) => ({ ...s, paragraphs: [...s.paragraphs, newParagraph()] }))}
+            >
               <IconPlus size={16} />
             </ActionIcon>
           </Tooltip>
           <Tooltip label={t('summaries.removeSection')}>
-            <ActionIcon variant="subtle" color="red" aria-label={`${t('summaries.removeSection')} ${section.title}`} onClick={() => onChange(section.id, () => null)}>
+            <ActionIcon
+              variant="subtle"
+              color="red"
+              aria-label={`${t('summaries.removeSection')} ${section.title}`}
+              onClick={() => onChange(section.id, () => null)}
+            >
               <IconTrash size={16} />
             </ActionIcon>
           </Tooltip>
@@ -71,7 +94,13 @@ function SectionBlock({ section, depth, numbers, editing, context, onChange }: {
               }}
               style={{ flex: 1 }}
             />
-            <ActionIcon variant="subtle" color="red" mt={4} aria-label={t('summaries.removeParagraph')} onClick={() => onChange(section.id, (s) => ({ ...s, paragraphs: s.paragraphs.filter((x) => x.id !== p.id) }))}>
+            <ActionIcon
+              variant="subtle"
+              color="red"
+              mt={4}
+              aria-label={t('summaries.removeParagraph')}
+              onClick={() => onChange(section.id, (s) => ({ ...s, paragraphs: s.paragraphs.filter((x) => x.id !== p.id) }))}
+            >
               <IconTrash size={16} />
             </ActionIcon>
           </Group>
@@ -136,7 +165,11 @@ function Basis({ summary }: { summary: Summary }) {
       )}
       {b.partial.length > 0 && (
         <Text size="xs" c="dimmed">
-          {t('summaries.basisPartial', { names: b.partial.map((p) => `${p.name}${t('common.parenthesized', { text: p.missing.map(periodLabel).join(t('common.listSeparator')) })}`).join(t('common.listSeparator')) })}
+          {t('summaries.basisPartial', {
+            names: b.partial
+              .map((p) => `${p.name}${t('common.parenthesized', { text: p.missing.map(periodLabel).join(t('common.listSeparator')) })}`)
+              .join(t('common.listSeparator')),
+          })}
         </Text>
       )}
     </Alert>
@@ -156,7 +189,9 @@ export function SummaryEditorPage() {
   const summary = useQuery(trpc.summaries.get.queryOptions({ id }, { enabled: id > 0 }));
   const data = summary.data;
   const drift = useQuery(trpc.summaries.drift.queryOptions({ id }, { enabled: data?.status === 'final' }));
-  const schools = useQuery(trpc.schools.list.queryOptions(data?.countyId ? { countyId: data.countyId, includeInactive: true } : { includeInactive: true }, { enabled: Boolean(data) }));
+  const schools = useQuery(
+    trpc.schools.list.queryOptions(data?.countyId ? { countyId: data.countyId, includeInactive: true } : { includeInactive: true }, { enabled: Boolean(data) }),
+  );
   const [sections, setSections] = useState<SummarySection[] | null>(null);
   const [title, setTitle] = useState('');
   const [dirty, setDirty] = useState(false);
@@ -250,12 +285,21 @@ export function SummaryEditorPage() {
               </Stack>
               <Group gap="xs">
                 {!final && (
-                  <Button variant={editing ? 'filled' : 'default'} leftSection={editing ? <IconEye size={16} /> : <IconEdit size={16} />} onClick={() => setEditing((e) => !e)}>
+                  <Button
+                    variant={editing ? 'filled' : 'default'}
+                    leftSection={editing ? <IconEye size={16} /> : <IconEdit size={16} />}
+                    onClick={() => setEditing((e) => !e)}
+                  >
                     {editing ? t('summaries.preview') : t('summaries.edit')}
                   </Button>
                 )}
                 {!final && (
-                  <Button leftSection={<IconDeviceFloppy size={16} />} disabled={!dirty} loading={save.isPending} onClick={() => sections && save.mutate({ id, version: view.version, sections, title })}>
+                  <Button
+                    leftSection={<IconDeviceFloppy size={16} />}
+                    disabled={!dirty}
+                    loading={save.isPending}
+                    onClick={() => sections && save.mutate({ id, version: view.version, sections, title })}
+                  >
                     {t('summaries.saveVersion')}
                   </Button>
                 )}
@@ -307,7 +351,15 @@ export function SummaryEditorPage() {
             <Basis summary={view} />
             <Paper p="xl" mt="sm" className="summary-paper">
               {editing ? (
-                <TextInput label={t('summaries.title')} value={title} onChange={(e) => { setTitle(e.currentTarget.value); setDirty(true); }} mb="md" />
+                <TextInput
+                  label={t('summaries.title')}
+                  value={title}
+                  onChange={(e) => {
+                    setTitle(e.currentTarget.value);
+                    setDirty(true);
+                  }}
+                  mb="md"
+                />
               ) : (
                 <Title order={2} ta="center" mb="lg" className="summary-title">
                   {title}
@@ -322,7 +374,15 @@ export function SummaryEditorPage() {
                 <SectionBlock key={s.id} section={s} depth={0} numbers={numbers} editing={editing} context={context} onChange={change} />
               ))}
               {editing && (
-                <Button variant="light" leftSection={<IconPlus size={16} />} mt="md" onClick={() => { setSections((list) => [...(list ?? []), newSection(t('summaries.newSectionTitle'))]); setDirty(true); }}>
+                <Button
+                  variant="light"
+                  leftSection={<IconPlus size={16} />}
+                  mt="md"
+                  onClick={() => {
+                    setSections((list) => [...(list ?? []), newSection(t('summaries.newSectionTitle'))]);
+                    setDirty(true);
+                  }}
+                >
                   {t('summaries.addSection')}
                 </Button>
               )}
@@ -340,7 +400,16 @@ export function SummaryEditorPage() {
             <Text size="xs" c="dimmed" mt="sm" className="no-print">
               {t('summaries.versions')}
               {t('common.colon')}
-              {view.versions.map((v) => t('summaries.versionEntry', { version: v.version, status: t(`summaries.status.${v.status}`), time: dateTime(v.savedAt), by: v.savedBy ?? t('common.empty') })).join(t('common.listSeparator'))}
+              {view.versions
+                .map((v) =>
+                  t('summaries.versionEntry', {
+                    version: v.version,
+                    status: t(`summaries.status.${v.status}`),
+                    time: dateTime(v.savedAt),
+                    by: v.savedBy ?? t('common.empty'),
+                  }),
+                )
+                .join(t('common.listSeparator'))}
             </Text>
             <ConfirmDialog
               opened={finalizing}

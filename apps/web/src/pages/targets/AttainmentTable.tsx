@@ -26,7 +26,8 @@ export function AttainmentTable({ report, catalogue }: { report: Report; catalog
       return t('targets.schoolsMissing', { missing, schools: r.schools, reported: r.reported });
     }
     if (r.actual === null) return t('common.empty');
-    if (target.measure === 'change_percent') return typeof r.actual === 'number' ? `${r.actual > 0 ? '+' : ''}${figures.number(r.actual, 1)}%` : String(r.actual);
+    if (target.measure === 'change_percent')
+      return typeof r.actual === 'number' ? `${r.actual > 0 ? '+' : ''}${figures.number(r.actual, 1)}%` : String(r.actual);
     if (target.measure === 'status_share') return typeof r.actual === 'number' ? `${figures.number(r.actual, 1)}%` : String(r.actual);
     if (target.measure === 'status_count') return t('analytics.schoolsCount', { count: Number(r.actual) });
     return figures.value(target.indicator, r.actual);
@@ -61,8 +62,12 @@ export function AttainmentTable({ report, catalogue }: { report: Report; catalog
                   <List.Item key={c.schoolId}>
                     {c.name}
                     {t('common.colon')}
-                    {record.target.measure === 'change_percent' && typeof c.value === 'number' ? `${figures.number(c.value, 1)}%` : figures.value(record.target.indicator, c.value)}
-                    {c.shortfall !== null && c.shortfall > 0 && t('common.parenthesized', { text: t('targets.shortfall', { value: figures.number(c.shortfall, 2) }) })}
+                    {record.target.measure === 'change_percent' && typeof c.value === 'number'
+                      ? `${figures.number(c.value, 1)}%`
+                      : figures.value(record.target.indicator, c.value)}
+                    {c.shortfall !== null &&
+                      c.shortfall > 0 &&
+                      t('common.parenthesized', { text: t('targets.shortfall', { value: figures.number(c.shortfall, 2) }) })}
                   </List.Item>
                 ))}
               </List>
@@ -76,7 +81,15 @@ export function AttainmentTable({ report, catalogue }: { report: Report; catalog
         },
       }}
       columns={[
-        { accessor: 'label', title: t('targets.target'), render: (i) => <Text size="sm" fw={500}>{i.target.label}</Text> },
+        {
+          accessor: 'label',
+          title: t('targets.target'),
+          render: (i) => (
+            <Text size="sm" fw={500}>
+              {i.target.label}
+            </Text>
+          ),
+        },
         { accessor: 'yearToDate', title: t('targets.yearToDate'), render: (i) => cell(i, i.yearToDate) },
         {
           accessor: 'fullYear',
@@ -90,7 +103,15 @@ export function AttainmentTable({ report, catalogue }: { report: Report; catalog
           ),
           render: (i) => cell(i, i.fullYear),
         },
-        { accessor: 'basis', title: t('targets.basis'), render: (i) => <Text size="xs" c="dimmed">{t('targets.restsOn', { reported: i.yearToDate.reported, schools: i.yearToDate.schools })}</Text> },
+        {
+          accessor: 'basis',
+          title: t('targets.basis'),
+          render: (i) => (
+            <Text size="xs" c="dimmed">
+              {t('targets.restsOn', { reported: i.yearToDate.reported, schools: i.yearToDate.schools })}
+            </Text>
+          ),
+        },
       ]}
     />
   );

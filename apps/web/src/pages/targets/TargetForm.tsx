@@ -52,7 +52,11 @@ function measuresFor(ind: Indicator, kind: TargetKind): TargetMeasure[] {
 
 /** A status's possible values (options, or yes/no) as select items; booleans travel as 'true'/'false'. */
 function statusItems(ind: Indicator, label: (l: { zh: string; en: string }) => string, yes: string, no: string) {
-  if (ind.valueType === 'boolean') return [{ value: 'true', label: yes }, { value: 'false', label: no }];
+  if (ind.valueType === 'boolean')
+    return [
+      { value: 'true', label: yes },
+      { value: 'false', label: no },
+    ];
   return (ind.options ?? []).map((o) => ({ value: o.value, label: label(o.label) }));
 }
 const fromItem = (ind: Indicator, v: string | null) => (v === null ? null : ind.valueType === 'boolean' ? v === 'true' : v);
@@ -63,7 +67,19 @@ const toItem = (v: unknown) => (v === null || v === undefined || v === '' ? null
  * indicators: a status; numbers: a value or a change on last year), checks the draft with the same rules as
  * the server, and shows the server's message next to the field it names.
  */
-export function TargetForm({ catalogue, countyId, year, initial, onClose }: { catalogue: Catalogue; countyId: number; year: number; initial: TargetDraft; onClose: () => void }) {
+export function TargetForm({
+  catalogue,
+  countyId,
+  year,
+  initial,
+  onClose,
+}: {
+  catalogue: Catalogue;
+  countyId: number;
+  year: number;
+  initial: TargetDraft;
+  onClose: () => void;
+}) {
   const { t } = useTranslation();
   const label = useLabel();
   const trpc = useTRPC();
@@ -116,11 +132,22 @@ export function TargetForm({ catalogue, countyId, year, initial, onClose }: { ca
   );
   const serverIssue = (field: string) => fieldIssues(save.error).find((i) => i.path === field)?.message;
   const errorFor = (field: string) => serverIssue(field) ?? (touched && problem?.field === field ? problem.message : undefined);
-  const typeItems = SCHOOL_TYPES.filter((s) => !ind.appliesTo?.types || ind.appliesTo.types.includes(s)).map((s) => ({ value: s, label: label(SCHOOL_TYPE_LABELS[s]) }));
+  const typeItems = SCHOOL_TYPES.filter((s) => !ind.appliesTo?.types || ind.appliesTo.types.includes(s)).map((s) => ({
+    value: s,
+    label: label(SCHOOL_TYPE_LABELS[s]),
+  }));
   const unit = label(catalogue.units[ind.unit]);
   const percentValue = draft.measure === 'status_share' || draft.measure === 'change_percent' || (draft.measure === 'value' && ind.unit === 'percent');
   const valueHint =
-    draft.measure === 'change_percent' ? t('targets.changeHint') : percentValue ? t('targets.percentHint') : draft.measure === 'status_count' ? t('targets.countHint') : unit ? t('targets.unitHint', { unit }) : undefined;
+    draft.measure === 'change_percent'
+      ? t('targets.changeHint')
+      : percentValue
+        ? t('targets.percentHint')
+        : draft.measure === 'status_count'
+          ? t('targets.countHint')
+          : unit
+            ? t('targets.unitHint', { unit })
+            : undefined;
   const submit = () => {
     setTouched(true);
     if (problem) return;
@@ -131,7 +158,14 @@ export function TargetForm({ catalogue, countyId, year, initial, onClose }: { ca
   return (
     <Modal opened onClose={onClose} title={draft.id ? t('targets.editTitle') : t('targets.createTitle')} size="lg">
       <Stack gap="sm">
-        <IndicatorSelect catalogue={catalogue} value={draft.indicator} onChange={(indicator) => update({ indicator })} w="100%" error={errorFor('indicator')} disabled={draft.id !== undefined} />
+        <IndicatorSelect
+          catalogue={catalogue}
+          value={draft.indicator}
+          onChange={(indicator) => update({ indicator })}
+          w="100%"
+          error={errorFor('indicator')}
+          disabled={draft.id !== undefined}
+        />
         <div>
           <Text size="sm" fw={500} mb={4}>
             {t('targets.kind')}
@@ -172,13 +206,23 @@ export function TargetForm({ catalogue, countyId, year, initial, onClose }: { ca
           <Select
             label={t('targets.comparator')}
             allowDeselect={false}
-            data={COMPARATORS.filter((c) => numeric || draft.measure !== 'value' || c === 'eq').map((c) => ({ value: c, label: `${label(COMPARATOR_LABELS[c])} ${t(`targets.comparatorWords.${c}`)}` }))}
+            data={COMPARATORS.filter((c) => numeric || draft.measure !== 'value' || c === 'eq').map((c) => ({
+              value: c,
+              label: `${label(COMPARATOR_LABELS[c])} ${t(`targets.comparatorWords.${c}`)}`,
+            }))}
             value={draft.comparator}
             onChange={(c) => c && update({ comparator: c as Comparator })}
             error={errorFor('comparator')}
           />
           {!numeric && draft.measure === 'value' ? (
-            <Select label={t('targets.value')} allowDeselect={false} data={statuses} value={toItem(draft.value)} onChange={(v) => update({ value: fromItem(ind, v) ?? '' })} error={errorFor('value')} />
+            <Select
+              label={t('targets.value')}
+              allowDeselect={false}
+              data={statuses}
+              value={toItem(draft.value)}
+              onChange={(v) => update({ value: fromItem(ind, v) ?? '' })}
+              error={errorFor('value')}
+            />
           ) : (
             <NumberInput
               label={t('targets.value')}

@@ -101,13 +101,31 @@ export function TargetsPage() {
         records={list.data ?? []}
         idAccessor="id"
         columns={[
-          { accessor: 'label', title: t('targets.target'), render: (r) => <Text size="sm" fw={500}>{r.label}</Text> },
+          {
+            accessor: 'label',
+            title: t('targets.target'),
+            render: (r) => (
+              <Text size="sm" fw={500}>
+                {r.label}
+              </Text>
+            ),
+          },
           { accessor: 'indicator', title: t('analytics.indicator'), render: (r) => figures.name(r.indicator) },
-          { accessor: 'kind', title: t('targets.kind'), render: (r) => <Badge variant="light" color={r.kind === 'each_school' ? 'blue' : 'grape'} radius="sm">{label(TARGET_KIND_LABELS[r.kind])}</Badge> },
+          {
+            accessor: 'kind',
+            title: t('targets.kind'),
+            render: (r) => (
+              <Badge variant="light" color={r.kind === 'each_school' ? 'blue' : 'grape'} radius="sm">
+                {label(TARGET_KIND_LABELS[r.kind])}
+              </Badge>
+            ),
+          },
           {
             accessor: 'scope',
             title: t('targets.scope'),
-            render: (r) => r.schoolName ?? (r.schoolTypes ? r.schoolTypes.map((s) => label(SCHOOL_TYPE_LABELS[s])).join(t('common.listSeparator')) : t('targets.allApplicable')),
+            render: (r) =>
+              r.schoolName ??
+              (r.schoolTypes ? r.schoolTypes.map((s) => label(SCHOOL_TYPE_LABELS[s])).join(t('common.listSeparator')) : t('targets.allApplicable')),
           },
           { accessor: 'met', title: t('targets.yearToDate'), render: (r) => <MetBadge met={metOf.has(r.id) ? metOf.get(r.id) : undefined} /> },
           {
@@ -122,10 +140,26 @@ export function TargetsPage() {
                   subject={r.label}
                   icon={<IconPencil size={16} />}
                   onClick={() =>
-                    setEditing({ id: r.id, indicator: r.indicator, kind: r.kind, measure: r.measure, comparator: r.comparator, value: r.value, statusValue: r.statusValue, schoolTypes: r.schoolTypes ?? [], schoolId: r.schoolId })
+                    setEditing({
+                      id: r.id,
+                      indicator: r.indicator,
+                      kind: r.kind,
+                      measure: r.measure,
+                      comparator: r.comparator,
+                      value: r.value,
+                      statusValue: r.statusValue,
+                      schoolTypes: r.schoolTypes ?? [],
+                      schoolId: r.schoolId,
+                    })
                   }
                 />
-                <RowAction label={t('targets.remove')} subject={r.label} color="red" icon={<IconTrash size={16} />} onClick={() => setRemoving({ id: r.id, label: r.label })} />
+                <RowAction
+                  label={t('targets.remove')}
+                  subject={r.label}
+                  color="red"
+                  icon={<IconTrash size={16} />}
+                  onClick={() => setRemoving({ id: r.id, label: r.label })}
+                />
               </RowActions>
             ),
           },
@@ -154,7 +188,9 @@ export function TargetsPage() {
           )}
         </QueryState>
       </Stack>
-      {editing && catalogue.data && <TargetForm key={editing.id ?? 'new'} catalogue={catalogue.data} countyId={countyId} year={year} initial={editing} onClose={() => setEditing(null)} />}
+      {editing && catalogue.data && (
+        <TargetForm key={editing.id ?? 'new'} catalogue={catalogue.data} countyId={countyId} year={year} initial={editing} onClose={() => setEditing(null)} />
+      )}
       <ConfirmDialog
         opened={removing !== null}
         title={t('targets.remove')}

@@ -11,7 +11,19 @@ export interface FallbackTable {
  * A chart with its table: the reader switches between them (screen readers and printouts get the table).
  * Every chart on the analytics pages sits in one of these.
  */
-export function ChartCard({ title, note, table, children, height = 260 }: { title: ReactNode; note?: ReactNode; table: FallbackTable; children: ReactNode; height?: number }) {
+export function ChartCard({
+  title,
+  note,
+  table,
+  children,
+  height = 260,
+}: {
+  title: ReactNode;
+  note?: ReactNode;
+  table: FallbackTable;
+  children: ReactNode;
+  height?: number;
+}) {
   const { t } = useTranslation();
   const [view, setView] = useState<'chart' | 'table'>('chart');
   return (

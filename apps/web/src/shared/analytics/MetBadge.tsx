@@ -10,11 +10,20 @@ const FULL_LABEL = { label: { overflow: 'visible' as const } };
 export function MetBadge({ met, size = 'sm' }: { met: boolean | null | undefined; size?: 'xs' | 'sm' | 'md' }) {
   const { t } = useTranslation();
   if (met === undefined) return null;
-  if (met === null) return <Badge color="gray" variant="light" size={size} radius="sm" style={NO_SHRINK} styles={FULL_LABEL}>{t('analytics.pending')}</Badge>;
+  if (met === null)
+    return (
+      <Badge color="gray" variant="light" size={size} radius="sm" style={NO_SHRINK} styles={FULL_LABEL}>
+        {t('analytics.pending')}
+      </Badge>
+    );
   return met ? (
-    <Badge color="teal" variant="filled" size={size} radius="sm" style={NO_SHRINK} styles={FULL_LABEL} leftSection={<IconCheck size={12} />}>{t('analytics.met')}</Badge>
+    <Badge color="teal" variant="filled" size={size} radius="sm" style={NO_SHRINK} styles={FULL_LABEL} leftSection={<IconCheck size={12} />}>
+      {t('analytics.met')}
+    </Badge>
   ) : (
-    <Badge color="red" variant="filled" size={size} radius="sm" style={NO_SHRINK} styles={FULL_LABEL} leftSection={<IconX size={12} />}>{t('analytics.notMet')}</Badge>
+    <Badge color="red" variant="filled" size={size} radius="sm" style={NO_SHRINK} styles={FULL_LABEL} leftSection={<IconX size={12} />}>
+      {t('analytics.notMet')}
+    </Badge>
   );
 }
 
@@ -23,5 +32,9 @@ export function BandBadge({ band }: { band: 1 | 2 | 3 | 4 | null }) {
   const { t } = useTranslation();
   if (band === null) return null;
   const colors = ['teal', 'blue', 'yellow', 'red'] as const;
-  return <Badge color={colors[band - 1]} variant="light" radius="sm">{t(`analytics.band${band}`)}</Badge>;
+  return (
+    <Badge color={colors[band - 1]} variant="light" radius="sm">
+      {t(`analytics.band${band}`)}
+    </Badge>
+  );
 }

@@ -40,18 +40,42 @@ export function TrendChart({
       title={title}
       note={unit ? t('analytics.unitNote', { unit }) : undefined}
       height={height}
-      table={{ columns: [t('analytics.period'), ...series.map((s) => s.name)], rows: points.map((p) => [periodLabel(p.period), ...series.map((s) => show(p[s.key]))]) }}
+      table={{
+        columns: [t('analytics.period'), ...series.map((s) => s.name)],
+        rows: points.map((p) => [periodLabel(p.period), ...series.map((s) => show(p[s.key]))]),
+      }}
     >
       <ResponsiveContainer width="100%" height="100%">
         <LineChart data={points} margin={{ top: 8, right: 16, bottom: 4, left: 4 }}>
           <CartesianGrid strokeDasharray="3 3" stroke="#e5e7eb" />
           <XAxis dataKey="period" tickFormatter={(p: string) => periodLines(p).join('')} tick={{ fontSize: 11 }} interval="preserveStartEnd" />
           <YAxis tick={{ fontSize: 11 }} width={56} tickFormatter={(v: number) => format(v)} />
-          <Tooltip labelFormatter={(p) => periodLabel(String(p))} formatter={(v, name) => [`${show(v)}${unit && unit !== '%' ? ` ${unit}` : unit === '%' ? '%' : ''}`, name]} />
+          <Tooltip
+            labelFormatter={(p) => periodLabel(String(p))}
+            formatter={(v, name) => [`${show(v)}${unit && unit !== '%' ? ` ${unit}` : unit === '%' ? '%' : ''}`, name]}
+          />
           <Legend wrapperStyle={{ fontSize: 12 }} />
-          {target && <ReferenceLine y={target.value} stroke="#c92a2a" strokeDasharray="6 3" label={{ value: target.label, position: 'insideTopRight', fontSize: 11, fill: '#c92a2a' }} />}
+          {target && (
+            <ReferenceLine
+              y={target.value}
+              stroke="#c92a2a"
+              strokeDasharray="6 3"
+              label={{ value: target.label, position: 'insideTopRight', fontSize: 11, fill: '#c92a2a' }}
+            />
+          )}
           {series.map((s) => (
-            <Line key={s.key} type="monotone" dataKey={s.key} name={s.name} stroke={s.color} strokeWidth={2} strokeDasharray={s.dashed ? '4 3' : undefined} dot={{ r: 2 }} connectNulls isAnimationActive={false} />
+            <Line
+              key={s.key}
+              type="monotone"
+              dataKey={s.key}
+              name={s.name}
+              stroke={s.color}
+              strokeWidth={2}
+              strokeDasharray={s.dashed ? '4 3' : undefined}
+              dot={{ r: 2 }}
+              connectNulls
+              isAnimationActive={false}
+            />
           ))}
         </LineChart>
       </ResponsiveContainer>

@@ -14,7 +14,11 @@ export function useFigures(catalogue: Catalogue | undefined) {
   const number = (n: number, digits = 1) => n.toLocaleString(locale, { maximumFractionDigits: digits });
   const digitsOf = (ind: Indicator | undefined) => (ind?.valueType === 'integer' && ind.kind !== 'derived' ? 0 : ind?.unit === 'percent' ? 1 : 2);
   const status = (ind: Indicator | undefined, v: string | boolean) =>
-    typeof v === 'boolean' ? (v ? t('common.yes') : t('common.no')) : (ind?.options?.find((o) => o.value === v)?.label && label(ind.options.find((o) => o.value === v)!.label)) || v;
+    typeof v === 'boolean'
+      ? v
+        ? t('common.yes')
+        : t('common.no')
+      : (ind?.options?.find((o) => o.value === v)?.label && label(ind.options.find((o) => o.value === v)!.label)) || v;
 
   /** A school's or the county's value with its unit (“95.3%”, “1,234 千瓦时”, “A级（优秀）”). */
   const value = (code: string, v: IndicatorValue | undefined): string => {
@@ -51,5 +55,5 @@ export function useFigures(catalogue: Catalogue | undefined) {
 export function changeColor(ind: Indicator | undefined, c: Change | null | undefined): string | undefined {
   const d = c?.difference;
   if (!ind?.better || d === null || d === undefined || d === 0) return undefined;
-  return (d > 0) === (ind.better === 'higher') ? 'teal.8' : 'red.8';
+  return d > 0 === (ind.better === 'higher') ? 'teal.8' : 'red.8';
 }

@@ -11,7 +11,12 @@ export function recentYears(now = new Date()): number[] {
   return [y, y - 1, y - 2, y - 3];
 }
 
-export function YearSelect({ value, onChange, years = recentYears(), ...rest }: { value: number; onChange: (year: number) => void; years?: number[] } & Omit<SelectProps, 'value' | 'onChange' | 'data'>) {
+export function YearSelect({
+  value,
+  onChange,
+  years = recentYears(),
+  ...rest
+}: { value: number; onChange: (year: number) => void; years?: number[] } & Omit<SelectProps, 'value' | 'onChange' | 'data'>) {
   const { t } = useTranslation();
   return (
     <Select
@@ -34,7 +39,10 @@ export function QuarterSelect({ value, onChange }: { value: 0 | 1 | 2 | 3 | 4; o
       label={t('analytics.window')}
       w={170}
       allowDeselect={false}
-      data={[{ value: '0', label: t('analytics.yearToDate') }, ...[1, 2, 3, 4].map((q) => ({ value: String(q), label: t(`analytics.quarter${q as 1 | 2 | 3 | 4}`) }))]}
+      data={[
+        { value: '0', label: t('analytics.yearToDate') },
+        ...[1, 2, 3, 4].map((q) => ({ value: String(q), label: t(`analytics.quarter${q as 1 | 2 | 3 | 4}`) })),
+      ]}
       value={String(value)}
       onChange={(v) => v !== null && onChange(Number(v) as 0 | 1 | 2 | 3 | 4)}
     />
@@ -48,7 +56,10 @@ export function IndicatorSelect({
   onChange,
   only = (i) => i.valueType !== 'date',
   ...rest
-}: { catalogue: Catalogue; value: string | null; onChange: (code: string) => void; only?: (i: Indicator) => boolean } & Omit<SelectProps, 'value' | 'onChange' | 'data'>) {
+}: { catalogue: Catalogue; value: string | null; onChange: (code: string) => void; only?: (i: Indicator) => boolean } & Omit<
+  SelectProps,
+  'value' | 'onChange' | 'data'
+>) {
   const { t } = useTranslation();
   const label = useLabel();
   const data = useMemo(

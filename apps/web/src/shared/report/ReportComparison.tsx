@@ -7,7 +7,12 @@ import { derive, groupsFor, useFormatValue } from '../catalogue';
 import type { Catalogue, Indicator, ReportView, School } from '../trpc';
 
 function ChangeCell({ change, limit }: { change: number | null; limit: number | undefined }) {
-  if (change === null) return <Text size="sm" c="dimmed">—</Text>;
+  if (change === null)
+    return (
+      <Text size="sm" c="dimmed">
+        —
+      </Text>
+    );
   const big = limit !== undefined && Math.abs(change) > limit;
   return (
     <Text size="sm" c={big ? 'orange.9' : 'dimmed'} fw={big ? 600 : undefined}>

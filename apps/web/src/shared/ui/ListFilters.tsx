@@ -12,7 +12,19 @@ export function FilterBar({ mb = 'sm', ...group }: GroupProps & { mb?: MantineSp
 }
 
 /** The search field of a list's filter bar. */
-export function SearchInput({ value, onChange, placeholder, label, w }: { value: string; onChange: (value: string) => void; placeholder: string; label?: string; w: number }) {
+export function SearchInput({
+  value,
+  onChange,
+  placeholder,
+  label,
+  w,
+}: {
+  value: string;
+  onChange: (value: string) => void;
+  placeholder: string;
+  label?: string;
+  w: number;
+}) {
   const { t } = useTranslation();
   return (
     <TextInput

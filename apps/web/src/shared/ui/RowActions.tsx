@@ -12,7 +12,21 @@ export function RowActions({ children }: { children: ReactNode }) {
 }
 
 /** One row action: an icon with its name as tooltip; screen readers hear the name and the row (“编辑 青石县实验小学”). */
-export function RowAction({ label, subject, icon, color, loading, onClick }: { label: string; subject: string; icon: ReactNode; color?: string; loading?: boolean; onClick: () => void }) {
+export function RowAction({
+  label,
+  subject,
+  icon,
+  color,
+  loading,
+  onClick,
+}: {
+  label: string;
+  subject: string;
+  icon: ReactNode;
+  color?: string;
+  loading?: boolean;
+  onClick: () => void;
+}) {
   return (
     <Tooltip label={label}>
       <ActionIcon variant="subtle" color={color} aria-label={`${label} ${subject}`} loading={loading} onClick={onClick}>
@@ -23,7 +37,21 @@ export function RowAction({ label, subject, icon, color, loading, onClick }: { l
 }
 
 /** Deactivates an active record (red) or activates an inactive one (teal), under the caller's words for each. */
-export function ActiveToggle({ active, activate, deactivate, subject, loading, onClick }: { active: boolean; activate: string; deactivate: string; subject: string; loading?: boolean; onClick: () => void }) {
+export function ActiveToggle({
+  active,
+  activate,
+  deactivate,
+  subject,
+  loading,
+  onClick,
+}: {
+  active: boolean;
+  activate: string;
+  deactivate: string;
+  subject: string;
+  loading?: boolean;
+  onClick: () => void;
+}) {
   return (
     <RowAction
       label={active ? deactivate : activate}

@@ -1,4 +1,18 @@
-import { change, evaluateTarget, figureIndicator, figureOfParts, figureStatuses, figureValue, quartersEndingAt, rank, type Change, type FigurePart, type GroupFigure, type Period, type Scope } from '@oversight/domain';
+import {
+  change,
+  evaluateTarget,
+  figureIndicator,
+  figureOfParts,
+  figureStatuses,
+  figureValue,
+  quartersEndingAt,
+  rank,
+  type Change,
+  type FigurePart,
+  type GroupFigure,
+  type Period,
+  type Scope,
+} from '@oversight/domain';
 import type { Kysely } from 'kysely';
 import { completenessCounts, countiesByIds } from '../../queries/analytics.js';
 import { targetsOf } from '../../queries/targets.js';

@@ -18,7 +18,10 @@ export async function countyData(
   statuses: readonly ReportStatus[],
   codes?: readonly string[],
 ): Promise<(countyId: number) => CountyData> {
-  const [schools, reports] = await Promise.all([analyticsSchools(db, countyIds, undefined, { periods, statuses }), analyticsReports(db, countyIds, periods, statuses, undefined, codes)]);
+  const [schools, reports] = await Promise.all([
+    analyticsSchools(db, countyIds, undefined, { periods, statuses }),
+    analyticsReports(db, countyIds, periods, statuses, undefined, codes),
+  ]);
   const bySchool = groupByCounty(schools);
   const byReport = groupByCounty(reports);
   return (countyId) => ({ schools: bySchool.get(countyId) ?? [], reports: byReport.get(countyId) ?? [] });
@@ -40,7 +43,13 @@ export function countyFrame({ schools, reports }: CountyData, w: ResolvedWindow)
 }
 
 /** Counties' frames for their targets, each report read cut to the values the targets' indicators need. */
-export async function targetFrames(db: Kysely<Database>, countyIds: readonly number[], w: ResolvedWindow, statuses: readonly ReportStatus[], targets: readonly Target[]): Promise<Map<number, CountyFrame>> {
+export async function targetFrames(
+  db: Kysely<Database>,
+  countyIds: readonly number[],
+  w: ResolvedWindow,
+  statuses: readonly ReportStatus[],
+  targets: readonly Target[],
+): Promise<Map<number, CountyFrame>> {
   const of = await countyData(db, countyIds, comparedPeriods(w), statuses, [...new Set(targets.flatMap((t) => indicatorInputs(indicator(t.indicator))))]);
   return new Map(countyIds.map((id) => [id, countyFrame(of(id), w)]));
 }

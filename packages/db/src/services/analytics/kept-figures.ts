@@ -34,7 +34,11 @@ export async function keptByCounty<T>(
   for (let i = 0; i < stale.length; i += RECOMPUTE_BATCH) {
     const computed = await kept.compute(stale.slice(i, i + RECOMPUTE_BATCH));
     for (const [id, value] of computed) result.set(id, value);
-    await storeCountyFigures(db, key, [...computed].map(([countyId, value]) => ({ countyId, fingerprint: prints.get(countyId)!, parts: kept.pack(value) })));
+    await storeCountyFigures(
+      db,
+      key,
+      [...computed].map(([countyId, value]) => ({ countyId, fingerprint: prints.get(countyId)!, parts: kept.pack(value) })),
+    );
   }
   return result;
 }

@@ -83,7 +83,13 @@ export interface Ranking {
  * Each county's league entries for one indicator: every school the window speaks for to which the indicator applies,
  * read with only the values the indicator needs, kept like the overview parts.
  */
-function leagueEntriesFor(db: Kysely<Database>, countyIds: readonly number[], ind: Indicator, w: ResolvedWindow, statuses: readonly ReportStatus[]): Promise<Map<number, LeagueEntry<AnalyticsSchoolRow>[]>> {
+function leagueEntriesFor(
+  db: Kysely<Database>,
+  countyIds: readonly number[],
+  ind: Indicator,
+  w: ResolvedWindow,
+  statuses: readonly ReportStatus[],
+): Promise<Map<number, LeagueEntry<AnalyticsSchoolRow>[]>> {
   const periods = comparedPeriods(w);
   return keptByCounty(db, countyIds, `league|${ind.code}`, w, periods, statuses, {
     compute: async (batch) => {
@@ -120,23 +126,28 @@ export async function ranking(
   const ind = figureIndicator(input.indicator);
   const countyIds = await countiesFor(db, scope, input);
   const w = await resolveWindow(db, countyIds, input);
-  const [entries, targets] = await Promise.all([leagueEntriesFor(db, countyIds, ind, w, figureStatuses(input.includeSubmitted)), targetsOf(db, countyIds, input.year)]);
+  const [entries, targets] = await Promise.all([
+    leagueEntriesFor(db, countyIds, ind, w, figureStatuses(input.includeSubmitted)),
+    targetsOf(db, countyIds, input.year),
+  ]);
   const peer = input.peerGroup ?? {};
   const members = countyIds
     .flatMap((id) => entries.get(id) ?? [])
     .filter((e) => (!peer.type || e.school.type === peer.type) && (!peer.location || e.school.location === peer.location));
   const better = ind.better ?? 'higher';
-  const rows = members.map(({ school: s, ...values }): RankingRow => ({
-    schoolId: s.id,
-    countyId: s.countyId,
-    code: s.code,
-    name: s.name,
-    type: s.type,
-    location: s.location,
-    ...standingOf(ind, s, values, targets),
-    rank: null,
-    band: null,
-  }));
+  const rows = members.map(
+    ({ school: s, ...values }): RankingRow => ({
+      schoolId: s.id,
+      countyId: s.countyId,
+      code: s.code,
+      name: s.name,
+      type: s.type,
+      location: s.location,
+      ...standingOf(ind, s, values, targets),
+      rank: null,
+      band: null,
+    }),
+  );
   const values = rows.flatMap((r) => (typeof r.value === 'number' ? [r.value] : []));
   const d = distribution(values);
   const ranks = rank(rows, (r) => numeric(r.value), better);
@@ -145,7 +156,17 @@ export async function ranking(
     r.band = d && typeof r.value === 'number' ? quartileBand(r.value, d, better) : null;
   }
   rows.sort((a, b) => (a.rank ?? Infinity) - (b.rank ?? Infinity) || a.code.localeCompare(b.code));
-  const general = countyIds.length === 1 ? targets.find((t) => t.indicator === ind.code && t.kind === 'each_school' && t.measure === 'value' && t.schoolId === null && (!t.schoolTypes || (peer.type !== undefined && t.schoolTypes.includes(peer.type)))) : undefined;
+  const general =
+    countyIds.length === 1
+      ? targets.find(
+          (t) =>
+            t.indicator === ind.code &&
+            t.kind === 'each_school' &&
+            t.measure === 'value' &&
+            t.schoolId === null &&
+            (!t.schoolTypes || (peer.type !== undefined && t.schoolTypes.includes(peer.type))),
+        )
+      : undefined;
   return {
     indicator: ind.code,
     countyIds,
@@ -155,7 +176,10 @@ export async function ranking(
     includeSubmitted: Boolean(input.includeSubmitted),
     peerGroup: peer,
     better,
-    figure: figureOfParts(ind, members.flatMap((e) => e.part ?? [])),
+    figure: figureOfParts(
+      ind,
+      members.flatMap((e) => e.part ?? []),
+    ),
     distribution: d,
     targetLine: general && typeof general.value === 'number' ? general.value : null,
     schools: members.length,

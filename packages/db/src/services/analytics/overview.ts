@@ -78,7 +78,14 @@ function targetChecks(targets: readonly Target[], { present, frame }: CountyFram
         else if (r.met === false) summary.notMet += 1;
         else summary.pending += 1;
         const name = t.schoolId !== null ? present.find((s) => s.id === t.schoolId)?.name : undefined;
-        return { ...brief(t, name), actual: r.actual, met: r.met, schoolsNotMet: r.checks ? r.checks.filter((c) => c.met === false).length : null, schools: r.schools, reported: r.reported };
+        return {
+          ...brief(t, name),
+          actual: r.actual,
+          met: r.met,
+          schoolsNotMet: r.checks ? r.checks.filter((c) => c.met === false).length : null,
+          schools: r.schools,
+          reported: r.reported,
+        };
       });
   return { summary, checksOf };
 }
@@ -88,7 +95,11 @@ function targetChecks(targets: readonly Target[], { present, frame }: CountyFram
  * year, its targets (met or not) and its last 12 quarters; and how complete the reports are. Targets are a
  * county's own, so they are measured when the overview covers one county.
  */
-export async function overview(db: Kysely<Database>, scope: Scope, input: WindowChoice & { countyId?: number | undefined; unitId?: number | undefined }): Promise<Overview> {
+export async function overview(
+  db: Kysely<Database>,
+  scope: Scope,
+  input: WindowChoice & { countyId?: number | undefined; unitId?: number | undefined },
+): Promise<Overview> {
   const countyIds = await countiesFor(db, scope, input);
   const w = await resolveWindow(db, countyIds, input);
   const trendPeriods = quartersEndingAt(w.end, TREND_QUARTERS);
@@ -108,7 +119,11 @@ export async function overview(db: Kysely<Database>, scope: Scope, input: Window
   const { summary, checksOf } = measured ? targetChecks(targets, measured) : { summary: { total: 0, met: 0, notMet: 0, pending: 0 }, checksOf: () => [] };
 
   const figureOf = (ind: Indicator): OverviewFigure => {
-    const sum = (pick: (p: CountyParts) => FigurePart | undefined) => figureOfParts(ind, parts.flatMap((p) => pick(p) ?? []));
+    const sum = (pick: (p: CountyParts) => FigurePart | undefined) =>
+      figureOfParts(
+        ind,
+        parts.flatMap((p) => pick(p) ?? []),
+      );
     const figure = sum((p) => p.window[ind.code]);
     return {
       indicator: ind.code,

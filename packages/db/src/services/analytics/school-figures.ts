@@ -50,7 +50,11 @@ export interface FrameIndex {
 }
 
 const bySchool = (windows: readonly SchoolWindow[]) => new Map(windows.map((w) => [w.school.id, w]));
-export const indexFrame = (frame: Frame): FrameIndex => ({ windows: bySchool(frame.windows), current: bySchool(frame.comparable.current), previous: bySchool(frame.comparable.previous) });
+export const indexFrame = (frame: Frame): FrameIndex => ({
+  windows: bySchool(frame.windows),
+  current: bySchool(frame.comparable.current),
+  previous: bySchool(frame.comparable.previous),
+});
 
 /** A school's figures on a frame: its window value and its like-for-like values this year and last (numbers). */
 export interface SchoolValues {

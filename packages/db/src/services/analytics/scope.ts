@@ -14,7 +14,11 @@ export async function schoolFor(db: Kysely<Database>, scope: Scope, schoolId: nu
  * county the caller sees. Always within the caller's scope: a county or unit outside it answers as missing.
  * County-wide figures name schools, so a school account is refused for its role.
  */
-export async function countiesFor(db: Kysely<Database>, scope: Scope, where: { countyId?: number | undefined; unitId?: number | undefined }): Promise<number[]> {
+export async function countiesFor(
+  db: Kysely<Database>,
+  scope: Scope,
+  where: { countyId?: number | undefined; unitId?: number | undefined },
+): Promise<number[]> {
   if (where.countyId !== undefined) {
     countyInScope(scope, where.countyId);
     return [where.countyId];

@@ -57,7 +57,14 @@ export interface Standing {
   band: QuartileBand | null;
 }
 
-function standings(school: AnalyticsSchoolRow, schools: readonly AnalyticsSchoolRow[], frame: Frame, targets: readonly Target[], basis: PeerBasis, indicators: readonly Indicator[]): Standing[] {
+function standings(
+  school: AnalyticsSchoolRow,
+  schools: readonly AnalyticsSchoolRow[],
+  frame: Frame,
+  targets: readonly Target[],
+  basis: PeerBasis,
+  indicators: readonly Indicator[],
+): Standing[] {
   const peers = new Set(schools.filter((s) => isPeer(basis, s, school)).map((s) => s.id));
   const index = indexFrame(frame);
   return indicators
