@@ -27,14 +27,14 @@ export interface ImportMemoryRun {
 const UNZIPPED_LIMIT_MB = 100;
 export const IMPORT_MEMORY_TARGETS = { growthMb: 3 * UNZIPPED_LIMIT_MB, healthMaxMs: 200 };
 
-const procStatus = (pid: number, field: string) =>
+export const procStatus = (pid: number, field: string) =>
   Number(new RegExp(`${field}:\\s+(\\d+)`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? Number.NaN) / 1024;
 
 /**
  * Polls `url` every 20 ms from a worker thread of its own: the 10 MB upload sent from this thread must not delay
  * the polls and be counted against the server.
  */
-async function poller(url: string): Promise<{ stopAfter(ms: number): Promise<number[]> }> {
+export async function poller(url: string): Promise<{ stopAfter(ms: number): Promise<number[]> }> {
   const worker = new Worker(
     `const { parentPort, workerData } = require('node:worker_threads');
      let running = true;

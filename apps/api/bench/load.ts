@@ -10,7 +10,8 @@
  * workbook, 9.6 MB that unpacks to 93 MB, is uploaded three times with and three times without ?annotate=1, each to a
  * fresh server, while /healthz is polled (bench/import-memory.ts): it passes with the server's memory growth at most
  * 300 MB and /healthz at most 200 ms (medians of the runs). Prints a table and exits non-zero on failure. Never part
- * of `pnpm test`.
+ * of `pnpm test`. With the documents, requests nested thousands of levels deep (bench/hostile-requests.ts) are sent
+ * at once while /healthz is polled: all refused with 4xx, /healthz never slower than 200 ms, memory flat.
  *
  *   pnpm load-test                      # 3 minutes per database, then the large-workbook import
  *   pnpm load-test --imports only --only postgres --import-runs 3
@@ -28,6 +29,7 @@ import { previousPeriod } from '@oversight/domain';
 import { BENCH_PASSWORD, freshDatabase } from './database.js';
 import { DEMO_DIR, demoDirectory, seedDemo, type Manifest } from './embedded.js';
 import { documentStall } from './documents.js';
+import { hostileRequests } from './hostile-requests.js';
 import { importMemory } from './import-memory.js';
 import { autosaves, draftWriters, failureCode, login, startServer, type ServerChild } from './saves.js';
 
@@ -248,6 +250,9 @@ async function loadRun(target: Target): Promise<void> {
   try {
     if (!args['documents-only']) await steadyLoad(server, target);
     await documents(server, target);
+    const hostile = await hostileRequests(server);
+    log(`  ${target.label}：${hostile.line}：${hostile.problems.length ? `未通过：${hostile.problems.join('；')}` : '通过'}`);
+    if (hostile.problems.length) failed = true;
   } finally {
     await server.stop();
   }
