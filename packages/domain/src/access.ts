@@ -149,11 +149,64 @@ export const usernameRule = z
   .max(40, '用户名不能超过40个字符。')
   .regex(/^[A-Za-z0-9_.-]+$/, '用户名只能包含字母、数字、下划线、点和短横线。');
 
+/**
+ * Passwords that guessing tries first (the most common ones of Chinese and international leaks that meet the rules
+ * of letters and digits), compared without case. Kept short on purpose: it stops the first guesses, not a dictionary.
+ */
+export const COMMON_PASSWORDS: ReadonlySet<string> = new Set([
+  'password1',
+  'password12',
+  'password123',
+  'passw0rd',
+  'p@ssw0rd',
+  'qwerty123',
+  'qwerty12',
+  'qwer1234',
+  '1234qwer',
+  'abc12345',
+  'abcd1234',
+  '1234abcd',
+  'a1234567',
+  'a12345678',
+  'a123456789',
+  'aa123456',
+  'aa12345678',
+  'abc123456',
+  '1q2w3e4r',
+  '1q2w3e4r5t',
+  '1qaz2wsx',
+  'qazwsx123',
+  'zxcvbnm1',
+  'asdf1234',
+  'admin123',
+  'admin888',
+  'admin1234',
+  'woaini1314',
+  'woaini520',
+  'iloveyou1',
+  'welcome1',
+  'letmein1',
+  'test1234',
+  'user1234',
+  'root1234',
+  'china123',
+  'qq123456',
+  'wang1234',
+  'li123456',
+  'zhang123',
+  'abc123abc',
+  'super123',
+  'school123',
+  'xuexiao123',
+  'jiaoyu123',
+]);
+
 export const passwordRule = z
   .string()
   .min(8, '密码至少8位。')
   .max(128, '密码不能超过128位。')
-  .refine((p) => /[A-Za-z]/.test(p) && /\d/.test(p), '密码必须同时包含字母和数字。');
+  .refine((p) => /[A-Za-z]/.test(p) && /\d/.test(p), '密码必须同时包含字母和数字。')
+  .refine((p) => !COMMON_PASSWORDS.has(p.toLowerCase()), '这个密码太常见，很容易被猜到，请换一个。');
 
 export const displayNameRule = visibleName(z.string().trim().min(1, '姓名不能为空。').max(40, '姓名不能超过40个字。'), '姓名');
 

@@ -31,8 +31,14 @@ describe('account rules', () => {
   });
 
   it('requires passwords with letters and digits, at least 8 long', () => {
-    expect(passwordRule.safeParse('abc12345').success).toBe(true);
+    expect(passwordRule.safeParse('schoolyard2026').success).toBe(true);
     expect(passwordRule.safeParse('abcdefgh').error?.issues[0]?.message).toBe('密码必须同时包含字母和数字。');
     expect(passwordRule.safeParse('a1').error?.issues[0]?.message).toBe('密码至少8位。');
+  });
+
+  it('refuses the passwords guessing tries first, whatever their case', () => {
+    for (const common of ['password1', 'Password1', 'QWERTY123', 'abc12345', 'woaini1314']) {
+      expect(passwordRule.safeParse(common).error?.issues[0]?.message, common).toBe('这个密码太常见，很容易被猜到，请换一个。');
+    }
   });
 });
