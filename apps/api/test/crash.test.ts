@@ -60,18 +60,7 @@ describe.each(kinds)('a server killed mid-save [%s]', (kind) => {
     const county = await api.mutate('org.createUnit', { parentId: city.id, level: 'county', code: '511681', name: '甲县' });
     const schoolIds: number[] = [];
     for (let i = 1; i <= 3; i++) {
-      const school = await api.mutate('schools.create', {
-        countyId: county.id,
-        code: `215100000${i}`,
-        name: `崩溃测试小学${i}`,
-        type: 'primary',
-        ownership: 'public',
-        location: 'rural',
-        boarding: false,
-        buildingAreaM2: 3000,
-        siteAreaM2: 8000,
-        hasCanteen: true,
-      });
+      const school = await api.mutate('schools.create', schoolInput(county.id, { code: `215100000${i}`, name: `崩溃测试小学${i}` }));
       schoolIds.push(school.id);
     }
 
