@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import { poller, procStatus } from './import-memory.js';
 import type { ServerChild } from './saves.js';
 import { quantile } from './stats.js';
@@ -26,6 +27,8 @@ export async function hostileRequests(server: ServerChild): Promise<{ line: stri
       return r.status;
     });
   const pid = server.process.pid!;
+  // The peak so far (earlier scenarios on this server) is reset, so the peak read afterwards is this scenario's own.
+  writeFileSync(`/proc/${pid}/clear_refs`, '5');
   const before = procStatus(pid, 'VmRSS');
   const idle = await (await poller(`${base}/healthz`)).stopAfter(1000);
   const poll = await poller(`${base}/healthz`);
@@ -33,7 +36,8 @@ export async function hostileRequests(server: ServerChild): Promise<{ line: stri
   const requests = [
     ...[5000, 5000, 5000, 6000, 6000, 6000].map((depth) => post(nested(depth))),
     ...[huge, huge, huge].map(post),
-    ...[3000, 3000, 3000].map((depth) => get(nested(depth))),
+    // Kept under Node's 16 KB limit on a request's head, so that the server itself reads the query.
+    ...[1500, 1500, 1500].map((depth) => get(nested(depth))),
   ];
   const started = performance.now();
   const statuses = await Promise.all(requests);
@@ -47,7 +51,7 @@ export async function hostileRequests(server: ServerChild): Promise<{ line: stri
     ...(growth > HOSTILE_TARGETS.growthMb ? [`常驻内存增长 ${growth.toFixed(0)} MB`] : []),
   ];
   const line =
-    `深层嵌套 JSON ${requests.length} 个同时发出（10 KB 嵌套 5000–6000 层、1.8 MB 嵌套 90 万层、查询参数嵌套 3000 层）：${(ms / 1000).toFixed(2)} 秒全部应答（${[...new Set(statuses)].join('、')}），` +
+    `深层嵌套 JSON ${requests.length} 个同时发出（10 KB 嵌套 5000–6000 层、1.8 MB 嵌套 90 万层、查询参数嵌套 1500 层）：${(ms / 1000).toFixed(2)} 秒全部应答（${[...new Set(statuses)].join('、')}），` +
     `/healthz ${latencies.length} 次 p99 ${quantile(latencies, 0.99).toFixed(0)} ms、最慢 ${slowest.toFixed(0)} ms（目标 ≤ ${HOSTILE_TARGETS.healthMaxMs}；空闲时最慢 ${Math.max(...idle).toFixed(0)} ms），` +
     `内存峰值增长 ${growth.toFixed(0)} MB（目标 ≤ ${HOSTILE_TARGETS.growthMb}）`;
   return { line, problems };
