@@ -216,22 +216,35 @@ export const loginInput = z.object({
 });
 export type LoginInput = z.infer<typeof loginInput>;
 
-export const userCreateInput = z.object({
-  role: z.enum(ROLES, { error: '角色无效。' }),
-  username: usernameRule,
-  displayName: displayNameRule,
-  password: passwordRule,
-  orgUnitId: z.number().int().positive().optional(),
-  schoolId: z.number().int().positive().optional(),
-});
+/**
+ * A password must not hold the account's own username: usernames are not secret (a principal's is the school
+ * identifier, printed in the education statistics), so such a password is the first one guessed.
+ */
+const passwordNotUsername = {
+  check: (v: { username: string; password: string }) => !v.password.toLowerCase().includes(v.username.trim().toLowerCase()),
+  message: { message: '密码不能包含用户名（学校账号的用户名就是学校标识码）。', path: ['password'] },
+};
+
+export const userCreateInput = z
+  .object({
+    role: z.enum(ROLES, { error: '角色无效。' }),
+    username: usernameRule,
+    displayName: displayNameRule,
+    password: passwordRule,
+    orgUnitId: z.number().int().positive().optional(),
+    schoolId: z.number().int().positive().optional(),
+  })
+  .refine(passwordNotUsername.check, passwordNotUsername.message);
 export type UserCreateInput = z.infer<typeof userCreateInput>;
 
-export const principalCreateInput = z.object({
-  schoolId: z.number().int().positive(),
-  username: usernameRule,
-  displayName: displayNameRule,
-  password: passwordRule,
-});
+export const principalCreateInput = z
+  .object({
+    schoolId: z.number().int().positive(),
+    username: usernameRule,
+    displayName: displayNameRule,
+    password: passwordRule,
+  })
+  .refine(passwordNotUsername.check, passwordNotUsername.message);
 export type PrincipalCreateInput = z.infer<typeof principalCreateInput>;
 
 export const passwordResetInput = z.object({

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { creatableRoles, passwordRule, scopeIncludesCounty, scopeIncludesSchool, type Scope } from '../src/index.js';
+import { creatableRoles, passwordRule, principalCreateInput, scopeIncludesCounty, scopeIncludesSchool, type Scope, userCreateInput } from '../src/index.js';
 
 describe('scope', () => {
   const bureau: Scope = { kind: 'counties', countyIds: [1, 2] };
@@ -34,6 +34,14 @@ describe('account rules', () => {
     expect(passwordRule.safeParse('schoolyard2026').success).toBe(true);
     expect(passwordRule.safeParse('abcdefgh').error?.issues[0]?.message).toBe('密码必须同时包含字母和数字。');
     expect(passwordRule.safeParse('a1').error?.issues[0]?.message).toBe('密码至少8位。');
+  });
+
+  it('refuses a password that holds the account’s own username (a principal’s is the school identifier)', () => {
+    const principal = { schoolId: 1, username: '2151992108', displayName: '王校长' };
+    const refused = principalCreateInput.safeParse({ ...principal, password: 'x2151992108' });
+    expect(refused.error?.issues).toEqual([expect.objectContaining({ path: ['password'], message: '密码不能包含用户名（学校账号的用户名就是学校标识码）。' })]);
+    expect(userCreateInput.safeParse({ role: 'bureau_officer', username: 'Wang.Li', displayName: '王丽', password: 'wang.li2026' }).success).toBe(false);
+    expect(principalCreateInput.safeParse({ ...principal, password: 'schoolyard2026' }).success).toBe(true);
   });
 
   it('refuses the passwords guessing tries first, whatever their case', () => {
