@@ -7,7 +7,6 @@ import {
   missing,
   passwordResetInput,
   ROLE_LABELS,
-  schoolInScope,
   scopeIncludesCounty,
   userCreateInput,
   type UserCreateInput,
@@ -15,14 +14,13 @@ import {
 import type { Kysely } from 'kysely';
 import type { z } from 'zod';
 import { recordAudit } from '../queries/audit.js';
-import { getSchool } from '../queries/schools.js';
 import { findUserByUsername, getUser, type UserSummary } from '../queries/users.js';
 import type { Database } from '../schema.js';
 import type { Actor } from './actor.js';
 import { endAllSessions } from './auth.js';
 import { hashPassword } from './passwords.js';
 import { transact } from './transaction.js';
-import { unitInScope } from './units.js';
+import { schoolFor, unitInScope } from './scope.js';
 
 const summary = ({ passwordHash: _hidden, createdAt: _c, updatedAt: _u, ...rest }: Awaited<ReturnType<typeof getUser>> & {}) => rest satisfies UserSummary;
 
@@ -36,7 +34,7 @@ async function binding(db: Kysely<Database>, actor: Actor, input: UserCreateInpu
       return { orgUnitId: null, schoolId: null, countyId: null };
     case 'principal': {
       if (input.schoolId === undefined) throw badRequest('schoolId', '学校账号必须指定所属学校。');
-      const school = schoolInScope(actor.scope, await getSchool(db, input.schoolId));
+      const school = await schoolFor(db, actor.scope, input.schoolId);
       return { orgUnitId: null, schoolId: school.id, countyId: school.countyId };
     }
     case 'bureau_admin':

@@ -1,10 +1,10 @@
-import { assertPeriod, countyInScope, deadlineOf, isLate, periodLabel, schoolInScope, validateReport, type Period } from '@oversight/domain';
+import { assertPeriod, countyInScope, deadlineOf, isLate, periodLabel, validateReport, type Period } from '@oversight/domain';
 import type { Kysely } from 'kysely';
 import { recordAudit } from '../queries/audit.js';
-import { getSchool } from '../queries/schools.js';
 import type { Database, ReportStatus } from '../schema.js';
 import type { Actor } from './actor.js';
 import type { Clock } from './reports.js';
+import { schoolFor } from './scope.js';
 import { transact } from './transaction.js';
 import { deadlineDays, validationContexts } from './validation-context.js';
 
@@ -169,7 +169,7 @@ export async function remindMissing(db: Kysely<Database>, actor: Actor, countyId
 
 /** The school's reminders not yet dismissed, newest first. */
 export async function schoolReminders(db: Kysely<Database>, actor: Actor, schoolId: number) {
-  schoolInScope(actor.scope, await getSchool(db, schoolId));
+  await schoolFor(db, actor.scope, schoolId);
   return db
     .selectFrom('reminders')
     .select(['id', 'period', 'message', 'createdAt'])
@@ -181,6 +181,6 @@ export async function schoolReminders(db: Kysely<Database>, actor: Actor, school
 
 /** Dismisses one of the school's reminders (one of another school's is left alone). */
 export async function dismissReminder(db: Kysely<Database>, actor: Actor, schoolId: number, reminderId: number): Promise<void> {
-  schoolInScope(actor.scope, await getSchool(db, schoolId));
+  await schoolFor(db, actor.scope, schoolId);
   await db.updateTable('reminders').set({ dismissedAt: new Date() }).where('id', '=', reminderId).where('schoolId', '=', schoolId).execute();
 }

@@ -26,9 +26,9 @@ import {
 } from '@oversight/domain';
 import type { Kysely } from 'kysely';
 import { auditWritten, recordAudit } from '../queries/audit.js';
-import { getSchool } from '../queries/schools.js';
 import type { Database, Report, ReportStatus, School } from '../schema.js';
 import type { Actor } from './actor.js';
+import { schoolFor } from './scope.js';
 import { transact } from './transaction.js';
 import { deadlineDays, validationContext, type ValidationContext } from './validation-context.js';
 
@@ -111,10 +111,6 @@ export async function setDeadlineDays(db: Kysely<Database>, actor: Actor, county
 
 function findReport(db: Kysely<Database>, schoolId: number, period: string) {
   return db.selectFrom('reports').selectAll().where('schoolId', '=', schoolId).where('period', '=', period).executeTakeFirst();
-}
-
-async function schoolFor(db: Kysely<Database>, actor: Actor, schoolId: number): Promise<School> {
-  return schoolInScope(actor.scope, await getSchool(db, schoolId));
 }
 
 /** The school, in the actor's scope, with what a save needs of its report of the quarter: one round trip. */
@@ -200,7 +196,7 @@ export async function getReport(
   options: Clock & { withHistory?: boolean | undefined } = {},
 ): Promise<ReportView> {
   assertPeriod(period);
-  const school = await schoolFor(db, actor, schoolId);
+  const school = await schoolFor(db, actor.scope, schoolId);
   const report = await findReport(db, school.id, period);
   const shown = await view(db, school, period, report, options);
   if (options.withHistory) shown.history = report ? await historyOf(db, report.id) : [];
@@ -341,7 +337,7 @@ async function transition<R extends Returning>(
   const period = input.period;
   const rule = REPORT_TRANSITIONS[kind];
   if (rule.overseersOnly && !isOverseer(actor.role)) throw forbidden(`只有教育局工作人员可以${rule.verb}报表。`);
-  const school = await schoolFor(db, actor, input.schoolId);
+  const school = await schoolFor(db, actor.scope, input.schoolId);
   const now = options.now ?? new Date();
   const reason = input.reason?.trim();
   if ((kind === 'return' || kind === 'reopen') && (!reason || reason.length < 2)) {
@@ -449,7 +445,7 @@ function historyOf(db: Kysely<Database>, reportId: number): Promise<HistoryEntry
 /** Every stored change of a school's report for a quarter, oldest first, with who made it. */
 export async function reportHistory(db: Kysely<Database>, actor: Actor, schoolId: number, period: string): Promise<HistoryEntry[]> {
   assertPeriod(period);
-  const school = await schoolFor(db, actor, schoolId);
+  const school = await schoolFor(db, actor.scope, schoolId);
   const report = await findReport(db, school.id, period);
   return report ? historyOf(db, report.id) : [];
 }

@@ -3,7 +3,6 @@ import {
   conflict,
   countyInScope,
   schoolCodeProblem,
-  schoolInScope,
   schoolCreateInput,
   schoolUpdateInput,
   type SchoolCreateInput,
@@ -12,9 +11,9 @@ import {
 import type { Kysely } from 'kysely';
 import { recordAudit } from '../queries/audit.js';
 import { getOrgUnit } from '../queries/org.js';
-import { getSchool } from '../queries/schools.js';
 import type { Database, School } from '../schema.js';
 import type { Actor } from './actor.js';
+import { schoolFor } from './scope.js';
 import { transact } from './transaction.js';
 
 async function checkPlacement(
@@ -81,7 +80,7 @@ export async function createSchool(db: Kysely<Database>, actor: Actor, raw: Scho
 export async function updateSchool(db: Kysely<Database>, actor: Actor, raw: SchoolUpdateInput): Promise<School> {
   const { schoolId, ...changes } = schoolUpdateInput.parse(raw);
   return transact(db, async (trx) => {
-    const before = schoolInScope(actor.scope, await getSchool(trx, schoolId));
+    const before = await schoolFor(trx, actor.scope, schoolId);
     const merged = { ...before, ...changes };
     // A change of type gets a new identifier (the category is part of it), so code and type are checked together.
     await checkPlacement(trx, merged, schoolId);

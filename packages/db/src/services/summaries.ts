@@ -9,7 +9,6 @@ import {
   isLate,
   isPeriod,
   missing,
-  schoolInScope,
   scopeIncludesCounty,
   scopeIncludesSchool,
   shiftWindow,
@@ -30,14 +29,13 @@ import type { Kysely } from 'kysely';
 import { analyticsReports, analyticsSchools, countiesByIds, lastReportedPeriods } from '../queries/analytics.js';
 import { recordAudit } from '../queries/audit.js';
 import { countyIdsUnder, getOrgUnit } from '../queries/org.js';
-import { getSchool } from '../queries/schools.js';
 import { targetsOf } from '../queries/targets.js';
 import type { Database, SummaryFacts, SummaryRow } from '../schema.js';
 import type { Actor } from './actor.js';
 import type { Clock } from './reports.js';
 import { storeDraft } from './summary-drafts.js';
 import { transact } from './transaction.js';
-import { seesEvery, unitInScope } from './units.js';
+import { schoolFor, seesEvery, unitInScope } from './scope.js';
 import { deadlineDaysOf } from './validation-context.js';
 
 /** What a summary is written for: a county, a city across its counties, or one school. */
@@ -127,7 +125,7 @@ async function cityTarget(db: Kysely<Database>, scope: Scope, cityId: number): P
 }
 
 async function schoolTarget(db: Kysely<Database>, scope: Scope, schoolId: number): Promise<SummaryTarget> {
-  const school = schoolInScope(scope, await getSchool(db, schoolId));
+  const school = await schoolFor(db, scope, schoolId);
   return { level: 'school', unit: { id: school.id, name: school.name }, countyIds: [school.countyId], schoolId: school.id };
 }
 

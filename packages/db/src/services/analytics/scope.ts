@@ -1,13 +1,7 @@
-import { countyInScope, forbidden, missing, schoolInScope, scopeIncludesCounty, type Scope } from '@oversight/domain';
+import { countyInScope, forbidden, missing, scopeIncludesCounty, type Scope } from '@oversight/domain';
 import type { Kysely } from 'kysely';
 import { countyIdsUnder } from '../../queries/org.js';
-import { getSchool } from '../../queries/schools.js';
-import type { Database, School } from '../../schema.js';
-
-/** A school the caller may see; missing and out of scope answer alike (NOT_FOUND). */
-export async function schoolFor(db: Kysely<Database>, scope: Scope, schoolId: number): Promise<School> {
-  return schoolInScope(scope, await getSchool(db, schoolId));
-}
+import type { Database } from '../../schema.js';
 
 /**
  * The counties a call covers: one county, every county under a unit (a city, a province), or by default every

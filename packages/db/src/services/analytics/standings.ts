@@ -34,7 +34,7 @@ import { targetsOf } from '../../queries/targets.js';
 import type { Database } from '../../schema.js';
 import { countyData } from './county-data.js';
 import { indexFrame, schoolValues, standingOf, type TargetBrief } from './school-figures.js';
-import { schoolFor } from './scope.js';
+import { schoolFor } from '../scope.js';
 import { periodsFor, resolveWindow, TREND_QUARTERS, type WindowChoice } from './window.js';
 
 // One school against its peers (principal-safe: no other school's figures or names).

@@ -18,7 +18,7 @@ import {
 import type { Kysely } from 'kysely';
 import type { Database } from '../../schema.js';
 import { countyData } from './county-data.js';
-import { schoolFor } from './scope.js';
+import { schoolFor } from '../scope.js';
 import type { FigureOptions } from './window.js';
 
 export interface TrendPoint {

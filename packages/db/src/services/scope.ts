@@ -1,7 +1,13 @@
-import { missing, scopeIncludesCounty, type RecordKind, type Scope } from '@oversight/domain';
+import { missing, schoolInScope, scopeIncludesCounty, type RecordKind, type Scope } from '@oversight/domain';
 import type { Kysely } from 'kysely';
 import { countyIdsUnder, getOrgUnit } from '../queries/org.js';
-import type { Database, OrgUnit } from '../schema.js';
+import { getSchool } from '../queries/schools.js';
+import type { Database, OrgUnit, School } from '../schema.js';
+
+/** A school the scope sees; missing and out of scope answer alike (NOT_FOUND, the domain's rule). */
+export async function schoolFor(db: Kysely<Database>, scope: Scope, schoolId: number): Promise<School> {
+  return schoolInScope(scope, await getSchool(db, schoolId));
+}
 
 /**
  * Whether a scope sees every county of a unit, for what speaks for all of them (a city's summary, a city's
