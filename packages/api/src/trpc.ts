@@ -1,5 +1,5 @@
 import { AppError, decideAccess, unstorableTextAt, type Access, type Cost } from '@oversight/domain';
-import { getSchool, reserveCostlyCall } from '@oversight/db';
+import { actorOfUser, getSchool, reserveCostlyCall } from '@oversight/db';
 import { initTRPC, TRPCError } from '@trpc/server';
 import superjson from 'superjson';
 import { ZodError } from 'zod';
@@ -96,7 +96,5 @@ export function signedIn(ctx: Context) {
   return ctx.user;
 }
 
-export function actorOf(ctx: Context) {
-  const user = signedIn(ctx);
-  return { userId: user.id, role: user.role, scope: user.scope };
-}
+/** The signed-in user as the actor of a service call. */
+export const actorOf = (ctx: Context) => actorOfUser(signedIn(ctx));
