@@ -1,6 +1,7 @@
 import { getSchool, reserveCostlyCall, TooManyAttempts, userForSession, type Database, type Kysely, type SignedInUser } from '@oversight/db';
 import { decideAccess, type Access, type Cost, type CostLimits } from '@oversight/domain';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { HTTP_STATUS } from './reply.js';
 
 /**
  * Who may call a file route, declared on the route (`config: { access }`) in the same terms as a tRPC
@@ -16,8 +17,6 @@ declare module 'fastify' {
     cost?: Cost;
   }
 }
-
-const HTTP_STATUS = { BAD_REQUEST: 400, UNAUTHORIZED: 401, FORBIDDEN: 403, NOT_FOUND: 404 } as const;
 
 const users = new WeakMap<FastifyRequest, SignedInUser>();
 
