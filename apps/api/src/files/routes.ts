@@ -21,9 +21,10 @@ import {
   type ImportFinding,
   importFinding,
   type ImportResponse,
-  indicator,
+  figureIndicator,
   LOCATION_LABELS,
   LOCATIONS,
+  missing,
   OVERSIGHT_ROLES,
   parseWorkbook,
   type Period,
@@ -80,7 +81,7 @@ export interface FileRouteOptions {
 
 async function countyName(db: Kysely<Database>, countyId: number): Promise<string> {
   const unit = await getOrgUnit(db, countyId);
-  if (!unit) throw new AppError('NOT_FOUND', '县（市、区）不存在。');
+  if (!unit) throw missing('county');
   if (unit.level !== 'county') throw new AppError('BAD_REQUEST', `“${unit.name}”不是县级单位：请选择一个县（市、区）。`, 'countyId');
   return unit.name;
 }
@@ -178,7 +179,6 @@ export async function fileRoutes(app: FastifyInstance, options: FileRouteOptions
         warnings,
       };
       if (ok) return reply.code(200).send(body);
-      // Rows of schools outside the caller's scope make the whole upload a refusal of access.
       // Rows of schools outside the caller's scope read like unknown identifiers: ordinary errors, nothing stored.
       const stale = errors.filter((e) => e.code === 'version' && e.rule === 'conflict').length;
       const message = stale
@@ -230,13 +230,7 @@ export async function fileRoutes(app: FastifyInstance, options: FileRouteOptions
       request.query,
     );
     const name = await countyName(db, q.countyId);
-    const ind = (() => {
-      try {
-        return indicator(q.indicator);
-      } catch {
-        throw new AppError('BAD_REQUEST', `未知指标：${q.indicator}（参数：indicator）。`, 'indicator');
-      }
-    })();
+    const ind = figureIndicator(q.indicator);
     const table = await ranking(db, callerOf(request).scope, {
       countyId: q.countyId,
       indicator: ind.code,
