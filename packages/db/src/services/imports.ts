@@ -9,7 +9,7 @@ import {
   normaliseValues,
   periodLabel,
   REPORT_STATUS_LABELS,
-  schoolInScope,
+  scopeIncludesSchool,
   validateReport,
   type CellRef,
   type ImportFinding,
@@ -118,10 +118,8 @@ async function resolve(trx: Kysely<Database>, actor: Actor, records: readonly Im
   const resolved: Resolved[] = [];
   const seen = new Map<string, ImportRecord>();
   for (const record of records) {
-    let school: School;
-    try {
-      school = schoolInScope(actor.scope, schools.get(record.schoolCode));
-    } catch {
+    const school = schools.get(record.schoolCode);
+    if (!school || !scopeIncludesSchool(actor.scope, school)) {
       // A school outside the caller's scope reads exactly like an unknown one: neither its name nor its existence shows.
       errors.push(importFinding(record.schoolAt, 'school_code', 'unknown', `学校标识码 ${record.schoolCode} 不存在，请核对。`));
       continue;
