@@ -1,11 +1,12 @@
 /**
  * The event-loop stall of document generation (issue 13), measured from outside the server: /healthz is asked every
- * 20 ms, one request at a time, first with the server otherwise idle, then while the county officer downloads the
+ * 20 ms from a thread of its own (watch.ts), first with the server otherwise idle, then while the county officer downloads the
  * county's annual summary as Word (two downloads at a time, back to back). A server that generates the .docx on its
  * own thread cannot answer /healthz until the document is done; one that generates it in a worker answers at once.
  * The downloads stay within the officer's document limit (60 per 10 minutes), as real use would.
  */
 import { quantile, summarise } from './stats.js';
+import { poller } from './watch.js';
 
 export interface DocumentStall {
   idle: { p99: number; max: number; samples: number };
@@ -14,19 +15,6 @@ export interface DocumentStall {
   /** Median time to download one county .docx, in ms. */
   documentMs: number;
   bytes: number;
-}
-
-/** /healthz latencies, asked one after another every `gap` ms until `until()` says stop. */
-async function probe(base: string, until: () => boolean, gap = 20): Promise<number[]> {
-  const latencies: number[] = [];
-  while (!until()) {
-    const started = performance.now();
-    const response = await fetch(`${base}/healthz`);
-    await response.arrayBuffer();
-    latencies.push(performance.now() - started);
-    await new Promise((done) => setTimeout(done, gap));
-  }
-  return latencies;
 }
 
 /** The county's summary, drafted and finalised by the officer (a final summary's figures are frozen, as the document shows them). */
@@ -57,10 +45,8 @@ export async function documentStall(
   // Warm up: the first document starts the worker (and fills caches).
   await (await fetch(`${base}/api/summaries/${id}.docx`, { headers: { cookie } })).arrayBuffer();
 
-  const idleUntil = performance.now() + (options.idleSeconds ?? 5) * 1000;
-  const idle = await probe(base, () => performance.now() > idleUntil);
+  const idle = await (await poller(`${base}/healthz`)).stopAfter((options.idleSeconds ?? 5) * 1000);
 
-  let done = false;
   let remaining = total - 1;
   const times: number[] = [];
   let bytes = 0;
@@ -74,7 +60,16 @@ export async function documentStall(
       bytes = body.byteLength;
     }
   };
-  const [busy] = await Promise.all([probe(base, () => done), Promise.all([downloader(), downloader()]).finally(() => (done = true))]);
+  const poll = await poller(`${base}/healthz`);
+  const downloads = Promise.all([downloader(), downloader()]);
+  // The polls stop when the downloads end, whether they succeed or not.
+  const busy = await downloads.then(
+    () => poll.stopAfter(0),
+    async (error: unknown) => {
+      await poll.stopAfter(0);
+      throw error;
+    },
+  );
   const stats = (xs: number[]) => ({
     p99: quantile(
       [...xs].sort((a, b) => a - b),

@@ -1,5 +1,5 @@
 import { writeFileSync } from 'node:fs';
-import { poller, procStatus } from './import-memory.js';
+import { poller, procStatus } from './watch.js';
 import type { ServerChild } from './saves.js';
 import { quantile } from './stats.js';
 

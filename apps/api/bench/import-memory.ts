@@ -1,9 +1,8 @@
-import { readFileSync } from 'node:fs';
-import { Worker } from 'node:worker_threads';
 import { BENCH_PASSWORD } from './database.js';
 import { largeCountyWorkbook } from './large-workbook.js';
 import { login, startServer } from './saves.js';
 import { quantile } from './stats.js';
+import { poller, procStatus } from './watch.js';
 
 /**
  * The large-but-legal workbook of issue 13 ("import memory") uploaded to the real server process, with and without
@@ -26,51 +25,6 @@ export interface ImportMemoryRun {
 
 const UNZIPPED_LIMIT_MB = 100;
 export const IMPORT_MEMORY_TARGETS = { growthMb: 3 * UNZIPPED_LIMIT_MB, healthMaxMs: 200 };
-
-export const procStatus = (pid: number, field: string) =>
-  Number(new RegExp(`${field}:\\s+(\\d+)`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? Number.NaN) / 1024;
-
-/**
- * Polls `url` every 20 ms from a worker thread of its own: the 10 MB upload sent from this thread must not delay
- * the polls and be counted against the server.
- */
-export async function poller(url: string): Promise<{ stopAfter(ms: number): Promise<number[]> }> {
-  const worker = new Worker(
-    `const { parentPort, workerData } = require('node:worker_threads');
-     let running = true;
-     const latencies = [];
-     parentPort.on('message', () => { running = false; });
-     (async () => {
-       // One unmeasured request first: loading fetch in a new thread takes a few hundred milliseconds.
-       await fetch(workerData).then((r) => r.arrayBuffer()).catch(() => undefined);
-       parentPort.postMessage('ready');
-       while (running) {
-         const started = performance.now();
-         await fetch(workerData, { signal: AbortSignal.timeout(180000) }).then((r) => r.arrayBuffer()).catch(() => undefined);
-         latencies.push(performance.now() - started);
-         await new Promise((r) => setTimeout(r, 20));
-       }
-       parentPort.postMessage(latencies);
-     })();`,
-    { eval: true, workerData: url },
-  );
-  const ready = new Promise<void>((resolve, reject) => {
-    worker.once('message', () => resolve());
-    worker.once('error', reject);
-  });
-  await ready;
-  const done = new Promise<number[]>((resolve, reject) => {
-    worker.once('message', (latencies: number[]) => void worker.terminate().then(() => resolve(latencies)));
-    worker.once('error', reject);
-  });
-  return {
-    async stopAfter(ms) {
-      await new Promise((r) => setTimeout(r, ms));
-      worker.postMessage('stop');
-      return done;
-    },
-  };
-}
 
 async function oneRun(env: Record<string, string>, file: Buffer, annotate: boolean): Promise<ImportMemoryRun> {
   const server = await startServer(env);
