@@ -3,13 +3,9 @@
  * dist/main.mjs, every npm package left as an import (they stay in node_modules, PGlite with its WebAssembly files).
  * Running compiled JavaScript instead of compiling TypeScript at start-up (tsx) starts faster and keeps ~50 MB less
  * resident. `node scripts/build.mjs <entry> <outfile>` builds another entry the same way (the bench's server).
- * Worker scripts (plain JavaScript, loaded with `new URL('./x.mjs', import.meta.url)`) are copied beside the bundle.
- * The document worker (src/documents/worker.ts, a worker thread generating Word and Excel summaries) is bundled the
- * same way beside it, as document-worker.mjs, where src/documents/pool.ts looks for it.
+ * The document worker (src/documents/worker.ts, the worker thread that makes Word and Excel summaries and annotated
+ * uploads) is bundled the same way beside it, as document-worker.mjs, where src/documents/pool.ts looks for it.
  */
-const WORKERS = ['src/files/annotate-worker.mjs'];
-
-import { copyFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -42,7 +38,6 @@ export async function buildServer(entry = 'src/main.ts', outfile = 'dist/main.mj
       },
     ],
   });
-  for (const worker of WORKERS) copyFileSync(path.join(root, worker), path.join(path.resolve(root, path.dirname(outfile)), path.basename(worker)));
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) await buildServer(process.argv[2], process.argv[3]);

@@ -9,6 +9,7 @@ import { DEFAULT_COST_LIMITS, type CostLimits } from '@oversight/domain';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { fileLimits, type FileLimits } from './env.js';
 import { fileRoutes } from './files/routes.js';
+import { DocumentPool } from './documents/pool.js';
 import { summaryDocumentRoutes } from './documents/routes.js';
 import { registerSecurity } from './security.js';
 
@@ -87,8 +88,11 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     } satisfies FastifyTRPCPluginOptions<AppRouter>['trpcOptions'],
   });
 
-  await app.register(fileRoutes, { db: options.db, sessionCookie: SESSION_COOKIE, limits: options.fileLimits ?? fileLimits(), costLimits });
-  await app.register(summaryDocumentRoutes, { db: options.db, sessionCookie: SESSION_COOKIE, costLimits });
+  // Word and Excel documents and annotated uploads are made by worker threads, one pool for the server.
+  const documents = new DocumentPool();
+  app.addHook('onClose', () => documents.close());
+  await app.register(fileRoutes, { db: options.db, sessionCookie: SESSION_COOKIE, limits: options.fileLimits ?? fileLimits(), costLimits, documents });
+  await app.register(summaryDocumentRoutes, { db: options.db, sessionCookie: SESSION_COOKIE, costLimits, documents });
 
   const index = path.join(options.webDir, 'index.html');
   if (existsSync(index)) {

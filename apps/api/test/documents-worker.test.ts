@@ -4,6 +4,8 @@ import { countyInput } from '../../../packages/domain/test/summary-fixture.js';
 import { summaryDocx, type SummaryDocumentData } from '../src/documents/docx.js';
 import { DocumentPool } from '../src/documents/pool.js';
 import { renderDocument } from '../src/documents/render.js';
+import { FileRefusal } from '../src/files/refusal.js';
+import ExcelJS from 'exceljs';
 import { inflateRawSync } from 'node:zlib';
 
 /**
@@ -85,6 +87,18 @@ describe('the document worker pool', () => {
     const broken = { ...data, sections: null } as unknown as SummaryDocumentData;
     await expect(pool.render({ kind: 'docx', data: broken })).rejects.toThrow(/document generation failed/);
     expect((await pool.render({ kind: 'docx', data })).subarray(0, 2).toString()).toBe('PK');
+  });
+
+  it('annotates an upload, and answers a workbook it cannot load with the refusal the user can act on', async () => {
+    const plan = { marks: [], rows: [{ cells: ['', '', '', '未发现问题，可以导入。'] }], sheet: '导入检查结果' };
+    const workbook = new ExcelJS.Workbook();
+    workbook.addWorksheet('季度报表').getCell('A1').value = '学校标识码';
+    const file = Buffer.from(await workbook.xlsx.writeBuffer());
+    const annotated = await pool.render({ kind: 'annotate', data: { ...plan, file } });
+    expect([...unzip(annotated).keys()].filter((name) => /^xl\/worksheets\/sheet\d+\.xml$/.test(name))).toHaveLength(2);
+    const damaged = pool.render({ kind: 'annotate', data: { ...plan, file: Buffer.from('PK not a workbook') } });
+    await expect(damaged).rejects.toBeInstanceOf(FileRefusal);
+    await expect(damaged).rejects.toMatchObject({ status: 400, rule: 'damaged' });
   });
 
   it('refuses new jobs past its queue, and every job once closed', async () => {

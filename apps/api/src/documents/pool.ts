@@ -4,12 +4,13 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { AppError } from '@oversight/domain';
+import { FileRefusal } from '../files/refusal.js';
 import type { DocumentJob } from './render.js';
 
 /**
  * Documents are generated off the request thread: a county's .docx is about 1.5 s of synchronous work (charts,
- * PNG fallbacks, the docx library's XML), which on the server's own thread would hold every other request for that
- * long. A small pool of worker threads (one on two cores, two beyond) takes the jobs in turn; the request thread
+ * PNG fallbacks, the docx library's XML), and annotating an uploaded workbook seconds more (exceljs), which on the
+ * server's own thread would hold every other request for that long. The server keeps one pool for both. A small pool of worker threads (one on two cores, two beyond) takes the jobs in turn; the request thread
  * only waits for the bytes. Workers start on the first document and are replaced if one dies (its job fails with
  * an error); past `maxQueued` waiting jobs a new one is refused (429) rather than queued without bound.
  *
@@ -90,11 +91,12 @@ export class DocumentPool {
     worker.unref();
     const slot: Slot = { worker, current: null };
     this.slots.push(slot);
-    worker.on('message', (message: { id: number; body?: Uint8Array; error?: string }) => {
+    worker.on('message', (message: { id: number; body?: Uint8Array; refusal?: Pick<FileRefusal, 'status' | 'message' | 'rule'>; error?: string }) => {
       const job = slot.current;
       if (!job || job.id !== message.id) return;
       slot.current = null;
       if (message.body) job.resolve(Buffer.from(message.body.buffer, message.body.byteOffset, message.body.byteLength));
+      else if (message.refusal) job.reject(new FileRefusal(message.refusal.status, message.refusal.message, message.refusal.rule));
       else job.reject(new Error(`document generation failed: ${message.error}`));
       this.dispatch();
     });

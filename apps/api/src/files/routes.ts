@@ -36,6 +36,7 @@ import {
 import { countyIdInput, fromQuery, indicatorInput, periodInput, quarterInput, schoolIdInput, yearInput } from '@oversight/api';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
+import type { DocumentPool } from '../documents/pool.js';
 import type { FileLimits } from '../env.js';
 import { callerOf, guardFileRoutes } from './access.js';
 import { completenessExport, countyExport, rankingExport, reviewQueueExport } from './exports.js';
@@ -77,6 +78,8 @@ export interface FileRouteOptions {
   limits: FileLimits;
   /** How often each user may import and export; null counts nothing. */
   costLimits: CostLimits | null;
+  /** The server's document workers (they annotate uploads). */
+  documents: DocumentPool;
 }
 
 async function countyName(db: Kysely<Database>, countyId: number): Promise<string> {
@@ -163,7 +166,11 @@ export async function fileRoutes(app: FastifyInstance, options: FileRouteOptions
       const warnings = ordered([...parsed.warnings, ...result.warnings], sheets);
       if (annotate) {
         reply.header('x-import-errors', String(errors.length)).header('x-import-warnings', String(warnings.length));
-        return sendWorkbook(reply, await annotateWorkbook(upload.file, errors, warnings), `导入检查结果-${upload.fileName.replace(/\.xlsx$/i, '')}.xlsx`);
+        return sendWorkbook(
+          reply,
+          await annotateWorkbook(options.documents, upload.file, errors, warnings),
+          `导入检查结果-${upload.fileName.replace(/\.xlsx$/i, '')}.xlsx`,
+        );
       }
       const ok = errors.length === 0;
       const values = parsed.records.reduce((n, r) => n + r.cells.filter((c) => c.raw !== null).length, 0);

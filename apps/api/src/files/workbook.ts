@@ -1,6 +1,6 @@
 import type { ImportFinding, SheetGrid } from '@oversight/domain';
-import { Worker } from 'node:worker_threads';
 import ExcelJS from 'exceljs';
+import type { DocumentPool } from '../documents/pool.js';
 import { readSheetsAsync, SHEET_CAPS, WorkbookStructureError, type Parts } from './ooxml.js';
 import { FileRefusal, sizeText } from './refusal.js';
 import { cellContent } from './xlsx.js';
@@ -127,14 +127,15 @@ export const MARKED_FINDINGS = 100;
 /** Findings listed on the findings sheet; a last line says how many more there are. */
 export const LISTED_FINDINGS = 1_000;
 
-interface AnnotationPlan {
+/** What an annotated error report marks and lists: plain data, sent to a document worker. */
+export interface AnnotationPlan {
   file: Buffer;
   marks: { sheet: string; address: string; error: boolean; note: string }[];
   rows: { cells: ExcelJS.CellValue[]; fill?: 'error' | 'warning'; bold?: boolean }[];
   sheet: string;
 }
 
-/** What to mark and list, decided here; annotate-worker.mjs does it with exceljs. */
+/** What to mark and list, decided here; a document worker does it with exceljs (annotate). */
 function annotationPlan(file: Buffer, errors: readonly ImportFinding[], warnings: readonly ImportFinding[]): AnnotationPlan {
   const notes = new Map<string, { sheet: string; address: string; error: boolean; lines: string[] }>();
   let marked = 0;
@@ -175,24 +176,49 @@ function annotationPlan(file: Buffer, errors: readonly ImportFinding[], warnings
   };
 }
 
+const FILLS: Record<'error' | 'warning', ExcelJS.Fill> = {
+  error: { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFFFC7CE' } },
+  warning: { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFFFEB9C' } },
+};
+
+/**
+ * The exceljs half of an annotated error report: the workbook loaded, the planned cells marked and commented, the
+ * findings sheet added, the whole written again. Seconds of uninterrupted work for a large sheet: a document worker
+ * runs it (documents/render.ts), never the server's own thread.
+ */
+export async function annotate({ file, marks, rows, sheet: findingsSheet }: AnnotationPlan): Promise<Buffer> {
+  const workbook = await loadWorkbook(file);
+  for (const { sheet: name, address, error, note } of marks) {
+    const sheet = workbook.getWorksheet(name);
+    if (!sheet) continue;
+    const cell = sheet.getCell(address);
+    cell.fill = error ? FILLS.error : FILLS.warning;
+    cell.note = note;
+  }
+  if (workbook.getWorksheet(findingsSheet)) workbook.removeWorksheet(findingsSheet);
+  const list = workbook.addWorksheet(findingsSheet);
+  list.columns = [
+    { header: '类别', width: 8 },
+    { header: '工作表', width: 14 },
+    { header: '单元格', width: 10 },
+    { header: '说明', width: 90 },
+  ];
+  list.getRow(1).font = { bold: true };
+  for (const { cells, fill, bold } of rows) {
+    const row = list.addRow(cells);
+    if (fill) row.getCell(1).fill = FILLS[fill];
+    if (bold) row.font = { bold: true };
+  }
+  workbook.views = [{ x: 0, y: 0, width: 20000, height: 12000, firstSheet: 0, activeTab: workbook.worksheets.indexOf(list), visibility: 'visible' }];
+  return Buffer.from(await workbook.xlsx.writeBuffer());
+}
+
 /**
  * The uploaded workbook (no larger than EXCELJS_MAX_XML_BYTES, see checkAnnotatable) with the cells named in the
  * first MARKED_FINDINGS errors (red) and warnings (yellow) highlighted and commented, plus a sheet listing the first
- * LISTED_FINDINGS findings (including those about the file or a whole row) and how many more there are. exceljs
- * loads and writes it in a worker thread, so the server goes on answering meanwhile.
+ * LISTED_FINDINGS findings (including those about the file or a whole row) and how many more there are. A document
+ * worker loads and writes it (the pool's queue bounds how many are held at once), so the server goes on answering.
  */
-export async function annotateWorkbook(file: Buffer, errors: readonly ImportFinding[], warnings: readonly ImportFinding[]): Promise<Buffer> {
-  const plan = annotationPlan(file, errors, warnings);
-  const worker = new Worker(new URL('./annotate-worker.mjs', import.meta.url), { workerData: plan });
-  try {
-    const result = await new Promise<{ file?: Uint8Array; damaged?: boolean }>((resolve, reject) => {
-      worker.once('message', resolve);
-      worker.once('error', reject);
-      worker.once('exit', (code) => reject(new Error(`annotate worker exited with ${code}`)));
-    });
-    if (!result.file) throw new FileRefusal(400, DAMAGED, 'damaged');
-    return Buffer.from(result.file.buffer, result.file.byteOffset, result.file.byteLength);
-  } finally {
-    await worker.terminate();
-  }
+export function annotateWorkbook(documents: DocumentPool, file: Buffer, errors: readonly ImportFinding[], warnings: readonly ImportFinding[]): Promise<Buffer> {
+  return documents.render({ kind: 'annotate', data: annotationPlan(file, errors, warnings) });
 }
