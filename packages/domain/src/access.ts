@@ -76,7 +76,7 @@ export type RecordKind = keyof typeof NOT_FOUND_MESSAGES;
 /** The NOT_FOUND error for a record of this kind: missing, or out of the caller's scope (they look the same). */
 export const missing = (kind: RecordKind) => new AppError('NOT_FOUND', NOT_FOUND_MESSAGES[kind]);
 
-export const ROLE_NOT_ALLOWED = '您的账号无权执行此操作。';
+const ROLE_NOT_ALLOWED = '您的账号无权执行此操作。';
 
 /** An id from a call's input (a number) or query string (digits): a PostgreSQL integer above zero, else null. */
 export function idOf(value: unknown): number | null {
