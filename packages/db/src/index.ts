@@ -10,7 +10,7 @@ export * from './services/auth.js';
 export * from './services/org.js';
 export * from './services/schools.js';
 export * from './services/accounts.js';
-export { hashPassword, verifyPassword } from './services/passwords.js';
+export { generateInitialPassword, hashPassword, verifyPassword } from './services/passwords.js';
 export { seedDemoCounty, DEMO_ACCOUNTS, type DemoSummary } from './demo/county.js';
 export type { Kysely } from 'kysely';
 export * from './services/reports.js';

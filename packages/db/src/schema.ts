@@ -29,6 +29,9 @@ export interface SchoolTable {
   buildingAreaM2: number;
   siteAreaM2: number;
   hasCanteen: boolean;
+  /** The principal or logistics contact the roster names, and a mainland mobile number (11 digits). */
+  contactName: Generated<string | null>;
+  contactPhone: Generated<string | null>;
   active: Generated<boolean>;
   createdAt: CreatedAt;
   updatedAt: UpdatedAt;
@@ -46,6 +49,8 @@ export interface UserTable {
   /** The county whose data this account belongs to; null for system admins and city-level accounts. */
   countyId: number | null;
   active: Generated<boolean>;
+  /** Set when someone other than the owner chose the password: every call but changing it is refused until then. */
+  mustChangePassword: Generated<boolean>;
   createdAt: CreatedAt;
   updatedAt: UpdatedAt;
 }

@@ -47,3 +47,21 @@ export function hashForUnknownUser(): Promise<string> {
   unknownUserHash ??= hashPassword(randomBytes(16).toString('hex'));
   return unknownUserHash;
 }
+
+// Letters and digits that cannot be misread on a printed slip (no 0/O, 1/l/I).
+const SLIP_LETTERS = 'abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ';
+const SLIP_DIGITS = '23456789';
+
+/**
+ * A one-time password an admin hands over (an account slip, a reset): 10 characters from a crypto source, letters and
+ * digits both, none that reads as another. Its owner must change it at first sign-in; it is never stored in clear.
+ */
+export function generateInitialPassword(length = 10): string {
+  const alphabet = SLIP_LETTERS + SLIP_DIGITS;
+  for (;;) {
+    const chars = [...randomBytes(length * 2)].filter((b) => b < 256 - (256 % alphabet.length)).map((b) => alphabet[b % alphabet.length]);
+    if (chars.length < length) continue;
+    const password = chars.slice(0, length).join('');
+    if (/[A-Za-z]/.test(password) && /\d/.test(password)) return password;
+  }
+}
