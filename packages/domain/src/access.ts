@@ -1,7 +1,5 @@
-import { z } from 'zod';
 import { AppError } from './errors.js';
 import type { Label } from './labels.js';
-import { visibleName } from './text.js';
 
 export const ROLES = ['system_admin', 'bureau_admin', 'bureau_officer', 'principal'] as const;
 export type Role = (typeof ROLES)[number];
@@ -51,8 +49,9 @@ export function scopeIncludesSchool(scope: Scope, school: { id: number; countyId
  * - `public`: anyone, signed in or not;
  * - `roles`: signed-in users of these roles; with `target`, the call's `schoolId` / `countyId` must lie in the
  *   caller's scope. List reads filter by scope in the data layer as well.
+ * An account that must change its password (someone else chose it) may only call what says `beforePasswordChange`.
  */
-export type Access = { public: true } | { roles: readonly Role[]; target?: 'school' | 'county' };
+export type Access = { public: true } | { roles: readonly Role[]; target?: 'school' | 'county'; beforePasswordChange?: true };
 
 export type AccessDecision = { allowed: true } | { allowed: false; code: 'BAD_REQUEST' | 'UNAUTHORIZED' | 'FORBIDDEN' | 'NOT_FOUND'; message: string };
 
@@ -78,6 +77,9 @@ export const missing = (kind: RecordKind) => new AppError('NOT_FOUND', NOT_FOUND
 
 const ROLE_NOT_ALLOWED = '您的账号无权执行此操作。';
 
+/** The refusal to an account whose password someone else chose, until its owner changes it. */
+export const PASSWORD_CHANGE_REQUIRED = '您的密码是管理员设置的初始密码，请先修改密码，再使用其他功能。';
+
 /** An id from a call's input (a number) or query string (digits): a PostgreSQL integer above zero, else null. */
 export function idOf(value: unknown): number | null {
   const n = typeof value === 'string' && /^[1-9]\d{0,9}$/.test(value) ? Number(value) : value;
@@ -92,13 +94,14 @@ const refuse = (code: Exclude<AccessDecision, { allowed: true }>['code'], messag
  * `countyId`; `findSchool` looks a school up (never called for a school account, whose scope is its own school).
  */
 export async function decideAccess(
-  user: { role: Role; scope: Scope } | null,
+  user: { role: Role; scope: Scope; mustChangePassword?: boolean } | null,
   access: Access,
   params: Record<string, unknown>,
   findSchool: (id: number) => Promise<{ id: number; countyId: number } | undefined>,
 ): Promise<AccessDecision> {
   if ('public' in access) return { allowed: true };
   if (!user) return refuse('UNAUTHORIZED', '请先登录。');
+  if (user.mustChangePassword && !access.beforePasswordChange) return refuse('FORBIDDEN', PASSWORD_CHANGE_REQUIRED);
   if (!access.roles.includes(user.role)) return refuse('FORBIDDEN', ROLE_NOT_ALLOWED);
   if (access.target === 'school') {
     const schoolId = idOf(params.schoolId);
@@ -129,128 +132,6 @@ export function countyInScope(scope: Scope, countyId: number): void {
   if (scope.kind === 'school') throw new AppError('FORBIDDEN', '学校账号只能查看本校的数据。');
   if (!scopeIncludesCounty(scope, countyId)) throw missing('county');
 }
-
-/** Which roles a user of a given role may create accounts for. */
-export function creatableRoles(role: Role): readonly Role[] {
-  switch (role) {
-    case 'system_admin':
-      return ROLES;
-    case 'bureau_admin':
-      return ['bureau_officer', 'principal'];
-    default:
-      return [];
-  }
-}
-
-export const usernameRule = z
-  .string()
-  .trim()
-  .min(3, '用户名至少3个字符。')
-  .max(40, '用户名不能超过40个字符。')
-  .regex(/^[A-Za-z0-9_.-]+$/, '用户名只能包含字母、数字、下划线、点和短横线。');
-
-/**
- * Passwords that guessing tries first (the most common ones of Chinese and international leaks that meet the rules
- * of letters and digits), compared without case. Kept short on purpose: it stops the first guesses, not a dictionary.
- */
-export const COMMON_PASSWORDS: ReadonlySet<string> = new Set([
-  'password1',
-  'password12',
-  'password123',
-  'passw0rd',
-  'p@ssw0rd',
-  'qwerty123',
-  'qwerty12',
-  'qwer1234',
-  '1234qwer',
-  'abc12345',
-  'abcd1234',
-  '1234abcd',
-  'a1234567',
-  'a12345678',
-  'a123456789',
-  'aa123456',
-  'aa12345678',
-  'abc123456',
-  '1q2w3e4r',
-  '1q2w3e4r5t',
-  '1qaz2wsx',
-  'qazwsx123',
-  'zxcvbnm1',
-  'asdf1234',
-  'admin123',
-  'admin888',
-  'admin1234',
-  'woaini1314',
-  'woaini520',
-  'iloveyou1',
-  'welcome1',
-  'letmein1',
-  'test1234',
-  'user1234',
-  'root1234',
-  'china123',
-  'qq123456',
-  'wang1234',
-  'li123456',
-  'zhang123',
-  'abc123abc',
-  'super123',
-  'school123',
-  'xuexiao123',
-  'jiaoyu123',
-]);
-
-export const passwordRule = z
-  .string()
-  .min(8, '密码至少8位。')
-  .max(128, '密码不能超过128位。')
-  .refine((p) => /[A-Za-z]/.test(p) && /\d/.test(p), '密码必须同时包含字母和数字。')
-  .refine((p) => !COMMON_PASSWORDS.has(p.toLowerCase()), '这个密码太常见，很容易被猜到，请换一个。');
-
-export const displayNameRule = visibleName(z.string().trim().min(1, '姓名不能为空。').max(40, '姓名不能超过40个字。'), '姓名');
-
-export const loginInput = z.object({
-  username: z.string().trim().min(1, '请输入用户名。').max(100, '用户名过长。'),
-  password: z.string().min(1, '请输入密码。').max(256, '密码过长。'),
-});
-export type LoginInput = z.infer<typeof loginInput>;
-
-/**
- * A password must not hold the account's own username: usernames are not secret (a principal's is the school
- * identifier, printed in the education statistics), so such a password is the first one guessed.
- */
-const passwordNotUsername = {
-  check: (v: { username: string; password: string }) => !v.password.toLowerCase().includes(v.username.trim().toLowerCase()),
-  message: { message: '密码不能包含用户名（学校账号的用户名就是学校标识码）。', path: ['password'] },
-};
-
-export const userCreateInput = z
-  .object({
-    role: z.enum(ROLES, { error: '角色无效。' }),
-    username: usernameRule,
-    displayName: displayNameRule,
-    password: passwordRule,
-    orgUnitId: z.number().int().positive().optional(),
-    schoolId: z.number().int().positive().optional(),
-  })
-  .refine(passwordNotUsername.check, passwordNotUsername.message);
-export type UserCreateInput = z.infer<typeof userCreateInput>;
-
-export const principalCreateInput = z
-  .object({
-    schoolId: z.number().int().positive(),
-    username: usernameRule,
-    displayName: displayNameRule,
-    password: passwordRule,
-  })
-  .refine(passwordNotUsername.check, passwordNotUsername.message);
-export type PrincipalCreateInput = z.infer<typeof principalCreateInput>;
-
-export const passwordResetInput = z.object({
-  userId: z.number().int().positive(),
-  password: passwordRule,
-});
 
 /** The largest PostgreSQL integer: no id or version exceeds it, so input beyond it is refused before any lookup. */
 export const INT4_MAX = 2_147_483_647;

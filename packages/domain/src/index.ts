@@ -3,6 +3,7 @@ export * from './labels.js';
 export * from './org.js';
 export * from './schools.js';
 export * from './access.js';
+export * from './accounts.js';
 export * from './limits.js';
 export * from './periods.js';
 export * from './report-status.js';
