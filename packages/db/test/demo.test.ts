@@ -248,11 +248,13 @@ await describeEachDatabase('demo county', (kind) => {
     expect(verdicts).toContain(false);
   });
 
-  it('signs in the demo accounts with the demo password', async () => {
+  it('signs in the demo accounts with the demo password, none of them asked to change it first', async () => {
     for (const username of ['admin', 'bureau', 'officer', summary.principals[0]!.username]) {
       const { user } = await login(handle.db, { username, password: 'demo123456', address: '127.0.0.1' });
       expect(user.username).toBe(username);
     }
+    const flagged = await handle.db.selectFrom('users').select('username').where('mustChangePassword', '=', true).execute();
+    expect(flagged).toEqual([]);
   });
 
   it('records every created school in the audit log as the bureau admin', async () => {

@@ -72,7 +72,7 @@ export async function seedDemoCounty(db: Kysely<Database>, options: { password: 
       db,
       bureauActor,
       { role: 'principal', username: school.code, displayName: demoPersonName(random), password, schoolId: school.id },
-      { hash },
+      { hash, mustChangePassword: false },
     );
     principals.push({ username: school.code, school: school.name });
     schools.push(school);

@@ -1,10 +1,13 @@
 import {
   AppError,
+  type ChangePasswordInput,
+  changePasswordInput,
   badRequest,
   conflict,
   creatableRoles,
   forbidden,
   missing,
+  passwordProblem,
   passwordResetInput,
   ROLE_LABELS,
   scopeIncludesCounty,
@@ -17,8 +20,10 @@ import { recordAudit } from '../queries/audit.js';
 import { findUserByUsername, getUser, type UserSummary } from '../queries/users.js';
 import type { Database } from '../schema.js';
 import type { Actor } from './actor.js';
-import { endAllSessions } from './auth.js';
-import { hashPassword } from './passwords.js';
+import { countAttempt, clearAttempts } from './attempt-counters.js';
+import { endAllSessions, sessionId } from './auth.js';
+import { generateInitialPassword, hashPassword, verifyPassword } from './passwords.js';
+import { DEFAULT_SIGN_IN_LIMITS, type SignInLimits } from './sign-in-limits.js';
 import { transact } from './transaction.js';
 import { schoolFor, unitInScope } from './scope.js';
 
@@ -31,11 +36,11 @@ async function binding(db: Kysely<Database>, actor: Actor, input: UserCreateInpu
   }
   switch (input.role) {
     case 'system_admin':
-      return { orgUnitId: null, schoolId: null, countyId: null };
+      return { orgUnitId: null, schoolId: null, countyId: null, schoolCode: null };
     case 'principal': {
       if (input.schoolId === undefined) throw badRequest('schoolId', '学校账号必须指定所属学校。');
       const school = await schoolFor(db, actor.scope, input.schoolId);
-      return { orgUnitId: null, schoolId: school.id, countyId: school.countyId };
+      return { orgUnitId: null, schoolId: school.id, countyId: school.countyId, schoolCode: school.code };
     }
     case 'bureau_admin':
     case 'bureau_officer': {
@@ -46,7 +51,7 @@ async function binding(db: Kysely<Database>, actor: Actor, input: UserCreateInpu
       if (unit.level !== 'county' && actor.role !== 'system_admin') {
         throw forbidden('只有系统管理员可以创建市级或省级账号。');
       }
-      return { orgUnitId: unit.id, schoolId: null, countyId: unit.level === 'county' ? unit.id : null };
+      return { orgUnitId: unit.id, schoolId: null, countyId: unit.level === 'county' ? unit.id : null, schoolCode: null };
     }
   }
 }
@@ -57,17 +62,37 @@ export interface CreateUserOptions {
    * published password (the demo county) hashes it once for the batch with `hashOncePerPassword`.
    */
   hash?: (password: string) => Promise<string>;
+  /**
+   * Whether the owner must change the password at first sign-in: by default when a person creates the account (its
+   * owner did not choose the password), not when the installation does (the first admin, from the installer's own
+   * settings). The demo county passes false: its password is published, and the demo stays one click away.
+   */
+  mustChangePassword?: boolean;
 }
 
-export async function createUser(db: Kysely<Database>, actor: Actor, raw: UserCreateInput, options: CreateUserOptions = {}): Promise<UserSummary> {
+/** An account as its creator or resetter sees it once: with the one-time password the server generated, if it did. */
+export type AccountWithPassword = UserSummary & { initialPassword?: string };
+
+/** The password to set: the one given (checked against the account's own names), or a generated one-time password. */
+function passwordToSet(given: string | undefined, account: { username: string; schoolCode: string | null }): { password: string; generated: boolean } {
+  if (given === undefined) return { password: generateInitialPassword(), generated: true };
+  const problem = passwordProblem(given, account);
+  if (problem) throw badRequest('password', problem);
+  return { password: given, generated: false };
+}
+
+/** Creates an account (see `CreateUserOptions` for who must change its password). An empty password is generated and answered once. */
+export async function createUser(db: Kysely<Database>, actor: Actor, raw: UserCreateInput, options: CreateUserOptions = {}): Promise<AccountWithPassword> {
   const input = userCreateInput.parse(raw);
-  const placement = await binding(db, actor, input);
-  const passwordHash = await (options.hash ?? hashPassword)(input.password);
+  const { schoolCode, ...placement } = await binding(db, actor, input);
+  const { password, generated } = passwordToSet(input.password, { username: input.username, schoolCode });
+  const passwordHash = await (options.hash ?? hashPassword)(password);
+  const mustChangePassword = options.mustChangePassword ?? actor.userId !== null;
   return transact(db, async (trx) => {
     if (await findUserByUsername(trx, input.username)) throw conflict(`用户名“${input.username}”已被使用。`, 'username');
     const user = await trx
       .insertInto('users')
-      .values({ username: input.username, displayName: input.displayName, role: input.role, passwordHash, ...placement })
+      .values({ username: input.username, displayName: input.displayName, role: input.role, passwordHash, mustChangePassword, ...placement })
       .returningAll()
       .executeTakeFirstOrThrow();
     const created = summary(user);
@@ -80,7 +105,7 @@ export async function createUser(db: Kysely<Database>, actor: Actor, raw: UserCr
       schoolId: user.schoolId,
       after: created,
     });
-    return created;
+    return generated ? { ...created, initialPassword: password } : created;
   });
 }
 
@@ -93,13 +118,24 @@ async function manageableUser(db: Kysely<Database>, actor: Actor, userId: number
   return user;
 }
 
-/** Sets a new password and signs the account out everywhere. */
-export async function resetPassword(db: Kysely<Database>, actor: Actor, raw: z.input<typeof passwordResetInput>): Promise<UserSummary> {
+/** The school identifier of a principal's account, which its password must not contain. */
+async function schoolCodeOf(db: Kysely<Database>, schoolId: number | null): Promise<string | null> {
+  if (schoolId === null) return null;
+  const school = await db.selectFrom('schools').select('code').where('id', '=', schoolId).executeTakeFirst();
+  return school?.code ?? null;
+}
+
+/**
+ * Sets a new password chosen by the admin (or generated, answered once) and signs the account out everywhere; its
+ * owner must change it at the next sign-in.
+ */
+export async function resetPassword(db: Kysely<Database>, actor: Actor, raw: z.input<typeof passwordResetInput>): Promise<AccountWithPassword> {
   const input = passwordResetInput.parse(raw);
   const user = await manageableUser(db, actor, input.userId);
-  const passwordHash = await hashPassword(input.password);
+  const { password, generated } = passwordToSet(input.password, { username: user.username, schoolCode: await schoolCodeOf(db, user.schoolId) });
+  const passwordHash = await hashPassword(password);
   return transact(db, async (trx) => {
-    await trx.updateTable('users').set({ passwordHash, updatedAt: new Date() }).where('id', '=', user.id).execute();
+    await trx.updateTable('users').set({ passwordHash, mustChangePassword: true, updatedAt: new Date() }).where('id', '=', user.id).execute();
     await endAllSessions(trx, user.id);
     await recordAudit(trx, {
       actorId: actor.userId,
@@ -109,7 +145,53 @@ export async function resetPassword(db: Kysely<Database>, actor: Actor, raw: z.i
       countyId: user.countyId,
       schoolId: user.schoolId,
     });
-    return summary(user);
+    return generated ? { ...summary(user), initialPassword: password } : summary(user);
+  });
+}
+
+const CURRENT_PASSWORD_WRONG = '当前密码不正确。';
+
+/**
+ * A user changes their own password: the current one is checked (counted like sign-ins, so a session left open on a
+ * shared computer cannot be used to guess it), the new one meets the rules and is not the account's names. The account
+ * no longer needs a change; every other session of it ends, the one making the change stays.
+ */
+export async function changeOwnPassword(
+  db: Kysely<Database>,
+  actor: Actor,
+  raw: ChangePasswordInput,
+  options: { sessionToken: string | null; now?: Date; limits?: SignInLimits },
+): Promise<void> {
+  const input = changePasswordInput.parse(raw);
+  if (actor.userId === null) throw missing('account');
+  const now = options.now ?? new Date();
+  const limits = options.limits ?? DEFAULT_SIGN_IN_LIMITS;
+  const attemptKey = `change-password:${actor.userId}`;
+  await countAttempt(db, [{ key: attemptKey, limit: limits.perAccountAndAddress }], {
+    now,
+    windowMinutes: limits.windowMinutes,
+    message: (minutes) => `修改密码时当前密码输错次数过多，请在${minutes}分钟后再试。`,
+  });
+  const user = await getUser(db, actor.userId);
+  if (!user) throw missing('account');
+  if (!(await verifyPassword(input.currentPassword, user.passwordHash))) throw badRequest('currentPassword', CURRENT_PASSWORD_WRONG);
+  const problem = passwordProblem(input.newPassword, { username: user.username, schoolCode: await schoolCodeOf(db, user.schoolId) });
+  if (problem) throw badRequest('newPassword', problem);
+  const passwordHash = await hashPassword(input.newPassword);
+  await transact(db, async (trx) => {
+    await trx.updateTable('users').set({ passwordHash, mustChangePassword: false, updatedAt: now }).where('id', '=', user.id).execute();
+    let others = trx.deleteFrom('sessions').where('userId', '=', user.id);
+    if (options.sessionToken) others = others.where('id', '!=', sessionId(options.sessionToken));
+    await others.execute();
+    await clearAttempts(trx, [attemptKey]);
+    await recordAudit(trx, {
+      actorId: user.id,
+      action: 'user.change_password',
+      entity: 'user',
+      entityId: user.id,
+      countyId: user.countyId,
+      schoolId: user.schoolId,
+    });
   });
 }
 

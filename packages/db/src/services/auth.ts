@@ -17,6 +17,8 @@ export interface SignedInUser {
   cityId: number | null;
   schoolId: number | null;
   scope: Scope;
+  /** Someone else chose the password: until the owner changes it, nothing else may be done (`decideAccess`). */
+  mustChangePassword: boolean;
 }
 
 export interface AuthPolicy {
@@ -26,7 +28,8 @@ export interface AuthPolicy {
 
 export const DEFAULT_AUTH_POLICY: AuthPolicy = { sessionHours: 12, signIn: DEFAULT_SIGN_IN_LIMITS };
 
-const sessionId = (token: string) => createHash('sha256').update(token).digest('hex');
+/** The session's key in the database: the token's hash, so a leaked table holds no usable token. */
+export const sessionId = (token: string) => createHash('sha256').update(token).digest('hex');
 
 const INVALID_CREDENTIALS = '用户名或密码错误。';
 
@@ -93,6 +96,7 @@ export async function describeUser(db: Kysely<Database>, user: User, unit?: Unit
     displayName: user.displayName,
     role: user.role,
     schoolId: user.schoolId,
+    mustChangePassword: user.mustChangePassword,
   };
   if (user.role === 'system_admin') return { ...base, countyId: null, cityId: null, scope: { kind: 'all' } };
   if (user.role === 'principal') {
