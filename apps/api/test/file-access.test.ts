@@ -338,4 +338,25 @@ await describeEachDatabase('file routes: authorisation matrix', (kind) => {
       });
     }
   }
+
+  // Last: it marks every account of the world as holding a password someone else chose (read from the database by the
+  // access hook, as on a real request), then puts them back.
+  it('refuses every file route to an account that must change its password first', async () => {
+    const ids = SIGNED_IN.map((who) => f.w.users[who].id);
+    await handle.db.updateTable('users').set({ mustChangePassword: true }).where('id', 'in', ids).execute();
+    try {
+      for (const [key, rules] of Object.entries(EXPECTED)) {
+        const rule = rules[0]!;
+        for (const who of SIGNED_IN) {
+          const response = await rule.send(f, tokens[who], 'own', key.split(' ', 1)[0]!);
+          const expected = expectedAccess(ACCESS_RULES[key]!, who, 'own', true);
+          expect(expected, `${key}: the rule table opens it before a password change`).toBe('password-change');
+          expect(response.statusCode, `${key} as ${who}`).toBe(REFUSALS['password-change'].status);
+          expect(response.json().error.message, `${key} as ${who}`).toBe(REFUSALS['password-change'].message);
+        }
+      }
+    } finally {
+      await handle.db.updateTable('users').set({ mustChangePassword: false }).where('id', 'in', ids).execute();
+    }
+  });
 });

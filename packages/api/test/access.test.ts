@@ -23,6 +23,8 @@ const CALLS: Record<string, Call> = {
   'auth.login': (c) => c.auth.login({ username: unique('nobody'), password: 'x' }).catch(swallow('UNAUTHORIZED')),
   'auth.me': (c) => c.auth.me(),
   'auth.logout': (c) => c.auth.logout(),
+  // A wrong current password: refused by the service, so the call got past access.
+  'auth.changePassword': (c) => c.auth.changePassword({ currentPassword: 'not-the-password-1', newPassword: 'brand-new-pass-2' }).catch(swallow('BAD_REQUEST')),
   'org.tree': (c) => c.org.tree(),
   'org.createUnit': (c, w) => c.org.createUnit({ parentId: w.cityB.id, level: 'county', code: `5117${String(10 + (counter++ % 89))}`, name: unique('县') }),
   'schools.list': (c, w, t) => c.schools.list({ countyId: countyOf(w, t).id }),
@@ -127,6 +129,7 @@ it('every procedure declares an access rule and has a row in the rule table and 
 function outcomeOf(error: unknown): Expected {
   if (!(error instanceof TRPCError) || error.code === 'INTERNAL_SERVER_ERROR') throw error;
   if (error.code === REFUSALS['sign-in'].code) return 'sign-in';
+  if (error.code === 'FORBIDDEN' && error.message === REFUSALS['password-change'].message) return 'password-change';
   if (error.code === REFUSALS.role.code) return 'role';
   if (error.code === 'NOT_FOUND') return 'scope';
   return 'allowed';
@@ -155,6 +158,13 @@ await describeEachDatabase('authorisation matrix', (kind) => {
           const outcome = await call(callerFor(handle.db, users[who]), w, target).then(() => 'allowed' as const, outcomeOf);
           expect(outcome, `${path} as ${who} on ${target}`).toBe(expected);
         }
+      }
+      // The same callers whose password someone else chose: refused everything but what comes before the change.
+      for (const who of SIGNED_IN) {
+        const mustChange = { ...users[who]!, mustChangePassword: true };
+        const expected = expectedAccess(rule, who, 'own', true);
+        const outcome = await call(callerFor(handle.db, mustChange), w, 'own').then(() => 'allowed' as const, outcomeOf);
+        expect(outcome, `${path} as ${who} before changing an admin-set password`).toBe(expected);
       }
     }, 60_000);
   }

@@ -15,14 +15,18 @@ export interface AccessRule {
   roles: readonly Role[] | 'public';
   /** What the call names that must lie in the caller's scope: a school (or a school's account or summary), a county. */
   target: false | 'school' | 'county';
+  /** Open to an account that must change its password first (someone else chose it); every other call refuses it. */
+  beforePasswordChange?: true;
 }
 
 const rule = (roles: AccessRule['roles'], target: AccessRule['target'] = false): AccessRule => ({ roles, target });
+const beforePasswordChange = (roles: AccessRule['roles']): AccessRule => ({ roles, target: false, beforePasswordChange: true });
 
 export const ACCESS_RULES: Record<string, AccessRule> = {
   'auth.login': rule('public'),
   'auth.me': rule('public'),
-  'auth.logout': rule(ALL),
+  'auth.logout': beforePasswordChange(ALL),
+  'auth.changePassword': beforePasswordChange(ALL),
   'org.tree': rule(ALL),
   'org.createUnit': rule(['system_admin']),
   'schools.list': rule(ALL, 'county'),
@@ -117,11 +121,13 @@ export const sees = (who: SignedIn, target: Target, level: 'school' | 'county') 
  * What a call should meet: allowed, or refused for want of a sign-in (401), for the role (403) or for the scope,
  * where out of scope looks exactly like missing (404).
  */
-export type Expected = 'allowed' | 'sign-in' | 'role' | 'scope';
+export type Expected = 'allowed' | 'sign-in' | 'password-change' | 'role' | 'scope';
 
-export function expectedAccess(rule: AccessRule, who: SignedIn | null, target: Target): Expected {
+/** `mustChangePassword`: the caller's password was chosen by someone else and not yet changed. */
+export function expectedAccess(rule: AccessRule, who: SignedIn | null, target: Target, mustChangePassword = false): Expected {
   if (rule.roles === 'public') return 'allowed';
   if (who === null) return 'sign-in';
+  if (mustChangePassword && !rule.beforePasswordChange) return 'password-change';
   if (!rule.roles.includes(ROLE_OF[who])) return 'role';
   if (rule.target && !sees(who, target, rule.target)) return 'scope';
   return 'allowed';
@@ -131,6 +137,7 @@ export function expectedAccess(rule: AccessRule, who: SignedIn | null, target: T
 export const REFUSALS = {
   'sign-in': { code: 'UNAUTHORIZED', status: 401, message: '请先登录。' },
   role: { code: 'FORBIDDEN', status: 403, message: '您的账号无权执行此操作。' },
+  'password-change': { code: 'FORBIDDEN', status: 403, message: '您的密码是管理员设置的初始密码，请先修改密码，再使用其他功能。' },
   school: { code: 'NOT_FOUND', status: 404, message: '学校不存在。' },
   county: { code: 'NOT_FOUND', status: 404, message: '县（市、区）不存在。' },
 } as const;
