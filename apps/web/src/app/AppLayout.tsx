@@ -1,9 +1,9 @@
-import { AppShell, Burger, Group, Menu, NavLink, ScrollArea, Select, Text, UnstyledButton } from '@mantine/core';
+import { AppShell, Burger, Group, Menu, Modal, NavLink, ScrollArea, Select, Text, UnstyledButton } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { Notifications } from '@mantine/notifications';
-import { IconChevronDown, IconLogout, IconUserCircle } from '@tabler/icons-react';
+import { IconChevronDown, IconKey, IconLogout, IconUserCircle } from '@tabler/icons-react';
 import { useMutation } from '@tanstack/react-query';
-import { Suspense, useDeferredValue } from 'react';
+import { lazy, Suspense, useDeferredValue, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Redirect, Route, Switch, useLocation } from 'wouter';
 import { CountyProvider, useCounty } from '../shared/county';
@@ -36,6 +36,8 @@ function CountyPicker() {
   );
 }
 
+const ChangePasswordForm = lazy(() => import('../pages/password/ChangePasswordForm').then((m) => ({ default: m.ChangePasswordForm })));
+
 function UserMenu() {
   const { t } = useTranslation();
   const me = useMe();
@@ -43,6 +45,7 @@ function UserMenu() {
   const setSession = useSetSession();
   const navigate = useNavigate();
   const notify = useNotify();
+  const [changingPassword, setChangingPassword] = useState(false);
   const logout = useMutation(
     trpc.auth.logout.mutationOptions({
       onSuccess: () => {
@@ -53,25 +56,41 @@ function UserMenu() {
     }),
   );
   return (
-    <Menu position="bottom-end" width={200}>
-      <Menu.Target>
-        <UnstyledButton c="white" aria-label={me.displayName}>
-          <Group gap={6} wrap="nowrap">
-            <IconUserCircle size={20} />
-            <Text size="sm" fw={500} truncate maw={220}>
-              {me.displayName}
-            </Text>
-            <IconChevronDown size={14} />
-          </Group>
-        </UnstyledButton>
-      </Menu.Target>
-      <Menu.Dropdown>
-        <Menu.Label>{me.username}</Menu.Label>
-        <Menu.Item leftSection={<IconLogout size={16} />} onClick={() => logout.mutate()} disabled={logout.isPending}>
-          {t('auth.signOut')}
-        </Menu.Item>
-      </Menu.Dropdown>
-    </Menu>
+    <>
+      <Menu position="bottom-end" width={200}>
+        <Menu.Target>
+          <UnstyledButton c="white" aria-label={me.displayName}>
+            <Group gap={6} wrap="nowrap">
+              <IconUserCircle size={20} />
+              <Text size="sm" fw={500} truncate maw={220}>
+                {me.displayName}
+              </Text>
+              <IconChevronDown size={14} />
+            </Group>
+          </UnstyledButton>
+        </Menu.Target>
+        <Menu.Dropdown>
+          <Menu.Label>{me.username}</Menu.Label>
+          <Menu.Item leftSection={<IconKey size={16} />} onClick={() => setChangingPassword(true)}>
+            {t('password.change')}
+          </Menu.Item>
+          <Menu.Item leftSection={<IconLogout size={16} />} onClick={() => logout.mutate()} disabled={logout.isPending}>
+            {t('auth.signOut')}
+          </Menu.Item>
+        </Menu.Dropdown>
+      </Menu>
+      <Modal opened={changingPassword} onClose={() => setChangingPassword(false)} title={t('password.change')} size="sm">
+        <Suspense fallback={<PageLoader />}>
+          <ChangePasswordForm
+            onCancel={() => setChangingPassword(false)}
+            onDone={() => {
+              setChangingPassword(false);
+              notify.success(t('password.changed'));
+            }}
+          />
+        </Suspense>
+      </Modal>
+    </>
   );
 }
 

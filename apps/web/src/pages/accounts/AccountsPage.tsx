@@ -17,6 +17,7 @@ import { PageHeader } from '../../shared/ui/PageHeader';
 import { ActiveToggle, RowAction, RowActions } from '../../shared/ui/RowActions';
 import { ActiveBadge } from '../../shared/ui/StatusBadge';
 import { CreateAccountModal, ResetPasswordModal } from './AccountForms';
+import { type IssuedPassword, IssuedPasswordModal } from './IssuedPasswordModal';
 
 interface Account {
   id: number;
@@ -42,6 +43,7 @@ export function AccountsPage() {
   const [role, setRole] = useState<string | null>(null);
   const [creating, setCreating] = useState(false);
   const [resetting, setResetting] = useState<Account | null>(null);
+  const [issued, setIssued] = useState<IssuedPassword | null>(null);
 
   const users = useQuery(trpc.users.list.queryOptions());
   const schools = useQuery(trpc.schools.list.queryOptions({ countyId: countyId ?? undefined, includeInactive: true }, { enabled: countyId !== null }));
@@ -137,8 +139,9 @@ export function AccountsPage() {
           },
         ]}
       />
-      {creating && <CreateAccountModal onClose={() => setCreating(false)} />}
-      {resetting && <ResetPasswordModal user={resetting} onClose={() => setResetting(null)} />}
+      {creating && <CreateAccountModal onClose={() => setCreating(false)} onIssued={setIssued} />}
+      {resetting && <ResetPasswordModal user={resetting} onClose={() => setResetting(null)} onIssued={setIssued} />}
+      {issued && <IssuedPasswordModal issued={issued} onClose={() => setIssued(null)} />}
     </>
   );
 }
