@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { DatabaseHandle, DemoSummary } from '@oversight/db';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserSkipReason, callerAs, openDemoSite, SHOTS, type DemoSite } from './browser-support.js';
+import { browserSkipReason, callerAs, fitsViewport, openDemoSite, SHOTS, type DemoSite } from './browser-support.js';
 
 /**
  * Accounts their owners control, in headless Chromium: a bureau admin resets a principal's password leaving it
@@ -53,7 +53,7 @@ describe.skipIf(skip !== null)('accounts in the browser', () => {
     const principal = await signIn(username, oneTime, { width: 390, height: 844 });
     await expect.poll(() => principal.getByRole('heading', { name: '请先设置您自己的密码' }).count(), { timeout: 15_000 }).toBe(1);
     expect(await principal.getByRole('navigation').count()).toBe(0);
-    expect(await principal.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+    expect(await fitsViewport(principal)).toBe(true);
     await principal.screenshot({ path: path.join(SHOTS, 'accounts-first-sign-in.png'), fullPage: true });
     // Going elsewhere by address shows the same form: the server refuses the rest until the change.
     await principal.goto(`${base}/my-school`);

@@ -5,7 +5,7 @@ import { createCaller } from '@oversight/api';
 import { describeUser, findUserByUsername, seedDemoCounty, type Database, type DatabaseHandle, type DemoSummary, type Kysely } from '@oversight/db';
 import { createTestDatabase } from '@oversight/db/testing';
 import type { FastifyInstance } from 'fastify';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { buildServer } from '../src/server.js';
 
 /**
@@ -74,4 +74,10 @@ export async function callerAs(db: Kysely<Database>, username: string) {
     setSessionCookie: () => {},
     clearSessionCookie: () => {},
   });
+}
+
+/** True when nothing on the page is wider than the window (no sideways scrolling on a phone). */
+export async function fitsViewport(page: Page): Promise<boolean> {
+  // A string, so the test's TypeScript (no DOM lib) need not know `document`.
+  return page.evaluate('document.documentElement.scrollWidth <= window.innerWidth') as Promise<boolean>;
 }
