@@ -9,6 +9,8 @@ import {
   ROSTER_COLUMN,
   schoolCodeProblem,
   type ImportFinding,
+  type RosterAccount,
+  type RosterResult,
   type RosterRow,
   type SchoolFields,
 } from '@oversight/domain';
@@ -37,24 +39,6 @@ import { transact } from './transaction.js';
  * (createSchool, updateSchool, createUser), so the same rules hold and every change is audited; the file gets one
  * audit entry of its own.
  */
-
-export interface RosterAccount {
-  schoolCode: string;
-  schoolName: string;
-  username: string;
-  /** The one-time password: shown once on the account slip, never stored in clear. */
-  initialPassword: string;
-}
-
-export interface RosterResult {
-  ok: boolean;
-  created: number;
-  updated: number;
-  unchanged: number;
-  accounts: RosterAccount[];
-  errors: ImportFinding[];
-  warnings: ImportFinding[];
-}
 
 export interface RosterOptions {
   /** Recorded in the audit log. */
@@ -309,4 +293,15 @@ export async function importSchoolRoster(
     }
     throw error;
   }
+}
+
+/** A county's roster as the template fills it in: its townships, and its active schools with their township's name. */
+export async function countyRoster(db: Kysely<Database>, countyId: number): Promise<{ townships: string[]; schools: (School & { township: string | null })[] }> {
+  const townships = await db.selectFrom('orgUnits').select(['id', 'name']).where('parentId', '=', countyId).where('level', '=', 'township').orderBy('code').execute();
+  const nameOf = new Map(townships.map((t) => [t.id, t.name]));
+  const schools = await db.selectFrom('schools').selectAll().where('countyId', '=', countyId).where('active', '=', true).orderBy('code').execute();
+  return {
+    townships: townships.map((t) => t.name),
+    schools: schools.map((s) => ({ ...s, township: s.townshipId === null ? null : (nameOf.get(s.townshipId) ?? null) })),
+  };
 }

@@ -73,6 +73,30 @@ export interface RosterRow {
   township: string | null;
 }
 
+/** An account the import opened, as its slip shows it: the one-time password is answered once, never stored in clear. */
+export interface RosterAccount {
+  schoolCode: string;
+  schoolName: string;
+  username: string;
+  initialPassword: string;
+}
+
+/** What checking (and, when clean, storing) a roster comes to. */
+export interface RosterResult {
+  ok: boolean;
+  created: number;
+  updated: number;
+  unchanged: number;
+  accounts: RosterAccount[];
+  errors: ImportFinding[];
+  warnings: ImportFinding[];
+}
+
+/** What POST /api/import/schools answers: the result with the parser's findings merged in, and why a file was refused. */
+export interface RosterResponse extends RosterResult {
+  error?: { message: string; rule?: string };
+}
+
 export interface ParsedRoster {
   /** False when no sheet has the roster's header row: the file is refused as a whole. */
   recognised: boolean;
