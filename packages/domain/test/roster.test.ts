@@ -64,7 +64,7 @@ describe('school roster', () => {
     expect(parsed.rows[0]!.township).toBeNull();
   });
 
-  it('names every bad cell with its row, column and rule, and keeps none of those rows', () => {
+  it('names every bad cell with its row, column and rule, and keeps those rows only as incomplete', () => {
     const parsed = parseRoster([
       sheet(
         good({ code: '21510001', type: '大学', contactPhone: '1381234567' }),
@@ -73,26 +73,30 @@ describe('school roster', () => {
         good({ code: '2151000005', hasCanteen: { formula: 'A1' } }),
       ),
     ]);
-    expect(parsed.rows).toEqual([]);
+    // The rows are kept, incomplete, with what could be read (the import checks those against the county).
+    expect(parsed.rows.map((r) => r.complete)).toEqual([false, false, false, false]);
+    expect(parsed.rows[0]!.fields).toMatchObject({ name: '青石镇中心小学', ownership: 'public' });
+    expect(parsed.rows[0]!.fields.code).toBeUndefined();
+    expect(parsed.rows[0]!.township).toBe('青石镇');
     const where = parsed.errors.map((e) => `${e.column}${e.row} ${e.code} ${e.rule}`);
     expect(where).toEqual([
-      'C3 type option',
       'A3 code invalid',
+      'C3 type option',
       'L3 contactPhone invalid',
       'B4 name required',
       'F4 boarding option',
-      'H4 siteAreaM2 number',
       'G4 buildingAreaM2 invalid',
+      'H4 siteAreaM2 number',
       'K5 contactName invalid',
       'L5 contactPhone invalid',
       'I6 hasCanteen formula_without_result',
     ]);
-    expect(parsed.errors[0]!.message).toBe(
+    expect(parsed.errors[1]!.message).toBe(
       '第3行办学类型（C3）：“大学”不是可选的办学类型，请从下拉列表选择：幼儿园、小学、初级中学、九年一贯制学校、完全中学、高级中学、十二年一贯制学校、中等职业学校、特殊教育学校。',
     );
-    expect(parsed.errors[1]!.message).toBe('第3行学校标识码（A3）：学校标识码必须是10位数字。');
+    expect(parsed.errors[0]!.message).toBe('第3行学校标识码（A3）：学校标识码必须是10位数字。');
     expect(parsed.errors[2]!.message).toMatch(/^第3行联系电话（L3）：联系电话应为11位手机号码/);
-    expect(parsed.errors[6]!.message).toBe('第4行校舍建筑面积（G4）：校舍建筑面积必须大于0。');
+    expect(parsed.errors[5]!.message).toBe('第4行校舍建筑面积（G4）：校舍建筑面积必须大于0。');
     expect(parsed.errors[7]!.message).toBe('第5行校长（联系人）姓名（K5）：校长（联系人）姓名不能超过20个字。');
   });
 
@@ -138,6 +142,12 @@ describe('school roster', () => {
     for (const word of rosterOptions('type')!) {
       expect(parseRoster([sheet(good({ type: word, code: word === '小学' ? '2151000001' : null }))]).errors.some((e) => e.code === 'type')).toBe(false);
     }
+  });
+
+  it('keeps names as written (full-width brackets) and reads back a name the platform neutralised', () => {
+    const parsed = parseRoster([sheet(good({ name: "'=青石县第一中学（初中部）", contactName: '王\u3000芳', code: '２１５１０００００１' }))]);
+    expect(parsed.errors).toEqual([]);
+    expect(parsed.rows[0]!.fields).toMatchObject({ name: '=青石县第一中学（初中部）', code: '2151000001', contactName: '王\u3000芳' });
   });
 
   it('gives the school form the same contact rules', () => {

@@ -101,7 +101,7 @@ async function planRoster(db: Kysely<Database>, countyId: number, rows: readonly
   const townshipByName = new Map(townships.map((t) => [townKey(t.name), t.id]));
   const countySchools = await db.selectFrom('schools').selectAll().where('countyId', '=', countyId).execute();
   const byCode = new Map(countySchools.map((s) => [s.code, s]));
-  const codes = [...new Set(rows.map((r) => r.fields.code))];
+  const codes = [...new Set(rows.flatMap((r) => (r.fields.code === undefined ? [] : [r.fields.code])))];
   // Identifiers the file names that are held by schools of other counties (whose names are not shown).
   const foreign = new Set<string>();
   for (const part of chunks(codes.filter((c) => !byCode.has(c)))) {
@@ -112,31 +112,33 @@ async function planRoster(db: Kysely<Database>, countyId: number, rows: readonly
   const firstOfName = new Map<string, RosterRow>();
   const plan: RosterPlan = { county, create: [], update: [], unchanged: 0, accountsFor: [], errors, warnings };
   const accepted: { row: RosterRow; fields: Fields; school: School | undefined }[] = [];
+  // A row with refused cells (the parser's findings) is checked for what could be read, so every finding shows at once.
   for (const row of rows) {
-    const { code, name } = row.fields;
-    const codeAt = row.at.code;
-    const seen = firstOfCode.get(code);
-    if (seen) {
-      errors.push(
-        importFinding(codeAt, 'code', 'duplicate', `${where(row, 'code')}：学校标识码${code}在文件中出现了两次（另见第${seen.row}行），每所学校只能占一行。`),
-      );
-      continue;
-    }
-    firstOfCode.set(code, row);
+    const { code, name, type } = row.fields;
     let refused = false;
     const refuse = (key: keyof RosterRow['at'], rule: string, message: string) => {
       errors.push(importFinding(row.at[key], key, rule, `${where(row, key)}：${message}`));
       refused = true;
     };
-    const sameName = firstOfName.get(name);
-    if (sameName) refuse('name', 'duplicate', `学校名称“${name}”在文件中出现了两次（另见第${sameName.row}行），本县的学校名称不能重复。`);
-    else firstOfName.set(name, row);
-    const problem = schoolCodeProblem(code, row.fields.type, county.code);
+    if (code !== undefined) {
+      const seen = firstOfCode.get(code);
+      if (seen) {
+        refuse('code', 'duplicate', `学校标识码${code}在文件中出现了两次（另见第${seen.row}行），每所学校只能占一行。`);
+        continue;
+      }
+      firstOfCode.set(code, row);
+    }
+    if (name !== undefined) {
+      const sameName = firstOfName.get(name);
+      if (sameName) refuse('name', 'duplicate', `学校名称“${name}”在文件中出现了两次（另见第${sameName.row}行），本县的学校名称不能重复。`);
+      else firstOfName.set(name, row);
+    }
+    const problem = code !== undefined && type !== undefined ? schoolCodeProblem(code, type, county.code) : null;
     if (problem) refuse('code', 'code_rule', problem);
     // The school holding the identifier is not named: it lies in a county the caller may not see.
-    if (foreign.has(code)) refuse('code', 'other_county', `学校标识码${code}已被其他县（市、区）的学校使用，请核对。`);
+    if (code !== undefined && foreign.has(code)) refuse('code', 'other_county', `学校标识码${code}已被其他县（市、区）的学校使用，请核对。`);
     let townshipId: number | null = null;
-    if (row.township !== null) {
+    if (typeof row.township === 'string') {
       const found = townshipByName.get(townKey(row.township));
       if (found === undefined) {
         const known = townships.map((t) => t.name).join('、');
@@ -147,7 +149,7 @@ async function planRoster(db: Kysely<Database>, countyId: number, rows: readonly
         );
       } else townshipId = found;
     }
-    if (!refused) accepted.push({ row, fields: { ...row.fields, townshipId }, school: byCode.get(code) });
+    if (row.complete && !refused) accepted.push({ row, fields: { ...row.fields, townshipId }, school: byCode.get(row.fields.code) });
   }
 
   // A name may be taken by a school of the county the file leaves out (or renames away from it in another row).
@@ -178,7 +180,7 @@ async function planRoster(db: Kysely<Database>, countyId: number, rows: readonly
   }
 
   // Every active school of the file without a principal account gets one, named by its identifier.
-  const listed = [...plan.create.map((c) => ({ row: c.row, school: undefined })), ...accepted.filter((a) => a.school?.active)];
+  const listed: { row: RosterRow; fields: Fields; school?: School | undefined }[] = [...plan.create, ...accepted.filter((a) => a.school?.active)];
   const schoolIds = listed.flatMap((l) => (l.school ? [l.school.id] : []));
   const withAccount = new Set<number>();
   for (const part of chunks(schoolIds)) {
@@ -187,11 +189,11 @@ async function planRoster(db: Kysely<Database>, countyId: number, rows: readonly
   }
   const wanted = listed.filter((l) => !l.school || !withAccount.has(l.school.id));
   const taken = new Set<string>();
-  for (const part of chunks(wanted.map((w) => w.row.fields.code))) {
+  for (const part of chunks(wanted.map((w) => w.fields.code))) {
     for (const u of await db.selectFrom('users').select('username').where('username', 'in', part).execute()) taken.add(u.username);
   }
-  for (const { row } of wanted) {
-    const code = row.fields.code;
+  for (const { row, fields } of wanted) {
+    const code = fields.code;
     if (taken.has(code)) {
       errors.push(
         importFinding(
@@ -203,7 +205,7 @@ async function planRoster(db: Kysely<Database>, countyId: number, rows: readonly
       );
       continue;
     }
-    plan.accountsFor.push({ code, name: row.fields.name, contactName: row.fields.contactName });
+    plan.accountsFor.push({ code, name: fields.name, contactName: fields.contactName });
   }
   return plan;
 }
@@ -223,8 +225,10 @@ export async function importSchoolRoster(
 ): Promise<RosterResult> {
   if (!ADMIN_ROLES.includes(actor.role)) throw forbidden('只有教育局管理员可以导入学校名单。');
   countyInScope(actor.scope, countyId);
+  // Rows with refused cells come with the parser's findings: checked here too, never stored.
+  const complete = rows.every((r) => r.complete);
   const result = (plan: RosterPlan, accounts: RosterAccount[] = [], stored = false): RosterResult => ({
-    ok: plan.errors.length === 0,
+    ok: complete && plan.errors.length === 0,
     created: stored ? plan.create.length : 0,
     updated: stored ? plan.update.length : 0,
     unchanged: plan.unchanged,
@@ -233,7 +237,7 @@ export async function importSchoolRoster(
     warnings: plan.warnings,
   });
   const checked = await planRoster(db, countyId, rows);
-  if (checked.errors.length || options.dryRun) return result(checked);
+  if (checked.errors.length || options.dryRun || !complete) return result(checked);
 
   // Hashing is the slow part (scrypt, tens of milliseconds each): done before the transaction, in parallel.
   const hash = options.hash ?? hashPassword;
@@ -296,8 +300,17 @@ export async function importSchoolRoster(
 }
 
 /** A county's roster as the template fills it in: its townships, and its active schools with their township's name. */
-export async function countyRoster(db: Kysely<Database>, countyId: number): Promise<{ townships: string[]; schools: (School & { township: string | null })[] }> {
-  const townships = await db.selectFrom('orgUnits').select(['id', 'name']).where('parentId', '=', countyId).where('level', '=', 'township').orderBy('code').execute();
+export async function countyRoster(
+  db: Kysely<Database>,
+  countyId: number,
+): Promise<{ townships: string[]; schools: (School & { township: string | null })[] }> {
+  const townships = await db
+    .selectFrom('orgUnits')
+    .select(['id', 'name'])
+    .where('parentId', '=', countyId)
+    .where('level', '=', 'township')
+    .orderBy('code')
+    .execute();
   const nameOf = new Map(townships.map((t) => [t.id, t.name]));
   const schools = await db.selectFrom('schools').selectAll().where('countyId', '=', countyId).where('active', '=', true).orderBy('code').execute();
   return {

@@ -1,7 +1,7 @@
 import { toHalfWidth } from '../indicators/values.js';
 import type { Label } from '../labels.js';
 import { LOCATION_LABELS, OWNERSHIP_LABELS, SCHOOL_TYPE_LABELS, schoolFields, type SchoolFields } from '../schools.js';
-import { cellText, columnLetter, readCell } from './cells.js';
+import { cellText, columnLetter, readCell, unneutraliseText } from './cells.js';
 import { importFinding, type CellRef, type ImportFinding, type SheetGrid } from './parse.js';
 
 /**
@@ -63,15 +63,21 @@ export function rosterOptions(key: RosterKey): string[] | null {
   return null;
 }
 
-/** One school as read from the roster: its fields checked by the school form's rules, and where each came from. */
-export interface RosterRow {
+/** A school's fields as the roster carries them (the township goes by name). */
+export type RosterFields = Omit<SchoolFields, 'townshipId'>;
+
+/**
+ * One school as read from the roster, and where each field came from. A complete row has every field checked by
+ * the school form's rules; a row with refused cells (each a finding) carries the fields that could be read, so the
+ * import still checks those against the county (identifier, township, name) and lists every finding at once.
+ */
+export type RosterRow = {
   sheet: string;
   row: number;
   at: Record<RosterKey, CellRef>;
-  fields: Omit<SchoolFields, 'townshipId'>;
-  /** The township's name as written (matched within the county by the import), or null. */
-  township: string | null;
-}
+  /** The township's name as written (matched within the county by the import), null when blank, undefined when refused. */
+  township: string | null | undefined;
+} & ({ complete: true; fields: RosterFields } | { complete: false; fields: Partial<RosterFields> });
 
 /** An account the import opened, as its slip shows it: the one-time password is answered once, never stored in clear. */
 export interface RosterAccount {
@@ -100,6 +106,7 @@ export interface RosterResponse extends RosterResult {
 export interface ParsedRoster {
   /** False when no sheet has the roster's header row: the file is refused as a whole. */
   recognised: boolean;
+  /** Every school row, complete or not (the errors say why not). */
   rows: RosterRow[];
   errors: ImportFinding[];
   warnings: ImportFinding[];
@@ -147,8 +154,12 @@ function readRosterCell(column: RosterColumn, value: Parameters<typeof readCell>
     return column.optional ? { ok: true, value: null } : { ok: false, rule: 'required', message: `${column.header}不能为空。` };
   }
   switch (column.kind) {
-    case 'text':
-      return { ok: true, value: column.key === 'code' || column.key === 'contactPhone' ? text.replace(/\s/g, '') : text };
+    case 'text': {
+      // Identifiers and phone numbers as digits (full-width ones too); names exactly as written, full-width brackets kept.
+      if (column.key === 'code' || column.key === 'contactPhone') return { ok: true, value: text.replace(/\s/g, '') };
+      const raw = reading.raw;
+      return { ok: true, value: typeof raw === 'string' ? unneutraliseText(raw) : text };
+    }
     case 'enum': {
       const labels = ENUM_LABELS[column.key]!;
       const compact = text.replace(/\s/g, '');
@@ -176,35 +187,38 @@ function readRosterCell(column: RosterColumn, value: Parameters<typeof readCell>
   }
 }
 
-const rowFields = schoolFields.omit({ townshipId: true });
+const FIELD_RULES = schoolFields.shape;
 
 /** Reads one data row into a school's fields, every problem a finding naming its cell and the rule. */
-function parseRow(grid: SheetGrid, row: number, columns: Map<RosterKey, number>, errors: ImportFinding[]): RosterRow | null {
+function parseRow(grid: SheetGrid, row: number, columns: Map<RosterKey, number>, errors: ImportFinding[]): RosterRow {
   const at = {} as Record<RosterKey, CellRef>;
-  const values: Record<string, unknown> = {};
-  const failed = new Set<RosterKey>();
-  const where = (key: RosterKey) => `第${row}行${ROSTER_COLUMN[key].header}（${at[key].column}${row}）`;
+  const fields: Record<string, unknown> = {};
+  let township: string | null | undefined;
+  let complete = true;
   for (const column of ROSTER_COLUMNS) {
-    at[column.key] = { sheet: grid.name, row, column: columnLetter(columns.get(column.key)!) };
-    const cell = readRosterCell(column, grid.cell(row, columns.get(column.key)!));
-    if (cell.ok) values[column.key] = cell.value;
+    const key = column.key;
+    at[key] = { sheet: grid.name, row, column: columnLetter(columns.get(key)!) };
+    const where = `第${row}行${column.header}（${at[key].column}${row}）`;
+    const cell = readRosterCell(column, grid.cell(row, columns.get(key)!));
+    if (!cell.ok) {
+      complete = false;
+      errors.push(importFinding(at[key], key, cell.rule, `${where}：${cell.message}`));
+      continue;
+    }
+    if (key === 'township') {
+      township = cell.value as string | null;
+      continue;
+    }
+    // Each field by the school form's own rule for it (the rules do not depend on one another).
+    const checked = FIELD_RULES[key].safeParse(cell.value);
+    if (checked.success) fields[key] = checked.data;
     else {
-      failed.add(column.key);
-      errors.push(importFinding(at[column.key], column.key, cell.rule, `${where(column.key)}：${cell.message}`));
+      complete = false;
+      errors.push(importFinding(at[key], key, 'invalid', `${where}：${checked.error.issues[0]?.message ?? '内容无效。'}`));
     }
   }
-  const checked = rowFields.safeParse(values);
-  if (!checked.success) {
-    for (const issue of checked.error.issues) {
-      const key = issue.path[0] as RosterKey | undefined;
-      // A cell already refused above is named once.
-      if (!key || failed.has(key) || !(key in at)) continue;
-      failed.add(key);
-      errors.push(importFinding(at[key], key, 'invalid', `${where(key)}：${issue.message}`));
-    }
-  }
-  if (failed.size || !checked.success) return null;
-  return { sheet: grid.name, row, at, fields: checked.data, township: (values.township as string | null) ?? null };
+  const base = { sheet: grid.name, row, at, township };
+  return complete ? { ...base, complete: true, fields: fields as RosterFields } : { ...base, complete: false, fields: fields as Partial<RosterFields> };
 }
 
 /**
@@ -264,8 +278,7 @@ export function parseRoster(grids: readonly SheetGrid[]): ParsedRoster {
         );
         continue;
       }
-      const parsed = parseRow(grid, row, header.columns, errors);
-      if (parsed) rows.push(parsed);
+      rows.push(parseRow(grid, row, header.columns, errors));
     }
   }
   if (!recognised) errors.push(importFinding(null, 'file', 'wrong_template', WRONG_ROSTER_MESSAGE));
