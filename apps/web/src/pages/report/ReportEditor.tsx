@@ -14,7 +14,9 @@ import { isOverseer } from '../../shared/roles';
 import { useMe } from '../../shared/session';
 import { useTRPC, type Catalogue, type ReportView, type School } from '../../shared/trpc';
 import { ConfirmDialog } from '../../shared/ui/ConfirmDialog';
+import { DraftConflictDialog } from './DraftConflictDialog';
 import { IndicatorRow, type FieldIssue } from './IndicatorRow';
+import { OfflineSaveStatus } from './OfflineSaveStatus';
 import { useReportDraft, type SaveState } from './useReportDraft';
 
 function SaveStatus({ state }: { state: SaveState }) {
@@ -250,6 +252,7 @@ export function ReportEditor({
         <Group justify="space-between">
           <Group gap="md">
             <SaveStatus state={draft.state} />
+            <OfflineSaveStatus state={draft.state} online={draft.online} kept={draft.kept} keptOnDevice={draft.keptOnDevice} />
             {totals.errors > 0 && (
               <Badge color="red" variant="light">
                 {t('report.summaryErrors', { count: totals.errors })}
@@ -291,6 +294,7 @@ export function ReportEditor({
         onConfirm={() => void doSubmit()}
         onClose={() => setConfirming(false)}
       />
+      <DraftConflictDialog differences={draft.differences} inputs={inputs} catalogue={catalogue} onChoose={draft.choose} />
       {showHistory && <HistoryModal schoolId={report.schoolId} period={report.period} catalogue={catalogue} onClose={() => setShowHistory(false)} />}
     </>
   );
