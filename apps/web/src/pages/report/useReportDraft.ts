@@ -245,8 +245,15 @@ export function useReportDraft(initial: ReportView, school: School, inputs: read
     return !hasEdits(pendingRef.current);
   }, [byCode, mutateAsync, schoolId, period, school, initial, queryClient, key, setPending, wentOffline, mergeNewer]);
 
+  // One save at a time, always with the latest callbacks: `send` itself never changes, so timers are not reset by renders.
+  const store = useRef(storeNow);
+  store.current = storeNow;
   const queue = useRef<Promise<boolean>>(Promise.resolve(true));
-  const send = useCallback(() => (queue.current = queue.current.then(storeNow, storeNow)), [storeNow]);
+  const send = useCallback(() => {
+    const next = () => store.current();
+    queue.current = queue.current.then(next, next);
+    return queue.current;
+  }, []);
 
   // Autosave after a pause in typing.
   useEffect(() => {
@@ -255,7 +262,7 @@ export function useReportDraft(initial: ReportView, school: School, inputs: read
       setState((s) => (s.kind === 'pending' ? { kind: 'idle' } : s));
       return;
     }
-    setState((s) => (s.kind === 'offline' ? s : { kind: 'pending' }));
+    setState((s) => (s.kind === 'offline' || s.kind === 'pending' ? s : { kind: 'pending' }));
     const timer = setTimeout(() => void send(), AUTOSAVE_MS);
     return () => clearTimeout(timer);
   }, [revision, send]);
