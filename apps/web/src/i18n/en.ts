@@ -136,7 +136,7 @@ export const en: MessageTree = {
     storedLine: '{{created}} schools created, {{updated}} updated, {{unchanged}} unchanged; {{accounts}} principal accounts opened.',
     printNow: 'The one-time passwords of the new accounts are shown only now: print the account slips for the schools.',
     slips: 'Print account slips ({{count}} accounts)',
-    column: 'Column',
+    column: 'Field',
   },
   slips: {
     heading: 'Account slips ({{count}} accounts)',

@@ -133,7 +133,7 @@ export const zhCN = {
     storedLine: '新建{{created}}所、更新{{updated}}所学校，{{unchanged}}所无变化；开设校长账号{{accounts}}个。',
     printNow: '新账号的初始密码只在此显示一次，请立即打印账号单发给各校。',
     slips: '打印账号单（{{count}}个账号）',
-    column: '列',
+    column: '栏目',
   },
   slips: {
     heading: '账号单（{{count}}个账号）',

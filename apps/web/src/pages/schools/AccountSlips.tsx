@@ -22,7 +22,9 @@ function Slip({ account, address }: { account: RosterAccount; address: string })
         <dt>{t('slips.username')}</dt>
         <dd className="account-slip-secret">{account.username}</dd>
         <dt>{t('slips.password')}</dt>
-        <dd className="account-slip-secret">{account.initialPassword}</dd>
+        <dd className="account-slip-secret" data-testid="slip-password">
+          {account.initialPassword}
+        </dd>
       </dl>
       <ol>
         <li>{t('slips.line1')}</li>
