@@ -266,6 +266,8 @@ describe.skipIf(skip !== null)('on a phone and a tablet', () => {
       ['/completeness', '报送情况'],
       ['/review', '审核队列'],
       [`/review/${school!.id}/${past}`, /青石县实验小学/],
+      // The report form as the bureau opens it on the school's behalf: the desktop table, within 768 px.
+      [`/reports/${school!.id}/${periodOf(new Date())}`, /青石县实验小学/],
       ['/overview', '总览'],
       ['/targets', '年度目标'],
       ['/league', '学校排名'],
