@@ -116,9 +116,25 @@ describe.skipIf(skip !== null)('on a phone and a tablet', () => {
     await expectFits(page, 'phone-my-school');
 
     await open(page, '/standing', '本校对标');
+    // Each indicator a line whose name shows its trend: tapped low on the page, the chart above follows.
+    expect(await page.locator('table').count()).toBe(0);
+    const water = page.getByRole('button', { name: '查看“用水量”走势' });
+    expect(await reachable(water)).toBe(true);
+    await water.tap();
+    await expect.poll(() => page.getByText('用水量：本校与全县中位数（近12个季度）').count(), { timeout: 15_000 }).toBe(1);
+    await page.waitForLoadState('networkidle');
     await expectFits(page, 'phone-standing');
     await open(page, '/summaries', '年度工作总结');
     await expectFits(page, 'phone-summaries');
+    // The school's own annual summary: drafted, read and edited on the phone.
+    await page.getByRole('button', { name: '生成初稿' }).tap();
+    await page.waitForURL(/\/summaries\/\d+$/, { timeout: 90_000 });
+    await expect.poll(() => page.locator('.summary-figure').count(), { timeout: 20_000 }).toBeGreaterThan(0);
+    await page.waitForLoadState('networkidle');
+    await expectFits(page, 'phone-summary');
+    await page.getByRole('button', { name: '编辑' }).tap();
+    await page.getByRole('textbox', { name: '段落' }).first().waitFor({ timeout: 15_000 });
+    await expectFits(page, 'phone-summary-editing');
     await open(page, '/imports', '表格导入');
     await expectFits(page, 'phone-imports');
 
@@ -250,6 +266,8 @@ describe.skipIf(skip !== null)('on a phone and a tablet', () => {
       ['/completeness', '报送情况'],
       ['/review', '审核队列'],
       [`/review/${school!.id}/${past}`, /青石县实验小学/],
+      // The report form as the bureau opens it on the school's behalf: the desktop table, within 768 px.
+      [`/reports/${school!.id}/${periodOf(new Date())}`, /青石县实验小学/],
       ['/overview', '总览'],
       ['/targets', '年度目标'],
       ['/league', '学校排名'],

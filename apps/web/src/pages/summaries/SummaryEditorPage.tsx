@@ -110,7 +110,7 @@ function SectionBlock({
           </Text>
         ),
       )}
-      <div style={{ marginLeft: editing ? 24 : 0 }}>
+      <div style={{ marginLeft: editing ? 'clamp(8px, 3vw, 24px)' : 0 }}>
         {section.children.map((c) => (
           <SectionBlock key={c.id} section={c} depth={depth + 1} numbers={numbers} editing={editing} context={context} onChange={onChange} />
         ))}
@@ -349,7 +349,7 @@ export function SummaryEditorPage() {
               </Text>
             )}
             <Basis summary={view} />
-            <Paper p="xl" mt="sm" className="summary-paper">
+            <Paper p={{ base: 'sm', sm: 'xl' }} mt="sm" className="summary-paper">
               {editing ? (
                 <TextInput
                   label={t('summaries.title')}
