@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { DatabaseHandle, DemoSummary } from '@oversight/db';
-import { inputIndicatorsFor, periodOf, shiftPeriod, type Period } from '@oversight/domain';
+import { inputIndicatorsFor, type IndicatorValue, periodOf, periodStartDate, shiftPeriod, type Period, type SchoolType } from '@oversight/domain';
 import type { Browser, Page } from 'playwright-core';
 import { describeEachDatabase } from '@oversight/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -139,6 +139,53 @@ await describeEachDatabase('autosave on a bad connection', (kind) => {
       // The value not chosen is not lost without trace: the bureau's save stays in the report's history.
       const history = (await officer.reports.get({ schoolId: school.id, period, withHistory: true })).history ?? [];
       expect(history.some((h) => JSON.stringify(h.after).includes('"students_enrolled":350'))).toBe(true);
+      expect(await keptOnDevice(page)).toBe(0);
+    }, 150_000);
+
+    /** Values that pass every hard rule for the school (10 of everything fits each “at most” cross-check). */
+    function plausibleValues(school: { type: SchoolType; hasCanteen: boolean }, period: Period): Record<string, IndicatorValue> {
+      const values: Record<string, IndicatorValue> = {};
+      for (const indicator of inputIndicatorsFor(school)) {
+        if (indicator.valueType === 'integer' || indicator.valueType === 'decimal') {
+          values[indicator.code] = Math.min(indicator.max ?? 10, Math.max(indicator.min ?? 0, 10));
+        } else if (indicator.valueType === 'boolean') values[indicator.code] = typeof indicator.expected === 'boolean' ? indicator.expected : true;
+        else if (indicator.valueType === 'enum') values[indicator.code] = indicator.options![0]!.value;
+        else values[indicator.code] = periodStartDate(period);
+      }
+      return values;
+    }
+
+    it('edits waiting while the report was submitted elsewhere are kept, shown, and offered again once it is returned', async () => {
+      const { page, principal, officer, school, period, draft, stored } = await setUp(3);
+      const context = page.context();
+      await context.setOffline(true);
+      await field(page, '在校学生数').fill('333');
+      await expect.poll(() => status(page).textContent(), { timeout: 15_000 }).toContain('1 项修改暂存在本设备');
+      // Meanwhile the report is completed and submitted from another device.
+      let view = await principal.reports.save({ schoolId: school.id, period, version: draft.version, values: plausibleValues(school, period) });
+      const warnings = view.issues.filter((i) => i.severity === 'warning');
+      const explanations = Object.fromEntries(warnings.map((w) => [w.code, '本季度学校施工改造，数据与往年不可比。']));
+      view = await principal.reports.save({ schoolId: school.id, period, version: view.version, values: {}, explanations });
+      await principal.reports.submit({ schoolId: school.id, period, version: view.version });
+
+      await context.setOffline(false);
+      await expect.poll(() => page.getByText('本设备上还暂存着 1 项未能保存的修改').count(), { timeout: 20_000 }).toBe(1);
+      expect(await page.getByText('报表已报送，正在等待教育局审核，暂不能修改。').count()).toBe(1);
+      expect((await stored()).values.students_enrolled).toBe(10);
+      await page.screenshot({ path: path.join(SHOTS, 'report-kept-readonly.png') });
+
+      // Returned by the bureau: opening the report offers the kept edit beside the value stored meanwhile.
+      const submitted = await stored();
+      await officer.reports.returnForRevision({ schoolId: school.id, period, version: submitted.version, reason: '请核对在校学生数。' });
+      await page.reload();
+      const dialog = page.getByRole('dialog', { name: '报表已被他人修改' });
+      await expect.poll(() => dialog.count(), { timeout: 20_000 }).toBe(1);
+      const students = dialog.getByRole('radiogroup', { name: '在校学生数' });
+      expect(await students.textContent()).toContain('我的修改333');
+      expect(await students.textContent()).toContain('他人保存的10');
+      await dialog.getByRole('button', { name: '全部用我的' }).click();
+      await expect.poll(() => page.getByText(/草稿已于.*自动保存/).count(), { timeout: 15_000 }).toBe(1);
+      expect((await stored()).values.students_enrolled).toBe(333);
       expect(await keptOnDevice(page)).toBe(0);
     }, 150_000);
 
