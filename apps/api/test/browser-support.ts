@@ -14,7 +14,7 @@ import {
 } from '@oversight/db';
 import { createTestDatabase } from '@oversight/db/testing';
 import type { FastifyInstance } from 'fastify';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { buildServer } from '../src/server.js';
 
 /**
@@ -85,8 +85,62 @@ export async function callerAs(db: Kysely<Database>, username: string) {
   });
 }
 
-/** True when nothing on the page is wider than the window (no sideways scrolling on a phone). */
-export async function fitsViewport(page: Page): Promise<boolean> {
+/**
+ * What sticks out past the window's right edge, described for a failure message: visible elements not inside a box
+ * that scrolls or clips them (a table in its scroll container is fine; a header cut off at the edge is not).
+ */
+export async function offscreen(page: Page): Promise<string[]> {
   // A string, so the test's TypeScript (no DOM lib) need not know `document`.
-  return page.evaluate('document.documentElement.scrollWidth <= window.innerWidth') as Promise<boolean>;
+  // The device's width, not window.innerWidth: a mobile browser widens its layout viewport to fit what overflows.
+  const width = page.viewportSize()?.width ?? 0;
+  return page.evaluate(`(() => {
+    const width = ${width};
+    const clipped = (el) => {
+      for (let p = el.parentElement; p; p = p.parentElement) {
+        if (getComputedStyle(p).overflowX !== 'visible') return true;
+      }
+      return false;
+    };
+    const out = [];
+    for (const el of document.body.querySelectorAll('*')) {
+      const r = el.getBoundingClientRect();
+      if (r.width === 0 || r.height === 0 || r.right <= width + 1 || !el.checkVisibility({ visibilityProperty: true })) continue;
+      if (clipped(el)) continue;
+      out.push(el.tagName.toLowerCase() + ' "' + (el.textContent || el.getAttribute('aria-label') || '').trim().slice(0, 30) + '" ends at ' + Math.round(r.right) + 'px');
+    }
+    return out;
+  })()`) as Promise<string[]>;
+}
+
+/** True when nothing on the page is wider than the window (no sideways scrolling on a phone) and nothing is cut off at its edge. */
+export async function fitsViewport(page: Page): Promise<boolean> {
+  const scrolls = (await page.evaluate(`document.documentElement.scrollWidth > ${page.viewportSize()?.width ?? 0}`)) as boolean;
+  return !scrolls && (await offscreen(page)).length === 0;
+}
+
+/**
+ * Whether the element, scrolled into view, is what a tap at its centre reaches: not under the fixed header, the
+ * sticky action bar or anything else on top of it.
+ */
+export async function reachable(locator: Locator): Promise<boolean> {
+  await locator.scrollIntoViewIfNeeded();
+  return locator.evaluate((el: unknown) => {
+    // What the page's objects offer here, spelled out: the test's TypeScript has no DOM lib.
+    interface Node {
+      getBoundingClientRect(): { left: number; top: number; width: number; height: number };
+      contains(other: Node): boolean;
+    }
+    const node = el as Node;
+    const { document } = globalThis as unknown as { document: { elementFromPoint(x: number, y: number): Node | null } };
+    const r = node.getBoundingClientRect();
+    const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+    return hit !== null && (hit === node || node.contains(hit));
+  });
+}
+
+/** Whether any of the element shows within the window (a drawer slid away, a row scrolled off do not). */
+export async function inView(locator: Locator): Promise<boolean> {
+  const box = await locator.boundingBox();
+  const size = locator.page().viewportSize();
+  return box !== null && size !== null && box.x + box.width > 0 && box.x < size.width && box.y + box.height > 0 && box.y < size.height;
 }

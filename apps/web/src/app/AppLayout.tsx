@@ -13,6 +13,7 @@ import { homePath, useMe, useSetSession } from '../shared/session';
 import { useTRPC } from '../shared/trpc';
 import { LanguageSwitch } from '../shared/ui/LanguageSwitch';
 import { PageLoader } from '../shared/ui/Loading';
+import { usePhone } from '../shared/ui/usePhone';
 import { NotFound } from '../shared/ui/NotFound';
 import { RoleGate } from './RoleGate';
 import { PAGES } from './pages';
@@ -62,7 +63,7 @@ function UserMenu() {
           <UnstyledButton c="white" aria-label={me.displayName}>
             <Group gap={6} wrap="nowrap">
               <IconUserCircle size={20} />
-              <Text size="sm" fw={500} truncate maw={220}>
+              <Text size="sm" fw={500} truncate maw={220} visibleFrom="sm">
                 {me.displayName}
               </Text>
               <IconChevronDown size={14} />
@@ -122,34 +123,44 @@ function Pages({ pathname }: { pathname: string }) {
   );
 }
 
-/** The signed-in frame: navy header with the user and the language switch, navigation by role, the page. */
+/**
+ * The signed-in frame: navy header with the user and the language switch, navigation by role, the page. Below `md`
+ * (phones, tablets upright) the navigation is a drawer behind the burger; on a phone the header keeps only icons
+ * and the county picker moves into the drawer, so the header fits 390 px.
+ */
 export function AppLayout() {
   const { t } = useTranslation();
   const me = useMe();
+  const phone = usePhone();
   const [pathname] = useLocation();
   const [opened, { toggle, close }] = useDisclosure();
   const items = PAGES.filter((p) => p.nav && p.roles.includes(me.role));
   return (
     <CountyProvider>
       <Notifications position="top-right" />
-      <AppShell header={{ height: 52 }} navbar={{ width: 208, breakpoint: 'sm', collapsed: { mobile: !opened } }} padding="md">
+      <AppShell header={{ height: 52 }} navbar={{ width: 208, breakpoint: 'md', collapsed: { mobile: !opened } }} padding="md">
         <AppShell.Header bg={NAVY} style={{ borderBottom: 0 }}>
           <Group h="100%" px="md" justify="space-between" wrap="nowrap">
             <Group gap="sm" wrap="nowrap">
-              <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" color="white" />
+              <Burger opened={opened} onClick={toggle} hiddenFrom="md" size="sm" color="white" aria-label={t('nav.menu')} />
               <Text c="white" fw={600} size="md" truncate component={Link} to="/">
                 {t('app.title')}
               </Text>
             </Group>
-            <Group gap="md" wrap="nowrap">
-              <CountyPicker />
-              <LanguageSwitch variant="header" />
+            <Group gap={phone ? 'xs' : 'md'} wrap="nowrap">
+              {!phone && <CountyPicker />}
+              <LanguageSwitch variant="header" compact={phone} />
               <UserMenu />
             </Group>
           </Group>
         </AppShell.Header>
         <AppShell.Navbar p="xs">
           <ScrollArea>
+            {phone && (
+              <Group mb="xs" px={4}>
+                <CountyPicker />
+              </Group>
+            )}
             <nav>
               {items.map(({ path, nav }) => (
                 <NavLink

@@ -85,6 +85,7 @@ export const en: MessageTree = {
     standing: 'Where we stand',
     county: 'County',
     countyPlaceholder: 'Choose a county',
+    menu: 'Menu',
   },
   county: {
     choose: 'Choose a county at the top of the page first.',
@@ -204,6 +205,7 @@ export const en: MessageTree = {
     value: 'This quarter',
     unit: 'Unit',
     lastYear: 'Same quarter last year',
+    unitValue: 'Unit: {{unit}}',
     lastYearValue: 'Last year: {{value}}',
     change: 'Change',
     indicator: 'Indicator',

@@ -83,6 +83,7 @@ export const zhCN = {
     standing: '本校对标',
     county: '管辖区县',
     countyPlaceholder: '请选择县（市、区）',
+    menu: '菜单',
   },
   county: {
     choose: '请先在页面顶部选择要查看的县（市、区）。',
@@ -201,6 +202,7 @@ export const zhCN = {
     value: '本期填报',
     unit: '单位',
     lastYear: '上年同期',
+    unitValue: '单位：{{unit}}',
     lastYearValue: '上年同期：{{value}}',
     change: '同比',
     indicator: '指标',

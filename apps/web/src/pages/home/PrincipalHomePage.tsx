@@ -1,6 +1,6 @@
-import { Alert, Anchor, Button, Card, Grid, Group, Stack, Table, Text, Title } from '@mantine/core';
+import { Alert, Anchor, Button, Card, Grid, Group, Stack, Table, Text, Title, UnstyledButton } from '@mantine/core';
 import { shiftPeriod } from '@oversight/domain';
-import { IconBell, IconArrowRight } from '@tabler/icons-react';
+import { IconArrowRight, IconBell, IconChevronRight } from '@tabler/icons-react';
 import { useMutation, useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { useNotify } from '../../shared/errors';
@@ -12,6 +12,7 @@ import { LoadError, PageLoader, QueryState } from '../../shared/ui/Loading';
 import { PageHeader } from '../../shared/ui/PageHeader';
 import { SchoolFacts } from '../../shared/ui/SchoolFacts';
 import { shownStatus, StatusBadge } from '../../shared/ui/StatusBadge';
+import { usePhone } from '../../shared/ui/usePhone';
 
 const reportPath = (r: Pick<ReportView, 'schoolId' | 'period'>) => `/reports/${r.schoolId}/${r.period}`;
 
@@ -116,6 +117,7 @@ function PastQuarters({ schoolId, before }: { schoolId: number; before: string }
   const trpc = useTRPC();
   const periodLabel = usePeriodLabel();
   const { dateTime } = useDateFormat();
+  const phone = usePhone();
   const periods = recentPeriods(shiftPeriod(before as ReportView['period'], -1), 8).reverse();
   const reports = useQueries({ queries: periods.map((period) => trpc.reports.get.queryOptions({ schoolId, period })) });
   const failed = reports.find((r) => r.error);
@@ -128,6 +130,38 @@ function PastQuarters({ schoolId, before }: { schoolId: number; before: string }
         <LoadError error={failed.error} onRetry={() => reports.forEach((r) => void r.refetch())} />
       ) : reports.some((r) => r.isPending) ? (
         <PageLoader />
+      ) : phone ? (
+        <Stack gap={0}>
+          {reports.map(({ data: r }) =>
+            r ? (
+              <UnstyledButton
+                key={r.period}
+                component={Link}
+                to={reportPath(r)}
+                py="xs"
+                aria-label={`${periodLabel(r.period)} ${t('home.view')}`}
+                style={{ borderTop: '1px solid var(--mantine-color-gray-3)' }}
+              >
+                <Group justify="space-between" wrap="nowrap" gap="sm">
+                  <div>
+                    <Text size="sm" fw={500}>
+                      {periodLabel(r.period)}
+                    </Text>
+                    <Text size="xs" c="dimmed">
+                      {t('review.submittedAt')}
+                      {t('common.colon')}
+                      {r.submittedAt ? dateTime(r.submittedAt) : t('common.empty')}
+                    </Text>
+                  </div>
+                  <Group gap={4} wrap="nowrap" style={{ flexShrink: 0 }}>
+                    <StatusBadge status={shownStatus(r)} late={r.late} />
+                    <IconChevronRight size={16} color="var(--mantine-color-gray-6)" />
+                  </Group>
+                </Group>
+              </UnstyledButton>
+            ) : null,
+          )}
+        </Stack>
       ) : (
         <Table striped highlightOnHover withTableBorder>
           <Table.Thead>

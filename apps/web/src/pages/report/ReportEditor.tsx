@@ -1,4 +1,4 @@
-import { Alert, Badge, Button, Group, Paper, Table, Tabs, Text } from '@mantine/core';
+import { Alert, Badge, Button, Group, Paper, Tabs, Text } from '@mantine/core';
 import type { Period } from '@oversight/domain';
 import { IconAlertTriangle, IconHistory, IconInfoCircle, IconSend } from '@tabler/icons-react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
@@ -14,8 +14,9 @@ import { isOverseer } from '../../shared/roles';
 import { useMe } from '../../shared/session';
 import { useTRPC, type Catalogue, type ReportView, type School } from '../../shared/trpc';
 import { ConfirmDialog } from '../../shared/ui/ConfirmDialog';
+import { usePhone } from '../../shared/ui/usePhone';
 import { DraftConflictDialog } from './DraftConflictDialog';
-import { IndicatorRow, type FieldIssue } from './IndicatorRow';
+import { DerivedFigures, IndicatorField, IndicatorFields, type FieldIssue } from './IndicatorField';
 import { OfflineSaveStatus } from './OfflineSaveStatus';
 import { useReportDraft, type SaveState } from './useReportDraft';
 
@@ -79,6 +80,7 @@ export function ReportEditor({
   const me = useMe();
   const queryClient = useQueryClient();
   const notify = useNotify();
+  const phone = usePhone();
   const format = useFormatValue(catalogue);
   const groups = useMemo(() => groupsFor(catalogue, school), [catalogue, school]);
   const inputs = useMemo(() => groups.flatMap((g) => g.inputs), [groups]);
@@ -196,31 +198,21 @@ export function ReportEditor({
           </Tabs.List>
           {groups.map((g) => (
             <Tabs.Panel key={g.domain} value={g.domain} p="sm">
-              <Table verticalSpacing={8} highlightOnHover>
-                <Table.Thead>
-                  <Table.Tr>
-                    <Table.Th>{t('report.indicator')}</Table.Th>
-                    <Table.Th>{t('report.value')}</Table.Th>
-                    <Table.Th>{t('report.unit')}</Table.Th>
-                    <Table.Th ta="right">{t('report.lastYear')}</Table.Th>
-                  </Table.Tr>
-                </Table.Thead>
-                <Table.Tbody>
-                  {g.inputs.map((indicator) => (
-                    <IndicatorRow
-                      key={indicator.code}
-                      indicator={indicator}
-                      value={values[indicator.code]}
-                      unit={format.unit(indicator)}
-                      lastYear={format.value(indicator, report.lastYear?.[indicator.code])}
-                      issues={issuesByCode.get(indicator.code) ?? []}
-                      explanation={explanations[indicator.code]}
-                      onChange={draft.edit}
-                      onExplain={draft.explain}
-                    />
-                  ))}
-                </Table.Tbody>
-              </Table>
+              <IndicatorFields>
+                {g.inputs.map((indicator) => (
+                  <IndicatorField
+                    key={indicator.code}
+                    indicator={indicator}
+                    value={values[indicator.code]}
+                    unit={format.unit(indicator)}
+                    lastYear={format.value(indicator, report.lastYear?.[indicator.code])}
+                    issues={issuesByCode.get(indicator.code) ?? []}
+                    explanation={explanations[indicator.code]}
+                    onChange={draft.edit}
+                    onExplain={draft.explain}
+                  />
+                ))}
+              </IndicatorFields>
               {g.derived.length > 0 && (
                 <>
                   <Text size="sm" fw={600} mt="md">
@@ -229,28 +221,34 @@ export function ReportEditor({
                   <Text size="xs" c="dimmed" mb={4}>
                     {t('report.derivedHint')}
                   </Text>
-                  <Table verticalSpacing={4} withTableBorder>
-                    <Table.Tbody>
-                      {g.derived.map((indicator) => (
-                        <Table.Tr key={indicator.code}>
-                          <Table.Td w="34%">{label(indicator.name)}</Table.Td>
-                          <Table.Td className="num">{format.withUnit(indicator, server.derived[indicator.code])}</Table.Td>
-                          <Table.Td className="num" c="dimmed">
-                            {t('report.lastYearValue', { value: format.withUnit(indicator, derive(indicator, report.lastYear, school, period)) })}
-                          </Table.Td>
-                        </Table.Tr>
-                      ))}
-                    </Table.Tbody>
-                  </Table>
+                  <DerivedFigures
+                    rows={g.derived.map((indicator) => ({
+                      code: indicator.code,
+                      name: label(indicator.name),
+                      value: format.withUnit(indicator, server.derived[indicator.code]),
+                      lastYear: t('report.lastYearValue', { value: format.withUnit(indicator, derive(indicator, report.lastYear, school, period)) }),
+                    }))}
+                  />
                 </>
               )}
             </Tabs.Panel>
           ))}
         </Tabs>
       </Paper>
-      <Paper p="sm" pos="sticky" bottom={0} style={{ zIndex: 5 }} shadow="sm">
-        <Group justify="space-between">
-          <Group gap="md">
+      {/* Always in reach: the save state, the findings and the submit button stay at the bottom of the screen (edge to edge on a phone). */}
+      <Paper
+        p="sm"
+        pos="sticky"
+        bottom={0}
+        mx={phone ? 'calc(var(--mantine-spacing-md) * -1)' : undefined}
+        radius={phone ? 0 : undefined}
+        style={{ zIndex: 5, paddingBottom: 'calc(var(--mantine-spacing-sm) + env(safe-area-inset-bottom))' }}
+        shadow="sm"
+        className="report-actions"
+        data-testid="report-actions"
+      >
+        <Group justify="space-between" wrap="nowrap" gap="sm">
+          <Group gap={phone ? 6 : 'md'} style={{ minWidth: 0 }}>
             <SaveStatus state={draft.state} />
             <OfflineSaveStatus state={draft.state} online={draft.online} kept={draft.kept} keptOnDevice={draft.keptOnDevice} />
             {totals.errors > 0 && (
@@ -275,7 +273,7 @@ export function ReportEditor({
             )}
           </Group>
           {(server.status === 'draft' || server.status === 'returned') && (
-            <Button leftSection={<IconSend size={16} />} onClick={() => setConfirming(true)} loading={submit.isPending}>
+            <Button leftSection={<IconSend size={16} />} onClick={() => setConfirming(true)} loading={submit.isPending} style={{ flexShrink: 0 }}>
               {t('report.submit')}
             </Button>
           )}

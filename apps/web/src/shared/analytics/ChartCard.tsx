@@ -29,7 +29,7 @@ export function ChartCard({
   return (
     <Paper p="sm">
       <Group justify="space-between" mb={6} wrap="nowrap" align="flex-start">
-        <div>
+        <div style={{ minWidth: 0 }}>
           <Title order={5}>{title}</Title>
           {note && (
             <Text size="xs" c="dimmed">
@@ -39,6 +39,7 @@ export function ChartCard({
         </div>
         <SegmentedControl
           size="xs"
+          style={{ flexShrink: 0 }}
           value={view}
           onChange={(v) => setView(v as 'chart' | 'table')}
           data={[

@@ -1,10 +1,11 @@
-import { Stack, Table, Text } from '@mantine/core';
+import { Group, Paper, Stack, Table, Text } from '@mantine/core';
 import type { Period } from '@oversight/domain';
 import { Fragment } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useLabel } from '../../i18n/labels';
 import { derive, groupsFor, useFormatValue } from '../catalogue';
 import type { Catalogue, Indicator, ReportView, School } from '../trpc';
+import { usePhone } from '../ui/usePhone';
 
 function ChangeCell({ change, limit }: { change: number | null; limit: number | undefined }) {
   if (change === null)
@@ -33,14 +34,64 @@ export function ReportComparison({ report, school, catalogue }: { report: Report
   const format = useFormatValue(catalogue);
   const period = report.period as Period;
   const issuesOf = (code: string) => report.issues.filter((i) => i.code === code);
+  const phone = usePhone();
 
   const row = (indicator: Indicator, current: unknown, previous: unknown, derived: boolean) => {
     const issues = issuesOf(indicator.code);
     const error = issues.some((i) => i.severity === 'error');
     const warning = issues.some((i) => i.severity === 'warning');
     const explanation = report.explanations[indicator.code];
+    const notes = (issues.length > 0 || explanation) && (
+      <Stack gap={2}>
+        {issues.map((i) => (
+          <Text key={i.message} size="xs" c={i.severity === 'error' ? 'red.8' : 'orange.9'}>
+            {i.message}
+          </Text>
+        ))}
+        {explanation && (
+          <Text size="xs">
+            <Text span fw={600} size="xs">
+              {t('report.explanation')}
+              {t('common.colon')}
+            </Text>
+            {explanation}
+          </Text>
+        )}
+      </Stack>
+    );
+    const bg = error ? 'red.0' : warning ? 'yellow.1' : undefined;
+    if (phone) {
+      // A line per indicator on a phone: name and figure, then last year and the change, then the notes.
+      return (
+        <Stack
+          key={indicator.code}
+          gap={2}
+          px="sm"
+          py={6}
+          bg={bg}
+          data-indicator={indicator.code}
+          style={{ borderTop: '1px solid var(--mantine-color-gray-3)' }}
+        >
+          <Group justify="space-between" align="flex-start" wrap="nowrap" gap="sm">
+            <Text size="sm" fs={derived ? 'italic' : undefined} c={derived ? 'gray.7' : undefined} style={{ minWidth: 0 }}>
+              {label(indicator.name)}
+            </Text>
+            <Text size="sm" fw={500} className="num" style={{ flexShrink: 0 }}>
+              {format.withUnit(indicator, current)}
+            </Text>
+          </Group>
+          <Group justify="space-between" wrap="nowrap" gap="sm">
+            <Text size="xs" c="dimmed">
+              {t('report.lastYearValue', { value: format.withUnit(indicator, previous) })}
+            </Text>
+            <ChangeCell change={format.change(current, previous)} limit={indicator.jumpPercent} />
+          </Group>
+          {notes}
+        </Stack>
+      );
+    }
     return (
-      <Table.Tr key={indicator.code} bg={error ? 'red.0' : warning ? 'yellow.1' : undefined} data-indicator={indicator.code}>
+      <Table.Tr key={indicator.code} bg={bg} data-indicator={indicator.code}>
         <Table.Td>
           <Text size="sm" fs={derived ? 'italic' : undefined} c={derived ? 'gray.7' : undefined}>
             {label(indicator.name)}
@@ -59,28 +110,26 @@ export function ReportComparison({ report, school, catalogue }: { report: Report
         <Table.Td className="num">
           <ChangeCell change={format.change(current, previous)} limit={indicator.jumpPercent} />
         </Table.Td>
-        <Table.Td>
-          <Stack gap={2}>
-            {issues.map((i) => (
-              <Text key={i.message} size="xs" c={i.severity === 'error' ? 'red.8' : 'orange.9'}>
-                {i.message}
-              </Text>
-            ))}
-            {explanation && (
-              <Text size="xs">
-                <Text span fw={600} size="xs">
-                  {t('report.explanation')}
-                  {t('common.colon')}
-                </Text>
-                {explanation}
-              </Text>
-            )}
-          </Stack>
-        </Table.Td>
+        <Table.Td>{notes}</Table.Td>
       </Table.Tr>
     );
   };
 
+  if (phone) {
+    return (
+      <Stack gap="sm">
+        {groupsFor(catalogue, school).map((group) => (
+          <Paper key={group.domain} p={0} style={{ overflow: 'hidden' }}>
+            <Text size="sm" fw={600} px="sm" py={6} bg="gray.1">
+              {label(catalogue.domains[group.domain])}
+            </Text>
+            {group.inputs.map((i) => row(i, report.values[i.code], report.lastYear?.[i.code], false))}
+            {group.derived.map((i) => row(i, report.derived[i.code], derive(i, report.lastYear, school, period), true))}
+          </Paper>
+        ))}
+      </Stack>
+    );
+  }
   return (
     <Table withTableBorder withColumnBorders verticalSpacing={6} bg="white">
       <Table.Thead>
