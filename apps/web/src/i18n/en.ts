@@ -478,6 +478,10 @@ export const en: MessageTree = {
     choose: 'Choose for each field',
     explanationOf: '{{name}} (explanation)',
     was: 'Before: {{value}}',
+    keptTitle: 'Edits not saved are still kept on this device ({{count}})',
+    keptReadonly:
+      'The report cannot be changed now and these edits were not stored. When it is returned or reopened, this page offers them again to check and save.',
+    discard: 'Discard these edits',
   },
   league: {
     heading: 'League table',

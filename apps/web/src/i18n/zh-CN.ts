@@ -473,6 +473,9 @@ export const zhCN = {
     choose: '请为每一项选择',
     explanationOf: '{{name}}（情况说明）',
     was: '修改前：{{value}}',
+    keptTitle: '本设备上还暂存着 {{count}} 项未能保存的修改',
+    keptReadonly: '报表现在不能修改，这些修改没有写入。报表退回或重新打开后，再打开本页时会提示您核对并保存。',
+    discard: '放弃这些修改',
   },
   league: {
     heading: '学校排名',

@@ -168,7 +168,7 @@ export function useReportDraft(initial: ReportView, school: School, inputs: read
    * can be sent on the newer version; false when the principal must choose, the report is locked, or it could not load.
    */
   const mergeNewer = useCallback(
-    async (conflict: unknown): Promise<boolean> => {
+    async (conflict: unknown, sentVersion: number): Promise<boolean> => {
       let remote: ReportView;
       try {
         remote = await queryClient.fetchQuery({ ...trpc.reports.get.queryOptions({ schoolId, period }), staleTime: 0 });
@@ -181,6 +181,11 @@ export function useReportDraft(initial: ReportView, school: School, inputs: read
         locked.current = true;
         setState({ kind: 'conflict', error: conflict });
         conflictHandler.current(conflict);
+        return false;
+      }
+      if (remote.version === sentVersion) {
+        // Refused for something other than a newer version: sending again would be refused again.
+        setState({ kind: 'failed', error: conflict });
         return false;
       }
       const elsewhere = changedElsewhere(serverRef.current, remote, pendingRef.current);
@@ -210,7 +215,8 @@ export function useReportDraft(initial: ReportView, school: School, inputs: read
         wentOffline(false);
         return false;
       }
-      setState({ kind: 'saving' });
+      // A retry after a lost connection keeps saying so until it succeeds.
+      setState((s) => (s.kind === 'offline' ? s : { kind: 'saving' }));
       try {
         const stored = await mutateAsync({ schoolId, period, version: body.sent.baseVersion, values: body.values, explanations: body.explanations });
         attempts.current = 0;
@@ -234,7 +240,7 @@ export function useReportDraft(initial: ReportView, school: School, inputs: read
           return false;
         }
         if (errorCode(error) === 'CONFLICT') {
-          if (await mergeNewer(error)) continue;
+          if (await mergeNewer(error, body.sent.baseVersion)) continue;
           return false;
         }
         setRejected(Object.fromEntries(fieldIssues(error).map((i) => [i.path, i.message])));
@@ -242,6 +248,7 @@ export function useReportDraft(initial: ReportView, school: School, inputs: read
         return false;
       }
     }
+    setState({ kind: 'pending' });
     return !hasEdits(pendingRef.current);
   }, [byCode, mutateAsync, schoolId, period, school, initial, queryClient, key, setPending, wentOffline, mergeNewer]);
 
