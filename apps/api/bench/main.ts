@@ -13,6 +13,7 @@ import { countyImport } from './imports.js';
 import { parseOptions } from './options.js';
 import { countyReads, freshness, provinceReads, summaries, typicalCounty } from './reads.js';
 import { printTable, verdict, writeResults, type Figure } from './report.js';
+import { rosterImport } from './roster.js';
 import { saveThroughput, startServer } from './saves.js';
 import { spaInitialJs } from './spa.js';
 
@@ -42,6 +43,7 @@ try {
   await step('freshness', () => freshness(handle.db, province, 10));
   await step('summary', () => summaries(handle.db, province, 5));
   await step('import', () => countyImport(handle.db, province));
+  await step('roster', () => rosterImport(handle.db, province));
   await step('save', async () => {
     const county = typicalCounty(province);
     const principals = await addPrincipals(handle.db, county.id, BENCH_PASSWORD, 32);

@@ -4,16 +4,18 @@ import {
   actorOfUser,
   changeOwnPassword,
   createOrgUnit,
+  createSchool,
   createUser,
   importSchoolRoster,
   login,
   SYSTEM_ACTOR,
+  updateSchool,
   verifyPassword,
   type Actor,
   type DatabaseHandle,
   type School,
 } from '../src/index.js';
-import { createTestDatabase, describeEachDatabase } from '../src/testing.js';
+import { createTestDatabase, describeEachDatabase, schoolInput } from '../src/testing.js';
 import { bureauAccount, PASSWORD, school, smallHierarchy } from './fixtures.js';
 
 type Cells = Partial<Record<(typeof ROSTER_COLUMNS)[number]['key'], CellLike>>;
@@ -274,6 +276,14 @@ await describeEachDatabase('school roster import', (kind) => {
     expect(a.unchanged + b.unchanged).toBe(2);
     const users = await handle.db.selectFrom('users').select('username').where('username', 'in', ['2151009120', '2151009121']).execute();
     expect(users).toHaveLength(2);
+  });
+
+  it('the school form keeps the contact too: set on create, cleared on update, checked the same way', async () => {
+    const created = await createSchool(handle.db, admin, { ...schoolInput(countyId), contactName: ' 孙老师 ', contactPhone: '137 0000 1111' });
+    expect(created).toMatchObject({ contactName: '孙老师', contactPhone: '13700001111' });
+    const cleared = await updateSchool(handle.db, admin, { schoolId: created.id, contactPhone: '' });
+    expect(cleared).toMatchObject({ contactName: '孙老师', contactPhone: null });
+    await expect(updateSchool(handle.db, admin, { schoolId: created.id, contactPhone: '010-12345678' })).rejects.toThrow('联系电话应为11位手机号码');
   });
 
   it('is for the bureau admin of the county (or the system admin) only', async () => {

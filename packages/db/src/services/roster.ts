@@ -210,6 +210,9 @@ async function planRoster(db: Kysely<Database>, countyId: number, rows: readonly
   return plan;
 }
 
+/** One-time passwords hashed at once (the server's libuv pool has four threads; sign-ins need some). */
+const HASHING_AT_ONCE = 2;
+
 const uniqueViolation = (error: unknown) => typeof error === 'object' && error !== null && (error as { code?: unknown }).code === '23505';
 
 /** A principal's display name: the roster's contact, or the school's principal. */
@@ -239,13 +242,22 @@ export async function importSchoolRoster(
   const checked = await planRoster(db, countyId, rows);
   if (checked.errors.length || options.dryRun || !complete) return result(checked);
 
-  // Hashing is the slow part (scrypt, tens of milliseconds each): done before the transaction, in parallel.
+  // Hashing is the slow part (scrypt, 32 MiB and tens of milliseconds each): done before the transaction, so no lock
+  // waits on it, two at a time, so sign-ins (which hash on the same thread pool) still get through meanwhile.
   const hash = options.hash ?? hashPassword;
   const prepare = async (code: string) => {
     const password = generateInitialPassword();
     return [code, { password, hash: await hash(password) }] as const;
   };
-  const secrets = new Map(await Promise.all(checked.accountsFor.map((a) => prepare(a.code))));
+  const secrets = new Map<string, { password: string; hash: string }>();
+  const queue = checked.accountsFor.map((a) => a.code);
+  const hasher = async () => {
+    for (let code = queue.shift(); code !== undefined; code = queue.shift()) {
+      const [, secret] = await prepare(code);
+      secrets.set(code, secret);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(HASHING_AT_ONCE, queue.length) }, hasher));
 
   try {
     return await transact(db, async (trx) => {
