@@ -151,6 +151,14 @@ describe.skipIf(skip !== null)('on a phone and a tablet', () => {
     await page.getByRole('menuitem', { name: '修改密码' }).tap();
     await page.getByLabel('当前密码').waitFor({ timeout: 15_000 });
     await expectFits(page, 'phone-password');
+    await page.keyboard.press('Escape');
+
+    // In English (longer words) the header and the pages still fit.
+    await page.getByRole('button', { name: 'English' }).tap();
+    await open(page, '/home', 'Home');
+    await expectFits(page, 'phone-home-en');
+    await open(page, '/standing', /./);
+    await expectFits(page, 'phone-standing-en');
   }, 180_000);
 
   it('a principal fills in the report on a phone: cards, numeric keyboards, warnings explained by thumb, save state in view, submitted', async () => {
