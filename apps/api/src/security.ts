@@ -21,7 +21,7 @@ export function isSameOrigin(request: FastifyRequest, requireEvidence = false): 
 }
 
 /** The only routes that take multipart uploads; everything else that changes state must be JSON. */
-export const UPLOAD_ROUTES: ReadonlySet<string> = new Set(['/api/import/reports']);
+export const UPLOAD_ROUTES: ReadonlySet<string> = new Set(['/api/import/reports', '/api/import/schools']);
 
 const pathOf = (url: string) => url.split('?', 1)[0]!;
 

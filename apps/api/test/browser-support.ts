@@ -2,7 +2,16 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createCaller } from '@oversight/api';
-import { describeUser, findUserByUsername, seedDemoCounty, type Database, type DatabaseHandle, type DemoSummary, type Kysely } from '@oversight/db';
+import {
+  describeUser,
+  findUserByUsername,
+  seedDemoCounty,
+  type Database,
+  type DatabaseHandle,
+  type DatabaseKind,
+  type DemoSummary,
+  type Kysely,
+} from '@oversight/db';
 import { createTestDatabase } from '@oversight/db/testing';
 import type { FastifyInstance } from 'fastify';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
@@ -38,9 +47,9 @@ export interface DemoSite {
   close(): Promise<void>;
 }
 
-/** The demo county in a fresh embedded database, served with the built SPA, and a headless Chromium. */
-export async function openDemoSite(): Promise<DemoSite> {
-  const handle = await createTestDatabase('pglite');
+/** The demo county in a fresh database (embedded unless told), served with the built SPA, and a headless Chromium. */
+export async function openDemoSite(kind: DatabaseKind = 'pglite'): Promise<DemoSite> {
+  const handle = await createTestDatabase(kind);
   const demo = await seedDemoCounty(handle.db, { password: 'demo123456' });
   const app = await buildServer({ db: handle.db, webDir: WEB_DIR, cookieSecure: false, trustProxy: [] });
   const base = await app.listen({ port: 0, host: '127.0.0.1' });

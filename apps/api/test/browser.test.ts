@@ -152,7 +152,7 @@ describe.skipIf(skip !== null)('in the browser', () => {
     expect(stored.explanations.accident_premium_collected_by_school).toContain('已全部退还');
   }, 120_000);
 
-  it('a stale autosave is refused: the form says so and reloads the other person’s figures', async () => {
+  it('a stale autosave merges: the other person’s change to another field is taken with a notice, the principal’s edit is saved', async () => {
     const officer = await callerAs('officer');
     const school = (await officer.schools.list({})).find((s) => s.type === 'junior')!;
     const principal = await callerAs(principalOf(school.name));
@@ -165,13 +165,16 @@ describe.skipIf(skip !== null)('in the browser', () => {
     // Meanwhile the bureau corrects the draft on the school's behalf.
     await officer.reports.save({ schoolId: school.id, period, version: draft.version, values: { staff_count: 77 } });
     await page.getByLabel('在校学生数', { exact: true }).fill('321');
-    await expect.poll(() => page.getByText('报表已被他人修改，已重新加载最新内容', { exact: false }).count(), { timeout: 15_000 }).toBe(1);
+    // The save on the old version is refused; the form loads the newer one and sends the edit again on it.
+    await expect.poll(() => page.getByText('他人刚修改了教职工数，已与您的修改合并。').count(), { timeout: 15_000 }).toBe(1);
     await expect.poll(() => page.getByLabel('教职工数', { exact: true }).inputValue(), { timeout: 15_000 }).toBe('77');
-    expect(await page.getByLabel('在校学生数', { exact: true }).inputValue()).toBe('300');
+    await expect.poll(() => page.getByText(/草稿已于.*自动保存/).count(), { timeout: 15_000 }).toBe(1);
+    expect(await page.getByLabel('在校学生数', { exact: true }).inputValue()).toBe('321');
     await page.screenshot({ path: path.join(SHOTS, 'report-conflict.png'), fullPage: true });
 
     const stored = await principal.reports.get({ schoolId: school.id, period });
-    expect(stored.values).toMatchObject({ students_enrolled: 300, staff_count: 77 });
+    expect(stored.values).toMatchObject({ students_enrolled: 321, staff_count: 77 });
+    expect(stored.version).toBe(draft.version + 2);
   }, 120_000);
 
   it('an officer approves one submitted report and returns another with a reason', async () => {

@@ -1,7 +1,7 @@
 import { draftSchoolSummary, login, SYSTEM_ACTOR, type DatabaseHandle } from '@oversight/db';
 import { createTestDatabase, describeEachDatabase } from '@oversight/db/testing';
-import type { Role } from '@oversight/domain';
-import type ExcelJS from 'exceljs';
+import { ROSTER_COLUMNS, rosterHeader, type Role } from '@oversight/domain';
+import ExcelJS from 'exceljs';
 import type { FastifyInstance, LightMyRequestResponse as Response, RouteOptions } from 'fastify';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { PASSWORD, world } from '../../../packages/api/test/support.js';
@@ -54,6 +54,8 @@ interface Fixture {
   approvedFiles: Record<Target, Buffer>;
   /** A school summary of each target school. */
   summaries: Record<Target, number>;
+  /** A school roster with its header row only. */
+  emptyRoster: Buffer;
 }
 
 const Q = '2026Q1';
@@ -148,6 +150,28 @@ const EXPECTED: Record<string, readonly Rule[]> = {
       allowed: imported,
       wrongRole: { status: 403, message: '只有教育局账号可以导入已审核的历史数据（导入方式“approved”）；学校请按草稿导入。' },
       outOfScope: FOREIGN_ROWS,
+    },
+  ],
+  'GET /api/templates/school-roster.xlsx': [
+    {
+      ...base,
+      checkedBy: 'hook',
+      send: get((f, t) => `/api/templates/school-roster.xlsx?countyId=${countyOf(f.w, t).id}`),
+      allowed: file(XLSX),
+      outOfScope: COUNTY_OUT_OF_SCOPE,
+    },
+  ],
+  'POST /api/import/schools': [
+    {
+      ...base,
+      checkedBy: 'hook',
+      // A roster with its header and no school: the access decision is the route's, whatever the file holds.
+      send: (f, token, t) => upload(f.app, token, f.emptyRoster, { url: `/api/import/schools?countyId=${countyOf(f.w, t).id}`, fileName: 'roster.xlsx' }),
+      allowed: (response) => {
+        expect(response.statusCode).toBe(200);
+        expect(response.json()).toMatchObject({ ok: true, created: 0, updated: 0, unchanged: 0, accounts: [], errors: [] });
+      },
+      outOfScope: COUNTY_OUT_OF_SCOPE,
     },
   ],
   'GET /api/export/county.xlsx': [
@@ -265,7 +289,9 @@ await describeEachDatabase('file routes: authorisation matrix', (kind) => {
       approvedFiles[t] = await template(t, APPROVED_PERIOD, TYPED);
       summaries[t] = (await draftSchoolSummary(handle.db, SYSTEM_ACTOR, { schoolId: schoolOf(w, t).id, year: 2026 })).id;
     }
-    f = { app, w, draftFiles, approvedFiles, summaries };
+    const roster = new ExcelJS.Workbook();
+    roster.addWorksheet('学校名单').addRow(ROSTER_COLUMNS.map(rosterHeader));
+    f = { app, w, draftFiles, approvedFiles, summaries, emptyRoster: await bytes(roster) };
   });
   afterAll(async () => {
     await f?.app.close();

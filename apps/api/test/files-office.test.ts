@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import type { DatabaseHandle } from '@oversight/db';
+import { createUser, login, SYSTEM_ACTOR, type DatabaseHandle } from '@oversight/db';
 import { createTestDatabase, describeEachDatabase } from '@oversight/db/testing';
 import { readCell, type CellLike } from '@oversight/domain';
 import ExcelJS from 'exceljs';
@@ -133,6 +133,38 @@ if (missing) {
       expect((await reportOf(handle, setup.primary.id, '2026Q1'))!.status).toBe('draft');
       const report = await reportOf(handle, setup.vocational.id, '2026Q1');
       expect(report).toMatchObject({ status: 'approved', values: { ...QUARTER, interns: 40, internship_insured: 38 } });
+    });
+
+    it('imports a school roster saved by LibreOffice: its drop-downs kept, unchanged schools unchanged, a new school created', async () => {
+      await createUser(handle.db, SYSTEM_ACTOR, {
+        role: 'bureau_admin',
+        username: `office-admin-${kind}`,
+        displayName: '管理员',
+        password: 'secret123',
+        orgUnitId: setup.countyA.id,
+      });
+      const admin = (await login(handle.db, { username: `office-admin-${kind}`, password: 'secret123', address: '127.0.0.1' })).token;
+      const template = await download(app, `/api/templates/school-roster.xlsx?countyId=${setup.countyA.id}`, admin);
+      expect(template.statusCode, template.body).toBe(200);
+      const workbook = await workbookOf(template.rawPayload);
+      const sheet = workbook.getWorksheet('学校名单')!;
+      const values = ['2151006001', '办公室小学', '小学', '民办', '乡村', '否', 1800, 5000, '否', null, '钱伟', '13600001111'];
+      sheet.getRow(7).values = values;
+      const name = `roster-${kind}.xlsx`;
+      const converted = (await throughLibreOffice({ [name]: await bytes(workbook) }))[name]!;
+
+      // LibreOffice keeps the identifiers as text and the drop-downs' lists.
+      const saved = await workbookOf(converted);
+      const savedSheet = saved.getWorksheet('学校名单')!;
+      expect(savedSheet.getCell(7, 1).value).toBe('2151006001');
+      expect(savedSheet.getCell(20, 3).dataValidation).toMatchObject({ type: 'list' });
+
+      const response = await upload(app, admin, converted, { url: `/api/import/schools?countyId=${setup.countyA.id}`, fileName: 'LibreOffice.xlsx' });
+      expect(response.statusCode, response.body).toBe(200);
+      expect(response.json()).toMatchObject({ ok: true, created: 1, updated: 0, unchanged: 3, errors: [] });
+      const created = await handle.db.selectFrom('schools').selectAll().where('code', '=', '2151006001').executeTakeFirstOrThrow();
+      expect(created).toMatchObject({ name: '办公室小学', ownership: 'private', hasCanteen: false, contactPhone: '13600001111', townshipId: null });
+      expect((await handle.db.selectFrom('schools').select('name').where('id', '=', setup.primary.id).executeTakeFirstOrThrow()).name).toBe('=实验小学');
     });
   });
 }

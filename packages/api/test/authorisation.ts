@@ -78,6 +78,8 @@ export const ACCESS_RULES: Record<string, AccessRule> = {
   'GET /api/templates/school-report.xlsx': rule(ALL, 'school'),
   'GET /api/templates/county-reports.xlsx': rule(BUREAU, 'county'),
   'POST /api/import/reports': rule(ALL, 'school'),
+  'GET /api/templates/school-roster.xlsx': rule(ADMINS, 'county'),
+  'POST /api/import/schools': rule(ADMINS, 'county'),
   'GET /api/export/county.xlsx': rule(BUREAU, 'county'),
   'GET /api/export/completeness.xlsx': rule(BUREAU, 'county'),
   'GET /api/export/review-queue.xlsx': rule(BUREAU, 'county'),

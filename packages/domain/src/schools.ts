@@ -68,6 +68,23 @@ const area = (name: string) =>
     .positive(`${name}必须大于0。`)
     .max(10_000_000, `${name}不能超过10,000,000平方米。`);
 
+/** A mainland mobile number: 11 digits, 1 then 3–9. */
+export const MOBILE_PHONE = /^1[3-9]\d{9}$/;
+export const CONTACT_NAME_MAX = 20;
+
+/** Blank text (a cleared form field, an empty cell) reads as “none”. */
+const blankAsNull = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? null : value);
+
+/** The principal (or logistics contact) the roster names, and a mobile number; both optional. */
+export const contactName = z.preprocess(
+  blankAsNull,
+  visibleName(z.string().trim().max(CONTACT_NAME_MAX, `校长（联系人）姓名不能超过${CONTACT_NAME_MAX}个字。`), '校长（联系人）姓名').nullable(),
+);
+export const contactPhone = z.preprocess(
+  (value) => (typeof value === 'string' ? blankAsNull(value.replace(/[\s-]/g, '')) : value),
+  z.string().regex(MOBILE_PHONE, '联系电话应为11位手机号码（1开头，第二位为3–9），如 13812345678。').nullable(),
+);
+
 /** The fields of a school a bureau admin edits; one schema for the form and the procedure. */
 export const schoolFields = z.object({
   code: z
@@ -83,6 +100,8 @@ export const schoolFields = z.object({
   siteAreaM2: area('占地面积'),
   hasCanteen: z.boolean({ error: '是否有食堂必须为是或否。' }),
   townshipId: z.number().int().positive().nullable().optional(),
+  contactName: contactName.optional(),
+  contactPhone: contactPhone.optional(),
 });
 export type SchoolFields = z.infer<typeof schoolFields>;
 

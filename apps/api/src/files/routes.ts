@@ -3,17 +3,20 @@ import fastifyMultipart from '@fastify/multipart';
 import {
   actorOfUser,
   completeness,
+  countyRoster,
   countySheet,
   getOrgUnit,
   getReport,
   getSchool,
   importReports,
+  importSchoolRoster,
   ranking,
   reviewQueue,
   type Database,
   type Kysely,
 } from '@oversight/db';
 import {
+  ADMIN_ROLES,
   ALL_ROLES,
   AppError,
   columnNumber,
@@ -26,10 +29,12 @@ import {
   LOCATIONS,
   missing,
   OVERSIGHT_ROLES,
+  parseRoster,
   parseWorkbook,
   type Period,
   periodLabel,
   quartersOfYear,
+  type RosterResponse,
   SCHOOL_TYPE_LABELS,
   SCHOOL_TYPES,
 } from '@oversight/domain';
@@ -43,7 +48,7 @@ import { completenessExport, countyExport, rankingExport, reviewQueueExport } fr
 import { FileRefusal } from './refusal.js';
 import { readQuery } from './request.js';
 import { answerErrors, HTTP_STATUS } from './reply.js';
-import { countyTemplate, schoolTemplate } from './templates.js';
+import { countyTemplate, rosterTemplate, schoolTemplate } from './templates.js';
 import { readUpload } from './upload.js';
 import { annotateWorkbook, checkAnnotatable, readGrids } from './workbook.js';
 import { sendWorkbook } from './xlsx.js';
@@ -64,6 +69,12 @@ import { inspectXlsx } from './zip.js';
  *          XML exceeds 4 MB is not annotated (413, rule annotate_too_large).
  *        Memory: the inflated XML parts (at most IMPORT_MAX_UNZIPPED_MB) plus cells capped per sheet (5,000 rows,
  *          250,000 cells; 413 too_many_rows / too_many_cells beyond), read window by window between other requests.
+ * - GET  /api/templates/school-roster.xlsx?countyId=             the county's school roster, its schools filled in (bureau admin)
+ * - POST /api/import/schools?countyId=   multipart: file (bureau admin)
+ *        → JSON { ok, created, updated, unchanged, accounts: [{ schoolCode, schoolName, username, initialPassword }],
+ *          errors, warnings }; 200 when stored (or nothing to change), 422 when the file has errors (nothing stored),
+ *          4xx { error } for a refused file. New schools and schools without a principal account get one, with a
+ *          one-time password answered here once (for the account slips).
  * - GET  /api/export/county.xlsx?countyId=&period= | &year=      county workbook (bureau)
  * - GET  /api/export/completeness.xlsx?countyId=&period=         completeness table (bureau)
  * - GET  /api/export/review-queue.xlsx?countyId=[&period=]        review queue table (bureau)
@@ -111,6 +122,13 @@ function importFailure(reply: FastifyReply, status: number, message: string, rul
     warnings: [],
     error: { message, rule },
   } satisfies ImportResponse);
+}
+
+function rosterFailure(reply: FastifyReply, status: number, message: string, rule: string) {
+  const errors = [importFinding(null, 'file', rule, message)];
+  return reply
+    .code(status)
+    .send({ ok: false, created: 0, updated: 0, unchanged: 0, accounts: [], errors, warnings: [], error: { message, rule } } satisfies RosterResponse);
 }
 
 export async function fileRoutes(app: FastifyInstance, options: FileRouteOptions): Promise<void> {
@@ -195,6 +213,40 @@ export async function fileRoutes(app: FastifyInstance, options: FileRouteOptions
     } catch (error) {
       if (error instanceof FileRefusal) return importFailure(reply, error.status, error.message, error.rule);
       if (error instanceof AppError) return importFailure(reply, HTTP_STATUS[error.code], error.message, error.code.toLowerCase());
+      throw error;
+    }
+  });
+
+  app.get('/api/templates/school-roster.xlsx', { config: { access: { roles: ADMIN_ROLES, target: 'county' }, cost: 'export' } }, async (request, reply) => {
+    const q = readQuery(fromQuery({ countyId: countyIdInput }), request.query);
+    const name = await countyName(db, q.countyId);
+    const roster = await countyRoster(db, q.countyId);
+    return sendWorkbook(reply, rosterTemplate({ countyName: name, ...roster }), `学校名单-${name}.xlsx`);
+  });
+
+  app.post('/api/import/schools', { config: { access: { roles: ADMIN_ROLES, target: 'county' }, cost: 'import' } }, async (request, reply) => {
+    try {
+      const q = readQuery(fromQuery({ countyId: countyIdInput }), request.query);
+      await countyName(db, q.countyId);
+      const upload = await readUpload(request, limits.maxUploadBytes);
+      const parts = await inspectXlsx(upload.file, limits.maxUnzippedBytes);
+      const grids = await readGrids(upload.file, parts, (err) => request.log.warn({ err }, 'lean xlsx reader fell back to exceljs'));
+      const parsed = parseRoster(grids);
+      if (!parsed.recognised) throw new FileRefusal(422, parsed.errors[0]!.message, 'wrong_template');
+      const result = await importSchoolRoster(db, actorOfUser(callerOf(request)), q.countyId, parsed.rows, {
+        fileName: upload.fileName,
+        fileHash: createHash('sha256').update(upload.file).digest('hex'),
+        dryRun: parsed.errors.length > 0,
+      });
+      const sheets = grids.map((g) => g.name);
+      const errors = ordered([...parsed.errors, ...result.errors], sheets);
+      const warnings = ordered([...parsed.warnings, ...result.warnings], sheets);
+      const body: RosterResponse = { ...result, ok: errors.length === 0, errors, warnings };
+      if (body.ok) return reply.code(200).send(body);
+      return reply.code(422).send({ ...body, error: { message: `文件中有${errors.length}处错误，未保存任何数据。请按提示修改后重新上传。`, rule: 'invalid' } });
+    } catch (error) {
+      if (error instanceof FileRefusal) return rosterFailure(reply, error.status, error.message, error.rule);
+      if (error instanceof AppError) return rosterFailure(reply, HTTP_STATUS[error.code], error.message, error.code.toLowerCase());
       throw error;
     }
   });

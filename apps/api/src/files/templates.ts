@@ -13,9 +13,17 @@ import {
   SCHOOL_SHEET,
   templateIndicators,
   unitText,
+  LOCATION_LABELS,
+  OWNERSHIP_LABELS,
+  ROSTER_COLUMNS,
+  ROSTER_SHEET,
+  rosterHeader,
+  rosterOptions,
+  SCHOOL_TYPE_LABELS,
   type Indicator,
   type Period,
   type ReportValues,
+  type RosterKey,
 } from '@oversight/domain';
 import type ExcelJS from 'exceljs';
 import { cellContent, NOT_APPLICABLE_FILL, newWorkbook, SECTION_FILL, styleHeader, titleRow } from './xlsx.js';
@@ -197,5 +205,122 @@ export function countyTemplate(input: { countyName: string; period: Period; scho
     });
   }
   sheet.views = [{ state: 'frozen', xSplit: 2, ySplit: 4 }];
+  return workbook;
+}
+
+/** Rows of the roster that get drop-downs beyond the county's schools, for the schools a bureau adds. */
+const ROSTER_SPARE_ROWS = 500;
+
+/** A stored school as the roster's cells show it: labels, 是/否, numbers, the township's name. */
+function rosterCells(school: School & { township: string | null }): Record<RosterKey, ExcelJS.CellValue> {
+  return {
+    code: school.code,
+    name: cellContent(school.name),
+    type: SCHOOL_TYPE_LABELS[school.type].zh,
+    ownership: OWNERSHIP_LABELS[school.ownership].zh,
+    location: LOCATION_LABELS[school.location].zh,
+    boarding: school.boarding ? '是' : '否',
+    buildingAreaM2: Number(school.buildingAreaM2),
+    siteAreaM2: Number(school.siteAreaM2),
+    hasCanteen: school.hasCanteen ? '是' : '否',
+    township: school.township === null ? null : cellContent(school.township),
+    contactName: school.contactName === null ? null : cellContent(school.contactName),
+    contactPhone: school.contactPhone,
+  };
+}
+
+/**
+ * The bureau's school roster (学校名单): one row per active school of the county, filled in with what is stored,
+ * rows below for new schools. Closed lists (type, ownership, location, 是/否, the county's townships) are drop-downs
+ * reading from a hidden options sheet, so a list of any length fits; every column has an input prompt saying what
+ * it takes. Imported by POST /api/import/schools (parseRoster), which finds the columns by their headers.
+ */
+export function rosterTemplate(input: {
+  countyName: string;
+  townships: readonly string[];
+  schools: readonly (School & { township: string | null })[];
+}): ExcelJS.Workbook {
+  const workbook = newWorkbook();
+  const sheet = workbook.addWorksheet(ROSTER_SHEET.title);
+  const options = workbook.addWorksheet(ROSTER_SHEET.optionsTitle, { state: 'hidden' });
+  const width = ROSTER_COLUMNS.length;
+  titleRow(sheet, 1, `${input.countyName} 学校名单`, width);
+  titleRow(
+    sheet,
+    2,
+    '说明：每所学校一行，已按平台现有学校填好；新学校请在下方空行填写。按学校标识码对应：新的标识码新建学校并开设校长账号（账号名为学校标识码），已有的更新资料，与平台相同的不做改动；名单中没有的学校不会被删除。有任何错误时不保存任何数据。带下拉箭头的列请从列表选择；所属乡镇、校长（联系人）姓名和联系电话可不填。',
+    width,
+    10,
+  );
+  sheet.getRow(2).height = 44;
+  const header = sheet.getRow(3);
+  ROSTER_COLUMNS.forEach((column, i) => {
+    header.getCell(i + 1).value = rosterHeader(column);
+  });
+  styleHeader(header);
+  header.height = 32;
+  const widths: Record<RosterKey, number> = {
+    code: 14,
+    name: 28,
+    type: 16,
+    ownership: 10,
+    location: 10,
+    boarding: 10,
+    buildingAreaM2: 14,
+    siteAreaM2: 12,
+    hasCanteen: 10,
+    township: 14,
+    contactName: 16,
+    contactPhone: 14,
+  };
+  ROSTER_COLUMNS.forEach((column, i) => {
+    sheet.getColumn(i + 1).width = widths[column.key];
+  });
+  // Identifiers and phone numbers are text: Excel must not show 2151000001 as 2.15E+09 or drop a leading digit.
+  for (const key of ['code', 'contactPhone'] as const) sheet.getColumn(ROSTER_COLUMNS.findIndex((c) => c.key === key) + 1).numFmt = '@';
+
+  input.schools.forEach((school, index) => {
+    const cells = rosterCells(school);
+    const row = sheet.getRow(4 + index);
+    ROSTER_COLUMNS.forEach((column, i) => {
+      row.getCell(i + 1).value = cells[column.key];
+    });
+  });
+
+  // The lists, one column each on the options sheet; the drop-downs refer to them.
+  const lists: Partial<Record<RosterKey, string[]>> = {};
+  for (const column of ROSTER_COLUMNS) {
+    const words = column.key === 'township' ? [...input.townships] : rosterOptions(column.key);
+    if (words?.length) lists[column.key] = words;
+  }
+  const last = 3 + input.schools.length + ROSTER_SPARE_ROWS;
+  let listColumn = 0;
+  ROSTER_COLUMNS.forEach((column, i) => {
+    const letter = sheet.getColumn(i + 1).letter;
+    const prompt = { showInputMessage: true, promptTitle: column.header.slice(0, 32), prompt: column.help.slice(0, 255) };
+    const words = lists[column.key];
+    let validation: ExcelJS.DataValidation;
+    if (words) {
+      listColumn += 1;
+      const optionsColumn = options.getColumn(listColumn);
+      optionsColumn.values = [column.header, ...words.map((w) => cellContent(w))];
+      const range = `'${ROSTER_SHEET.optionsTitle}'!$${optionsColumn.letter}$2:$${optionsColumn.letter}$${words.length + 1}`;
+      validation = {
+        type: 'list',
+        allowBlank: true,
+        formulae: [range],
+        showErrorMessage: true,
+        errorStyle: 'stop',
+        errorTitle: '请从列表中选择',
+        error: column.help.slice(0, 255),
+        ...prompt,
+      };
+    } else {
+      // Text and numbers: a prompt only; the import has the last word on what is accepted.
+      validation = { type: 'custom', allowBlank: true, formulae: ['TRUE'], showErrorMessage: false, ...prompt };
+    }
+    (sheet as unknown as RangeValidations).dataValidations.add(`${letter}4:${letter}${last}`, validation);
+  });
+  sheet.views = [{ state: 'frozen', xSplit: 2, ySplit: 3 }];
   return workbook;
 }

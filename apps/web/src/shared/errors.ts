@@ -37,5 +37,7 @@ export function useNotify() {
   return {
     error: (error: unknown) => notifications.show({ color: 'red', title: t('errors.title'), message: errorMessage(error, t), autoClose: 8000 }),
     success: (message: string) => notifications.show({ color: 'teal', message, autoClose: 4000 }),
+    info: (message: string) => notifications.show({ color: 'blue', message, autoClose: 8000 }),
+    warning: (message: string) => notifications.show({ color: 'orange', message, autoClose: 10000 }),
   };
 }

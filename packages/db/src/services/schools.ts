@@ -61,6 +61,8 @@ export async function createSchool(db: Kysely<Database>, actor: Actor, raw: Scho
         buildingAreaM2: input.buildingAreaM2,
         siteAreaM2: input.siteAreaM2,
         hasCanteen: input.hasCanteen,
+        contactName: input.contactName ?? null,
+        contactPhone: input.contactPhone ?? null,
       })
       .returningAll()
       .executeTakeFirstOrThrow();

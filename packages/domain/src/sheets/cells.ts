@@ -107,6 +107,11 @@ export function neutraliseText(text: string): string {
   return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
 }
 
+/** Undoes neutraliseText: a text cell this platform wrote as '=… reads back as =… (no name starts with an apostrophe). */
+export function unneutraliseText(text: string): string {
+  return /^'[=+\-@\t\r]/.test(text) ? text.slice(1) : text;
+}
+
 /** 1 → A, 27 → AA. */
 export function columnLetter(column: number): string {
   let n = column;

@@ -1,3 +1,4 @@
 export * from './cells.js';
 export * from './layout.js';
 export * from './parse.js';
+export * from './roster.js';

@@ -1,9 +1,9 @@
-import { Alert, Anchor, Badge, Button, FileInput, Group, Paper, Progress, SegmentedControl, Select, Stack, Table, Text, Title } from '@mantine/core';
+import { Alert, Anchor, Badge, Button, FileInput, Group, Paper, SegmentedControl, Select, Stack, Text, Title } from '@mantine/core';
 import { IconDownload, IconFileSpreadsheet, IconUpload } from '@tabler/icons-react';
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { ImportFinding, ImportResponse } from '@oversight/domain';
+import type { ImportResponse } from '@oversight/domain';
 import { useLabel } from '../../i18n/labels';
 import { useCatalogue } from '../../shared/catalogue';
 import { useCounty } from '../../shared/county';
@@ -11,25 +11,11 @@ import { recentPeriods, reportingPeriod, usePeriodLabel } from '../../shared/per
 import { isOverseer } from '../../shared/roles';
 import { useMe } from '../../shared/session';
 import { useTRPC } from '../../shared/trpc';
+import { FindingsTable, UploadProgress, uploadWithProgress, type UploadPhase } from '../../shared/ui/Upload';
 
-type Phase = { step: 'idle' } | { step: 'uploading'; percent: number } | { step: 'checking' } | { step: 'done'; status: number; result: ImportResponse };
+type Phase = UploadPhase<ImportResponse>;
 
 const NOTHING_STORED: ImportResponse = { ok: false, stored: 0, created: 0, updated: 0, unchanged: 0, skipped: 0, values: 0, errors: [], warnings: [] };
-
-/** Sends the file with XMLHttpRequest, for upload progress; the session cookie goes with it (same origin). */
-function upload(url: string, form: FormData, onProgress: (percent: number) => void, onUploaded: () => void): Promise<{ status: number; body: ImportResponse }> {
-  return new Promise((resolve, reject) => {
-    const xhr = new XMLHttpRequest();
-    xhr.open('POST', url);
-    xhr.responseType = 'json';
-    xhr.upload.onprogress = (e) => e.lengthComputable && onProgress(Math.round((e.loaded / e.total) * 100));
-    xhr.upload.onload = onUploaded;
-    // A refusal before the file is read (sign-in, role, too many imports) carries only `error`: no findings.
-    xhr.onload = () => resolve({ status: xhr.status, body: { ...NOTHING_STORED, ...(xhr.response as Partial<ImportResponse> | null) } });
-    xhr.onerror = () => reject(new Error('network'));
-    xhr.send(form);
-  });
-}
 
 /** Asks for the annotated copy of the workbook (bad cells highlighted and commented) and saves it. */
 async function downloadAnnotated(file: File, mode: string, name: string): Promise<void> {
@@ -46,42 +32,6 @@ async function downloadAnnotated(file: File, mode: string, name: string): Promis
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
-function FindingsTable({ findings, color }: { findings: ImportFinding[]; color: string }) {
-  const { t } = useTranslation();
-  const label = useLabel();
-  const catalogue = useCatalogue();
-  const name = (code: string) => {
-    const ind = catalogue.data?.indicators.find((i) => i.code === code);
-    return ind ? label(ind.name) : code;
-  };
-  return (
-    <Table.ScrollContainer minWidth={700} mah={420}>
-      <Table striped withTableBorder fz="sm" verticalSpacing={3} stickyHeader>
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th w={140}>{t('imports.sheet')}</Table.Th>
-            <Table.Th w={60}>{t('imports.row')}</Table.Th>
-            <Table.Th w={60}>{t('imports.column')}</Table.Th>
-            <Table.Th w={200}>{t('imports.indicator')}</Table.Th>
-            <Table.Th>{t('imports.message')}</Table.Th>
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {findings.map((f, i) => (
-            <Table.Tr key={i}>
-              <Table.Td>{f.sheet ?? t('imports.wholeFile')}</Table.Td>
-              <Table.Td>{f.row ?? t('common.empty')}</Table.Td>
-              <Table.Td>{f.column ?? t('common.empty')}</Table.Td>
-              <Table.Td>{f.code ? name(f.code) : t('common.empty')}</Table.Td>
-              <Table.Td c={`${color}.9`}>{f.message}</Table.Td>
-            </Table.Tr>
-          ))}
-        </Table.Tbody>
-      </Table>
-    </Table.ScrollContainer>
-  );
-}
-
 /**
  * Spreadsheets in: template downloads (the county sheet for the bureau, the school's report for a
  * principal), upload with progress, the per-cell report of errors and warnings, and the annotated workbook.
@@ -90,6 +40,8 @@ export function ImportPage() {
   const { t } = useTranslation();
   const trpc = useTRPC();
   const me = useMe();
+  const label = useLabel();
+  const catalogue = useCatalogue();
   const bureau = isOverseer(me);
   const queryClient = useQueryClient();
   const periodLabel = usePeriodLabel();
@@ -114,9 +66,10 @@ export function ImportPage() {
     form.append('file', file);
     setPhase({ step: 'uploading', percent: 0 });
     try {
-      const { status, body } = await upload(
+      const { status, body } = await uploadWithProgress(
         '/api/import/reports',
         form,
+        NOTHING_STORED,
         (percent) => setPhase({ step: 'uploading', percent }),
         () => setPhase({ step: 'checking' }),
       );
@@ -137,6 +90,10 @@ export function ImportPage() {
     } finally {
       setAnnotating(false);
     }
+  };
+  const indicatorName = (code: string) => {
+    const ind = catalogue.data?.indicators.find((i) => i.code === code);
+    return ind ? label(ind.name) : code;
   };
   const result = phase.step === 'done' ? phase.result : null;
   const busy = phase.step === 'uploading' || phase.step === 'checking';
@@ -215,22 +172,7 @@ export function ImportPage() {
                 {t('imports.upload')}
               </Button>
             </Group>
-            {phase.step === 'uploading' && (
-              <div role="status" aria-live="polite">
-                <Text size="xs" c="dimmed">
-                  {t('imports.uploading', { percent: phase.percent })}
-                </Text>
-                <Progress value={phase.percent} size="sm" />
-              </div>
-            )}
-            {phase.step === 'checking' && (
-              <div role="status" aria-live="polite">
-                <Text size="xs" c="dimmed">
-                  {t('imports.checking')}
-                </Text>
-                <Progress value={100} animated striped size="sm" />
-              </div>
-            )}
+            <UploadProgress phase={phase} />
           </Stack>
         </Paper>
         {result && (
@@ -270,7 +212,7 @@ export function ImportPage() {
                 <Text size="sm" fw={600} c="red.8" mb={4}>
                   {t('imports.errors')}
                 </Text>
-                <FindingsTable findings={result.errors} color="red" />
+                <FindingsTable findings={result.errors} color="red" subjectTitle={t('imports.indicator')} subject={indicatorName} />
               </>
             )}
             {result.warnings.length > 0 && (
@@ -278,7 +220,7 @@ export function ImportPage() {
                 <Text size="sm" fw={600} c="yellow.8" mt="sm" mb={4}>
                   {t('imports.warnings')}
                 </Text>
-                <FindingsTable findings={result.warnings} color="yellow" />
+                <FindingsTable findings={result.warnings} color="yellow" subjectTitle={t('imports.indicator')} subject={indicatorName} />
               </>
             )}
           </Paper>

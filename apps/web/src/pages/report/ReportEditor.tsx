@@ -15,7 +15,9 @@ import { useMe } from '../../shared/session';
 import { useTRPC, type Catalogue, type ReportView, type School } from '../../shared/trpc';
 import { ConfirmDialog } from '../../shared/ui/ConfirmDialog';
 import { usePhone } from '../../shared/ui/usePhone';
+import { DraftConflictDialog } from './DraftConflictDialog';
 import { DerivedFigures, IndicatorField, IndicatorFields, type FieldIssue } from './IndicatorField';
+import { OfflineSaveStatus } from './OfflineSaveStatus';
 import { useReportDraft, type SaveState } from './useReportDraft';
 
 function SaveStatus({ state }: { state: SaveState }) {
@@ -248,6 +250,7 @@ export function ReportEditor({
         <Group justify="space-between" wrap="nowrap" gap="sm">
           <Group gap={phone ? 6 : 'md'} style={{ minWidth: 0 }}>
             <SaveStatus state={draft.state} />
+            <OfflineSaveStatus state={draft.state} online={draft.online} kept={draft.kept} keptOnDevice={draft.keptOnDevice} />
             {totals.errors > 0 && (
               <Badge color="red" variant="light">
                 {t('report.summaryErrors', { count: totals.errors })}
@@ -289,6 +292,7 @@ export function ReportEditor({
         onConfirm={() => void doSubmit()}
         onClose={() => setConfirming(false)}
       />
+      <DraftConflictDialog differences={draft.differences} inputs={inputs} catalogue={catalogue} onChoose={draft.choose} />
       {showHistory && <HistoryModal schoolId={report.schoolId} period={report.period} catalogue={catalogue} onClose={() => setShowHistory(false)} />}
     </>
   );

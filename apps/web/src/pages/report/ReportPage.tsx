@@ -15,6 +15,7 @@ import { useMe } from '../../shared/session';
 import { useTRPC, type Catalogue, type ReportView, type School } from '../../shared/trpc';
 import { LoadError, PageLoader } from '../../shared/ui/Loading';
 import { NotFound } from '../../shared/ui/NotFound';
+import { KeptEditsNotice } from './KeptEditsNotice';
 import { ReportEditor } from './ReportEditor';
 
 /** A report that cannot be edited in its state: shown beside last year, with its history. */
@@ -46,6 +47,7 @@ function ReportReadonly({ report, school, catalogue }: { report: ReportView; sch
       <Alert color={report.status === 'approved' ? 'teal' : 'blue'} icon={<IconInfoCircle size={18} />} mb="sm">
         {message}
       </Alert>
+      <KeptEditsNotice schoolId={report.schoolId} period={report.period} />
       <ReportComparison report={report} school={school} catalogue={catalogue} />
       {showHistory && <HistoryModal schoolId={report.schoolId} period={report.period} catalogue={catalogue} onClose={() => setShowHistory(false)} />}
     </>

@@ -30,6 +30,8 @@ interface FormValues {
   siteAreaM2: number | string;
   hasCanteen: boolean;
   townshipId: number | null;
+  contactName: string;
+  contactPhone: string;
 }
 
 const blank: FormValues = {
@@ -43,6 +45,8 @@ const blank: FormValues = {
   siteAreaM2: '',
   hasCanteen: true,
   townshipId: null,
+  contactName: '',
+  contactPhone: '',
 };
 
 const fromSchool = (s: School): FormValues => ({
@@ -56,6 +60,8 @@ const fromSchool = (s: School): FormValues => ({
   siteAreaM2: s.siteAreaM2,
   hasCanteen: s.hasCanteen,
   townshipId: s.townshipId,
+  contactName: s.contactName ?? '',
+  contactPhone: s.contactPhone ?? '',
 });
 
 const checkFields = schemaResolver(schoolFields, { sync: true });
@@ -128,6 +134,8 @@ export function SchoolFormModal({ school, county, onClose }: { school: School | 
         />
         <NumberInput label={t('schools.buildingArea')} withAsterisk min={0} thousandSeparator="," hideControls {...form.getInputProps('buildingAreaM2')} />
         <NumberInput label={t('schools.siteArea')} withAsterisk min={0} thousandSeparator="," hideControls {...form.getInputProps('siteAreaM2')} />
+        <TextInput label={t('schools.contactName')} maxLength={20} {...form.getInputProps('contactName')} />
+        <TextInput label={t('schools.contactPhone')} inputMode="tel" maxLength={13} {...form.getInputProps('contactPhone')} />
       </SimpleGrid>
       <Group gap="xl">
         <Checkbox label={t('schools.boarding')} {...form.getInputProps('boarding', { type: 'checkbox' })} />

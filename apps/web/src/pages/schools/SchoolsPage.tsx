@@ -1,7 +1,7 @@
 import { Badge, Button, Checkbox } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
-import { ADMIN_ROLES, LOCATION_LABELS, OWNERSHIP_LABELS, SCHOOL_TYPE_LABELS } from '@oversight/domain';
-import { IconPencil, IconPlus } from '@tabler/icons-react';
+import { ADMIN_ROLES, LOCATION_LABELS, OWNERSHIP_LABELS, SCHOOL_TYPE_LABELS, type RosterAccount } from '@oversight/domain';
+import { IconFileImport, IconPencil, IconPlus } from '@tabler/icons-react';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -18,6 +18,8 @@ import { QueryError } from '../../shared/ui/Loading';
 import { PageHeader } from '../../shared/ui/PageHeader';
 import { ActiveToggle, RowAction, RowActions } from '../../shared/ui/RowActions';
 import { ActiveBadge } from '../../shared/ui/StatusBadge';
+import { AccountSlips } from './AccountSlips';
+import { RosterImportModal } from './RosterImportModal';
 import { SchoolFormModal } from './SchoolFormModal';
 
 type Editing = { school: School | null } | null;
@@ -37,6 +39,9 @@ export function SchoolsPage() {
   const [includeInactive, setIncludeInactive] = useState(false);
   const [editing, setEditing] = useState<Editing>(null);
   const [toggling, setToggling] = useState<School | null>(null);
+  const [rosterOpen, setRosterOpen] = useState(false);
+  // The one-time passwords of a roster import, kept only while the slips are shown (never stored, never shown again).
+  const [slips, setSlips] = useState<RosterAccount[] | null>(null);
 
   const schools = useQuery(
     trpc.schools.list.queryOptions(
@@ -64,6 +69,7 @@ export function SchoolsPage() {
   );
 
   const yesNo = (v: boolean) => (v ? t('common.yes') : t('common.no'));
+  if (slips) return <AccountSlips accounts={slips} onClose={() => setSlips(null)} />;
   const area = (v: number) => v.toLocaleString(locale, { maximumFractionDigits: 0 });
 
   return (
@@ -74,9 +80,14 @@ export function SchoolsPage() {
         actions={
           canEdit &&
           county && (
-            <Button leftSection={<IconPlus size={16} />} onClick={() => setEditing({ school: null })}>
-              {t('schools.create')}
-            </Button>
+            <>
+              <Button variant="default" leftSection={<IconFileImport size={16} />} onClick={() => setRosterOpen(true)}>
+                {t('roster.open')}
+              </Button>
+              <Button leftSection={<IconPlus size={16} />} onClick={() => setEditing({ school: null })}>
+                {t('schools.create')}
+              </Button>
+            </>
           )
         }
       />
@@ -131,6 +142,16 @@ export function SchoolsPage() {
           },
         ]}
       />
+      {rosterOpen && county && (
+        <RosterImportModal
+          county={county}
+          onClose={() => setRosterOpen(false)}
+          onSlips={(accounts) => {
+            setRosterOpen(false);
+            setSlips(accounts);
+          }}
+        />
+      )}
       {editing && county && <SchoolFormModal key={editing.school?.id ?? 'new'} school={editing.school} county={county} onClose={() => setEditing(null)} />}
       <ConfirmDialog
         opened={toggling !== null}
