@@ -141,13 +141,14 @@ export function AppLayout() {
       <AppShell header={{ height: 52 }} navbar={{ width: 208, breakpoint: 'md', collapsed: { mobile: !opened } }} padding="md">
         <AppShell.Header bg={NAVY} style={{ borderBottom: 0 }}>
           <Group h="100%" px="md" justify="space-between" wrap="nowrap">
-            <Group gap="sm" wrap="nowrap">
+            {/* The title gives way (truncated) before the controls on the right do. */}
+            <Group gap="sm" wrap="nowrap" miw={0}>
               <Burger opened={opened} onClick={toggle} hiddenFrom="md" size="sm" color="white" aria-label={t('nav.menu')} />
               <Text c="white" fw={600} size="md" truncate component={Link} to="/">
                 {t('app.title')}
               </Text>
             </Group>
-            <Group gap={phone ? 'xs' : 'md'} wrap="nowrap">
+            <Group gap={phone ? 'xs' : 'md'} wrap="nowrap" style={{ flexShrink: 0 }}>
               {!phone && <CountyPicker />}
               <LanguageSwitch variant="header" compact={phone} />
               <UserMenu />
