@@ -11,6 +11,8 @@ import { toStoredValue } from './useReportDraft';
 
 interface Props {
   differences: readonly Difference[];
+  /** Fields only the other side changed, already taken into the form. */
+  merged?: readonly string[];
   inputs: readonly Indicator[];
   catalogue: Catalogue;
   onChoose: (choices: Record<string, Choice>) => void;
@@ -25,7 +27,7 @@ export function DraftConflictDialog({ differences, ...rest }: Props) {
   return differences.length ? <Choices key={differences.map(differenceKey).join('|')} differences={differences} {...rest} /> : null;
 }
 
-function Choices({ differences, inputs, catalogue, onChoose }: Props) {
+function Choices({ differences, merged = [], inputs, catalogue, onChoose }: Props) {
   const { t } = useTranslation();
   const label = useLabel();
   const format = useFormatValue(catalogue);
@@ -60,6 +62,11 @@ function Choices({ differences, inputs, catalogue, onChoose }: Props) {
     >
       <Stack gap="sm">
         <Text size="sm">{t('draftSync.dialogIntro', { count: differences.length })}</Text>
+        {merged.length > 0 && (
+          <Text size="sm" c="dimmed">
+            {t('draftSync.merged', { fields: merged.join(t('common.listSeparator')) })}
+          </Text>
+        )}
         {differences.map((d) => {
           const key = differenceKey(d);
           return (

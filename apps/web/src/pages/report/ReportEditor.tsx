@@ -292,7 +292,7 @@ export function ReportEditor({
         onConfirm={() => void doSubmit()}
         onClose={() => setConfirming(false)}
       />
-      <DraftConflictDialog differences={draft.differences} inputs={inputs} catalogue={catalogue} onChoose={draft.choose} />
+      <DraftConflictDialog differences={draft.differences} merged={draft.merged} inputs={inputs} catalogue={catalogue} onChoose={draft.choose} />
       {showHistory && <HistoryModal schoolId={report.schoolId} period={report.period} catalogue={catalogue} onClose={() => setShowHistory(false)} />}
     </>
   );

@@ -115,6 +115,8 @@ export function useReportDraft(initial: ReportView, school: School, inputs: read
   const pendingRef = useRef(boot.pending);
   const [keptOnDevice, setKeptOnDevice] = useState(true);
   const [differences, setDifferencesState] = useState<Difference[]>(boot.differences);
+  /** Fields only the other side changed, merged silently; named in the dialog when there is one to choose in. */
+  const [merged, setMerged] = useState<string[]>([]);
   const differencesRef = useRef(boot.differences);
   const [state, setState] = useState<SaveState>(() =>
     boot.differences.length ? { kind: 'choosing' } : hasEdits(boot.pending) ? { kind: 'pending' } : { kind: 'idle' },
@@ -189,17 +191,19 @@ export function useReportDraft(initial: ReportView, school: School, inputs: read
         return false;
       }
       const elsewhere = changedElsewhere(serverRef.current, remote, pendingRef.current);
-      const merged = reconcile(pendingRef.current, remote);
+      const result = reconcile(pendingRef.current, remote);
       serverRef.current = remote;
       setServer(remote);
-      setPending(merged.pending);
-      showStored(remote, merged.pending);
-      if (elsewhere.length) notify.info(t('draftSync.merged', { fields: elsewhere.map(fieldName).join(t('common.listSeparator')) }));
-      if (merged.differences.length) {
-        setDifferences(merged.differences);
+      setPending(result.pending);
+      showStored(remote, result.pending);
+      const names = elsewhere.map(fieldName);
+      if (result.differences.length) {
+        setMerged(names);
+        setDifferences(result.differences);
         setState({ kind: 'choosing' });
         return false;
       }
+      if (names.length) notify.info(t('draftSync.merged', { fields: names.join(t('common.listSeparator')) }));
       return true;
     },
     [queryClient, trpc, schoolId, period, wentOffline, setPending, showStored, notify, t, fieldName, setDifferences],
@@ -347,6 +351,8 @@ export function useReportDraft(initial: ReportView, school: School, inputs: read
     keptOnDevice,
     /** Fields both sides changed to different values, while the principal chooses. */
     differences,
+    /** Names of the fields only the other side changed (merged), to mention beside the choice. */
+    merged,
     choose,
   };
 }
