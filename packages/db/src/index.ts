@@ -27,3 +27,5 @@ export * from './services/summaries.js';
 export * from './services/attempt-counters.js';
 export * from './services/cost-limits.js';
 export * from './services/roster.js';
+export * from './services/evidence.js';
+export * from './evidence-store/index.js';
