@@ -36,7 +36,7 @@ const MB = 1024 * 1024;
 /** One run in a fresh server process: every client uploads one file of `fileMb` at once; the files are removed afterwards. */
 async function oneRun(env: Record<string, string>, uploaders: readonly Uploader[], period: Period, fileMb: number): Promise<EvidenceRun> {
   const storage = mkdtempSync(path.join(tmpdir(), 'oversight-bench-evidence-'));
-  const server = await startServer({ ...env, DATA_DIR: storage, EVIDENCE_DIR: path.join(storage, 'evidence') });
+  const server = await startServer({ ...env, DATA_DIR: storage });
   const base = `http://127.0.0.1:${server.port}`;
   try {
     const clients: { uploader: Uploader; cookie: string }[] = [];

@@ -1,6 +1,6 @@
 import { Stack, Table, Text } from '@mantine/core';
 import type { Period } from '@oversight/domain';
-import { Fragment } from 'react';
+import { Fragment, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useLabel } from '../../i18n/labels';
 import { derive, groupsFor, useFormatValue } from '../catalogue';
@@ -27,7 +27,18 @@ function ChangeCell({ change, limit }: { change: number | null; limit: number | 
  * the year-on-year change, and the checks' findings with the school's explanations. Rows with warnings are
  * yellow, rows with errors red — what the officer reviews and what a principal sees once submitted.
  */
-export function ReportComparison({ report, school, catalogue }: { report: ReportView; school: School; catalogue: Catalogue }) {
+export function ReportComparison({
+  report,
+  school,
+  catalogue,
+  aside,
+}: {
+  report: ReportView;
+  school: School;
+  catalogue: Catalogue;
+  /** What else to show beside an indicator's notes or under a domain's heading (the evidence files). */
+  aside?: (anchor: { indicator: string } | { domain: string }) => ReactNode;
+}) {
   const { t } = useTranslation();
   const label = useLabel();
   const format = useFormatValue(catalogue);
@@ -75,6 +86,7 @@ export function ReportComparison({ report, school, catalogue }: { report: Report
                 {explanation}
               </Text>
             )}
+            {!derived && aside?.({ indicator: indicator.code })}
           </Stack>
         </Table.Td>
       </Table.Tr>
@@ -106,6 +118,7 @@ export function ReportComparison({ report, school, catalogue }: { report: Report
                 <Text size="sm" fw={600}>
                   {label(catalogue.domains[group.domain])}
                 </Text>
+                {aside?.({ domain: group.domain })}
               </Table.Td>
             </Table.Tr>
             {group.inputs.map((i) => row(i, report.values[i.code], report.lastYear?.[i.code], false))}
