@@ -1,5 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
+import { EVIDENCE_DEFAULT_MAX_MB, EVIDENCE_DEFAULT_REPORT_MAX_MB } from '@oversight/domain';
+import type { S3Settings } from '@oversight/db';
 import { z } from 'zod';
 
 const flag = z.enum(['0', '1']).transform((v) => v === '1');
@@ -39,6 +41,22 @@ const schema = z.object({
   IMPORT_MAX_MB: z.coerce.number().positive('IMPORT_MAX_MB 必须大于0。').max(200, 'IMPORT_MAX_MB 不能超过200。').default(10),
   /** Largest total size of an uploaded workbook once unzipped, in MB (guards against zip bombs). */
   IMPORT_MAX_UNZIPPED_MB: z.coerce.number().positive('IMPORT_MAX_UNZIPPED_MB 必须大于0。').max(2000, 'IMPORT_MAX_UNZIPPED_MB 不能超过2000。').default(100),
+  /** Largest evidence file (佐证材料), in MB. */
+  EVIDENCE_MAX_MB: z.coerce.number().positive('EVIDENCE_MAX_MB 必须大于0。').max(500, 'EVIDENCE_MAX_MB 不能超过500。').default(EVIDENCE_DEFAULT_MAX_MB),
+  /** Largest total of a quarterly report's evidence files, in MB. */
+  EVIDENCE_REPORT_MAX_MB: z.coerce
+    .number()
+    .positive('EVIDENCE_REPORT_MAX_MB 必须大于0。')
+    .max(10000, 'EVIDENCE_REPORT_MAX_MB 不能超过10000。')
+    .default(EVIDENCE_DEFAULT_REPORT_MAX_MB),
+  /** S3-compatible object storage for evidence (MinIO, Ceph, a cloud bucket); unset: files under DATA_DIR/evidence. */
+  S3_ENDPOINT: z.string().url('S3_ENDPOINT 必须是 http(s):// 地址。').optional(),
+  S3_BUCKET: z.string().min(3, 'S3_BUCKET 至少3个字符。').optional(),
+  S3_REGION: z.string().default('us-east-1'),
+  S3_ACCESS_KEY_ID: z.string().optional(),
+  S3_SECRET_ACCESS_KEY: z.string().optional(),
+  /** Path-style addresses (endpoint/bucket/key), which MinIO and most self-hosted servers need. */
+  S3_FORCE_PATH_STYLE: flag.default(true),
 });
 
 export type Env = z.infer<typeof schema>;
@@ -73,4 +91,33 @@ const MB = 1024 * 1024;
 /** Upload limits from the settings (IMPORT_MAX_MB, IMPORT_MAX_UNZIPPED_MB). */
 export function fileLimits(env: Pick<Env, 'IMPORT_MAX_MB' | 'IMPORT_MAX_UNZIPPED_MB'> = readEnv()): FileLimits {
   return { maxUploadBytes: Math.round(env.IMPORT_MAX_MB * MB), maxUnzippedBytes: Math.round(env.IMPORT_MAX_UNZIPPED_MB * MB) };
+}
+
+export interface EvidenceLimits {
+  /** Largest evidence file, in bytes. */
+  maxFileBytes: number;
+  /** Largest total of one report's evidence, in bytes. */
+  maxReportBytes: number;
+}
+
+/** Evidence limits from the settings (EVIDENCE_MAX_MB, EVIDENCE_REPORT_MAX_MB). */
+export function evidenceLimits(env: Pick<Env, 'EVIDENCE_MAX_MB' | 'EVIDENCE_REPORT_MAX_MB'> = readEnv()): EvidenceLimits {
+  return { maxFileBytes: Math.round(env.EVIDENCE_MAX_MB * MB), maxReportBytes: Math.round(env.EVIDENCE_REPORT_MAX_MB * MB) };
+}
+
+type S3Env = Pick<Env, 'S3_ENDPOINT' | 'S3_BUCKET' | 'S3_REGION' | 'S3_ACCESS_KEY_ID' | 'S3_SECRET_ACCESS_KEY' | 'S3_FORCE_PATH_STYLE'>;
+
+/** Object storage settings when S3_ENDPOINT is set (then the bucket and both keys are required); otherwise null. */
+export function s3Settings(env: S3Env = readEnv()): S3Settings | null {
+  if (!env.S3_ENDPOINT) return null;
+  const absent = (['S3_BUCKET', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'] as const).filter((k) => !env[k]);
+  if (absent.length) throw new Error(`环境变量有误：设置了 S3_ENDPOINT 时还须设置 ${absent.join('、')}。`);
+  return {
+    endpoint: env.S3_ENDPOINT,
+    bucket: env.S3_BUCKET!,
+    region: env.S3_REGION,
+    accessKeyId: env.S3_ACCESS_KEY_ID!,
+    secretAccessKey: env.S3_SECRET_ACCESS_KEY!,
+    forcePathStyle: env.S3_FORCE_PATH_STYLE,
+  };
 }

@@ -22,6 +22,11 @@ export function isSameOrigin(request: FastifyRequest, requireEvidence = false): 
 
 /** The only routes that take multipart uploads; everything else that changes state must be JSON. */
 export const UPLOAD_ROUTES: ReadonlySet<string> = new Set(['/api/import/reports']);
+/** Evidence uploads (`/api/reports/:schoolId/:period/evidence`) take multipart too. */
+const EVIDENCE_UPLOAD = /^\/api\/reports\/\d{1,10}\/\d{4}Q[1-4]\/evidence$/;
+const isUploadRoute = (path: string) => UPLOAD_ROUTES.has(path) || EVIDENCE_UPLOAD.test(path);
+/** The only routes that take DELETE (a same-origin request without a body): removing an evidence file. */
+const DELETE_ROUTE = /^\/api\/evidence\/\d{1,10}$/;
 
 const pathOf = (url: string) => url.split('?', 1)[0]!;
 
@@ -77,8 +82,11 @@ export function registerSecurity(app: FastifyInstance, options: SecurityOptions)
     if (SAFE_METHODS.has(request.method)) return;
     const type = request.headers['content-type'] ?? '';
     const json = type.startsWith('application/json');
-    const upload = type.startsWith('multipart/form-data') && UPLOAD_ROUTES.has(pathOf(request.url));
-    if (!isSameOrigin(request, upload)) return refuse(reply, 403, '请求来源不被允许：只接受本站页面发出的请求。');
+    const upload = type.startsWith('multipart/form-data') && isUploadRoute(pathOf(request.url));
+    const removal = request.method === 'DELETE' && DELETE_ROUTE.test(pathOf(request.url));
+    // A DELETE carries no form a foreign page could send, but it must still prove it comes from our own pages.
+    if (!isSameOrigin(request, upload || removal)) return refuse(reply, 403, '请求来源不被允许：只接受本站页面发出的请求。');
+    if (removal) return;
     if (request.method !== 'POST' || !(json || upload)) {
       return refuse(reply, 415, '修改数据的请求必须是 JSON 格式的 POST 请求。');
     }

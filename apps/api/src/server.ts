@@ -7,7 +7,9 @@ import { DEFAULT_AUTH_POLICY, TooManyAttempts, userForSession, type AuthPolicy, 
 import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from '@trpc/server/adapters/fastify';
 import { DEFAULT_COST_LIMITS, type CostLimits } from '@oversight/domain';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { fileLimits, type FileLimits } from './env.js';
+import { openEvidenceStore, type EvidenceStore } from '@oversight/db';
+import { evidenceLimits, fileLimits, readEnv, s3Settings, type EvidenceLimits, type FileLimits } from './env.js';
+import { evidenceRoutes } from './evidence/routes.js';
 import { fileRoutes } from './files/routes.js';
 import { DocumentPool } from './documents/pool.js';
 import { summaryDocumentRoutes } from './documents/routes.js';
@@ -32,6 +34,16 @@ export interface ServerOptions {
    * null counts nothing (only for tests that make many calls on purpose).
    */
   costLimits?: CostLimits | null;
+  /** Where evidence files are kept; default: from the environment (S3_* settings, else DATA_DIR/evidence). */
+  evidenceStore?: EvidenceStore;
+  /** Evidence size limits; default: EVIDENCE_MAX_MB / EVIDENCE_REPORT_MAX_MB from the environment. */
+  evidenceLimits?: EvidenceLimits;
+}
+
+/** The evidence store the settings name: S3-compatible object storage when S3_ENDPOINT is set, else DATA_DIR/evidence. */
+export function evidenceStoreFromEnv(): EvidenceStore {
+  const env = readEnv();
+  return openEvidenceStore({ dataDir: env.dataDir, s3: s3Settings(env) });
 }
 
 export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
@@ -92,6 +104,15 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   const documents = new DocumentPool();
   app.addHook('onClose', () => documents.close());
   await app.register(fileRoutes, { db: options.db, sessionCookie: SESSION_COOKIE, limits: options.fileLimits ?? fileLimits(), costLimits, documents });
+  const store = options.evidenceStore ?? evidenceStoreFromEnv();
+  if (!options.evidenceStore) app.addHook('onClose', () => store.close());
+  await app.register(evidenceRoutes, {
+    db: options.db,
+    store,
+    limits: options.evidenceLimits ?? evidenceLimits(),
+    sessionCookie: SESSION_COOKIE,
+    costLimits,
+  });
   await app.register(summaryDocumentRoutes, { db: options.db, sessionCookie: SESSION_COOKIE, costLimits, documents });
 
   const index = path.join(options.webDir, 'index.html');

@@ -1,4 +1,8 @@
-import { draftSchoolSummary, login, SYSTEM_ACTOR, type DatabaseHandle } from '@oversight/db';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { draftSchoolSummary, FileSystemEvidenceStore, login, recordEvidence, SYSTEM_ACTOR, type DatabaseHandle, type EvidenceStore } from '@oversight/db';
 import { createTestDatabase, describeEachDatabase } from '@oversight/db/testing';
 import type { Role } from '@oversight/domain';
 import type ExcelJS from 'exceljs';
@@ -17,6 +21,7 @@ import {
   type Target,
   TARGETS,
 } from '../../../packages/api/test/authorisation.js';
+import { deleteEvidence, pdf, uploadEvidence } from './evidence-support.js';
 import { bytes, cookie, download, HOST, ORIGIN, schoolValueCell, server, TYPED, upload, workbookOf } from './files-support.js';
 
 /**
@@ -54,6 +59,10 @@ interface Fixture {
   approvedFiles: Record<Target, Buffer>;
   /** A school summary of each target school. */
   summaries: Record<Target, number>;
+  handle: DatabaseHandle;
+  store: EvidenceStore;
+  /** An evidence file of each target school's draft report. */
+  evidence: Record<Target, number>;
 }
 
 const Q = '2026Q1';
@@ -74,6 +83,7 @@ const COUNTY_OUT_OF_SCOPE: Refusal = REFUSALS.county;
 // A file's row of a school out of scope reads like an unknown identifier: one error, nothing stored.
 const FOREIGN_ROWS: Refusal = { status: 422, message: '文件中有1处错误，未保存任何数据。请按提示修改后重新上传。' };
 const SUMMARY_OUT_OF_SCOPE: Refusal = { status: 404, message: '总结不存在。' };
+const EVIDENCE_OUT_OF_SCOPE: Refusal = { status: 404, message: '佐证材料不存在。' };
 
 interface Rule {
   /** A name for a stricter mode of the route (checked in its handler), empty for the route's own rule. */
@@ -110,6 +120,21 @@ const imported = (response: Response): void => {
   expect(response.statusCode).toBe(200);
   expect(response.json()).toMatchObject({ ok: true, errors: [] });
 };
+
+/** An evidence file as stored: 200 and its row. */
+const evidenceAnswer = (response: Response): void => {
+  expect(response.statusCode).toBe(200);
+  expect(response.json()).toMatchObject({ name: '保单.pdf', type: 'application/pdf', size: EVIDENCE_PDF.length });
+};
+
+/** The evidence file itself, shown inline (a PDF opens in the browser's viewer). */
+const evidenceFile = (response: Response, method: string): void => {
+  expect(response.headers['content-type']).toBe('application/pdf');
+  expect(String(response.headers['content-disposition'])).toMatch(/^inline; /);
+  if (method === 'GET') expect(response.rawPayload.equals(EVIDENCE_PDF)).toBe(true);
+};
+
+const EVIDENCE_PDF = pdf('matrix');
 
 const base = { mode: '', wrongRole: WRONG_ROLE } as const;
 
@@ -204,7 +229,63 @@ const EXPECTED: Record<string, readonly Rule[]> = {
       outOfScope: SUMMARY_OUT_OF_SCOPE,
     },
   ],
+  'POST /api/reports/:schoolId/:period/evidence': [
+    {
+      ...base,
+      checkedBy: 'hook',
+      send: (f, token, t) => uploadEvidence(f.app, token, schoolOf(f.w, t).id, DRAFT_PERIOD, EVIDENCE_PDF),
+      allowed: evidenceAnswer,
+      outOfScope: SCHOOL_OUT_OF_SCOPE,
+    },
+  ],
+  'GET /api/evidence/:id(^\\d+)': [
+    {
+      ...base,
+      checkedBy: 'handler',
+      send: get((f, t) => `/api/evidence/${f.evidence[t]}`),
+      allowed: evidenceFile,
+      outOfScope: EVIDENCE_OUT_OF_SCOPE,
+    },
+  ],
+  'DELETE /api/evidence/:id(^\\d+)': [
+    {
+      ...base,
+      checkedBy: 'handler',
+      // A file of its own for each request (an allowed one removes it).
+      send: async (f, token, t) => deleteEvidence(f.app, token, await storedEvidence(f, schoolOf(f.w, t).id)),
+      allowed: evidenceAnswer,
+      outOfScope: EVIDENCE_OUT_OF_SCOPE,
+    },
+  ],
+  'GET /api/evidence/county/:countyId(^\\d+)/:year(^\\d+).zip': [
+    {
+      ...base,
+      checkedBy: 'hook',
+      send: get((f, t) => `/api/evidence/county/${countyOf(f.w, t).id}/2026.zip`),
+      allowed: file('application/zip'),
+      outOfScope: COUNTY_OUT_OF_SCOPE,
+    },
+  ],
 };
+
+/** A new evidence file on a school's draft report, stored through the service (whoever is signed in). */
+async function storedEvidence(f: Fixture, schoolId: number): Promise<number> {
+  const kept = await f.store.keep(await f.store.receive(Readable.from([EVIDENCE_PDF]), 1024 * 1024));
+  const file = await recordEvidence(
+    f.handle.db,
+    SYSTEM_ACTOR,
+    { schoolId, period: DRAFT_PERIOD, indicator: null, domain: null, name: '保单.pdf', type: 'application/pdf', ...kept },
+    { reportMaxBytes: 1024 * 1024 * 1024 },
+  );
+  return file.id;
+}
+
+/** A new evidence file on a school's draft report, uploaded by the system admin. */
+async function evidenceOf(app: FastifyInstance, adminToken: string, schoolId: number): Promise<number> {
+  const response = await uploadEvidence(app, adminToken, schoolId, DRAFT_PERIOD, EVIDENCE_PDF);
+  expect(response.statusCode, response.body).toBe(200);
+  return response.json().id;
+}
 
 type Who = 'anonymous' | 'unknownSession' | SignedIn;
 const WHO: readonly Who[] = ['anonymous', 'unknownSession', ...SIGNED_IN];
@@ -241,7 +322,8 @@ await describeEachDatabase('file routes: authorisation matrix', (kind) => {
   beforeAll(async () => {
     handle = await createTestDatabase(kind);
     const w = await world(handle.db);
-    const app = await server(handle);
+    const store = new FileSystemEvidenceStore(mkdtempSync(path.join(tmpdir(), 'oversight-evidence-')));
+    const app = await server(handle, undefined, null, { store });
     routes = apiRoutes(app);
     tokens.anonymous = '';
     tokens.unknownSession = 'f'.repeat(64);
@@ -260,12 +342,14 @@ await describeEachDatabase('file routes: authorisation matrix', (kind) => {
     const draftFiles = {} as Record<Target, Buffer>;
     const approvedFiles = {} as Record<Target, Buffer>;
     const summaries = {} as Record<Target, number>;
+    const evidence = {} as Record<Target, number>;
     for (const t of TARGETS) {
+      evidence[t] = await evidenceOf(app, tokens.systemAdmin, schoolOf(w, t).id);
       draftFiles[t] = await template(t, DRAFT_PERIOD, { students_enrolled: 640 });
       approvedFiles[t] = await template(t, APPROVED_PERIOD, TYPED);
       summaries[t] = (await draftSchoolSummary(handle.db, SYSTEM_ACTOR, { schoolId: schoolOf(w, t).id, year: 2026 })).id;
     }
-    f = { app, w, draftFiles, approvedFiles, summaries };
+    f = { app, w, draftFiles, approvedFiles, summaries, evidence, handle, store };
   });
   afterAll(async () => {
     await f?.app.close();
@@ -304,7 +388,7 @@ await describeEachDatabase('file routes: authorisation matrix', (kind) => {
     for (const [key, route] of routes) {
       // Path parameters get a plausible value; state changes are sent as same-origin JSON so only the session is missing.
       const url = route.url.replace(/:\w+(\([^)]*\))?/g, '1');
-      const method = key.split(' ', 1)[0] as 'GET' | 'HEAD' | 'POST';
+      const method = key.split(' ', 1)[0] as 'GET' | 'HEAD' | 'POST' | 'DELETE';
       const response =
         method === 'GET' || method === 'HEAD'
           ? await f.app.inject({ method, url })

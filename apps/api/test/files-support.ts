@@ -1,13 +1,23 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createOrgUnit, createSchool, createUser, login, SYSTEM_ACTOR, type DatabaseHandle, type School } from '@oversight/db';
+import {
+  createOrgUnit,
+  createSchool,
+  createUser,
+  FileSystemEvidenceStore,
+  login,
+  SYSTEM_ACTOR,
+  type DatabaseHandle,
+  type EvidenceStore,
+  type School,
+} from '@oversight/db';
 import type { CostLimits, ReportValues } from '@oversight/domain';
 import { createTestDatabase, schoolInput } from '@oversight/db/testing';
 import ExcelJS from 'exceljs';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll } from 'vitest';
-import type { FileLimits } from '../src/env.js';
+import type { EvidenceLimits, FileLimits } from '../src/env.js';
 import { buildServer, SESSION_COOKIE } from '../src/server.js';
 
 /** Shared set-up for the spreadsheet tests: a small province, schools, accounts, signed-in sessions, a server. */
@@ -20,7 +30,12 @@ const PASSWORD = 'secret123';
  * authorisation matrix), so the per-user limits of costly calls are off unless a test passes some
  * (`apps/api/test/limits.test.ts` checks them, and that a server left to its defaults counts).
  */
-export async function server(handle: DatabaseHandle, fileLimits?: FileLimits, costLimits: CostLimits | null = null): Promise<FastifyInstance> {
+export async function server(
+  handle: DatabaseHandle,
+  fileLimits?: FileLimits,
+  costLimits: CostLimits | null = null,
+  evidence: { store?: EvidenceStore; limits?: EvidenceLimits } = {},
+): Promise<FastifyInstance> {
   return buildServer({
     db: handle.db,
     webDir: mkdtempSync(path.join(tmpdir(), 'oversight-web-')),
@@ -28,6 +43,9 @@ export async function server(handle: DatabaseHandle, fileLimits?: FileLimits, co
     trustProxy: [],
     costLimits,
     ...(fileLimits ? { fileLimits } : {}),
+    // Evidence files of a test go to a throw-away folder unless the test brings its own store.
+    evidenceStore: evidence.store ?? new FileSystemEvidenceStore(mkdtempSync(path.join(tmpdir(), 'oversight-evidence-'))),
+    ...(evidence.limits ? { evidenceLimits: evidence.limits } : {}),
   });
 }
 

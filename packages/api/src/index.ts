@@ -3,3 +3,4 @@ export type { Context } from './context.js';
 export type { Meta } from './trpc.js';
 export type { OrgNode } from './routers/org.js';
 export * from './inputs.js';
+export type { EvidenceDomain, EvidenceFile, EvidenceListEntry } from '@oversight/domain';

@@ -1,6 +1,7 @@
 import { analyticsRouter } from './routers/analytics.js';
 import { authRouter } from './routers/auth.js';
 import { catalogueRouter } from './routers/catalogue.js';
+import { evidenceRouter } from './routers/evidence.js';
 import { orgRouter } from './routers/org.js';
 import { reportsRouter } from './routers/reports.js';
 import { schoolsRouter } from './routers/schools.js';
@@ -13,6 +14,7 @@ export const appRouter = router({
   analytics: analyticsRouter,
   auth: authRouter,
   catalogue: catalogueRouter,
+  evidence: evidenceRouter,
   org: orgRouter,
   reports: reportsRouter,
   schools: schoolsRouter,

@@ -92,6 +92,10 @@ const CALLS: Record<string, Call> = {
     }),
   'summaries.finalize': async (c, w, t) => c.summaries.finalize({ id: await schoolSummary(w, t), version: 1 }),
   'summaries.drift': async (c, w, t) => c.summaries.drift({ id: await schoolSummary(w, t) }),
+  'evidence.list': (c, w, t) => c.evidence.list({ schoolId: schoolOf(w, t).id, period: Q }),
+  'evidence.requiredFrom': (c, w, t) => c.evidence.requiredFrom({ countyId: countyOf(w, t).id }),
+  // Lifting the requirement (null) leaves the other procedures' reports as they were.
+  'evidence.setRequiredFrom': (c, w, t) => c.evidence.setRequiredFrom({ countyId: countyOf(w, t).id, from: null }),
 };
 async function schoolSummary(w: World, t: Target): Promise<number> {
   return (await draftSchoolSummary(seedDb, SYSTEM_ACTOR, { schoolId: schoolOf(w, t).id, year: 2026 })).id;

@@ -74,6 +74,9 @@ export const ACCESS_RULES: Record<string, AccessRule> = {
   'summaries.save': rule(ALL, 'school'),
   'summaries.finalize': rule(ALL, 'school'),
   'summaries.drift': rule(ALL, 'school'),
+  'evidence.list': rule(ALL, 'school'),
+  'evidence.requiredFrom': rule(ALL, 'county'),
+  'evidence.setRequiredFrom': rule(ADMINS, 'county'),
 
   'GET /api/templates/school-report.xlsx': rule(ALL, 'school'),
   'GET /api/templates/county-reports.xlsx': rule(BUREAU, 'county'),
@@ -84,6 +87,10 @@ export const ACCESS_RULES: Record<string, AccessRule> = {
   'GET /api/export/ranking.xlsx': rule(BUREAU, 'county'),
   'GET /api/summaries/:id(^\\d+).docx': rule(ALL, 'school'),
   'GET /api/summaries/:id(^\\d+).xlsx': rule(ALL, 'school'),
+  'POST /api/reports/:schoolId/:period/evidence': rule(ALL, 'school'),
+  'GET /api/evidence/:id(^\\d+)': rule(ALL, 'school'),
+  'DELETE /api/evidence/:id(^\\d+)': rule(ALL, 'school'),
+  'GET /api/evidence/county/:countyId(^\\d+)/:year(^\\d+).zip': rule(BUREAU, 'county'),
 };
 
 /** Targets in and out of scope: own school, another school of the county, a school of another county of the city, of another city. */

@@ -26,3 +26,5 @@ export * from './services/analytics/index.js';
 export * from './services/summaries.js';
 export * from './services/attempt-counters.js';
 export * from './services/cost-limits.js';
+export * from './services/evidence.js';
+export * from './evidence-store/index.js';

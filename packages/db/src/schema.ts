@@ -96,7 +96,26 @@ import type { ReportStatus } from '@oversight/domain';
 export interface CountySettingsTable {
   countyId: number;
   deadlineDays: number;
+  /** The first quarter whose reports must carry the evidence the catalogue names; null: none required. */
+  evidenceFrom: Generated<string | null>;
   updatedAt: UpdatedAt;
+}
+
+/** A file behind a report's figures (issue 15); its bytes are in the evidence store under `sha256`. */
+export interface EvidenceFileTable {
+  id: Generated<number>;
+  countyId: number;
+  schoolId: number;
+  period: string;
+  indicator: string | null;
+  domain: string | null;
+  /** The uploader's file name, as text only: never used as a path. */
+  name: string;
+  size: ColumnType<number, number, number>;
+  type: string;
+  sha256: string;
+  uploadedBy: number | null;
+  uploadedAt: CreatedAt;
 }
 
 export interface ReportTable {
@@ -175,6 +194,7 @@ export interface Database {
   summaryVersions: SummaryVersionsTable;
   targets: TargetTable;
   countySettings: CountySettingsTable;
+  evidenceFiles: EvidenceFileTable;
   reports: ReportTable;
   reminders: ReminderTable;
   outbox: OutboxTable;
@@ -194,6 +214,7 @@ export type SchoolUpdate = Updateable<SchoolTable>;
 export type User = Selectable<UserTable>;
 export type Report = Selectable<ReportTable>;
 export type TargetRow = Selectable<TargetTable>;
+export type EvidenceFileRow = Selectable<EvidenceFileTable>;
 
 /** Annual summaries (issue 6): `sections` is the edited text; `figures` and `document` are frozen at finalise. */
 export interface SummariesTable {

@@ -11,6 +11,7 @@ export * from './report-lifecycle.js';
 export * from './energy.js';
 export * from './text.js';
 export * from './indicators/index.js';
+export * from './evidence.js';
 
 // Default zod messages (type mismatches and the like) in Chinese, like our own.
 import { z } from 'zod';

@@ -6,7 +6,7 @@ import { HTTP_STATUS } from './reply.js';
 /**
  * Who may call a file route, declared on the route (`config: { access }`) in the same terms as a tRPC
  * procedure's `.meta({ access })`, and decided by the same domain function (`decideAccess`) in the hook below;
- * with `target`, the `schoolId` / `countyId` query parameter is the target. A costly route also names its kind
+ * with `target`, the `schoolId` / `countyId` query or path parameter is the target. A costly route also names its kind
  * (`config: { access, cost }`), counted per user after access is decided, as a procedure's `.meta({ cost })` is.
  */
 export type FileAccess = Exclude<Access, { public: true }>;
@@ -42,7 +42,8 @@ export function guardFileRoutes(app: FastifyInstance, options: GuardOptions): vo
     if (!access) return deny(reply, 500, `${request.routeOptions.url ?? request.url} 未声明访问规则。`);
     const token = request.cookies[options.sessionCookie];
     const user = token ? await userForSession(options.db, token) : null;
-    const params = (request.query ?? {}) as Record<string, unknown>;
+    // The target is named in the query (`?schoolId=`) or the path (`/api/reports/:schoolId/…`).
+    const params = { ...((request.query ?? {}) as Record<string, unknown>), ...((request.params ?? {}) as Record<string, unknown>) };
     const decision = await decideAccess(user, access, params, (id) => getSchool(options.db, id));
     if (!decision.allowed) return deny(reply, HTTP_STATUS[decision.code], decision.message);
     if (!user) return deny(reply, 401, '请先登录。');

@@ -6,6 +6,7 @@ import * as summaries from './2026-11-24-02-summaries.js';
 import * as countyFigures from './2026-11-25-01-county-figures.js';
 import * as attemptCounters from './2026-12-03-01-attempt-counters.js';
 import * as onboarding from './2026-12-03-02-onboarding.js';
+import * as evidence from './2026-12-04-01-evidence.js';
 
 /** Every migration, in order. Names sort by date; files are frozen once landed. */
 export const migrations: Record<string, Migration> = {
@@ -16,4 +17,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-25-01-county-figures': countyFigures,
   '2026-12-03-01-attempt-counters': attemptCounters,
   '2026-12-03-02-onboarding': onboarding,
+  '2026-12-04-01-evidence': evidence,
 };

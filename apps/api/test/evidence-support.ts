@@ -1,0 +1,82 @@
+import type { FastifyInstance } from 'fastify';
+import sharp from 'sharp';
+import { cookie, HOST, ORIGIN } from './files-support.js';
+
+/** Test support for evidence: small real files of each accepted type, and a multipart upload as a browser sends it. */
+
+/** A minimal, complete PDF (one empty page), with a marker so two of them can differ. */
+export function pdf(marker = 'evidence'): Buffer {
+  const objects = [
+    '<< /Type /Catalog /Pages 2 0 R >>',
+    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+    `<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Resources << >> /Contents 4 0 R >>`,
+    `<< /Length ${`% ${marker}`.length} >>\nstream\n% ${marker}\nendstream`,
+  ];
+  let body = '%PDF-1.4\n';
+  const offsets: number[] = [];
+  objects.forEach((o, i) => {
+    offsets.push(Buffer.byteLength(body));
+    body += `${i + 1} 0 obj\n${o}\nendobj\n`;
+  });
+  const xref = Buffer.byteLength(body);
+  body += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n${offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('')}`;
+  body += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
+  return Buffer.from(body, 'latin1');
+}
+
+/** A JPEG photo as a phone takes it: rotated by EXIF (orientation 6) and carrying GPS-like metadata. */
+export async function photo(width = 64, height = 32): Promise<Buffer> {
+  return sharp({ create: { width, height, channels: 3, background: { r: 200, g: 30, b: 30 } } })
+    .jpeg()
+    .withMetadata({ orientation: 6, exif: { IFD0: { Make: 'SchoolPhone', Copyright: 'GPS 30.1234N 104.5678E' } } })
+    .toBuffer();
+}
+
+export async function png(width = 40, height = 40): Promise<Buffer> {
+  return sharp({ create: { width, height, channels: 4, background: { r: 0, g: 120, b: 0, alpha: 1 } } })
+    .png()
+    .toBuffer();
+}
+
+export interface EvidenceUpload {
+  name?: string;
+  indicator?: string;
+  domain?: string;
+  /** Fields sent after the file (a browser sends them in form order). */
+  fieldsAfter?: boolean;
+  headers?: Record<string, string>;
+  /** The declared content type of the part (never believed). */
+  type?: string;
+}
+
+/** POST /api/reports/:schoolId/:period/evidence with the file name as raw UTF-8, as browsers send it. */
+export function uploadEvidence(app: FastifyInstance, token: string, schoolId: number, period: string, file: Buffer, options: EvidenceUpload = {}) {
+  const boundary = `----oversight${Math.random().toString(16).slice(2)}`;
+  const field = (name: string, value: string) => Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`);
+  const fields = [
+    ...(options.indicator !== undefined ? [field('indicator', options.indicator)] : []),
+    ...(options.domain !== undefined ? [field('domain', options.domain)] : []),
+  ];
+  const name = (options.name ?? '保单.pdf').replace(/"/g, '%22');
+  const filePart = [
+    Buffer.from(
+      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${name}"\r\nContent-Type: ${options.type ?? 'application/octet-stream'}\r\n\r\n`,
+      'utf8',
+    ),
+    file,
+    Buffer.from('\r\n'),
+  ];
+  const parts = options.fieldsAfter ? [...filePart, ...fields] : [...fields, ...filePart];
+  return app.inject({
+    method: 'POST',
+    url: `/api/reports/${schoolId}/${period}/evidence`,
+    headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, host: HOST, origin: ORIGIN, ...options.headers },
+    cookies: token ? cookie(token) : {},
+    payload: Buffer.concat([...parts, Buffer.from(`--${boundary}--\r\n`)]),
+  });
+}
+
+/** DELETE /api/evidence/:id from our own origin. */
+export function deleteEvidence(app: FastifyInstance, token: string, id: number, headers: Record<string, string> = {}) {
+  return app.inject({ method: 'DELETE', url: `/api/evidence/${id}`, headers: { host: HOST, origin: ORIGIN, ...headers }, cookies: token ? cookie(token) : {} });
+}

@@ -1,0 +1,80 @@
+import type { Label } from './labels.js';
+import { DOMAINS, type IndicatorDomain } from './indicators/types.js';
+
+/**
+ * Evidence (佐证材料, issue 15): the policies, certificates and photos behind a report's figures. A file supports one
+ * indicator or one domain of the form (never the basics), or the report as a whole.
+ */
+export const EVIDENCE_DOMAINS = DOMAINS.filter((d): d is Exclude<IndicatorDomain, 'basics'> => d !== 'basics');
+export type EvidenceDomain = (typeof EVIDENCE_DOMAINS)[number];
+
+export const isEvidenceDomain = (value: string): value is EvidenceDomain => (EVIDENCE_DOMAINS as readonly string[]).includes(value);
+
+/** One file of a report, as `evidence.list` and the upload answer give it. */
+export interface EvidenceFile {
+  id: number;
+  /** The uploader's file name (text only). */
+  name: string;
+  /** Bytes as stored (an image after its metadata was stripped). */
+  size: number;
+  /** The MIME type found from the content. */
+  type: string;
+  sha256: string;
+  indicator: string | null;
+  domain: EvidenceDomain | null;
+}
+
+export interface EvidenceListEntry extends EvidenceFile {
+  /** ISO 8601. */
+  uploadedAt: string;
+  /** The uploader's display name. */
+  uploadedBy: string;
+}
+
+/** The types accepted, by content: documents and photos, nothing that runs or unpacks. */
+export const EVIDENCE_TYPES = {
+  'application/pdf': { zh: 'PDF文档', en: 'PDF' },
+  'image/jpeg': { zh: 'JPEG图片', en: 'JPEG image' },
+  'image/png': { zh: 'PNG图片', en: 'PNG image' },
+  'image/webp': { zh: 'WebP图片', en: 'WebP image' },
+  'application/msword': { zh: 'Word文档（.doc）', en: 'Word document (.doc)' },
+  'application/vnd.openxmlformats-officedocument.wordprocessingml.document': { zh: 'Word文档（.docx）', en: 'Word document (.docx)' },
+  'application/vnd.ms-excel': { zh: 'Excel表格（.xls）', en: 'Excel workbook (.xls)' },
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': { zh: 'Excel表格（.xlsx）', en: 'Excel workbook (.xlsx)' },
+  'application/vnd.ms-works': { zh: 'WPS文档（.wps/.et）', en: 'WPS document (.wps/.et)' },
+} as const satisfies Record<string, Label>;
+export type EvidenceType = keyof typeof EVIDENCE_TYPES;
+
+export const isEvidenceType = (value: string): value is EvidenceType => Object.hasOwn(EVIDENCE_TYPES, value);
+export const isEvidenceImage = (type: string): boolean => type === 'image/jpeg' || type === 'image/png' || type === 'image/webp';
+/** Shown in the browser itself (its PDF viewer, an image); everything else is downloaded. */
+export const isEvidenceInline = (type: string): boolean => type === 'application/pdf' || isEvidenceImage(type);
+
+/** What the upload form accepts (a hint for the file picker; the server decides by content). */
+export const EVIDENCE_ACCEPT = '.pdf,.jpg,.jpeg,.png,.webp,.doc,.docx,.xls,.xlsx,.wps,.et';
+
+export const EVIDENCE_DEFAULT_MAX_MB = 20;
+export const EVIDENCE_DEFAULT_REPORT_MAX_MB = 200;
+/** The longest file name kept (characters); longer names are shortened, keeping the extension. */
+export const EVIDENCE_NAME_MAX = 200;
+
+/**
+ * A file name as text to keep and show: control and bidirectional-override characters removed, path separators
+ * replaced, trimmed, at most EVIDENCE_NAME_MAX characters (the extension kept), never empty.
+ */
+export function evidenceName(raw: string | undefined | null): string {
+  let name = (raw ?? '')
+    .normalize('NFC')
+    // Control characters, and the bidi overrides and isolates that make "gpj.exe" read as "exe.jpg".
+    .replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '')
+    .replace(/[\\/]/g, '_')
+    .trim();
+  name = name.replace(/^\.+/, '').trim();
+  const chars = [...name];
+  if (chars.length > EVIDENCE_NAME_MAX) {
+    const dot = name.lastIndexOf('.');
+    const ext = dot > 0 && name.length - dot <= 10 ? name.slice(dot) : '';
+    name = chars.slice(0, EVIDENCE_NAME_MAX - [...ext].length).join('') + ext;
+  }
+  return name || '未命名文件';
+}
