@@ -6,7 +6,7 @@ import { describeUser, findUserByUsername, seedDemoCounty, type Database, type D
 import { createTestDatabase } from '@oversight/db/testing';
 import type { FastifyInstance } from 'fastify';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { buildServer } from '../src/server.js';
+import { buildServer, type ServerOptions } from '../src/server.js';
 
 /**
  * What the browser suites share: the built SPA, Debian's Chromium driven by playwright-core, and the demo county
@@ -38,11 +38,11 @@ export interface DemoSite {
   close(): Promise<void>;
 }
 
-/** The demo county in a fresh embedded database, served with the built SPA, and a headless Chromium. */
-export async function openDemoSite(): Promise<DemoSite> {
+/** The demo county in a fresh embedded database, served with the built SPA, and a headless Chromium; `server` adds server options (an evidence store). */
+export async function openDemoSite(server: Partial<Pick<ServerOptions, 'evidenceStore'>> = {}): Promise<DemoSite> {
   const handle = await createTestDatabase('pglite');
   const demo = await seedDemoCounty(handle.db, { password: 'demo123456' });
-  const app = await buildServer({ db: handle.db, webDir: WEB_DIR, cookieSecure: false, trustProxy: [] });
+  const app = await buildServer({ db: handle.db, webDir: WEB_DIR, cookieSecure: false, trustProxy: [], ...server });
   const base = await app.listen({ port: 0, host: '127.0.0.1' });
   const browser = await chromium.launch({
     executablePath: CHROMIUM,

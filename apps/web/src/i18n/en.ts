@@ -554,6 +554,8 @@ export const en: MessageTree = {
     intro:
       'Policies, certificates, decisions or acceptance documents, photos: PDF, images, Word, Excel or WPS files, at most 20 MB each. Files cannot be changed once the report is submitted.',
     forDomain: 'Other files for this section',
+    attachFor: 'The file supports',
+    wholeDomain: '{{domain}} (the whole section)',
     attach: 'Add files',
     attachTo: 'Add files for “{{target}}”',
     camera: 'Take photo',

@@ -549,6 +549,8 @@ export const zhCN = {
     heading: '佐证材料',
     intro: '保单、证书、认定或验收文件、照片等：PDF、图片、Word、Excel 或 WPS 文件，单个不超过 20 MB。报表报送后不能再修改。',
     forDomain: '本领域其他材料',
+    attachFor: '材料对应',
+    wholeDomain: '{{domain}}（整个板块）',
     attach: '添加材料',
     attachTo: '为“{{target}}”添加材料',
     camera: '拍照',

@@ -14,6 +14,7 @@ import { isOverseer } from '../../shared/roles';
 import { useMe } from '../../shared/session';
 import { useTRPC, type Catalogue, type ReportView, type School } from '../../shared/trpc';
 import { ConfirmDialog } from '../../shared/ui/ConfirmDialog';
+import { DomainEvidence } from './evidence/DomainEvidence';
 import { IndicatorRow, type FieldIssue } from './IndicatorRow';
 import { useReportDraft, type SaveState } from './useReportDraft';
 
@@ -242,6 +243,7 @@ export function ReportEditor({
                   </Table>
                 </>
               )}
+              <DomainEvidence report={server} school={school} group={g} catalogue={catalogue} values={values} editable />
             </Tabs.Panel>
           ))}
         </Tabs>

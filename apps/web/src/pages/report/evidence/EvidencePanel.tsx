@@ -1,7 +1,7 @@
-import { Badge, Box, Group, Paper, Stack, Text, Title } from '@mantine/core';
+import { Badge, Box, Group, NativeSelect, Paper, Stack, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconPaperclip } from '@tabler/icons-react';
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useLabel } from '../../../i18n/labels';
 import { useNotify } from '../../../shared/errors';
@@ -25,6 +25,7 @@ function Slot({
   onUploaded,
   onRemove,
   removing,
+  upload,
 }: {
   title: string;
   target: EvidenceTarget;
@@ -36,6 +37,8 @@ function Slot({
   onUploaded: () => void;
   onRemove: (file: EvidenceFile) => void;
   removing: EvidenceFile['id'] | null;
+  /** Instead of the upload button for this slot's own target. */
+  upload?: ReactNode;
 }) {
   const { t } = useTranslation();
   const anchor = 'indicator' in target ? { 'data-evidence-indicator': target.indicator } : { 'data-evidence-domain': target.domain };
@@ -67,7 +70,7 @@ function Slot({
             </Text>
           }
         />
-        {editable && <EvidenceUpload schoolId={schoolId} period={period} target={target} targetName={title} onUploaded={onUploaded} />}
+        {editable && (upload ?? <EvidenceUpload schoolId={schoolId} period={period} target={target} targetName={title} onUploaded={onUploaded} />)}
       </Stack>
     </Box>
   );
@@ -83,6 +86,7 @@ export function EvidencePanel({
   domain,
   domainName,
   indicators,
+  choices,
   files,
   needs,
   editable,
@@ -92,8 +96,10 @@ export function EvidencePanel({
   period: string;
   domain: string;
   domainName: string;
-  /** The indicators of the domain that take evidence (by the catalogue's rules) or already have some. */
+  /** The indicators of the domain that take evidence (by the catalogue's rules) or already have some: a slot each. */
   indicators: readonly Indicator[];
+  /** Every indicator of the domain: a file may be attached to any of them from the domain's slot. */
+  choices: readonly Indicator[];
   files: readonly EvidenceFile[];
   /** What is missing per indicator code (the report's evidence findings). */
   needs: (code: string) => readonly FieldIssue[];
@@ -105,6 +111,8 @@ export function EvidencePanel({
   const notify = useNotify();
   const [confirming, setConfirming] = useState<EvidenceFile | null>(null);
   const [removing, setRemoving] = useState<EvidenceFile['id'] | null>(null);
+  /** What the domain slot's upload attaches to: '' for the domain itself, else an indicator's code. */
+  const [attachTo, setAttachTo] = useState('');
   const ofIndicator = (code: string) => files.filter((f) => f.indicator === code);
   const ofDomain = files.filter((f) => !f.indicator && f.domain === domain);
 
@@ -155,7 +163,32 @@ export function EvidencePanel({
           {...common}
         />
       ))}
-      <Slot title={t('evidence.forDomain')} target={{ domain }} files={ofDomain} needs={[]} {...common} />
+      <Slot
+        title={t('evidence.forDomain')}
+        target={{ domain }}
+        files={ofDomain}
+        needs={[]}
+        {...common}
+        upload={
+          <Stack gap={6}>
+            <NativeSelect
+              label={t('evidence.attachFor')}
+              size="xs"
+              maw={360}
+              value={attachTo}
+              onChange={(e) => setAttachTo(e.currentTarget.value)}
+              data={[{ value: '', label: t('evidence.wholeDomain', { domain: domainName }) }, ...choices.map((i) => ({ value: i.code, label: label(i.name) }))]}
+            />
+            <EvidenceUpload
+              schoolId={schoolId}
+              period={period}
+              target={attachTo ? { indicator: attachTo } : { domain }}
+              targetName={attachTo ? label(choices.find((i) => i.code === attachTo)!.name) : t('evidence.forDomain')}
+              onUploaded={onChanged}
+            />
+          </Stack>
+        }
+      />
       <ConfirmDialog
         opened={confirming !== null}
         title={t('evidence.removeTitle')}

@@ -33,7 +33,8 @@ export function EvidenceUpload({
   onUploaded: (file: EvidenceFile) => void;
 }) {
   const { t } = useTranslation();
-  const touch = useMediaQuery('(pointer: coarse)');
+  // A phone (touch, or a narrow screen): the camera directly, besides the file picker.
+  const touch = useMediaQuery('(pointer: coarse), (max-width: 48em)');
   const [transfers, setTransfers] = useState<Transfer[]>([]);
   const update = (key: number, change: Partial<Transfer>) => setTransfers((all) => all.map((x) => (x.key === key ? { ...x, ...change } : x)));
 
