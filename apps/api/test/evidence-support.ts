@@ -1,4 +1,9 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { FileSystemEvidenceStore, S3EvidenceStore, type EvidenceStore, type S3Settings } from '@oversight/db';
 import type { FastifyInstance } from 'fastify';
+import S3rver from 's3rver';
 import sharp from 'sharp';
 import { cookie, HOST, ORIGIN } from './files-support.js';
 
@@ -79,4 +84,46 @@ export function uploadEvidence(app: FastifyInstance, token: string, schoolId: nu
 /** DELETE /api/evidence/:id from our own origin. */
 export function deleteEvidence(app: FastifyInstance, token: string, id: number, headers: Record<string, string> = {}) {
   return app.inject({ method: 'DELETE', url: `/api/evidence/${id}`, headers: { host: HOST, origin: ORIGIN, ...headers }, cookies: token ? cookie(token) : {} });
+}
+
+/** A local S3-compatible server (s3rver) on loopback with a random port and a bucket, and a store on it. */
+export async function startS3(): Promise<{ store: S3EvidenceStore; settings: S3Settings; close: () => Promise<void> }> {
+  const directory = mkdtempSync(path.join(tmpdir(), 'oversight-s3rver-'));
+  const s3 = new S3rver({ port: 0, address: '127.0.0.1', silent: true, directory, configureBuckets: [{ name: 'evidence', configs: [] }] });
+  const { port } = await s3.run();
+  const settings: S3Settings = {
+    endpoint: `http://127.0.0.1:${port}`,
+    bucket: 'evidence',
+    region: 'us-east-1',
+    accessKeyId: 'S3RVER',
+    secretAccessKey: 'S3RVER',
+    forcePathStyle: true,
+  };
+  const store = new S3EvidenceStore(settings);
+  return {
+    store,
+    settings,
+    close: async () => {
+      await store.close();
+      await s3.close();
+      rmSync(directory, { recursive: true, force: true });
+    },
+  };
+}
+
+export type StorageKind = 'fs' | 's3';
+export const STORAGES: readonly StorageKind[] = ['fs', 's3'];
+
+/** A fresh store of the kind: a temporary folder, or a bucket on a local s3rver. */
+export async function openTestStore(kind: StorageKind): Promise<{ store: EvidenceStore; close: () => Promise<void> }> {
+  if (kind === 's3') return startS3();
+  const root = mkdtempSync(path.join(tmpdir(), 'oversight-evidence-'));
+  return { store: new FileSystemEvidenceStore(root), close: async () => rmSync(root, { recursive: true, force: true }) };
+}
+
+/** Every file the store holds. */
+export async function storedHashes(store: EvidenceStore): Promise<string[]> {
+  const hashes: string[] = [];
+  for await (const entry of store.list()) hashes.push(entry.sha256);
+  return hashes.sort();
 }

@@ -1,5 +1,9 @@
 import type { Label } from './labels.js';
-import { DOMAINS, type IndicatorDomain } from './indicators/types.js';
+import { INDICATORS } from './indicators/catalogue.js';
+import { DOMAINS, type EvidenceWhen, type Indicator, type IndicatorDomain, type SchoolAttributes } from './indicators/types.js';
+import type { ReportIssue } from './indicators/validate.js';
+import type { IndicatorValue, ReportValues } from './indicators/values.js';
+import type { Period } from './periods.js';
 
 /**
  * Evidence (佐证材料, issue 15): the policies, certificates and photos behind a report's figures. A file supports one
@@ -77,4 +81,44 @@ export function evidenceName(raw: string | undefined | null): string {
     name = chars.slice(0, EVIDENCE_NAME_MAX - [...ext].length).join('') + ext;
   }
   return name || '未命名文件';
+}
+
+/** The catalogue entries that can ask for evidence. */
+export const EVIDENCE_INDICATORS: readonly Indicator[] = INDICATORS.filter((i) => i.evidence);
+
+/** Whether a value meets a requirement's condition. */
+export function evidenceNeeded(when: EvidenceWhen, value: IndicatorValue | null | undefined): boolean {
+  if (value === null || value === undefined) return false;
+  if ('above' in when) return typeof value === 'number' && value > when.above;
+  return when.in.includes(value as string | boolean);
+}
+
+/** Whether a county requiring evidence from `from` (null: not at all) requires it for `period`. */
+export const evidenceRequiredFor = (from: Period | null, period: Period): boolean => from !== null && period >= from;
+
+/**
+ * The findings of a report's evidence: each applicable catalogue entry whose value asks for a file and has none
+ * attached to that indicator is an error (blocking) or a warning to explain, like the report's other findings.
+ */
+export function evidenceFindings(
+  values: ReportValues,
+  files: readonly { indicator: string | null }[],
+  school: Pick<SchoolAttributes, 'type' | 'hasCanteen'>,
+): ReportIssue[] {
+  const attached = new Set(files.map((f) => f.indicator).filter((c): c is string => c !== null));
+  const issues: ReportIssue[] = [];
+  for (const ind of EVIDENCE_INDICATORS) {
+    const rule = ind.evidence!;
+    const applies = (!ind.appliesTo?.types || ind.appliesTo.types.includes(school.type)) && (ind.appliesTo?.canteen !== true || school.hasCanteen);
+    if (!applies || attached.has(ind.code) || !evidenceNeeded(rule.when, values[ind.code])) continue;
+    issues.push({
+      code: ind.code,
+      rule: 'evidence',
+      severity: rule.blocking ? 'error' : 'warning',
+      message: rule.blocking
+        ? `${ind.name.zh}：请上传${rule.what.zh}作为佐证材料，否则不能报送。`
+        : `${ind.name.zh}：建议上传${rule.what.zh}作为佐证材料；如暂无，请填写情况说明。`,
+    });
+  }
+  return issues;
 }

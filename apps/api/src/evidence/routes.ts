@@ -104,13 +104,14 @@ async function receiveUpload(
 }
 
 /** Names inside the zip: no folder escapes, no two entries alike (a second “合同.pdf” becomes “合同 (2).pdf”). */
-function zipName(seen: Set<string>, folder: string, name: string): string {
+function zipName(seen: Set<string>, folders: readonly string[], name: string): string {
   const clean = (s: string) => s.replace(/[\\/:*?"<>|]/g, '_');
+  const folder = folders.map(clean).join('/');
   const base = clean(name);
   const dot = base.lastIndexOf('.');
   const [stem, ext] = dot > 0 ? [base.slice(0, dot), base.slice(dot)] : [base, ''];
-  let candidate = `${clean(folder)}/${base}`;
-  for (let n = 2; seen.has(candidate.toLowerCase()); n++) candidate = `${clean(folder)}/${stem} (${n})${ext}`;
+  let candidate = `${folder}/${base}`;
+  for (let n = 2; seen.has(candidate.toLowerCase()); n++) candidate = `${folder}/${stem} (${n})${ext}`;
   seen.add(candidate.toLowerCase());
   return candidate;
 }
@@ -209,7 +210,7 @@ export async function evidenceRoutes(app: FastifyInstance, options: EvidenceRout
       const zip = new yazl.ZipFile();
       const seen = new Set<string>();
       for (const f of files) {
-        const entry = zipName(seen, `${f.schoolCode} ${f.schoolName}/${periodLabel(f.period)}`, f.name);
+        const entry = zipName(seen, [`${f.schoolCode} ${f.schoolName}`, periodLabel(f.period)], f.name);
         // Opened only when the zip reaches it: one file read at a time, whatever the county holds.
         zip.addReadStreamLazy(entry, { mtime: new Date(), compress: !isEvidenceImage(f.type) && f.type !== 'application/pdf', size: f.size }, (done) => {
           store.get(f.sha256).then(

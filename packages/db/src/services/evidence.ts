@@ -14,6 +14,10 @@ import {
   scopeIncludesCounty,
   scopeIncludesSchool,
   type EvidenceDomain,
+  evidenceFindings,
+  evidenceRequiredFor,
+  type ReportIssue,
+  type ReportValues,
   type EvidenceFile,
   type EvidenceListEntry,
   type Period,
@@ -286,4 +290,20 @@ export async function setEvidenceRequiredFrom(db: Kysely<Database>, actor: Actor
       after: { evidenceFrom: from },
     });
   });
+}
+
+/**
+ * The evidence findings of a report (empty unless its county requires evidence for its quarter), with the quarter
+ * from which the county requires it: what the form shows and what submission checks.
+ */
+export async function evidenceCheck(
+  db: Kysely<Database>,
+  school: Pick<School, 'id' | 'countyId' | 'type' | 'hasCanteen'>,
+  period: Period,
+  values: ReportValues,
+): Promise<{ from: Period | null; issues: ReportIssue[] }> {
+  const from = await evidenceFromOf(db, school.countyId);
+  if (!evidenceRequiredFor(from, period)) return { from, issues: [] };
+  const files = await db.selectFrom('evidenceFiles').select('indicator').where('schoolId', '=', school.id).where('period', '=', period).execute();
+  return { from, issues: evidenceFindings(values, files, school) };
 }

@@ -30,6 +30,7 @@ import type { Database, Report, ReportStatus, School } from '../schema.js';
 import type { Actor } from './actor.js';
 import { schoolFor } from './scope.js';
 import { transact } from './transaction.js';
+import { evidenceCheck } from './evidence.js';
 import { deadlineDays, validationContext, type ValidationContext } from './validation-context.js';
 
 export interface ReportView {
@@ -56,6 +57,11 @@ export interface ReportView {
   checks: { previousQuarter: ReportValues | null; peerMedians: Record<string, number> };
   /** True when an unsaved draft was filled from the previous quarter's stock and status values. */
   prefilled: boolean;
+  /**
+   * The first quarter for which the county requires evidence (null: none). When this report's quarter is at or after
+   * it, `issues` include the evidence findings (rule 'evidence'), which the form rechecks with `evidenceFindings`.
+   */
+  evidenceFrom: Period | null;
   /** Every stored change, when asked for. */
   history?: HistoryEntry[];
 }
@@ -154,6 +160,8 @@ async function view(db: Kysely<Database>, school: School, period: Period, report
   const { deadline, lastYear, previousQuarter, peerMedians } = await validationContext(db, school, period);
   const values = report?.values ?? (await prefill(db, school, period));
   const checks = { previousQuarter, peerMedians };
+  const draft = draftFindings(values, { school, period, lastYear, ...checks });
+  const evidence = await evidenceCheck(db, school, period, values);
   return {
     id: report?.id ?? null,
     schoolId: school.id,
@@ -162,7 +170,9 @@ async function view(db: Kysely<Database>, school: School, period: Period, report
     status: report?.status ?? 'draft',
     version: report?.version ?? 0,
     values,
-    ...draftFindings(values, { school, period, lastYear, ...checks }),
+    ...draft,
+    issues: [...draft.issues, ...evidence.issues],
+    evidenceFrom: evidence.from,
     explanations: report?.explanations ?? {},
     deadline,
     late: isLate(report, deadline, clock.now ?? new Date()),
@@ -358,7 +368,7 @@ async function transition<R extends Returning>(
     let changes: Partial<Pick<Report, 'submittedAt' | 'submittedBy' | 'late' | 'returnReason' | 'reviewedAt' | 'reviewedBy'>>;
     if (kind === 'submit') {
       const { deadline, ...checks } = await validationContext(trx, school, period);
-      checkSubmittable(school, period, report, checks);
+      checkSubmittable(school, period, report, checks, (await evidenceCheck(trx, school, period, report.values)).issues);
       // A report returned for revision keeps the lateness of its first submission.
       changes = { submittedAt: now, submittedBy: actor.userId, late: isLate(report, deadline, now), returnReason: null };
     } else if (kind === 'approve') {
@@ -391,8 +401,8 @@ async function transition<R extends Returning>(
 }
 
 /** Errors block submission; every warning needs a short explanation. */
-function checkSubmittable(school: School, period: Period, report: Report, checks: Omit<ValidationContext, 'deadline'>) {
-  const issues = validateReport(report.values, { school, period, forSubmission: true, ...checks });
+function checkSubmittable(school: School, period: Period, report: Report, checks: Omit<ValidationContext, 'deadline'>, evidence: ReportIssue[]) {
+  const issues = [...validateReport(report.values, { school, period, forSubmission: true, ...checks }), ...evidence];
   const errors = issues.filter((i) => i.severity === 'error');
   if (errors.length) {
     throw new AppError('BAD_REQUEST', `报表有${errors.length}处错误，请修改后再报送：${errors[0]!.message}`, errors[0]!.code, errors);

@@ -79,6 +79,7 @@ export const INDICATORS: readonly Indicator[] = [
   // ── insurance ──
   {
     code: 'liability_insured',
+    evidence: { when: { above: 0 }, blocking: true, what: { zh: '校方责任险保单及缴费凭证', en: 'School liability policy and payment receipt' } },
     name: { zh: '校方责任险参保人数', en: 'School liability insurance: insured students' },
     domain: 'insurance',
     unit: 'persons',
@@ -125,6 +126,7 @@ export const INDICATORS: readonly Indicator[] = [
   },
   {
     code: 'food_liability_insured',
+    evidence: { when: { in: [true] }, blocking: true, what: { zh: '食品安全责任险保单', en: 'Food-safety liability policy' } },
     name: { zh: '食堂（小卖部）是否投保食品安全责任险', en: 'Canteen food-safety liability insured' },
     domain: 'insurance',
     unit: 'none',
@@ -147,6 +149,7 @@ export const INDICATORS: readonly Indicator[] = [
   },
   {
     code: 'internship_insured',
+    evidence: { when: { above: 0 }, blocking: true, what: { zh: '实习责任险保单', en: 'Internship liability policy' } },
     name: { zh: '实习责任险参保人数', en: 'Internship liability insurance: insured interns' },
     domain: 'insurance',
     unit: 'persons',
@@ -181,6 +184,7 @@ export const INDICATORS: readonly Indicator[] = [
   },
   {
     code: 'injury_claims_paid_yuan',
+    evidence: { when: { above: 0 }, blocking: false, what: { zh: '理赔结案凭证', en: 'Claim settlement record' } },
     name: { zh: '伤害事故理赔金额', en: 'Injury claims paid' },
     domain: 'insurance',
     unit: 'yuan',
@@ -307,6 +311,7 @@ export const INDICATORS: readonly Indicator[] = [
   },
   {
     code: 'water_saving_level',
+    evidence: { when: { in: ['county', 'city', 'province'] }, blocking: true, what: { zh: '节水型单位认定文件', en: 'Water-saving unit decision' } },
     name: { zh: '节水型学校级别', en: 'Water-saving school level' },
     domain: 'energy',
     unit: 'none',
@@ -381,6 +386,7 @@ export const INDICATORS: readonly Indicator[] = [
   // ── green campus ──
   {
     code: 'green_school_status',
+    evidence: { when: { in: ['certified'] }, blocking: true, what: { zh: '绿色学校认定文件', en: 'Green school decision document' } },
     name: { zh: '绿色学校创建状态', en: 'Green-school status' },
     domain: 'green',
     unit: 'none',
@@ -406,6 +412,7 @@ export const INDICATORS: readonly Indicator[] = [
   },
   {
     code: 'garden_unit_level',
+    evidence: { when: { in: ['county', 'city', 'province'] }, blocking: true, what: { zh: '园林式单位认定文件', en: 'Garden-style unit decision document' } },
     name: { zh: '园林式单位级别', en: 'Garden-unit level' },
     domain: 'green',
     unit: 'none',
@@ -415,6 +422,7 @@ export const INDICATORS: readonly Indicator[] = [
   },
   {
     code: 'greening_investment_yuan',
+    evidence: { when: { above: 0 }, blocking: true, what: { zh: '绿化投入凭证或现场照片（至少一份）', en: 'A receipt or photo of the greening work' } },
     name: { zh: '绿化投入资金', en: 'Greening investment' },
     domain: 'green',
     unit: 'yuan',
@@ -427,6 +435,7 @@ export const INDICATORS: readonly Indicator[] = [
   },
   {
     code: 'plants_planted',
+    evidence: { when: { above: 0 }, blocking: false, what: { zh: '植树现场照片', en: 'Photos of the planting' } },
     name: { zh: '新植花草树木', en: 'Plants and trees planted' },
     domain: 'green',
     unit: 'plants',
@@ -477,6 +486,7 @@ export const INDICATORS: readonly Indicator[] = [
   // ── canteen ──
   {
     code: 'canteen_operation',
+    evidence: { when: { in: ['contracted', 'catered'] }, blocking: false, what: { zh: '承包经营或校外供餐合同', en: 'Contracting or catering agreement' } },
     name: { zh: '食堂经营方式', en: 'Canteen operation' },
     domain: 'canteen',
     unit: 'none',
@@ -492,6 +502,7 @@ export const INDICATORS: readonly Indicator[] = [
   },
   {
     code: 'food_safety_grade',
+    evidence: { when: { in: ['A', 'B', 'C'] }, blocking: true, what: { zh: '食品经营许可证及量化等级公示', en: 'Food business licence and grading notice' } },
     name: { zh: '食品安全量化等级', en: 'Food-safety grade' },
     domain: 'canteen',
     unit: 'none',
@@ -513,6 +524,7 @@ export const INDICATORS: readonly Indicator[] = [
   },
   {
     code: 'assured_canteen_status',
+    evidence: { when: { in: ['accepted'] }, blocking: true, what: { zh: '放心食堂验收文件', en: 'Assured-canteen acceptance document' } },
     name: { zh: '放心食堂创建', en: 'Assured-canteen status' },
     domain: 'canteen',
     unit: 'none',

@@ -88,4 +88,19 @@ export interface Indicator {
   /** Reports quote 元 as 万元, m² as 亩, plants as 万株. */
   reportUnit?: 'wan_yuan' | 'mu' | 'wan_plants';
   help?: Label;
+  /** The file that must back this figure (佐证材料) when its value meets `when`; see `evidenceFindings`. */
+  evidence?: EvidenceRequirement;
+}
+
+/** When a figure needs a file behind it: a number above a bound, or one of these values (statuses, yes/no). */
+export type EvidenceWhen = { above: number } | { in: readonly (string | boolean)[] };
+
+/**
+ * The evidence a catalogue entry asks for: `what` names the document; without one, a blocking requirement is an
+ * error of the report (no submission), otherwise a warning the school explains.
+ */
+export interface EvidenceRequirement {
+  when: EvidenceWhen;
+  blocking: boolean;
+  what: Label;
 }

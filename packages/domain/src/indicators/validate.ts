@@ -24,7 +24,8 @@ export interface ReportIssue {
     | 'stale'
     | 'jump'
     | 'jump_quarter'
-    | 'peer_outlier';
+    | 'peer_outlier'
+    | 'evidence';
   severity: Severity;
   message: string;
 }
