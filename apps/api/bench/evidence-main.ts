@@ -16,7 +16,7 @@ const options = parseOptions(process.argv.slice(2), process.env);
 
 const manifest = await demoDirectory(log);
 const env = { BENCH_PGLITE_DIR: DEMO_DIR };
-const uploaders = await openUploaders(env, manifest.principals, manifest.currentPeriod, options.evidenceClients);
+const uploaders = await openUploaders(env, manifest.principals, manifest.currentPeriod, options.evidenceClients, path.join(DEMO_DIR, 'bench-sessions.json'));
 log(`测量：佐证材料上传（${uploaders.length} 个客户端，${options.evidenceRuns} 次重跑）……`);
 const { figures, runs } = await evidenceUploads(env, uploaders, manifest.currentPeriod, options.evidenceRuns, log);
 log('');
