@@ -8,7 +8,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { addPrincipals } from '@oversight/db/province';
 import { BENCH_PASSWORD, seedBench } from './database.js';
-import { embedded } from './embedded.js';
+import { DEMO_DIR, demoDirectory, embedded } from './embedded.js';
+import { evidenceUploads, openUploaders } from './evidence.js';
 import { countyImport } from './imports.js';
 import { parseOptions } from './options.js';
 import { countyReads, freshness, provinceReads, summaries, typicalCounty } from './reads.js';
@@ -59,6 +60,12 @@ try {
   });
   await step('embedded', () => embedded(log, options.saveSeconds));
   await step('spa', async () => spaInitialJs());
+  await step('evidence', async () => {
+    const manifest = await demoDirectory(log);
+    const env = { BENCH_PGLITE_DIR: DEMO_DIR };
+    const uploaders = await openUploaders(env, manifest.principals, manifest.currentPeriod, options.evidenceClients, path.join(DEMO_DIR, 'bench-sessions.json'));
+    return (await evidenceUploads(env, uploaders, manifest.currentPeriod, options.evidenceRuns, log)).figures;
+  });
 } finally {
   await handle.close();
 }

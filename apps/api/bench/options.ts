@@ -10,6 +10,9 @@ export interface BenchOptions {
   skip: Set<string>;
   /** Seconds each HTTP save run lasts. */
   saveSeconds: number;
+  /** Evidence uploads: reruns of each file size, and how many clients upload at once. */
+  evidenceRuns: number;
+  evidenceClients: number;
 }
 
 const SIZES = {
@@ -51,5 +54,7 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): B
     reuse: (get('reuse', 'BENCH_REUSE') ?? 'false') !== 'false',
     skip: new Set((get('skip', 'BENCH_SKIP') ?? '').split(',').filter(Boolean)),
     saveSeconds: int('save-seconds', 'BENCH_SAVE_SECONDS', 10),
+    evidenceRuns: int('evidence-runs', 'BENCH_EVIDENCE_RUNS', 3),
+    evidenceClients: int('evidence-clients', 'BENCH_EVIDENCE_CLIENTS', 20),
   };
 }

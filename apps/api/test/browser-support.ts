@@ -15,8 +15,7 @@ import {
 import { createTestDatabase } from '@oversight/db/testing';
 import type { FastifyInstance } from 'fastify';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
-import { buildServer } from '../src/server.js';
-
+import { buildServer, type ServerOptions } from '../src/server.js';
 /**
  * What the browser suites share: the built SPA, Debian's Chromium driven by playwright-core, and the demo county
  * served on a free port. Without Chromium or a built SPA a suite is skipped with a notice; REQUIRE_BROWSER=1 (CI)
@@ -47,11 +46,14 @@ export interface DemoSite {
   close(): Promise<void>;
 }
 
-/** The demo county in a fresh database (embedded unless told), served with the built SPA, and a headless Chromium. */
-export async function openDemoSite(kind: DatabaseKind = 'pglite'): Promise<DemoSite> {
+/**
+ * The demo county in a fresh database (embedded unless told), served with the built SPA, and a headless Chromium;
+ * `server` adds server options (an evidence store).
+ */
+export async function openDemoSite(kind: DatabaseKind = 'pglite', server: Partial<Pick<ServerOptions, 'evidenceStore'>> = {}): Promise<DemoSite> {
   const handle = await createTestDatabase(kind);
   const demo = await seedDemoCounty(handle.db, { password: 'demo123456' });
-  const app = await buildServer({ db: handle.db, webDir: WEB_DIR, cookieSecure: false, trustProxy: [] });
+  const app = await buildServer({ db: handle.db, webDir: WEB_DIR, cookieSecure: false, trustProxy: [], ...server });
   const base = await app.listen({ port: 0, host: '127.0.0.1' });
   const browser = await chromium.launch({
     executablePath: CHROMIUM,

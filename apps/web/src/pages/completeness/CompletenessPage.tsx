@@ -1,10 +1,12 @@
 import { Badge, Button, Checkbox, Group, Pagination, Paper, SimpleGrid, Table, Text, Tooltip, UnstyledButton } from '@mantine/core';
+import { parsePeriod } from '@oversight/domain';
 import { IconBellRinging, IconSelector, IconSortAscending, IconSortDescending } from '@tabler/icons-react';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ChooseCounty, useCounty } from '../../shared/county';
 import { useNotify } from '../../shared/errors';
+import { CountyEvidenceZip } from '../../shared/evidence/CountyEvidenceZip';
 import { useNavigate } from '../../shared/navigation';
 import { recentPeriods, reportingPeriod, usePeriodLabel, usePeriodLines } from '../../shared/periods';
 import { useSortedPages } from '../../shared/table';
@@ -145,6 +147,7 @@ export function CompletenessPage() {
         actions={
           <>
             <ExportButton href={`/api/export/completeness.xlsx?countyId=${countyId}&period=${current}`} />
+            <CountyEvidenceZip countyId={countyId} year={parsePeriod(current).year} />
             <Button color="orange" leftSection={<IconBellRinging size={16} />} onClick={() => setConfirming(true)} disabled={summary.pending === 0}>
               {t('completeness.remind')}
             </Button>

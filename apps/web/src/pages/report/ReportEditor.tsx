@@ -16,6 +16,7 @@ import { useTRPC, type Catalogue, type ReportView, type School } from '../../sha
 import { ConfirmDialog } from '../../shared/ui/ConfirmDialog';
 import { usePhone } from '../../shared/ui/usePhone';
 import { DraftConflictDialog } from './DraftConflictDialog';
+import { DomainEvidence } from './evidence/DomainEvidence';
 import { DerivedFigures, IndicatorField, IndicatorFields, type FieldIssue } from './IndicatorField';
 import { OfflineSaveStatus } from './OfflineSaveStatus';
 import { useReportDraft, type SaveState } from './useReportDraft';
@@ -231,6 +232,7 @@ export function ReportEditor({
                   />
                 </>
               )}
+              <DomainEvidence report={server} school={school} group={g} catalogue={catalogue} values={values} editable />
             </Tabs.Panel>
           ))}
         </Tabs>

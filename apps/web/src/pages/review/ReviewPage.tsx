@@ -2,11 +2,12 @@ import { Alert, Button, Group, Modal, Stack, Textarea } from '@mantine/core';
 import { isPeriod } from '@oversight/domain';
 import { IconAlertTriangle, IconArrowBackUp, IconArrowLeft, IconCheck, IconHistory, IconLockOpen, IconPencil, IconPlayerTrackNext } from '@tabler/icons-react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useParams } from 'wouter';
 import { useCatalogue } from '../../shared/catalogue';
 import { useCounty } from '../../shared/county';
+import { useEvidenceList } from '../../shared/evidence/useEvidenceList';
 import { errorMessage, useNotify } from '../../shared/errors';
 import { Link, useNavigate } from '../../shared/navigation';
 import { HistoryModal } from '../../shared/report/HistoryModal';
@@ -15,6 +16,7 @@ import { ReportHeader } from '../../shared/report/ReportHeader';
 import { useTRPC, type ReportView } from '../../shared/trpc';
 import { LoadError, PageLoader } from '../../shared/ui/Loading';
 import { NotFound } from '../../shared/ui/NotFound';
+import { evidenceAside, ReturnFilePicker, WholeReportEvidence } from './evidence/ReviewEvidence';
 
 type ReasonKind = 'return' | 'reopen';
 
@@ -25,12 +27,15 @@ function ReasonModal({
   error,
   onSubmit,
   onClose,
+  pick,
 }: {
   kind: ReasonKind;
   loading: boolean;
   error: unknown;
   onSubmit: (reason: string) => void;
   onClose: () => void;
+  /** Above the reason: what fills it in (the evidence files to name). */
+  pick?: (reason: string, setReason: (reason: string) => void) => ReactNode;
 }) {
   const { t } = useTranslation();
   const [reason, setReason] = useState('');
@@ -47,6 +52,7 @@ function ReasonModal({
         noValidate
       >
         <Stack gap="sm">
+          {pick?.(reason, setReason)}
           <Textarea
             label={t(kind === 'return' ? 'review.reasonLabel' : 'review.reopenReason')}
             placeholder={t('review.reasonPlaceholder')}
@@ -84,6 +90,7 @@ function ReviewLoader({ schoolId, period }: { schoolId: number; period: string }
   const school = useQuery(trpc.schools.get.queryOptions({ schoolId }));
   const catalogue = useCatalogue();
   const report = useQuery(trpc.reports.get.queryOptions({ schoolId, period }));
+  const evidence = useEvidenceList(schoolId, period);
   const queue = useQuery(trpc.reports.reviewQueue.queryOptions({ countyId: countyId ?? 0 }, { enabled: countyId !== null }));
   const [asking, setAsking] = useState<ReasonKind | null>(null);
   const [showHistory, setShowHistory] = useState(false);
@@ -180,7 +187,8 @@ function ReviewLoader({ schoolId, period }: { schoolId: number; period: string }
               {t('review.warningRows')}
             </Alert>
           )}
-          <ReportComparison report={r} school={school.data} catalogue={catalogue.data} />
+          <WholeReportEvidence files={evidence.files} />
+          <ReportComparison report={r} school={school.data} catalogue={catalogue.data} aside={evidenceAside(evidence.files)} />
         </>
       )}
       {asking && (
@@ -189,6 +197,11 @@ function ReviewLoader({ schoolId, period }: { schoolId: number; period: string }
           loading={giveBack.isPending || reopen.isPending}
           error={asking === 'return' ? giveBack.error : reopen.error}
           onClose={() => setAsking(null)}
+          pick={
+            asking === 'return'
+              ? (reason, setReason) => <ReturnFilePicker files={evidence.files} catalogue={catalogue.data} reason={reason} onReason={setReason} />
+              : undefined
+          }
           onSubmit={(reason) =>
             asking === 'return' ? giveBack.mutate({ schoolId, period, version: r.version, reason }) : reopen.mutate({ schoolId, period, reason })
           }

@@ -1,6 +1,6 @@
 import { Group, Paper, Stack, Table, Text } from '@mantine/core';
 import type { Period } from '@oversight/domain';
-import { Fragment } from 'react';
+import { Fragment, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useLabel } from '../../i18n/labels';
 import { derive, groupsFor, useFormatValue } from '../catalogue';
@@ -28,7 +28,18 @@ function ChangeCell({ change, limit }: { change: number | null; limit: number | 
  * the year-on-year change, and the checks' findings with the school's explanations. Rows with warnings are
  * yellow, rows with errors red — what the officer reviews and what a principal sees once submitted.
  */
-export function ReportComparison({ report, school, catalogue }: { report: ReportView; school: School; catalogue: Catalogue }) {
+export function ReportComparison({
+  report,
+  school,
+  catalogue,
+  aside,
+}: {
+  report: ReportView;
+  school: School;
+  catalogue: Catalogue;
+  /** What else to show beside an indicator's notes or under a domain's heading (the evidence files). */
+  aside?: (anchor: { indicator: string } | { domain: string }) => ReactNode;
+}) {
   const { t } = useTranslation();
   const label = useLabel();
   const format = useFormatValue(catalogue);
@@ -41,7 +52,8 @@ export function ReportComparison({ report, school, catalogue }: { report: Report
     const error = issues.some((i) => i.severity === 'error');
     const warning = issues.some((i) => i.severity === 'warning');
     const explanation = report.explanations[indicator.code];
-    const notes = (issues.length > 0 || explanation) && (
+    const evidence = derived ? null : aside?.({ indicator: indicator.code });
+    const notes = (issues.length > 0 || explanation || evidence) && (
       <Stack gap={2}>
         {issues.map((i) => (
           <Text key={i.message} size="xs" c={i.severity === 'error' ? 'red.8' : 'orange.9'}>
@@ -57,6 +69,7 @@ export function ReportComparison({ report, school, catalogue }: { report: Report
             {explanation}
           </Text>
         )}
+        {evidence}
       </Stack>
     );
     const bg = error ? 'red.0' : warning ? 'yellow.1' : undefined;
@@ -155,6 +168,7 @@ export function ReportComparison({ report, school, catalogue }: { report: Report
                 <Text size="sm" fw={600}>
                   {label(catalogue.domains[group.domain])}
                 </Text>
+                {aside?.({ domain: group.domain })}
               </Table.Td>
             </Table.Tr>
             {group.inputs.map((i) => row(i, report.values[i.code], report.lastYear?.[i.code], false))}
