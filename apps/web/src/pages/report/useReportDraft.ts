@@ -104,7 +104,10 @@ export function useReportDraft(initial: ReportView, school: School, inputs: read
   const [boot] = useState(() => {
     const kept = readKeptEdits(storage, storageKey);
     if (!kept) return { pending: noEdits(initial.version), differences: [] as Difference[], restored: 0 };
-    return { ...reconcile(kept, initial), restored: editCount(kept) };
+    const result = reconcile(kept, initial);
+    // What the server already holds as typed is settled; the rest (differences included) stays kept.
+    writeKeptEdits(storage, storageKey, result.pending);
+    return { ...result, restored: editCount(result.pending) };
   });
 
   const [server, setServer] = useState(initial);
