@@ -104,7 +104,10 @@ export function useReportDraft(initial: ReportView, school: School, inputs: read
   const [boot] = useState(() => {
     const kept = readKeptEdits(storage, storageKey);
     if (!kept) return { pending: noEdits(initial.version), differences: [] as Difference[], restored: 0 };
-    return { ...reconcile(kept, initial), restored: editCount(kept) };
+    const result = reconcile(kept, initial);
+    // What the server already holds as typed is settled; the rest (differences included) stays kept.
+    writeKeptEdits(storage, storageKey, result.pending);
+    return { ...result, restored: editCount(result.pending) };
   });
 
   const [server, setServer] = useState(initial);
@@ -329,11 +332,26 @@ export function useReportDraft(initial: ReportView, school: School, inputs: read
     [setDifferences, setPending, showStored],
   );
 
+  // The findings and derived figures follow what is typed, saved or not (offline too): the domain's own checks on the
+  // stored values with the pending edits over them (a number still being typed counts as not yet changed).
+  const shown = useMemo((): ReportView => {
+    if (!hasEdits(pending)) return server;
+    const current = { ...server.values };
+    for (const [code, edit] of Object.entries(pending.values)) {
+      const indicator = byCode.get(code);
+      const value = indicator ? toStoredValue(indicator, edit.mine) : undefined;
+      if (value === null) delete current[code];
+      else if (value !== undefined) current[code] = value;
+    }
+    return { ...server, ...draftFindings(current, { school, period, lastYear: initial.lastYear, ...initial.checks }) };
+  }, [server, pending, byCode, school, period, initial]);
+
   /** Stores pending edits now (before submitting); false when they could not be stored. */
   const flush = send;
 
   return {
-    server,
+    /** The report as stored, with findings and derived figures for what is typed. */
+    server: shown,
     values,
     explanations,
     edit,
