@@ -204,6 +204,17 @@ await describeEachDatabase('on a phone and a tablet', (kind) => {
       expect(await card.getByText(/^上年同期：/).count()).toBe(1);
       await expectFits(page, 'phone-report-form');
 
+      // Submitted too early from the top of the form: refused, and the first field it names comes into view on its tab.
+      const actions = page.getByTestId('report-actions');
+      await actions.getByRole('button', { name: '报送', exact: true }).tap();
+      await page.getByRole('button', { name: '确认报送' }).tap();
+      const required = page.getByText(/^请填写.+。$/).first();
+      await expect.poll(() => required.count(), { timeout: 15_000 }).toBe(1);
+      await expect.poll(() => inView(required), { timeout: 5_000 }).toBe(true);
+      expect(await reachable(required)).toBe(true);
+      await page.screenshot({ path: path.join(SHOTS, 'phone-report-refused.png') });
+      await page.getByRole('tab', { name: /基本情况/ }).tap();
+
       // Numeric keyboards: digits for whole numbers, a decimal point where the figure has one.
       expect(await students.getAttribute('inputmode')).toBe('numeric');
       // (The form may hold last quarter's figures as a starting point: cleared first, as a thumb would.)
@@ -216,7 +227,6 @@ await describeEachDatabase('on a phone and a tablet', (kind) => {
       await page.keyboard.type('48');
 
       // The save state and the submit button are on screen wherever the form is scrolled.
-      const actions = page.getByTestId('report-actions');
       await expect.poll(() => actions.getByText(/草稿已于.*自动保存/).count(), { timeout: 15_000 }).toBe(1);
       for (const y of [0, 100_000]) {
         await page.evaluate(`window.scrollTo(0, ${y})`);

@@ -2,7 +2,7 @@ import { Alert, Badge, Button, Group, Paper, Tabs, Text } from '@mantine/core';
 import type { Period } from '@oversight/domain';
 import { IconAlertTriangle, IconHistory, IconInfoCircle, IconSend } from '@tabler/icons-react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useLabel } from '../../i18n/labels';
 import { derive, groupsFor, useFormatValue } from '../../shared/catalogue';
@@ -88,6 +88,7 @@ export function ReportEditor({
   const draft = useReportDraft(report, school, inputs, (error) => onConflict(errorMessage(error, t)));
   const [submitIssues, setSubmitIssues] = useState<{ path: string; message: string; severity?: string }[]>([]);
   const [confirming, setConfirming] = useState(false);
+  const [shown, setShown] = useState<{ code: string } | null>(null);
   const [showHistory, setShowHistory] = useState(false);
   const [tab, setTab] = useState<string | null>(groups[0]?.domain ?? null);
   const submit = useMutation(trpc.reports.submit.mutationOptions());
@@ -131,8 +132,15 @@ export function ReportEditor({
       const first = fieldIssues(error)[0]?.path;
       const firstGroup = groups.find((g) => g.inputs.some((i) => i.code === first));
       if (firstGroup) setTab(firstGroup.domain);
+      if (first) setShown({ code: first });
     }
   };
+
+  // After a refused submit the first field it names is brought to the middle of the screen (on a phone it is
+  // usually far above the bar the button sits in). Scrolled to, not focused: focus would open the keyboard over it.
+  useEffect(() => {
+    if (shown) document.querySelector(`[data-indicator="${CSS.escape(shown.code)}"]`)?.scrollIntoView({ block: 'center' });
+  }, [shown]);
 
   const period = report.period as Period;
   return (
