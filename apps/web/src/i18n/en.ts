@@ -151,6 +151,8 @@ export const en: MessageTree = {
     line1: 'Open the address in a browser on a computer or phone and sign in with the username and one-time password.',
     line2: 'At first sign-in set a new password (at least 8 characters, letters and digits); the one-time password then stops working.',
     line3: 'Keep this slip safe; if you forget your password, ask the county bureau to reset it.',
+    leaveConfirm: 'After leaving, these one-time passwords cannot be seen again (a lost one can only be reset under Accounts). Printed them and leave?',
+    leave: 'Printed, leave',
   },
   accounts: {
     heading: 'Accounts',
