@@ -125,11 +125,10 @@ export const en: MessageTree = {
     open: 'Import roster',
     title: 'Import from the school roster',
     intro:
-      "Set up the county's schools and principal accounts from the bureau's roster in one go: rows are matched by school identifier; a new school is created with a principal account (username = identifier), a known one is updated, an identical row changes nothing, and schools missing from the file are not deleted. If anything is wrong, nothing is stored.",
+      'Rows are matched by school identifier: a new school is created with a principal account (username = identifier), a known one updated; schools missing from the file are kept. If anything is wrong, nothing is stored.',
     step1: 'Step 1: download the roster template',
     template: 'Download roster template',
-    templateHint:
-      "The template lists the county's current schools; add new ones in the empty rows. Pick type and the like from the drop-downs; townships must already exist in the county.",
+    templateHint: "The template lists the county's schools; add new ones below. Townships must exist in the county.",
     step2: 'Step 2: upload the filled roster',
     upload: 'Upload and import',
     stored: 'Imported',
