@@ -37,7 +37,20 @@ export async function rosterImport(db: Kysely<Database>, province: ProvinceSumma
       s.contactName,
       s.contactPhone,
     ]),
-    ...fresh.map((code, i) => [code, `名单新校${i + 1}`, '小学', '公办', '乡村', '否', 1500 + i, 4000, '是', null, `校长${i + 1}`, `139${String(i).padStart(8, '0')}`]),
+    ...fresh.map((code, i) => [
+      code,
+      `名单新校${i + 1}`,
+      '小学',
+      '公办',
+      '乡村',
+      '否',
+      1500 + i,
+      4000,
+      '是',
+      null,
+      `校长${i + 1}`,
+      `139${String(i).padStart(8, '0')}`,
+    ]),
   ];
   // Schools of the county already in a township keep it: their rows name it.
   const townships = new Map(

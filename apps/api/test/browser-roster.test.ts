@@ -120,6 +120,13 @@ describe.skipIf(skip !== null)('roster onboarding in the browser', () => {
     expect(pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g)).toHaveLength(2);
     await page.emulateMedia({ media: 'screen' });
 
+    // Leaving the slips asks first: the passwords are not shown again.
+    await page.getByRole('button', { name: '返回学校管理' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: '已打印，离开' }).click();
+    await expect.poll(() => page.locator('.account-slip').count(), { timeout: 15_000 }).toBe(0);
+    await page.getByPlaceholder('按学校名称或标识码搜索').fill('新建村小9');
+    await expect.poll(() => page.getByRole('cell', { name: '新建村小9', exact: true }).count(), { timeout: 15_000 }).toBe(1);
+
     // The principal of the first new school signs in with the slip, at phone size, and must set a password first.
     const principal = await signIn(`21${province}770001`, password, { width: 390, height: 844 });
     await expect.poll(() => principal.getByRole('heading', { name: '请先设置您自己的密码' }).count(), { timeout: 15_000 }).toBe(1);

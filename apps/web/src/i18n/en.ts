@@ -126,11 +126,10 @@ export const en: MessageTree = {
     open: 'Import roster',
     title: 'Import from the school roster',
     intro:
-      "Set up the county's schools and principal accounts from the bureau's roster in one go: rows are matched by school identifier; a new school is created with a principal account (username = identifier), a known one is updated, an identical row changes nothing, and schools missing from the file are not deleted. If anything is wrong, nothing is stored.",
+      'Rows are matched by school identifier: a new school is created with a principal account (username = identifier), a known one updated; schools missing from the file are kept. If anything is wrong, nothing is stored.',
     step1: 'Step 1: download the roster template',
     template: 'Download roster template',
-    templateHint:
-      "The template lists the county's current schools; add new ones in the empty rows. Pick type and the like from the drop-downs; townships must already exist in the county.",
+    templateHint: "The template lists the county's schools; add new ones below. Townships must exist in the county.",
     step2: 'Step 2: upload the filled roster',
     upload: 'Upload and import',
     stored: 'Imported',
@@ -152,6 +151,8 @@ export const en: MessageTree = {
     line1: 'Open the address in a browser on a computer or phone and sign in with the username and one-time password.',
     line2: 'At first sign-in set a new password (at least 8 characters, letters and digits); the one-time password then stops working.',
     line3: 'Keep this slip safe; if you forget your password, ask the county bureau to reset it.',
+    leaveConfirm: 'After leaving, these one-time passwords cannot be seen again (a lost one can only be reset under Accounts). Printed them and leave?',
+    leave: 'Printed, leave',
   },
   accounts: {
     heading: 'Accounts',

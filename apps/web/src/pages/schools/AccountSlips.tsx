@@ -1,7 +1,9 @@
 import { Button, Group, Paper, Text, Title } from '@mantine/core';
 import type { RosterAccount } from '@oversight/domain';
 import { IconArrowLeft, IconPrinter } from '@tabler/icons-react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { ConfirmDialog } from '../../shared/ui/ConfirmDialog';
 import './slips.css';
 
 /** Slips per printed A4 page: two columns of four. */
@@ -42,6 +44,7 @@ function Slip({ account, address }: { account: RosterAccount; address: string })
  */
 export function AccountSlips({ accounts, onClose }: { accounts: RosterAccount[]; onClose: () => void }) {
   const { t } = useTranslation();
+  const [leaving, setLeaving] = useState(false);
   const address = window.location.origin;
   const pages: RosterAccount[][] = [];
   for (let i = 0; i < accounts.length; i += SLIPS_PER_PAGE) pages.push(accounts.slice(i, i + SLIPS_PER_PAGE));
@@ -58,11 +61,20 @@ export function AccountSlips({ accounts, onClose }: { accounts: RosterAccount[];
           <Button leftSection={<IconPrinter size={16} />} onClick={() => window.print()}>
             {t('slips.print')}
           </Button>
-          <Button variant="default" leftSection={<IconArrowLeft size={16} />} onClick={onClose}>
+          <Button variant="default" leftSection={<IconArrowLeft size={16} />} onClick={() => setLeaving(true)}>
             {t('slips.back')}
           </Button>
         </Group>
       </Paper>
+      <ConfirmDialog
+        opened={leaving}
+        title={t('slips.back')}
+        message={t('slips.leaveConfirm')}
+        confirmLabel={t('slips.leave')}
+        color="red"
+        onConfirm={onClose}
+        onClose={() => setLeaving(false)}
+      />
       <div className="account-slips">
         {pages.map((page, i) => (
           <div className="account-slips-page" key={i}>

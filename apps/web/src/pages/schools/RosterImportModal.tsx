@@ -47,11 +47,12 @@ export function RosterImportModal({ county, onClose, onSlips }: { county: County
     }
   };
   const column = (code: string) => (code in ROSTER_COLUMN ? ROSTER_COLUMN[code as RosterKey].header : code === 'file' ? t('imports.wholeFile') : code);
-  // Closing with unprinted passwords loses them: they are never shown again.
-  const pending = result?.ok && result.accounts.length > 0;
+  // The accounts' one-time passwords are never shown again: closing after they were opened goes to their slips.
+  const opened = result?.ok ? result.accounts : [];
+  const close = () => (opened.length ? onSlips(opened) : onClose());
 
   return (
-    <Modal opened onClose={onClose} title={t('roster.title')} size="xl" closeOnClickOutside={!pending}>
+    <Modal opened onClose={close} title={t('roster.title')} size="xl" closeOnClickOutside={!opened.length}>
       <Stack gap="md">
         <Text size="sm">{t('roster.intro')}</Text>
         <div>
