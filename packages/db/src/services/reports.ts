@@ -24,7 +24,7 @@ import {
   type ReportValues,
   type Role,
 } from '@oversight/domain';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { auditWritten, recordAudit } from '../queries/audit.js';
 import type { Database, Report, ReportStatus, School } from '../schema.js';
 import type { Actor } from './actor.js';
@@ -209,7 +209,7 @@ export async function getReport(
   const school = await schoolFor(db, actor.scope, schoolId);
   const report = await findReport(db, school.id, period);
   const shown = await view(db, school, period, report, options);
-  if (options.withHistory) shown.history = report ? await historyOf(db, report.id) : [];
+  if (options.withHistory) shown.history = report ? await historyOf(db, report) : [];
   return shown;
 }
 
@@ -441,13 +441,22 @@ export interface HistoryEntry {
   after: unknown;
 }
 
-function historyOf(db: Kysely<Database>, reportId: number): Promise<HistoryEntry[]> {
+/** The report's own changes and the uploads and removals of its evidence files (`evidence.upload` / `evidence.remove`). */
+function historyOf(db: Kysely<Database>, report: Pick<Report, 'id' | 'schoolId' | 'period'>): Promise<HistoryEntry[]> {
   return db
     .selectFrom('auditLog')
     .leftJoin('users', 'users.id', 'auditLog.actorId')
     .select(['auditLog.at', 'auditLog.action', 'users.displayName as actor', 'users.role as actorRole', 'auditLog.before', 'auditLog.after'])
-    .where('auditLog.entity', '=', 'report')
-    .where('auditLog.entityId', '=', String(reportId))
+    .where((eb) =>
+      eb.or([
+        eb.and([eb('auditLog.entity', '=', 'report'), eb('auditLog.entityId', '=', String(report.id))]),
+        eb.and([
+          eb('auditLog.entity', '=', 'evidence_file'),
+          eb('auditLog.schoolId', '=', report.schoolId),
+          eb(sql<string>`coalesce(audit_log.after->>'period', audit_log.before->>'period')`, '=', report.period),
+        ]),
+      ]),
+    )
     .orderBy('auditLog.id')
     .execute();
 }
@@ -457,5 +466,5 @@ export async function reportHistory(db: Kysely<Database>, actor: Actor, schoolId
   assertPeriod(period);
   const school = await schoolFor(db, actor.scope, schoolId);
   const report = await findReport(db, school.id, period);
-  return report ? historyOf(db, report.id) : [];
+  return report ? historyOf(db, report) : [];
 }
