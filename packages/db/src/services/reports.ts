@@ -356,7 +356,8 @@ async function transition<R extends Returning>(
   if (reason && reason.length > 500) throw new AppError('BAD_REQUEST', '原因不能超过500字。', 'reason');
 
   const updated = await transact(db, async (trx) => {
-    const report = await findReport(trx, school.id, period);
+    // Locked: an evidence file being added or removed (which locks the report too) is committed before the checks read them.
+    const report = await trx.selectFrom('reports').selectAll().where('schoolId', '=', school.id).where('period', '=', period).forUpdate().executeTakeFirst();
     if (!report) throw new AppError('CONFLICT', '该季度尚未填报，不能执行此操作。');
     if (input.version !== undefined) {
       const stale = staleVersion(report, input.version);
