@@ -138,7 +138,8 @@ await describeEachDatabase('evidence: hostile uploads', (kind) => {
         expect(foreign.statusCode).toBe(403);
         // A removal must prove it comes from our pages too: another site's Origin, or no Origin at all, is refused.
         const id = (await handle.db.selectFrom('evidenceFiles').select('id').where('schoolId', '=', setup.primary.id).executeTakeFirstOrThrow()).id;
-        for (const headers of [{ origin: 'http://evil.example' }, { origin: '' }, { 'sec-fetch-site': 'cross-site' }]) {
+        const attempts: Record<string, string>[] = [{ origin: 'http://evil.example' }, { origin: '' }, { 'sec-fetch-site': 'cross-site' }];
+        for (const headers of attempts) {
           const response = await deleteEvidence(app, token, id, headers);
           expect(response.statusCode, JSON.stringify(headers)).toBe(403);
           expect(response.json().error.message).toBe('请求来源不被允许：只接受本站页面发出的请求。');
