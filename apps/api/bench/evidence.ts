@@ -106,7 +106,9 @@ export async function openUploaders(
   count: number,
   sessionsFile: string,
 ): Promise<SignedIn[]> {
-  const kept = new Map<string, string>(existsSync(sessionsFile) ? Object.entries(JSON.parse(readFileSync(sessionsFile, 'utf8')) as Record<string, string>) : []);
+  const kept = new Map<string, string>(
+    existsSync(sessionsFile) ? Object.entries(JSON.parse(readFileSync(sessionsFile, 'utf8')) as Record<string, string>) : [],
+  );
   const server = await startServer(env);
   const base = `http://127.0.0.1:${server.port}`;
   try {

@@ -61,7 +61,13 @@ try {
   await step('evidence', async () => {
     const manifest = await demoDirectory(log);
     const env = { BENCH_PGLITE_DIR: DEMO_DIR };
-    const uploaders = await openUploaders(env, manifest.principals, manifest.currentPeriod, options.evidenceClients, path.join(DEMO_DIR, 'bench-sessions.json'));
+    const uploaders = await openUploaders(
+      env,
+      manifest.principals,
+      manifest.currentPeriod,
+      options.evidenceClients,
+      path.join(DEMO_DIR, 'bench-sessions.json'),
+    );
     return (await evidenceUploads(env, uploaders, manifest.currentPeriod, options.evidenceRuns, log)).figures;
   });
 } finally {
