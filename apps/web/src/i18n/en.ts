@@ -552,7 +552,7 @@ export const en: MessageTree = {
   evidence: {
     heading: 'Evidence',
     intro:
-      'Policies, certificates, decisions or acceptance documents, photos: PDF, images, Word, Excel or WPS files, at most 20 MB each. Files cannot be changed once the report is submitted.',
+      'Policies, certificates, decisions or acceptance documents, photos: PDF, images (JPEG, PNG, WebP), Word, Excel or WPS files. Files cannot be changed once the report is submitted.',
     forDomain: 'Other files for this section',
     attachFor: 'The file supports',
     wholeDomain: '{{domain}} (the whole section)',

@@ -547,7 +547,7 @@ export const zhCN = {
   },
   evidence: {
     heading: '佐证材料',
-    intro: '保单、证书、认定或验收文件、照片等：PDF、图片、Word、Excel 或 WPS 文件，单个不超过 20 MB。报表报送后不能再修改。',
+    intro: '保单、证书、认定或验收文件、照片等：PDF、图片（JPEG、PNG、WebP）、Word、Excel 或 WPS 文件。报表报送后不能再修改。',
     forDomain: '本领域其他材料',
     attachFor: '材料对应',
     wholeDomain: '{{domain}}（整个板块）',
