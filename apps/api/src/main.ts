@@ -10,12 +10,21 @@ import {
   restoreDatabase,
   openDatabase,
   seedDemoCounty,
+  sweepOrphanEvidence,
   SYSTEM_ACTOR,
   type DatabaseHandle,
+  type EvidenceStore,
 } from '@oversight/db';
 import { periodLabel, REPORT_STATUS_LABELS, REPORT_STATUSES } from '@oversight/domain';
 import { readEnv, type Env } from './env.js';
-import { buildServer } from './server.js';
+import { buildServer, evidenceStoreFromEnv } from './server.js';
+
+/** Evidence files no row refers to are removed once this old (an upload whose row never committed, a removed file). */
+const ORPHAN_GRACE_MINUTES = 60;
+
+async function sweep(handle: DatabaseHandle, store: EvidenceStore): Promise<number> {
+  return sweepOrphanEvidence(handle.db, store, { olderThan: new Date(Date.now() - ORPHAN_GRACE_MINUTES * 60_000) });
+}
 
 type Settings = ReturnType<typeof readEnv>;
 
@@ -62,8 +71,15 @@ async function firstRun(handle: DatabaseHandle, env: Env): Promise<string[]> {
 async function start(env: Settings) {
   const handle = await open(env);
   const notes = await firstRun(handle, env);
+  const store = evidenceStoreFromEnv();
+  // Files left by uploads cut off before their row committed, or removed from their report: cleaned at start-up.
+  sweep(handle, store).then(
+    (n) => n && console.log(`已清理${n}个不再使用的佐证材料文件。`),
+    (error: unknown) => console.warn(`清理佐证材料文件失败：${error instanceof Error ? error.message : String(error)}`),
+  );
   const app = await buildServer({
     db: handle.db,
+    evidenceStore: store,
     webDir: env.webDir,
     cookieSecure: env.COOKIE_SECURE,
     trustProxy: env.TRUST_PROXY,
@@ -109,11 +125,18 @@ async function main() {
       }
       const target = path.resolve(env.baseDir, file);
       const handle = await open(env);
+      // Evidence files travel with the database: from (and into) the store the settings name.
+      const store = evidenceStoreFromEnv();
       try {
-        const counts = command === 'backup' ? await backupDatabase(handle.db, target) : await restoreDatabase(handle.db, target);
+        if (command === 'backup') await sweep(handle, store);
+        const { evidence_store: files = 0, ...counts } =
+          command === 'backup' ? await backupDatabase(handle.db, target, { store }) : await restoreDatabase(handle.db, target, { store });
         const rows = Object.values(counts).reduce((a, b) => a + b, 0);
-        console.log(`${command === 'backup' ? '已备份到' : '已从以下文件恢复'} ${target}：${Object.keys(counts).length}张表，共${rows}行。`);
+        console.log(
+          `${command === 'backup' ? '已备份到' : '已从以下文件恢复'} ${target}：${Object.keys(counts).length}张表，共${rows}行；佐证材料文件${files}个（${store.kind === 's3' ? '对象存储' : '数据目录'}）。`,
+        );
       } finally {
+        await store.close();
         await handle.close();
       }
       return;

@@ -23,7 +23,7 @@ export function isSameOrigin(request: FastifyRequest, requireEvidence = false): 
 /** The only routes that take multipart uploads; everything else that changes state must be JSON. */
 export const UPLOAD_ROUTES: ReadonlySet<string> = new Set(['/api/import/reports']);
 /** Evidence uploads (`/api/reports/:schoolId/:period/evidence`) take multipart too. */
-const EVIDENCE_UPLOAD = /^\/api\/reports\/\d{1,10}\/\d{4}Q[1-4]\/evidence$/;
+const EVIDENCE_UPLOAD = /^\/api\/reports\/[^/]+\/[^/]+\/evidence$/;
 const isUploadRoute = (path: string) => UPLOAD_ROUTES.has(path) || EVIDENCE_UPLOAD.test(path);
 /** The only routes that take DELETE (a same-origin request without a body): removing an evidence file. */
 const DELETE_ROUTE = /^\/api\/evidence\/\d{1,10}$/;

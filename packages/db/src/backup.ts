@@ -1,15 +1,20 @@
+import { once } from 'node:events';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { pipeline } from 'node:stream/promises';
-import { Readable } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import { createGunzip, createGzip } from 'node:zlib';
 import { sql, type Kysely, type RawBuilder } from 'kysely';
+import type { EvidenceStore, StoredObject } from './evidence-store/index.js';
 import type { Database } from './schema.js';
 
 /**
  * A logical backup: every application table, row by row as JSON, in an order that satisfies foreign keys, gzipped.
  * The same file restores into PGlite or PostgreSQL (so it also moves an embedded installation onto a server).
  * Rows travel through `row_to_json` / `json_populate_recordset`, which keeps every column type exact.
+ * With an evidence store, the files the rows refer to travel too (before the rows, each as its hash and size then
+ * base64 lines), so an embedded installation moves to PostgreSQL + object storage with its files; a restore puts
+ * every file into the target store, checking its SHA-256, before the rows that refer to it commit.
  */
 export const BACKUP_FORMAT = 'school-oversight-backup';
 const FORMAT_VERSION = 1;
@@ -29,9 +34,19 @@ interface Header {
   formatVersion: number;
   migrations: string[];
   createdAt: string;
+  /** How many evidence files follow the header (absent in backups taken without a store). */
+  evidenceFiles?: number;
 }
 
-type Line = { header: Header } | { table: string; rows: number } | { row: unknown };
+type Line = { header: Header } | { table: string; rows: number } | { row: unknown } | { file: { sha256: string } } | { chunk: string } | { fileEnd: true };
+
+/** Raw bytes per base64 line of a file. */
+const CHUNK = 48 * 1024;
+
+export interface BackupOptions {
+  /** Where the evidence files are; without it only the database is backed up. */
+  store?: EvidenceStore | undefined;
+}
 
 const ident = (name: string) => sql.id(name);
 
@@ -87,22 +102,44 @@ async function* tableRows(db: Kysely<Database>, table: TableInfo): AsyncGenerato
 }
 
 /** Writes the whole database to `file` (gzipped JSON lines). Returns the row count per table. */
-export async function backupDatabase(db: Kysely<Database>, file: string): Promise<Record<string, number>> {
+export async function backupDatabase(db: Kysely<Database>, file: string, options: BackupOptions = {}): Promise<Record<string, number>> {
   const counts: Record<string, number> = {};
+  const { store } = options;
   // One repeatable-read snapshot, so the backup is consistent even while the server keeps writing.
   await db
     .transaction()
     .setIsolationLevel('repeatable read')
     .execute(async (trx) => {
       const list = await tables(trx);
+      // The files the snapshot's rows refer to (each once), written before the rows.
+      const hashes = store
+        ? (await sql<{ sha256: string }>`select distinct sha256 from evidence_files order by sha256`.execute(trx)).rows.map((r) => r.sha256)
+        : [];
       const header: Header = {
         format: BACKUP_FORMAT,
         formatVersion: FORMAT_VERSION,
         migrations: await appliedMigrations(trx),
         createdAt: new Date().toISOString(),
+        ...(store ? { evidenceFiles: hashes.length } : {}),
       };
       async function* lines(): AsyncGenerator<string> {
         yield `${JSON.stringify({ header })}\n`;
+        for (const sha256 of hashes) {
+          const body = await store!.get(sha256);
+          if (!body) throw new Error(`佐证材料文件 ${sha256} 在存储中找不到，无法完整备份：请先检查存储（${store!.kind}）。`);
+          let pending = Buffer.alloc(0);
+          yield `${JSON.stringify({ file: { sha256 } })}\n`;
+          for await (const piece of body as AsyncIterable<Buffer>) {
+            pending = Buffer.concat([pending, piece]);
+            while (pending.length >= CHUNK) {
+              yield `{"chunk":"${pending.subarray(0, CHUNK).toString('base64')}"}\n`;
+              pending = pending.subarray(CHUNK);
+            }
+          }
+          if (pending.length) yield `{"chunk":"${pending.toString('base64')}"}\n`;
+          yield `{"fileEnd":true}\n`;
+          counts.evidence_store = (counts.evidence_store ?? 0) + 1;
+        }
         for (const table of list) {
           const { rows } = await sql<{ n: number }>`select count(*)::int as n from ${ident(table.name)}`.execute(trx);
           counts[table.name] = rows[0]!.n;
@@ -129,8 +166,12 @@ async function* readLines(file: string): AsyncGenerator<Line> {
  * Loads a backup into an empty, migrated database of the same schema version, in one transaction:
  * either everything is restored or nothing is. Identity counters continue after the restored rows.
  */
-export async function restoreDatabase(db: Kysely<Database>, file: string): Promise<Record<string, number>> {
+export async function restoreDatabase(db: Kysely<Database>, file: string, options: BackupOptions = {}): Promise<Record<string, number>> {
   const counts: Record<string, number> = {};
+  const { store } = options;
+  // The file being restored into the store: its declared hash, and the stream the store is receiving.
+  let receiving: { sha256: string; input: PassThrough; done: Promise<StoredObject> } | null = null;
+  const restored = new Set<string>();
   await db.transaction().execute(async (trx) => {
     const list = await tables(trx);
     const known = new Map(list.map((t) => [t.name, t]));
@@ -159,6 +200,32 @@ export async function restoreDatabase(db: Kysely<Database>, file: string): Promi
         sawHeader = true;
       } else if (!sawHeader) {
         throw new Error('这不是本平台的备份文件（缺少文件头）。');
+      } else if ('file' in line) {
+        if (!store) throw new Error('备份中含有佐证材料文件，恢复时需要指定佐证材料存储。');
+        const input = new PassThrough();
+        const sha256 = line.file.sha256;
+        const done = store.receive(input, Number.MAX_SAFE_INTEGER).then(async (got) => {
+          if (got.sha256 !== sha256) {
+            await got.discard();
+            throw new Error(`备份中的佐证材料文件 ${sha256} 校验失败（内容的SHA-256为 ${got.sha256}）：备份文件已损坏，未恢复。`);
+          }
+          return store.keep(got);
+        });
+        // A failure is reported where the file ends (an unhandled rejection must not end the process before that).
+        done.catch(() => undefined);
+        receiving = { sha256, input, done };
+      } else if ('chunk' in line) {
+        if (!receiving) throw new Error('备份文件格式有误（文件内容不在文件开始之后）。');
+        const r: { input: PassThrough } = receiving;
+        if (!r.input.write(Buffer.from(line.chunk, 'base64'))) await once(r.input, 'drain');
+      } else if ('fileEnd' in line) {
+        if (!receiving) throw new Error('备份文件格式有误（文件结束标记多余）。');
+        const r: { sha256: string; input: PassThrough; done: Promise<StoredObject> } = receiving;
+        r.input.end();
+        await r.done;
+        restored.add(r.sha256);
+        counts.evidence_store = (counts.evidence_store ?? 0) + 1;
+        receiving = null;
       } else if ('table' in line) {
         await flush();
         current = known.get(line.table) ?? null;
@@ -171,6 +238,15 @@ export async function restoreDatabase(db: Kysely<Database>, file: string): Promi
     }
     await flush();
     if (!sawHeader) throw new Error('备份文件是空的。');
+    // Every file a restored row refers to is in the target store, checked by its hash above (or already there).
+    if (store) {
+      const { rows } = await sql<{ sha256: string }>`select distinct sha256 from evidence_files`.execute(trx);
+      for (const { sha256 } of rows) {
+        if (!restored.has(sha256) && !(await store.has(sha256))) {
+          throw new Error(`佐证材料文件 ${sha256} 不在备份中，也不在目标存储中：未恢复任何数据。`);
+        }
+      }
+    }
     for (const table of list) {
       for (const column of table.identity) {
         await sql`select setval(pg_get_serial_sequence(${table.name}, ${column}),
