@@ -1,15 +1,7 @@
-/** One evidence file as `evidence.list` answers it (the contract of issue 15). */
-export interface EvidenceFile {
-  id: number | string;
-  name: string;
-  size: number;
-  type: string;
-  sha256: string;
-  indicator: string | null;
-  domain: string | null;
-  uploadedAt: string;
-  uploadedBy: string;
-}
+import { EVIDENCE_ACCEPT as EXTENSIONS, type EvidenceListEntry } from '@oversight/domain';
+
+/** One evidence file as `evidence.list` answers it. */
+export type EvidenceFile = EvidenceListEntry;
 
 export type EvidenceKind = 'image' | 'pdf' | 'word' | 'excel' | 'other';
 
@@ -26,22 +18,8 @@ export function evidenceKind(type: string): EvidenceKind {
 export const evidenceUrl = (id: EvidenceFile['id'], as?: 'thumb' | 'download') =>
   `/api/evidence/${encodeURIComponent(String(id))}${as === 'thumb' ? '?thumb=1' : as === 'download' ? '?download=1' : ''}`;
 
-/** What the file picker offers: the types the server accepts (camera on a phone through image/*). */
-export const EVIDENCE_ACCEPT = [
-  'image/*',
-  'application/pdf',
-  '.pdf',
-  '.doc',
-  '.docx',
-  '.xls',
-  '.xlsx',
-  '.wps',
-  '.et',
-  'application/msword',
-  'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
-  'application/vnd.ms-excel',
-  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-].join(',');
+/** What the file picker offers: the types the server accepts, and any image (so a phone offers its camera). */
+export const EVIDENCE_ACCEPT = `image/*,${EXTENSIONS}`;
 
 /** 1.2 MB, 340 KB, 12 B. */
 export function fileSize(bytes: number, locale: string): string {
