@@ -130,6 +130,10 @@ describe.skipIf(skip !== null)('evidence in the browser', () => {
     await page.getByRole('button', { name: '确认报送' }).click();
     await expect.poll(() => page.getByText('报表已报送，正在等待教育局审核，暂不能修改。').count(), { timeout: 15_000 }).toBe(1);
     expect((await principal.reports.get({ schoolId: school.id, period })).status).toBe('submitted');
+    // Submitted, the report is read-only for the principal, the files shown beside the figures, with no remove button any more.
+    await expect.poll(() => loaded(page, PHOTO), { timeout: 15_000 }).toEqual([true]);
+    expect(await page.getByRole('link', { name: `在新窗口打开 ${POLICY}` }).count()).toBe(1);
+    expect(await page.getByRole('button', { name: `删除 ${PHOTO}` }).count()).toBe(0);
 
     // The officer, on the review page: the photo inline beside the green-campus figures, the policy beside its indicator.
     const review = await signedIn('officer');
