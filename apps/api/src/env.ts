@@ -50,7 +50,10 @@ const schema = z.object({
     .max(10000, 'EVIDENCE_REPORT_MAX_MB 不能超过10000。')
     .default(EVIDENCE_DEFAULT_REPORT_MAX_MB),
   /** S3-compatible object storage for evidence (MinIO, Ceph, a cloud bucket); unset: files under DATA_DIR/evidence. */
-  S3_ENDPOINT: z.string().url('S3_ENDPOINT 必须是 http(s):// 地址。').optional(),
+  S3_ENDPOINT: z
+    .string()
+    .regex(/^https?:\/\/[^\s/]+/, 'S3_ENDPOINT 必须是 http(s):// 地址。')
+    .optional(),
   S3_BUCKET: z.string().min(3, 'S3_BUCKET 至少3个字符。').optional(),
   S3_REGION: z.string().default('us-east-1'),
   S3_ACCESS_KEY_ID: z.string().optional(),

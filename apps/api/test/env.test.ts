@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { readEnv } from '../src/env.js';
+import { evidenceLimits, readEnv, s3Settings } from '../src/env.js';
 
 it('reads defaults: port 3000, embedded database under ./data, demo on', () => {
   const env = readEnv({ INIT_CWD: '/srv/app' });
@@ -20,4 +20,24 @@ it('reads TRUST_PROXY as the proxies to believe, and refuses the old blanket 1',
   expect(readEnv({ TRUST_PROXY: '0' }).TRUST_PROXY).toEqual([]);
   expect(readEnv({ TRUST_PROXY: '127.0.0.1, 10.0.0.0/8' }).TRUST_PROXY).toEqual(['127.0.0.1', '10.0.0.0/8']);
   expect(() => readEnv({ TRUST_PROXY: '1' })).toThrow(/TRUST_PROXY.*反向代理的地址/);
+});
+
+it('reads the evidence limits and the object storage settings, and names what is missing', () => {
+  expect(evidenceLimits(readEnv({}))).toEqual({ maxFileBytes: 20 * 1024 * 1024, maxReportBytes: 200 * 1024 * 1024 });
+  expect(evidenceLimits(readEnv({ EVIDENCE_MAX_MB: '5', EVIDENCE_REPORT_MAX_MB: '50' }))).toEqual({
+    maxFileBytes: 5 * 1024 * 1024,
+    maxReportBytes: 50 * 1024 * 1024,
+  });
+  expect(() => readEnv({ EVIDENCE_MAX_MB: '0' })).toThrow(/EVIDENCE_MAX_MB 必须大于0/);
+  // No S3_ENDPOINT: files under DATA_DIR.
+  expect(s3Settings(readEnv({}))).toBeNull();
+  expect(() => s3Settings(readEnv({ S3_ENDPOINT: 'http://minio:9000' }))).toThrow(
+    '设置了 S3_ENDPOINT 时还须设置 S3_BUCKET、S3_ACCESS_KEY_ID、S3_SECRET_ACCESS_KEY。',
+  );
+  expect(
+    s3Settings(
+      readEnv({ S3_ENDPOINT: 'http://minio:9000', S3_BUCKET: 'evidence', S3_ACCESS_KEY_ID: 'k', S3_SECRET_ACCESS_KEY: 's', S3_FORCE_PATH_STYLE: '0' }),
+    ),
+  ).toEqual({ endpoint: 'http://minio:9000', bucket: 'evidence', region: 'us-east-1', accessKeyId: 'k', secretAccessKey: 's', forcePathStyle: false });
+  expect(() => readEnv({ S3_ENDPOINT: 'minio:9000' })).toThrow(/S3_ENDPOINT 必须是 http\(s\):\/\/ 地址/);
 });

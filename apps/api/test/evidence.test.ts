@@ -210,6 +210,11 @@ await describeEachDatabase('evidence', (kind) => {
         expect(third.json().error.rule).toBe('report_too_large');
         expect(third.json().error.message).toMatch(/^本季度报表的佐证材料合计不能超过5MB/);
         expect(await list(school.id)).toHaveLength(2);
+
+        // At once, four files of 1.9 MB on a report without a row yet: exactly two fit under the 5 MB, whatever the order.
+        const together = await Promise.all([4, 5, 6, 7].map((n) => uploadEvidence(app, token, school.id, '2026Q4', chunk(n), { name: `${n}.pdf` })));
+        expect(together.map((r) => r.statusCode).sort()).toEqual([200, 200, 413, 413]);
+        expect(await list(school.id, '2026Q4')).toHaveLength(2);
       });
 
       it('the county zip has a folder per school and quarter with the original names, collisions numbered', async () => {

@@ -6,6 +6,7 @@ import {
   getReport,
   recordEvidence,
   removeEvidence,
+  reportHistory,
   saveReport,
   setEvidenceRequiredFrom,
   submitReport,
@@ -111,6 +112,18 @@ await describeEachDatabase('evidence requirements', (kind) => {
     await recordEvidence(handle.db, SYSTEM_ACTOR, { ...file('greening_investment_yuan'), sha256: sha('photo') }, { reportMaxBytes: 1e9 });
     const submitted = await submitReport(handle.db, SYSTEM_ACTOR, { schoolId: s.id, period: PERIOD, version: saved.version });
     expect(submitted.status).toBe('submitted');
+    // The report's history lists the uploads and the removal among its own changes, with the file's hash.
+    const history = await reportHistory(handle.db, SYSTEM_ACTOR, s.id, PERIOD);
+    expect(history.map((h) => h.action)).toEqual([
+      'report.save',
+      'report.save',
+      'evidence.upload',
+      'evidence.upload',
+      'evidence.remove',
+      'evidence.upload',
+      'report.submit',
+    ]);
+    expect(history[4]!.before).toMatchObject({ name: 'greening_investment_yuan.pdf', sha256: sha('photo'), period: PERIOD });
     // Quarters before the county's first required quarter are not asked for files.
     const earlier = await getReport(handle.db, SYSTEM_ACTOR, s.id, '2025Q4');
     expect(earlier.issues.filter((i) => i.rule === 'evidence')).toEqual([]);

@@ -3,6 +3,7 @@ import fastifyMultipart from '@fastify/multipart';
 import {
   actorOfUser,
   countyEvidence,
+  EvidenceReportFull,
   EvidenceTooLarge,
   evidenceAnchor,
   getEvidence,
@@ -149,7 +150,10 @@ export async function evidenceRoutes(app: FastifyInstance, options: EvidenceRout
         actor,
         { ...p, ...anchor, name: evidenceName(upload.name), type, sha256: kept.sha256, size: kept.size },
         { reportMaxBytes: limits.maxReportBytes },
-      );
+      ).catch((error: unknown) => {
+        // Another upload to the same report took the room meanwhile: the same refusal as while streaming.
+        throw error instanceof EvidenceReportFull ? new FileRefusal(413, error.message, 'report_too_large') : error;
+      });
       return reply.code(200).send(stored);
     } finally {
       await file.discard();

@@ -22,7 +22,7 @@ import {
   type EvidenceListEntry,
   type Period,
 } from '@oversight/domain';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { EvidenceStore } from '../evidence-store/index.js';
 import { recordAudit } from '../queries/audit.js';
 import type { Database, EvidenceFileRow, School } from '../schema.js';
@@ -30,6 +30,14 @@ import type { Actor } from './actor.js';
 import { schoolFor } from './scope.js';
 import { transact } from './transaction.js';
 import { DEFAULT_DEADLINE_DAYS } from './validation-context.js';
+
+/** A file that would take a report's evidence beyond its total limit (HTTP answers 413). */
+export class EvidenceReportFull extends AppError {
+  constructor(message: string) {
+    super('BAD_REQUEST', message, 'file');
+    this.name = 'EvidenceReportFull';
+  }
+}
 
 /** What a file supports: one indicator, one domain of the form, or (both null) the report as a whole. */
 export interface EvidenceAnchor {
@@ -59,6 +67,8 @@ const FROZEN = (status: keyof typeof REPORT_STATUS_LABELS) =>
 
 /** The report's status, refusing a change of its files unless it is a draft or returned (or not yet saved). */
 async function assertFilesEditable(db: Kysely<Database>, schoolId: number, period: string, lock: boolean): Promise<void> {
+  // One change of a report's files at a time (also before its report row exists), so the total size holds.
+  if (lock) await sql`select pg_advisory_xact_lock(${schoolId}::int4, hashtext(${period}))`.execute(db);
   let query = db.selectFrom('reports').select('status').where('schoolId', '=', schoolId).where('period', '=', period);
   if (lock) query = query.forUpdate();
   const report = await query.executeTakeFirst();
@@ -127,10 +137,8 @@ export async function recordEvidence(
     await assertFilesEditable(trx, school.id, input.period, true);
     const used = await reportBytes(trx, school.id, input.period);
     if (used + input.size > options.reportMaxBytes) {
-      throw new AppError(
-        'BAD_REQUEST',
+      throw new EvidenceReportFull(
         `本季度报表的佐证材料合计不能超过${Math.round(options.reportMaxBytes / 1024 / 1024)}MB（已有${(used / 1024 / 1024).toFixed(1)}MB），未保存该文件。`,
-        'file',
       );
     }
     const row = await trx

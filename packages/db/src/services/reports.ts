@@ -24,7 +24,7 @@ import {
   type ReportValues,
   type Role,
 } from '@oversight/domain';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { auditWritten, recordAudit } from '../queries/audit.js';
 import type { Database, Report, ReportStatus, School } from '../schema.js';
 import type { Actor } from './actor.js';
@@ -209,7 +209,7 @@ export async function getReport(
   const school = await schoolFor(db, actor.scope, schoolId);
   const report = await findReport(db, school.id, period);
   const shown = await view(db, school, period, report, options);
-  if (options.withHistory) shown.history = report ? await historyOf(db, report.id) : [];
+  if (options.withHistory) shown.history = report ? await historyOf(db, report) : [];
   return shown;
 }
 
@@ -356,7 +356,8 @@ async function transition<R extends Returning>(
   if (reason && reason.length > 500) throw new AppError('BAD_REQUEST', '原因不能超过500字。', 'reason');
 
   const updated = await transact(db, async (trx) => {
-    const report = await findReport(trx, school.id, period);
+    // Locked: an evidence file being added or removed (which locks the report too) is committed before the checks read them.
+    const report = await trx.selectFrom('reports').selectAll().where('schoolId', '=', school.id).where('period', '=', period).forUpdate().executeTakeFirst();
     if (!report) throw new AppError('CONFLICT', '该季度尚未填报，不能执行此操作。');
     if (input.version !== undefined) {
       const stale = staleVersion(report, input.version);
@@ -441,13 +442,22 @@ export interface HistoryEntry {
   after: unknown;
 }
 
-function historyOf(db: Kysely<Database>, reportId: number): Promise<HistoryEntry[]> {
+/** The report's own changes and the uploads and removals of its evidence files (`evidence.upload` / `evidence.remove`). */
+function historyOf(db: Kysely<Database>, report: Pick<Report, 'id' | 'schoolId' | 'period'>): Promise<HistoryEntry[]> {
   return db
     .selectFrom('auditLog')
     .leftJoin('users', 'users.id', 'auditLog.actorId')
     .select(['auditLog.at', 'auditLog.action', 'users.displayName as actor', 'users.role as actorRole', 'auditLog.before', 'auditLog.after'])
-    .where('auditLog.entity', '=', 'report')
-    .where('auditLog.entityId', '=', String(reportId))
+    .where((eb) =>
+      eb.or([
+        eb.and([eb('auditLog.entity', '=', 'report'), eb('auditLog.entityId', '=', String(report.id))]),
+        eb.and([
+          eb('auditLog.entity', '=', 'evidence_file'),
+          eb('auditLog.schoolId', '=', report.schoolId),
+          eb(sql<string>`coalesce(audit_log.after->>'period', audit_log.before->>'period')`, '=', report.period),
+        ]),
+      ]),
+    )
     .orderBy('auditLog.id')
     .execute();
 }
@@ -457,5 +467,5 @@ export async function reportHistory(db: Kysely<Database>, actor: Actor, schoolId
   assertPeriod(period);
   const school = await schoolFor(db, actor.scope, schoolId);
   const report = await findReport(db, school.id, period);
-  return report ? historyOf(db, report.id) : [];
+  return report ? historyOf(db, report) : [];
 }
