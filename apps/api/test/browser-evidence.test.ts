@@ -190,6 +190,12 @@ describe.skipIf(skip !== null)('evidence in the browser', () => {
     await page.getByRole('dialog').getByRole('button', { name: '删除' }).click();
     await expect.poll(() => page.getByRole('button', { name: `放大查看 ${PHOTO}` }).count(), { timeout: 15_000 }).toBe(0);
     expect((await principal.evidence.list({ schoolId: school.id, period })).map((f) => f.name)).toEqual([POLICY]);
+    // The report's history lists every upload and the removal, with the file's name and hash.
+    await page.getByRole('button', { name: '修改记录' }).click();
+    const history = page.getByRole('dialog', { name: '修改记录' });
+    await expect.poll(() => history.getByText('删除佐证材料', { exact: true }).count(), { timeout: 15_000 }).toBe(1);
+    expect(await history.getByText('上传佐证材料', { exact: true }).count()).toBe(2);
+    expect(await history.getByText(new RegExp(`^“${PHOTO.replace('.', '\\.')}”（SHA-256 [0-9a-f]{12}…）$`)).count()).toBe(2);
   }, 180_000);
 
   it('a file that is not what its name says is refused with the server’s Chinese message, and nothing is stored', async () => {
