@@ -32,13 +32,3 @@ export function fileSize(bytes: number, locale: string): string {
   }
   return `${n.toLocaleString(locale, { maximumFractionDigits: u === 0 ? 0 : n < 10 ? 1 : 0 })} ${units[u]}`;
 }
-
-/** Files by where they are attached: `indicator:<code>` or `domain:<domain>` (a file without either goes under ''). */
-export function groupEvidence(files: readonly EvidenceFile[]): Map<string, EvidenceFile[]> {
-  const map = new Map<string, EvidenceFile[]>();
-  for (const f of files) {
-    const key = f.indicator ? `indicator:${f.indicator}` : f.domain ? `domain:${f.domain}` : '';
-    map.set(key, [...(map.get(key) ?? []), f]);
-  }
-  return map;
-}

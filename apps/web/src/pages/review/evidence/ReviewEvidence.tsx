@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { useLabel } from '../../../i18n/labels';
 import type { EvidenceFile } from '../../../shared/evidence/files';
 import type { Catalogue } from '../../../shared/trpc';
+import { withFileLines } from './reason';
 
 /** Where a file is attached, in words: the indicator's name, the domain's, or the report as a whole. */
 export function useAnchorName(catalogue: Catalogue) {
@@ -39,13 +40,7 @@ export function ReturnFilePicker({
   const line = (file: EvidenceFile) => t('evidence.returnFileLine', { name: file.name, target: anchorName(file) });
   const lines = reason.split('\n');
   const ticked = files.filter((f) => lines.includes(line(f))).map((f) => String(f.id));
-  const toggle = (ids: string[]) => {
-    // The ticked files' lines first, in the list's order, then whatever the officer wrote themselves.
-    const fileLines = new Set(files.map(line));
-    const own = lines.filter((l) => !fileLines.has(l));
-    const picked = files.filter((f) => ids.includes(String(f.id))).map(line);
-    onReason([...picked, ...own].join('\n').trim());
-  };
+  const toggle = (ids: string[]) => onReason(withFileLines(reason, files.map(line), files.filter((f) => ids.includes(String(f.id))).map(line)));
   return (
     <Checkbox.Group label={t('evidence.returnFiles')} description={t('evidence.returnFilesHint')} value={ticked} onChange={toggle}>
       <Stack gap={6} mt={6}>
