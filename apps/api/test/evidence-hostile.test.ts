@@ -3,7 +3,7 @@ import { createTestDatabase, describeEachDatabase } from '@oversight/db/testing'
 import fc from 'fast-check';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openTestStore, pdf, photo, STORAGES, storedHashes, uploadEvidence } from './evidence-support.js';
+import { deleteEvidence, openTestStore, pdf, photo, STORAGES, storedHashes, uploadEvidence } from './evidence-support.js';
 import { cookie, county, server } from './files-support.js';
 import { parse } from 'content-disposition';
 import ExcelJS from 'exceljs';
@@ -136,6 +136,15 @@ await describeEachDatabase('evidence: hostile uploads', (kind) => {
         const foreign = await uploadEvidence(app, token, setup.primary.id, PERIOD, pdf(), { headers: { origin: 'http://evil.example' } });
         await refused(foreign, before, 'cross-site');
         expect(foreign.statusCode).toBe(403);
+        // A removal must prove it comes from our pages too: another site's Origin, or no Origin at all, is refused.
+        const id = (await handle.db.selectFrom('evidenceFiles').select('id').where('schoolId', '=', setup.primary.id).executeTakeFirstOrThrow()).id;
+        const attempts: Record<string, string>[] = [{ origin: 'http://evil.example' }, { origin: '' }, { 'sec-fetch-site': 'cross-site' }];
+        for (const headers of attempts) {
+          const response = await deleteEvidence(app, token, id, headers);
+          expect(response.statusCode, JSON.stringify(headers)).toBe(403);
+          expect(response.json().error.message).toBe('请求来源不被允许：只接受本站页面发出的请求。');
+        }
+        expect(await rows()).toBe(before.rows);
       });
 
       it('a hostile file name is kept as text only and served safely', async () => {

@@ -37,6 +37,8 @@ const RULE_KEYS = [
   'formula',
 ];
 const DESCRIPTIVE_KEYS = ['code', 'name', 'domain', 'unit', 'kind', 'better', 'reportUnit', 'help'];
+// Rules checked outside validateReport, with tests of their own: `evidence` (evidenceFindings, test/evidence.test.ts).
+const OTHER_RULE_KEYS = ['evidence'];
 
 const PERIOD = '2026Q1';
 const PERIOD_END = periodEndDate(PERIOD);
@@ -79,7 +81,7 @@ const dayAfter = (date: string) => new Date(Date.parse(`${date}T00:00:00Z`) + 86
 describe('the rule generator', () => {
   it('knows every kind of rule the catalogue uses', () => {
     for (const ind of INDICATORS) {
-      for (const key of Object.keys(ind)) expect([...RULE_KEYS, ...DESCRIPTIVE_KEYS], `${ind.code}.${key}`).toContain(key);
+      for (const key of Object.keys(ind)) expect([...RULE_KEYS, ...DESCRIPTIVE_KEYS, ...OTHER_RULE_KEYS], `${ind.code}.${key}`).toContain(key);
     }
   });
 
