@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { openEvidenceStore } from '@oversight/db';
 import { inputIndicatorsFor, periodOf, periodStartDate, shiftPeriod, type IndicatorValue, type Period, type SchoolType } from '@oversight/domain';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserSkipReason, callerAs as callerAsDemo, fitsViewport, openDemoSite, SHOTS, type DemoSite } from './browser-support.js';
@@ -86,8 +86,8 @@ describe.skipIf(skip !== null)('evidence in the browser', () => {
   }
 
   /** Picks files through the file chooser the button opens, as a person would. */
-  async function attach(page: Page, button: string, files: { name: string; mimeType: string; buffer: Buffer }[]) {
-    const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.getByRole('button', { name: button }).click()]);
+  async function attach(page: Page, button: string, files: { name: string; mimeType: string; buffer: Buffer }[], scope: Page | Locator = page) {
+    const [chooser] = await Promise.all([page.waitForEvent('filechooser'), scope.getByRole('button', { name: button }).click()]);
     await chooser.setFiles(files);
   }
 
@@ -102,13 +102,11 @@ describe.skipIf(skip !== null)('evidence in the browser', () => {
     await page.goto(`${site!.base}/reports/${school.id}/${period}`);
 
     await page.getByRole('tab', { name: /各项保险/ }).click();
-    // Any indicator of the tab can take a file: the principal picks the one the policy supports.
-    await expect.poll(() => page.getByLabel('材料对应').count(), { timeout: 15_000 }).toBe(1);
-    await page.getByLabel('材料对应').selectOption({ label: '食堂（小卖部）是否投保食品安全责任险' });
-    const policyButton = '为“食堂（小卖部）是否投保食品安全责任险”添加材料';
-    await attach(page, policyButton, [
-      { name: POLICY, mimeType: 'application/pdf', buffer: makePdf(['Food safety liability insurance policy', 'Policy No. QS-2026-0815']) },
-    ]);
+    // “Insured: yes” is a figure its catalogue entry wants the policy behind: it has a slot of its own.
+    const policySlot = page.locator('[data-evidence-indicator="food_liability_insured"]');
+    await expect.poll(() => policySlot.count(), { timeout: 15_000 }).toBe(1);
+    const policy = makePdf(['Food safety liability insurance policy', 'Policy No. QS-2026-0815']);
+    await attach(page, '为“食堂（小卖部）是否投保食品安全责任险”添加材料', [{ name: POLICY, mimeType: 'application/pdf', buffer: policy }], policySlot);
     await expect.poll(() => page.getByRole('link', { name: `在新窗口打开 ${POLICY}` }).count(), { timeout: 15_000 }).toBe(1);
 
     await page.getByRole('tab', { name: /绿色校园/ }).click();
@@ -132,6 +130,10 @@ describe.skipIf(skip !== null)('evidence in the browser', () => {
     await page.getByRole('button', { name: '确认报送' }).click();
     await expect.poll(() => page.getByText('报表已报送，正在等待教育局审核，暂不能修改。').count(), { timeout: 15_000 }).toBe(1);
     expect((await principal.reports.get({ schoolId: school.id, period })).status).toBe('submitted');
+    // Submitted, the report is read-only for the principal, the files shown beside the figures, with no remove button any more.
+    await expect.poll(() => loaded(page, PHOTO), { timeout: 15_000 }).toEqual([true]);
+    expect(await page.getByRole('link', { name: `在新窗口打开 ${POLICY}` }).count()).toBe(1);
+    expect(await page.getByRole('button', { name: `删除 ${PHOTO}` }).count()).toBe(0);
 
     // The officer, on the review page: the photo inline beside the green-campus figures, the policy beside its indicator.
     const review = await signedIn('officer');
@@ -188,6 +190,12 @@ describe.skipIf(skip !== null)('evidence in the browser', () => {
     await page.getByRole('dialog').getByRole('button', { name: '删除' }).click();
     await expect.poll(() => page.getByRole('button', { name: `放大查看 ${PHOTO}` }).count(), { timeout: 15_000 }).toBe(0);
     expect((await principal.evidence.list({ schoolId: school.id, period })).map((f) => f.name)).toEqual([POLICY]);
+    // The report's history lists every upload and the removal, with the file's name and hash.
+    await page.getByRole('button', { name: '修改记录' }).click();
+    const history = page.getByRole('dialog', { name: '修改记录' });
+    await expect.poll(() => history.getByText('删除佐证材料', { exact: true }).count(), { timeout: 15_000 }).toBe(1);
+    expect(await history.getByText('上传佐证材料', { exact: true }).count()).toBe(2);
+    expect(await history.getByText(new RegExp(`^“${PHOTO.replace('.', '\\.')}”（SHA-256 [0-9a-f]{12}…）$`)).count()).toBe(2);
   }, 180_000);
 
   it('a file that is not what its name says is refused with the server’s Chinese message, and nothing is stored', async () => {
@@ -195,15 +203,58 @@ describe.skipIf(skip !== null)('evidence in the browser', () => {
     const page = await signedIn(principalOf(school.name), PHONE);
     await page.goto(`${site!.base}/reports/${school.id}/${period}`);
     await page.getByRole('tab', { name: /各项保险/ }).click();
+    // Any indicator of the tab can take a file, picked from the domain's slot; here one without a slot of its own.
+    await page.getByLabel('材料对应').selectOption({ label: '学生伤害事故起数' });
     // A Windows program renamed to .pdf.
     const exe = Buffer.concat([Buffer.from('MZ\x90\x00\x03\x00\x00\x00', 'latin1'), Buffer.alloc(2048, 0x41)]);
-    await attach(page, '为“本领域其他材料”添加材料', [{ name: '保单.pdf', mimeType: 'application/pdf', buffer: exe }]);
+    await attach(page, '为“学生伤害事故起数”添加材料', [{ name: '保单.pdf', mimeType: 'application/pdf', buffer: exe }]);
     const alert = page.getByRole('alert').filter({ hasText: '“保单.pdf”未能上传' });
     await expect.poll(() => alert.count(), { timeout: 15_000 }).toBe(1);
     // The server's own reason, in Chinese, after the file's name.
     expect(await alert.textContent()).toMatch(/“保单\.pdf”未能上传：.*[\u4e00-\u9fff]/);
     await page.screenshot({ path: path.join(SHOTS, 'evidence-refused.png'), fullPage: true });
     expect(await principal.evidence.list({ schoolId: school.id, period })).toEqual([]);
+  }, 120_000);
+
+  it('where the county requires evidence, the form names the missing policy beside its figure, and attaching it clears the finding', async () => {
+    const officer = await callerAs('officer');
+    const school = (await officer.schools.list({})).find((s) => s.hasCanteen && s.type === 'junior')!;
+    let period = shiftPeriod(periodOf(new Date()), 12);
+    while ((await officer.reports.get({ schoolId: school.id, period })).version !== 0) period = shiftPeriod(period, 1);
+    const bureau = await callerAs('bureau');
+    await bureau.evidence.setRequiredFrom({ countyId: site!.demo.countyId, from: period });
+    try {
+      const principal = await callerAs(principalOf(school.name));
+      const values = { ...plausibleValues(school, period), food_liability_insured: true };
+      const saved = await principal.reports.save({ schoolId: school.id, period, version: 0, values });
+      const message = '食堂（小卖部）是否投保食品安全责任险：请上传食品安全责任险保单作为佐证材料，否则不能报送。';
+      expect(saved.issues).toContainEqual(expect.objectContaining({ code: 'food_liability_insured', rule: 'evidence', severity: 'error', message }));
+
+      const page = await signedIn(principalOf(school.name), PHONE);
+      await page.goto(`${site!.base}/reports/${school.id}/${period}`);
+      await page.getByRole('tab', { name: /各项保险/ }).click();
+      const row = page.locator('tr[data-indicator="food_liability_insured"]');
+      const slot = page.locator('[data-evidence-indicator="food_liability_insured"]');
+      // Beside the figure (as any error of the form) and in the evidence slot, with its badge.
+      await expect.poll(() => row.getByText(message).count(), { timeout: 15_000 }).toBe(1);
+      await expect.poll(() => slot.getByText('需要佐证材料').count(), { timeout: 15_000 }).toBe(1);
+      expect(await slot.getByText(message).count()).toBe(1);
+      await page.screenshot({ path: path.join(SHOTS, 'evidence-needed.png'), fullPage: true });
+
+      await attach(
+        page,
+        '为“食堂（小卖部）是否投保食品安全责任险”添加材料',
+        [{ name: POLICY, mimeType: 'application/pdf', buffer: makePdf(['Policy']) }],
+        slot,
+      );
+      await expect.poll(() => page.getByText(message).count(), { timeout: 15_000 }).toBe(0);
+      expect(await slot.getByText('需要佐证材料').count()).toBe(0);
+      // The server agrees: the report no longer carries the finding.
+      const after = await principal.reports.get({ schoolId: school.id, period });
+      expect(after.issues.filter((i) => i.code === 'food_liability_insured' && i.rule === 'evidence')).toEqual([]);
+    } finally {
+      await bureau.evidence.setRequiredFrom({ countyId: site!.demo.countyId, from: null });
+    }
   }, 120_000);
 
   it('the officer downloads the county’s evidence of a year as a zip from the completeness page', async () => {

@@ -615,7 +615,7 @@ export const en: MessageTree = {
   evidence: {
     heading: 'Evidence',
     intro:
-      'Policies, certificates, decisions or acceptance documents, photos: PDF, images, Word, Excel or WPS files, at most 20 MB each. Files cannot be changed once the report is submitted.',
+      'Policies, certificates, decisions or acceptance documents, photos: PDF, images (JPEG, PNG, WebP), Word, Excel or WPS files. Files cannot be changed once the report is submitted.',
     forDomain: 'Other files for this section',
     attachFor: 'The file supports',
     wholeDomain: '{{domain}} (the whole section)',
@@ -645,6 +645,9 @@ export const en: MessageTree = {
     count: '{{count}} files',
     reviewNone: 'The school attached no evidence.',
     wholeReport: 'The whole report',
+    uploadAction: 'Evidence uploaded',
+    removeAction: 'Evidence removed',
+    historyDetail: '“{{name}}” (SHA-256 {{sha256}}…)',
     countyZip: 'County evidence {{year}}',
     countyZipHint: 'All evidence of the county for the year as a zip: a folder per school and quarter, original file names.',
     returnFiles: 'Files that are wrong',

@@ -607,7 +607,7 @@ export const zhCN = {
   },
   evidence: {
     heading: '佐证材料',
-    intro: '保单、证书、认定或验收文件、照片等：PDF、图片、Word、Excel 或 WPS 文件，单个不超过 20 MB。报表报送后不能再修改。',
+    intro: '保单、证书、认定或验收文件、照片等：PDF、图片（JPEG、PNG、WebP）、Word、Excel 或 WPS 文件。报表报送后不能再修改。',
     forDomain: '本领域其他材料',
     attachFor: '材料对应',
     wholeDomain: '{{domain}}（整个板块）',
@@ -637,6 +637,9 @@ export const zhCN = {
     count: '{{count}} 个文件',
     reviewNone: '学校未上传佐证材料。',
     wholeReport: '整份报表',
+    uploadAction: '上传佐证材料',
+    removeAction: '删除佐证材料',
+    historyDetail: '“{{name}}”（SHA-256 {{sha256}}…）',
     countyZip: '{{year}}年全县佐证材料',
     countyZipHint: '下载全县本年度的佐证材料（zip）：一所学校、一个季度一个文件夹，保留原文件名。',
     returnFiles: '有问题的佐证材料',

@@ -17,6 +17,7 @@ import { ConfirmDialog } from '../../shared/ui/ConfirmDialog';
 import { usePhone } from '../../shared/ui/usePhone';
 import { DraftConflictDialog } from './DraftConflictDialog';
 import { DomainEvidence } from './evidence/DomainEvidence';
+import { useEvidenceFindings } from './evidence/needs';
 import { DerivedFigures, IndicatorField, IndicatorFields, type FieldIssue } from './IndicatorField';
 import { OfflineSaveStatus } from './OfflineSaveStatus';
 import { useReportDraft, type SaveState } from './useReportDraft';
@@ -93,16 +94,19 @@ export function ReportEditor({
   const [tab, setTab] = useState<string | null>(groups[0]?.domain ?? null);
   const submit = useMutation(trpc.reports.submit.mutationOptions());
   const { server, values, explanations } = draft;
+  // Evidence findings follow the figures as typed and the files as attached (the autosave's own checks do not see files).
+  const evidenceIssues = useEvidenceFindings(server, school, inputs, values);
 
   /** The findings of the last save, plus what the last submit attempt said about still-empty fields. */
   const issuesByCode = useMemo(() => {
     const map = new Map<string, FieldIssue[]>();
     const add = (code: string, issue: FieldIssue) => map.set(code, [...(map.get(code) ?? []).filter((i) => i.message !== issue.message), issue]);
-    for (const i of server.issues) add(i.code, i);
+    for (const i of server.issues) if (i.rule !== 'evidence') add(i.code, i);
+    for (const i of evidenceIssues) add(i.code, i);
     for (const i of submitIssues) if (isBlank(values[i.path]) && !map.has(i.path)) add(i.path, { severity: i.severity ?? 'error', message: i.message });
     for (const [code, message] of Object.entries(draft.rejected)) add(code, { severity: 'error', message });
     return map;
-  }, [server.issues, submitIssues, values, draft.rejected]);
+  }, [server.issues, evidenceIssues, submitIssues, values, draft.rejected]);
 
   const countIn = (codes: readonly { code: string }[]) => {
     let errors = 0;

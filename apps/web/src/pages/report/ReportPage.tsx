@@ -6,6 +6,8 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useParams } from 'wouter';
 import { useCatalogue } from '../../shared/catalogue';
+import { evidenceAside, WholeReportEvidence } from '../../shared/evidence/EvidenceAside';
+import { useEvidenceList } from '../../shared/evidence/useEvidenceList';
 import { Link } from '../../shared/navigation';
 import { HistoryModal } from '../../shared/report/HistoryModal';
 import { ReportComparison } from '../../shared/report/ReportComparison';
@@ -23,6 +25,7 @@ function ReportReadonly({ report, school, catalogue }: { report: ReportView; sch
   const { t } = useTranslation();
   const me = useMe();
   const [showHistory, setShowHistory] = useState(false);
+  const evidence = useEvidenceList(report.schoolId, report.period);
   const bureau = isOverseer(me);
   const message =
     report.status === 'submitted' ? t('report.readonly.submitted') : report.status === 'approved' ? t('report.readonly.approved') : t('report.readonly.bureau');
@@ -48,7 +51,8 @@ function ReportReadonly({ report, school, catalogue }: { report: ReportView; sch
         {message}
       </Alert>
       <KeptEditsNotice schoolId={report.schoolId} period={report.period} />
-      <ReportComparison report={report} school={school} catalogue={catalogue} />
+      <WholeReportEvidence files={evidence.list.data} />
+      <ReportComparison report={report} school={school} catalogue={catalogue} aside={evidenceAside(evidence.files)} />
       {showHistory && <HistoryModal schoolId={report.schoolId} period={report.period} catalogue={catalogue} onClose={() => setShowHistory(false)} />}
     </>
   );

@@ -7,6 +7,7 @@ import { useTranslation } from 'react-i18next';
 import { useParams } from 'wouter';
 import { useCatalogue } from '../../shared/catalogue';
 import { useCounty } from '../../shared/county';
+import { evidenceAside, WholeReportEvidence } from '../../shared/evidence/EvidenceAside';
 import { useEvidenceList } from '../../shared/evidence/useEvidenceList';
 import { errorMessage, useNotify } from '../../shared/errors';
 import { Link, useNavigate } from '../../shared/navigation';
@@ -16,7 +17,7 @@ import { ReportHeader } from '../../shared/report/ReportHeader';
 import { useTRPC, type ReportView } from '../../shared/trpc';
 import { LoadError, PageLoader } from '../../shared/ui/Loading';
 import { NotFound } from '../../shared/ui/NotFound';
-import { evidenceAside, ReturnFilePicker, WholeReportEvidence } from './evidence/ReviewEvidence';
+import { ReturnFilePicker } from './evidence/ReviewEvidence';
 
 type ReasonKind = 'return' | 'reopen';
 
@@ -187,7 +188,7 @@ function ReviewLoader({ schoolId, period }: { schoolId: number; period: string }
               {t('review.warningRows')}
             </Alert>
           )}
-          <WholeReportEvidence files={evidence.files} />
+          <WholeReportEvidence files={evidence.list.data} />
           <ReportComparison report={r} school={school.data} catalogue={catalogue.data} aside={evidenceAside(evidence.files)} />
         </>
       )}

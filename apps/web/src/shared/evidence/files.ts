@@ -1,15 +1,7 @@
-/** One evidence file as `evidence.list` answers it (the contract of issue 15). */
-export interface EvidenceFile {
-  id: number | string;
-  name: string;
-  size: number;
-  type: string;
-  sha256: string;
-  indicator: string | null;
-  domain: string | null;
-  uploadedAt: string;
-  uploadedBy: string;
-}
+import { EVIDENCE_ACCEPT as EXTENSIONS, type EvidenceListEntry } from '@oversight/domain';
+
+/** One evidence file as `evidence.list` answers it. */
+export type EvidenceFile = EvidenceListEntry;
 
 export type EvidenceKind = 'image' | 'pdf' | 'word' | 'excel' | 'other';
 
@@ -26,22 +18,8 @@ export function evidenceKind(type: string): EvidenceKind {
 export const evidenceUrl = (id: EvidenceFile['id'], as?: 'thumb' | 'download') =>
   `/api/evidence/${encodeURIComponent(String(id))}${as === 'thumb' ? '?thumb=1' : as === 'download' ? '?download=1' : ''}`;
 
-/** What the file picker offers: the types the server accepts (camera on a phone through image/*). */
-export const EVIDENCE_ACCEPT = [
-  'image/*',
-  'application/pdf',
-  '.pdf',
-  '.doc',
-  '.docx',
-  '.xls',
-  '.xlsx',
-  '.wps',
-  '.et',
-  'application/msword',
-  'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
-  'application/vnd.ms-excel',
-  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-].join(',');
+/** What the file picker offers: the types the server accepts, and any image (so a phone offers its camera). */
+export const EVIDENCE_ACCEPT = `image/*,${EXTENSIONS}`;
 
 /** 1.2 MB, 340 KB, 12 B. */
 export function fileSize(bytes: number, locale: string): string {
@@ -53,14 +31,4 @@ export function fileSize(bytes: number, locale: string): string {
     u += 1;
   }
   return `${n.toLocaleString(locale, { maximumFractionDigits: u === 0 ? 0 : n < 10 ? 1 : 0 })} ${units[u]}`;
-}
-
-/** Files by where they are attached: `indicator:<code>` or `domain:<domain>` (a file without either goes under ''). */
-export function groupEvidence(files: readonly EvidenceFile[]): Map<string, EvidenceFile[]> {
-  const map = new Map<string, EvidenceFile[]>();
-  for (const f of files) {
-    const key = f.indicator ? `indicator:${f.indicator}` : f.domain ? `domain:${f.domain}` : '';
-    map.set(key, [...(map.get(key) ?? []), f]);
-  }
-  return map;
 }

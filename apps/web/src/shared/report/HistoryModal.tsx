@@ -15,6 +15,11 @@ function useDescribe(catalogue: Catalogue) {
   const { t } = useTranslation();
   const label = useLabel();
   return (entry: Entry): string => {
+    if (entry.action.startsWith('evidence.')) {
+      // An upload or removal of one of the report's files: its name and the start of its SHA-256.
+      const file = (entry.after ?? entry.before ?? {}) as { name?: string; sha256?: string };
+      return t('evidence.historyDetail', { name: file.name ?? '', sha256: (file.sha256 ?? '').slice(0, 12) });
+    }
     const after = (entry.after ?? {}) as { values?: Record<string, unknown>; reason?: string };
     if (after.reason) return t('report.reasonLabel', { reason: after.reason });
     if (after.values) {
@@ -38,6 +43,8 @@ export function HistoryModal({ schoolId, period, catalogue, onClose }: { schoolI
   const describe = useDescribe(catalogue);
   const history = useQuery(trpc.reports.history.queryOptions({ schoolId, period }));
   const actionLabel = (action: string) => {
+    if (action === 'evidence.upload' || action === 'evidence.remove')
+      return t(action === 'evidence.upload' ? 'evidence.uploadAction' : 'evidence.removeAction');
     const key = action.replace(/^report\./, '');
     return (ACTIONS as readonly string[]).includes(key) ? t(`report.actions.${key as (typeof ACTIONS)[number]}`) : action;
   };

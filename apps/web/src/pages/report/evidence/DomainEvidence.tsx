@@ -4,11 +4,11 @@ import { useEvidenceList } from '../../../shared/evidence/useEvidenceList';
 import type { Catalogue, ReportView, School } from '../../../shared/trpc';
 import type { FieldValue } from '../useReportDraft';
 import { EvidencePanel } from './EvidencePanel';
-import { useEvidenceNeeds } from './needs';
+import { useEvidenceFindings, wantsEvidence } from './needs';
 
 /**
- * The evidence part of one tab of the report form: the domain's indicators that the catalogue asks evidence for (or that have files),
- * each with what is still missing for the figures as typed, and the domain's own files. Nothing for the basics tab.
+ * The evidence part of one tab of the report form: a slot for each of the domain's indicators whose figure wants a file (by its catalogue
+ * entry) or has one, with what is still missing, and the domain's own files. Nothing for the basics tab.
  */
 export function DomainEvidence({
   report,
@@ -27,9 +27,9 @@ export function DomainEvidence({
 }) {
   const label = useLabel();
   const { files, refresh } = useEvidenceList(report.schoolId, report.period);
-  const needs = useEvidenceNeeds(report, school, values, files);
+  const findings = useEvidenceFindings(report, school, group.inputs, values);
   if (group.domain === 'basics') return null;
-  const indicators = group.inputs.filter((i) => needs.takesEvidence(i) || files.some((f) => f.indicator === i.code));
+  const indicators = group.inputs.filter((i) => wantsEvidence(i, values[i.code]) || files.some((f) => f.indicator === i.code));
   return (
     <EvidencePanel
       schoolId={report.schoolId}
@@ -39,7 +39,7 @@ export function DomainEvidence({
       indicators={indicators}
       choices={group.inputs}
       files={files}
-      needs={needs.of}
+      needs={(code) => findings.filter((f) => f.code === code)}
       editable={editable}
       onChanged={refresh}
     />

@@ -3,7 +3,8 @@ import { useMediaQuery } from '@mantine/hooks';
 import { IconCamera, IconPaperclip } from '@tabler/icons-react';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { EVIDENCE_ACCEPT, type EvidenceFile } from '../../../shared/evidence/files';
+import type { EvidenceFile } from '@oversight/domain';
+import { EVIDENCE_ACCEPT } from '../../../shared/evidence/files';
 import { EvidenceError, uploadEvidence, type EvidenceTarget } from './upload';
 
 interface Transfer {

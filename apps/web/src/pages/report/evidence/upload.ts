@@ -1,4 +1,4 @@
-import type { EvidenceFile } from '../../../shared/evidence/files';
+import type { EvidenceFile } from '@oversight/domain';
 
 /** Where a file is attached: one indicator, or a domain of the form. */
 export type EvidenceTarget = { indicator: string } | { domain: string };

@@ -1,9 +1,9 @@
-import { Checkbox, Paper, Stack, Text } from '@mantine/core';
+import { Checkbox, Stack } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { useLabel } from '../../../i18n/labels';
-import { EvidenceFiles } from '../../../shared/evidence/EvidenceFiles';
 import type { EvidenceFile } from '../../../shared/evidence/files';
 import type { Catalogue } from '../../../shared/trpc';
+import { withFileLines } from './reason';
 
 /** Where a file is attached, in words: the indicator's name, the domain's, or the report as a whole. */
 export function useAnchorName(catalogue: Catalogue) {
@@ -17,39 +17,6 @@ export function useAnchorName(catalogue: Catalogue) {
     if (file.domain && file.domain in catalogue.domains) return label(catalogue.domains[file.domain as keyof Catalogue['domains']]);
     return t('evidence.wholeReport');
   };
-}
-
-/** The files beside the figures: an indicator's under its notes, a domain's under its heading (for ReportComparison's `aside`). */
-export function evidenceAside(files: readonly EvidenceFile[]) {
-  return (anchor: { indicator: string } | { domain: string }) => {
-    const own = 'indicator' in anchor ? files.filter((f) => f.indicator === anchor.indicator) : files.filter((f) => !f.indicator && f.domain === anchor.domain);
-    return own.length ? (
-      <div style={{ marginTop: 4 }}>
-        <EvidenceFiles files={own} />
-      </div>
-    ) : null;
-  };
-}
-
-/** Files of the report as a whole (neither an indicator nor a domain), or a line saying the school attached none. */
-export function WholeReportEvidence({ files }: { files: readonly EvidenceFile[] }) {
-  const { t } = useTranslation();
-  const whole = files.filter((f) => !f.indicator && !f.domain);
-  if (files.length > 0 && whole.length === 0) return null;
-  return (
-    <Paper p="sm" mb="sm" withBorder>
-      <Text size="sm" fw={600} mb={4}>
-        {t('evidence.heading')}
-      </Text>
-      {whole.length ? (
-        <EvidenceFiles files={whole} />
-      ) : (
-        <Text size="sm" c="dimmed">
-          {t('evidence.reviewNone')}
-        </Text>
-      )}
-    </Paper>
-  );
 }
 
 /**
@@ -73,13 +40,7 @@ export function ReturnFilePicker({
   const line = (file: EvidenceFile) => t('evidence.returnFileLine', { name: file.name, target: anchorName(file) });
   const lines = reason.split('\n');
   const ticked = files.filter((f) => lines.includes(line(f))).map((f) => String(f.id));
-  const toggle = (ids: string[]) => {
-    // The ticked files' lines first, in the list's order, then whatever the officer wrote themselves.
-    const fileLines = new Set(files.map(line));
-    const own = lines.filter((l) => !fileLines.has(l));
-    const picked = files.filter((f) => ids.includes(String(f.id))).map(line);
-    onReason([...picked, ...own].join('\n').trim());
-  };
+  const toggle = (ids: string[]) => onReason(withFileLines(reason, files.map(line), files.filter((f) => ids.includes(String(f.id))).map(line)));
   return (
     <Checkbox.Group label={t('evidence.returnFiles')} description={t('evidence.returnFilesHint')} value={ticked} onChange={toggle}>
       <Stack gap={6} mt={6}>
