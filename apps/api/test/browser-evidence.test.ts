@@ -2,11 +2,11 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { openEvidenceStore } from '@oversight/db';
-import { inputIndicatorsFor, periodOf, periodStartDate, shiftPeriod, type IndicatorValue, type Period, type SchoolType } from '@oversight/domain';
+import { periodOf, shiftPeriod, type Period, } from '@oversight/domain';
 import type { Locator, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserSkipReason, callerAs as callerAsDemo, fitsViewport, openDemoSite, SHOTS, type DemoSite } from './browser-support.js';
+import { browserSkipReason, callerAs as callerAsDemo, fitsViewport, openDemoSite, plausibleValues, SHOTS, type DemoSite } from './browser-support.js';
 import { makePdf } from './pdf.js';
 
 /**
@@ -58,19 +58,6 @@ describe.skipIf(skip !== null)('evidence in the browser', () => {
     await page.getByRole('button', { name: '登录' }).click();
     await page.waitForURL((url) => !url.pathname.startsWith('/login'), { timeout: 15_000 });
     return page;
-  }
-
-  /** Values that pass every hard rule for the school (as in browser.test.ts), with greening money spent and the canteen insured. */
-  function plausibleValues(school: { type: SchoolType; hasCanteen: boolean }, period: Period): Record<string, IndicatorValue> {
-    const values: Record<string, IndicatorValue> = {};
-    for (const indicator of inputIndicatorsFor(school)) {
-      if (indicator.valueType === 'integer' || indicator.valueType === 'decimal') {
-        values[indicator.code] = Math.min(indicator.max ?? 10, Math.max(indicator.min ?? 0, 10));
-      } else if (indicator.valueType === 'boolean') values[indicator.code] = typeof indicator.expected === 'boolean' ? indicator.expected : true;
-      else if (indicator.valueType === 'enum') values[indicator.code] = indicator.options![0]!.value;
-      else values[indicator.code] = periodStartDate(period);
-    }
-    return values;
   }
 
   /** A school with a canteen, and a quarter two years ahead (no last year, no peers: no warnings) with nothing reported yet. */

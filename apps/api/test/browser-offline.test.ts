@@ -1,10 +1,10 @@
 import path from 'node:path';
 import type { DatabaseHandle, DemoSummary } from '@oversight/db';
-import { inputIndicatorsFor, type IndicatorValue, periodOf, periodStartDate, shiftPeriod, type Period, type SchoolType } from '@oversight/domain';
+import { inputIndicatorsFor, periodOf, shiftPeriod, type Period, } from '@oversight/domain';
 import type { Browser, Page } from 'playwright-core';
 import { describeEachDatabase } from '@oversight/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserSkipReason, callerAs as callerAsDemo, fitsViewport, openDemoSite, SHOTS, type DemoSite } from './browser-support.js';
+import { browserSkipReason, callerAs as callerAsDemo, fitsViewport, openDemoSite, plausibleValues, SHOTS, type DemoSite } from './browser-support.js';
 
 /**
  * The report form on a bad connection, in headless Chromium at phone size: edits made offline are kept on the device
@@ -143,19 +143,6 @@ await describeEachDatabase('autosave on a bad connection', (kind) => {
       expect(history.some((h) => JSON.stringify(h.after).includes('"students_enrolled":350'))).toBe(true);
       expect(await keptOnDevice(page)).toBe(0);
     }, 150_000);
-
-    /** Values that pass every hard rule for the school (10 of everything fits each “at most” cross-check). */
-    function plausibleValues(school: { type: SchoolType; hasCanteen: boolean }, period: Period): Record<string, IndicatorValue> {
-      const values: Record<string, IndicatorValue> = {};
-      for (const indicator of inputIndicatorsFor(school)) {
-        if (indicator.valueType === 'integer' || indicator.valueType === 'decimal') {
-          values[indicator.code] = Math.min(indicator.max ?? 10, Math.max(indicator.min ?? 0, 10));
-        } else if (indicator.valueType === 'boolean') values[indicator.code] = typeof indicator.expected === 'boolean' ? indicator.expected : true;
-        else if (indicator.valueType === 'enum') values[indicator.code] = indicator.options![0]!.value;
-        else values[indicator.code] = periodStartDate(period);
-      }
-      return values;
-    }
 
     it('edits waiting while the report was submitted elsewhere are kept, shown, and offered again once it is returned', async () => {
       const { page, principal, officer, school, period, draft, stored } = await setUp(3);

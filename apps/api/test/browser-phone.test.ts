@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { DatabaseHandle, DemoSummary } from '@oversight/db';
-import { inputIndicatorsFor, periodOf, periodStartDate, shiftPeriod, type IndicatorValue, type Period, type SchoolType } from '@oversight/domain';
+import { periodOf, shiftPeriod, type Period, } from '@oversight/domain';
 import type { Browser, Page } from 'playwright-core';
 import { describeEachDatabase } from '@oversight/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +11,7 @@ import {
   inView,
   offscreen,
   openDemoSite,
+  plausibleValues,
   reachable,
   SHOTS,
   type DemoSite,
@@ -68,19 +69,6 @@ await describeEachDatabase('on a phone and a tablet', (kind) => {
       await page.screenshot({ path: path.join(SHOTS, `${shot}.png`), fullPage: true });
       expect(await offscreen(page), shot).toEqual([]);
       expect(await fitsViewport(page), shot).toBe(true);
-    }
-
-    /** Values that pass every hard rule for the school (10 of everything fits each “at most” cross-check). */
-    function plausibleValues(school: { type: SchoolType; hasCanteen: boolean }, period: Period): Record<string, IndicatorValue> {
-      const values: Record<string, IndicatorValue> = {};
-      for (const indicator of inputIndicatorsFor(school)) {
-        if (indicator.valueType === 'integer' || indicator.valueType === 'decimal') {
-          values[indicator.code] = Math.min(indicator.max ?? 10, Math.max(indicator.min ?? 0, 10));
-        } else if (indicator.valueType === 'boolean') values[indicator.code] = typeof indicator.expected === 'boolean' ? indicator.expected : true;
-        else if (indicator.valueType === 'enum') values[indicator.code] = indicator.options![0]!.value;
-        else values[indicator.code] = periodStartDate(period);
-      }
-      return values;
     }
 
     /** The first quarter from the running one on in which the school has no report yet (read, not assumed). */

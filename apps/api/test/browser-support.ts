@@ -12,6 +12,7 @@ import {
   type DemoSummary,
   type Kysely,
 } from '@oversight/db';
+import { inputIndicatorsFor, periodStartDate, type IndicatorValue, type Period, type SchoolType } from '@oversight/domain';
 import { createTestDatabase } from '@oversight/db/testing';
 import type { FastifyInstance } from 'fastify';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
@@ -145,4 +146,17 @@ export async function inView(locator: Locator): Promise<boolean> {
   const box = await locator.boundingBox();
   const size = locator.page().viewportSize();
   return box !== null && size !== null && box.x + box.width > 0 && box.x < size.width && box.y + box.height > 0 && box.y < size.height;
+}
+
+/** Values that pass every hard rule for the school (10 of everything fits each “at most” cross-check; canteens insured). */
+export function plausibleValues(school: { type: SchoolType; hasCanteen: boolean }, period: Period): Record<string, IndicatorValue> {
+  const values: Record<string, IndicatorValue> = {};
+  for (const indicator of inputIndicatorsFor(school)) {
+    if (indicator.valueType === 'integer' || indicator.valueType === 'decimal') {
+      values[indicator.code] = Math.min(indicator.max ?? 10, Math.max(indicator.min ?? 0, 10));
+    } else if (indicator.valueType === 'boolean') values[indicator.code] = typeof indicator.expected === 'boolean' ? indicator.expected : true;
+    else if (indicator.valueType === 'enum') values[indicator.code] = indicator.options![0]!.value;
+    else values[indicator.code] = periodStartDate(period);
+  }
+  return values;
 }

@@ -1,10 +1,10 @@
 import path from 'node:path';
 import type { OrgNode } from '@oversight/api';
 import type { DatabaseHandle, DemoSummary } from '@oversight/db';
-import { inputIndicatorsFor, periodLabel, periodOf, periodStartDate, shiftPeriod, type IndicatorValue, type Period, type SchoolType } from '@oversight/domain';
+import { periodLabel, periodOf, shiftPeriod, type Period, } from '@oversight/domain';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserSkipReason, callerAs as callerAsDemo, openDemoSite, SHOTS, type DemoSite } from './browser-support.js';
+import { browserSkipReason, callerAs as callerAsDemo, openDemoSite, plausibleValues, SHOTS, type DemoSite } from './browser-support.js';
 
 /** Signs in through the real SPA in headless Chromium and works through the reporting pages as each role. */
 const skip = browserSkipReason('browser tests');
@@ -41,19 +41,6 @@ describe.skipIf(skip !== null)('in the browser', () => {
   }
 
   const principalOf = (schoolName: string) => demo.principals.find((p) => p.school === schoolName)!.username;
-
-  /** Values that pass every hard rule for the school (10 of everything fits each “at most” cross-check). */
-  function plausibleValues(school: { type: SchoolType; hasCanteen: boolean }, period: Period): Record<string, IndicatorValue> {
-    const values: Record<string, IndicatorValue> = {};
-    for (const indicator of inputIndicatorsFor(school)) {
-      if (indicator.valueType === 'integer' || indicator.valueType === 'decimal') {
-        values[indicator.code] = Math.min(indicator.max ?? 10, Math.max(indicator.min ?? 0, 10));
-      } else if (indicator.valueType === 'boolean') values[indicator.code] = typeof indicator.expected === 'boolean' ? indicator.expected : true;
-      else if (indicator.valueType === 'enum') values[indicator.code] = indicator.options![0]!.value;
-      else values[indicator.code] = periodStartDate(period);
-    }
-    return values;
-  }
 
   /** The first quarter from the running one on in which none of these schools has a report yet (read, not assumed). */
   async function openQuarter(schoolIds: number[], from = periodOf(new Date())): Promise<Period> {
