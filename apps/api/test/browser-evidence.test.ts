@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { openEvidenceStore } from '@oversight/db';
-import { periodOf, shiftPeriod, type Period, } from '@oversight/domain';
+import { periodOf, shiftPeriod, type Period } from '@oversight/domain';
 import type { Locator, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

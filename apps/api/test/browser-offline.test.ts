@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { DatabaseHandle, DemoSummary } from '@oversight/db';
-import { inputIndicatorsFor, periodOf, shiftPeriod, type Period, } from '@oversight/domain';
+import { inputIndicatorsFor, periodOf, shiftPeriod, type Period } from '@oversight/domain';
 import type { Browser, Page } from 'playwright-core';
 import { describeEachDatabase } from '@oversight/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

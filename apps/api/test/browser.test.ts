@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { OrgNode } from '@oversight/api';
 import type { DatabaseHandle, DemoSummary } from '@oversight/db';
-import { periodLabel, periodOf, shiftPeriod, type Period, } from '@oversight/domain';
+import { periodLabel, periodOf, shiftPeriod, type Period } from '@oversight/domain';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserSkipReason, callerAs as callerAsDemo, openDemoSite, plausibleValues, SHOTS, type DemoSite } from './browser-support.js';
