@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { openEvidenceStore } from '@oversight/db';
-import { periodOf, shiftPeriod, type Period } from '@oversight/domain';
+import { periodLabel, periodOf, shiftPeriod, type Period } from '@oversight/domain';
 import type { Locator, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -276,5 +276,29 @@ describe.skipIf(skip !== null)('evidence in the browser', () => {
     // Entry names are stored as they are (UTF-8): a folder for the school and the quarter, the original file name.
     expect(zip.includes(Buffer.from(school.name))).toBe(true);
     expect(zip.includes(Buffer.from('电费单据.pdf'))).toBe(true);
+  }, 120_000);
+
+  it('the bureau admin names the quarter from which evidence is required on the completeness page; the officer reads it', async () => {
+    const bureau = await callerAs('bureau');
+    expect((await bureau.evidence.requiredFrom({ countyId: site!.demo.countyId })).from).toBeNull();
+    const page = await signedIn('bureau');
+    await page.getByRole('link', { name: '报送情况' }).click();
+    const setting = page.getByRole('textbox', { name: '佐证材料要求：自' });
+    await expect.poll(() => setting.inputValue(), { timeout: 15_000 }).toBe('暂不要求');
+    const next = shiftPeriod(periodOf(new Date()), 1);
+    const label = periodLabel(next, 'zh');
+    await setting.click();
+    await page.getByRole('option', { name: label }).click();
+    await page.getByRole('button', { name: '保存要求' }).click();
+    await expect.poll(() => page.getByText(`自${label}起，报表须按指标要求附佐证材料方可报送。`).count(), { timeout: 15_000 }).toBe(1);
+    try {
+      expect((await bureau.evidence.requiredFrom({ countyId: site!.demo.countyId })).from).toBe(next);
+      const officerPage = await signedIn('officer');
+      await officerPage.getByRole('link', { name: '报送情况' }).click();
+      await expect.poll(() => officerPage.getByText(`佐证材料要求：自 ${label}`).count(), { timeout: 15_000 }).toBe(1);
+      await page.screenshot({ path: path.join(SHOTS, 'evidence-setting.png') });
+    } finally {
+      await bureau.evidence.setRequiredFrom({ countyId: site!.demo.countyId, from: null });
+    }
   }, 120_000);
 });

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { evidenceFindings, evidenceName, periodOf, type Period } from '@oversight/domain';
+import { evidenceFindings, evidenceName, type Period } from '@oversight/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   evidenceRequiredFrom,
@@ -20,7 +20,7 @@ import { school, smallHierarchy } from './fixtures.js';
 
 /**
  * The catalogue's evidence requirements as findings of a report: blocking ones stop submission, the others are
- * warnings to explain; only for quarters from the county's `evidence_from` (a new county: the quarter it was created).
+ * warnings to explain; only for quarters from the county's `evidence_from` (none until its admin names one).
  */
 const sha = (text: string) => createHash('sha256').update(text).digest('hex');
 
@@ -67,8 +67,10 @@ await describeEachDatabase('evidence requirements', (kind) => {
   });
   afterAll(async () => handle?.close());
 
-  it('a new county requires evidence from the quarter it was created; the admin can move or lift it', async () => {
-    expect(await evidenceRequiredFrom(handle.db, SYSTEM_ACTOR, county.id)).toBe(periodOf(new Date()));
+  it('a new county requires no evidence until its admin names the first quarter; the admin can move or lift it', async () => {
+    expect(await evidenceRequiredFrom(handle.db, SYSTEM_ACTOR, county.id)).toBeNull();
+    await setEvidenceRequiredFrom(handle.db, SYSTEM_ACTOR, county.id, '2027Q1');
+    expect(await evidenceRequiredFrom(handle.db, SYSTEM_ACTOR, county.id)).toBe('2027Q1');
     await setEvidenceRequiredFrom(handle.db, SYSTEM_ACTOR, county.id, null);
     expect(await evidenceRequiredFrom(handle.db, SYSTEM_ACTOR, county.id)).toBeNull();
     await expect(setEvidenceRequiredFrom(handle.db, SYSTEM_ACTOR, county.id, '2026Q5')).rejects.toThrow('季度格式应为“2026Q1”');

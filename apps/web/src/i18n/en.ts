@@ -613,6 +613,11 @@ export const en: MessageTree = {
     },
   },
   evidence: {
+    requiredFromLabel: 'Evidence required from',
+    requiredFromNone: 'not required',
+    requiredFromSave: 'Save',
+    requiredFromSaved: 'From {{period}} on, reports need the evidence their indicators name before they can be submitted.',
+    requiredFromLifted: 'Evidence is no longer required.',
     heading: 'Evidence',
     intro:
       'Policies, certificates, decisions or acceptance documents, photos: PDF, images (JPEG, PNG, WebP), Word, Excel or WPS files. Files cannot be changed once the report is submitted.',

@@ -606,6 +606,11 @@ export const zhCN = {
     },
   },
   evidence: {
+    requiredFromLabel: '佐证材料要求：自',
+    requiredFromNone: '暂不要求',
+    requiredFromSave: '保存要求',
+    requiredFromSaved: '自{{period}}起，报表须按指标要求附佐证材料方可报送。',
+    requiredFromLifted: '已取消佐证材料要求。',
     heading: '佐证材料',
     intro: '保单、证书、认定或验收文件、照片等：PDF、图片（JPEG、PNG、WebP）、Word、Excel 或 WPS 文件。报表报送后不能再修改。',
     forDomain: '本领域其他材料',

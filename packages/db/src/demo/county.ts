@@ -48,9 +48,6 @@ export async function seedDemoCounty(db: Kysely<Database>, options: { password: 
   const province = await createOrgUnit(db, SYSTEM_ACTOR, { parentId: null, level: 'province', ...DEMO_PLACES.province });
   const city = await createOrgUnit(db, SYSTEM_ACTOR, { parentId: province.id, level: 'city', ...DEMO_PLACES.city });
   const county = await createOrgUnit(db, SYSTEM_ACTOR, { parentId: city.id, level: 'county', ...DEMO_PLACES.county });
-  // The demo's three years of reports carry no files: its county does not require evidence (a real county created
-  // today does, from this quarter); the bureau admin can switch it on (evidence.setRequiredFrom) to try it.
-  await db.updateTable('countySettings').set({ evidenceFrom: null }).where('countyId', '=', county.id).execute();
   const townships = new Map<string, number>();
   for (const t of DEMO_PLACES.townships) {
     const unit = await createOrgUnit(db, SYSTEM_ACTOR, { parentId: county.id, level: 'township', code: t.code, name: t.name });

@@ -1,11 +1,10 @@
-import { badRequest, conflict, divisionCodeProblem, ORG_LEVEL_LABELS, orgUnitInput, parentLevelOf, periodOf, type OrgUnitInput } from '@oversight/domain';
+import { badRequest, conflict, divisionCodeProblem, ORG_LEVEL_LABELS, orgUnitInput, parentLevelOf, type OrgUnitInput } from '@oversight/domain';
 import type { Kysely } from 'kysely';
 import { recordAudit } from '../queries/audit.js';
 import { getOrgUnit, getOrgUnitByCode } from '../queries/org.js';
 import type { Database, OrgUnit } from '../schema.js';
 import type { Actor } from './actor.js';
 import { transact } from './transaction.js';
-import { DEFAULT_DEADLINE_DAYS } from './validation-context.js';
 
 export async function createOrgUnit(db: Kysely<Database>, actor: Actor, raw: OrgUnitInput): Promise<OrgUnit> {
   const input = orgUnitInput.parse(raw);
@@ -24,14 +23,6 @@ export async function createOrgUnit(db: Kysely<Database>, actor: Actor, raw: Org
       .values({ parentId: input.parentId, level: input.level, code: input.code, name: input.name })
       .returningAll()
       .executeTakeFirstOrThrow();
-    // A new county requires evidence (佐证材料) for its reports from the quarter it was created: its history, if
-    // imported, predates the requirement; an admin may move the quarter (evidence.setRequiredFrom).
-    if (unit.level === 'county') {
-      await trx
-        .insertInto('countySettings')
-        .values({ countyId: unit.id, deadlineDays: DEFAULT_DEADLINE_DAYS, evidenceFrom: periodOf(unit.createdAt) })
-        .execute();
-    }
     await recordAudit(trx, {
       actorId: actor.userId,
       action: 'org.create',

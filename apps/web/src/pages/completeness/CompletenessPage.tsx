@@ -18,6 +18,7 @@ import { QueryState } from '../../shared/ui/Loading';
 import { PageHeader } from '../../shared/ui/PageHeader';
 import { STATUS_COLORS, type ReportStatus } from '../../shared/ui/StatusBadge';
 import { DeadlineSetting } from './DeadlineSetting';
+import { EvidenceSetting } from './EvidenceSetting';
 
 interface Cell {
   status: ReportStatus;
@@ -155,6 +156,7 @@ export function CompletenessPage() {
         }
       >
         <DeadlineSetting countyId={countyId} />
+        <EvidenceSetting countyId={countyId} />
       </PageHeader>
       <SimpleGrid cols={{ base: 2, sm: 5 }} spacing="sm" mb="sm">
         {(
