@@ -220,7 +220,7 @@ describe.skipIf(skip !== null)('evidence in the browser', () => {
       const page = await signedIn(principalOf(school.name), PHONE);
       await page.goto(`${site!.base}/reports/${school.id}/${period}`);
       await page.getByRole('tab', { name: /各项保险/ }).click();
-      const row = page.locator('tr[data-indicator="food_liability_insured"]');
+      const row = page.locator('[data-indicator="food_liability_insured"]');
       const slot = page.locator('[data-evidence-indicator="food_liability_insured"]');
       // Beside the figure (as any error of the form) and in the evidence slot, with its badge.
       await expect.poll(() => row.getByText(message).count(), { timeout: 15_000 }).toBe(1);
@@ -283,7 +283,7 @@ describe.skipIf(skip !== null)('evidence in the browser', () => {
     expect((await bureau.evidence.requiredFrom({ countyId: site!.demo.countyId })).from).toBeNull();
     const page = await signedIn('bureau');
     await page.getByRole('link', { name: '报送情况' }).click();
-    const setting = page.getByRole('textbox', { name: '佐证材料要求：自' });
+    const setting = page.locator('input[aria-label="佐证材料要求：自"]');
     await expect.poll(() => setting.inputValue(), { timeout: 15_000 }).toBe('暂不要求');
     const next = shiftPeriod(periodOf(new Date()), 1);
     const label = periodLabel(next, 'zh');

@@ -133,9 +133,12 @@ export function ReportComparison({
       <Stack gap="sm">
         {groupsFor(catalogue, school).map((group) => (
           <Paper key={group.domain} p={0} style={{ overflow: 'hidden' }}>
-            <Text size="sm" fw={600} px="sm" py={6} bg="gray.1">
-              {label(catalogue.domains[group.domain])}
-            </Text>
+            <Stack gap={4} px="sm" py={6} bg="gray.1">
+              <Text size="sm" fw={600}>
+                {label(catalogue.domains[group.domain])}
+              </Text>
+              {aside?.({ domain: group.domain })}
+            </Stack>
             {group.inputs.map((i) => row(i, report.values[i.code], report.lastYear?.[i.code], false))}
             {group.derived.map((i) => row(i, report.derived[i.code], derive(i, report.lastYear, school, period), true))}
           </Paper>
