@@ -199,7 +199,7 @@ await describeEachDatabase('on a phone and a tablet', (kind) => {
       const required = page.getByText(/^请填写.+。$/).first();
       await expect.poll(() => required.count(), { timeout: 15_000 }).toBe(1);
       await expect.poll(() => inView(required), { timeout: 5_000 }).toBe(true);
-      expect(await reachable(required)).toBe(true);
+      await expect.poll(() => reachable(required), { timeout: 5_000 }).toBe(true);
       await page.screenshot({ path: path.join(SHOTS, 'phone-report-refused.png') });
       await page.getByRole('tab', { name: /基本情况/ }).tap();
 
