@@ -7,8 +7,9 @@ import { backupDatabase, restoreDatabase, type DatabaseHandle, type EvidenceStor
 import { createTestDatabase, databaseKinds } from '@oversight/db/testing';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openTestStore, pdf, photo, uploadEvidence } from './evidence-support.js';
+import { openTestStore, photo, uploadEvidence } from './evidence-support.js';
 import { cookie, county, server } from './files-support.js';
+import { makePdf } from './pdf.js';
 
 /**
  * Backup and restore carry the evidence files: an embedded installation (PGlite, files under DATA_DIR) is backed up
@@ -34,10 +35,10 @@ describe.skipIf(!postgres)('evidence in backup and restore: PGlite + folder → 
     // A large file spans many backup lines; the same bytes on two reports are kept (and backed up) once.
     const large = Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(300 * 1024, 0x42), Buffer.from('\n%%EOF\n')]);
     const files: [number, Buffer][] = [
-      [setup.primary.id, pdf('one')],
+      [setup.primary.id, makePdf(['one'])],
       [setup.primary.id, await photo(80, 60)],
       [setup.noCanteen.id, large],
-      [setup.vocational.id, pdf('one')],
+      [setup.vocational.id, makePdf(['one'])],
     ];
     for (const [schoolId, bytes] of files) {
       const response = await uploadEvidence(sourceApp, setup.sessions.officerA, schoolId, '2026Q1', bytes, { name: `文件${uploaded.length}.pdf` });

@@ -3,10 +3,11 @@ import { createTestDatabase, describeEachDatabase } from '@oversight/db/testing'
 import fc from 'fast-check';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deleteEvidence, openTestStore, pdf, photo, STORAGES, storedHashes, uploadEvidence } from './evidence-support.js';
+import { deleteEvidence, openTestStore, photo, STORAGES, storedHashes, uploadEvidence } from './evidence-support.js';
 import { cookie, county, server } from './files-support.js';
 import { parse } from 'content-disposition';
 import ExcelJS from 'exceljs';
+import { makePdf } from './pdf.js';
 
 /**
  * Bad evidence uploads, on both databases and both storages: files whose content is not an accepted type
@@ -98,7 +99,7 @@ await describeEachDatabase('evidence: hostile uploads', (kind) => {
       it('refuses truncated PDFs, photos and workbooks as damaged', async () => {
         const cut = (b: Buffer) => b.subarray(0, Math.floor(b.length * 0.6));
         for (const [name, body] of [
-          ['保单.pdf', cut(pdf('cut'))],
+          ['保单.pdf', cut(makePdf(['cut']))],
           ['照片.jpg', cut(await photo(200, 200))],
           ['台账.xlsx', cut(await xlsx())],
         ] as const) {
@@ -114,11 +115,11 @@ await describeEachDatabase('evidence: hostile uploads', (kind) => {
         const before = await snapshot();
         const token = setup.sessions.principal;
         const cases = [
-          await uploadEvidence(app, token, setup.primary.id, PERIOD, pdf(), { indicator: 'no_such_code' }),
-          await uploadEvidence(app, token, setup.primary.id, PERIOD, pdf(), { domain: 'basics' }),
-          await uploadEvidence(app, token, setup.primary.id, PERIOD, pdf(), { indicator: 'liability_insured', domain: 'insurance' }),
-          await uploadEvidence(app, token, setup.primary.id, PERIOD, pdf(), { indicator: 'liability_rate' }),
-          await uploadEvidence(app, token, setup.primary.id, '2026Q9', pdf()),
+          await uploadEvidence(app, token, setup.primary.id, PERIOD, makePdf(['evidence']), { indicator: 'no_such_code' }),
+          await uploadEvidence(app, token, setup.primary.id, PERIOD, makePdf(['evidence']), { domain: 'basics' }),
+          await uploadEvidence(app, token, setup.primary.id, PERIOD, makePdf(['evidence']), { indicator: 'liability_insured', domain: 'insurance' }),
+          await uploadEvidence(app, token, setup.primary.id, PERIOD, makePdf(['evidence']), { indicator: 'liability_rate' }),
+          await uploadEvidence(app, token, setup.primary.id, '2026Q9', makePdf(['evidence'])),
           await uploadEvidence(app, token, setup.primary.id, PERIOD, Buffer.alloc(0)),
           await app.inject({
             method: 'POST',
@@ -133,7 +134,7 @@ await describeEachDatabase('evidence: hostile uploads', (kind) => {
         expect(cases[0]!.json().error.message).toBe('未知的指标代码（indicator）：no_such_code。');
         expect(cases[4]!.json().error.message).toContain('季度格式应为“2026Q1”');
         // A cross-site form post is refused before anything is read.
-        const foreign = await uploadEvidence(app, token, setup.primary.id, PERIOD, pdf(), { headers: { origin: 'http://evil.example' } });
+        const foreign = await uploadEvidence(app, token, setup.primary.id, PERIOD, makePdf(['evidence']), { headers: { origin: 'http://evil.example' } });
         await refused(foreign, before, 'cross-site');
         expect(foreign.statusCode).toBe(403);
         // A removal must prove it comes from our pages too: another site's Origin, or no Origin at all, is refused.
@@ -157,7 +158,7 @@ await describeEachDatabase('evidence: hostile uploads', (kind) => {
           '<script>.pdf',
         ];
         for (const name of names) {
-          const response = await uploadEvidence(app, setup.sessions.principal, setup.primary.id, PERIOD, pdf(name), { name });
+          const response = await uploadEvidence(app, setup.sessions.principal, setup.primary.id, PERIOD, makePdf([name]), { name });
           expect(response.statusCode, `${name}: ${response.body}`).toBe(200);
           const stored = response.json().name as string;
           expect(stored).not.toMatch(/[\\/\u0000\u202e]/);
@@ -174,7 +175,7 @@ await describeEachDatabase('evidence: hostile uploads', (kind) => {
       });
 
       it('property: random bytes, random cuts of real files and lying sizes are refused with a Chinese 4xx and leave nothing stored', async () => {
-        const good = [pdf('prop'), await photo(120, 80), await xlsx()];
+        const good = [makePdf(['prop']), await photo(120, 80), await xlsx()];
         const before = await snapshot();
         await fc.assert(
           fc.asyncProperty(
@@ -210,7 +211,7 @@ await describeEachDatabase('evidence: hostile uploads', (kind) => {
 
       it('a file above the limit is refused while streaming, even when it claims to be small', async () => {
         const before = await snapshot();
-        const big = Buffer.concat([pdf('big').subarray(0, 9), Buffer.alloc(400 * 1024, 0x41), Buffer.from('\n%%EOF\n')]);
+        const big = Buffer.concat([makePdf(['big']).subarray(0, 9), Buffer.alloc(400 * 1024, 0x41), Buffer.from('\n%%EOF\n')]);
         const response = await uploadEvidence(app, setup.sessions.principal, setup.primary.id, PERIOD, big, { name: 'big.pdf' });
         await refused(response, before, 'too large');
         expect(response.statusCode).toBe(413);

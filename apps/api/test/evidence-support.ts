@@ -9,26 +9,6 @@ import { cookie, HOST, ORIGIN } from './files-support.js';
 
 /** Test support for evidence: small real files of each accepted type, and a multipart upload as a browser sends it. */
 
-/** A minimal, complete PDF (one empty page), with a marker so two of them can differ. */
-export function pdf(marker = 'evidence'): Buffer {
-  const objects = [
-    '<< /Type /Catalog /Pages 2 0 R >>',
-    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
-    `<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Resources << >> /Contents 4 0 R >>`,
-    `<< /Length ${`% ${marker}`.length} >>\nstream\n% ${marker}\nendstream`,
-  ];
-  let body = '%PDF-1.4\n';
-  const offsets: number[] = [];
-  objects.forEach((o, i) => {
-    offsets.push(Buffer.byteLength(body));
-    body += `${i + 1} 0 obj\n${o}\nendobj\n`;
-  });
-  const xref = Buffer.byteLength(body);
-  body += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n${offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('')}`;
-  body += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
-  return Buffer.from(body, 'latin1');
-}
-
 /** A JPEG photo as a phone takes it: rotated by EXIF (orientation 6) and carrying GPS-like metadata. */
 export async function photo(width = 64, height = 32): Promise<Buffer> {
   return sharp({ create: { width, height, channels: 3, background: { r: 200, g: 30, b: 30 } } })

@@ -6,8 +6,9 @@ import type { FastifyInstance } from 'fastify';
 import sharp from 'sharp';
 import yauzl from 'yauzl';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deleteEvidence, openTestStore, pdf, photo, png, STORAGES, storedHashes, uploadEvidence } from './evidence-support.js';
+import { deleteEvidence, openTestStore, photo, png, STORAGES, storedHashes, uploadEvidence } from './evidence-support.js';
 import { cookie, county, server } from './files-support.js';
+import { makePdf } from './pdf.js';
 
 /**
  * Evidence (issue 15) through HTTP, on both databases and both storages (a folder, and a local S3-compatible server):
@@ -64,7 +65,7 @@ await describeEachDatabase('evidence', (kind) => {
 
       it('a principal attaches a policy PDF to an indicator and a photo to a domain; both are listed, served and audited', async () => {
         const { principal, officerA } = setup.sessions;
-        const policy = pdf('policy');
+        const policy = makePdf(['policy']);
         const up = await uploadEvidence(app, principal, setup.primary.id, PERIOD, policy, {
           name: '食品安全责任险保单（2026）.pdf',
           indicator: 'food_liability_insured',
@@ -158,7 +159,7 @@ await describeEachDatabase('evidence', (kind) => {
       it('files are frozen with the report: no upload or removal while submitted or approved, allowed again once returned', async () => {
         const school = setup.noCanteen;
         const token = setup.sessions.otherPrincipal;
-        const up = await uploadEvidence(app, token, school.id, PERIOD, pdf('frozen'), { name: '验收文件.pdf', indicator: 'assured_canteen_status' });
+        const up = await uploadEvidence(app, token, school.id, PERIOD, makePdf(['frozen']), { name: '验收文件.pdf', indicator: 'assured_canteen_status' });
         // An indicator that does not apply to this school (no canteen) is still an indicator; the form decides where to offer it.
         expect(up.statusCode, up.body).toBe(200);
         const id = up.json().id;
@@ -167,7 +168,7 @@ await describeEachDatabase('evidence', (kind) => {
           .values({ countyId: school.countyId, schoolId: school.id, period: PERIOD, status: 'approved', version: 3, values: '{}', explanations: '{}' })
           .execute();
         const before = await storedHashes(store);
-        const refusedUpload = await uploadEvidence(app, token, school.id, PERIOD, pdf('late'), { name: '补充.pdf' });
+        const refusedUpload = await uploadEvidence(app, token, school.id, PERIOD, makePdf(['late']), { name: '补充.pdf' });
         expect(refusedUpload.statusCode).toBe(409);
         expect(refusedUpload.json().error.message).toBe('该报表已审核通过，佐证材料随报表锁定，不能上传或删除；如需更正，请联系教育局重新打开报表。');
         const refusedRemoval = await deleteEvidence(app, setup.sessions.officerA, id);
@@ -195,7 +196,7 @@ await describeEachDatabase('evidence', (kind) => {
         const school = setup.vocational;
         const token = setup.sessions.officerA;
         const before = await storedHashes(store);
-        const tooBig = Buffer.concat([pdf('big').subarray(0, 9), Buffer.alloc(2 * MB + 10, 0x20), Buffer.from('%%EOF\n')]);
+        const tooBig = Buffer.concat([makePdf(['big']).subarray(0, 9), Buffer.alloc(2 * MB + 10, 0x20), Buffer.from('%%EOF\n')]);
         const refused = await uploadEvidence(app, token, school.id, PERIOD, tooBig, { name: 'big.pdf' });
         expect(refused.statusCode).toBe(413);
         expect(refused.json().error).toMatchObject({ message: '文件超过2MB的上限，已拒绝。请压缩或拆分后再上传。', rule: 'too_large' });
@@ -219,8 +220,8 @@ await describeEachDatabase('evidence', (kind) => {
 
       it('the county zip has a folder per school and quarter with the original names, collisions numbered', async () => {
         const { officerA, principal } = setup.sessions;
-        const same = pdf('twice-a');
-        const other = pdf('twice-b');
+        const same = makePdf(['twice-a']);
+        const other = makePdf(['twice-b']);
         for (const file of [same, other]) {
           const up = await uploadEvidence(app, principal, setup.primary.id, '2026Q1', file, { name: '合同.pdf' });
           expect(up.statusCode, up.body).toBe(200);

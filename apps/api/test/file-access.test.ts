@@ -21,8 +21,9 @@ import {
   type Target,
   TARGETS,
 } from '../../../packages/api/test/authorisation.js';
-import { deleteEvidence, pdf, uploadEvidence } from './evidence-support.js';
+import { deleteEvidence, uploadEvidence } from './evidence-support.js';
 import { bytes, cookie, download, HOST, ORIGIN, schoolValueCell, server, TYPED, upload, workbookOf } from './files-support.js';
+import { makePdf } from './pdf.js';
 
 /**
  * The authorisation matrix of the file routes (downloads and uploads), generated from the server's own route list:
@@ -136,7 +137,7 @@ const evidenceFile = (response: Response, method: string): void => {
   if (method === 'GET') expect(response.rawPayload.equals(EVIDENCE_PDF)).toBe(true);
 };
 
-const EVIDENCE_PDF = pdf('matrix');
+const EVIDENCE_PDF = makePdf(['matrix']);
 
 const base = { mode: '', wrongRole: WRONG_ROLE } as const;
 
