@@ -1,12 +1,11 @@
 import { Button, Group, Modal, Paper, Radio, SimpleGrid, Stack, Text } from '@mantine/core';
 import { useMediaQuery } from '@mantine/hooks';
-import { findIndicator } from '@oversight/domain';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useLabel } from '../../i18n/labels';
 import { useFormatValue } from '../../shared/catalogue';
 import type { Catalogue, Indicator } from '../../shared/trpc';
 import { type Choice, type Difference, differenceKey, type FieldValue } from './pendingEdits';
+import { useFieldName } from './fieldName';
 import { toStoredValue } from './useReportDraft';
 
 interface Props {
@@ -29,7 +28,6 @@ export function DraftConflictDialog({ differences, ...rest }: Props) {
 
 function Choices({ differences, merged = [], inputs, catalogue, onChoose }: Props) {
   const { t } = useTranslation();
-  const label = useLabel();
   const format = useFormatValue(catalogue);
   const phone = useMediaQuery('(max-width: 36em)');
   const [choices, setChoices] = useState<Record<string, Choice>>({});
@@ -43,11 +41,7 @@ function Choices({ differences, merged = [], inputs, catalogue, onChoose }: Prop
     const stored = toStoredValue(indicator, value);
     return stored === undefined ? String(value) : format.withUnit(indicator, stored);
   };
-  const name = (d: Difference) => {
-    const indicator = inputs.find((i) => i.code === d.code) ?? findIndicator(d.code);
-    const text = indicator ? label(indicator.name) : d.code;
-    return d.section === 'values' ? text : t('draftSync.explanationOf', { name: text });
-  };
+  const name = useFieldName(inputs);
 
   return (
     <Modal

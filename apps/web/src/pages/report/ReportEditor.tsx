@@ -244,7 +244,7 @@ export function ReportEditor({
                   />
                 </>
               )}
-              <DomainEvidence report={server} school={school} group={g} catalogue={catalogue} values={values} editable />
+              <DomainEvidence report={server} group={g} catalogue={catalogue} values={values} findings={evidenceIssues} editable />
             </Tabs.Panel>
           ))}
         </Tabs>

@@ -1,12 +1,12 @@
-import { draftFindings, findIndicator, type IndicatorValue, isEditable } from '@oversight/domain';
+import { draftFindings, type IndicatorValue, isEditable } from '@oversight/domain';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useLabel } from '../../i18n/labels';
 import { fieldIssues, useNotify } from '../../shared/errors';
 import { useMe } from '../../shared/session';
 import { errorCode, useTRPC, type Indicator, type ReportView, type School } from '../../shared/trpc';
 import { isNetworkError, retryDelay, useOnline } from './connection';
+import { useFieldName } from './fieldName';
 import { browserStorage, keptEditsKey, readKeptEdits, writeKeptEdits } from './keptEdits';
 import {
   afterSave,
@@ -21,7 +21,6 @@ import {
   type PendingEdits,
   reconcile,
   recordEdit,
-  type Section,
   withEdits,
 } from './pendingEdits';
 
@@ -93,7 +92,6 @@ export function useReportDraft(initial: ReportView, school: School, inputs: read
   const queryClient = useQueryClient();
   const me = useMe();
   const { t } = useTranslation();
-  const label = useLabel();
   const notify = useNotify();
   const online = useOnline();
   const storage = useMemo(browserStorage, []);
@@ -154,14 +152,7 @@ export function useReportDraft(initial: ReportView, school: School, inputs: read
     setExplanations(asExplanations(withEdits(stored.explanations, edits.explanations)));
   }, []);
 
-  const fieldName = useCallback(
-    (d: { section: Section; code: string }) => {
-      const indicator = byCode.get(d.code) ?? findIndicator(d.code);
-      const name = indicator ? label(indicator.name) : d.code;
-      return d.section === 'values' ? name : t('draftSync.explanationOf', { name });
-    },
-    [byCode, label, t],
-  );
+  const fieldName = useFieldName(inputs);
 
   const wentOffline = useCallback((counted: boolean) => {
     if (counted) attempts.current += 1;

@@ -1,5 +1,5 @@
 import { ActionIcon, Anchor, Box, Button, Group, Image, Modal, Paper, ScrollArea, Stack, Text, Tooltip, UnstyledButton } from '@mantine/core';
-import { useMediaQuery } from '@mantine/hooks';
+import { usePhone } from '../ui/usePhone';
 import {
   IconDownload,
   IconExternalLink,
@@ -34,7 +34,7 @@ function Preview({ file }: { file: EvidenceFile }) {
 /** An image at full size in a modal: fitted to the window, or at its own size to read a certificate's small print. */
 function ImageZoom({ file, onClose }: { file: EvidenceFile; onClose: () => void }) {
   const { t } = useTranslation();
-  const phone = useMediaQuery('(max-width: 48em)');
+  const phone = usePhone();
   const [actual, setActual] = useState(false);
   return (
     <Modal opened onClose={onClose} title={file.name} size="xl" fullScreen={phone} centered>

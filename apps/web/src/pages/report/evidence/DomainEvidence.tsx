@@ -1,10 +1,11 @@
 import { useLabel } from '../../../i18n/labels';
 import type { DomainGroup } from '../../../shared/catalogue';
 import { useEvidenceList } from '../../../shared/evidence/useEvidenceList';
-import type { Catalogue, ReportView, School } from '../../../shared/trpc';
+import type { Catalogue, ReportView } from '../../../shared/trpc';
 import type { FieldValue } from '../useReportDraft';
 import { EvidencePanel } from './EvidencePanel';
-import { useEvidenceFindings, wantsEvidence } from './needs';
+import type { ReportIssue } from '@oversight/domain';
+import { wantsEvidence } from './needs';
 
 /**
  * The evidence part of one tab of the report form: a slot for each of the domain's indicators whose figure wants a file (by its catalogue
@@ -12,22 +13,22 @@ import { useEvidenceFindings, wantsEvidence } from './needs';
  */
 export function DomainEvidence({
   report,
-  school,
   group,
   catalogue,
   values,
+  findings,
   editable,
 }: {
   report: ReportView;
-  school: School;
   group: DomainGroup;
   catalogue: Catalogue;
   values: Record<string, FieldValue>;
+  /** The form's evidence findings (all domains; computed once by the form). */
+  findings: readonly ReportIssue[];
   editable: boolean;
 }) {
   const label = useLabel();
   const { files, refresh } = useEvidenceList(report.schoolId, report.period);
-  const findings = useEvidenceFindings(report, school, group.inputs, values);
   if (group.domain === 'basics') return null;
   const indicators = group.inputs.filter((i) => wantsEvidence(i, values[i.code]) || files.some((f) => f.indicator === i.code));
   return (

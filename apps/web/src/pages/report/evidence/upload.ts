@@ -1,4 +1,5 @@
 import type { EvidenceFile } from '@oversight/domain';
+import { uploadWithProgress } from '../../../shared/ui/Upload';
 
 /** Where a file is attached: one indicator, or a domain of the form. */
 export type EvidenceTarget = { indicator: string } | { domain: string };
@@ -20,35 +21,24 @@ export function refusalMessage(body: unknown): string | null {
 }
 
 /**
- * Sends one file with XMLHttpRequest, for upload progress (fetch cannot report it); the session cookie goes with it (same origin).
- * The target goes before the file, so the server knows it before it streams the file.
+ * Sends one file with upload progress (the shared `uploadWithProgress`). The target goes before the file, so the server knows it
+ * before it streams the file. A network failure rejects as the shared helper does (not an `EvidenceError`).
  */
-export function uploadEvidence(
+export async function uploadEvidence(
   schoolId: number,
   period: string,
   file: File,
   target: EvidenceTarget,
   onProgress: (percent: number) => void,
-  signal?: AbortSignal,
 ): Promise<EvidenceFile> {
   const form = new FormData();
   if ('indicator' in target) form.append('indicator', target.indicator);
   else form.append('domain', target.domain);
   form.append('file', file, file.name);
-  return new Promise((resolve, reject) => {
-    const xhr = new XMLHttpRequest();
-    xhr.open('POST', `/api/reports/${schoolId}/${encodeURIComponent(period)}/evidence`);
-    xhr.responseType = 'json';
-    xhr.upload.onprogress = (e) => e.lengthComputable && onProgress(Math.round((e.loaded / e.total) * 100));
-    xhr.onload = () => {
-      if (xhr.status >= 200 && xhr.status < 300 && xhr.response) resolve(xhr.response as EvidenceFile);
-      else reject(new EvidenceError(xhr.status, refusalMessage(xhr.response)));
-    };
-    xhr.onerror = () => reject(new EvidenceError(0, null));
-    xhr.onabort = () => reject(new EvidenceError(0, null));
-    signal?.addEventListener('abort', () => xhr.abort());
-    xhr.send(form);
-  });
+  const url = `/api/reports/${schoolId}/${encodeURIComponent(period)}/evidence`;
+  const { status, body } = await uploadWithProgress<Partial<EvidenceFile>>(url, form, {}, onProgress, () => {});
+  if (status >= 200 && status < 300 && body.id !== undefined) return body as EvidenceFile;
+  throw new EvidenceError(status, refusalMessage(body));
 }
 
 /** Removes one file (refused once the report is submitted or approved, with the server's reason). */
