@@ -1,5 +1,5 @@
 import type { Label } from './labels.js';
-import { INDICATORS } from './indicators/catalogue.js';
+import { applies, INDICATORS } from './indicators/catalogue.js';
 import { DOMAINS, type EvidenceWhen, type Indicator, type IndicatorDomain, type SchoolAttributes } from './indicators/types.js';
 import type { ReportIssue } from './indicators/validate.js';
 import type { IndicatorValue, ReportValues } from './indicators/values.js';
@@ -109,8 +109,7 @@ export function evidenceFindings(
   const issues: ReportIssue[] = [];
   for (const ind of EVIDENCE_INDICATORS) {
     const rule = ind.evidence!;
-    const applies = (!ind.appliesTo?.types || ind.appliesTo.types.includes(school.type)) && (ind.appliesTo?.canteen !== true || school.hasCanteen);
-    if (!applies || attached.has(ind.code) || !evidenceNeeded(rule.when, values[ind.code])) continue;
+    if (!applies(ind, school) || attached.has(ind.code) || !evidenceNeeded(rule.when, values[ind.code])) continue;
     issues.push({
       code: ind.code,
       rule: 'evidence',

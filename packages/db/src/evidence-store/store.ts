@@ -44,6 +44,8 @@ export interface EvidenceStore {
   list(): AsyncIterable<StoredEntry>;
   /** A new temporary file path (for a processed copy of a received file). */
   tempPath(): string;
+  /** Removes temporary files left older than `olderThan` (an upload cut off midway), where the store keeps them itself. */
+  sweepTemporary?(olderThan: Date): Promise<number>;
   close(): Promise<void>;
 }
 

@@ -27,6 +27,7 @@ import type { EvidenceStore } from '../evidence-store/index.js';
 import { recordAudit } from '../queries/audit.js';
 import type { Database, EvidenceFileRow, School } from '../schema.js';
 import type { Actor } from './actor.js';
+import { chunks } from './batches.js';
 import { schoolFor } from './scope.js';
 import { transact } from './transaction.js';
 import { DEFAULT_DEADLINE_DAYS } from './validation-context.js';
@@ -252,8 +253,7 @@ export async function sweepOrphanEvidence(db: Kysely<Database>, store: EvidenceS
   let removed = 0;
   const candidates: string[] = [];
   for await (const entry of store.list()) if (entry.modifiedAt < options.olderThan) candidates.push(entry.sha256);
-  for (let i = 0; i < candidates.length; i += 500) {
-    const part = candidates.slice(i, i + 500);
+  for (const part of chunks(candidates)) {
     const used = new Set((await db.selectFrom('evidenceFiles').select('sha256').where('sha256', 'in', part).execute()).map((r) => r.sha256));
     for (const sha256 of part) {
       if (used.has(sha256)) continue;
@@ -261,7 +261,7 @@ export async function sweepOrphanEvidence(db: Kysely<Database>, store: EvidenceS
       removed++;
     }
   }
-  if ('sweepTemporary' in store && typeof store.sweepTemporary === 'function') removed += await store.sweepTemporary(options.olderThan);
+  removed += (await store.sweepTemporary?.(options.olderThan)) ?? 0;
   return removed;
 }
 
