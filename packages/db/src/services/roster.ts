@@ -12,6 +12,7 @@ import {
   type RosterAccount,
   type RosterResult,
   type RosterRow,
+  schoolFields,
   type SchoolFields,
 } from '@oversight/domain';
 import type { Kysely } from 'kysely';
@@ -58,24 +59,13 @@ interface RosterPlan {
   update: { row: RosterRow; school: School; fields: Fields }[];
   unchanged: number;
   /** Schools (by identifier) that get a principal account. */
-  accountsFor: { code: string; name: string; contactName: string | null | undefined }[];
+  accountsFor: { code: string; name: string; contactName: string | null | undefined; schoolId: number | null }[];
   errors: ImportFinding[];
   warnings: ImportFinding[];
 }
 
-const COMPARED = [
-  'name',
-  'type',
-  'ownership',
-  'location',
-  'boarding',
-  'buildingAreaM2',
-  'siteAreaM2',
-  'hasCanteen',
-  'townshipId',
-  'contactName',
-  'contactPhone',
-] as const;
+/** Every field of the school form but the identifier it is matched by: a field added to the form is compared too. */
+const COMPARED = (Object.keys(schoolFields.shape) as (keyof SchoolFields)[]).filter((key): key is Exclude<keyof SchoolFields, 'code'> => key !== 'code');
 
 function sameSchool(school: School, fields: Fields): boolean {
   return COMPARED.every((key) => {
@@ -192,7 +182,7 @@ async function planRoster(db: Kysely<Database>, countyId: number, rows: readonly
   for (const part of chunks(wanted.map((w) => w.fields.code))) {
     for (const u of await db.selectFrom('users').select('username').where('username', 'in', part).execute()) taken.add(u.username);
   }
-  for (const { row, fields } of wanted) {
+  for (const { row, fields, school } of wanted) {
     const code = fields.code;
     if (taken.has(code)) {
       errors.push(
@@ -205,7 +195,7 @@ async function planRoster(db: Kysely<Database>, countyId: number, rows: readonly
       );
       continue;
     }
-    plan.accountsFor.push({ code, name: fields.name, contactName: fields.contactName });
+    plan.accountsFor.push({ code, name: fields.name, contactName: fields.contactName, schoolId: school?.id ?? null });
   }
   return plan;
 }
@@ -274,14 +264,15 @@ export async function importSchoolRoster(
       const accounts: RosterAccount[] = [];
       for (const wanted of plan.accountsFor) {
         const secret = secrets.get(wanted.code) ?? (await prepare(wanted.code))[1];
-        const school = created.get(wanted.code) ?? (await trx.selectFrom('schools').selectAll().where('code', '=', wanted.code).executeTakeFirstOrThrow());
+        // A new school by the identifier it was created with; a known one as planned (its name is the file's, stored by now).
+        const schoolId = created.get(wanted.code)?.id ?? wanted.schoolId!;
         await createUser(
           trx,
           actor,
-          { role: 'principal', username: wanted.code, displayName: displayName(wanted), password: secret.password, schoolId: school.id },
+          { role: 'principal', username: wanted.code, displayName: displayName(wanted), password: secret.password, schoolId },
           { hash: async () => secret.hash, mustChangePassword: true },
         );
-        accounts.push({ schoolCode: school.code, schoolName: school.name, username: wanted.code, initialPassword: secret.password });
+        accounts.push({ schoolCode: wanted.code, schoolName: wanted.name, username: wanted.code, initialPassword: secret.password });
       }
       if (plan.create.length || plan.update.length || accounts.length) {
         await recordAudit(trx, {
