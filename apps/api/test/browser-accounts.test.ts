@@ -1,8 +1,7 @@
 import path from 'node:path';
 import type { DatabaseHandle, DemoSummary } from '@oversight/db';
-import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserSkipReason, callerAs, fitsViewport, openDemoSite, SHOTS, type DemoSite } from './browser-support.js';
+import { browserSkipReason, callerAs, fitsViewport, openDemoSite, signInAs, SHOTS, type DemoSite } from './browser-support.js';
 
 /**
  * Accounts their owners control, in headless Chromium: a bureau admin resets a principal's password leaving it
@@ -13,28 +12,19 @@ const skip = browserSkipReason('account browser tests');
 
 describe.skipIf(skip !== null)('accounts in the browser', () => {
   let handle: DatabaseHandle;
-  let browser: Browser;
   let base: string;
   let demo: DemoSummary;
   let site: DemoSite | undefined;
 
   beforeAll(async () => {
     site = await openDemoSite();
-    ({ handle, browser, base, demo } = site);
+    ({ handle, base, demo } = site);
   }, 180_000);
 
   afterAll(() => site?.close());
 
-  async function signIn(username: string, password: string, viewport = { width: 1280, height: 900 }): Promise<Page> {
-    const page = await (await browser.newContext({ locale: 'zh-CN', viewport })).newPage();
-    page.on('pageerror', (error) => console.error(`[page error] ${error.message}`));
-    await page.goto(`${base}/`);
-    await page.getByLabel('用户名').fill(username);
-    await page.getByLabel('密码', { exact: true }).fill(password);
-    await page.getByRole('button', { name: '登录' }).click();
-    await page.waitForURL((url) => !url.pathname.startsWith('/login'), { timeout: 15_000 });
-    return page;
-  }
+  const signIn = (username: string, password: string, viewport = { width: 1280, height: 900 }) =>
+    signInAs(site!, username, { password, context: { viewport } });
 
   it('a reset password is shown once, and its owner must set their own before anything else', async () => {
     const { username, school } = demo.principals[3]!;

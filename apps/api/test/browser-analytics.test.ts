@@ -2,9 +2,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { DatabaseHandle, DemoSummary } from '@oversight/db';
 import { periodOf, shiftPeriod } from '@oversight/domain';
-import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserSkipReason, callerAs as callerAsDemo, openDemoSite, SHOTS, type DemoSite } from './browser-support.js';
+import { browserSkipReason, callerAs as callerAsDemo, openDemoSite, signInAs, SHOTS, type DemoSite } from './browser-support.js';
 import { bytes, schoolValueCell, workbookOf } from './files-support.js';
 
 /**
@@ -15,28 +14,18 @@ const skip = browserSkipReason('analytics browser tests');
 
 describe.skipIf(skip !== null)('analytics in the browser', () => {
   let handle: DatabaseHandle;
-  let browser: Browser;
   let base: string;
   let demo: DemoSummary;
   let site: DemoSite | undefined;
 
   beforeAll(async () => {
     site = await openDemoSite();
-    ({ handle, browser, base, demo } = site);
+    ({ handle, base, demo } = site);
   }, 180_000);
 
   afterAll(() => site?.close());
 
-  async function signedIn(username: string): Promise<Page> {
-    const page = await (await browser.newContext({ locale: 'zh-CN', viewport: { width: 1400, height: 1000 } })).newPage();
-    page.on('pageerror', (error) => console.error(`[page error] ${error.message}`));
-    await page.goto(`${base}/`);
-    await page.getByLabel('用户名').fill(username);
-    await page.getByLabel('密码').fill('demo123456');
-    await page.getByRole('button', { name: '登录' }).click();
-    await page.waitForURL((url) => !url.pathname.startsWith('/login'), { timeout: 15_000 });
-    return page;
-  }
+  const signedIn = (username: string) => signInAs(site!, username, { context: { viewport: { width: 1400, height: 1000 } } });
 
   const callerAs = (username: string) => callerAsDemo(handle.db, username);
 

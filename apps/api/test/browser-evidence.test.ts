@@ -6,7 +6,7 @@ import { periodLabel, periodOf, shiftPeriod, type Period } from '@oversight/doma
 import type { Locator, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserSkipReason, callerAs as callerAsDemo, fitsViewport, openDemoSite, plausibleValues, SHOTS, type DemoSite } from './browser-support.js';
+import { browserSkipReason, callerAs as callerAsDemo, fitsViewport, openDemoSite, signInAs, plausibleValues, SHOTS, type DemoSite } from './browser-support.js';
 import { makePdf } from './pdf.js';
 
 /**
@@ -49,16 +49,8 @@ describe.skipIf(skip !== null)('evidence in the browser', () => {
   const callerAs = (username: string) => callerAsDemo(site!.handle.db, username);
   const principalOf = (schoolName: string) => site!.demo.principals.find((p) => p.school === schoolName)!.username;
 
-  async function signedIn(username: string, viewport = { width: 1280, height: 900 }): Promise<Page> {
-    const context = await site!.browser.newContext({ locale: 'zh-CN', viewport, hasTouch: viewport.width < 500, isMobile: viewport.width < 500 });
-    const page = await context.newPage();
-    await page.goto(`${site!.base}/`);
-    await page.getByLabel('用户名').fill(username);
-    await page.getByLabel('密码').fill('demo123456');
-    await page.getByRole('button', { name: '登录' }).click();
-    await page.waitForURL((url) => !url.pathname.startsWith('/login'), { timeout: 15_000 });
-    return page;
-  }
+  const signedIn = (username: string, viewport = { width: 1280, height: 900 }) =>
+    signInAs(site!, username, { context: { viewport, hasTouch: viewport.width < 500, isMobile: viewport.width < 500 } });
 
   /** A school with a canteen, and a quarter two years ahead (no last year, no peers: no warnings) with nothing reported yet. */
   async function draftReport(skipNames: readonly string[] = []) {

@@ -1,10 +1,10 @@
 import path from 'node:path';
 import type { DatabaseHandle, DemoSummary } from '@oversight/db';
 import { inputIndicatorsFor, periodOf, shiftPeriod, type Period } from '@oversight/domain';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { describeEachDatabase } from '@oversight/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserSkipReason, callerAs as callerAsDemo, fitsViewport, openDemoSite, plausibleValues, SHOTS, type DemoSite } from './browser-support.js';
+import { browserSkipReason, callerAs as callerAsDemo, fitsViewport, openDemoSite, signInAs, plausibleValues, SHOTS, type DemoSite } from './browser-support.js';
 
 /**
  * The report form on a bad connection, in headless Chromium at phone size: edits made offline are kept on the device
@@ -19,29 +19,20 @@ const AUTOSAVE = '**/trpc/reports.autosave*';
 await describeEachDatabase('autosave on a bad connection', (kind) => {
   describe.skipIf(skip !== null)('in Chromium at phone size', () => {
     let handle: DatabaseHandle;
-    let browser: Browser;
     let base: string;
     let demo: DemoSummary;
     let site: DemoSite | undefined;
 
     beforeAll(async () => {
       site = await openDemoSite(kind);
-      ({ handle, browser, base, demo } = site);
+      ({ handle, base, demo } = site);
     }, 180_000);
 
     afterAll(() => site?.close());
 
     const callerAs = (username: string) => callerAsDemo(handle.db, username);
 
-    async function signedIn(username: string): Promise<Page> {
-      const page = await (await browser.newContext({ locale: 'zh-CN', viewport: PHONE })).newPage();
-      await page.goto(`${base}/`);
-      await page.getByLabel('用户名').fill(username);
-      await page.getByLabel('密码').fill('demo123456');
-      await page.getByRole('button', { name: '登录' }).click();
-      await page.waitForURL((url) => !url.pathname.startsWith('/login'), { timeout: 15_000 });
-      return page;
-    }
+    const signedIn = (username: string) => signInAs(site!, username, { context: { viewport: PHONE } });
 
     /** A school of the given type no other test here uses, its principal, and a quarter without a report yet. */
     async function setUp(index: number) {

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { DatabaseHandle, DemoSummary } from '@oversight/db';
 import { periodOf, shiftPeriod, type Period } from '@oversight/domain';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { describeEachDatabase } from '@oversight/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -11,6 +11,7 @@ import {
   inView,
   offscreen,
   openDemoSite,
+  signInAs,
   plausibleValues,
   reachable,
   SHOTS,
@@ -30,14 +31,13 @@ const TABLET = { viewport: { width: 768, height: 1024 }, isMobile: true, hasTouc
 await describeEachDatabase('on a phone and a tablet', (kind) => {
   describe.skipIf(skip !== null)('in Chromium', () => {
     let handle: DatabaseHandle;
-    let browser: Browser;
     let base: string;
     let demo: DemoSummary;
     let site: DemoSite | undefined;
 
     beforeAll(async () => {
       site = await openDemoSite(kind);
-      ({ handle, browser, base, demo } = site);
+      ({ handle, base, demo } = site);
     }, 180_000);
 
     afterAll(() => site?.close());
@@ -45,16 +45,7 @@ await describeEachDatabase('on a phone and a tablet', (kind) => {
     const callerAs = (username: string) => callerAsDemo(handle.db, username);
     const principalOf = (schoolName: string) => demo.principals.find((p) => p.school === schoolName)!.username;
 
-    async function signedIn(username: string, device: typeof PHONE): Promise<Page> {
-      const page = await (await browser.newContext({ locale: 'zh-CN', ...device })).newPage();
-      page.on('pageerror', (error) => console.error(`[page error] ${error.message}`));
-      await page.goto(`${base}/`);
-      await page.getByLabel('用户名').fill(username);
-      await page.getByLabel('密码', { exact: true }).fill('demo123456');
-      await page.getByRole('button', { name: '登录' }).tap();
-      await page.waitForURL((url) => !url.pathname.startsWith('/login'), { timeout: 15_000 });
-      return page;
-    }
+    const signedIn = (username: string, device: typeof PHONE) => signInAs(site!, username, { context: device });
 
     /** Opens an address and waits for its heading and its data (no request in flight, nothing loading). */
     async function open(page: Page, address: string, heading: string | RegExp) {

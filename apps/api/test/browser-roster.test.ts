@@ -4,9 +4,8 @@ import path from 'node:path';
 import type { DatabaseHandle } from '@oversight/db';
 import { ROSTER_COLUMNS, type RosterKey } from '@oversight/domain';
 import ExcelJS from 'exceljs';
-import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserSkipReason, openDemoSite, SHOTS, type DemoSite } from './browser-support.js';
+import { browserSkipReason, openDemoSite, signInAs, SHOTS, type DemoSite } from './browser-support.js';
 
 /**
  * Onboarding from the roster in headless Chromium: the demo county's bureau admin downloads the roster from the
@@ -20,27 +19,18 @@ const COLUMN = Object.fromEntries(ROSTER_COLUMNS.map((c, i) => [c.key, i + 1])) 
 
 describe.skipIf(skip !== null)('roster onboarding in the browser', () => {
   let handle: DatabaseHandle;
-  let browser: Browser;
   let base: string;
   let site: DemoSite | undefined;
 
   beforeAll(async () => {
     site = await openDemoSite();
-    ({ handle, browser, base } = site);
+    ({ handle, base } = site);
   }, 180_000);
 
   afterAll(() => site?.close());
 
-  async function signIn(username: string, password: string, viewport = { width: 1280, height: 900 }): Promise<Page> {
-    const page = await (await browser.newContext({ locale: 'zh-CN', viewport, acceptDownloads: true })).newPage();
-    page.on('pageerror', (error) => console.error(`[page error] ${error.message}`));
-    await page.goto(`${base}/`);
-    await page.getByLabel('用户名').fill(username);
-    await page.getByLabel('密码', { exact: true }).fill(password);
-    await page.getByRole('button', { name: '登录' }).click();
-    await page.waitForURL((url) => !url.pathname.startsWith('/login'), { timeout: 15_000 });
-    return page;
-  }
+  const signIn = (username: string, password: string, viewport = { width: 1280, height: 900 }) =>
+    signInAs(site!, username, { password, context: { viewport, acceptDownloads: true } });
 
   it('downloads the roster, uploads it filled in, sees a bad cell named, then prints the account slips', async () => {
     const page = await signIn('bureau', 'demo123456');

@@ -15,7 +15,7 @@ import {
 import { inputIndicatorsFor, periodStartDate, type IndicatorValue, type Period, type SchoolType } from '@oversight/domain';
 import { createTestDatabase } from '@oversight/db/testing';
 import type { FastifyInstance } from 'fastify';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContextOptions, type Locator, type Page } from 'playwright-core';
 import { buildServer, type ServerOptions } from '../src/server.js';
 /**
  * What the browser suites share: the built SPA, Debian's Chromium driven by playwright-core, and the demo county
@@ -47,13 +47,16 @@ export interface DemoSite {
   close(): Promise<void>;
 }
 
+/** The demo accounts' password in the browser suites. */
+export const DEMO_PASSWORD = 'demo123456';
+
 /**
  * The demo county in a fresh database (embedded unless told), served with the built SPA, and a headless Chromium;
  * `server` adds server options (an evidence store).
  */
 export async function openDemoSite(kind: DatabaseKind = 'pglite', server: Partial<Pick<ServerOptions, 'evidenceStore'>> = {}): Promise<DemoSite> {
   const handle = await createTestDatabase(kind);
-  const demo = await seedDemoCounty(handle.db, { password: 'demo123456' });
+  const demo = await seedDemoCounty(handle.db, { password: DEMO_PASSWORD });
   const app = await buildServer({ db: handle.db, webDir: WEB_DIR, cookieSecure: false, trustProxy: [], ...server });
   const base = await app.listen({ port: 0, host: '127.0.0.1' });
   const browser = await chromium.launch({
@@ -159,4 +162,24 @@ export function plausibleValues(school: { type: SchoolType; hasCanteen: boolean 
     else values[indicator.code] = periodStartDate(period);
   }
   return values;
+}
+
+/**
+ * A new browser context (Chinese unless told) signed in as `username` through the sign-in page, waiting until it has
+ * left it; page errors are logged. A touch device taps the button.
+ */
+export async function signInAs(
+  site: Pick<DemoSite, 'browser' | 'base'>,
+  username: string,
+  options: { password?: string; context?: BrowserContextOptions } = {},
+): Promise<Page> {
+  const page = await (await site.browser.newContext({ locale: 'zh-CN', ...options.context })).newPage();
+  page.on('pageerror', (error) => console.error(`[page error] ${error.message}`));
+  await page.goto(`${site.base}/`);
+  await page.getByLabel('用户名').fill(username);
+  await page.getByLabel('密码', { exact: true }).fill(options.password ?? DEMO_PASSWORD);
+  const button = page.getByRole('button', { name: '登录' });
+  await (options.context?.hasTouch ? button.tap() : button.click());
+  await page.waitForURL((url) => !url.pathname.startsWith('/login'), { timeout: 15_000 });
+  return page;
 }
