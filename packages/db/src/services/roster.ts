@@ -6,7 +6,7 @@ import {
   countyInScope,
   forbidden,
   importFinding,
-  ROSTER_COLUMN,
+  rosterCellName,
   schoolCodeProblem,
   type ImportFinding,
   type RosterAccount,
@@ -78,7 +78,7 @@ function sameSchool(school: School, fields: Fields): boolean {
 /** A township's name as people write it: spaces and full-width forms do not make a different township. */
 const townKey = (name: string) => name.replace(/\s/g, '').normalize('NFKC');
 
-const where = (row: RosterRow, key: keyof RosterRow['at']) => `第${row.row}行${ROSTER_COLUMN[key].header}（${row.at[key].column}${row.row}）`;
+const where = (row: RosterRow, key: keyof RosterRow['at']) => rosterCellName(row.at[key], key);
 
 /** Reads what the rows are as stored and decides what each does, or why it cannot: no writing. */
 async function planRoster(db: Kysely<Database>, countyId: number, rows: readonly RosterRow[]): Promise<RosterPlan> {

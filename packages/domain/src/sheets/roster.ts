@@ -79,6 +79,11 @@ export type RosterRow = {
   township: string | null | undefined;
 } & ({ complete: true; fields: RosterFields } | { complete: false; fields: Partial<RosterFields> });
 
+/** A cell of the roster as its findings name it: “第5行联系电话（L5）”. */
+export function rosterCellName(at: CellRef, key: RosterKey): string {
+  return `第${at.row}行${ROSTER_COLUMN[key].header}（${at.column}${at.row}）`;
+}
+
 /** An account the import opened, as its slip shows it: the one-time password is answered once, never stored in clear. */
 export interface RosterAccount {
   schoolCode: string;
@@ -198,7 +203,7 @@ function parseRow(grid: SheetGrid, row: number, columns: Map<RosterKey, number>,
   for (const column of ROSTER_COLUMNS) {
     const key = column.key;
     at[key] = { sheet: grid.name, row, column: columnLetter(columns.get(key)!) };
-    const where = `第${row}行${column.header}（${at[key].column}${row}）`;
+    const where = rosterCellName(at[key], key);
     const cell = readRosterCell(column, grid.cell(row, columns.get(key)!));
     if (!cell.ok) {
       complete = false;
