@@ -23,6 +23,13 @@ export interface Submission {
   late: boolean;
 }
 
+/** A school's explanations (情况说明) on one approved report, by indicator code: the causes a summary may quote. */
+export interface ReportExplanations {
+  schoolId: number;
+  period: Period;
+  texts: Record<string, string>;
+}
+
 /** Everything a summary is built from. The builder is pure: the data layer loads this. */
 export interface SummaryInput {
   level: SummaryLevel;
@@ -41,7 +48,15 @@ export interface SummaryInput {
   /** The year's targets of the counties in scope, and the next year's (for 下一步工作打算). */
   targets: readonly Target[];
   nextTargets: readonly Target[];
+  /** Who issues the summary (“青石县教育局”, “青石县教育和体育局”); by default the unit's name + 教育局 (a school: its name). */
+  issuer?: string;
+  /** The schools' explanations on the approved reports of the window: quoted as causes in 二、存在的问题. */
+  explanations?: readonly ReportExplanations[];
 }
+
+/** The appendix table naming the schools behind 二、存在的问题 (附件：未达到目标的学校名单). */
+export const MISSED_TABLE_ID = 'missed-schools';
+export const MISSED_TABLE_TITLE = '未达到目标的学校名单';
 
 /** How a figure was computed from the stored reports: what the officer sees when clicking it. */
 export type FigureMethod =
@@ -167,6 +182,8 @@ export interface SummaryDocument {
   year: number;
   upToQuarter: Quarter;
   title: string;
+  /** Who issues and signs it: “青石县教育局”, or the school. */
+  issuer: string;
   /** The subject sentences use: 全县 / 全市 / 全区 / 我校. */
   subject: string;
   basis: SummaryBasis;
