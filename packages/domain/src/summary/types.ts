@@ -230,3 +230,12 @@ export const summarySectionsInput = z
     if (count > MAX_SECTIONS) ctx.addIssue({ code: 'custom', message: `总结最多${MAX_SECTIONS}个部分和小节。` });
     if (deepest > 3) ctx.addIssue({ code: 'custom', message: '标题层级最多四级（一、（一）1.（1））。' });
   });
+
+/** The issuing unit's full name as a bureau admin sets it: one rule for the form, the procedure and the service. */
+export const ISSUING_UNIT_MAX = 40;
+export const issuingUnitInput = z
+  .string({ error: '发文单位名称必须是文字。' })
+  .trim()
+  .min(1, '发文单位名称不能为空（如“青石县教育局”“青石县教育和体育局”）。')
+  .max(ISSUING_UNIT_MAX, `发文单位名称不能超过${ISSUING_UNIT_MAX}个字。`)
+  .refine((v) => !/[\\/:*?"<>|\n\r\t]/.test(v), '发文单位名称不能含有 \\ / : * ? " < > | 或换行等字符（会用在文件名中）。');
