@@ -57,6 +57,8 @@ const CALLS: Record<string, Call> = {
   'reports.dismissReminder': (c, w, t) => c.reports.dismissReminder({ schoolId: schoolOf(w, t).id, reminderId: 1 }),
   'reports.deadline': (c, w, t) => c.reports.deadline({ countyId: countyOf(w, t).id }),
   'reports.setDeadline': (c, w, t) => c.reports.setDeadline({ countyId: countyOf(w, t).id, days: 20 }),
+  'summaries.issuingUnit': (c, w, t) => c.summaries.issuingUnit({ countyId: countyOf(w, t).id }),
+  'summaries.setIssuingUnit': (c, w, t) => c.summaries.setIssuingUnit({ countyId: countyOf(w, t).id, issuingUnit: `${countyOf(w, t).name}教育局` }),
   'targets.list': (c, w, t) => c.targets.list({ countyId: countyOf(w, t).id, year: 2026 }),
   'targets.set': (c, w, t) =>
     c.targets.set({ countyId: countyOf(w, t).id, year: 2026, indicator: 'accident_rate', kind: 'county_total', comparator: 'gte', value: 90 }),

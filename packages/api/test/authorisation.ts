@@ -74,6 +74,8 @@ export const ACCESS_RULES: Record<string, AccessRule> = {
   'summaries.save': rule(ALL, 'school'),
   'summaries.finalize': rule(ALL, 'school'),
   'summaries.drift': rule(ALL, 'school'),
+  'summaries.issuingUnit': rule(BUREAU, 'county'),
+  'summaries.setIssuingUnit': rule(ADMINS, 'county'),
   'evidence.list': rule(ALL, 'school'),
   'evidence.requiredFrom': rule(ALL, 'county'),
   'evidence.setRequiredFrom': rule(ADMINS, 'county'),

@@ -53,7 +53,7 @@ await describeEachDatabase('summaries procedures', (kind) => {
       upToQuarter: 3,
       status: 'draft',
       version: 1,
-      title: '甲县2026年学校后勤工作总结（截至第三季度）',
+      title: '甲县教育局2026年前三季度学校后勤工作总结',
     });
     const plain = plainFigures(
       stored.map((r) => ({ ...r, status: 'approved' as const })),
@@ -87,7 +87,7 @@ await describeEachDatabase('summaries procedures', (kind) => {
   it('gives a principal its own school’s draft and nothing else', async () => {
     const api = callerFor(handle.db, principal);
     const own = await api.summaries.schoolDraft({ schoolId: w.schools.a1.id, year: 2026 });
-    expect(own.title).toBe(`${w.schools.a1.name}2026年后勤工作总结（截至第三季度）`);
+    expect(own.title).toBe(`${w.schools.a1.name}2026年前三季度后勤工作总结`);
     expect((await api.summaries.list({ countyId: w.countyA.id })).map((s) => s.id)).toEqual([own.id]);
     expect((await failure(api.summaries.schoolDraft({ schoolId: w.schools.a2.id, year: 2026 }))).code).toBe('NOT_FOUND');
     expect((await failure(api.summaries.draft({ countyId: w.countyA.id, year: 2026 }))).code).toBe('FORBIDDEN');
@@ -98,12 +98,26 @@ await describeEachDatabase('summaries procedures', (kind) => {
 
   it('drafts a city’s summary for the city bureau; a county bureau may not', async () => {
     const city = await callerFor(handle.db, cityOfficer).summaries.draft({ cityId: w.cityA.id, year: 2026 });
-    expect(city).toMatchObject({ level: 'city', title: '甲市2026年学校后勤工作总结（截至第三季度）' });
+    expect(city).toMatchObject({ level: 'city', title: '甲市教育局2026年前三季度学校后勤工作总结' });
     expect(city.figures.schools_total!.value).toBe(3);
     expect((await failure(callerFor(handle.db, officer).summaries.draft({ cityId: w.cityA.id, year: 2026 }))).code).toBe('NOT_FOUND');
     const both = await failure(callerFor(handle.db, cityOfficer).summaries.draft({ countyId: w.countyA.id, cityId: w.cityA.id, year: 2026 }));
     expect(both.message).toBe('请指定县（countyId）或市（cityId）其中之一。（字段：countyId）');
     const quarter = await failure(callerFor(handle.db, officer).summaries.draft({ countyId: w.countyA.id, year: 2026, upToQuarter: 5 }));
     expect(quarter.message).toBe('截至季度只能是1至4。（字段：upToQuarter）');
+  });
+
+  it('lets the bureau admin name the issuing unit; the title of the next draft carries it; bad input is refused by name', async () => {
+    const admin = callerFor(handle.db, await signedInAs(handle.db, w.users.bureauAdmin.id));
+    expect(await admin.summaries.issuingUnit({ countyId: w.countyA.id })).toMatchObject({ issuingUnit: '甲县教育局', custom: false });
+    const empty = await failure(admin.summaries.setIssuingUnit({ countyId: w.countyA.id, issuingUnit: ' ' }));
+    expect(empty.message).toBe('发文单位名称不能为空（如“青石县教育局”“青石县教育和体育局”）。（字段：issuingUnit）');
+    const long = await failure(admin.summaries.setIssuingUnit({ countyId: w.countyA.id, issuingUnit: '局'.repeat(41) }));
+    expect(long.message).toBe('发文单位名称不能超过40个字。（字段：issuingUnit）');
+    expect((await admin.summaries.issuingUnit({ countyId: w.countyA.id })).custom).toBe(false);
+    await admin.summaries.setIssuingUnit({ countyId: w.countyA.id, issuingUnit: '甲县教育科技局' });
+    const draft = await callerFor(handle.db, officer).summaries.draft({ countyId: w.countyA.id, year: 2026 });
+    expect(draft).toMatchObject({ title: '甲县教育科技局2026年前三季度学校后勤工作总结', issuer: '甲县教育科技局' });
+    await admin.summaries.setIssuingUnit({ countyId: w.countyA.id, issuingUnit: '甲县教育局' });
   });
 });

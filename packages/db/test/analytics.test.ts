@@ -104,12 +104,12 @@ await describeEachDatabase('targets and analytics', (kind) => {
       const list = await listTargets(handle.db, county, { countyId: places.countyA.id, year: 2026 });
       expect(list.map((t) => t.label).sort()).toEqual(
         [
-          '每所学校校方责任险参保率≥100%',
-          `${s.p2.name}校方责任险参保率≥95%`,
-          '全县学平险参保率≥95%',
+          '每所学校校方责任险参保率达到100%',
+          `${s.p2.name}校方责任险参保率达到95%以上`,
+          '全县学平险参保率达到95%以上',
           '全县人均综合能耗较上年降低不少于15%',
-          '全县绿色学校创建状态为“已认定”的学校≥2所',
-          '全县食品安全量化等级为“A级（优秀）”的学校占比≥80%',
+          '全县绿色学校创建状态为“已认定”的学校不少于2所',
+          '全县食品安全量化等级为“A级（优秀）”的学校占比达到80%以上',
           '每所学校食品安全事故起数=0起',
         ].sort(),
       );
@@ -175,7 +175,7 @@ await describeEachDatabase('targets and analytics', (kind) => {
       expect(again.id).toBe(first.id);
       expect(again.value).toBe(85);
       const edited = await setTarget(handle.db, officer, { ...input, id: first.id, kind: 'each_school', value: 70 });
-      expect(edited).toMatchObject({ id: first.id, kind: 'each_school', value: 70, label: '每所学校城乡居民医保参保率≥70%' });
+      expect(edited).toMatchObject({ id: first.id, kind: 'each_school', value: 70, label: '每所学校城乡居民医保参保率达到70%以上' });
       const audit = await handle.db
         .selectFrom('auditLog')
         .select(['action', 'before', 'after', 'countyId'])
@@ -203,7 +203,7 @@ await describeEachDatabase('targets and analytics', (kind) => {
       expect(clash).toMatchObject({
         code: 'CONFLICT',
         field: 'schoolTypes',
-        message: '与已有目标“每所小学、初级中学学平险参保率≥90%”的办学类型重叠（初级中学），同一类学校只能有一个目标。',
+        message: '与已有目标“每所小学、初级中学学平险参保率达到90%以上”的办学类型重叠（初级中学），同一类学校只能有一个目标。',
       });
     });
 
@@ -237,7 +237,7 @@ await describeEachDatabase('targets and analytics', (kind) => {
       });
       const result = await copyTargetsFromPreviousYear(handle.db, officer, { countyId: places.countyA.id, year: 2029 });
       expect(result).toMatchObject({ copied: 0, kept: 1, dropped: 1 });
-      expect(result.targets.map((t) => t.label)).toEqual(['全县学平险参保率≥97%']);
+      expect(result.targets.map((t) => t.label)).toEqual(['全县学平险参保率达到97%以上']);
       const into2027 = await copyTargetsFromPreviousYear(handle.db, officer, { countyId: places.countyA.id, year: 2027 });
       // 2027 so far holds other targets only (an each-school medical rate, a narrowed accident rate): all seven of 2026 are copied.
       expect(into2027.copied).toBe(7);
@@ -344,7 +344,7 @@ await describeEachDatabase('targets and analytics', (kind) => {
       expect(figure('green_school_status').figure).toEqual({ type: 'counts', counts: { certified: 2, in_progress: 1, none: 1 }, schools: 4 });
       expect(figure('food_safety_grade').figure).toEqual({ type: 'counts', counts: { A: 2, B: 1 }, schools: 3 });
       expect(figure('food_safety_grade_date')).toBeUndefined();
-      expect(figure('accident_rate').targets).toEqual([expect.objectContaining({ id: T.accident!.id, label: '全县学平险参保率≥95%', met: true })]);
+      expect(figure('accident_rate').targets).toEqual([expect.objectContaining({ id: T.accident!.id, label: '全县学平险参保率达到95%以上', met: true })]);
       expect(figure('food_incidents').targets[0]).toMatchObject({ met: false, schoolsNotMet: 1, schools: 3 });
       expect(o.targets).toEqual({ total: 7, met: 5, notMet: 2, pending: 0 });
       expect(o.completeness).toEqual([
@@ -430,7 +430,7 @@ await describeEachDatabase('targets and analytics', (kind) => {
       const r = await ranking(handle.db, county, { countyId: places.countyA.id, indicator: 'liability_rate', year: 2026, peerGroup: { type: 'primary' } });
       expect(r.rows.map((row) => row.schoolId)).toEqual([s.p1.id, s.p2.id]);
       expect(r.rows[0]).toMatchObject({ rank: 1, value: 100, met: true, target: { id: T.liability!.id } });
-      expect(r.rows[1]).toMatchObject({ rank: 2, met: true, shortfall: 0, target: { id: T.liabilityP2!.id, label: `${s.p2.name}校方责任险参保率≥95%` } });
+      expect(r.rows[1]).toMatchObject({ rank: 2, met: true, shortfall: 0, target: { id: T.liabilityP2!.id, label: `${s.p2.name}校方责任险参保率达到95%以上` } });
       expect(r.targetLine).toBe(100);
       const rural = await ranking(handle.db, county, {
         countyId: places.countyA.id,
@@ -497,7 +497,7 @@ await describeEachDatabase('targets and analytics', (kind) => {
         value: 100,
         met: true,
         countyMedian: 100,
-        target: { label: '每所学校校方责任险参保率≥100%' },
+        target: { label: '每所学校校方责任险参保率达到100%' },
       });
       expect(m.indicators.every((i) => i.indicator !== 'green_school_status')).toBe(true);
       const text = JSON.stringify(m);

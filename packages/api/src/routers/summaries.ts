@@ -1,5 +1,15 @@
-import { ALL_ROLES, OVERSIGHT_ROLES, type Quarter, summarySectionsInput } from '@oversight/domain';
-import { draftSchoolSummary, draftSummary, finalizeSummary, getSummary, listSummaries, saveSummary, summaryDrift } from '@oversight/db';
+import { ADMIN_ROLES, ALL_ROLES, issuingUnitInput, OVERSIGHT_ROLES, type Quarter, summarySectionsInput } from '@oversight/domain';
+import {
+  draftSchoolSummary,
+  draftSummary,
+  finalizeSummary,
+  getSummary,
+  issuingUnit,
+  listSummaries,
+  saveSummary,
+  setIssuingUnit,
+  summaryDrift,
+} from '@oversight/db';
 import { z } from 'zod';
 import { countyIdInput, idInput as id, schoolIdInput, versionInput, yearInput as year } from '../inputs.js';
 import { actorOf, procedure, router, signedIn } from '../trpc.js';
@@ -63,4 +73,15 @@ export const summariesRouter = router({
     .meta({ access: { roles: ALL_ROLES } })
     .input(summaryId)
     .query(({ ctx, input }) => summaryDrift(ctx.db, signedIn(ctx).scope, input.id)),
+
+  /** The county's issuing unit: the name its summaries are titled, signed and named with. */
+  issuingUnit: procedure
+    .meta({ access: { roles: OVERSIGHT_ROLES, target: 'county' } })
+    .input(z.object({ countyId: countyIdInput }))
+    .query(({ ctx, input }) => issuingUnit(ctx.db, actorOf(ctx), input.countyId)),
+
+  setIssuingUnit: procedure
+    .meta({ access: { roles: ADMIN_ROLES, target: 'county' } })
+    .input(z.object({ countyId: countyIdInput, issuingUnit: issuingUnitInput }))
+    .mutation(({ ctx, input }) => setIssuingUnit(ctx.db, actorOf(ctx), input)),
 });
