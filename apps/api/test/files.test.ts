@@ -1,4 +1,4 @@
-import { saveReport, SYSTEM_ACTOR, type DatabaseHandle } from '@oversight/db';
+import { saveReport, setTarget, SYSTEM_ACTOR, type DatabaseHandle } from '@oversight/db';
 import { createTestDatabase, describeEachDatabase } from '@oversight/db/testing';
 import { templateIndicators } from '@oversight/domain';
 import ExcelJS from 'exceljs';
@@ -399,6 +399,15 @@ await describeEachDatabase('spreadsheets in and out', (kind) => {
     ]);
     expect((await download(app, `/api/export/review-queue.xlsx?countyId=${setup.countyA.id}`, sessions.principal)).statusCode).toBe(403);
 
+    // The league's 目标 column states the target in words, as the summaries do.
+    await setTarget(handle.db, SYSTEM_ACTOR, {
+      countyId: setup.countyA.id,
+      year: 2025,
+      indicator: 'electricity_kwh',
+      kind: 'each_school',
+      comparator: 'lte',
+      value: 20000,
+    });
     const league = await download(
       app,
       `/api/export/ranking.xlsx?countyId=${setup.countyA.id}&indicator=electricity_kwh&year=2025&quarter=3&includeSubmitted=1`,
@@ -412,6 +421,8 @@ await describeEachDatabase('spreadsheets in and out', (kind) => {
     leagueSheet.eachRow((row, n) => void (n > 2 && leagueRows.push(row)));
     const primaryRank = leagueRows.find((row) => row.getCell(2).value === setup.primary.code)!;
     expect(primaryRank.getCell(6).value).toBe(12345.5);
+    expect(leagueHeaders[7]).toBe('目标');
+    expect(primaryRank.getCell(8).value).toBe('控制在20000千瓦时以内');
     expect(typeof primaryRank.getCell(1).value).toBe('number');
     expect(leagueSheet.getCell('A1').value).toContain('用电量排名');
     expect((await download(app, `/api/export/ranking.xlsx?countyId=${setup.countyA.id}&indicator=no_such&year=2025`, sessions.officerA)).statusCode).toBe(400);

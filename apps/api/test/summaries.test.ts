@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { inflateSync } from 'node:zlib';
-import { draftSchoolSummary, draftSummary, finalizeSummary, type DatabaseHandle, type SummaryView } from '@oversight/db';
+import { draftSchoolSummary, draftSummary, finalizeSummary, setIssuingUnit, type DatabaseHandle, type SummaryView } from '@oversight/db';
 import { createTestDatabase } from '@oversight/db/testing';
 import { renderText } from '@oversight/domain';
 import type { FastifyInstance } from 'fastify';
@@ -62,8 +62,28 @@ describe('summary downloads', () => {
     const response = await download(app, `/api/summaries/${summary.id}.docx`, places.sessions.officerA);
     expect(response.statusCode).toBe(200);
     expect(response.headers['content-type']).toBe('application/vnd.openxmlformats-officedocument.wordprocessingml.document');
-    expect(response.headers['content-disposition']).toContain(`filename*=UTF-8''${encodeURIComponent('甲县2026年学校后勤工作总结.docx')}`);
+    expect(response.headers['content-disposition']).toContain(`filename*=UTF-8''${encodeURIComponent('甲县教育局2026年学校后勤工作总结.docx')}`);
     expect(response.rawPayload.subarray(0, 2).toString()).toBe('PK');
+  });
+
+  it('names the files after the county’s issuing unit as its bureau admin set it', async () => {
+    const admin = { userId: null, role: 'bureau_admin' as const, scope: { kind: 'counties' as const, countyIds: [places.countyA.id] } };
+    await setIssuingUnit(handle.db, admin, { countyId: places.countyA.id, issuingUnit: '甲县教育和体育局' });
+    try {
+      const draft = await draftSummary(handle.db, admin, { countyId: places.countyA.id, year: 2026, upToQuarter: 2 });
+      for (const extension of ['docx', 'xlsx']) {
+        const response = await download(app, `/api/summaries/${draft.id}.${extension}`, places.sessions.officerA);
+        expect(response.statusCode).toBe(200);
+        expect(response.headers['content-disposition']).toContain(
+          `filename*=UTF-8''${encodeURIComponent(`甲县教育和体育局2026年上半年学校后勤工作总结（草稿）.${extension}`)}`,
+        );
+      }
+      // The final summary keeps the name it was issued under.
+      const final = await download(app, `/api/summaries/${summary.id}.docx`, places.sessions.officerA);
+      expect(final.headers['content-disposition']).toContain(encodeURIComponent('甲县教育局2026年学校后勤工作总结.docx'));
+    } finally {
+      await setIssuingUnit(handle.db, admin, { countyId: places.countyA.id, issuingUnit: '甲县教育局' });
+    }
   });
 
   it('refuses callers outside the summary’s scope, and anonymous ones', async () => {
@@ -83,7 +103,14 @@ describe('summary downloads', () => {
     expect(response.statusCode).toBe(200);
     const workbook = await workbookOf(response.rawPayload);
     const names = workbook.worksheets.map((s) => s.name);
-    expect(names.slice(0, 4)).toEqual(['各校保险情况', '各校能源资源消耗情况', '各校绿色校园建设情况', '各校食堂管理情况']);
+    expect(names.slice(0, 5)).toEqual(['未达到目标的学校名单', '各校保险情况', '各校能源资源消耗情况', '各校绿色校园建设情况', '各校食堂管理情况']);
+    // The first sheet names the schools part 二 only counts: the vocational school's interns and its late report.
+    const missed = workbook.getWorksheet('未达到目标的学校名单')!;
+    expect(missed.getRow(1).getCell(1).value).toBe('甲县教育局2026年学校后勤工作总结 附件：未达到目标的学校名单');
+    expect(missed.getRow(2).values).toEqual([undefined, '学校', '指标', '目标', '实际', '说明']);
+    const listed = (missed.getSheetValues().slice(3) as unknown[][]).filter(Boolean).map((r) => `${r[1]}|${r[2]}|${r[3]}|${r[4]}`);
+    expect(listed).toContain(`${places.vocational.name}|实习责任险参保率|达到100%（人人参保）|80%`);
+    expect(listed).toContain(`${places.vocational.name}|季度报表|按期报送并审核通过|第二季度报表未按期报送`);
     expect(names.at(-1)).toBe('数据来源');
     const energy = workbook.getWorksheet('各校能源资源消耗情况')!;
     const header = energy.getRow(2).values as unknown[];
@@ -113,10 +140,18 @@ describe('summary downloads', () => {
         await run(PDFTOTEXT, ['-layout', path.join(dir, 'summary.pdf'), path.join(dir, 'summary.txt')]);
         const text = readFileSync(path.join(dir, 'summary.txt'), 'utf8');
         const flat = text.replace(/\s+/g, '');
-        expect(flat).toContain('甲县2026年学校后勤工作总结');
+        expect(flat).toContain('甲县教育局2026年学校后勤工作总结');
         expect(flat).toContain('一、取得的成绩及采取的措施');
         expect(flat).toContain('二、存在的问题');
         expect(flat).toContain('三、下一步工作打算');
+        // Part 二 counts the schools; the appendix, on its own page, names them.
+        const problems = flat.slice(flat.indexOf('二、存在的问题'), flat.indexOf('三、下一步工作打算'));
+        expect(problems).toContain('个别学校');
+        expect(problems).not.toContain(places.vocational.name);
+        expect(problems).not.toContain(places.primary.name);
+        const appendix = flat.slice(flat.indexOf('附件：未达到目标的学校名单'));
+        expect(appendix).toContain(places.vocational.name);
+        expect(appendix.indexOf('附表1各校保险情况')).toBeGreaterThan(0);
         const liability = renderText(summary.sections[1]!.children[0]!.children[0]!.paragraphs[0]!.text, summary.figures);
         expect(flat).toContain(liability.replace(/\s+/g, ''));
         expect(flat).toContain('甲县教育局');

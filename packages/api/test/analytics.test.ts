@@ -83,7 +83,7 @@ await describeEachDatabase('targets and analytics procedures', (kind) => {
     expect(badComparator.message).toBe('比较方式只能是“≥”“≤”或“=”。（字段：comparator）');
     expect((await officer.targets.list(base)).map((t) => t.label)).toEqual([
       '全县学平险参保率达到90%以上',
-      '全县人均综合能耗较上年降低不少于15%',
+      '全县人均综合能耗较上年降低15%以上',
       '每所学校校方责任险参保率达到100%',
     ]);
 

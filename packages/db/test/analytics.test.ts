@@ -107,10 +107,10 @@ await describeEachDatabase('targets and analytics', (kind) => {
           '每所学校校方责任险参保率达到100%',
           `${s.p2.name}校方责任险参保率达到95%以上`,
           '全县学平险参保率达到95%以上',
-          '全县人均综合能耗较上年降低不少于15%',
+          '全县人均综合能耗较上年降低15%以上',
           '全县绿色学校创建状态为“已认定”的学校不少于2所',
           '全县食品安全量化等级为“A级（优秀）”的学校占比达到80%以上',
-          '每所学校食品安全事故起数=0起',
+          '每所学校食品安全事故起数为零',
         ].sort(),
       );
       expect(list.find((t) => t.id === T.liabilityP2!.id)!.schoolName).toBe(s.p2.name);
@@ -430,7 +430,12 @@ await describeEachDatabase('targets and analytics', (kind) => {
       const r = await ranking(handle.db, county, { countyId: places.countyA.id, indicator: 'liability_rate', year: 2026, peerGroup: { type: 'primary' } });
       expect(r.rows.map((row) => row.schoolId)).toEqual([s.p1.id, s.p2.id]);
       expect(r.rows[0]).toMatchObject({ rank: 1, value: 100, met: true, target: { id: T.liability!.id } });
-      expect(r.rows[1]).toMatchObject({ rank: 2, met: true, shortfall: 0, target: { id: T.liabilityP2!.id, label: `${s.p2.name}校方责任险参保率达到95%以上` } });
+      expect(r.rows[1]).toMatchObject({
+        rank: 2,
+        met: true,
+        shortfall: 0,
+        target: { id: T.liabilityP2!.id, label: `${s.p2.name}校方责任险参保率达到95%以上` },
+      });
       expect(r.targetLine).toBe(100);
       const rural = await ranking(handle.db, county, {
         countyId: places.countyA.id,

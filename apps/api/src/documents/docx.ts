@@ -1,4 +1,5 @@
 import {
+  appendixCaptions,
   formatCell,
   outline,
   runInHeading,
@@ -180,8 +181,10 @@ export async function summaryDocx(data: SummaryDocumentData): Promise<Buffer> {
     new Paragraph({ spacing: { before: 560, ...LINE }, alignment: AlignmentType.RIGHT, indent: { right: 1280 }, children: [run(data.issuer)] }),
     new Paragraph({ spacing: LINE, alignment: AlignmentType.RIGHT, indent: { right: 1280 }, children: [run(dateText(data.date))] }),
   ];
+  const captions = appendixCaptions(data.tables);
   const appendix: (Paragraph | Table)[] = [
-    ...data.tables.flatMap((t, i) => [...(i > 0 ? [new Paragraph({ children: [new PageBreak()] })] : []), caption(`附表${i + 1}  ${t.title}`), dataTable(t)]),
+    // Each table on its own page: 附件：未达到目标的学校名单 first (the schools 二、存在的问题 counts), then 附表1, 2, ….
+    ...data.tables.flatMap((t, i) => [...(i > 0 ? [new Paragraph({ children: [new PageBreak()] })] : []), caption(captions[i]!), dataTable(t)]),
     ...data.charts.flatMap((c, i) => [new Paragraph({ children: [new PageBreak()] }), ...chartBlock(c, i)]),
   ];
   const doc = new Document({

@@ -1,6 +1,6 @@
 import { ALL_ROLES, type CostLimits } from '@oversight/domain';
 import { fromQuery, idInput } from '@oversight/api';
-import { getOrgUnit, getSchool, getSummary, schoolNames, type Database, type Kysely, type SummaryView } from '@oversight/db';
+import { getSummary, schoolNames, type Database, type Kysely, type SummaryView } from '@oversight/db';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { callerOf, guardFileRoutes } from '../files/access.js';
 import { answerErrors, sendFile } from '../files/reply.js';
@@ -26,15 +26,15 @@ export interface SummaryDocumentOptions {
 
 const DOCX_TYPE = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
 
-/** Who signs the document: the county or city bureau (“青石县教育局”), or the school. */
-async function issuer(db: Kysely<Database>, view: SummaryView): Promise<string> {
-  if (view.level === 'school') return (await getSchool(db, view.schoolId!))?.name ?? '';
-  const unit = await getOrgUnit(db, view.unitId);
-  return unit ? `${unit.name}教育局` : '';
-}
-
+/**
+ * “青石县教育和体育局2026年前三季度学校后勤工作总结（草稿）.docx”: the title, led by the issuing unit when an edited
+ * title no longer starts with it.
+ */
 const fileName = (view: SummaryView, extension: string) =>
-  `${view.title}${view.status === 'draft' ? '（草稿）' : ''}.${extension}`.replace(/[\\/:*?"<>|]/g, '_');
+  `${view.title.startsWith(view.issuer) ? '' : `${view.issuer}-`}${view.title}${view.status === 'draft' ? '（草稿）' : ''}.${extension}`.replace(
+    /[\\/:*?"<>|]/g,
+    '_',
+  );
 
 export async function summaryDocumentRoutes(app: FastifyInstance, options: SummaryDocumentOptions): Promise<void> {
   const { db, documents } = options;
@@ -51,7 +51,7 @@ export async function summaryDocumentRoutes(app: FastifyInstance, options: Summa
     const { title, status, sections, figures, tables, charts } = view;
     const body = await documents.render({
       kind: 'docx',
-      data: { title, status, sections, figures, tables, charts, issuer: await issuer(db, view), date: view.finalizedAt ?? new Date() },
+      data: { title, status, sections, figures, tables, charts, issuer: view.issuer, date: view.finalizedAt ?? new Date() },
     });
     return sendFile(reply, DOCX_TYPE, fileName(view, 'docx'), body);
   });

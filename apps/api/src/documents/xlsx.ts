@@ -1,4 +1,4 @@
-import type { FigureMap, SummaryChart, SummaryTable, TableColumn } from '@oversight/domain';
+import { appendixCaptions, type FigureMap, type SummaryChart, type SummaryTable, type TableColumn } from '@oversight/domain';
 import type ExcelJS from 'exceljs';
 import { cellContent, newWorkbook, styleHeader, titleRow } from '../files/xlsx.js';
 
@@ -95,8 +95,10 @@ export function summaryWorkbook(input: {
   schoolName: (id: number) => string;
 }): ExcelJS.Workbook {
   const workbook = newWorkbook();
+  // 附件：未达到目标的学校名单 is the first sheet when the summary has one (the draft puts it first).
+  const captions = appendixCaptions(input.tables);
   input.tables.forEach((t, i) => {
-    tableSheet(workbook, `${input.title} 附表${i + 1}：${t.title}`, t);
+    tableSheet(workbook, `${input.title} ${captions[i]!.replace(/\s+/, '：')}`, t);
   });
   for (const c of input.charts) tableSheet(workbook, `${input.title}：${c.title}`, chartTable(c));
   sourcesSheet(workbook, input.title, input.figures, input.schoolName);

@@ -9,6 +9,7 @@ import {
   LOCATION_LABELS,
   periodLabel,
   SCHOOL_TYPE_LABELS,
+  targetRequirement,
   type Indicator,
   type Period,
   type QuarterReport,
@@ -107,8 +108,6 @@ export function reviewQueueExport(input: { countyName: string; period?: Period |
   return tableWorkbook({ title: `${input.countyName} ${when}待审核报表`, sheet: '待审核', columns, rows: input.rows });
 }
 
-const COMPARATOR_ZH = { gte: '≥', lte: '≤', eq: '=' } as const;
-
 /** The league table as the page shows it: rank, school, value with its unit, change on last year, target, quartile. */
 export function rankingExport(input: { title: string; ranking: Ranking }): ExcelJS.Workbook {
   const ind = indicatorByCode(input.ranking.indicator);
@@ -120,7 +119,12 @@ export function rankingExport(input: { title: string; ranking: Ranking }): Excel
     { header: '城乡分类', width: 8, value: (r) => LOCATION_LABELS[r.location].zh },
     { header: headerWithUnit(ind), width: 16, value: (r) => (r.value === null ? null : displayValue(ind, r.value)) },
     { header: '较上年同期变化（%）', width: 12, value: (r) => (r.change?.percent == null ? null : Math.round(r.change.percent * 10) / 10) },
-    { header: '目标', width: 16, value: (r) => (r.target ? `${COMPARATOR_ZH[r.target.comparator]} ${String(r.target.value)}` : null) },
+    {
+      header: '目标',
+      width: 20,
+      // In words, as the summaries write it: “达到95%以上”, “控制在…以内”, “较上年降低7%以上”.
+      value: (r) => (r.target ? targetRequirement({ ...r.target, indicator: input.ranking.indicator, statusValue: null }) : null),
+    },
     { header: '是否达标', width: 8, value: (r) => (r.met === null ? null : yesNo(r.met)) },
     { header: '四分位', width: 8, value: (r) => (r.band === null ? null : `第${r.band}档`) },
   ];

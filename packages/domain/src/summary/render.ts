@@ -1,5 +1,5 @@
 import { headingNumber } from '../wording/sentences.js';
-import type { FigureMap, SummarySection } from './types.js';
+import { MISSED_TABLE_ID, type FigureMap, type SummarySection, type SummaryTable } from './types.js';
 
 const PLACEHOLDER = /\{\{fig:([A-Za-z0-9_-]+)\}\}/g;
 
@@ -86,4 +86,10 @@ export function summaryText(title: string, sections: readonly SummarySection[], 
     }
   }
   return lines.join('\n');
+}
+
+/** “附件：未达到目标的学校名单” for the list of schools, “附表1  各校保险情况” for the others (numbered without it). */
+export function appendixCaptions(tables: readonly Pick<SummaryTable, 'id' | 'title'>[]): string[] {
+  let n = 0;
+  return tables.map((t) => (t.id === MISSED_TABLE_ID ? `附件：${t.title}` : `附表${++n}  ${t.title}`));
 }

@@ -12,7 +12,7 @@ export interface TargetProblem {
 }
 
 const typeNames = (types: readonly SchoolType[]) => types.map((t) => SCHOOL_TYPE_LABELS[t].zh).join('、');
-const format = (n: number) => n.toLocaleString('zh-CN', { maximumFractionDigits: 2 });
+const format = (n: number) => n.toLocaleString('zh-CN', { maximumFractionDigits: 2, useGrouping: false });
 
 /** A status value as officers read it: the option's label, or 是/否. */
 export function statusLabel(ind: Indicator, value: string | boolean): string {
