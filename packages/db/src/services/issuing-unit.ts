@@ -21,7 +21,7 @@ export async function issuingUnitOf(db: Kysely<Database>, countyId: number): Pro
     getOrgUnit(db, countyId),
     db.selectFrom('countySettings').select('issuingUnit').where('countyId', '=', countyId).executeTakeFirst(),
   ]);
-  if (!unit || unit.level !== 'county') throw missing('county');
+  if (unit?.level !== 'county') throw missing('county');
   const defaultName = defaultIssuer('county', unit.name);
   const own = row?.issuingUnit?.trim();
   return { countyId, issuingUnit: own || defaultName, custom: Boolean(own), defaultName };
