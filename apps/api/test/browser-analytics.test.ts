@@ -121,6 +121,48 @@ describe.skipIf(skip !== null)('analytics in the browser', () => {
     await page.screenshot({ path: path.join(SHOTS, 'summary-print.png'), fullPage: true });
   }, 180_000);
 
+  it('the bureau admin names the issuing unit on the summaries page; the next draft is titled with it and counts the schools of its problems', async () => {
+    const bureau = await callerAs('bureau');
+    const county = site!.demo.countyId;
+    expect(await bureau.summaries.issuingUnit({ countyId: county })).toMatchObject({ issuingUnit: '青石县教育局', custom: false });
+    const page = await signedIn('bureau');
+    await page.goto(`${base}/summaries`);
+    const setting = page.getByRole('textbox', { name: '发文单位：' });
+    await expect.poll(() => setting.inputValue(), { timeout: 15_000 }).toBe('青石县教育局');
+    await setting.fill('');
+    await page.getByRole('button', { name: '保存', exact: true }).click();
+    await expect.poll(() => page.getByText('发文单位名称不能为空（如“青石县教育局”“青石县教育和体育局”）。').count(), { timeout: 15_000 }).toBe(1);
+    await setting.fill('青石县教育和体育局');
+    await page.getByRole('button', { name: '保存', exact: true }).click();
+    await expect.poll(() => page.getByText('发文单位已改为“青石县教育和体育局”，此后生成的总结以此署名。').count(), { timeout: 15_000 }).toBe(1);
+    try {
+      expect((await bureau.summaries.issuingUnit({ countyId: county })).issuingUnit).toBe('青石县教育和体育局');
+      await page.getByRole('textbox', { name: '总结时段' }).click();
+      await page.getByRole('option', { name: '上半年', exact: true }).click();
+      await page.getByRole('button', { name: '生成初稿' }).click();
+      await page.waitForURL(/\/summaries\/\d+$/, { timeout: 90_000 });
+      const id = Number(page.url().split('/').pop());
+      const view = await bureau.summaries.get({ id });
+      expect(view.title).toBe(`青石县教育和体育局${year}年上半年学校后勤工作总结`);
+      await expect.poll(() => page.getByText(view.title).count(), { timeout: 20_000 }).toBeGreaterThan(0);
+      // Part 二 counts the schools; the appendix on the page names them.
+      const problems = view.sections.find((s) => s.title === '存在的问题')!;
+      const names = (await bureau.schools.list({ countyId: county })).map((s) => s.name);
+      const words = JSON.stringify(problems.children.map((c) => c.paragraphs.map((p) => p.text)));
+      for (const name of names) expect(words, name).not.toContain(name);
+      if (view.tables[0]?.id === 'missed-schools') {
+        await page.getByRole('button', { name: '预览' }).click().catch(() => undefined);
+        await expect.poll(() => page.getByText('附件：未达到目标的学校名单').count(), { timeout: 15_000 }).toBe(1);
+      }
+      await page.screenshot({ path: path.join(SHOTS, 'summary-issuing-unit.png'), fullPage: true });
+      const officerPage = await signedIn('officer');
+      await officerPage.goto(`${base}/summaries`);
+      await expect.poll(() => officerPage.getByText('发文单位： 青石县教育和体育局').count(), { timeout: 15_000 }).toBe(1);
+    } finally {
+      await bureau.summaries.setIssuingUnit({ countyId: county, issuingUnit: '青石县教育局' });
+    }
+  }, 180_000);
+
   it('a principal uploads a report workbook with an error and sees the cell named, nothing stored', async () => {
     const school = demo.principals.find((p) => p.school === '青石县实验小学')!;
     const principal = await callerAs(school.username);

@@ -1,4 +1,4 @@
-import { Button, Group, NumberInput, Text } from '@mantine/core';
+import { NumberInput } from '@mantine/core';
 import { ADMIN_ROLES } from '@oversight/domain';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
@@ -6,6 +6,7 @@ import { useTranslation } from 'react-i18next';
 import { errorMessage, useNotify } from '../../shared/errors';
 import { useMe } from '../../shared/session';
 import { useTRPC } from '../../shared/trpc';
+import { SettingRow } from '../../shared/ui/SettingRow';
 
 /** The county's deadline (days after a quarter ends); bureau admins may change it. */
 export function DeadlineSetting({ countyId }: { countyId: number }) {
@@ -27,20 +28,18 @@ export function DeadlineSetting({ countyId }: { countyId: number }) {
       },
     }),
   );
-  const canEdit = ADMIN_ROLES.includes(me.role);
   if (!deadline.data) return null;
-  if (!canEdit) {
-    return (
-      <Text size="sm" c="dimmed">
-        {t('completeness.deadlineLabel')} {deadline.data.days} {t('completeness.deadlineDays')}
-      </Text>
-    );
-  }
   return (
-    <Group gap="xs" align="flex-start">
-      <Text size="sm" c="dimmed" mt={6}>
-        {t('completeness.deadlineLabel')}
-      </Text>
+    <SettingRow
+      label={t('completeness.deadlineLabel')}
+      value={`${deadline.data.days} ${t('completeness.deadlineDays')}`}
+      editable={ADMIN_ROLES.includes(me.role)}
+      unit={t('completeness.deadlineDays')}
+      saveLabel={t('completeness.deadlineSave')}
+      changed={days !== deadline.data.days && days !== ''}
+      saving={save.isPending}
+      onSave={() => save.mutate({ countyId, days: Number(days) })}
+    >
       <NumberInput
         aria-label={t('completeness.deadlineLabel')}
         size="xs"
@@ -53,18 +52,6 @@ export function DeadlineSetting({ countyId }: { countyId: number }) {
         onChange={setDays}
         error={save.error ? errorMessage(save.error, t) : undefined}
       />
-      <Text size="sm" c="dimmed" mt={6}>
-        {t('completeness.deadlineDays')}
-      </Text>
-      <Button
-        size="xs"
-        variant="light"
-        disabled={days === deadline.data.days || days === ''}
-        loading={save.isPending}
-        onClick={() => save.mutate({ countyId, days: Number(days) })}
-      >
-        {t('completeness.deadlineSave')}
-      </Button>
-    </Group>
+    </SettingRow>
   );
 }

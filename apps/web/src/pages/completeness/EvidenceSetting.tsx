@@ -1,4 +1,4 @@
-import { Button, Group, Select, Text } from '@mantine/core';
+import { Select } from '@mantine/core';
 import { ADMIN_ROLES, shiftPeriod, type Period } from '@oversight/domain';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
@@ -7,6 +7,7 @@ import { errorMessage, useNotify } from '../../shared/errors';
 import { reportingPeriod, recentPeriods, usePeriodLabel } from '../../shared/periods';
 import { useMe } from '../../shared/session';
 import { useTRPC } from '../../shared/trpc';
+import { SettingRow } from '../../shared/ui/SettingRow';
 
 const NONE = 'none';
 
@@ -37,22 +38,21 @@ export function EvidenceSetting({ countyId }: { countyId: number }) {
   );
   if (!setting.data) return null;
   const current = setting.data.from;
-  if (!ADMIN_ROLES.includes(me.role)) {
-    return (
-      <Text size="sm" c="dimmed">
-        {t('evidence.requiredFromLabel')} {current ? periodLabel(current) : t('evidence.requiredFromNone')}
-      </Text>
-    );
-  }
   // The quarter being reported, the two after it and the three before; a quarter set earlier stays choosable.
   const quarters = recentPeriods(shiftPeriod(reportingPeriod(), 2), 6).reverse();
   if (current && !quarters.includes(current)) quarters.push(current);
   const options = [{ value: NONE, label: t('evidence.requiredFromNone') }, ...quarters.map((q) => ({ value: q, label: periodLabel(q) }))];
   return (
-    <Group gap="xs" align="flex-start" mt={4}>
-      <Text size="sm" c="dimmed" mt={6}>
-        {t('evidence.requiredFromLabel')}
-      </Text>
+    <SettingRow
+      mt={4}
+      label={t('evidence.requiredFromLabel')}
+      value={current ? periodLabel(current) : t('evidence.requiredFromNone')}
+      editable={ADMIN_ROLES.includes(me.role)}
+      saveLabel={t('evidence.requiredFromSave')}
+      changed={choice !== (current ?? NONE)}
+      saving={save.isPending}
+      onSave={() => save.mutate({ countyId, from: choice === NONE ? null : (choice as Period) })}
+    >
       <Select
         aria-label={t('evidence.requiredFromLabel')}
         size="xs"
@@ -63,15 +63,6 @@ export function EvidenceSetting({ countyId }: { countyId: number }) {
         allowDeselect={false}
         error={save.error ? errorMessage(save.error, t) : undefined}
       />
-      <Button
-        size="xs"
-        variant="light"
-        disabled={choice === (current ?? NONE)}
-        loading={save.isPending}
-        onClick={() => save.mutate({ countyId, from: choice === NONE ? null : (choice as Period) })}
-      >
-        {t('evidence.requiredFromSave')}
-      </Button>
-    </Group>
+    </SettingRow>
   );
 }

@@ -14,6 +14,7 @@ import { useTRPC } from '../../shared/trpc';
 import { ListTable } from '../../shared/ui/ListTable';
 import { QueryError } from '../../shared/ui/Loading';
 import { PageHeader } from '../../shared/ui/PageHeader';
+import { IssuingUnitSetting } from './IssuingUnitSetting';
 
 /** Seconds since a job began, for the progress line while a draft is being computed. */
 function useElapsed(running: boolean): number {
@@ -70,7 +71,7 @@ export function SummariesPage() {
             allowDeselect={false}
             data={[
               { value: '0', label: t('summaries.upToAuto') },
-              ...[1, 2, 3, 4].map((q) => ({ value: String(q), label: t('summaries.upToQuarter', { quarter: t(`analytics.quarter${q as 1 | 2 | 3 | 4}`) }) })),
+              ...([1, 2, 3, 4] as const).map((q) => ({ value: String(q), label: t(`summaries.part.q${q}`) })),
             ]}
             value={upTo}
             onChange={(v) => v && setUpTo(v)}
@@ -92,6 +93,7 @@ export function SummariesPage() {
             {errorMessage(failure, t)}
           </Alert>
         )}
+        {bureau && countyId !== null && <IssuingUnitSetting countyId={countyId} />}
       </Paper>
       <QueryError query={list} />
       <ListTable
@@ -113,7 +115,7 @@ export function SummariesPage() {
           {
             accessor: 'upToQuarter',
             title: t('summaries.upTo'),
-            render: (s) => (s.upToQuarter === 4 ? t('summaries.fullYear') : t('summaries.upToQuarter', { quarter: t(`analytics.quarter${s.upToQuarter}`) })),
+            render: (s) => t(`summaries.part.q${s.upToQuarter}`),
           },
           { accessor: 'level', title: t('summaries.level'), render: (s) => t(`summaries.levels.${s.level}`) },
           {

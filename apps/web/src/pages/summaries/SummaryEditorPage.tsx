@@ -1,6 +1,6 @@
 import './print.css';
 import { ActionIcon, Alert, Anchor, Badge, Button, Group, Paper, Stack, Table, Text, Textarea, TextInput, Title, Tooltip } from '@mantine/core';
-import { formatCell, outline, type SummarySection, type SummaryTable } from '@oversight/domain';
+import { appendixCaptions, formatCell, outline, type SummarySection, type SummaryTable } from '@oversight/domain';
 import { IconCheck, IconDeviceFloppy, IconDownload, IconEdit, IconEye, IconPlus, IconPrinter, IconTrash } from '@tabler/icons-react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useMemo, useState } from 'react';
@@ -119,11 +119,11 @@ function SectionBlock({
   );
 }
 
-function AppendixTable({ table }: { table: SummaryTable }) {
+function AppendixTable({ table, caption }: { table: SummaryTable; caption: string }) {
   return (
     <div className="summary-table">
       <Text fw={600} ta="center" mt="md" mb={4}>
-        {table.title}
+        {caption}
       </Text>
       <Table.ScrollContainer minWidth={600}>
         <Table withTableBorder withColumnBorders fz="xs" verticalSpacing={2}>
@@ -391,8 +391,8 @@ export function SummaryEditorPage() {
                   <Title order={3} mt="xl" mb="xs">
                     {t('summaries.appendix')}
                   </Title>
-                  {view.tables.map((table) => (
-                    <AppendixTable key={table.id} table={table} />
+                  {view.tables.map((table, i) => (
+                    <AppendixTable key={table.id} table={table} caption={appendixCaptions(view.tables)[i]!} />
                   ))}
                 </div>
               )}
