@@ -137,7 +137,11 @@ describe.skipIf(skip !== null)('analytics in the browser', () => {
     await expect.poll(() => page.getByText('发文单位已改为“青石县教育和体育局”，此后生成的总结以此署名。').count(), { timeout: 15_000 }).toBe(1);
     try {
       expect((await bureau.summaries.issuingUnit({ countyId: county })).issuingUnit).toBe('青石县教育和体育局');
-      await page.getByRole('textbox', { name: '总结时段' }).click();
+      await page
+        .getByRole('textbox', { name: '总结时段' })
+        .or(page.getByRole('combobox', { name: '总结时段' }))
+        .first()
+        .click();
       await page.getByRole('option', { name: '上半年', exact: true }).click();
       await page.getByRole('button', { name: '生成初稿' }).click();
       await page.waitForURL(/\/summaries\/\d+$/, { timeout: 90_000 });
@@ -151,7 +155,10 @@ describe.skipIf(skip !== null)('analytics in the browser', () => {
       const words = JSON.stringify(problems.children.map((c) => c.paragraphs.map((p) => p.text)));
       for (const name of names) expect(words, name).not.toContain(name);
       if (view.tables[0]?.id === 'missed-schools') {
-        await page.getByRole('button', { name: '预览' }).click().catch(() => undefined);
+        await page
+          .getByRole('button', { name: '预览' })
+          .click()
+          .catch(() => undefined);
         await expect.poll(() => page.getByText('附件：未达到目标的学校名单').count(), { timeout: 15_000 }).toBe(1);
       }
       await page.screenshot({ path: path.join(SHOTS, 'summary-issuing-unit.png'), fullPage: true });
