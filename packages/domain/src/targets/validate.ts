@@ -1,5 +1,5 @@
 import { isNumeric, statusKey } from '../aggregate/group.js';
-import { applies, findIndicator, UNIT_LABELS } from '../indicators/catalogue.js';
+import { applies, findIndicator, isFigure, UNIT_LABELS } from '../indicators/catalogue.js';
 import type { Indicator } from '../indicators/types.js';
 import { SCHOOL_TYPE_LABELS, type SchoolType } from '../schools.js';
 import { COMPARATOR_LABELS, TARGET_KIND_LABELS, type ParsedTargetInput, type Target, type TargetDefinition, type TargetValue } from './types.js';
@@ -54,6 +54,7 @@ export function targetProblem(t: TargetDefinition, school?: { name: string; type
   const ind = findIndicator(t.indicator);
   if (!ind) return { field: 'indicator', message: `未知指标：${t.indicator}。请从指标目录中选择。` };
   if (ind.valueType === 'date') return { field: 'indicator', message: `${ind.name.zh}是日期，不能设定目标。` };
+  if (!isFigure(ind)) return { field: 'indicator', message: `${ind.name.zh}是学校填写的文字，不能设定目标。` };
   const numeric = isNumeric(ind);
 
   if (t.schoolId !== null && t.kind !== 'each_school') {
