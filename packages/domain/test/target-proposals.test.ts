@@ -187,7 +187,7 @@ describe('proposeTargets: status counts and partial years', () => {
     expect(p.proposal).toMatchObject({ kind: 'county_total', measure: 'status_count', statusValue: 'certified', value: 6 });
     expect(p.projection).toMatchObject({ meeting: 4, of: 5 });
     expect(p.spread).toBeNull();
-    expect(p.reasoning.join('')).toContain('建议全县已认定的学校达到6所以上');
+    expect(p.reasoning.join('')).toContain('建议全县绿色学校创建状态为“已认定”的学校达到6所以上');
   });
 
   it('a year not yet complete is projected and says so', () => {

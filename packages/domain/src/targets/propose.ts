@@ -3,6 +3,7 @@ import { distribution, type Distribution } from '../aggregate/stats.js';
 import type { AnalyticsSchool, QuarterReport, SchoolWindow } from '../aggregate/window.js';
 import { changePercent } from '../energy.js';
 import { indicator, UNIT_LABELS } from '../indicators/catalogue.js';
+import { SCHOOL_TYPE_LABELS } from '../schools.js';
 import type { Indicator, IndicatorDomain } from '../indicators/types.js';
 import type { IndicatorValue } from '../indicators/values.js';
 import * as zhNumbers from '../wording/numbers.js';
@@ -221,11 +222,23 @@ export function aimWords(def: TargetDefinition, value: number): string {
     return `较上年变化${value < 0 ? '降低' : '增长'}${v}`;
   }
   if (def.measure === 'status_count' || def.measure === 'status_share') {
-    const what = `${statusLabel(ind, def.statusValue!)}的学校${def.measure === 'status_share' ? '占比' : ''}`;
+    const what = `为“${statusLabel(ind, def.statusValue!)}”的学校${def.measure === 'status_share' ? '占比' : ''}`;
     return def.comparator === 'lte' ? `${what}不超过${v}` : `${what}达到${v}${def.comparator === 'gte' ? '以上' : ''}`;
   }
   if (def.comparator === 'eq') return `为${v}`;
   return def.comparator === 'lte' ? `控制在${v}以内` : `达到${v}以上`;
+}
+
+/**
+ * A target as a bureau writes it, without comparison symbols: “每所学校校方责任险参保率达到95%以上”,
+ * “全县人均综合能耗较上年降低7%以上”, “全县绿色学校创建状态为“已认定”的学校达到6所以上”.
+ */
+export function targetAim(def: TargetDefinition, schoolName?: string): string {
+  const ind = indicator(def.indicator);
+  const types = def.schoolTypes ? def.schoolTypes.map((t) => SCHOOL_TYPE_LABELS[t].zh).join('、') : '';
+  const who = def.kind === 'county_total' ? `全县${types}` : def.schoolId !== null ? (schoolName ?? '该校') : `每所${types || '学校'}`;
+  if (typeof def.value !== 'number') return `${who}${ind.name.zh}为“${statusLabel(ind, def.value)}”`;
+  return `${who}${ind.name.zh}${aimWords(def, def.value)}`;
 }
 
 const yearText = (p: YearPoint) => `${p.year}年${p.projected ? '（全年预测）' : ''}`;
@@ -399,21 +412,16 @@ function reasoning(p: TargetProposal, ind: Indicator, names?: ReadonlyMap<number
           : '全县尚无数据';
     lines.push(`上年目标${def.kind === 'each_school' ? '每所学校' : '全县'}${ind.name.zh}${aim}，${detail}，${state}。`);
   }
-  const v = def.value;
-  if (typeof v === 'number') {
-    const basis =
-      def.kind === 'each_school'
+  const basis =
+    typeof def.value !== 'number'
+      ? '沿用上年目标'
+      : def.kind === 'each_school'
         ? `按各校自身趋势推算，取${def.comparator === 'lte' ? '上' : '下'}四分位数`
         : def.measure === 'change_percent'
           ? '按近年平均变化推算'
           : '按本年水平和近三年趋势推算';
-    const keptPrevious = p.previous && typeof p.previous.value === 'number' && p.previous.value === v;
-    lines.push(
-      `${basis}，建议${def.kind === 'each_school' ? '每所学校' : '全县'}${def.measure === 'value' || def.measure === 'change_percent' ? ind.name.zh : ''}${aimWords(def, v)}${keptPrevious ? '（与上年目标相同）' : ''}。`,
-    );
-  } else {
-    lines.push(`建议每所学校${ind.name.zh}继续为“${statusLabel(ind, v)}”。`);
-  }
+  const keptPrevious = p.previous !== null && p.previous.value === def.value;
+  lines.push(`${basis}，建议${targetAim(def, def.schoolId !== null ? names?.get(def.schoolId) : undefined)}${keptPrevious ? '（与上年目标相同）' : ''}。`);
   if (p.projection.of > 0) lines.push(`各校按自身趋势发展，预计${p.projection.of}所学校中${p.projection.meeting}所能够达到。`);
   if (p.expectedToMiss.length) {
     const who = p.expectedToMiss.slice(0, 5).map((id) => names?.get(id) ?? `学校${id}`);
