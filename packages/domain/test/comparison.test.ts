@@ -98,7 +98,7 @@ describe('least squares', () => {
       [1, 2, 3],
     );
     const back = [4 * x[0]! + 2 * x[1]! + 0.4 * x[2]!, 2 * x[0]! + 5 * x[1]! + x[2]!, 0.4 * x[0]! + x[1]! + 3 * x[2]!];
-    back.forEach((v, i) => expect(v).toBeCloseTo([1, 2, 3][i]!, 10));
+    for (const [i, v] of back.entries()) expect(v).toBeCloseTo([1, 2, 3][i]!, 10);
     expect(() => solveSymmetric([[0]], [1])).toThrow();
   });
 
