@@ -7,9 +7,16 @@ import {
   scoreOf,
   solveSymmetric,
   unpackComparison,
+  describeTarget,
+  evaluateTarget,
+  targetProblem,
+  type AdjustedFigures,
+  type AnalyticsSchool,
   type ComparisonProfile,
-  type SchoolType,
+  type Frame,
   type Location,
+  type SchoolType,
+  type Target,
 } from '../src/index.js';
 
 /** A seeded generator (mulberry32), so the synthetic province is the same on every run. */
@@ -250,5 +257,59 @@ describe('fair comparison', () => {
       expect(e.score).toBe(model.entries[i]!.score);
       expect(e.ratio!).toBeCloseTo(model.entries[i]!.ratio!, 6);
     });
+  });
+});
+
+describe('targets on the comparison', () => {
+  const base = { indicator: 'electricity_kwh', kind: 'each_school' as const, statusValue: null, schoolTypes: null, schoolId: null };
+  const target = (measure: 'score' | 'expected_ratio', comparator: 'gte' | 'lte', value: number): Target => ({
+    ...base,
+    id: 1,
+    countyId: 1,
+    year: 2026,
+    measure,
+    comparator,
+    value,
+  });
+  const school = (id: number): AnalyticsSchool => ({ id, type: 'primary', location: 'urban', hasCanteen: false, buildingAreaM2: 1000, siteAreaM2: 2000 });
+  const frame = (adjusted?: AdjustedFigures): Frame => ({ windows: [], comparable: { current: [], previous: [] }, adjusted });
+
+  it('accepts a score or ratio target for each school on electricity, water and energy, and names the rule otherwise', () => {
+    expect(targetProblem({ ...base, measure: 'score', comparator: 'gte', value: 50 })).toBeNull();
+    expect(describeTarget({ ...base, measure: 'score', comparator: 'gte', value: 50 })).toBe('每所学校用电量能效得分不低于50');
+    expect(describeTarget({ ...base, measure: 'expected_ratio', comparator: 'lte', value: 1.1 })).toBe('每所学校用电量实际与预期之比≤1.1');
+    expect(targetProblem({ ...base, indicator: 'gas_m3', measure: 'score', comparator: 'gte', value: 50 })?.message).toBe(
+      '按实际与预期之比或能效得分设定的目标只适用于用电量、用水量、综合能耗。',
+    );
+    expect(targetProblem({ ...base, kind: 'county_total', measure: 'score', comparator: 'gte', value: 50 })?.field).toBe('kind');
+    expect(targetProblem({ ...base, measure: 'score', comparator: 'gte', value: 150 })?.message).toBe(
+      '能效得分目标应在1至100之间（如50表示不低于半数可比学校）。',
+    );
+    expect(targetProblem({ ...base, measure: 'expected_ratio', comparator: 'lte', value: 0 })?.field).toBe('value');
+  });
+
+  it('measures each school on its score; schools without one are left out, and none scored means not measurable rather than pending', () => {
+    const t = target('score', 'gte', 50);
+    const schools = [school(1), school(2), school(3)];
+    const figures = new Map([
+      [1, { ratio: 0.8, score: 70, reason: null }],
+      [2, { ratio: 1.3, score: 20, reason: null }],
+      [3, { ratio: null, score: null, reason: '缺少教职工数' }],
+    ]);
+    const r = evaluateTarget(t, [t], schools, frame(new Map([['electricity_kwh', figures]])));
+    expect(r.met).toBe(false);
+    expect(r.schools).toBe(2);
+    expect(r.checks!.map((c) => [c.schoolId, c.met])).toEqual([
+      [2, false],
+      [1, true],
+    ]);
+    const ratio = target('expected_ratio', 'lte', 1.4);
+    expect(evaluateTarget(ratio, [ratio], schools, frame(new Map([['electricity_kwh', figures]]))).met).toBe(true);
+
+    const none = new Map([[1, { ratio: null, score: null, reason: '全省本年度数据完整的可比学校仅12所，少于30所，不计算预期与得分' }]]);
+    const unmeasured = evaluateTarget(t, [t], schools, frame(new Map([['electricity_kwh', none]])));
+    expect(unmeasured.met).toBeNull();
+    expect(unmeasured.unmeasured).toBe('全省本年度数据完整的可比学校仅12所，少于30所，不计算预期与得分');
+    expect(evaluateTarget(t, [t], schools, frame()).unmeasured).toBe('尚未计算按特征调整的比较');
   });
 });

@@ -1,3 +1,4 @@
+import type { AdjustedFigures } from '../targets/evaluate.js';
 import { z } from 'zod';
 import type { AnalyticsSchool, QuarterReport } from '../aggregate/window.js';
 import type { Period } from '../periods.js';
@@ -41,6 +42,8 @@ export interface SummaryInput {
   /** The year's targets of the counties in scope, and the next year's (for 下一步工作打算). */
   targets: readonly Target[];
   nextTargets: readonly Target[];
+  /** The fair comparison of the year for the indicators the targets measure on it (issue 17). */
+  adjusted?: AdjustedFigures | undefined;
 }
 
 /** How a figure was computed from the stored reports: what the officer sees when clicking it. */
