@@ -1,5 +1,6 @@
 import { CATALOGUE_MARK, countyParts, packCountyParts, unpackCountyParts, type CountyParts, type Period } from '@oversight/domain';
 import type { Kysely } from 'kysely';
+import { writerOf } from '../../connect.js';
 import { countyFingerprints, storeCountyFigures, storedCountyFigures } from '../../queries/county-figures.js';
 import type { Database, ReportStatus } from '../../schema.js';
 import { countyData, countyFrame, type CountyFrame } from './county-data.js';
@@ -11,7 +12,8 @@ const RECOMPUTE_BATCH = 10;
 /**
  * Something computed per county from its reports of some quarters and its schools, kept in `county_figures` under a
  * key (what it is, the catalogue, the statuses and the window): stored rows whose fingerprint still matches are used,
- * the other counties computed (a batch at a time) and kept.
+ * the other counties computed (a batch at a time) and kept. Several processes may compute the same county at once:
+ * each stores parts that match the fingerprint it read, so whichever upsert lands last is still right for its print.
  */
 export async function keptByCounty<T>(
   db: Kysely<Database>,
@@ -34,8 +36,9 @@ export async function keptByCounty<T>(
   for (let i = 0; i < stale.length; i += RECOMPUTE_BATCH) {
     const computed = await kept.compute(stale.slice(i, i + RECOMPUTE_BATCH));
     for (const [id, value] of computed) result.set(id, value);
+    // Read on a replica, kept on the primary (the replica is read-only; the rows reach it by replication).
     await storeCountyFigures(
-      db,
+      writerOf(db),
       key,
       [...computed].map(([countyId, value]) => ({ countyId, fingerprint: prints.get(countyId)!, parts: kept.pack(value) })),
     );
