@@ -83,7 +83,7 @@ export async function getReport(port: number, cookie: string, schoolId: number, 
   return ((await response.json()) as { result: { data: { json: { version: number; status: string; values: Record<string, unknown> } } } }).result.data.json;
 }
 
-interface Writer {
+export interface Writer {
   schoolId: number;
   cookie: string;
   version: number;
@@ -114,7 +114,18 @@ export async function draftWriters(
 export const failureCode = (status: number, body: string) => /"code":"([A-Z_]+)"/.exec(body)?.[1] ?? String(status);
 
 /**
- * Autocannon options for autosaves: one writer per connection for the whole run, each saving its school's report of
+ * Each writer's version read again: a run's last requests are cut off when it ends, so the versions they wrote never
+ * reached their writers (a later run would otherwise start with stale versions and be refused).
+ */
+export async function refreshVersions(port: number, writers: readonly Writer[], period: Period): Promise<void> {
+  for (const w of writers) w.version = (await getReport(port, w.cookie, w.schoolId, period)).version;
+}
+
+/** Which save the writers make: the form's full save (answered with the whole report view) or its autosave (the version). */
+export type SaveProcedure = 'save' | 'autosave';
+
+/**
+ * Autocannon options for saves: one writer per connection for the whole run, each saving its school's report of
  * `period` again and again (about 45 values, one figure changed each time) with the version the last answer returned.
  * autocannon resets a request's context after every request, so the writer is bound in setupClient (each client gets
  * its own request closure) rather than kept in the context.
@@ -123,12 +134,13 @@ export function autosaves(
   writers: readonly Writer[],
   period: Period,
   onAnswer: (status: number, body: string) => void,
+  procedure: SaveProcedure = 'autosave',
 ): Pick<autocannon.Options, 'connections' | 'setupClient' | 'requests'> {
   let next = 0;
   let bump = 0;
   const saveRequest = (w: Writer): autocannon.Request => ({
     method: 'POST',
-    path: '/trpc/reports.autosave',
+    path: `/trpc/reports.${procedure}`,
     setupRequest: (request) => {
       const values = { ...w.values, electricity_kwh: Number(w.values.electricity_kwh ?? 1000) + (++bump % 50) };
       return {
@@ -150,7 +162,16 @@ export function autosaves(
   };
 }
 
-/** Report saves over HTTP, as fast as the server answers: throughput and latency. */
+export interface SaveTargets {
+  rate: number;
+  p99?: number;
+  /** Which save (default the autosave). */
+  procedure?: SaveProcedure;
+  /** Add a row of failed saves (target 0). */
+  failures?: boolean;
+}
+
+/** Report saves over HTTP, as fast as the server answers: throughput, latency and failures (a refused save is one). */
 export async function saveThroughput(
   port: number,
   principals: readonly { schoolId: number; username: string }[],
@@ -159,25 +180,32 @@ export async function saveThroughput(
   previous: Period,
   seconds: number,
   label: string,
-  targets: { rate: number; p99?: number },
+  targets: SaveTargets,
+  signedIn?: Writer[],
 ): Promise<Figure[]> {
-  const writers = await draftWriters(port, principals, password, period, previous);
+  const writers = signedIn ?? (await draftWriters(port, principals, password, period, previous));
   let failures = 0;
   const failedBy = new Map<string, number>();
   let failureSample = '';
-  const save = autosaves(writers, period, (status, body) => {
-    if (status === 200) return;
-    failures += 1;
-    const code = failureCode(status, body);
-    failedBy.set(code, (failedBy.get(code) ?? 0) + 1);
-    failureSample ||= body.slice(0, 300);
-  });
+  const save = autosaves(
+    writers,
+    period,
+    (status, body) => {
+      if (status === 200) return;
+      failures += 1;
+      const code = failureCode(status, body);
+      failedBy.set(code, (failedBy.get(code) ?? 0) + 1);
+      failureSample ||= body.slice(0, 300);
+    },
+    targets.procedure,
+  );
   const result = await autocannon({ url: base(port), pipelining: 1, duration: seconds, ...save });
   const saves = result['2xx'];
   const rate = saves / (result.duration || seconds);
   const causes = [...failedBy].map(([code, n]) => `${code} ${n}`).join('、');
   if (failureSample) process.stdout.write(`  保存失败示例：${failureSample}\n`);
-  const note = `${writers.length} 个并发客户端，${seconds} 秒，${saves} 次保存，${failures + result.errors} 次失败${causes ? `（${causes}）` : ''}`;
+  const failed = failures + result.errors + result.timeouts;
+  const note = `${writers.length} 个并发客户端，${seconds} 秒，${saves} 次保存，${failed} 次失败${causes ? `（${causes}）` : ''}`;
   return [
     { name: `报表保存吞吐（${label}）`, median: rate, p95: rate, samples: saves, unit: 'saves/s', target: { atLeast: targets.rate }, baseline: null, note },
     ...(targets.p99 !== undefined
@@ -191,6 +219,20 @@ export async function saveThroughput(
             target: { p95AtMost: targets.p99 },
             baseline: null,
             note: 'p95 一栏为 p99',
+          },
+        ]
+      : []),
+    ...(targets.failures
+      ? [
+          {
+            name: `报表保存失败（${label}）`,
+            median: failed,
+            p95: failed,
+            samples: saves + failed,
+            unit: 'count' as const,
+            target: { p95AtMost: 0 },
+            baseline: null,
+            note: causes || '无',
           },
         ]
       : []),
