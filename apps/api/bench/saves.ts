@@ -1,5 +1,6 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
@@ -11,9 +12,13 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 export interface ServerChild {
   port: number;
   reopenMs: number;
+  /** The start-up upkeep of the database (VACUUM ANALYZE on PGlite), after reopening. */
+  maintainMs: number;
   process: ChildProcess;
   /** Peak resident memory of the server process so far (VmHWM), in MB. */
   peakRssMb(): number;
+  /** CPU time the server process has used so far (user + system, every thread), in ms: per request, a figure a busy machine does not move. */
+  cpuMs(): number;
   stop(): Promise<void>;
 }
 
@@ -43,14 +48,20 @@ export function startServer(env: Record<string, string>): Promise<ServerChild> {
       buffer += chunk.toString();
       const line = buffer.split('\n').find((l) => l.startsWith('READY '));
       if (!line) return;
-      const { port, reopenMs } = JSON.parse(line.slice(6)) as { port: number; reopenMs: number };
+      const { port, reopenMs, maintainMs } = JSON.parse(line.slice(6)) as { port: number; reopenMs: number; maintainMs: number };
       resolve({
         port,
         reopenMs,
+        maintainMs,
         process: child,
         peakRssMb: () => {
           const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
           return Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN) / 1024;
+        },
+        cpuMs: () => {
+          // Fields 14 and 15 of /proc/<pid>/stat (after the command name in parentheses), in clock ticks of 10 ms.
+          const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+          return (Number(fields[11]) + Number(fields[12])) * 10;
         },
         stop: () =>
           new Promise((done) => {
@@ -182,6 +193,7 @@ export async function saveThroughput(
   label: string,
   targets: SaveTargets,
   signedIn?: Writer[],
+  cpuMs?: () => number,
 ): Promise<Figure[]> {
   const writers = signedIn ?? (await draftWriters(port, principals, password, period, previous));
   let failures = 0;
@@ -199,13 +211,16 @@ export async function saveThroughput(
     },
     targets.procedure,
   );
+  const cpuBefore = cpuMs?.() ?? Number.NaN;
   const result = await autocannon({ url: base(port), pipelining: 1, duration: seconds, ...save });
+  const cpuPerSave = ((cpuMs?.() ?? Number.NaN) - cpuBefore) / Math.max(1, result['2xx']);
   const saves = result['2xx'];
   const rate = saves / (result.duration || seconds);
   const causes = [...failedBy].map(([code, n]) => `${code} ${n}`).join('、');
   if (failureSample) process.stdout.write(`  保存失败示例：${failureSample}\n`);
   const failed = failures + result.errors + result.timeouts;
-  const note = `${writers.length} 个并发客户端，${seconds} 秒，${saves} 次保存，${failed} 次失败${causes ? `（${causes}）` : ''}`;
+  const cpu = Number.isNaN(cpuPerSave) ? '' : `，服务器 CPU ${cpuPerSave.toFixed(2)} ms/次（负载 ${loadavg()[0]!.toFixed(1)}）`;
+  const note = `${writers.length} 个并发客户端，${seconds} 秒，${saves} 次保存，${failed} 次失败${causes ? `（${causes}）` : ''}${cpu}`;
   return [
     { name: `报表保存吞吐（${label}）`, median: rate, p95: rate, samples: saves, unit: 'saves/s', target: { atLeast: targets.rate }, baseline: null, note },
     ...(targets.p99 !== undefined
