@@ -30,3 +30,4 @@ export * from './services/cost-limits.js';
 export * from './services/roster.js';
 export * from './services/evidence.js';
 export * from './evidence-store/index.js';
+export * from './services/target-proposals.js';

@@ -190,8 +190,19 @@ export interface CountyFiguresTable {
   computedAt: ColumnType<Date, Date | undefined, Date>;
 }
 
+/** A county's heating and cooling degree days of a year (issue 17; the fair comparison's climate). */
+export interface CountyDegreeDaysTable {
+  countyId: number;
+  year: number;
+  hdd: number;
+  cdd: number;
+  updatedBy: number | null;
+  updatedAt: UpdatedAt;
+}
+
 export interface Database {
   countyFigures: CountyFiguresTable;
+  countyDegreeDays: CountyDegreeDaysTable;
   summaries: SummariesTable;
   summaryVersions: SummaryVersionsTable;
   targets: TargetTable;

@@ -66,6 +66,10 @@ export function actualText(target: Target, value: number): string {
       return schoolCount(value);
     case 'status_share':
       return n.percent(value);
+    case 'expected_ratio':
+      return `实际与预期之比${value.toLocaleString('zh-CN', { maximumFractionDigits: 2 })}`;
+    case 'score':
+      return `能效得分${Math.round(value)}`;
   }
 }
 
@@ -177,7 +181,7 @@ function targetStates(input: SummaryInput, scope: FigureScope, frame: Parameters
 
 /** Everything the section writers share: the aggregated windows, figures, names and targets. */
 export function summaryContext(input: SummaryInput): SummaryContext {
-  const frames = yearFrames(input.schools, input.reports, input.year, input.upToQuarter);
+  const frames = yearFrames(input.schools, input.reports, input.year, input.upToQuarter, input.adjusted);
   const window = frames.yearToDate.window;
   const subject = input.level === 'school' ? '我校' : areaSubject(input.unit.name, input.level);
   const scope: FigureScope = {

@@ -1,3 +1,4 @@
+import type { AdjustedFigures } from '../targets/evaluate.js';
 import { z } from 'zod';
 import type { AnalyticsSchool, QuarterReport } from '../aggregate/window.js';
 import type { Period } from '../periods.js';
@@ -52,6 +53,8 @@ export interface SummaryInput {
   issuer?: string;
   /** The schools' explanations on the approved reports of the window: quoted as causes in 二、存在的问题. */
   explanations?: readonly ReportExplanations[];
+  /** The fair comparison of the year for the indicators the targets measure on it (issue 17). */
+  adjusted?: AdjustedFigures | undefined;
 }
 
 /** The appendix table naming the schools behind 二、存在的问题 (附件：未达到目标的学校名单). */

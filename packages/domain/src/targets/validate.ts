@@ -1,5 +1,6 @@
 import { isNumeric, statusKey } from '../aggregate/group.js';
-import { applies, findIndicator, UNIT_LABELS } from '../indicators/catalogue.js';
+import { ADJUSTED_INDICATORS, isAdjustedIndicator } from '../comparison/model.js';
+import { applies, findIndicator, isFigure, UNIT_LABELS } from '../indicators/catalogue.js';
 import type { Indicator } from '../indicators/types.js';
 import { SCHOOL_TYPE_LABELS, type SchoolType } from '../schools.js';
 import { COMPARATOR_LABELS, TARGET_KIND_LABELS, type ParsedTargetInput, type Target, type TargetDefinition, type TargetValue } from './types.js';
@@ -54,6 +55,7 @@ export function targetProblem(t: TargetDefinition, school?: { name: string; type
   const ind = findIndicator(t.indicator);
   if (!ind) return { field: 'indicator', message: `未知指标：${t.indicator}。请从指标目录中选择。` };
   if (ind.valueType === 'date') return { field: 'indicator', message: `${ind.name.zh}是日期，不能设定目标。` };
+  if (!isFigure(ind)) return { field: 'indicator', message: `${ind.name.zh}是学校填写的文字，不能设定目标。` };
   const numeric = isNumeric(ind);
 
   if (t.schoolId !== null && t.kind !== 'each_school') {
@@ -62,7 +64,7 @@ export function targetProblem(t: TargetDefinition, school?: { name: string; type
   if (t.schoolId !== null && t.schoolTypes !== null) {
     return { field: 'schoolTypes', message: '为单所学校单独设定目标时，不能再限定办学类型。' };
   }
-  if (t.statusValue !== null && (t.measure === 'value' || t.measure === 'change_percent')) {
+  if (t.statusValue !== null && t.measure !== 'status_count' && t.measure !== 'status_share') {
     return { field: 'statusValue', message: '只有按“达到该状态的学校数”或“占比”设定目标时才需要选择状态值。' };
   }
 
@@ -87,6 +89,24 @@ export function targetProblem(t: TargetDefinition, school?: { name: string; type
       if (!numeric) return { field: 'measure', message: `${ind.name.zh}是状态类指标，不能按较上年变化设定目标。` };
       if (typeof t.value !== 'number') return { field: 'value', message: '较上年变化的目标值必须是数字（百分比，如-15表示比上年降低15%）。' };
       if (t.value < -100 || t.value > 1000) return { field: 'value', message: '较上年变化的目标值应在-100至1000之间（百分比，如-15表示比上年降低15%）。' };
+      break;
+    }
+    case 'expected_ratio':
+    case 'score': {
+      if (!isAdjustedIndicator(ind.code)) {
+        return {
+          field: 'measure',
+          message: `按实际与预期之比或能效得分设定的目标只适用于${ADJUSTED_INDICATORS.map((c) => findIndicator(c)!.name.zh).join('、')}。`,
+        };
+      }
+      if (t.kind !== 'each_school') return { field: 'kind', message: `按实际与预期之比或能效得分设定的目标只能是“${TARGET_KIND_LABELS.each_school.zh}”目标。` };
+      if (typeof t.value !== 'number') return { field: 'value', message: '目标值必须是数字。' };
+      if (t.measure === 'score' && (t.value < 1 || t.value > 100))
+        return { field: 'value', message: '能效得分目标应在1至100之间（如50表示不低于半数可比学校）。' };
+      if (t.measure === 'expected_ratio' && (t.value < 0.1 || t.value > 10)) {
+        return { field: 'value', message: '实际与预期之比的目标应在0.1至10之间（如1.1表示实际用量不超过预期的110%）。' };
+      }
+      if (t.comparator === 'eq') return { field: 'comparator', message: '实际与预期之比或能效得分的目标，比较方式只能是“≥”或“≤”。' };
       break;
     }
     case 'status_count':
@@ -220,7 +240,16 @@ export function targetRequirement(t: Pick<TargetDefinition, 'indicator' | 'measu
     case 'status_count':
     case 'status_share':
       return `为“${statusLabel(ind, t.statusValue!)}”的学校${t.measure === 'status_share' ? '占比' : ''}${schoolsRequirement(t.measure, t.comparator, Number(t.value))}`;
+    case 'expected_ratio':
+      return `实际与预期之比${boundRequirement(t.comparator, format(Number(t.value)))}`;
+    case 'score':
+      return `能效得分${boundRequirement(t.comparator, format(Number(t.value)))}`;
   }
+}
+
+/** A plain number bound in words: “不低于50”, “不高于1.2”, “为1”. */
+function boundRequirement(comparator: TargetDefinition['comparator'], text: string): string {
+  return comparator === 'gte' ? `不低于${text}` : comparator === 'lte' ? `不高于${text}` : `为${text}`;
 }
 
 /**
