@@ -75,7 +75,8 @@ export function actualText(target: Target, value: number): string {
 
 /**
  * The explanations of a school's approved reports in the window, latest quarter first; school names in them are
- * replaced (a county summary names no school among its problems) and 我校/本校 read as 学校.
+ * replaced (a county summary names no school among its problems: 该校; a school's own summary: 我校), and in a county summary
+ * 我校/本校 read as 该校.
  */
 function explainer(input: SummaryInput, window: readonly Period[]): SummaryContext['explain'] {
   const inWindow = new Set(window);
