@@ -7,6 +7,7 @@ import { energySection } from './energy.js';
 import { windowLabel } from './format.js';
 import { greenSection } from './green.js';
 import { insuranceSection } from './insurance.js';
+import { withMeasures } from './measures.js';
 import { plansSection } from './plans.js';
 import { problemsSection } from './problems.js';
 import type { SummaryDocument, SummaryInput, SummarySection } from './types.js';
@@ -47,7 +48,12 @@ export function buildSummary(input: SummaryInput): SummaryDocument {
   const ctx = summaryContext(input);
   const basis = summaryBasis(ctx);
   const basisRefs = basisFigures(ctx, basis);
-  const domains = [insuranceSection(ctx), energySection(ctx), greenSection(ctx), canteenSection(ctx)];
+  const domains = [
+    withMeasures(ctx, 'insurance', insuranceSection(ctx)),
+    withMeasures(ctx, 'energy', energySection(ctx)),
+    withMeasures(ctx, 'green', greenSection(ctx)),
+    withMeasures(ctx, 'canteen', canteenSection(ctx)),
+  ];
   const achievements =
     section('achievements', ctx.level === 'school' ? '主要工作及成效' : '取得的成绩及采取的措施', [], domains) ??
     section('achievements', ctx.level === 'school' ? '主要工作及成效' : '取得的成绩及采取的措施', [`${ctx.when}尚无审核通过的报表数据。`])!;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { AnalyticsSchool, QuarterReport } from '../aggregate/window.js';
 import type { Period } from '../periods.js';
+import type { BureauMeasure, PracticeText } from '../measures.js';
 import type { Target } from '../targets/types.js';
 
 /** Whose summary: a county bureau's, a city bureau's across its counties, or one school's (the principal's draft). */
@@ -41,6 +42,17 @@ export interface SummaryInput {
   /** The year's targets of the counties in scope, and the next year's (for 下一步工作打算). */
   targets: readonly Target[];
   nextTargets: readonly Target[];
+  /** A county's summary: the bureau's measures of the year and the schools' practices it chose (issue 16). */
+  measures?: SummaryMeasures;
+}
+
+/** What part 一 states besides the figures: who the bureau is, what it did, and which schools' practices it quotes. */
+export interface SummaryMeasures {
+  /** The bureau's name as the text gives it (“青石县教育局”). */
+  bureau: string;
+  list: readonly Pick<BureauMeasure, 'id' | 'domain' | 'date' | 'kind' | 'text'>[];
+  /** In the order they are quoted. */
+  practices: readonly Pick<PracticeText, 'schoolId' | 'schoolName' | 'domain' | 'period' | 'text'>[];
 }
 
 /** How a figure was computed from the stored reports: what the officer sees when clicking it. */
