@@ -7,6 +7,7 @@ import * as countyFigures from './2026-11-25-01-county-figures.js';
 import * as attemptCounters from './2026-12-03-01-attempt-counters.js';
 import * as onboarding from './2026-12-03-02-onboarding.js';
 import * as evidence from './2026-12-04-01-evidence.js';
+import * as measures from './2026-12-05-02-measures.js';
 
 /** Every migration, in order. Names sort by date; files are frozen once landed. */
 export const migrations: Record<string, Migration> = {
@@ -18,4 +19,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-03-01-attempt-counters': attemptCounters,
   '2026-12-03-02-onboarding': onboarding,
   '2026-12-04-01-evidence': evidence,
+  '2026-12-05-02-measures': measures,
 };

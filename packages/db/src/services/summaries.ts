@@ -33,6 +33,7 @@ import { targetsOf } from '../queries/targets.js';
 import type { Database, SummaryFacts, SummaryRow } from '../schema.js';
 import type { Actor } from './actor.js';
 import type { Clock } from './reports.js';
+import { summaryMeasures } from './measures.js';
 import { storeDraft } from './summary-drafts.js';
 import { transact } from './transaction.js';
 import { schoolFor, seesEvery, unitInScope } from './scope.js';
@@ -91,6 +92,8 @@ export async function summaryInput(db: Kysely<Database>, target: SummaryTarget, 
     targetsOf(db, target.countyIds, year),
     targetsOf(db, target.countyIds, year + 1),
   ]);
+  // A county's summary opens each domain with the bureau's measures and may quote schools' practices (issue 16).
+  const measures = target.level === 'county' ? await summaryMeasures(db, target.unit.id, year) : null;
   return {
     level: target.level,
     unit: target.unit,
@@ -102,6 +105,7 @@ export async function summaryInput(db: Kysely<Database>, target: SummaryTarget, 
     submissions,
     targets,
     nextTargets,
+    ...(measures ? { measures } : {}),
   };
 }
 
