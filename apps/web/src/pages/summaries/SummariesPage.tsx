@@ -14,6 +14,7 @@ import { useTRPC } from '../../shared/trpc';
 import { ListTable } from '../../shared/ui/ListTable';
 import { QueryError } from '../../shared/ui/Loading';
 import { PageHeader } from '../../shared/ui/PageHeader';
+import { MeasuresPanel } from './MeasuresPanel';
 
 /** Seconds since a job began, for the progress line while a draft is being computed. */
 function useElapsed(running: boolean): number {
@@ -93,6 +94,7 @@ export function SummariesPage() {
           </Alert>
         )}
       </Paper>
+      {bureau && countyId !== null && <MeasuresPanel countyId={countyId} year={year} />}
       <QueryError query={list} />
       <ListTable
         minHeight={140}
