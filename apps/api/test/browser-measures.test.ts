@@ -31,7 +31,8 @@ describe.skipIf(skip !== null)('measures and practices in Chromium', () => {
   beforeAll(async () => {
     site = await openDemoSite('pglite');
     demo = site.demo;
-  }, 180_000);
+    // Seeding the demo county takes a minute, more on a busy machine.
+  }, 600_000);
   afterAll(() => site?.close());
 
   const callerAs = (username: string) => callerAsDemo(site!.handle.db, username);
@@ -47,9 +48,9 @@ describe.skipIf(skip !== null)('measures and practices in Chromium', () => {
     const year = Number(demo.currentPeriod.slice(0, 4)) - 1;
     const page = await signInAs(site!, 'officer', { context: DESKTOP });
     await open(page, '/summaries', '年度工作总结');
-    await page.getByRole('textbox', { name: '年度' }).click();
+    await page.getByLabel('年度', { exact: true }).click();
     await page.getByRole('option', { name: new RegExp(`^${year}`) }).click();
-    const panel = page.getByLabel(`${year}年工作措施与典型做法`);
+    const panel = page.getByRole('region', { name: `${year}年工作措施与典型做法` });
     await panel.waitFor({ timeout: 15_000 });
 
     // 节能降耗: the demo's measures of the year, then one added, edited and removed again through the panel.
@@ -57,7 +58,7 @@ describe.skipIf(skip !== null)('measures and practices in Chromium', () => {
     const table = panel.getByTestId('measures-energy');
     await expect.poll(() => table.getByRole('row').count(), { timeout: 15_000 }).toBe(2);
     await panel.getByLabel('日期').fill(`${year}-06-05`);
-    await panel.getByRole('textbox', { name: '类型' }).click();
+    await panel.getByLabel('类型', { exact: true }).click();
     await page.getByRole('option', { name: '培训' }).click();
     await panel.getByLabel('措施内容').fill('学校后勤人员节能管理培训');
     await panel.getByRole('button', { name: '添加措施' }).click();
@@ -67,11 +68,10 @@ describe.skipIf(skip !== null)('measures and practices in Chromium', () => {
     await panel.getByLabel('措施内容').fill('全县学校后勤人员节能管理培训班');
     await panel.getByRole('button', { name: '保存修改' }).click();
     await expect.poll(() => table.getByText('全县学校后勤人员节能管理培训班').count(), { timeout: 15_000 }).toBe(1);
-    const bad = `${year}-02-30`;
-    await panel.getByLabel('日期').fill(bad);
-    await panel.getByLabel('措施内容').fill('不存在的日子');
+    // Refused by the server with the field and the rule named; nothing stored.
+    await panel.getByLabel('措施内容').fill('会');
     await panel.getByRole('button', { name: '添加措施' }).click();
-    await expect.poll(() => panel.getByText(/措施日期格式应为/).count(), { timeout: 15_000 }).toBeGreaterThan(0);
+    await expect.poll(() => panel.getByText(/^措施内容至少2个字。/).count(), { timeout: 15_000 }).toBe(1);
     await panel.getByRole('button', { name: /^删除 印发《青石县教育系统节能降耗工作方案》/ }).click();
     await expect.poll(() => table.getByRole('row').count(), { timeout: 15_000 }).toBe(2);
     const stored = (await officer.measures.list({ countyId: demo.countyId, year })).measures.filter((m) => m.domain === 'energy');
@@ -96,7 +96,7 @@ describe.skipIf(skip !== null)('measures and practices in Chromium', () => {
     if ((await unchosen.count()) > 0) expect(await unchosen.first().isDisabled()).toBe(true);
 
     // The draft of the year opens 节能降耗 with the measures and quotes the three schools under 食堂管理.
-    await page.getByRole('textbox', { name: '截至' }).click();
+    await page.getByLabel('截至', { exact: true }).click();
     await page.getByRole('option', { name: '截至第四季度' }).click();
     await page.getByRole('button', { name: '生成初稿' }).click();
     await page.waitForURL(/\/summaries\/\d+$/, { timeout: 90_000 });

@@ -243,7 +243,7 @@ export function MeasuresPanel({ countyId, year }: { countyId: number; year: numb
   const label = useLabel();
   const [domain, setDomain] = useState<MeasureDomain>('insurance');
   return (
-    <Paper p="sm" mb="md" aria-labelledby="measures-heading">
+    <Paper p="sm" mb="md" component="section" role="region" aria-labelledby="measures-heading">
       <Title order={4} id="measures-heading">
         {t('measures.heading', { year })}
       </Title>
