@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import {
   buildSummary,
   choosePracticesInput,
-  defaultBureauName,
   measureInput,
   summaryText,
   type SummaryDocument,
@@ -10,7 +9,7 @@ import {
   type SummaryMeasures,
   type SummarySection,
 } from '../src/index.js';
-import { COUNTY, countyInput } from './summary-fixture.js';
+import { countyInput } from './summary-fixture.js';
 
 const MEASURES: SummaryMeasures = {
   bureau: '青石县教育局',
@@ -109,8 +108,9 @@ describe('part 一: the bureau’s measures before the figures', () => {
     expect(insurance.paragraphs[0]!.text).toContain('3月转发《四川省校方责任保险统保方案》');
   });
 
-  it('names the bureau after its county by default', () => {
-    expect(defaultBureauName(COUNTY.name)).toBe('青石县教育局');
+  it('names the bureau as the county’s issuing unit when the county set one', () => {
+    const doc = buildSummary({ ...countyInput(4), measures: MEASURES, issuer: '青石县教育和体育局' });
+    expect(domainOf(doc, 'insurance').paragraphs[0]!.text).toMatch(/^2026年，青石县教育和体育局3月转发/);
   });
 });
 

@@ -3,7 +3,6 @@ import {
   badRequest,
   choosePracticesInput,
   countyInScope,
-  defaultBureauName,
   MEASURE_DOMAINS,
   measureInput,
   measureUpdateInput,
@@ -27,6 +26,7 @@ import {
 import type { Kysely, Selectable } from 'kysely';
 import { recordAudit } from '../queries/audit.js';
 import { getOrgUnit } from '../queries/org.js';
+import { issuingUnitOf } from './issuing-unit.js';
 import type { BureauMeasureTable, Database } from '../schema.js';
 import type { Actor } from './actor.js';
 import { transact } from './transaction.js';
@@ -74,13 +74,9 @@ const toMeasure = (row: Selectable<BureauMeasureTable>): BureauMeasure => ({
   text: row.text,
 });
 
-/**
- * The name the summary gives the bureau. One place to change when counties name their issuing unit themselves
- * (教育和体育局, 教育科技局…); until then the county's name + 教育局.
- */
+/** The name the summary gives the bureau: the county's issuing unit (教育局, 教育和体育局…, set by its bureau admin). */
 export async function bureauName(db: Kysely<Database>, countyId: number): Promise<string> {
-  const county = await getOrgUnit(db, countyId);
-  return county ? defaultBureauName(county.name) : '';
+  return (await issuingUnitOf(db, countyId)).issuingUnit;
 }
 
 async function countyOf(db: Kysely<Database>, scope: Scope, countyId: number) {

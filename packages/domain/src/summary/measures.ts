@@ -10,14 +10,6 @@ import { domainOnTrack, item, section } from './write.js';
  * only: a school's summary speaks of the school's own work, a city's of its counties'.
  */
 
-/**
- * The bureau's name in the text (“青石县教育局”). One place to change when counties name their issuing unit
- * themselves (教育和体育局, 教育科技局…): the data layer passes what it knows in `SummaryMeasures.bureau`.
- */
-export function defaultBureauName(countyName: string): string {
-  return `${countyName}教育局`;
-}
-
 /** Words that already start a measure with its verb (“转发《…》”, “召开…会议”, “对…开展检查”). */
 const LEADING_VERB =
   /^(转发|印发|下发|制定|制订|出台|修订|召开|组织|开展|举办|举行|联合|会同|邀请|督促|部署|启动|实施|建立|完善|参加|落实|对|与|向|在|按照|根据)/;
@@ -70,7 +62,9 @@ export function measuresSentence(ctx: SummaryContext, domain: MeasureDomain): st
   // Clauses with commas of their own are set apart by semicolons, so the reader sees where each measure ends.
   const joined = clauses.join(clauses.some((c) => c.includes('，')) ? '；' : '，');
   const effect = EFFECTS[domain][domainOnTrack(ctx, domain) ? 'onTrack' : 'short'];
-  return `${ctx.input.year}年，${inert(given.bureau)}${joined}。通过努力，${ctx.subject}${effect}。`;
+  // The issuing unit the county set (教育局, 教育和体育局…), as the title and the signature give it.
+  const bureau = ctx.input.issuer?.trim() || given.bureau;
+  return `${ctx.input.year}年，${inert(bureau)}${joined}。通过努力，${ctx.subject}${effect}。`;
 }
 
 const BULLET = /^\s*([-–—•·*]+|\d+[.、．]|[（(]\d+[)）]|[一二三四五六七八九十]+、)\s*/;
