@@ -159,7 +159,7 @@ export function plausibleValues(school: { type: SchoolType; hasCanteen: boolean 
       values[indicator.code] = Math.min(indicator.max ?? 10, Math.max(indicator.min ?? 0, 10));
     } else if (indicator.valueType === 'boolean') values[indicator.code] = typeof indicator.expected === 'boolean' ? indicator.expected : true;
     else if (indicator.valueType === 'enum') values[indicator.code] = indicator.options![0]!.value;
-    else values[indicator.code] = periodStartDate(period);
+    else if (indicator.valueType === 'date') values[indicator.code] = periodStartDate(period);
   }
   return values;
 }

@@ -2,6 +2,7 @@ import { analyticsRouter } from './routers/analytics.js';
 import { authRouter } from './routers/auth.js';
 import { catalogueRouter } from './routers/catalogue.js';
 import { evidenceRouter } from './routers/evidence.js';
+import { measuresRouter } from './routers/measures.js';
 import { orgRouter } from './routers/org.js';
 import { reportsRouter } from './routers/reports.js';
 import { schoolsRouter } from './routers/schools.js';
@@ -15,6 +16,7 @@ export const appRouter = router({
   auth: authRouter,
   catalogue: catalogueRouter,
   evidence: evidenceRouter,
+  measures: measuresRouter,
   org: orgRouter,
   reports: reportsRouter,
   schools: schoolsRouter,

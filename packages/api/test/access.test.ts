@@ -1,6 +1,6 @@
 import { draftSchoolSummary } from '@oversight/db';
 import { createTestDatabase, describeEachDatabase } from '@oversight/db/testing';
-import { setTarget, SYSTEM_ACTOR, type Database, type DatabaseHandle, type Kysely, type SignedInUser } from '@oversight/db';
+import { addMeasure, setTarget, SYSTEM_ACTOR, type Database, type DatabaseHandle, type Kysely, type SignedInUser } from '@oversight/db';
 import { TRPCError } from '@trpc/server';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { appRouter, type Meta } from '../src/index.js';
@@ -98,11 +98,22 @@ const CALLS: Record<string, Call> = {
     }),
   'summaries.finalize': async (c, w, t) => c.summaries.finalize({ id: await schoolSummary(w, t), version: 1 }),
   'summaries.drift': async (c, w, t) => c.summaries.drift({ id: await schoolSummary(w, t) }),
+  'measures.list': (c, w, t) => c.measures.list({ countyId: countyOf(w, t).id, year: 2026 }),
+  'measures.add': (c, w, t) => c.measures.add({ countyId: countyOf(w, t).id, domain: 'energy', date: '2026-03-10', kind: 'meeting', text: '全县节能工作会议' }),
+  'measures.update': async (c, w, t) =>
+    c.measures.update({ id: (await seedMeasure(w, t)).id, domain: 'energy', date: '2026-03-11', kind: 'document', text: '《节能工作方案》' }),
+  'measures.remove': async (c, w, t) => c.measures.remove({ id: (await seedMeasure(w, t)).id }),
+  'measures.practices': (c, w, t) => c.measures.practices({ countyId: countyOf(w, t).id, year: 2026 }),
+  // Choosing none clears the domain's 典型做法: allowed without a report to quote.
+  'measures.choosePractices': (c, w, t) => c.measures.choosePractices({ countyId: countyOf(w, t).id, year: 2026, domain: 'green', picks: [] }),
   'evidence.list': (c, w, t) => c.evidence.list({ schoolId: schoolOf(w, t).id, period: Q }),
   'evidence.requiredFrom': (c, w, t) => c.evidence.requiredFrom({ countyId: countyOf(w, t).id }),
   // Lifting the requirement (null) leaves the other procedures' reports as they were.
   'evidence.setRequiredFrom': (c, w, t) => c.evidence.setRequiredFrom({ countyId: countyOf(w, t).id, from: null }),
 };
+function seedMeasure(w: World, t: Target) {
+  return addMeasure(seedDb, SYSTEM_ACTOR, { countyId: countyOf(w, t).id, domain: 'green', date: '2026-03-12', kind: 'inspection', text: '校园绿化专项检查' });
+}
 async function schoolSummary(w: World, t: Target): Promise<number> {
   return (await draftSchoolSummary(seedDb, SYSTEM_ACTOR, { schoolId: schoolOf(w, t).id, year: 2026 })).id;
 }

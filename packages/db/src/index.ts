@@ -22,6 +22,7 @@ export * from './queries/county-sheet.js';
 export * from './queries/analytics.js';
 export * from './queries/targets.js';
 export * from './services/targets.js';
+export * from './services/measures.js';
 export * from './services/analytics/index.js';
 export * from './services/summaries.js';
 export * from './services/issuing-unit.js';

@@ -1,5 +1,6 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { Comparator, Location, OrgLevel, Ownership, ReportValues, Role, SchoolType, TargetKind, TargetMeasure, TargetValue } from '@oversight/domain';
+import type { MeasureDomain, MeasureKind } from '@oversight/domain';
 import type { FigureMap, SummaryBasis, SummaryChart, SummaryLevel, SummarySection, SummaryTable as SummaryTableData } from '@oversight/domain';
 
 /** Kysely table types. Column names are camelCase here and snake_case in SQL (CamelCasePlugin). */
@@ -190,6 +191,35 @@ export interface CountyFiguresTable {
   computedAt: ColumnType<Date, Date | undefined, Date>;
 }
 
+/** A bureau's measure of one domain and year (issue 16): what part 一 of its summary opens the domain with. */
+export interface BureauMeasureTable {
+  id: Generated<number>;
+  countyId: number;
+  year: number;
+  domain: MeasureDomain;
+  /** YYYY-MM-DD; its year is `year`. */
+  date: string;
+  kind: MeasureKind;
+  text: string;
+  createdBy: number | null;
+  updatedBy: number | null;
+  createdAt: CreatedAt;
+  updatedAt: UpdatedAt;
+}
+
+/** A school's practice text (its report of `period`) the bureau quotes as 典型做法, at `position` (1–3). */
+export interface TypicalPracticeTable {
+  id: Generated<number>;
+  countyId: number;
+  year: number;
+  domain: MeasureDomain;
+  schoolId: number;
+  period: string;
+  position: number;
+  chosenBy: number | null;
+  chosenAt: CreatedAt;
+}
+
 /** A county's heating and cooling degree days of a year (issue 17; the fair comparison's climate). */
 export interface CountyDegreeDaysTable {
   countyId: number;
@@ -201,6 +231,8 @@ export interface CountyDegreeDaysTable {
 }
 
 export interface Database {
+  bureauMeasures: BureauMeasureTable;
+  typicalPractices: TypicalPracticeTable;
   countyFigures: CountyFiguresTable;
   countyDegreeDays: CountyDegreeDaysTable;
   summaries: SummariesTable;

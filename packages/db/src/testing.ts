@@ -108,7 +108,8 @@ export function completeValues(school: Pick<School, 'type' | 'hasCanteen'>, peri
     if (ind.valueType === 'integer' || ind.valueType === 'decimal') values[ind.code] = ind.min ?? 0;
     else if (ind.valueType === 'boolean') values[ind.code] = typeof ind.expected === 'boolean' ? ind.expected : false;
     else if (ind.valueType === 'enum') values[ind.code] = ind.options![0]!.value;
-    else values[ind.code] = periodEndDate(period);
+    else if (ind.valueType === 'date') values[ind.code] = periodEndDate(period);
+    // Texts (a school's practice, 本季度主要做法) are optional: left out unless a test is about them.
   }
   return { ...values, ...figures };
 }

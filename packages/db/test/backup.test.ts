@@ -4,7 +4,9 @@ import path from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import {
+  addMeasure,
   backupDatabase,
+  choosePractices,
   createUser,
   describeUser,
   getUser,
@@ -15,7 +17,7 @@ import {
   SYSTEM_ACTOR,
   type DatabaseHandle,
 } from '../src/index.js';
-import { createTestDatabase, databaseKinds, describeEachDatabase } from '../src/testing.js';
+import { completeValues, createTestDatabase, databaseKinds, describeEachDatabase } from '../src/testing.js';
 import { PASSWORD, school, smallHierarchy } from './fixtures.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'oversight-backup-'));
@@ -53,18 +55,33 @@ await describeEachDatabase('backup and restore', (kind) => {
       schoolId: s.id,
       period: '2026Q1',
       version: 0,
-      values: {
+      values: completeValues(s, '2026Q1', {
         students_enrolled: 812,
         staff_count: 61,
         electricity_kwh: 41234.56,
         open_kitchen: true,
         food_safety_grade: 'A',
         food_safety_grade_date: '2026-01-08',
-      },
+        canteen_practice: '推行校长陪餐制度，\n每周公示带量食谱。',
+      }),
       explanations: { electricity_kwh: '新增空调，用电上升"引号"与\\反斜杠' },
     });
     await submitReport(source.db, actor, { schoolId: s.id, period: '2026Q1', version: saved.version }).catch(() => undefined);
     await login(source.db, { username: 'backup-principal', password: PASSWORD, address: '127.0.0.1' });
+    // The bureau's measures and the practice it quotes (issue 16) are kept like everything else.
+    await addMeasure(source.db, SYSTEM_ACTOR, {
+      countyId: places.countyA.id,
+      domain: 'canteen',
+      date: '2026-03-05',
+      kind: 'meeting',
+      text: '召开食堂管理“工作会议”',
+    });
+    await choosePractices(source.db, SYSTEM_ACTOR, {
+      countyId: places.countyA.id,
+      year: 2026,
+      domain: 'canteen',
+      picks: [{ schoolId: s.id, period: '2026Q1' }],
+    });
     original = newFile();
     await backupDatabase(source.db, original);
   });
@@ -76,6 +93,7 @@ await describeEachDatabase('backup and restore', (kind) => {
       try {
         const counts = await restoreDatabase(restored.db, original);
         expect(counts.reports).toBe(1);
+        expect(counts).toMatchObject({ bureau_measures: 1, typical_practices: 1 });
         const again = newFile();
         await backupDatabase(restored.db, again);
         expect(body(again)).toBe(body(original));

@@ -248,6 +248,26 @@ await describeEachDatabase('demo county', (kind) => {
     expect(verdicts).toContain(false);
   });
 
+  it('holds practice texts written by schools, the bureau’s measures of the last two years and the practices it quotes (issue 16)', async () => {
+    const reports = await load();
+    const withPractice = reports.filter((r) =>
+      ['insurance_practice', 'energy_practice', 'green_practice', 'canteen_practice'].some((c) => typeof r.values[c] === 'string'),
+    );
+    expect(withPractice.length).toBeGreaterThan(50);
+    expect(withPractice.every((r) => r.hasCanteen || r.values.canteen_practice === undefined)).toBe(true);
+    const measures = await handle.db.selectFrom('bureauMeasures').select(['year', 'domain']).where('countyId', '=', summary.countyId).execute();
+    const lastYear = Number(summary.currentPeriod.slice(0, 4));
+    expect(new Set(measures.map((m) => m.year))).toEqual(new Set([lastYear - 1, lastYear]));
+    expect(new Set(measures.map((m) => m.domain))).toEqual(new Set(['insurance', 'energy', 'green', 'canteen']));
+    const chosen = await handle.db.selectFrom('typicalPractices').select(['year', 'domain', 'position']).where('countyId', '=', summary.countyId).execute();
+    expect(
+      chosen
+        .filter((c) => c.year === lastYear - 1 && c.domain === 'canteen')
+        .map((c) => c.position)
+        .sort(),
+    ).toEqual([1, 2]);
+  });
+
   it('signs in the demo accounts with the demo password, none of them asked to change it first', async () => {
     for (const username of ['admin', 'bureau', 'officer', summary.principals[0]!.username]) {
       const { user } = await login(handle.db, { username, password: 'demo123456', address: '127.0.0.1' });

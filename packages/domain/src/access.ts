@@ -70,6 +70,7 @@ export const NOT_FOUND_MESSAGES = {
   target: '目标不存在。',
   account: '账号不存在。',
   evidence: '佐证材料不存在。',
+  measure: '工作措施不存在。',
 } as const;
 export type RecordKind = keyof typeof NOT_FOUND_MESSAGES;
 

@@ -12,6 +12,7 @@ export * from './energy.js';
 export * from './text.js';
 export * from './indicators/index.js';
 export * from './evidence.js';
+export * from './measures.js';
 
 // Default zod messages (type mismatches and the like) in Chinese, like our own.
 import { z } from 'zod';

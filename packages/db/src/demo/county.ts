@@ -9,6 +9,7 @@ import { DEMO_CURRENT_PERIOD, DEMO_PERIODS, DEMO_TODAY } from './calendar.js';
 import { simulateSchool } from './figures.js';
 import { DEMO_PLACES, demoPersonName, demoSchoolPlans } from './places.js';
 import { playDemoReports } from './play.js';
+import { addDemoPractices, recordDemoMeasures } from './practices.js';
 import { demoProfiles, type DemoSchool } from './profiles.js';
 import { seededRandom } from './random.js';
 import { demoActor, registerDemoSchool } from './register.js';
@@ -82,6 +83,8 @@ export async function seedDemoCounty(db: Kysely<Database>, options: { password: 
   // Separate seeded streams: the story of the reports does not disturb the county above, nor one school another.
   const profiles = demoProfiles(schools, seededRandom(20261123));
   const figures = profiles.map((profile, i) => simulateSchool(profile, seededRandom(20261124 + i)));
+  // Some schools write their main practice of the quarter (本季度主要做法) in the last six quarters.
+  addDemoPractices(profiles, figures, seededRandom(20261126), DEMO_PERIODS[DEMO_PERIODS.length - 6]!);
   await playDemoReports(db, demoScenario(profiles, figures, seededRandom(20261125)), {
     principalOf: (school) => principalActors.get(school.id)!,
     officer: await demoActor(db, officer.id),
@@ -97,6 +100,9 @@ export async function seedDemoCounty(db: Kysely<Database>, options: { password: 
     county.id,
     Array.from({ length: lastYear - firstYear + 2 }, (_, i) => firstYear + i),
   );
+
+  // The bureau's measures of the last two years, and the schools' practices it quotes (the annual summary's part 一).
+  await recordDemoMeasures(db, await demoActor(db, officer.id), county.id, [lastYear - 1, lastYear]);
 
   const counts = await db
     .selectFrom('reports')

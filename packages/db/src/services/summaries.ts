@@ -35,6 +35,7 @@ import { targetsOf } from '../queries/targets.js';
 import type { Database, SummaryFacts, SummaryRow } from '../schema.js';
 import type { Actor } from './actor.js';
 import type { Clock } from './reports.js';
+import { summaryMeasures } from './measures.js';
 import { issuingUnitOf } from './issuing-unit.js';
 import { storeDraft } from './summary-drafts.js';
 import { transact } from './transaction.js';
@@ -122,6 +123,8 @@ export async function summaryInput(db: Kysely<Database>, target: SummaryTarget, 
     reportExplanations(db, target.countyIds, window, target.schoolId),
     issuerOf(db, target),
   ]);
+  // A county's summary opens each domain with the bureau's measures and may quote schools' practices (issue 16).
+  const measures = target.level === 'county' ? await summaryMeasures(db, target.unit.id, year) : null;
   return {
     level: target.level,
     unit: target.unit,
@@ -133,6 +136,7 @@ export async function summaryInput(db: Kysely<Database>, target: SummaryTarget, 
     submissions,
     targets,
     nextTargets,
+    ...(measures ? { measures } : {}),
     issuer,
     explanations,
   };

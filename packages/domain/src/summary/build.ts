@@ -7,6 +7,7 @@ import { energySection } from './energy.js';
 import { windowLabel } from './format.js';
 import { greenSection } from './green.js';
 import { insuranceSection } from './insurance.js';
+import { withMeasures } from './measures.js';
 import { plansSection } from './plans.js';
 import { problemsSection } from './problems.js';
 import { MISSED_TABLE_ID, MISSED_TABLE_TITLE, type SummaryDocument, type SummaryInput, type SummarySection, type SummaryTable } from './types.js';
@@ -73,7 +74,12 @@ export function buildSummary(input: SummaryInput): SummaryDocument {
   const basis = summaryBasis(ctx);
   const basisRefs = basisFigures(ctx, basis);
   const issuer = input.issuer?.trim() || defaultIssuer(input.level, input.unit.name);
-  const domains = [insuranceSection(ctx), energySection(ctx), greenSection(ctx), canteenSection(ctx)];
+  const domains = [
+    withMeasures(ctx, 'insurance', insuranceSection(ctx)),
+    withMeasures(ctx, 'energy', energySection(ctx)),
+    withMeasures(ctx, 'green', greenSection(ctx)),
+    withMeasures(ctx, 'canteen', canteenSection(ctx)),
+  ];
   const achievements =
     section('achievements', ctx.level === 'school' ? '主要工作及成效' : '取得的成绩及采取的措施', [], domains) ??
     section('achievements', ctx.level === 'school' ? '主要工作及成效' : '取得的成绩及采取的措施', [`${ctx.when}尚无审核通过的报表数据。`])!;

@@ -6,3 +6,4 @@ export { formatCell, formatValue, windowLabel } from './format.js';
 export { APPENDIX_COLUMNS } from './appendix.js';
 export { ENERGY_RISE_PERCENT } from './problems.js';
 export { placeholder } from './figures.js';
+export { measuresSentence, typicalPractices } from './measures.js';

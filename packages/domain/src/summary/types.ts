@@ -2,6 +2,7 @@ import type { AdjustedFigures } from '../targets/evaluate.js';
 import { z } from 'zod';
 import type { AnalyticsSchool, QuarterReport } from '../aggregate/window.js';
 import type { Period } from '../periods.js';
+import type { BureauMeasure, PracticeText } from '../measures.js';
 import type { Target } from '../targets/types.js';
 
 /** Whose summary: a county bureau's, a city bureau's across its counties, or one school's (the principal's draft). */
@@ -55,6 +56,17 @@ export interface SummaryInput {
   explanations?: readonly ReportExplanations[];
   /** The fair comparison of the year for the indicators the targets measure on it (issue 17). */
   adjusted?: AdjustedFigures | undefined;
+  /** A county's summary: the bureau's measures of the year and the schools' practices it chose (issue 16). */
+  measures?: SummaryMeasures;
+}
+
+/** What part 一 states besides the figures: who the bureau is, what it did, and which schools' practices it quotes. */
+export interface SummaryMeasures {
+  /** The bureau's name as the text gives it (“青石县教育局”). */
+  bureau: string;
+  list: readonly Pick<BureauMeasure, 'id' | 'domain' | 'date' | 'kind' | 'text'>[];
+  /** In the order they are quoted. */
+  practices: readonly Pick<PracticeText, 'schoolId' | 'schoolName' | 'domain' | 'period' | 'text'>[];
 }
 
 /** The appendix table naming the schools behind 二、存在的问题 (附件：未达到目标的学校名单). */

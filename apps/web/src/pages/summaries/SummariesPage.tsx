@@ -15,6 +15,7 @@ import { ListTable } from '../../shared/ui/ListTable';
 import { QueryError } from '../../shared/ui/Loading';
 import { PageHeader } from '../../shared/ui/PageHeader';
 import { IssuingUnitSetting } from './IssuingUnitSetting';
+import { MeasuresPanel } from './MeasuresPanel';
 
 /** Seconds since a job began, for the progress line while a draft is being computed. */
 function useElapsed(running: boolean): number {
@@ -95,6 +96,7 @@ export function SummariesPage() {
         )}
         {bureau && countyId !== null && <IssuingUnitSetting countyId={countyId} />}
       </Paper>
+      {bureau && countyId !== null && <MeasuresPanel countyId={countyId} year={year} />}
       <QueryError query={list} />
       <ListTable
         minHeight={140}
