@@ -38,6 +38,18 @@ function core(
   return { indicator: code, kind, measure, comparator, value: 0, statusValue, schoolTypes: null, schoolId: null };
 }
 
+/** Only what a target says (a stored target also carries its id, county and year). */
+const definitionOf = (t: TargetDefinition): TargetDefinition => ({
+  indicator: t.indicator,
+  kind: t.kind,
+  measure: t.measure,
+  comparator: t.comparator,
+  value: t.value,
+  statusValue: t.statusValue,
+  schoolTypes: t.schoolTypes,
+  schoolId: t.schoolId,
+});
+
 export const coreTargets = (): TargetDefinition[] => Object.values(CORE_TARGETS).flat();
 
 /** One year of the county's figure a proposal rests on. */
@@ -269,7 +281,7 @@ export function proposeTargets(input: ProposalInput): TargetProposal[] {
 
   const previousKeys = new Set(input.previousTargets.map(keyOf));
   const defs: { def: TargetDefinition; previous: Target | null; core: boolean }[] = [
-    ...input.previousTargets.map((t) => ({ def: t as TargetDefinition, previous: t, core: coreTargets().some((c) => keyOf(c) === keyOf(t)) })),
+    ...input.previousTargets.map((t) => ({ def: definitionOf(t), previous: t, core: coreTargets().some((c) => keyOf(c) === keyOf(t)) })),
     ...coreTargets()
       .filter((c) => !previousKeys.has(keyOf(c)))
       .map((def) => ({ def, previous: null, core: true })),
