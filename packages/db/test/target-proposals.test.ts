@@ -137,7 +137,7 @@ await describeEachDatabase('target proposals, early warning and the officer’s 
       expect(outbox[0]!.subject).toBe('年度目标预警');
       // The missing-report reminder of the same hour is another message: s3 (nothing filed) and s2 (a draft) get it.
       expect(await remindMissing(handle.db, officer, countyId, '2026Q3', { now: at('2026-10-20T10:30:00') })).toEqual({ reminded: 2 });
-      const audit = await handle.db.selectFrom('auditLog').select(['action', 'after']).where('action', '=', 'target.remind').execute();
+      const audit = await handle.db.selectFrom('auditLog').select(['action', 'after']).where('action', '=', 'target.remind').orderBy('id').execute();
       expect(audit.map((a) => a.after)).toEqual([
         { year: 2026, upToQuarter: 2, reminded: 2, skipped: 0 },
         { year: 2026, upToQuarter: 2, reminded: 0, skipped: 2 },
