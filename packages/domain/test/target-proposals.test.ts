@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
   aimWords,
+  buildSummary,
+  summaryText,
   earlyWarnings,
   meanOf,
   proposeTargets,
@@ -13,6 +15,7 @@ import {
   type Target,
   type TargetDefinition,
 } from '../src/index.js';
+import { countyInput, TARGETS_2027 } from './summary-fixture.js';
 
 const school = (id: number, type: AnalyticsSchool['type'] = 'primary'): AnalyticsSchool => ({
   id,
@@ -247,5 +250,29 @@ describe('earlyWarnings: schools projected to miss each-school targets at year e
 
   it('nothing approved this year: nothing to project', () => {
     expect(earlyWarnings({ year: 2027, schools, reports, targets: [t] })).toEqual({ year: 2027, upToQuarter: null, warnings: [] });
+  });
+});
+
+describe('summary part 三: next year’s targets as they stand, only those that speak for the county’s schools', () => {
+  const plansOf = (input: ReturnType<typeof countyInput>) => {
+    const doc = buildSummary(input);
+    const text = summaryText(doc.title, doc.sections, doc.figures);
+    return text.slice(text.indexOf('三、下一步工作打算'));
+  };
+
+  it('leaves out a target for a kind of school the county does not have', () => {
+    const input = countyInput();
+    expect(plansOf(input)).toContain('实习责任险参保率');
+    const noVocational = { ...input, schools: input.schools.filter((s) => s.type !== 'vocational') };
+    const plans = plansOf({ ...noVocational, reports: input.reports.filter((r) => noVocational.schools.some((s) => s.id === r.schoolId)) });
+    expect(plans).not.toContain('实习责任险参保率');
+    expect(plans).toContain('新增绿地面积');
+  });
+
+  it('states the targets it is given at drafting time (one accepted later appears in the next draft)', () => {
+    const input = countyInput();
+    expect(plansOf(input)).not.toContain('学平险参保率');
+    const accepted: Target = { ...TARGETS_2027[0]!, id: 9001, indicator: 'accident_rate', measure: 'value', comparator: 'gte', value: 96 };
+    expect(plansOf({ ...input, nextTargets: [...TARGETS_2027, accepted] })).toContain('学平险参保率');
   });
 });

@@ -1,4 +1,4 @@
-import { indicator } from '../indicators/catalogue.js';
+import { applies, indicator } from '../indicators/catalogue.js';
 import type { IndicatorDomain } from '../indicators/types.js';
 import type { Target } from '../targets/types.js';
 import { describeTarget } from '../targets/validate.js';
@@ -43,9 +43,18 @@ export function plansSection(ctx: SummaryContext, problems: SummarySection): Sum
   for (const c of problems.children) if (PROBLEM_DOMAINS[c.id]) note(PROBLEM_DOMAINS[c.id]!, c.title);
   // In a partial year missed targets are still to be finished: said once, as “全力确保完成…”.
   if (!ctx.partial) for (const s of ctx.targets) if (s.result.met === false) note(indicator(s.target.indicator).domain, `${quoted(s.label)}目标未完成`);
-  const nextTargets = school
-    ? ctx.input.nextTargets.filter((t) => t.kind === 'each_school' && (t.schoolId === null || t.schoolId === ctx.input.schools[0]!.id))
-    : ctx.input.nextTargets;
+  // Next year's targets as they stand when the draft is made, those that speak for at least one of the schools.
+  const applicable = (t: Target) =>
+    ctx.input.schools.some(
+      (s) =>
+        s.countyId === t.countyId &&
+        applies(indicator(t.indicator), s) &&
+        (t.schoolId === null || t.schoolId === s.id) &&
+        (t.schoolTypes === null || t.schoolTypes.includes(s.type)),
+    );
+  const nextTargets = ctx.input.nextTargets.filter(
+    (t) => applicable(t) && (!school || (t.kind === 'each_school' && (t.schoolId === null || t.schoolId === ctx.input.schools[0]!.id))),
+  );
 
   const items = ORDER.map((domain) => {
     const planned = nextTargets.filter((t) => indicator(t.indicator).domain === domain).map((t) => nextLabel(ctx, t));
