@@ -24,6 +24,7 @@ export * from './queries/targets.js';
 export * from './services/targets.js';
 export * from './services/analytics/index.js';
 export * from './services/summaries.js';
+export * from './services/issuing-unit.js';
 export * from './services/attempt-counters.js';
 export * from './services/cost-limits.js';
 export * from './services/roster.js';

@@ -8,7 +8,7 @@ import type { Indicator, IndicatorDomain } from '../indicators/types.js';
 import type { IndicatorValue } from '../indicators/values.js';
 import * as zhNumbers from '../wording/numbers.js';
 import { compare, evaluateTarget, targetSchools, yearFrames, type YearFrames } from './evaluate.js';
-import { targetKey, type Comparator, type Target, type TargetDefinition } from './types.js';
+import { isAdjustedMeasure, targetKey, type Comparator, type Target, type TargetDefinition } from './types.js';
 import { statusLabel } from './validate.js';
 
 /**
@@ -281,7 +281,10 @@ export function proposeTargets(input: ProposalInput): TargetProposal[] {
 
   const previousKeys = new Set(input.previousTargets.map(keyOf));
   const defs: { def: TargetDefinition; previous: Target | null; core: boolean }[] = [
-    ...input.previousTargets.map((t) => ({ def: definitionOf(t), previous: t, core: coreTargets().some((c) => keyOf(c) === keyOf(t)) })),
+    // Targets on the fair comparison (ratio, score) rest on the province's model, not on the county's trend: not proposed here.
+    ...input.previousTargets
+      .filter((t) => !isAdjustedMeasure(t.measure))
+      .map((t) => ({ def: definitionOf(t), previous: t, core: coreTargets().some((c) => keyOf(c) === keyOf(t)) })),
     ...coreTargets()
       .filter((c) => !previousKeys.has(keyOf(c)))
       .map((def) => ({ def, previous: null, core: true })),
