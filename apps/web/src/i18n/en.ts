@@ -208,7 +208,7 @@ export const en: MessageTree = {
     late: 'Late',
     more: '{{count}} more not shown.',
     notReported: 'Not yet reported for {{period}} ({{count}})',
-    completeness: 'Completeness',
+    completeness: 'See completeness',
     deadline: 'Deadline: {{date}}',
     deadlinePassed: 'The deadline {{date}} has passed',
     allReported: 'Every school has reported.',

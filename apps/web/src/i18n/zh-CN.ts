@@ -204,7 +204,7 @@ export const zhCN = {
     late: '逾期',
     more: '另有{{count}}项未列出。',
     notReported: '{{period}}尚未报送（{{count}}所）',
-    completeness: '报送情况',
+    completeness: '查看报送情况',
     deadline: '报送截止日期：{{date}}',
     deadlinePassed: '报送截止日期{{date}}已过',
     allReported: '各校均已报送。',
