@@ -74,10 +74,12 @@ describe.skipIf(skip !== null)('analytics in the browser', () => {
     const officer = await callerAs('officer');
     const input = { countyId: await countyId(), year: year + 1 };
     const before = await officer.targets.list(input);
-    const proposal = (await officer.targets.propose(input)).proposals.find((p) => p.current === null && typeof p.proposal.value === 'number');
-    expect(proposal, 'the demo county has a proposal not yet set').toBeDefined();
+    const proposal = (await officer.targets.propose(input)).proposals.find(
+      (p) => typeof p.proposal.value === 'number' && p.current?.value !== p.proposal.value,
+    );
+    expect(proposal, 'the demo county has a proposal not yet set at its value').toBeDefined();
     await page.goto(`${base}/targets?year=${year + 1}`);
-    const card = page.getByTestId(`proposal-${proposal!.proposal.indicator}`).filter({ hasText: proposal!.aim });
+    const card = page.getByTestId(`proposal-${proposal!.proposal.indicator}`).filter({ hasText: proposal!.label });
     await expect.poll(() => card.count(), { timeout: 20_000 }).toBe(1);
     // Nothing is set by showing the proposals.
     expect(await officer.targets.list(input)).toEqual(before);

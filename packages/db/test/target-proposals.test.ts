@@ -88,7 +88,7 @@ await describeEachDatabase('target proposals, early warning and the officer’s 
       expect(liability.trend.points[2]!.projected).toBe(true);
       // Own trends: s1 96, s2 100, s3 92 → sorted 92, 96, 100 → lower quartile 94.
       expect(liability.proposal).toMatchObject({ kind: 'each_school', comparator: 'gte', value: 94 });
-      expect(liability.aim).toBe('每所学校校方责任险参保率达到94%以上');
+      expect(liability.label).toBe('每所学校校方责任险参保率达到94%以上');
       expect(liability.expectedToMiss.map((m) => m.name)).toEqual(['目标小学3']);
       expect(liability.spread).toMatchObject({ q1: 91, median: 94, q3: 97 });
       expect(liability.attainment).toMatchObject({ met: true, schoolsMet: 3, schools: 3 });
@@ -104,7 +104,7 @@ await describeEachDatabase('target proposals, early warning and the officer’s 
       await setTarget(handle.db, officer, { countyId, year: 2027, ...p.proposal });
       const after = await targetProposals(handle.db, officer.scope, { countyId, year: 2027 });
       const again = after.proposals.find((x) => x.key === p.key)!;
-      expect(again.current).toMatchObject({ year: 2027, value: 94, label: '每所学校校方责任险参保率≥94%' });
+      expect(again.current).toMatchObject({ year: 2027, value: 94, label: '每所学校校方责任险参保率达到94%以上' });
     });
   });
 
@@ -121,7 +121,7 @@ await describeEachDatabase('target proposals, early warning and the officer’s 
       ]);
       expect(report.schoolsAtRisk).toBe(2);
       expect(w!.atRisk[0]!.message).toBe(
-        '根据第一至第二季度已审核数据（按上年同期占全年的比例推算），预计本校2026年全年新植花草树木为400株，达不到新植花草树木达到1000株以上的年度目标，请及早采取措施。',
+        '根据第一至第二季度已审核数据（按上年同期占全年的比例推算），预计本校2026年全年新植花草树木为400株，达不到新植花草树木1000株的年度目标，请及早采取措施。',
       );
     });
 

@@ -91,7 +91,7 @@ export function Proposals({ countyId, year, onEdit }: { countyId: number; year: 
                           )}
                         </Group>
                         <Text size="sm" fw={600}>
-                          {p.aim}
+                          {p.label}
                         </Text>
                       </Stack>
                     </SimpleGrid>
