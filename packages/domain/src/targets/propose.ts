@@ -56,7 +56,7 @@ export interface YearPoint {
   year: number;
   /** The county's figure: the value, the change on the year before (%), or the count or share of schools. */
   value: number | null;
-  /** True when the year was not complete and its figure is a projection of the full year. */
+  /** True when the year's approved data stop before the fourth quarter: its figure is a projection of the full year. */
   projected: boolean;
 }
 
@@ -269,7 +269,8 @@ export function proposeTargets(input: ProposalInput): TargetProposal[] {
     const points: YearPoint[] = data.map((d, j) => ({
       year: d.year,
       value: countyMeasure(def, ind, members, d, j === 0 ? before : data[j - 1]),
-      projected: d.frames.fullYear.basis === 'projection' && d.frames.upToQuarter !== null,
+      // A year whose data stop before Q4 is projected; a complete year where a school missed a quarter is not called one.
+      projected: d.frames.upToQuarter !== null && d.frames.upToQuarter < 4,
     }));
     const countyPoints = points;
     const perYear = def.measure === 'change_percent' ? meanOf(countyPoints.map((p) => p.value)) : yearlyTrend(countyPoints);

@@ -63,12 +63,12 @@ export function TargetWarnings({ countyId, year, catalogue }: { countyId: number
                     {t('overview.warnings.atRisk', { count: w.atRisk.length, schools: w.schools })}
                   </Text>
                 </Text>
-                <Table fz="xs" withRowBorders={false}>
+                <Table fz="xs" withRowBorders={false} layout="fixed">
                   <Table.Tbody>
                     {w.atRisk.map((r) => (
                       <Table.Tr key={r.schoolId}>
-                        <Table.Td>{r.name}</Table.Td>
-                        <Table.Td ta="right">
+                        <Table.Td w="45%">{r.name}</Table.Td>
+                        <Table.Td ta="right" w="20%">
                           {typeof r.projected === 'number'
                             ? w.target.measure === 'change_percent'
                               ? `${figures.number(r.projected, 1)}%`
