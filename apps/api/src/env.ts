@@ -11,6 +11,20 @@ const schema = z.object({
   HOST: z.string().default('0.0.0.0'),
   /** Unset: the embedded PGlite database under DATA_DIR. */
   DATABASE_URL: z.string().url('DATABASE_URL 必须是 postgres:// 连接串。').optional(),
+  /**
+   * A streaming replica of DATABASE_URL: dashboards and summary drafts read there; writes and reads that must see
+   * their own write stay on DATABASE_URL. Needs DATABASE_URL.
+   */
+  DATABASE_READ_URL: z.string().url('DATABASE_READ_URL 必须是 postgres:// 连接串。').optional(),
+  /** The longest a review decision or an import waits, after its commit, for the replica to replay it (ms). */
+  DATABASE_READ_WAIT_MS: z.coerce
+    .number()
+    .int('DATABASE_READ_WAIT_MS 必须是整数毫秒。')
+    .min(0)
+    .max(60_000, 'DATABASE_READ_WAIT_MS 不能超过60000。')
+    .default(1000),
+  /** Server processes sharing the port (node:cluster); above 1 needs DATABASE_URL. */
+  WORKERS: z.coerce.number().int('WORKERS 必须是整数。').min(1, 'WORKERS 至少为1。').max(64, 'WORKERS 不能超过64。').default(1),
   DATA_DIR: z.string().default('./data'),
   DEMO: flag.default(true),
   DEMO_PASSWORD: z.string().min(6, 'DEMO_PASSWORD 至少6位。').default('demo123456'),
@@ -72,6 +86,12 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): Env & { baseDi
     throw new Error(`环境变量有误：\n${lines.join('\n')}`);
   }
   const env = parsed.data;
+  if (env.WORKERS > 1 && !env.DATABASE_URL)
+    throw new Error(
+      `环境变量有误：\n  WORKERS: 多个服务进程（WORKERS=${env.WORKERS}）须共用 PostgreSQL，请设置 DATABASE_URL；内置数据库 PGlite 只能由一个进程打开，请改为 WORKERS=1。`,
+    );
+  if (env.DATABASE_READ_URL && !env.DATABASE_URL)
+    throw new Error('环境变量有误：\n  DATABASE_READ_URL: 只读副本须与主库 DATABASE_URL 一起设置；内置数据库 PGlite 没有副本。');
   const base = source.INIT_CWD ?? process.cwd();
   const here = path.dirname(fileURLToPath(import.meta.url));
   return {

@@ -1,4 +1,5 @@
 #!/usr/bin/env -S npx tsx
+import cluster, { type Worker } from 'node:cluster';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import {
@@ -12,6 +13,7 @@ import {
   seedDemoCounty,
   sweepOrphanEvidence,
   SYSTEM_ACTOR,
+  withStartupLock,
   type DatabaseHandle,
   type EvidenceStore,
 } from '@oversight/db';
@@ -28,15 +30,35 @@ async function sweep(handle: DatabaseHandle, store: EvidenceStore): Promise<numb
 
 type Settings = ReturnType<typeof readEnv>;
 
+/** How often the embedded database's upkeep runs (`DatabaseHandle.maintain`), after once at start-up. */
+const MAINTAIN_HOURS = 6;
+
+function maintain(handle: DatabaseHandle): void {
+  handle.maintain().catch((error: unknown) => console.warn(`数据库维护（VACUUM ANALYZE）失败：${error instanceof Error ? error.message : String(error)}`));
+}
+
 async function open(env: Settings): Promise<DatabaseHandle> {
   if (!env.DATABASE_URL) mkdirSync(env.dataDir, { recursive: true });
-  const handle = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.dataDir });
-  await migrateToLatest(handle.db);
+  const handle = await openDatabase({
+    databaseUrl: env.DATABASE_URL,
+    dataDir: env.dataDir,
+    readUrl: env.DATABASE_READ_URL,
+    readWaitMs: env.DATABASE_READ_WAIT_MS,
+  });
+  // Several processes starting together on one PostgreSQL migrate one at a time (the others then find it done).
+  await withStartupLock(handle, () => migrateToLatest(handle.db));
   return handle;
 }
 
-/** On an empty database: the demo county, or (DEMO=0) just the system admin named in the environment. */
-async function firstRun(handle: DatabaseHandle, env: Env): Promise<string[]> {
+/**
+ * On an empty database: the demo county, or (DEMO=0) just the system admin named in the environment. Under the
+ * start-up lock, so of several processes starting together on one PostgreSQL exactly one seeds.
+ */
+function firstRun(handle: DatabaseHandle, env: Env): Promise<string[]> {
+  return withStartupLock(handle, () => seedEmpty(handle, env));
+}
+
+async function seedEmpty(handle: DatabaseHandle, env: Env): Promise<string[]> {
   const { count } = await handle.db
     .selectFrom('users')
     .select((eb) => eb.fn.countAll<number>().as('count'))
@@ -69,16 +91,20 @@ async function firstRun(handle: DatabaseHandle, env: Env): Promise<string[]> {
 }
 
 async function start(env: Settings) {
+  if (env.WORKERS > 1 && cluster.isPrimary) return supervise(env);
   const handle = await open(env);
-  const notes = await firstRun(handle, env);
+  // In a cluster the supervisor has seeded and swept before starting the workers.
+  const notes = cluster.isWorker ? [] : await firstRun(handle, env);
   const store = evidenceStoreFromEnv();
   // Files left by uploads cut off before their row committed, or removed from their report: cleaned at start-up.
-  sweep(handle, store).then(
-    (n) => n && console.log(`已清理${n}个不再使用的佐证材料文件。`),
-    (error: unknown) => console.warn(`清理佐证材料文件失败：${error instanceof Error ? error.message : String(error)}`),
-  );
+  if (!cluster.isWorker)
+    sweep(handle, store).then(
+      (n) => n && console.log(`已清理${n}个不再使用的佐证材料文件。`),
+      (error: unknown) => console.warn(`清理佐证材料文件失败：${error instanceof Error ? error.message : String(error)}`),
+    );
   const app = await buildServer({
     db: handle.db,
+    replica: handle.replica ?? null,
     evidenceStore: store,
     webDir: env.webDir,
     cookieSecure: env.COOKIE_SECURE,
@@ -87,16 +113,81 @@ async function start(env: Settings) {
     logger: false,
   });
   await app.listen({ port: env.PORT, host: env.HOST });
-  const port = (app.server.address() as { port: number }).port;
-  const where = env.DATABASE_URL ? 'PostgreSQL（DATABASE_URL）' : `内置数据库 PGlite（${env.dataDir}）`;
-  console.log(['', `县域学校后勤督导平台已启动：http://localhost:${port}`, `数据库：${where}`, ...notes, ''].join('\n'));
+  // The embedded database's statistics and visibility map: gathered now (a fraction of a second on a county's data,
+  // requests wait meanwhile) and kept up to date every few hours.
+  maintain(handle);
+  const upkeep = setInterval(() => maintain(handle), MAINTAIN_HOURS * 3600_000);
+  upkeep.unref();
   const stop = async () => {
+    clearInterval(upkeep);
     await app.close();
     await handle.close();
     process.exit(0);
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+  if (cluster.isWorker) return;
+  const port = (app.server.address() as { port: number }).port;
+  console.log(['', `县域学校后勤督导平台已启动：http://localhost:${port}`, `数据库：${where(env)}`, ...notes, ''].join('\n'));
+}
+
+function where(env: Settings): string {
+  if (!env.DATABASE_URL) return `内置数据库 PGlite（${env.dataDir}）`;
+  return env.DATABASE_READ_URL ? 'PostgreSQL（DATABASE_URL），看板读只读副本（DATABASE_READ_URL）' : 'PostgreSQL（DATABASE_URL）';
+}
+
+/**
+ * WORKERS=N: this process migrates, seeds and sweeps once, then runs N server processes sharing the port (node:cluster
+ * hands connections out in turn). Everything they share lives in PostgreSQL: sessions, sign-in and cost counters, kept
+ * dashboard figures, reminders, imports. A worker that dies is replaced; SIGINT/SIGTERM stop them all.
+ */
+async function supervise(env: Settings) {
+  const handle = await open(env);
+  let notes: string[];
+  try {
+    notes = await firstRun(handle, env);
+    const store = evidenceStoreFromEnv();
+    try {
+      const n = await sweep(handle, store);
+      if (n) notes.push(`已清理${n}个不再使用的佐证材料文件。`);
+    } catch (error) {
+      console.warn(`清理佐证材料文件失败：${error instanceof Error ? error.message : String(error)}`);
+    } finally {
+      await store.close();
+    }
+  } finally {
+    await handle.close();
+  }
+  let stopping = false;
+  let announced = false;
+  const listening = new Set<number>();
+  const fork = () => cluster.fork();
+  cluster.on('listening', (worker: Worker, address) => {
+    listening.add(worker.id);
+    if (announced || listening.size < env.WORKERS) return;
+    announced = true;
+    console.log(
+      ['', `县域学校后勤督导平台已启动：http://localhost:${address.port}（${env.WORKERS}个服务进程）`, `数据库：${where(env)}`, ...notes, ''].join('\n'),
+    );
+  });
+  cluster.on('exit', (worker, code, signal) => {
+    listening.delete(worker.id);
+    if (stopping) {
+      if (!Object.keys(cluster.workers ?? {}).length) process.exit(0);
+      return;
+    }
+    console.warn(`服务进程 ${worker.process.pid} 已退出（${signal ?? code}），正在重新启动。`);
+    setTimeout(fork, 1000);
+  });
+  const stop = () => {
+    stopping = true;
+    const workers = Object.values(cluster.workers ?? {});
+    if (!workers.length) process.exit(0);
+    for (const worker of workers) worker?.process.kill('SIGTERM');
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  for (let i = 0; i < env.WORKERS; i++) fork();
 }
 
 async function main() {

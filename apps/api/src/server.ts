@@ -3,7 +3,7 @@ import path from 'node:path';
 import fastifyCookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
 import { appRouter, type AppRouter, type Context } from '@oversight/api';
-import { DEFAULT_AUTH_POLICY, TooManyAttempts, userForSession, type AuthPolicy, type Database, type Kysely } from '@oversight/db';
+import { DEFAULT_AUTH_POLICY, TooManyAttempts, userForSession, type AuthPolicy, type Database, type Kysely, type ReadReplica } from '@oversight/db';
 import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from '@trpc/server/adapters/fastify';
 import { DEFAULT_COST_LIMITS, type CostLimits } from '@oversight/domain';
 import Fastify, { type FastifyInstance } from 'fastify';
@@ -19,6 +19,8 @@ export const SESSION_COOKIE = 'oversight_session';
 
 export interface ServerOptions {
   db: Kysely<Database>;
+  /** A streaming replica for dashboards and summary drafts (DATABASE_READ_URL); absent, they read `db`. */
+  replica?: ReadReplica | null | undefined;
   /** The built SPA; when missing, the API still runs and `/` explains how to build it. */
   webDir: string;
   cookieSecure: boolean;
@@ -66,6 +68,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     const user = token ? await userForSession(options.db, token) : null;
     const context: Context = {
       db: options.db,
+      replica: options.replica ?? null,
       user,
       sessionToken: token,
       address: req.ip,
@@ -103,7 +106,14 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   // Word and Excel documents and annotated uploads are made by worker threads, one pool for the server.
   const documents = new DocumentPool();
   app.addHook('onClose', () => documents.close());
-  await app.register(fileRoutes, { db: options.db, sessionCookie: SESSION_COOKIE, limits: options.fileLimits ?? fileLimits(), costLimits, documents });
+  await app.register(fileRoutes, {
+    db: options.db,
+    replica: options.replica ?? null,
+    sessionCookie: SESSION_COOKIE,
+    limits: options.fileLimits ?? fileLimits(),
+    costLimits,
+    documents,
+  });
   const store = options.evidenceStore ?? evidenceStoreFromEnv();
   if (!options.evidenceStore) app.addHook('onClose', () => store.close());
   await app.register(evidenceRoutes, {

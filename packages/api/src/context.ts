@@ -1,10 +1,15 @@
-import type { AuthPolicy, Database, SignedInUser } from '@oversight/db';
+import type { AuthPolicy, Database, ReadReplica, SignedInUser } from '@oversight/db';
 import type { CostLimits } from '@oversight/domain';
 import type { Kysely } from '@oversight/db';
 
 /** What every procedure gets: the database, the signed-in user (if any) and a way to set the session cookie. */
 export interface Context {
   db: Kysely<Database>;
+  /**
+   * A streaming replica (DATABASE_READ_URL) for dashboards and summary drafts, read through `reads(ctx)`; absent,
+   * everything reads the primary. Calls marked `fresh` wait, after their commit, until the replica has replayed it.
+   */
+  replica?: ReadReplica | null;
   user: SignedInUser | null;
   sessionToken: string | null;
   /** The client's address, for sign-in throttling. */

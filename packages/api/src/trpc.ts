@@ -12,6 +12,11 @@ import type { Context } from './context.js';
 export interface Meta {
   access: Access;
   cost?: Cost;
+  /**
+   * A write dashboards must show at once (a review decision): with a read replica, the answer waits until the replica
+   * has replayed the commit (at most DATABASE_READ_WAIT_MS), so the next dashboard read includes it.
+   */
+  fresh?: true;
 }
 
 function zodSummary(error: ZodError): string {
@@ -87,8 +92,21 @@ const storableInput = t.middleware(async ({ getRawInput, next }) => {
   return next();
 });
 
+/** After a `fresh` call succeeds, waits for the replica (if any) to replay it. */
+const catchUpReplica = t.middleware(async ({ ctx, meta, next }) => {
+  const result = await next();
+  if (result.ok && meta?.fresh && ctx.replica) await ctx.replica.catchUp();
+  return result;
+});
+
+/**
+ * Where dashboards and summary drafts read: the replica when there is one, else the primary. Only reads that may
+ * lag a moment behind the caller's own writes go here; the report form, review pages and every write use `ctx.db`.
+ */
+export const reads = (ctx: Pick<Context, 'db' | 'replica'>) => ctx.replica?.db ?? ctx.db;
+
 /** The one base procedure: every procedure is built on it and carries `.meta({ access })` (and `cost` when costly). */
-export const procedure = t.procedure.use(mapErrors).use(authorize).use(limitCost).use(storableInput);
+export const procedure = t.procedure.use(mapErrors).use(authorize).use(limitCost).use(storableInput).use(catchUpReplica);
 
 /** The signed-in user, for procedures whose access rule already guarantees one. */
 export function signedIn(ctx: Context) {

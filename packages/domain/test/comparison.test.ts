@@ -277,7 +277,7 @@ describe('targets on the comparison', () => {
   it('accepts a score or ratio target for each school on electricity, water and energy, and names the rule otherwise', () => {
     expect(targetProblem({ ...base, measure: 'score', comparator: 'gte', value: 50 })).toBeNull();
     expect(describeTarget({ ...base, measure: 'score', comparator: 'gte', value: 50 })).toBe('每所学校用电量能效得分不低于50');
-    expect(describeTarget({ ...base, measure: 'expected_ratio', comparator: 'lte', value: 1.1 })).toBe('每所学校用电量实际与预期之比≤1.1');
+    expect(describeTarget({ ...base, measure: 'expected_ratio', comparator: 'lte', value: 1.1 })).toBe('每所学校用电量实际与预期之比不高于1.1');
     expect(targetProblem({ ...base, indicator: 'gas_m3', measure: 'score', comparator: 'gte', value: 50 })?.message).toBe(
       '按实际与预期之比或能效得分设定的目标只适用于用电量、用水量、综合能耗。',
     );

@@ -14,6 +14,7 @@ import {
   reviewQueue,
   type Database,
   type Kysely,
+  type ReadReplica,
 } from '@oversight/db';
 import {
   ADMIN_ROLES,
@@ -91,6 +92,8 @@ export interface FileRouteOptions {
   costLimits: CostLimits | null;
   /** The server's document workers (they annotate uploads). */
   documents: DocumentPool;
+  /** The dashboards' read replica, if any: the ranking export reads there, and a stored import waits for it. */
+  replica?: ReadReplica | null | undefined;
 }
 
 async function countyName(db: Kysely<Database>, countyId: number): Promise<string> {
@@ -203,7 +206,11 @@ export async function fileRoutes(app: FastifyInstance, options: FileRouteOptions
         errors,
         warnings,
       };
-      if (ok) return reply.code(200).send(body);
+      if (ok) {
+        // Stored: dashboards on the replica show the imported figures once this answer arrives.
+        if (!annotate && result.stored) await options.replica?.catchUp();
+        return reply.code(200).send(body);
+      }
       // Rows of schools outside the caller's scope read like unknown identifiers: ordinary errors, nothing stored.
       const stale = errors.filter((e) => e.code === 'version' && e.rule === 'conflict').length;
       const message = stale
@@ -242,7 +249,10 @@ export async function fileRoutes(app: FastifyInstance, options: FileRouteOptions
       const errors = ordered([...parsed.errors, ...result.errors], sheets);
       const warnings = ordered([...parsed.warnings, ...result.warnings], sheets);
       const body: RosterResponse = { ...result, ok: errors.length === 0, errors, warnings };
-      if (body.ok) return reply.code(200).send(body);
+      if (body.ok) {
+        await options.replica?.catchUp();
+        return reply.code(200).send(body);
+      }
       return reply.code(422).send({ ...body, error: { message: `文件中有${errors.length}处错误，未保存任何数据。请按提示修改后重新上传。`, rule: 'invalid' } });
     } catch (error) {
       if (error instanceof FileRefusal) return rosterFailure(reply, error.status, error.message, error.rule);
@@ -290,7 +300,7 @@ export async function fileRoutes(app: FastifyInstance, options: FileRouteOptions
     );
     const name = await countyName(db, q.countyId);
     const ind = figureIndicator(q.indicator);
-    const table = await ranking(db, callerOf(request).scope, {
+    const table = await ranking(options.replica?.db ?? db, callerOf(request).scope, {
       countyId: q.countyId,
       indicator: ind.code,
       year: q.year,

@@ -2,7 +2,7 @@ import { ALL_ROLES, LOCATIONS, OVERSIGHT_ROLES, SCHOOL_TYPES } from '@oversight/
 import { compareCounties, myStanding, overview, ranking, schoolProfile, trend } from '@oversight/db';
 import { z } from 'zod';
 import { countyIdInput, indicatorInput, periodInput, quarterInput, schoolIdInput, unitIdInput, yearInput } from '../inputs.js';
-import { procedure, router, signedIn } from '../trpc.js';
+import { procedure, reads, router, signedIn } from '../trpc.js';
 
 /** Figures rest on approved reports; with this flag, on submitted ones awaiting review as well. */
 const includeSubmitted = z.boolean({ error: '是否包含待审核报表必须为是或否。' }).optional();
@@ -18,7 +18,7 @@ export const analyticsRouter = router({
   overview: procedure
     .meta({ access: { roles: OVERSIGHT_ROLES, target: 'county' } })
     .input(z.object({ ...counties, ...window }))
-    .query(({ ctx, input }) => overview(ctx.db, signedIn(ctx).scope, input)),
+    .query(({ ctx, input }) => overview(reads(ctx), signedIn(ctx).scope, input)),
 
   /** A league table with names: bureau only (principals use `myStanding`). */
   ranking: procedure
@@ -36,7 +36,7 @@ export const analyticsRouter = router({
           .optional(),
       }),
     )
-    .query(({ ctx, input }) => ranking(ctx.db, signedIn(ctx).scope, input)),
+    .query(({ ctx, input }) => ranking(reads(ctx), signedIn(ctx).scope, input)),
 
   /** Quarter by quarter for a county (bureau) or one school (its principal too); the data layer checks the school. */
   trend: procedure
@@ -51,23 +51,23 @@ export const analyticsRouter = router({
         includeSubmitted,
       }),
     )
-    .query(({ ctx, input }) => trend(ctx.db, signedIn(ctx).scope, input)),
+    .query(({ ctx, input }) => trend(reads(ctx), signedIn(ctx).scope, input)),
 
   /** One school's page: every indicator over time against targets and the county and peer medians. */
   schoolProfile: procedure
     .meta({ access: { roles: ALL_ROLES, target: 'school' } })
     .input(z.object({ schoolId: schoolIdInput, ...window, peerGroup: peerBasis }))
-    .query(({ ctx, input }) => schoolProfile(ctx.db, signedIn(ctx).scope, input)),
+    .query(({ ctx, input }) => schoolProfile(reads(ctx), signedIn(ctx).scope, input)),
 
   /** The principal's dashboard: own rank in the peer group and medians; no other school's name or figure. */
   myStanding: procedure
     .meta({ access: { roles: ALL_ROLES, target: 'school' } })
     .input(z.object({ schoolId: schoolIdInput, ...window, peerGroup: peerBasis }))
-    .query(({ ctx, input }) => myStanding(ctx.db, signedIn(ctx).scope, input)),
+    .query(({ ctx, input }) => myStanding(reads(ctx), signedIn(ctx).scope, input)),
 
   /** County against county for city and province officers (counties outside the scope are left out). */
   compareCounties: procedure
     .meta({ access: { roles: OVERSIGHT_ROLES } })
     .input(z.object({ unitId: unitIdInput.optional(), indicator: indicatorInput, ...window }))
-    .query(({ ctx, input }) => compareCounties(ctx.db, signedIn(ctx).scope, input)),
+    .query(({ ctx, input }) => compareCounties(reads(ctx), signedIn(ctx).scope, input)),
 });

@@ -58,22 +58,22 @@ export const reportsRouter = router({
     .mutation(({ ctx, input }) => saveReport(ctx.db, actorOf(ctx), input, { returning: 'version' })),
 
   submit: procedure
-    .meta({ access: { roles: ALL_ROLES, target: 'school' } })
+    .meta({ fresh: true, access: { roles: ALL_ROLES, target: 'school' } })
     .input(schoolPeriod.extend({ version }))
     .mutation(({ ctx, input }) => submitReport(ctx.db, actorOf(ctx), input)),
 
   approve: procedure
-    .meta({ access: { roles: OVERSIGHT_ROLES, target: 'school' } })
+    .meta({ fresh: true, access: { roles: OVERSIGHT_ROLES, target: 'school' } })
     .input(schoolPeriod.extend({ version }))
     .mutation(({ ctx, input }) => approveReport(ctx.db, actorOf(ctx), input)),
 
   returnForRevision: procedure
-    .meta({ access: { roles: OVERSIGHT_ROLES, target: 'school' } })
+    .meta({ fresh: true, access: { roles: OVERSIGHT_ROLES, target: 'school' } })
     .input(schoolPeriod.extend({ version, reason }))
     .mutation(({ ctx, input }) => returnReport(ctx.db, actorOf(ctx), input)),
 
   reopen: procedure
-    .meta({ access: { roles: OVERSIGHT_ROLES, target: 'school' } })
+    .meta({ fresh: true, access: { roles: OVERSIGHT_ROLES, target: 'school' } })
     .input(schoolPeriod.extend({ reason }))
     .mutation(({ ctx, input }) => reopenReport(ctx.db, actorOf(ctx), input)),
 
@@ -99,7 +99,7 @@ export const reportsRouter = router({
 
   /** Approves several reports at once; each must belong to the county and still be at the version shown. */
   approveMany: procedure
-    .meta({ access: { roles: OVERSIGHT_ROLES, target: 'county' } })
+    .meta({ fresh: true, access: { roles: OVERSIGHT_ROLES, target: 'county' } })
     .input(
       z.object({
         countyId: countyIdInput,

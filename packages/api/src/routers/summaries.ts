@@ -2,7 +2,7 @@ import { ALL_ROLES, OVERSIGHT_ROLES, type Quarter, summarySectionsInput } from '
 import { draftSchoolSummary, draftSummary, finalizeSummary, getSummary, listSummaries, saveSummary, summaryDrift } from '@oversight/db';
 import { z } from 'zod';
 import { countyIdInput, idInput as id, schoolIdInput, versionInput, yearInput as year } from '../inputs.js';
-import { actorOf, procedure, router, signedIn } from '../trpc.js';
+import { actorOf, procedure, reads, router, signedIn } from '../trpc.js';
 
 const upToQuarter = z
   .number({ error: '截至季度必须是数字。' })
@@ -25,12 +25,12 @@ export const summariesRouter = router({
   draft: procedure
     .meta({ access: { roles: OVERSIGHT_ROLES, target: 'county' }, cost: 'draft' })
     .input(z.object({ ...place, year, upToQuarter: upToQuarter.optional() }).refine(oneOf, ONE_OF))
-    .mutation(({ ctx, input }) => draftSummary(ctx.db, actorOf(ctx), input)),
+    .mutation(({ ctx, input }) => draftSummary(ctx.db, actorOf(ctx), input, {}, reads(ctx))),
 
   schoolDraft: procedure
     .meta({ access: { roles: ALL_ROLES, target: 'school' }, cost: 'draft' })
     .input(z.object({ schoolId: schoolIdInput, year, upToQuarter: upToQuarter.optional() }))
-    .mutation(({ ctx, input }) => draftSchoolSummary(ctx.db, actorOf(ctx), input)),
+    .mutation(({ ctx, input }) => draftSchoolSummary(ctx.db, actorOf(ctx), input, {}, reads(ctx))),
 
   get: procedure
     .meta({ access: { roles: ALL_ROLES } })

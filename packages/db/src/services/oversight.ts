@@ -1,5 +1,5 @@
 import { assertPeriod, countyInScope, deadlineOf, isLate, periodLabel, validateReport, type Period } from '@oversight/domain';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { recordAudit } from '../queries/audit.js';
 import type { Database, ReportStatus } from '../schema.js';
 import type { Actor } from './actor.js';
@@ -141,6 +141,9 @@ export async function remindMissing(db: Kysely<Database>, actor: Actor, countyId
   const due = deadline.toLocaleDateString('zh-CN', { timeZone: 'Asia/Shanghai' });
   let reminded = 0;
   await transact(db, async (trx) => {
+    // One reminding of a county's quarter at a time, whichever process serves it: the second waits, then finds the
+    // schools the first reminded and skips them (without the lock both would see none and remind twice).
+    await sql`select pg_advisory_xact_lock(hashtext('remind'), ${countyId}::int4)`.execute(trx);
     for (const row of pending) {
       const message = `请尽快填报${periodLabel(period)}学校后勤数据，报送截止日期为${due}。`;
       const sent = await sendReminder(

@@ -279,9 +279,11 @@ async function createDraft(
   year: number,
   upToQuarter: Quarter | undefined,
   clock: Clock,
+  reads: Kysely<Database>,
 ): Promise<SummaryView> {
-  const upTo = upToQuarter ?? (await lastApprovedQuarter(db, target.countyIds, year));
-  const doc = buildSummary(await summaryInput(db, target, year, upTo, clock));
+  // The figures are read where dashboards are (a replica when there is one); the draft is stored on `db`.
+  const upTo = upToQuarter ?? (await lastApprovedQuarter(reads, target.countyIds, year));
+  const doc = buildSummary(await summaryInput(reads, target, year, upTo, clock));
   const now = clock.now ?? new Date();
   const row = await transact(db, async (trx) => {
     // Drafting again refreshes a draft nobody has edited and is bounded per unit and year (storeDraft).
@@ -336,19 +338,21 @@ async function createDraft(
  * Drafts the annual summary of a county (`countyId`) or of a city across its counties (`cityId`) from the year's
  * approved reports, and stores it as a draft (version 1: refreshing a draft of the same unit and year nobody has edited
  * yet, else a new one, at most MAX_SUMMARIES_PER_UNIT_YEAR a unit and year). `upToQuarter` defaults to the last quarter with an
- * approved report, so a summary written in October covers 前三季度.
+ * approved report, so a summary written in October covers 前三季度. `reads`: where its figures are read (the
+ * dashboards' replica, if any); default `db`.
  */
 export async function draftSummary(
   db: Kysely<Database>,
   actor: Actor,
   input: { countyId?: number | undefined; cityId?: number | undefined; year: number; upToQuarter?: Quarter | undefined },
   clock: Clock = {},
+  reads: Kysely<Database> = db,
 ): Promise<SummaryView> {
   checkYear(input.year, input.upToQuarter);
   if ((input.countyId === undefined) === (input.cityId === undefined))
     throw new AppError('BAD_REQUEST', '请指定县（countyId）或市（cityId）其中之一。', 'countyId');
   const target = input.countyId !== undefined ? await countyTarget(db, actor.scope, input.countyId) : await cityTarget(db, actor.scope, input.cityId!);
-  return createDraft(db, actor, target, input.year, input.upToQuarter, clock);
+  return createDraft(db, actor, target, input.year, input.upToQuarter, clock, reads);
 }
 
 /** Drafts a school's own 后勤工作总结 from its approved reports (the principal's draft; a bureau may draft it too). */
@@ -357,10 +361,11 @@ export async function draftSchoolSummary(
   actor: Actor,
   input: { schoolId: number; year: number; upToQuarter?: Quarter | undefined },
   clock: Clock = {},
+  reads: Kysely<Database> = db,
 ): Promise<SummaryView> {
   checkYear(input.year, input.upToQuarter);
   const target = await schoolTarget(db, actor.scope, input.schoolId);
-  return createDraft(db, actor, target, input.year, input.upToQuarter, clock);
+  return createDraft(db, actor, target, input.year, input.upToQuarter, clock, reads);
 }
 
 /** A stored summary: a draft with live figures, a final one with the figures frozen when it was finalised. */

@@ -1,5 +1,6 @@
 import { CATALOGUE_MARK, countyParts, packCountyParts, unpackCountyParts, type CountyParts, type Period } from '@oversight/domain';
 import type { Kysely } from 'kysely';
+import { writerOf } from '../../connect.js';
 import { countyFingerprints, storeCountyFigures, storedCountyFigures } from '../../queries/county-figures.js';
 import type { Database, ReportStatus } from '../../schema.js';
 import { countyData, countyFrame, type CountyFrame } from './county-data.js';
@@ -11,7 +12,8 @@ const RECOMPUTE_BATCH = 10;
 /**
  * Something computed per county from its reports of some quarters and its schools, kept in `county_figures` under a
  * key (what it is, the catalogue, the statuses and the window): stored rows whose fingerprint still matches are used,
- * the other counties computed (a batch at a time) and kept.
+ * the other counties computed (a batch at a time) and kept. Several processes may compute the same county at once:
+ * each stores parts that match the fingerprint it read, so whichever upsert lands last is still right for its print.
  */
 export async function keptByCounty<T>(
   db: Kysely<Database>,
@@ -34,8 +36,9 @@ export async function keptByCounty<T>(
   for (let i = 0; i < stale.length; i += RECOMPUTE_BATCH) {
     const computed = await kept.compute(stale.slice(i, i + RECOMPUTE_BATCH));
     for (const [id, value] of computed) result.set(id, value);
+    // Read on a replica, kept on the primary (the replica is read-only; the rows reach it by replication).
     await storeCountyFigures(
-      db,
+      writerOf(db),
       key,
       [...computed].map(([countyId, value]) => ({ countyId, fingerprint: prints.get(countyId)!, parts: kept.pack(value) })),
     );
@@ -43,33 +46,62 @@ export async function keptByCounty<T>(
   return result;
 }
 
-/**
- * Each county's overview parts (see `keptByCounty`). The frames of the counties recomputed are handed to `measured`
- * too: built from every value of the window and a year earlier, they are what the counties' targets are measured on,
- * so a caller need not read those counties again.
- */
+/** Each county's overview parts (see `keptByCounty`). */
 export function countyPartsFor(
   db: Kysely<Database>,
   countyIds: readonly number[],
   w: ResolvedWindow,
   trendPeriods: readonly Period[],
   statuses: readonly ReportStatus[],
-  measured?: (frames: ReadonlyMap<number, CountyFrame>) => void,
 ): Promise<Map<number, CountyParts>> {
   const periods = periodsFor(w, TREND_QUARTERS);
   return keptByCounty(db, countyIds, 'overview', w, periods, statuses, {
     compute: async (batch) => {
       const of = await countyData(db, batch, periods, statuses);
-      const frames = new Map(batch.map((countyId) => [countyId, countyFrame(of(countyId), w)]));
-      measured?.(frames);
       return new Map(
         batch.map((countyId) => {
-          const { schools, reports } = of(countyId);
-          return [countyId, countyParts(schools, reports, frames.get(countyId)!.frame, trendPeriods)];
+          const data = of(countyId);
+          return [countyId, countyParts(data.schools, data.reports, countyFrame(data, w).frame, trendPeriods)];
         }),
       );
     },
     pack: (parts) => packCountyParts(parts, trendPeriods),
     unpack: (text) => unpackCountyParts(text, trendPeriods),
   });
+}
+
+/**
+ * One county's overview parts kept together with something measured on its frame (its target checks), under a key
+ * naming what was measured (`what`: the targets' hash, so a changed target is measured again). While the county's
+ * data is unchanged neither is computed again and nothing of the county is read.
+ */
+export async function countyPartsMeasured<M>(
+  db: Kysely<Database>,
+  countyId: number,
+  w: ResolvedWindow,
+  trendPeriods: readonly Period[],
+  statuses: readonly ReportStatus[],
+  what: string,
+  measure: (frame: CountyFrame) => M,
+): Promise<{ parts: CountyParts; measured: M }> {
+  const periods = periodsFor(w, TREND_QUARTERS);
+  const kept = await keptByCounty(db, [countyId], `overview|${what}`, w, periods, statuses, {
+    compute: async (batch) => {
+      const of = await countyData(db, batch, periods, statuses);
+      return new Map(
+        batch.map((id) => {
+          const data = of(id);
+          const frame = countyFrame(data, w);
+          return [id, { parts: countyParts(data.schools, data.reports, frame.frame, trendPeriods), measured: measure(frame) }];
+        }),
+      );
+    },
+    // The measurement's JSON, a newline (JSON.stringify never writes one), then the packed parts.
+    pack: ({ parts, measured }) => `${JSON.stringify(measured)}\n${packCountyParts(parts, trendPeriods)}`,
+    unpack: (text) => {
+      const at = text.indexOf('\n');
+      return { measured: JSON.parse(text.slice(0, at)) as M, parts: unpackCountyParts(text.slice(at + 1), trendPeriods) };
+    },
+  });
+  return kept.get(countyId)!;
 }
