@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { DatabaseHandle, DemoSummary } from '@oversight/db';
 import { periodOf, shiftPeriod } from '@oversight/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserSkipReason, callerAs as callerAsDemo, openDemoSite, signInAs, SHOTS, type DemoSite } from './browser-support.js';
+import { browserSkipReason, callerAs as callerAsDemo, inView, openDemoSite, signInAs, SHOTS, type DemoSite } from './browser-support.js';
 import { bytes, schoolValueCell, workbookOf } from './files-support.js';
 
 /**
@@ -61,6 +61,45 @@ describe.skipIf(skip !== null)('analytics in the browser', () => {
     await page.goto(`${base}/overview`);
     await expect.poll(() => page.getByText(stored!.label).count(), { timeout: 20_000 }).toBeGreaterThan(0);
     await page.screenshot({ path: path.join(SHOTS, 'overview.png'), fullPage: true });
+  }, 120_000);
+
+  it('an officer lands on the workbench, accepts a proposed target for next year and sees it set', async () => {
+    const page = await signedIn('officer');
+    await expect.poll(() => page.getByRole('heading', { name: '青石县工作台' }).count(), { timeout: 15_000 }).toBe(1);
+    expect(new URL(page.url()).pathname).toBe('/workbench');
+    for (const card of ['workbench-review', 'workbench-missing', 'workbench-targets']) {
+      await expect.poll(() => page.getByTestId(card).count(), { timeout: 15_000 }).toBe(1);
+    }
+
+    const officer = await callerAs('officer');
+    const input = { countyId: await countyId(), year: year + 1 };
+    const before = await officer.targets.list(input);
+    const proposal = (await officer.targets.propose(input)).proposals.find(
+      (p) => typeof p.proposal.value === 'number' && p.current?.value !== p.proposal.value,
+    );
+    expect(proposal, 'the demo county has a proposal not yet set at its value').toBeDefined();
+    await page.goto(`${base}/targets?year=${year + 1}`);
+    const card = page.getByTestId(`proposal-${proposal!.proposal.indicator}`).filter({ hasText: proposal!.label });
+    await expect.poll(() => card.count(), { timeout: 20_000 }).toBe(1);
+    // Nothing is set by showing the proposals.
+    expect(await officer.targets.list(input)).toEqual(before);
+    await card.getByRole('button', { name: '采纳', exact: true }).click();
+    await expect.poll(() => card.getByText('已设为目标').count(), { timeout: 15_000 }).toBe(1);
+    const set = (await officer.targets.list(input)).find((t) => t.indicator === proposal!.proposal.indicator && t.kind === proposal!.proposal.kind);
+    expect(set).toMatchObject({ measure: proposal!.proposal.measure, comparator: proposal!.proposal.comparator, value: proposal!.proposal.value });
+    await expect.poll(() => page.getByRole('row').filter({ hasText: set!.label }).count(), { timeout: 15_000 }).toBeGreaterThan(0);
+    await page.screenshot({ path: path.join(SHOTS, 'target-proposals.png'), fullPage: true });
+
+    // The workbench's link to the early warning scrolls to it once the overview has loaded.
+    await page.goto(`${base}/overview#target-warnings`);
+    const warnings = page.getByTestId('target-warnings');
+    await expect.poll(() => warnings.getByRole('heading', { name: `${year}年目标预警` }).count(), { timeout: 20_000 }).toBe(1);
+    await expect.poll(() => inView(warnings), { timeout: 10_000 }).toBe(true);
+    // Scrolled to: the card's top sits just below the header, not wherever it happens to be laid out.
+    await expect.poll(async () => Math.round((await warnings.boundingBox())?.y ?? -1), { timeout: 10_000 }).toBeGreaterThan(0);
+    await expect.poll(async () => (await warnings.boundingBox())?.y ?? 9999, { timeout: 10_000 }).toBeLessThan(160);
+    expect(await page.evaluate('window.scrollY')).toBeGreaterThan(0);
+    await page.screenshot({ path: path.join(SHOTS, 'target-warnings.png') });
   }, 120_000);
 
   it('an officer reads the league table in the order the server ranks', async () => {

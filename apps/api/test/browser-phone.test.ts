@@ -271,6 +271,7 @@ await describeEachDatabase('on a phone and a tablet', (kind) => {
         const past = shiftPeriod(periodOf(new Date()), -1);
         const page = await signedIn('officer', TABLET);
         const pages: [string, string | RegExp][] = [
+          ['/workbench', '青石县工作台'],
           ['/schools', '学校管理'],
           ['/completeness', '报送情况'],
           ['/review', '审核队列'],

@@ -78,8 +78,12 @@ describe.skipIf(skip !== null)('in the browser', () => {
     }
   }
 
-  it('an officer signs in and browses the county’s schools', async () => {
+  it('an officer signs in to the workbench and browses the county’s schools', async () => {
     const page = await signIn('officer');
+    await expect.poll(() => page.getByRole('heading', { name: '青石县工作台' }).count(), { timeout: 15_000 }).toBe(1);
+    expect(new URL(page.url()).pathname).toBe('/workbench');
+    await expect.poll(() => page.getByTestId('workbench-review').count(), { timeout: 15_000 }).toBe(1);
+    await page.getByRole('link', { name: '学校管理' }).click();
     await expect.poll(() => page.getByRole('heading', { name: '学校管理' }).count(), { timeout: 15_000 }).toBe(1);
     await expect.poll(() => page.getByText('青石县实验小学').count(), { timeout: 15_000 }).toBeGreaterThan(0);
     expect(await page.getByText('账号管理').count()).toBe(0);
@@ -266,6 +270,8 @@ describe.skipIf(skip !== null)('in the browser', () => {
 
   it('a bureau admin registers a school and opens its account, guided by inline messages', async () => {
     const page = await signedIn('bureau');
+    await expect.poll(() => page.getByRole('heading', { name: '青石县工作台' }).count(), { timeout: 15_000 }).toBe(1);
+    await page.getByRole('link', { name: '学校管理' }).click();
     await expect.poll(() => page.getByRole('heading', { name: '学校管理' }).count(), { timeout: 15_000 }).toBe(1);
     await page.getByRole('button', { name: '新增学校' }).click();
     const dialog = page.getByRole('dialog');
@@ -316,6 +322,8 @@ describe.skipIf(skip !== null)('in the browser', () => {
     await page.getByLabel('Username').fill('officer');
     await page.getByLabel('Password').fill('demo123456');
     await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => page.getByRole('heading', { name: /workbench/ }).count(), { timeout: 15_000 }).toBe(1);
+    await page.getByRole('link', { name: 'Schools' }).click();
     await expect.poll(() => page.getByRole('heading', { name: 'Schools' }).count(), { timeout: 15_000 }).toBe(1);
     expect(await page.getByRole('link', { name: 'Submissions' }).count()).toBe(1);
     await expect.poll(() => page.getByText('Primary school').count(), { timeout: 15_000 }).toBeGreaterThan(0);

@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import {
-  aimWords,
+  buildSummary,
+  summaryText,
   earlyWarnings,
   meanOf,
   proposeTargets,
   warningMessage,
+  targetRequirement,
   yearlyTrend,
   type AnalyticsSchool,
   type Period,
@@ -13,6 +15,7 @@ import {
   type Target,
   type TargetDefinition,
 } from '../src/index.js';
+import { countyInput, TARGETS_2027 } from './summary-fixture.js';
 
 const school = (id: number, type: AnalyticsSchool['type'] = 'primary'): AnalyticsSchool => ({
   id,
@@ -158,7 +161,7 @@ describe('proposeTargets: county change in energy per person (hand-computed)', (
     expect(p.attainment).toMatchObject({ met: true });
     expect(p.attainment!.actual).toBeCloseTo(-5, 6);
     expect(p.proposal).toMatchObject({ measure: 'change_percent', comparator: 'lte', value: -7 });
-    expect(aimWords(p.proposal, -7)).toBe('较上年降低7%以上');
+    expect(targetRequirement(p.proposal)).toBe('较上年降低7%以上');
     expect(p.reasoning[0]).toBe('近三年全县人均综合能耗较上年变化：2024年降低10%，2025年降低5%，2026年降低5%；平均每年降低6.7%。');
   });
 
@@ -170,7 +173,7 @@ describe('proposeTargets: county change in energy per person (hand-computed)', (
       (x) => x.proposal.indicator === 'energy_kgce_per_person',
     )!;
     expect(q.proposal.value).toBe(0);
-    expect(aimWords(q.proposal, 0)).toBe('不高于上年');
+    expect(targetRequirement(q.proposal)).toBe('不高于上年');
   });
 });
 
@@ -187,7 +190,8 @@ describe('proposeTargets: status counts and partial years', () => {
     expect(p.proposal).toMatchObject({ kind: 'county_total', measure: 'status_count', statusValue: 'certified', value: 6 });
     expect(p.projection).toMatchObject({ meeting: 4, of: 5 });
     expect(p.spread).toBeNull();
-    expect(p.reasoning.join('')).toContain('建议全县绿色学校创建状态为“已认定”的学校达到6所以上');
+    expect(p.reasoning[0]).toBe('近三年全县已认定的学校数：2024年1所，2025年2所，2026年4所；年均增加1.5所。');
+    expect(p.reasoning.join('')).toContain('建议全县绿色学校创建状态为“已认定”的学校不少于6所');
   });
 
   it('a year not yet complete is projected and says so', () => {
@@ -239,7 +243,7 @@ describe('earlyWarnings: schools projected to miss each-school targets at year e
   it('the reminder a school receives, in words', () => {
     const [three, one] = result.warnings[0]!.atRisk;
     expect(warningMessage(t, one!)).toBe(
-      '根据第一至第二季度已审核数据（按上年同期占全年的比例推算），预计本校2026年全年新植花草树木为667株，达不到新植花草树木达到1000株以上的年度目标，请及早采取措施。',
+      '根据第一至第二季度已审核数据（按上年同期占全年的比例推算），预计本校2026年全年新植花草树木为667株，达不到新植花草树木1000株的年度目标，请及早采取措施。',
     );
     expect(warningMessage(t, three!)).toContain('上年数据不全，按已报季度平均推算');
     expect(warningMessage(t, one!)).not.toMatch(SYMBOLS);
@@ -247,5 +251,29 @@ describe('earlyWarnings: schools projected to miss each-school targets at year e
 
   it('nothing approved this year: nothing to project', () => {
     expect(earlyWarnings({ year: 2027, schools, reports, targets: [t] })).toEqual({ year: 2027, upToQuarter: null, warnings: [] });
+  });
+});
+
+describe('summary part 三: next year’s targets as they stand, only those that speak for the county’s schools', () => {
+  const plansOf = (input: ReturnType<typeof countyInput>) => {
+    const doc = buildSummary(input);
+    const text = summaryText(doc.title, doc.sections, doc.figures);
+    return text.slice(text.indexOf('三、下一步工作打算'));
+  };
+
+  it('leaves out a target for a kind of school the county does not have', () => {
+    const input = countyInput();
+    expect(plansOf(input)).toContain('实习责任险参保率');
+    const noVocational = { ...input, schools: input.schools.filter((s) => s.type !== 'vocational') };
+    const plans = plansOf({ ...noVocational, reports: input.reports.filter((r) => noVocational.schools.some((s) => s.id === r.schoolId)) });
+    expect(plans).not.toContain('实习责任险参保率');
+    expect(plans).toContain('新增绿地面积');
+  });
+
+  it('states the targets it is given at drafting time (one accepted later appears in the next draft)', () => {
+    const input = countyInput();
+    expect(plansOf(input)).not.toContain('学平险参保率');
+    const accepted: Target = { ...TARGETS_2027[0]!, id: 9001, indicator: 'accident_rate', measure: 'value', comparator: 'gte', value: 96 };
+    expect(plansOf({ ...input, nextTargets: [...TARGETS_2027, accepted] })).toContain('学平险参保率');
   });
 });

@@ -7,6 +7,7 @@ import {
   IconFileSpreadsheet,
   IconFileText,
   IconHome,
+  IconLayoutDashboard,
   IconLayoutGrid,
   IconSchool,
   IconTarget,
@@ -35,6 +36,12 @@ export const PAGES: readonly PageDef[] = [
     roles: ['principal'],
     Component: page(() => import('../pages/home/PrincipalHomePage'), 'PrincipalHomePage'),
     nav: { label: 'home', icon: IconHome },
+  },
+  {
+    path: 'workbench',
+    roles: OVERSIGHT_ROLES,
+    Component: page(() => import('../pages/workbench/WorkbenchPage'), 'WorkbenchPage'),
+    nav: { label: 'workbench', icon: IconLayoutDashboard },
   },
   {
     path: 'my-school',

@@ -27,5 +27,5 @@ export function useSetSession() {
   };
 }
 
-/** Where a user lands after signing in. */
-export const homePath = (role: Role) => (role === 'principal' ? '/home' : '/schools');
+/** Where an account lands after sign-in: the principal's home, or the officer's workbench. */
+export const homePath = (role: Role) => (role === 'principal' ? '/home' : '/workbench');

@@ -39,3 +39,7 @@ export function isAppError(error: unknown): error is AppError {
 export function errorCode(error: unknown): string | null {
   return isAppError(error) ? (error.data?.code ?? null) : null;
 }
+export type TargetProposals = inferOutput<Api['targets']['propose']>;
+export type TargetProposal = TargetProposals['proposals'][number];
+export type TargetWarnings = inferOutput<Api['targets']['warnings']>;
+export type Workbench = inferOutput<Api['reports']['workbench']>;

@@ -250,6 +250,8 @@ export function simulateSchool(profile: DemoProfile, random: Random, span: Quart
 function checkComplete(profile: DemoProfile, period: Period, values: ReportValues) {
   const wanted = inputIndicatorsFor(profile.school);
   for (const ind of wanted) {
+    // Practice texts (本季度主要做法) are optional notes, not figures: a quarter without one is complete.
+    if (ind.kind === 'note') continue;
     const gate = ind.requiredWhen;
     // Notes (本季度主要做法) are optional: schools write them now and then (see ./practices.ts).
     const needed = isFigure(ind) && (!gate || gate.in.includes(values[gate.indicator] as string | boolean));

@@ -10,7 +10,6 @@ import {
   proposeTargets,
   quartersOfYear,
   shiftPeriod,
-  targetAim,
   targetKey,
   warningMessage,
   type Distribution,
@@ -45,7 +44,6 @@ export interface ProposalView {
   /** The proposed target, ready for `targets.set` (with the county and the year). */
   proposal: TargetDefinition;
   /** The proposed target as a bureau writes it, without comparison symbols: “每所学校校方责任险参保率达到95%以上”. */
-  aim: string;
   label: string;
   previous: TargetView | null;
   /** The target already set for the year with the same key (accepted, or set by hand). */
@@ -96,7 +94,6 @@ export async function targetProposals(db: Kysely<Database>, scope: Scope, input:
       return {
         key,
         proposal: p.proposal,
-        aim: targetAim(p.proposal, schoolName),
         label: describeTarget(p.proposal, schoolName),
         previous: previousByKey.get(key) ?? null,
         current: currentByKey.get(key) ?? null,

@@ -3,13 +3,12 @@ import { distribution, type Distribution } from '../aggregate/stats.js';
 import type { AnalyticsSchool, QuarterReport, SchoolWindow } from '../aggregate/window.js';
 import { changePercent } from '../energy.js';
 import { indicator, UNIT_LABELS } from '../indicators/catalogue.js';
-import { SCHOOL_TYPE_LABELS } from '../schools.js';
 import type { Indicator, IndicatorDomain } from '../indicators/types.js';
 import type { IndicatorValue } from '../indicators/values.js';
 import * as zhNumbers from '../wording/numbers.js';
 import { compare, evaluateTarget, targetSchools, yearFrames, type YearFrames } from './evaluate.js';
-import { targetKey, type Comparator, type Target, type TargetDefinition } from './types.js';
-import { statusLabel } from './validate.js';
+import { isAdjustedMeasure, targetKey, type Comparator, type Target, type TargetDefinition } from './types.js';
+import { describeTarget, statusLabel, targetRequirement } from './validate.js';
 
 /**
  * The core targets of each domain (DOMAIN.md): proposed every year even when the county set none the year before.
@@ -38,6 +37,18 @@ function core(
   return { indicator: code, kind, measure, comparator, value: 0, statusValue, schoolTypes: null, schoolId: null };
 }
 
+/** Only what a target says (a stored target also carries its id, county and year). */
+const definitionOf = (t: TargetDefinition): TargetDefinition => ({
+  indicator: t.indicator,
+  kind: t.kind,
+  measure: t.measure,
+  comparator: t.comparator,
+  value: t.value,
+  statusValue: t.statusValue,
+  schoolTypes: t.schoolTypes,
+  schoolId: t.schoolId,
+});
+
 export const coreTargets = (): TargetDefinition[] => Object.values(CORE_TARGETS).flat();
 
 /** One year of the county's figure a proposal rests on. */
@@ -45,7 +56,7 @@ export interface YearPoint {
   year: number;
   /** The county's figure: the value, the change on the year before (%), or the count or share of schools. */
   value: number | null;
-  /** True when the year was not complete and its figure is a projection of the full year. */
+  /** True when the year's approved data stop before the fourth quarter: its figure is a projection of the full year. */
   projected: boolean;
 }
 
@@ -209,36 +220,8 @@ function movement(def: TargetDefinition, ind: Indicator, perYear: number): strin
   if (size < 1e-9) return '基本持平';
   if (def.measure === 'change_percent') return `${up ? '上升' : '降低'}${zhNumbers.trimmed(size, 1)}%`;
   if (def.measure === 'status_share' || ind.unit === 'percent') return `${up ? '提高' : '降低'}${zhNumbers.trimmed(size, 1)}个百分点`;
+  if (def.measure === 'status_count') return `${up ? '增加' : '减少'}${zhNumbers.trimmed(size, 1)}所`;
   return `${up ? '增加' : '减少'}${proposalValueText(def, size)}`;
-}
-
-/** What the county aims at, in words without comparison symbols: 达到95%以上 / 较上年降低5%以上 / 控制在65.3千克标准煤/人以内. */
-export function aimWords(def: TargetDefinition, value: number): string {
-  const ind = indicator(def.indicator);
-  const v = proposalValueText(def, value);
-  if (def.measure === 'change_percent') {
-    if (def.comparator === 'lte') return value < 0 ? `较上年降低${v}以上` : value === 0 ? '不高于上年' : `较上年上升不超过${v}`;
-    if (def.comparator === 'gte') return value > 0 ? `较上年增长${v}以上` : value === 0 ? '不低于上年' : `较上年降低不超过${v}`;
-    return `较上年变化${value < 0 ? '降低' : '增长'}${v}`;
-  }
-  if (def.measure === 'status_count' || def.measure === 'status_share') {
-    const what = `为“${statusLabel(ind, def.statusValue!)}”的学校${def.measure === 'status_share' ? '占比' : ''}`;
-    return def.comparator === 'lte' ? `${what}不超过${v}` : `${what}达到${v}${def.comparator === 'gte' ? '以上' : ''}`;
-  }
-  if (def.comparator === 'eq') return `为${v}`;
-  return def.comparator === 'lte' ? `控制在${v}以内` : `达到${v}以上`;
-}
-
-/**
- * A target as a bureau writes it, without comparison symbols: “每所学校校方责任险参保率达到95%以上”,
- * “全县人均综合能耗较上年降低7%以上”, “全县绿色学校创建状态为“已认定”的学校达到6所以上”.
- */
-export function targetAim(def: TargetDefinition, schoolName?: string): string {
-  const ind = indicator(def.indicator);
-  const types = def.schoolTypes ? def.schoolTypes.map((t) => SCHOOL_TYPE_LABELS[t].zh).join('、') : '';
-  const who = def.kind === 'county_total' ? `全县${types}` : def.schoolId !== null ? (schoolName ?? '该校') : `每所${types || '学校'}`;
-  if (typeof def.value !== 'number') return `${who}${ind.name.zh}为“${statusLabel(ind, def.value)}”`;
-  return `${who}${ind.name.zh}${aimWords(def, def.value)}`;
 }
 
 const yearText = (p: YearPoint) => `${p.year}年${p.projected ? '（全年预测）' : ''}`;
@@ -269,7 +252,10 @@ export function proposeTargets(input: ProposalInput): TargetProposal[] {
 
   const previousKeys = new Set(input.previousTargets.map(keyOf));
   const defs: { def: TargetDefinition; previous: Target | null; core: boolean }[] = [
-    ...input.previousTargets.map((t) => ({ def: t as TargetDefinition, previous: t, core: coreTargets().some((c) => keyOf(c) === keyOf(t)) })),
+    // Targets on the fair comparison (ratio, score) rest on the province's model, not on the county's trend: not proposed here.
+    ...input.previousTargets
+      .filter((t) => !isAdjustedMeasure(t.measure))
+      .map((t) => ({ def: definitionOf(t), previous: t, core: coreTargets().some((c) => keyOf(c) === keyOf(t)) })),
     ...coreTargets()
       .filter((c) => !previousKeys.has(keyOf(c)))
       .map((def) => ({ def, previous: null, core: true })),
@@ -283,7 +269,8 @@ export function proposeTargets(input: ProposalInput): TargetProposal[] {
     const points: YearPoint[] = data.map((d, j) => ({
       year: d.year,
       value: countyMeasure(def, ind, members, d, j === 0 ? before : data[j - 1]),
-      projected: d.frames.fullYear.basis === 'projection' && d.frames.upToQuarter !== null,
+      // A year whose data stop before Q4 is projected; a complete year where a school missed a quarter is not called one.
+      projected: d.frames.upToQuarter !== null && d.frames.upToQuarter < 4,
     }));
     const countyPoints = points;
     const perYear = def.measure === 'change_percent' ? meanOf(countyPoints.map((p) => p.value)) : yearlyTrend(countyPoints);
@@ -402,7 +389,7 @@ function reasoning(p: TargetProposal, ind: Indicator, names?: ReadonlyMap<number
   }
   if (p.previous && p.attainment) {
     const a = p.attainment;
-    const aim = typeof p.previous.value === 'number' ? aimWords(p.previous, p.previous.value) : `为“${statusLabel(ind, p.previous.value as string | boolean)}”`;
+    const aim = targetRequirement(p.previous);
     const state = a.met === true ? '已完成' : a.met === false ? '未完成' : '尚无法判断';
     const detail =
       a.schoolsMet !== null
@@ -421,7 +408,7 @@ function reasoning(p: TargetProposal, ind: Indicator, names?: ReadonlyMap<number
           ? '按近年平均变化推算'
           : '按本年水平和近三年趋势推算';
   const keptPrevious = p.previous !== null && p.previous.value === def.value;
-  lines.push(`${basis}，建议${targetAim(def, def.schoolId !== null ? names?.get(def.schoolId) : undefined)}${keptPrevious ? '（与上年目标相同）' : ''}。`);
+  lines.push(`${basis}，建议${describeTarget(def, def.schoolId !== null ? names?.get(def.schoolId) : undefined)}${keptPrevious ? '（与上年目标相同）' : ''}。`);
   if (p.projection.of > 0) lines.push(`各校按自身趋势发展，预计${p.projection.of}所学校中${p.projection.meeting}所能够达到。`);
   if (p.expectedToMiss.length) {
     const who = p.expectedToMiss.slice(0, 5).map((id) => names?.get(id) ?? `学校${id}`);

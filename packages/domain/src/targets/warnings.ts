@@ -4,9 +4,9 @@ import type { IndicatorValue } from '../indicators/values.js';
 import { parsePeriod } from '../periods.js';
 import { chineseNumber } from '../wording/sentences.js';
 import { evaluateTarget, yearFrames } from './evaluate.js';
-import { aimWords, proposalValueText } from './propose.js';
+import { proposalValueText } from './propose.js';
 import type { Target } from './types.js';
-import { statusLabel } from './validate.js';
+import { statusLabel, targetRequirement } from './validate.js';
 
 /** A school projected to miss an each-school target at year end. */
 export interface SchoolAtRisk {
@@ -98,6 +98,6 @@ export function warningMessage(target: Target, risk: SchoolAtRisk): string {
       : risk.projected === null
         ? '无法计算'
         : `为“${statusLabel(ind, risk.projected)}”`;
-  const aim = typeof target.value === 'number' ? aimWords(target, target.value) : `为“${statusLabel(ind, target.value)}”`;
+  const aim = targetRequirement(target);
   return `根据${quarters}已审核数据（${projectionWords(risk.method)}），预计本校${target.year}年全年${ind.name.zh}${projected}，达不到${ind.name.zh}${aim}的年度目标，请及早采取措施。`;
 }

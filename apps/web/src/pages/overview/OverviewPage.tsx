@@ -14,6 +14,7 @@ import { useTRPC, type Catalogue, type Overview } from '../../shared/trpc';
 import { QueryState } from '../../shared/ui/Loading';
 import { PageHeader } from '../../shared/ui/PageHeader';
 import { CountyComparison } from './CountyComparison';
+import { TargetWarnings } from './TargetWarnings';
 
 type Domain = Overview['domains'][number];
 type Figure = Domain['figures'][number];
@@ -272,6 +273,7 @@ export function OverviewPage() {
                   <Completeness overview={data} />
                 </Paper>
               </SimpleGrid>
+              <TargetWarnings countyId={countyId} year={year} catalogue={catalogue.data} />
               <Tabs defaultValue={data.domains.find((d) => d.domain === 'insurance')?.domain ?? data.domains[0]?.domain} keepMounted={false}>
                 <Tabs.List>
                   {data.domains.map((d) => (

@@ -18,6 +18,7 @@ import { QueryError, QueryState } from '../../shared/ui/Loading';
 import { PageHeader } from '../../shared/ui/PageHeader';
 import { RowAction, RowActions } from '../../shared/ui/RowActions';
 import { AttainmentTable } from './AttainmentTable';
+import { Proposals } from './Proposals';
 import { emptyTarget, TargetForm, type TargetDraft } from './TargetForm';
 
 /** Next year (targets are set ahead), this year and the two before. */
@@ -34,7 +35,7 @@ export function TargetsPage() {
   const { countyId } = useCounty();
   const catalogue = useCatalogue();
   const figures = useFigures(catalogue.data);
-  const [year, setYear] = useState(new Date().getFullYear());
+  const [year, setYear] = useState(() => Number(new URLSearchParams(window.location.search).get('year')) || THIS_YEAR);
   const [editing, setEditing] = useState<TargetDraft | null>(null);
   const [removing, setRemoving] = useState<{ id: number; label: string } | null>(null);
   const [copying, setCopying] = useState(false);
@@ -165,6 +166,7 @@ export function TargetsPage() {
           },
         ]}
       />
+      {year >= THIS_YEAR && <Proposals countyId={countyId} year={year} onEdit={setEditing} />}
       <Stack gap="xs" mt="lg">
         <Title order={3}>{t('targets.attainmentHeading', { year })}</Title>
         <QueryState query={attainment}>
