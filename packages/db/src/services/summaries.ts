@@ -1,3 +1,4 @@
+import { adjustedFiguresFor } from './analytics/fair-comparison.js';
 import {
   AppError,
   buildSummary,
@@ -102,6 +103,7 @@ export async function summaryInput(db: Kysely<Database>, target: SummaryTarget, 
     submissions,
     targets,
     nextTargets,
+    adjusted: await adjustedFiguresFor(db, target.countyIds, year, targets),
   };
 }
 

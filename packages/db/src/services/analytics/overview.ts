@@ -27,6 +27,7 @@ import { completenessCounts } from '../../queries/analytics.js';
 import { targetsOf } from '../../queries/targets.js';
 import type { Database } from '../../schema.js';
 import { targetFrames, type CountyFrame } from './county-data.js';
+import { adjustedFiguresFor } from './fair-comparison.js';
 import { countyPartsFor } from './kept-figures.js';
 import { brief, type TargetBrief } from './school-figures.js';
 import { countiesFor } from './scope.js';
@@ -40,6 +41,8 @@ export interface TargetCheck extends TargetBrief {
   schoolsNotMet: number | null;
   schools: number;
   reported: number;
+  /** Targets on the fair comparison that cannot be measured (no school scored), and why; neither met nor pending. */
+  unmeasured: string | null;
 }
 
 export interface OverviewFigure {
@@ -62,12 +65,12 @@ export interface Overview {
   schools: number;
   completeness: Completeness[];
   domains: { domain: IndicatorDomain; label: Label; figures: OverviewFigure[] }[];
-  targets: { total: number; met: number; notMet: number; pending: number };
+  targets: { total: number; met: number; notMet: number; pending: number; unmeasured: number };
 }
 
 /** A county's targets measured on its frame, by indicator, with the tally of met, missed and pending. */
 function targetChecks(targets: readonly Target[], { present, frame }: CountyFrame) {
-  const summary = { total: 0, met: 0, notMet: 0, pending: 0 };
+  const summary = { total: 0, met: 0, notMet: 0, pending: 0, unmeasured: 0 };
   const checksOf = (ind: Indicator) =>
     targets
       .filter((t) => t.indicator === ind.code)
@@ -76,6 +79,7 @@ function targetChecks(targets: readonly Target[], { present, frame }: CountyFram
         summary.total += 1;
         if (r.met === true) summary.met += 1;
         else if (r.met === false) summary.notMet += 1;
+        else if (r.unmeasured) summary.unmeasured += 1;
         else summary.pending += 1;
         const name = t.schoolId !== null ? present.find((s) => s.id === t.schoolId)?.name : undefined;
         return {
@@ -85,6 +89,7 @@ function targetChecks(targets: readonly Target[], { present, frame }: CountyFram
           schoolsNotMet: r.checks ? r.checks.filter((c) => c.met === false).length : null,
           schools: r.schools,
           reported: r.reported,
+          unmeasured: r.unmeasured ?? null,
         };
       });
   return { summary, checksOf };
@@ -115,8 +120,12 @@ export async function overview(
     completenessCounts(db, countyIds, quarters).then((rows) => sumCompleteness(rows, quarters)),
   ]);
   const parts = [...kept.values()];
-  const measured = one !== null && targets.length ? (recomputed ?? (await targetFrames(db, countyIds, w, statuses, targets)).get(one)!) : null;
-  const { summary, checksOf } = measured ? targetChecks(targets, measured) : { summary: { total: 0, met: 0, notMet: 0, pending: 0 }, checksOf: () => [] };
+  const frame = one !== null && targets.length ? (recomputed ?? (await targetFrames(db, countyIds, w, statuses, targets)).get(one)!) : null;
+  // Targets on the fair comparison are measured on the year's comparison (the province's model, kept like these parts).
+  const measured = frame ? { ...frame, frame: { ...frame.frame, adjusted: await adjustedFiguresFor(db, countyIds, input.year, targets) } } : null;
+  const { summary, checksOf } = measured
+    ? targetChecks(targets, measured)
+    : { summary: { total: 0, met: 0, notMet: 0, pending: 0, unmeasured: 0 }, checksOf: () => [] };
 
   const figureOf = (ind: Indicator): OverviewFigure => {
     const sum = (pick: (p: CountyParts) => FigurePart | undefined) =>
