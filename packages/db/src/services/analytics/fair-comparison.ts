@@ -16,6 +16,8 @@ import {
   schoolsOfWindow,
   unpackComparison,
   yearWindow,
+  type AdjustedComparison,
+  type AdjustedFigure,
   type AdjustedFigures,
   type ComparisonEffect,
   type ComparisonEntry,
@@ -181,13 +183,15 @@ export async function adjustedFiguresFor(
   const codes = [...new Set(targets.filter((t) => countyIds.includes(t.countyId) && isAdjustedMeasure(t.measure)).map((t) => t.indicator))];
   if (!codes.length) return undefined;
   const wanted = new Set(countyIds);
-  const result = new Map<string, Map<number, { ratio: number | null; score: number | null; reason: string | null }>>();
+  const result = new Map<string, AdjustedComparison>();
   for (const code of codes) {
-    const figures = new Map<number, { ratio: number | null; score: number | null; reason: string | null }>();
+    const schools = new Map<number, AdjustedFigure>();
+    let reason: string | null = null;
     for (const kept of new Set((await comparisonsFor(db, countyIds, year, code)).values())) {
-      for (const e of kept.model.entries) if (wanted.has(e.countyId)) figures.set(e.schoolId, { ratio: e.ratio, score: e.score, reason: e.reason });
+      reason ??= kept.model.reason;
+      for (const e of kept.model.entries) if (wanted.has(e.countyId)) schools.set(e.schoolId, { ratio: e.ratio, score: e.score, reason: e.reason });
     }
-    result.set(code, figures);
+    result.set(code, { reason, schools });
   }
   return result;
 }
@@ -350,7 +354,7 @@ export async function schoolExpectations(
         expected: e?.expected ?? null,
         ratio: e?.ratio ?? null,
         score: e?.score ?? null,
-        reason: e ? e.reason : kept.model.reason ?? '本年度该校不在比较范围内（已停用且未报送）',
+        reason: e ? e.reason : (kept.model.reason ?? '本年度该校不在比较范围内（已停用且未报送）'),
         outlier: e?.outlier ?? false,
         n: kept.model.n,
       });
