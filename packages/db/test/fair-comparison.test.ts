@@ -1,5 +1,5 @@
 import { AppError, type Period, type Scope } from '@oversight/domain';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import {
   comparisonModel,
   countyDegreeDays,
