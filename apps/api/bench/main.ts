@@ -41,6 +41,7 @@ const step = async (name: string, run: () => Promise<Figure | Figure[]>) => {
 try {
   await step('county', () => countyReads(handle.db, province, 30));
   await step('province', () => provinceReads(handle.db, province, 5));
+  await step('fair', () => fairComparison(handle.db, province, 5));
   await step('freshness', () => freshness(handle.db, province, 10));
   await step('summary', () => summaries(handle.db, province, 5));
   await step('import', () => countyImport(handle.db, province));

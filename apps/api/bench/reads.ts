@@ -20,7 +20,7 @@ import { summarise, time } from './stats.js';
 export const YEAR = 2026;
 export const LEAGUE_INDICATOR = 'water_m3_per_person';
 
-async function signedIn(db: Kysely<Database>, userId: number): Promise<SignedInUser> {
+export async function signedIn(db: Kysely<Database>, userId: number): Promise<SignedInUser> {
   return describeUser(db, (await getUser(db, userId))!);
 }
 

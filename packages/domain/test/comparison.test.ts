@@ -291,11 +291,12 @@ describe('targets on the comparison', () => {
   it('measures each school on its score; schools without one are left out, and none scored means not measurable rather than pending', () => {
     const t = target('score', 'gte', 50);
     const schools = [school(1), school(2), school(3)];
-    const figures = new Map([
+    const schoolFigures = new Map([
       [1, { ratio: 0.8, score: 70, reason: null }],
       [2, { ratio: 1.3, score: 20, reason: null }],
       [3, { ratio: null, score: null, reason: '缺少教职工数' }],
     ]);
+    const figures = { reason: null, schools: schoolFigures };
     const r = evaluateTarget(t, [t], schools, frame(new Map([['electricity_kwh', figures]])));
     expect(r.met).toBe(false);
     expect(r.schools).toBe(2);
@@ -306,7 +307,8 @@ describe('targets on the comparison', () => {
     const ratio = target('expected_ratio', 'lte', 1.4);
     expect(evaluateTarget(ratio, [ratio], schools, frame(new Map([['electricity_kwh', figures]]))).met).toBe(true);
 
-    const none = new Map([[1, { ratio: null, score: null, reason: '全省本年度数据完整的可比学校仅12所，少于30所，不计算预期与得分' }]]);
+    const tooFew = '全省本年度数据完整的可比学校仅12所，少于30所，不计算预期与得分';
+    const none = { reason: tooFew, schools: new Map([[1, { ratio: null, score: null, reason: tooFew }]]) };
     const unmeasured = evaluateTarget(t, [t], schools, frame(new Map([['electricity_kwh', none]])));
     expect(unmeasured.met).toBeNull();
     expect(unmeasured.unmeasured).toBe('全省本年度数据完整的可比学校仅12所，少于30所，不计算预期与得分');

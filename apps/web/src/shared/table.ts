@@ -32,13 +32,23 @@ export function useSortedPages<T>(
   const sorted = useMemo(() => {
     const column = String(sortStatus.columnAccessor);
     const value = (r: T) => (sortValue ? sortValue(r, column) : (r as Record<string, unknown>)[column]);
-    const list = [...(records ?? [])].sort((a, b) => compareCells(value(a), value(b)));
-    return sortStatus.direction === 'desc' ? list.reverse() : list;
+    // Blanks stay last whichever way the column is sorted (a school without a score after every scored one).
+    const sign = sortStatus.direction === 'desc' ? -1 : 1;
+    const blank = (v: unknown) => v === null || v === undefined;
+    return [...(records ?? [])].sort((a, b) => {
+      const [x, y] = [value(a), value(b)];
+      if (blank(x) || blank(y)) return Number(blank(x)) - Number(blank(y));
+      return sign * compareCells(x, y);
+    });
   }, [records, sortStatus, sortValue]);
   const pages = Math.max(1, Math.ceil(sorted.length / pageSize));
   const current = Math.min(page, pages);
   return {
     sorted,
+    setSortStatus: (status: DataTableSortStatus<T>) => {
+      setSortStatus(status);
+      setPage(1);
+    },
     tableProps: {
       records: sorted.slice((current - 1) * pageSize, current * pageSize),
       totalRecords: sorted.length,

@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Database, ReportStatus } from '../schema.js';
 import { createUser } from '../services/accounts.js';
 import { SYSTEM_ACTOR, type Actor } from '../services/actor.js';
+import { setDegreeDays } from '../services/analytics/fair-comparison.js';
 import { createOrgUnit } from '../services/org.js';
 import { hashOncePerPassword } from '../services/passwords.js';
 import { DEMO_CURRENT_PERIOD, DEMO_PERIODS, DEMO_TODAY } from './calendar.js';
@@ -100,6 +101,12 @@ export async function seedDemoCounty(db: Kysely<Database>, options: { password: 
     county.id,
     Array.from({ length: lastYear - firstYear + 2 }, (_, i) => firstYear + i),
   );
+
+  // Degree days of each demo year, entered by the bureau like any county's (the fair comparison's climate).
+  for (let year = firstYear; year <= lastYear; year++) {
+    const i = year - firstYear;
+    await setDegreeDays(db, bureauActor, { countyId: county.id, year, hdd: [1580, 1650, 1520, 1610][i % 4]!, cdd: [185, 160, 210, 175][i % 4]! });
+  }
 
   // The bureau's measures of the last two years, and the schools' practices it quotes (the annual summary's part 一).
   await recordDemoMeasures(db, await demoActor(db, officer.id), county.id, [lastYear - 1, lastYear]);

@@ -1,3 +1,4 @@
+import { adjustedFiguresFor } from './analytics/fair-comparison.js';
 import {
   AppError,
   buildSummary,
@@ -139,6 +140,7 @@ export async function summaryInput(db: Kysely<Database>, target: SummaryTarget, 
     ...(measures ? { measures } : {}),
     issuer,
     explanations,
+    adjusted: await adjustedFiguresFor(db, target.countyIds, year, targets),
   };
 }
 

@@ -1,3 +1,4 @@
+import { adjustedFiguresFor } from './analytics/fair-comparison.js';
 import {
   attainment,
   badRequest,
@@ -279,7 +280,7 @@ export async function targetAttainment(
   ]);
   // The year's targets speak for the schools still active and those closed since that reported this year.
   const schools = schoolsOfWindow(all, reports, quartersOfYear(input.year));
-  const frames = yearFrames(schools, reports, input.year, input.upToQuarter);
+  const frames = yearFrames(schools, reports, input.year, input.upToQuarter, await adjustedFiguresFor(db, countyIds, input.year, targets));
   const byId = new Map(schools.map((s) => [s.id, s]));
   const names = new Map(schools.map((s) => [s.id, s.name]));
   const withNames = (r: TargetResult): TargetResultView => ({

@@ -108,6 +108,7 @@ export function featureLabel(key: FeatureKey): Label {
 
 /** Why a school cannot enter the model (null when it can). */
 export function profileProblem(p: ComparisonProfile, indicatorName: string): string | null {
+  if (p.quarters === 0) return '本年度没有已审核的报表';
   if (p.quarters < p.windowQuarters) return `本年度已审核报表${p.quarters}个季度，少于比较所需的${p.windowQuarters}个季度`;
   if (p.actual === null) return `未填报${indicatorName}`;
   if (!(p.actual > 0)) return `${indicatorName}为0，无法与预期比较`;

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { indicatorValue, isNumeric } from '../aggregate/group.js';
 import type { AnalyticsSchool, SchoolWindow } from '../aggregate/window.js';
 import type { Indicator } from '../indicators/types.js';
@@ -70,3 +71,20 @@ export function unpackComparison(text: string): ComparisonModel {
     ),
   };
 }
+
+/** The bureau's degree-days entry: one county, one year. */
+export const degreeDaysInput = z.object({
+  countyId: z.number({ error: '县（市、区）编号必须是数字。' }).int('县（市、区）编号无效。').positive('县（市、区）编号无效。'),
+  year: z.number({ error: '年度必须是数字。' }).int('年度必须是整数。').min(2000, '年度不能早于2000年。').max(2100, '年度不能晚于2100年。'),
+  hdd: z
+    .number({ error: '采暖度日数必须是数字。' })
+    .finite('采暖度日数必须是有限的数字。')
+    .min(0, '采暖度日数不能为负数。')
+    .max(10000, '采暖度日数不能超过10000（以18℃为基准，我国最寒冷地区约为6000）。'),
+  cdd: z
+    .number({ error: '制冷度日数必须是数字。' })
+    .finite('制冷度日数必须是有限的数字。')
+    .min(0, '制冷度日数不能为负数。')
+    .max(5000, '制冷度日数不能超过5000（以26℃为基准，我国最炎热地区约为1000）。'),
+});
+export type DegreeDaysInput = z.infer<typeof degreeDaysInput>;

@@ -57,8 +57,14 @@ export interface AdjustedFigure {
   reason: string | null;
 }
 
-/** The fair comparison by indicator, then by school; an indicator absent means its comparison was not computed. */
-export type AdjustedFigures = ReadonlyMap<string, ReadonlyMap<number, AdjustedFigure>>;
+/** One indicator's fair comparison: why there is no model (null when there is one), and each school's figures. */
+export interface AdjustedComparison {
+  reason: string | null;
+  schools: ReadonlyMap<number, AdjustedFigure>;
+}
+
+/** The fair comparison by indicator; an indicator absent means its comparison was not computed. */
+export type AdjustedFigures = ReadonlyMap<string, AdjustedComparison>;
 
 export interface SchoolCheck {
   schoolId: number;
@@ -102,7 +108,7 @@ export function targetSchools(target: Target, targets: readonly Target[], school
 function schoolMeasure(target: Target, school: AnalyticsSchool, maps: FrameMaps): IndicatorValue {
   const ind = indicator(target.indicator);
   if (isAdjustedMeasure(target.measure)) {
-    const own = maps.adjusted?.get(school.id);
+    const own = maps.adjusted?.schools.get(school.id);
     return (target.measure === 'score' ? own?.score : own?.ratio) ?? null;
   }
   if (target.measure === 'change_percent') {
@@ -118,7 +124,7 @@ function schoolMeasure(target: Target, school: AnalyticsSchool, maps: FrameMaps)
 }
 
 interface FrameMaps {
-  adjusted: ReadonlyMap<number, AdjustedFigure> | undefined;
+  adjusted: AdjustedComparison | undefined;
   windows: Map<number, SchoolWindow>;
   current: Map<number, SchoolWindow>;
   previous: Map<number, SchoolWindow>;
@@ -143,8 +149,7 @@ export function evaluateTarget(target: Target, targets: readonly Target[], schoo
     const result = evaluateEach(target, scored, maps);
     if (!maps.adjusted) return { ...result, unmeasured: '尚未计算按特征调整的比较' };
     if (scored.length === 0) {
-      const reason = [...maps.adjusted.values()].find((f) => f.reason !== null)?.reason ?? '没有可评分的学校';
-      return { ...result, met: null, unmeasured: reason };
+      return { ...result, met: null, unmeasured: maps.adjusted.reason ?? '适用的学校均无法评分（数据不完整）' };
     }
     return result;
   }

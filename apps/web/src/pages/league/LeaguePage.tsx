@@ -1,5 +1,5 @@
-import { Anchor, Checkbox, Group, List, Paper, Select, SimpleGrid, Text, Title } from '@mantine/core';
-import { LOCATIONS, LOCATION_LABELS, SCHOOL_TYPES, SCHOOL_TYPE_LABELS, type Location, type SchoolType } from '@oversight/domain';
+import { Anchor, Badge, Checkbox, Group, List, Paper, Select, SimpleGrid, Switch, Text, Title, Tooltip } from '@mantine/core';
+import { isAdjustedIndicator, LOCATIONS, LOCATION_LABELS, SCHOOL_TYPES, SCHOOL_TYPE_LABELS, type Location, type SchoolType } from '@oversight/domain';
 import { useQuery } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -18,6 +18,7 @@ import { ListTable } from '../../shared/ui/ListTable';
 import { QueryError } from '../../shared/ui/Loading';
 import { PageHeader } from '../../shared/ui/PageHeader';
 import { DistributionChart } from './DistributionChart';
+import { ModelPanel } from './ModelPanel';
 
 const FURTHEST = 10;
 
@@ -37,10 +38,21 @@ export function LeaguePage() {
   const [includeSubmitted, setIncludeSubmitted] = useState(false);
   const [search, setSearch] = useState('');
   const [onlyNotMet, setOnlyNotMet] = useState(false);
+  const [adjustedChoice, setAdjusted] = useState(false);
+  // The fair comparison is made for electricity, water and energy, over the year so far.
+  const adjusted = adjustedChoice && isAdjustedIndicator(indicator);
   const peerGroup = { ...(type ? { type } : {}), ...(location ? { location } : {}) };
   const ranking = useQuery(
     trpc.analytics.ranking.queryOptions(
-      { countyId: countyId ?? 0, indicator, year, ...(quarter ? { quarter } : {}), includeSubmitted, ...(type || location ? { peerGroup } : {}) },
+      {
+        countyId: countyId ?? 0,
+        indicator,
+        year,
+        ...(quarter && !adjusted ? { quarter } : {}),
+        includeSubmitted,
+        ...(type || location ? { peerGroup } : {}),
+        ...(adjusted ? { adjusted: true, sortBy: 'score' as const } : {}),
+      },
       { enabled: countyId !== null, placeholderData: (previous) => previous },
     ),
   );
@@ -58,7 +70,7 @@ export function LeaguePage() {
     const needle = search.trim();
     return (ranking.data?.rows ?? []).filter((r) => (!needle || r.name.includes(needle) || r.code.includes(needle)) && (!onlyNotMet || r.met === false));
   }, [ranking.data, search, onlyNotMet]);
-  const { tableProps } = useSortedPages<RankingRow>(
+  const { tableProps, setSortStatus } = useSortedPages<RankingRow>(
     rows,
     { columnAccessor: 'rank', direction: 'asc' },
     {
@@ -78,6 +90,56 @@ export function LeaguePage() {
     .sort((a, b) => (b.shortfall ?? 0) - (a.shortfall ?? 0))
     .slice(0, FURTHEST);
   const format = (v: number) => figures.number(v, ind?.unit === 'percent' ? 1 : 2);
+  const chooseAdjusted = (on: boolean) => {
+    setAdjusted(on);
+    setSortStatus(on ? { columnAccessor: 'score', direction: 'desc' } : { columnAccessor: 'rank', direction: 'asc' });
+  };
+  const adjustedColumns = adjusted
+    ? [
+        {
+          accessor: 'expected',
+          title: t('fair.expected'),
+          sortable: true,
+          textAlign: 'right' as const,
+          render: (r: RankingRow) => (r.expected == null ? t('common.empty') : figures.value(indicator, r.expected)),
+        },
+        {
+          accessor: 'actualToExpected',
+          title: t('fair.ratio'),
+          sortable: true,
+          textAlign: 'right' as const,
+          render: (r: RankingRow) => (r.actualToExpected == null ? t('common.empty') : figures.number(r.actualToExpected, 2)),
+        },
+        {
+          accessor: 'score',
+          title: t('fair.score'),
+          sortable: true,
+          textAlign: 'right' as const,
+          render: (r: RankingRow) => (
+            <Group gap={4} justify="flex-end" wrap="nowrap">
+              {r.outlier && (
+                <Tooltip label={t('fair.outlierHint')} multiline w={240}>
+                  <Badge color="orange" variant="light" size="xs">
+                    {t('fair.outlier')}
+                  </Badge>
+                </Tooltip>
+              )}
+              {r.score == null ? (
+                <Tooltip label={r.scoreReason ?? ''} multiline w={240} disabled={!r.scoreReason}>
+                  <Text size="sm" c="dimmed" data-testid="score-none">
+                    {t('fair.noScore')}
+                  </Text>
+                </Tooltip>
+              ) : (
+                <Text size="sm" fw={600} data-testid="score">
+                  {r.score}
+                </Text>
+              )}
+            </Group>
+          ),
+        },
+      ]
+    : [];
 
   if (countyId === null) return <ChooseCounty />;
   return (
@@ -87,7 +149,7 @@ export function LeaguePage() {
         <Group gap="sm" align="flex-end">
           {catalogue.data && <IndicatorSelect catalogue={catalogue.data} value={indicator} onChange={setIndicator} />}
           <YearSelect value={year} onChange={setYear} />
-          <QuarterSelect value={quarter} onChange={setQuarter} />
+          <QuarterSelect value={adjusted ? 0 : quarter} onChange={setQuarter} disabled={adjusted} />
           <Select
             label={t('league.peerType')}
             placeholder={t('league.allTypes')}
@@ -107,10 +169,16 @@ export function LeaguePage() {
             onChange={(v) => setLocation(v as Location | null)}
           />
           <Checkbox label={t('analytics.includeSubmitted')} checked={includeSubmitted} onChange={(e) => setIncludeSubmitted(e.currentTarget.checked)} mb={8} />
+          {isAdjustedIndicator(indicator) && (
+            <Tooltip label={t('fair.adjustedHint')} multiline w={280}>
+              <Switch label={t('fair.adjusted')} checked={adjusted} onChange={(e) => chooseAdjusted(e.currentTarget.checked)} mb={8} />
+            </Tooltip>
+          )}
           <ExportButton href={`/api/export/ranking.xlsx?${exportQuery}`} />
         </Group>
       </Paper>
       <QueryError query={ranking} />
+      {adjusted && countyId !== null && isAdjustedIndicator(indicator) && <ModelPanel countyId={countyId} year={year} indicator={indicator} />}
       {ranking.data && (
         <SimpleGrid cols={{ base: 1, lg: 3 }} spacing="sm" mb="sm">
           <div style={{ gridColumn: 'span 2' }}>
@@ -191,6 +259,7 @@ export function LeaguePage() {
           { accessor: 'target', title: t('league.target'), render: (r) => <Text size="xs">{r.target?.label ?? t('common.empty')}</Text> },
           { accessor: 'met', title: t('league.met'), sortable: true, render: (r) => (r.target ? <MetBadge met={r.met} /> : null) },
           { accessor: 'band', title: t('league.band'), sortable: true, render: (r) => <BandBadge band={r.band} /> },
+          ...adjustedColumns,
         ]}
       />
     </>

@@ -11,6 +11,7 @@ import { usePeriodLabel } from '../../shared/periods';
 import { useTRPC } from '../../shared/trpc';
 import { QueryState } from '../../shared/ui/Loading';
 import { PageHeader } from '../../shared/ui/PageHeader';
+import { ExpectationChart } from './ExpectationChart';
 import { ProfileControls, type PeerBasis } from './ProfileControls';
 import { SchoolTrend } from './SchoolTrend';
 import { StandingTable } from './StandingTable';
@@ -68,6 +69,7 @@ export function SchoolProfilePage() {
               {current && catalogue.data && (
                 <SchoolTrend key={current.indicator} schoolId={schoolId} standing={current} end={windowEnd(data.window, year)} catalogue={catalogue.data} />
               )}
+              <ExpectationChart schoolId={schoolId} year={year} />
               <Paper p={0}>
                 {catalogue.data && (
                   <StandingTable standings={data.indicators} catalogue={catalogue.data} selected={current?.indicator ?? null} onSelect={setSelected} />

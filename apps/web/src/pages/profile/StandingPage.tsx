@@ -5,7 +5,8 @@ import { useTranslation } from 'react-i18next';
 import { useCatalogue } from '../../shared/catalogue';
 import { usePeriodLabel } from '../../shared/periods';
 import { useMe } from '../../shared/session';
-import { useTRPC } from '../../shared/trpc';
+import { useTRPC, type MyStanding } from '../../shared/trpc';
+import { useFigures } from '../../shared/analytics/format';
 import { QueryState } from '../../shared/ui/Loading';
 import { PageHeader } from '../../shared/ui/PageHeader';
 import { ProfileControls, type PeerBasis } from './ProfileControls';
@@ -77,6 +78,7 @@ export function StandingPage() {
                   </Text>
                 </Paper>
               </SimpleGrid>
+              <FairScores fair={data.fair} />
               {current && catalogue.data && (
                 <SchoolTrend key={current.indicator} schoolId={schoolId} standing={current} end={windowEnd(data.window, year)} catalogue={catalogue.data} />
               )}
@@ -93,5 +95,50 @@ export function StandingPage() {
         }}
       </QueryState>
     </>
+  );
+}
+
+/** The school's efficiency scores in the fair comparison (electricity, water, energy): principal-safe, own figures only. */
+function FairScores({ fair }: { fair: MyStanding['fair'] }) {
+  const { t } = useTranslation();
+  const catalogue = useCatalogue();
+  const figures = useFigures(catalogue.data);
+  if (!fair.length) return null;
+  const n = Math.max(...fair.map((f) => f.n));
+  return (
+    <Paper p="sm" data-testid="fair-scores">
+      <Text size="sm" fw={600}>
+        {t('fair.standingHeading')}
+      </Text>
+      <Text size="xs" c="dimmed" mb="xs">
+        {t('fair.standingNote', { n })}
+      </Text>
+      <SimpleGrid cols={{ base: 1, sm: 3 }} spacing="xs">
+        {fair.map((f) => (
+          <Paper key={f.indicator} p="xs" withBorder>
+            <Text size="xs" c="dimmed">
+              {figures.name(f.indicator)}
+            </Text>
+            {f.score === null ? (
+              <Text size="sm" c="dimmed">
+                {t('fair.noScore')}
+                {f.reason ? t('common.parenthesized', { text: f.reason }) : ''}
+              </Text>
+            ) : (
+              <>
+                <Text size="xl" fw={700} c={f.score >= 50 ? 'teal.8' : 'orange.8'} data-testid={`score-${f.indicator}`}>
+                  {f.score}
+                </Text>
+                <Text size="xs">
+                  {t('fair.ratioText', { percent: figures.number((f.ratio ?? 0) * 100, 0) })}
+                  {t('common.listSeparator')}
+                  {t('fair.expected')} {figures.value(f.indicator, f.expected)}
+                </Text>
+              </>
+            )}
+          </Paper>
+        ))}
+      </SimpleGrid>
+    </Paper>
   );
 }

@@ -14,6 +14,7 @@ import { Link, useNavigate } from '../../shared/navigation';
 import { HistoryModal } from '../../shared/report/HistoryModal';
 import { ReportComparison } from '../../shared/report/ReportComparison';
 import { ReportHeader } from '../../shared/report/ReportHeader';
+import { useFigures } from '../../shared/analytics/format';
 import { useTRPC, type ReportView } from '../../shared/trpc';
 import { LoadError, PageLoader } from '../../shared/ui/Loading';
 import { NotFound } from '../../shared/ui/NotFound';
@@ -188,6 +189,7 @@ function ReviewLoader({ schoolId, period }: { schoolId: number; period: string }
               {t('review.warningRows')}
             </Alert>
           )}
+          <OutlierWarning schoolId={schoolId} year={Number(period.slice(0, 4))} />
           <WholeReportEvidence files={evidence.list.data} />
           <ReportComparison report={r} school={school.data} catalogue={catalogue.data} aside={evidenceAside(evidence.files)} />
         </>
@@ -220,4 +222,32 @@ export function ReviewPage() {
   const period = params.period ?? '';
   if (!Number.isInteger(schoolId) || schoolId <= 0 || !isPeriod(period)) return <NotFound />;
   return <ReviewLoader key={`${schoolId}-${period}`} schoolId={schoolId} period={period} />;
+}
+
+/**
+ * A warning on a report whose school sits far outside the fair comparison's model this year (its approved figures so
+ * far): possibly a data error to check before approving. A warning, never a verdict.
+ */
+function OutlierWarning({ schoolId, year }: { schoolId: number; year: number }) {
+  const { t } = useTranslation();
+  const trpc = useTRPC();
+  const catalogue = useCatalogue();
+  const figures = useFigures(catalogue.data);
+  const expectations = useQuery(trpc.analytics.schoolExpectations.queryOptions({ schoolId, toYear: year, years: 1 }));
+  const outliers = (expectations.data ?? []).filter((e) => e.outlier && e.actual !== null && e.expected !== null);
+  if (!outliers.length) return null;
+  return (
+    <Alert color="orange" variant="light" icon={<IconAlertTriangle size={18} />} mb="sm" data-testid="outlier-warning">
+      {outliers.map((e) => (
+        <div key={e.indicator}>
+          {t('fair.reviewWarning', {
+            year: e.year,
+            name: figures.name(e.indicator),
+            actual: figures.value(e.indicator, e.actual),
+            expected: figures.value(e.indicator, e.expected),
+          })}
+        </div>
+      ))}
+    </Alert>
+  );
 }

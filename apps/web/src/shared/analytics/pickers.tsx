@@ -32,11 +32,12 @@ export function YearSelect({
 }
 
 /** A quarter of the year, or (0) the year so far. */
-export function QuarterSelect({ value, onChange }: { value: 0 | 1 | 2 | 3 | 4; onChange: (q: 0 | 1 | 2 | 3 | 4) => void }) {
+export function QuarterSelect({ value, onChange, disabled }: { value: 0 | 1 | 2 | 3 | 4; onChange: (q: 0 | 1 | 2 | 3 | 4) => void; disabled?: boolean }) {
   const { t } = useTranslation();
   return (
     <Select
       label={t('analytics.window')}
+      disabled={disabled}
       w={170}
       allowDeselect={false}
       data={[

@@ -76,7 +76,15 @@ export async function compareCounties(
       targets: measured
         ? countyTargets.map((t) => {
             const r = evaluateTarget(t, countyTargets, measured.present, measured.frame);
-            return { ...brief(t), actual: r.actual, met: r.met, schoolsNotMet: null, schools: r.schools, reported: r.reported };
+            return {
+              ...brief(t),
+              actual: r.actual,
+              met: r.met,
+              schoolsNotMet: null,
+              schools: r.schools,
+              reported: r.reported,
+              unmeasured: r.unmeasured ?? null,
+            };
           })
         : [],
       rank: null,

@@ -1,5 +1,8 @@
 import {
+  ADJUSTED_INDICATORS,
   applies,
+  badRequest,
+  isAdjustedIndicator,
   distribution,
   figureIndicator,
   figureOfParts,
@@ -30,6 +33,7 @@ import type { AnalyticsSchoolRow } from '../../queries/analytics.js';
 import { targetsOf } from '../../queries/targets.js';
 import type { Database, ReportStatus } from '../../schema.js';
 import { countyData } from './county-data.js';
+import { comparisonsFor } from './fair-comparison.js';
 import { keptByCounty } from './kept-figures.js';
 import { indexFrame, schoolValues, standingOf, type TargetBrief } from './school-figures.js';
 import { countiesFor } from './scope.js';
@@ -57,6 +61,27 @@ export interface RankingRow {
   rank: number | null;
   /** 1 = best quarter of the group. */
   band: QuartileBand | null;
+  /**
+   * With `adjusted`: the fair comparison of the year (the province's model, over `adjustment.window`): the use
+   * expected of a school like this one, actual / expected, the score 1–100 (null with `scoreReason`), and whether the
+   * school is far outside the model.
+   */
+  expected?: number | null;
+  actualToExpected?: number | null;
+  score?: number | null;
+  scoreReason?: string | null;
+  outlier?: boolean;
+}
+
+/** With `adjusted`: what the comparison rests on. */
+export interface Adjustment {
+  window: Period[];
+  province: string;
+  /** Schools the model rests on, of how many in the province; R²; why there is no model (too few schools). */
+  n: number;
+  considered: number;
+  r2: number | null;
+  reason: string | null;
 }
 
 export interface Ranking {
@@ -77,6 +102,8 @@ export interface Ranking {
   schools: number;
   reported: number;
   rows: RankingRow[];
+  adjustment: Adjustment | null;
+  sortBy: 'rank' | 'score';
 }
 
 /**
@@ -121,9 +148,25 @@ function leagueEntriesFor(
 export async function ranking(
   db: Kysely<Database>,
   scope: Scope,
-  input: WindowChoice & { countyId?: number | undefined; unitId?: number | undefined; indicator: string; peerGroup?: PeerGroup | undefined },
+  input: WindowChoice & {
+    countyId?: number | undefined;
+    unitId?: number | undefined;
+    indicator: string;
+    peerGroup?: PeerGroup | undefined;
+    /** Add the fair comparison's columns (electricity, water, energy; the year so far, not a single quarter). */
+    adjusted?: boolean | undefined;
+    /** `score`: best score first, schools without one last (needs `adjusted`). */
+    sortBy?: 'rank' | 'score' | undefined;
+  },
 ): Promise<Ranking> {
   const ind = figureIndicator(input.indicator);
+  if (input.adjusted && !isAdjustedIndicator(ind.code)) {
+    throw badRequest('indicator', `按特征调整的比较只适用于${ADJUSTED_INDICATORS.map((c) => figureIndicator(c).name.zh).join('、')}。`);
+  }
+  if (input.adjusted && input.quarter !== undefined) {
+    throw badRequest('quarter', '按特征调整的比较以年度（第一季度至最近已报季度）为口径，请不要选择单个季度。');
+  }
+  if (input.sortBy === 'score' && !input.adjusted) throw badRequest('sortBy', '按能效得分排序需要同时选择按特征调整的比较。');
   const countyIds = await countiesFor(db, scope, input);
   const w = await resolveWindow(db, countyIds, input);
   const [entries, targets] = await Promise.all([
@@ -155,7 +198,24 @@ export async function ranking(
     r.rank = ranks.get(r) ?? null;
     r.band = d && typeof r.value === 'number' ? quartileBand(r.value, d, better) : null;
   }
-  rows.sort((a, b) => (a.rank ?? Infinity) - (b.rank ?? Infinity) || a.code.localeCompare(b.code));
+  const comparisons = input.adjusted ? await comparisonsFor(db, countyIds, input.year, ind.code) : null;
+  if (comparisons) {
+    for (const r of rows) {
+      const e = comparisons.get(r.countyId)?.entries.get(r.schoolId);
+      r.expected = e?.expected ?? null;
+      r.actualToExpected = e?.ratio ?? null;
+      r.score = e?.score ?? null;
+      r.scoreReason = e ? e.reason : '本年度该校不在比较范围内';
+      r.outlier = e?.outlier ?? false;
+    }
+  }
+  const sortBy = input.sortBy ?? 'rank';
+  rows.sort((a, b) =>
+    sortBy === 'score'
+      ? (b.score ?? -Infinity) - (a.score ?? -Infinity) || (a.actualToExpected ?? Infinity) - (b.actualToExpected ?? Infinity) || a.code.localeCompare(b.code)
+      : (a.rank ?? Infinity) - (b.rank ?? Infinity) || a.code.localeCompare(b.code),
+  );
+  const first = comparisons?.get(countyIds[0]!);
   const general =
     countyIds.length === 1
       ? targets.find(
@@ -185,5 +245,16 @@ export async function ranking(
     schools: members.length,
     reported: rows.filter((r) => r.value !== null).length,
     rows,
+    sortBy,
+    adjustment: first
+      ? {
+          window: first.window,
+          province: first.province.name,
+          n: first.model.n,
+          considered: first.model.considered,
+          r2: first.model.r2,
+          reason: first.model.reason,
+        }
+      : null,
   };
 }

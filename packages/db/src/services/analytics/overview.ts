@@ -28,6 +28,7 @@ import { completenessCounts } from '../../queries/analytics.js';
 import { targetsOf } from '../../queries/targets.js';
 import type { Database } from '../../schema.js';
 import type { CountyFrame } from './county-data.js';
+import { adjustedFiguresFor } from './fair-comparison.js';
 import { countyPartsFor, countyPartsMeasured } from './kept-figures.js';
 import { brief, type TargetBrief } from './school-figures.js';
 import { countiesFor } from './scope.js';
@@ -41,6 +42,8 @@ export interface TargetCheck extends TargetBrief {
   schoolsNotMet: number | null;
   schools: number;
   reported: number;
+  /** Targets on the fair comparison that cannot be measured (no school scored), and why; neither met nor pending. */
+  unmeasured: string | null;
 }
 
 /** A quarter of a figure's trend as the chart draws it: a number figure's value, a status figure's schools per value. */
@@ -66,7 +69,7 @@ export interface Overview {
   schools: number;
   completeness: Completeness[];
   domains: { domain: IndicatorDomain; label: Label; figures: OverviewFigure[] }[];
-  targets: { total: number; met: number; notMet: number; pending: number };
+  targets: { total: number; met: number; notMet: number; pending: number; unmeasured: number };
 }
 
 type TargetSummary = Overview['targets'];
@@ -80,7 +83,7 @@ interface MeasuredTargets {
 const SHOWN = new Set(FIGURE_INDICATORS.map((i) => i.code));
 
 function measureTargets(targets: readonly Target[], { present, frame }: CountyFrame): MeasuredTargets {
-  const summary = { total: 0, met: 0, notMet: 0, pending: 0 };
+  const summary = { total: 0, met: 0, notMet: 0, pending: 0, unmeasured: 0 };
   const byIndicator: Record<string, TargetCheck[]> = {};
   for (const t of targets) {
     if (!SHOWN.has(t.indicator)) continue;
@@ -88,6 +91,7 @@ function measureTargets(targets: readonly Target[], { present, frame }: CountyFr
     summary.total += 1;
     if (r.met === true) summary.met += 1;
     else if (r.met === false) summary.notMet += 1;
+    else if (r.unmeasured) summary.unmeasured += 1;
     else summary.pending += 1;
     const name = t.schoolId !== null ? present.find((s) => s.id === t.schoolId)?.name : undefined;
     const checks = byIndicator[t.indicator] ?? [];
@@ -99,6 +103,7 @@ function measureTargets(targets: readonly Target[], { present, frame }: CountyFr
       schoolsNotMet: r.checks ? r.checks.filter((c) => c.met === false).length : null,
       schools: r.schools,
       reported: r.reported,
+      unmeasured: r.unmeasured ?? null,
     });
   }
   return { summary, byIndicator };
@@ -132,10 +137,16 @@ export async function overview(
     completenessCounts(db, countyIds, quarters).then((rows) => sumCompleteness(rows, quarters)),
   ]);
   let parts: CountyParts[];
-  let measured: MeasuredTargets = { summary: { total: 0, met: 0, notMet: 0, pending: 0 }, byIndicator: {} };
+  let measured: MeasuredTargets = { summary: { total: 0, met: 0, notMet: 0, pending: 0, unmeasured: 0 }, byIndicator: {} };
   if (one !== null && targets.length) {
-    const hash = createHash('sha256').update(JSON.stringify(targets)).digest('base64url').slice(0, 22);
-    const kept = await countyPartsMeasured(db, one, w, trendPeriods, statuses, `targets:${hash}`, (frame) => measureTargets(targets, frame));
+    // Targets on the fair comparison are measured on the year's comparison (the province's model, kept on its own):
+    // its figures join the key, so a refit measures the targets again.
+    const adjusted = await adjustedFiguresFor(db, countyIds, input.year, targets);
+    const key = JSON.stringify([targets, adjusted ? [...adjusted].map(([code, c]) => [code, c.reason, [...c.schools]]) : null]);
+    const hash = createHash('sha256').update(key).digest('base64url').slice(0, 22);
+    const kept = await countyPartsMeasured(db, one, w, trendPeriods, statuses, `targets:${hash}`, (frame) =>
+      measureTargets(targets, adjusted ? { ...frame, frame: { ...frame.frame, adjusted } } : frame),
+    );
     parts = [kept.parts];
     measured = kept.measured;
   } else parts = [...(await countyPartsFor(db, countyIds, w, trendPeriods, statuses)).values()];

@@ -1,4 +1,5 @@
 import {
+  ADJUSTED_INDICATORS,
   aggregateSchools,
   applies,
   badRequest,
@@ -33,6 +34,7 @@ import type { AnalyticsSchoolRow } from '../../queries/analytics.js';
 import { targetsOf } from '../../queries/targets.js';
 import type { Database } from '../../schema.js';
 import { countyData } from './county-data.js';
+import { comparisonsFor } from './fair-comparison.js';
 import { indexFrame, schoolValues, standingOf, type TargetBrief } from './school-figures.js';
 import { schoolFor } from '../scope.js';
 import { periodsFor, resolveWindow, TREND_QUARTERS, type WindowChoice } from './window.js';
@@ -113,6 +115,41 @@ export interface MyStanding {
   window: Period[];
   peerGroup: { basis: PeerBasis; label: string; schools: number };
   indicators: Standing[];
+  /** The fair comparison of the year (electricity, water, energy): expected use, actual / expected, score. */
+  fair: FairStanding[];
+}
+
+/** A school's place in the fair comparison of a year: against the province's schools, adjusted for what it is. */
+export interface FairStanding {
+  indicator: string;
+  window: Period[];
+  actual: number | null;
+  expected: number | null;
+  ratio: number | null;
+  score: number | null;
+  reason: string | null;
+  /** Schools of the province the model rests on. */
+  n: number;
+}
+
+async function fairStandings(db: Kysely<Database>, school: { id: number; countyId: number }, year: number): Promise<FairStanding[]> {
+  const result: FairStanding[] = [];
+  for (const code of ADJUSTED_INDICATORS) {
+    const kept = (await comparisonsFor(db, [school.countyId], year, code)).get(school.countyId);
+    if (!kept) continue;
+    const e = kept.entries.get(school.id);
+    result.push({
+      indicator: code,
+      window: kept.window,
+      actual: e?.actual ?? null,
+      expected: e?.expected ?? null,
+      ratio: e?.ratio ?? null,
+      score: e?.score ?? null,
+      reason: e ? e.reason : (kept.model.reason ?? '本年度尚无已审核的报表'),
+      n: kept.model.n,
+    });
+  }
+  return result;
 }
 
 /**
@@ -135,10 +172,11 @@ export async function myStanding(
     window: w.window,
     peerGroup: { basis, label: PEER_LABELS[basis], schools: present.filter((s) => isPeer(basis, s, school)).length },
     indicators: standings(school, present, frame, targets, basis, rankable),
+    fair: await fairStandings(db, school, input.year),
   };
 }
 
-export interface SchoolProfile extends Omit<MyStanding, 'indicators'> {
+export interface SchoolProfile extends Omit<MyStanding, 'indicators' | 'fair'> {
   school: AnalyticsSchoolRow;
   upToQuarter: number | null;
   indicators: (Standing & { series: { period: Period; value: IndicatorValue }[] })[];
