@@ -58,7 +58,7 @@ export async function countyReads(db: Kysely<Database>, province: ProvinceSummar
       if (!checkedInputs.includes(f.indicator)) continue;
       for (const point of f.trend) {
         const row = base.find((r) => r.period === point.period && r.code === f.indicator && r.status === null);
-        const value = point.figure.type === 'number' ? point.figure.value : null;
+        const value = 'value' in point ? point.value : null;
         checked += 1;
         if (!close(value, row?.total ?? null)) mismatches.push(`${f.indicator} ${point.period}: ${value} ≠ ${row?.total}`);
       }

@@ -7,7 +7,7 @@ export interface Figure {
   median: number;
   p95: number;
   samples: number;
-  unit: 'ms' | 's' | 'saves/s' | 'values/s' | 'MB' | 'KB' | 'MB/s';
+  unit: 'ms' | 's' | 'saves/s' | 'values/s' | 'MB' | 'KB' | 'MB/s' | 'count' | 'tps';
   /** p95AtMost: upper bound on p95; atLeast: lower bound on the median; ratioAtMost: bound on median ÷ baseline. */
   target: { p95AtMost?: number; atLeast?: number; ratioAtMost?: number };
   baseline: number | null;

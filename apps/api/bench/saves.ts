@@ -1,5 +1,6 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
@@ -11,9 +12,13 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 export interface ServerChild {
   port: number;
   reopenMs: number;
+  /** The start-up upkeep of the database (VACUUM ANALYZE on PGlite), after reopening. */
+  maintainMs: number;
   process: ChildProcess;
   /** Peak resident memory of the server process so far (VmHWM), in MB. */
   peakRssMb(): number;
+  /** CPU time the server process has used so far (user + system, every thread), in ms: per request, a figure a busy machine does not move. */
+  cpuMs(): number;
   stop(): Promise<void>;
 }
 
@@ -43,14 +48,20 @@ export function startServer(env: Record<string, string>): Promise<ServerChild> {
       buffer += chunk.toString();
       const line = buffer.split('\n').find((l) => l.startsWith('READY '));
       if (!line) return;
-      const { port, reopenMs } = JSON.parse(line.slice(6)) as { port: number; reopenMs: number };
+      const { port, reopenMs, maintainMs } = JSON.parse(line.slice(6)) as { port: number; reopenMs: number; maintainMs: number };
       resolve({
         port,
         reopenMs,
+        maintainMs,
         process: child,
         peakRssMb: () => {
           const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
           return Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN) / 1024;
+        },
+        cpuMs: () => {
+          // Fields 14 and 15 of /proc/<pid>/stat (after the command name in parentheses), in clock ticks of 10 ms.
+          const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+          return (Number(fields[11]) + Number(fields[12])) * 10;
         },
         stop: () =>
           new Promise((done) => {
@@ -83,7 +94,7 @@ export async function getReport(port: number, cookie: string, schoolId: number, 
   return ((await response.json()) as { result: { data: { json: { version: number; status: string; values: Record<string, unknown> } } } }).result.data.json;
 }
 
-interface Writer {
+export interface Writer {
   schoolId: number;
   cookie: string;
   version: number;
@@ -114,7 +125,18 @@ export async function draftWriters(
 export const failureCode = (status: number, body: string) => /"code":"([A-Z_]+)"/.exec(body)?.[1] ?? String(status);
 
 /**
- * Autocannon options for autosaves: one writer per connection for the whole run, each saving its school's report of
+ * Each writer's version read again: a run's last requests are cut off when it ends, so the versions they wrote never
+ * reached their writers (a later run would otherwise start with stale versions and be refused).
+ */
+export async function refreshVersions(port: number, writers: readonly Writer[], period: Period): Promise<void> {
+  for (const w of writers) w.version = (await getReport(port, w.cookie, w.schoolId, period)).version;
+}
+
+/** Which save the writers make: the form's full save (answered with the whole report view) or its autosave (the version). */
+export type SaveProcedure = 'save' | 'autosave';
+
+/**
+ * Autocannon options for saves: one writer per connection for the whole run, each saving its school's report of
  * `period` again and again (about 45 values, one figure changed each time) with the version the last answer returned.
  * autocannon resets a request's context after every request, so the writer is bound in setupClient (each client gets
  * its own request closure) rather than kept in the context.
@@ -123,12 +145,13 @@ export function autosaves(
   writers: readonly Writer[],
   period: Period,
   onAnswer: (status: number, body: string) => void,
+  procedure: SaveProcedure = 'autosave',
 ): Pick<autocannon.Options, 'connections' | 'setupClient' | 'requests'> {
   let next = 0;
   let bump = 0;
   const saveRequest = (w: Writer): autocannon.Request => ({
     method: 'POST',
-    path: '/trpc/reports.autosave',
+    path: `/trpc/reports.${procedure}`,
     setupRequest: (request) => {
       const values = { ...w.values, electricity_kwh: Number(w.values.electricity_kwh ?? 1000) + (++bump % 50) };
       return {
@@ -150,7 +173,16 @@ export function autosaves(
   };
 }
 
-/** Report saves over HTTP, as fast as the server answers: throughput and latency. */
+export interface SaveTargets {
+  rate: number;
+  p99?: number;
+  /** Which save (default the autosave). */
+  procedure?: SaveProcedure;
+  /** Add a row of failed saves (target 0). */
+  failures?: boolean;
+}
+
+/** Report saves over HTTP, as fast as the server answers: throughput, latency and failures (a refused save is one). */
 export async function saveThroughput(
   port: number,
   principals: readonly { schoolId: number; username: string }[],
@@ -159,25 +191,36 @@ export async function saveThroughput(
   previous: Period,
   seconds: number,
   label: string,
-  targets: { rate: number; p99?: number },
+  targets: SaveTargets,
+  signedIn?: Writer[],
+  cpuMs?: () => number,
 ): Promise<Figure[]> {
-  const writers = await draftWriters(port, principals, password, period, previous);
+  const writers = signedIn ?? (await draftWriters(port, principals, password, period, previous));
   let failures = 0;
   const failedBy = new Map<string, number>();
   let failureSample = '';
-  const save = autosaves(writers, period, (status, body) => {
-    if (status === 200) return;
-    failures += 1;
-    const code = failureCode(status, body);
-    failedBy.set(code, (failedBy.get(code) ?? 0) + 1);
-    failureSample ||= body.slice(0, 300);
-  });
+  const save = autosaves(
+    writers,
+    period,
+    (status, body) => {
+      if (status === 200) return;
+      failures += 1;
+      const code = failureCode(status, body);
+      failedBy.set(code, (failedBy.get(code) ?? 0) + 1);
+      failureSample ||= body.slice(0, 300);
+    },
+    targets.procedure,
+  );
+  const cpuBefore = cpuMs?.() ?? Number.NaN;
   const result = await autocannon({ url: base(port), pipelining: 1, duration: seconds, ...save });
+  const cpuPerSave = ((cpuMs?.() ?? Number.NaN) - cpuBefore) / Math.max(1, result['2xx']);
   const saves = result['2xx'];
   const rate = saves / (result.duration || seconds);
   const causes = [...failedBy].map(([code, n]) => `${code} ${n}`).join('、');
   if (failureSample) process.stdout.write(`  保存失败示例：${failureSample}\n`);
-  const note = `${writers.length} 个并发客户端，${seconds} 秒，${saves} 次保存，${failures + result.errors} 次失败${causes ? `（${causes}）` : ''}`;
+  const failed = failures + result.errors + result.timeouts;
+  const cpu = Number.isNaN(cpuPerSave) ? '' : `，服务器 CPU ${cpuPerSave.toFixed(2)} ms/次（负载 ${loadavg()[0]!.toFixed(1)}）`;
+  const note = `${writers.length} 个并发客户端，${seconds} 秒，${saves} 次保存，${failed} 次失败${causes ? `（${causes}）` : ''}${cpu}`;
   return [
     { name: `报表保存吞吐（${label}）`, median: rate, p95: rate, samples: saves, unit: 'saves/s', target: { atLeast: targets.rate }, baseline: null, note },
     ...(targets.p99 !== undefined
@@ -191,6 +234,20 @@ export async function saveThroughput(
             target: { p95AtMost: targets.p99 },
             baseline: null,
             note: 'p95 一栏为 p99',
+          },
+        ]
+      : []),
+    ...(targets.failures
+      ? [
+          {
+            name: `报表保存失败（${label}）`,
+            median: failed,
+            p95: failed,
+            samples: saves + failed,
+            unit: 'count' as const,
+            target: { p95AtMost: 0 },
+            baseline: null,
+            note: causes || '无',
           },
         ]
       : []),

@@ -30,6 +30,13 @@ async function sweep(handle: DatabaseHandle, store: EvidenceStore): Promise<numb
 
 type Settings = ReturnType<typeof readEnv>;
 
+/** How often the embedded database's upkeep runs (`DatabaseHandle.maintain`), after once at start-up. */
+const MAINTAIN_HOURS = 6;
+
+function maintain(handle: DatabaseHandle): void {
+  handle.maintain().catch((error: unknown) => console.warn(`数据库维护（VACUUM ANALYZE）失败：${error instanceof Error ? error.message : String(error)}`));
+}
+
 async function open(env: Settings): Promise<DatabaseHandle> {
   if (!env.DATABASE_URL) mkdirSync(env.dataDir, { recursive: true });
   const handle = await openDatabase({
@@ -106,7 +113,13 @@ async function start(env: Settings) {
     logger: false,
   });
   await app.listen({ port: env.PORT, host: env.HOST });
+  // The embedded database's statistics and visibility map: gathered now (a fraction of a second on a county's data,
+  // requests wait meanwhile) and kept up to date every few hours.
+  maintain(handle);
+  const upkeep = setInterval(() => maintain(handle), MAINTAIN_HOURS * 3600_000);
+  upkeep.unref();
   const stop = async () => {
+    clearInterval(upkeep);
     await app.close();
     await handle.close();
     process.exit(0);

@@ -116,6 +116,40 @@ await describeEachDatabase('spreadsheets in and out', (kind) => {
     expect(await auditCount(handle)).toBe(audits + 2);
   });
 
+  it('round-trips the practice texts (本季度主要做法) through the school template and the county sheet, as typed', async () => {
+    const practices = {
+      insurance_practice: '召开家长会宣讲学平险自愿参保政策，做到“应保尽保”。',
+      // A leading dash would run as a formula in a spreadsheet: written neutralised, read back as typed; line breaks kept.
+      energy_practice: '-更换LED灯具120盏；\n-安装节水龙头40个。',
+      green_practice: '=发动师生认领班级绿化责任区',
+      canteen_practice: '推行校长陪餐制度，每周公示带量食谱。',
+    };
+    const file = await bytes(await filledSchoolTemplate('2025Q2', { ...TYPED, food_safety_grade_date: new Date(Date.UTC(2025, 4, 10)), ...practices }));
+    expect((await upload(app, setup.sessions.principal, file, { mode: 'draft' })).json()).toMatchObject({ ok: true, stored: 1, errors: [] });
+    expect((await reportOf(handle, setup.primary.id, '2025Q2'))!.values).toEqual({ ...QUARTER, food_safety_grade_date: '2025-05-10', ...practices });
+
+    // The template downloaded again holds the texts (neutralised where needed) and uploads as no change.
+    const again = await workbookOf((await download(app, schoolTemplateUrl(setup.primary.id, '2025Q2'), setup.sessions.principal)).rawPayload);
+    const sheet = again.getWorksheet('季度报表')!;
+    expect(schoolValueCell(sheet, 'energy_practice').value).toBe(`'${practices.energy_practice}`);
+    expect(schoolValueCell(sheet, 'canteen_practice').value).toBe(practices.canteen_practice);
+    expect((await upload(app, setup.sessions.principal, await bytes(again), { mode: 'draft' })).json()).toMatchObject({ ok: true, stored: 0, unchanged: 1 });
+
+    // The county sheet carries them in their columns; a text over the limit is refused, naming the field and the rule.
+    const county = await workbookOf((await download(app, countyTemplateUrl(setup.countyA.id, '2025Q2'), setup.sessions.officerA)).rawPayload);
+    const countySheet = county.getWorksheet('全县汇总')!;
+    const row = countyRow(countySheet, setup.primary);
+    expect(countySheet.getCell(row, countyColumn(countySheet, 'green_practice')).value).toBe(`'${practices.green_practice}`);
+    expect((await upload(app, setup.sessions.officerA, await bytes(county), { mode: 'draft' })).json()).toMatchObject({ ok: true, stored: 0 });
+    countySheet.getCell(row, countyColumn(countySheet, 'insurance_practice')).value = '措'.repeat(501);
+    const refused = await upload(app, setup.sessions.officerA, await bytes(county), { mode: 'draft' });
+    expect(refused.statusCode).toBe(422);
+    expect(refused.json().errors).toContainEqual(
+      expect.objectContaining({ code: 'insurance_practice', message: expect.stringContaining('保险工作本季度主要做法不能超过500字，现为501字') }),
+    );
+    expect((await reportOf(handle, setup.primary.id, '2025Q2'))!.values.insurance_practice).toBe(practices.insurance_practice);
+  });
+
   it('imports the county sheet with reordered columns, title rows and trailing blank rows; the bureau stores approved reports', async () => {
     const response = await download(app, countyTemplateUrl(setup.countyA.id, '2025Q3'), setup.sessions.officerA);
     expect(response.statusCode).toBe(200);

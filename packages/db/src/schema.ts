@@ -98,6 +98,8 @@ export interface CountySettingsTable {
   deadlineDays: number;
   /** The first quarter whose reports must carry the evidence the catalogue names; null: none required. */
   evidenceFrom: Generated<string | null>;
+  /** The issuing unit's full name for the county's summaries (“青石县教育和体育局”); null: the county's name + 教育局. */
+  issuingUnit: Generated<string | null>;
   updatedAt: UpdatedAt;
 }
 
@@ -188,8 +190,19 @@ export interface CountyFiguresTable {
   computedAt: ColumnType<Date, Date | undefined, Date>;
 }
 
+/** A county's heating and cooling degree days of a year (issue 17; the fair comparison's climate). */
+export interface CountyDegreeDaysTable {
+  countyId: number;
+  year: number;
+  hdd: number;
+  cdd: number;
+  updatedBy: number | null;
+  updatedAt: UpdatedAt;
+}
+
 export interface Database {
   countyFigures: CountyFiguresTable;
+  countyDegreeDays: CountyDegreeDaysTable;
   summaries: SummariesTable;
   summaryVersions: SummaryVersionsTable;
   targets: TargetTable;
@@ -246,6 +259,8 @@ export interface SummaryFacts {
   basis: SummaryBasis;
   tables: SummaryTableData[];
   charts: SummaryChart[];
+  /** Who issued it, frozen at finalisation (summaries finalised before it was kept take the unit's current name). */
+  issuer?: string;
 }
 
 export interface SummaryVersionsTable {

@@ -366,9 +366,11 @@ await describeEachDatabase('targets and analytics', (kind) => {
         '2026Q1',
         '2026Q2',
       ]);
-      expect(trendOf.find((p) => p.period === '2025Q3')!.figure).toEqual({ type: 'number', value: 12_400, schools: 4 });
-      expect(trendOf.find((p) => p.period === '2026Q2')!.figure).toEqual({ type: 'number', value: 4700, schools: 3 });
-      expect(trendOf[0]!.figure).toEqual({ type: 'number', value: null, schools: 0 });
+      // A trend point carries what the chart draws: a number figure's value, a status figure's counts.
+      expect(trendOf.find((p) => p.period === '2025Q3')).toEqual({ period: '2025Q3', value: 12_400 });
+      expect(trendOf.find((p) => p.period === '2026Q2')).toEqual({ period: '2026Q2', value: 4700 });
+      expect(trendOf[0]).toEqual({ period: '2023Q3', value: null });
+      expect(figure('green_school_status').trend.at(-1)).toEqual({ period: '2026Q2', counts: expect.any(Object) });
     });
 
     it('shows one quarter when asked, with its completeness', async () => {
@@ -388,10 +390,25 @@ await describeEachDatabase('targets and analytics', (kind) => {
       const recomputed = await overview(counted, county, { countyId: a, year: 2026 });
       expect(reads.sort()).toEqual(['reports', 'schools']);
       expect(recomputed.targets).toEqual({ total: 7, met: 5, notMet: 2, pending: 0 });
-      // With kept parts, only the targets need the data: still one read.
+      // With kept parts, the targets are kept with them (measured on the same data): nothing of the county is read.
       reads.length = 0;
       expect(await overview(counted, county, { countyId: a, year: 2026 })).toEqual(recomputed);
+      expect(reads).toEqual([]);
+      // A changed target is measured again (its hash names the kept row), on one read of the county.
+      await handle.db
+        .updateTable('targets')
+        .set({ value: JSON.stringify(100) })
+        .where('id', '=', T.accident!.id)
+        .execute();
+      const changed = await overview(counted, county, { countyId: a, year: 2026 });
       expect(reads.sort()).toEqual(['reports', 'schools']);
+      expect(changed.targets).toEqual({ total: 7, met: 4, notMet: 3, pending: 0 });
+      await handle.db
+        .updateTable('targets')
+        .set({ value: JSON.stringify(95) })
+        .where('id', '=', T.accident!.id)
+        .execute();
+      expect(await overview(counted, county, { countyId: a, year: 2026 })).toEqual(recomputed);
     });
 
     it('refuses a school account and a county outside the scope', async () => {

@@ -11,10 +11,12 @@ import {
   draftSummary,
   finalizeSummary,
   getSummary,
+  issuingUnit,
   listSummaries,
   reopenReport,
   saveReport,
   saveSummary,
+  setIssuingUnit,
   setTarget,
   submitReport,
   summaryDrift,
@@ -146,14 +148,17 @@ await describeEachDatabase('annual summaries', (kind) => {
       expect(view.basis.missing).toEqual([]);
       expect(view.basis.partial.map((p) => p.name)).toEqual(upTo === 4 ? ['甲县机关幼儿园', '甲县河口小学'] : ['甲县机关幼儿园']);
       expect(view.basis.late.map((l) => `${l.name}${l.period}`)).toEqual(['甲县职业技术学校2026Q2']);
-      expect(view.title).toBe(upTo === 4 ? '甲县2026年学校后勤工作总结' : '甲县2026年学校后勤工作总结（截至第三季度）');
+      expect(view.title).toBe(upTo === 4 ? '甲县教育局2026年学校后勤工作总结' : '甲县教育局2026年前三季度学校后勤工作总结');
+      expect(view.issuer).toBe('甲县教育局');
       expect(view).toMatchObject({ status: 'draft', version: 1, upToQuarter: upTo, figuresFrozen: false, countyId: places.countyA.id });
       expect(view.versions).toHaveLength(1);
       // The neighbouring county's schools are not in this county's summary.
       for (const f of Object.values(view.figures)) for (const id of f.source.schoolIds) expect(schools.map((s) => s.id)).toContain(id);
-      // Targets come from the database: “每所学校校方责任险参保率≥100%” was missed by the nine-year school.
-      const missed = Object.values(view.figures).find((f) => f.target?.label === '每所学校校方责任险参保率≥100%')!;
+      // Targets come from the database: “每所学校校方责任险参保率达到100%” was missed by the nine-year school.
+      const missed = Object.values(view.figures).find((f) => f.target?.label === '每所学校校方责任险参保率达到100%')!;
       expect(missed.names).toEqual(['甲县柳溪九年制学校']);
+      expect(missed.text).toBe('个别学校');
+      expect(view.tables[0]!.rows).toContainEqual(['甲县柳溪九年制学校', '校方责任险参保率', '达到100%', '98.6%', '']);
     });
   });
 
@@ -162,7 +167,7 @@ await describeEachDatabase('annual summaries', (kind) => {
     expect(view.upToQuarter).toBe(4);
     const opening = renderText(view.sections[0]!.paragraphs[1]!.text, view.figures);
     expect(opening).toBe(
-      '本总结数据取自全县7所学校第一至第四季度经审核通过的季度报表，其中5所学校各季度报表均已审核通过；甲县机关幼儿园（第三季度）、甲县河口小学（第四季度）报表尚未审核通过，相关数据未计入。',
+      '本总结数据取自全县7所学校第一至第四季度经审核通过的季度报表，其中5所学校各季度报表均已审核通过；另有2所学校有季度报表尚未审核通过，相关数据未计入（名单见附件）。',
     );
     const audit = await handle.db
       .selectFrom('auditLog')
@@ -271,6 +276,7 @@ await describeEachDatabase('annual summaries', (kind) => {
     const own = await draftSchoolSummary(handle.db, principal, { schoolId: schools[4]!.id, year: 2026 }, { now });
     expect(own.level).toBe('school');
     expect(own.title).toBe('甲县职业技术学校2026年后勤工作总结');
+    expect(own.issuer).toBe('甲县职业技术学校');
     const raw = await storedReports(handle.db, [schools[4]!.id]);
     const plain = plainFigures(raw, schools, 4, [schools[4]!.id]);
     expectFiguresMatch(own, {
@@ -300,7 +306,7 @@ await describeEachDatabase('annual summaries', (kind) => {
     const city = await draftSummary(handle.db, cityOfficer(), { cityId: places.cityA.id, year: 2026 }, { now });
     expect(city.level).toBe('city');
     expect(city.countyId).toBeNull();
-    expect(city.title).toBe('甲市2026年学校后勤工作总结');
+    expect(city.title).toBe('甲市教育局2026年学校后勤工作总结');
     const raw = await storedReports(
       handle.db,
       [...schools, ...neighbours].map((s) => s.id),
@@ -312,7 +318,7 @@ await describeEachDatabase('annual summaries', (kind) => {
       energy_change: plain.energy_change,
       schools_total: 10,
     });
-    expect(city.tables[0]!.rows.map((r) => r[0])).toEqual(['甲县', '丙县']);
+    expect(city.tables.find((t) => t.id === 'counties')!.rows.map((r) => r[0])).toEqual(['甲县', '丙县']);
     expect((await rejection(draftSummary(handle.db, officer, { cityId: places.cityA.id, year: 2026 }))).code).toBe('NOT_FOUND');
     expect((await rejection(getSummary(handle.db, officer.scope, city.id))).code).toBe('NOT_FOUND');
     expect((await listSummaries(handle.db, cityOfficer().scope, { cityId: places.cityA.id })).map((s) => s.id)).toEqual([city.id]);
@@ -337,5 +343,91 @@ await describeEachDatabase('annual summaries', (kind) => {
       expect(await answer(draftSummary(handle.db, officer, { cityId, year: 2026 }))).toEqual(noCity);
       expect(await answer(listSummaries(handle.db, officer.scope, { cityId }))).toEqual(noCity);
     }
+  });
+
+  it('writes part 二 the way a bureau does: the schools counted, their own explanation as the cause, the names in the appendix', async () => {
+    // The nine-year school explains its liability shortfall on its Q4 report (reopened, explained, approved again).
+    const nine = schools[3]!;
+    await reopenReport(handle.db, SYSTEM_ACTOR, { schoolId: nine.id, period: '2026Q4', reason: '请补充情况说明' });
+    const current = await handle.db
+      .selectFrom('reports')
+      .select(['version', 'explanations'])
+      .where('schoolId', '=', nine.id)
+      .where('period', '=', '2026Q4')
+      .executeTakeFirstOrThrow();
+    const explanations = { ...current.explanations, liability_insured: `${nine.name}有12名转学新生尚未办理参保手续。` };
+    let version = (
+      await saveReport(
+        handle.db,
+        SYSTEM_ACTOR,
+        { schoolId: nine.id, period: '2026Q4', version: current.version, values: {}, explanations },
+        { returning: 'version' },
+      )
+    ).version;
+    version = (await submitReport(handle.db, SYSTEM_ACTOR, { schoolId: nine.id, period: '2026Q4', version }, { returning: 'version' })).version;
+    await approveReport(handle.db, SYSTEM_ACTOR, { schoolId: nine.id, period: '2026Q4', version });
+
+    const view = await draftSummary(handle.db, officer, { countyId: places.countyA.id, year: 2026, upToQuarter: 4 }, { now });
+    const text = [
+      view.title,
+      ...view.sections.flatMap(function walk(s): string[] {
+        return [s.title, ...s.paragraphs.map((p) => renderText(p.text, view.figures)), ...s.children.flatMap(walk)];
+      }),
+    ].join('\n');
+    const problems = text.slice(text.indexOf('存在的问题'), text.indexOf('下一步工作打算'));
+    expect(problems).toContain(
+      '个别学校未达到“每所学校校方责任险参保率达到100%”的目标，实际为98.6%，据有关学校说明，主要原因是：该校有12名转学新生尚未办理参保手续',
+    );
+    for (const s of schools) {
+      expect(problems, s.name).not.toContain(s.name);
+      expect(text.slice(0, text.indexOf('取得的成绩')), s.name).not.toContain(s.name);
+    }
+    expect(text).not.toMatch(/[≥≤=<>]/);
+    const appendix = view.tables.find((t) => t.id === 'missed-schools')!;
+    expect(appendix.rows).toContainEqual(['甲县柳溪九年制学校', '校方责任险参保率', '达到100%', '98.6%', '该校有12名转学新生尚未办理参保手续']);
+    expect(
+      appendix.rows
+        .filter((r) => r[1] === '季度报表')
+        .map((r) => `${r[0]}：${r[3]}`)
+        .sort(),
+    ).toEqual(['甲县机关幼儿园：第三季度报表尚未审核通过', '甲县河口小学：第四季度报表尚未审核通过', '甲县职业技术学校：第二季度报表未按期报送'].sort());
+  });
+
+  it('lets a bureau admin name the issuing unit, used in new drafts; a final summary keeps the name it was issued under', async () => {
+    const admin: Actor = { userId: null, role: 'bureau_admin', scope: { kind: 'counties', countyIds: [places.countyA.id] } };
+    const draft = await draftSummary(handle.db, officer, { countyId: places.countyA.id, year: 2026, upToQuarter: 2 }, { now });
+    const final = await finalizeSummary(handle.db, officer, { id: draft.id, version: 1 }, { now });
+    expect(final).toMatchObject({ title: '甲县教育局2026年上半年学校后勤工作总结', issuer: '甲县教育局' });
+    expect(await issuingUnit(handle.db, admin, places.countyA.id)).toEqual({
+      countyId: places.countyA.id,
+      issuingUnit: '甲县教育局',
+      custom: false,
+      defaultName: '甲县教育局',
+    });
+
+    for (const [value, message] of [
+      ['  ', '发文单位名称不能为空（如“青石县教育局”“青石县教育和体育局”）。'],
+      ['教'.repeat(41), '发文单位名称不能超过40个字。'],
+      ['甲县教育局/体育局', '发文单位名称不能含有 \\ / : * ? " < > | 或换行等字符（会用在文件名中）。'],
+      [42, '发文单位名称必须是文字。'],
+    ] as const) {
+      const error = await rejection(setIssuingUnit(handle.db, admin, { countyId: places.countyA.id, issuingUnit: value }));
+      expect(error).toMatchObject({ code: 'BAD_REQUEST', field: 'issuingUnit', message });
+    }
+    expect((await issuingUnit(handle.db, admin, places.countyA.id)).custom).toBe(false);
+    expect((await rejection(setIssuingUnit(handle.db, admin, { countyId: places.countyB.id, issuingUnit: '乙县教育局' }))).code).toBe('NOT_FOUND');
+
+    expect(await setIssuingUnit(handle.db, admin, { countyId: places.countyA.id, issuingUnit: ' 甲县教育和体育局 ' })).toMatchObject({
+      issuingUnit: '甲县教育和体育局',
+      custom: true,
+    });
+    const audit = await handle.db.selectFrom('auditLog').select(['action', 'before', 'after']).where('action', '=', 'settings.issuing_unit').execute();
+    expect(audit.at(-1)).toMatchObject({ before: { issuingUnit: '甲县教育局' }, after: { issuingUnit: '甲县教育和体育局' } });
+
+    const renamed = await draftSummary(handle.db, officer, { countyId: places.countyA.id, year: 2026, upToQuarter: 3 }, { now });
+    expect(renamed).toMatchObject({ title: '甲县教育和体育局2026年前三季度学校后勤工作总结', issuer: '甲县教育和体育局' });
+    expect(await getSummary(handle.db, officer.scope, final.id, { now })).toMatchObject({ issuer: '甲县教育局' });
+    // Setting the default name back clears the setting.
+    expect(await setIssuingUnit(handle.db, admin, { countyId: places.countyA.id, issuingUnit: '甲县教育局' })).toMatchObject({ custom: false });
   });
 });

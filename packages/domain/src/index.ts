@@ -21,3 +21,4 @@ export * from './aggregate/index.js';
 export * from './targets/index.js';
 export * from './wording/index.js';
 export * from './summary/index.js';
+export * from './comparison/index.js';

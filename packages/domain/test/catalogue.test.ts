@@ -9,6 +9,11 @@ import {
   INDICATORS,
   inputIndicatorsFor,
   reportInputs,
+  FIGURE_INDICATORS,
+  figureIndicator,
+  isFigure,
+  practiceIndicator,
+  targetProblem,
 } from '../src/index.js';
 
 const CONTRACT = {
@@ -71,6 +76,42 @@ const CONTRACT = {
     'accompany_meal_rate',
   ],
 };
+
+describe('practice texts (本季度主要做法)', () => {
+  const PRACTICES = { insurance: 'insurance_practice', energy: 'energy_practice', green: 'green_practice', canteen: 'canteen_practice' } as const;
+
+  it('are one optional text per domain of the summary, at most 500 characters, the canteen one for canteen schools only', () => {
+    for (const [domain, code] of Object.entries(PRACTICES)) {
+      const ind = indicator(code);
+      expect(practiceIndicator(domain as keyof typeof PRACTICES)).toBe(ind);
+      expect(ind).toMatchObject({ domain, valueType: 'text', kind: 'note', maxLength: 500, unit: 'none' });
+      expect(ind.name.zh).toContain('本季度主要做法');
+    }
+    expect(practiceIndicator('basics')).toBeUndefined();
+    expect(inputIndicatorsFor({ type: 'primary', hasCanteen: false }).map((i) => i.code)).not.toContain('canteen_practice');
+    expect(inputIndicatorsFor({ type: 'primary', hasCanteen: true }).map((i) => i.code)).toContain('canteen_practice');
+  });
+
+  it('are no figures: not shown, ranked or targeted', () => {
+    for (const code of Object.values(PRACTICES)) {
+      expect(isFigure(indicator(code))).toBe(false);
+      expect(FIGURE_INDICATORS.map((i) => i.code)).not.toContain(code);
+      expect(() => figureIndicator(code)).toThrow('是学校填写的文字，不能统计或排名');
+    }
+    expect(INDICATORS.filter((i) => !isFigure(i)).map((i) => i.code)).toEqual(Object.values(PRACTICES));
+    const target = {
+      indicator: 'energy_practice',
+      kind: 'county_total',
+      measure: 'value',
+      comparator: 'eq',
+      value: '节能',
+      statusValue: null,
+      schoolTypes: null,
+      schoolId: null,
+    } as const;
+    expect(targetProblem(target)).toEqual({ field: 'indicator', message: '节能降耗本季度主要做法是学校填写的文字，不能设定目标。' });
+  });
+});
 
 describe('the indicator catalogue', () => {
   it('holds every contract code in its domain, each once', () => {

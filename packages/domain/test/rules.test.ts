@@ -34,6 +34,7 @@ const RULE_KEYS = [
   'jumpPercent',
   'peerFactor',
   'maxAgeMonths',
+  'maxLength',
   'formula',
 ];
 const DESCRIPTIVE_KEYS = ['code', 'name', 'domain', 'unit', 'kind', 'better', 'reportUnit', 'help'];
@@ -63,6 +64,8 @@ function validValue(ind: Indicator): IndicatorValue {
       return typeof ind.expected === 'string' ? ind.expected : ind.options![0]!.value;
     case 'date':
       return PERIOD_END;
+    case 'text':
+      return '组织全体教职工学习《学生安全管理办法》，逐班开展安全教育。';
   }
 }
 
@@ -110,6 +113,10 @@ describe.each(inputs.map((i) => [i.code, i] as const))('type of %s', (_code, ind
     date: [
       { raw: '2026-02-30', message: `${ind.name.zh}不是有效的日期：2026-02-30。` },
       { raw: '下个月', message: `${ind.name.zh}必须是日期（如 2026-03-15）。` },
+    ],
+    text: [
+      { raw: 42, message: `${ind.name.zh}必须是文字。` },
+      { raw: '做'.repeat((ind.maxLength ?? 0) + 1), message: `${ind.name.zh}不能超过${ind.maxLength}字，现为${(ind.maxLength ?? 0) + 1}字，请精简。` },
     ],
   };
 
@@ -194,7 +201,20 @@ describe.each(has('appliesTo').map((i) => [i.code, i] as const))('who reports %s
   });
 });
 
-describe.each(inputs.filter((i) => !i.requiredWhen).map((i) => [i.code, i] as const))('submission without %s', (_code, ind) => {
+describe.each(has('maxLength').map((i) => [i.code, i] as const))('length of %s', (_code, ind) => {
+  it(`keeps ${ind.maxLength} characters (counted as characters, not bytes), trimmed, full-width punctuation as typed`, () => {
+    const full = `${'措'.repeat(ind.maxLength! - 2)}，。`;
+    expect(normaliseValues({ [ind.code]: `  ${full}\r\n` }, schoolFor(ind))).toEqual({ values: { [ind.code]: full }, issues: [] });
+    expect(normaliseValues({ [ind.code]: '第一条\r\n第二条' }, schoolFor(ind)).values).toEqual({ [ind.code]: '第一条\n第二条' });
+  });
+
+  it('is optional on submission and blank text is no value', () => {
+    expect(rules(check(ind, {}, { forSubmission: true }), ind.code, 'required')).toEqual([]);
+    expect(normaliseValues({ [ind.code]: '   ' }, schoolFor(ind))).toEqual({ values: { [ind.code]: null }, issues: [] });
+  });
+});
+
+describe.each(inputs.filter((i) => !i.requiredWhen && i.kind !== 'note').map((i) => [i.code, i] as const))('submission without %s', (_code, ind) => {
   it('is refused; a draft may leave it empty', () => {
     expect(rules(check(ind, {}, { forSubmission: true }), ind.code, 'required')).toEqual([
       { code: ind.code, rule: 'required', severity: 'error', message: `请填写${ind.name.zh}。` },

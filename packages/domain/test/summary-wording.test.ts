@@ -23,7 +23,9 @@ describe('wording added for the annual summary', () => {
 
   it('says when and where the summary speaks of', () => {
     expect(asOf(2026, 4)).toBe('2026年');
-    expect(asOf(2026, 3)).toBe('截至2026年第三季度');
+    expect(asOf(2026, 3)).toBe('2026年前三季度');
+    expect(asOf(2026, 2)).toBe('2026年上半年');
+    expect(asOf(2026, 1)).toBe('2026年第一季度');
     expect(areaSubject('青石县', 'county')).toBe('全县');
     expect(areaSubject('华蓥市', 'county')).toBe('全市');
     expect(areaSubject('青羊区', 'county')).toBe('全区');

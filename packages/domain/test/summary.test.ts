@@ -40,16 +40,20 @@ describe.each([4, 3] as const)('a county summary up to quarter %i', (upTo) => {
   it('states how many schools’ reports it rests on and which are missing or late', () => {
     expect(doc.basis.schools).toBe(7);
     expect(doc.basis.complete).toBe(plain.schools_complete);
+    // The figures keep the names (for tracing); the opening counts them and the appendix lists them.
     const missing = doc.figures.reports_missing!;
     expect(missing.names).toEqual(upTo === 4 ? ['青石县河口小学', '青石县机关幼儿园'] : ['青石县机关幼儿园']);
-    expect(missing.text).toContain('青石县机关幼儿园（第三季度）');
-    expect(doc.figures.reports_late!.text).toBe('青石县职业技术学校（第二季度）');
+    expect(missing.text).toBe(upTo === 4 ? '2所' : '1所');
+    expect(doc.figures.reports_late!.names).toEqual(['青石县职业技术学校']);
     const opening = renderText(doc.sections[0]!.paragraphs[1]!.text, doc.figures);
     expect(opening).toBe(
       upTo === 4
-        ? '本总结数据取自全县7所学校第一至第四季度经审核通过的季度报表，其中5所学校各季度报表均已审核通过；青石县河口小学（第四季度）、青石县机关幼儿园（第三季度）报表尚未审核通过，相关数据未计入。'
-        : '本总结数据取自全县7所学校第一至第三季度经审核通过的季度报表，其中6所学校各季度报表均已审核通过；青石县机关幼儿园（第三季度）报表尚未审核通过，相关数据未计入。',
+        ? '本总结数据取自全县7所学校第一至第四季度经审核通过的季度报表，其中5所学校各季度报表均已审核通过；另有2所学校有季度报表尚未审核通过，相关数据未计入（名单见附件）。'
+        : '本总结数据取自全县7所学校第一至第三季度经审核通过的季度报表，其中6所学校各季度报表均已审核通过；另有1所学校有季度报表尚未审核通过，相关数据未计入（名单见附件）。',
     );
+    const appendix = doc.tables[0]!;
+    expect(appendix.rows).toContainEqual(['青石县机关幼儿园', '季度报表', '按期报送并审核通过', '第三季度报表尚未审核通过', '']);
+    expect(appendix.rows).toContainEqual(['青石县职业技术学校', '季度报表', '按期报送并审核通过', '第二季度报表未按期报送', '']);
   });
 
   it('writes the figures the way bureau documents do', () => {
@@ -90,9 +94,9 @@ describe.each([4, 3] as const)('a county summary up to quarter %i', (upTo) => {
     const text = allText(doc);
     const reached = upTo === 4 ? '完成' : '已达到';
     const missed = upTo === 4 ? '未完成' : '尚未达到';
-    expect(text).toContain(`参保率${doc.figures.accident_rate!.text}，${reached}“全县学平险参保率≥90%”目标`);
-    expect(text).toContain(`青石县柳溪九年制学校${upTo === 4 ? '未达到' : '尚未达到'}“每所学校校方责任险参保率≥100%”目标`);
-    expect(text).toContain(`${missed}“全县综合能耗较上年降低不少于5%”目标`);
+    expect(text).toContain(`参保率${doc.figures.accident_rate!.text}，${reached}“全县学平险参保率达到90%以上”目标`);
+    expect(text).toContain(`个别学校${upTo === 4 ? '未达到' : '尚未达到'}“每所学校校方责任险参保率达到100%”目标`);
+    expect(text).toContain(`${missed}“全县综合能耗较上年降低5%以上”目标`);
     const share = TARGETS_2026.find((t) => t.measure === 'status_share')!;
     expect(doc.figures[`target_${share.id}`]!.value).toBeCloseTo((plain.grade_A / 6) * 100, 6);
     // Every target of the year is stated exactly once in section 一.
@@ -103,16 +107,19 @@ describe.each([4, 3] as const)('a county summary up to quarter %i', (upTo) => {
     }
   });
 
-  it('lists the problems with the schools concerned', () => {
+  it('states the problems by how many schools they concern, with the figure; the appendix names the schools', () => {
     const text = allText(doc);
     const problems = text.slice(text.indexOf('二、存在的问题'), text.indexOf('三、下一步工作打算'));
     expect(problems).toContain('二、存在的问题');
+    expect(problems).toContain('有关学校名单见附件。');
     expect(problems).toContain('职业学校实习责任险参保率偏低');
-    expect(problems).toContain('青石县职业技术学校顶岗实习学生未做到人人参保');
-    expect(problems).toContain('青石县机关幼儿园食堂食品安全量化等级为C级');
-    expect(problems).toContain('青石县机关幼儿园存在代收学平险保费的情况');
-    expect(problems).toMatch(/青石县第二高级中学（增长\d+(\.\d)?%）综合能耗较上年(同期)?增幅超过20%/);
-    expect(problems).toContain('青石县职业技术学校（第二季度）报表未按期报送');
+    expect(problems).toContain('个别学校顶岗实习学生未做到人人参保');
+    expect(problems).toContain('个别学校食堂食品安全量化等级为C级');
+    expect(problems).toContain('个别学校存在代收学平险保费的情况');
+    expect(problems).toMatch(/个别学校综合能耗较上年(同期)?增长\d+(\.\d)?%，增幅超过20%/);
+    // School 4 insured 828 of its 840 students: 98.57…%.
+    expect(problems).toContain(`个别学校${upTo === 4 ? '未达到' : '尚未达到'}“每所学校校方责任险参保率达到100%”的目标，实际为98.6%`);
+    expect(problems).toContain('个别学校报表未按期报送');
     // Item list: “1.标题。正文”.
     expect(problems).toMatch(/\n1\.部分指标(尚未达到|未完成)年度目标。/);
   });
@@ -120,9 +127,9 @@ describe.each([4, 3] as const)('a county summary up to quarter %i', (upTo) => {
   it('plans next year from its targets', () => {
     const text = allText(doc);
     const plans = text.slice(text.indexOf('三、下一步工作打算'));
-    expect(plans).toContain('2027年，力争全县综合能耗较上年降低不少于15%。');
-    expect(plans).toContain('2027年，力争全县新增绿地面积≥30亩。');
-    if (upTo === 3) expect(plans).toContain('全力确保完成“全县综合能耗较上年降低不少于5%”的全年目标');
+    expect(plans).toContain('2027年，力争全县综合能耗较上年降低15%以上。');
+    expect(plans).toContain('2027年，力争全县新增绿地面积30亩。');
+    if (upTo === 3) expect(plans).toContain('全力确保完成“全县综合能耗较上年降低5%以上”的全年目标');
   });
 
   it('follows the wording rules: full-width punctuation, no sentence about nothing, no broken link', () => {
@@ -132,19 +139,19 @@ describe.each([4, 3] as const)('a county summary up to quarter %i', (upTo) => {
     expect(text).not.toContain('【数据缺失');
     expect(text).not.toContain('““');
     expect(text).not.toMatch(/\d,\d{3}/);
-    if (upTo === 3) expect(doc.title).toBe('青石县2026年学校后勤工作总结（截至第三季度）');
-    else expect(doc.title).toBe('青石县2026年学校后勤工作总结');
-    expect(text).toContain(upTo === 4 ? '2026年，全县共有7所学校参加校方责任险' : '截至2026年第三季度，全县共有7所学校参加校方责任险');
+    if (upTo === 3) expect(doc.title).toBe('青石县教育局2026年前三季度学校后勤工作总结');
+    else expect(doc.title).toBe('青石县教育局2026年学校后勤工作总结');
+    expect(text).toContain(upTo === 4 ? '2026年，全县共有7所学校参加校方责任险' : '2026年前三季度，全县共有7所学校参加校方责任险');
   });
 
   it('gives appendix tables per domain and chart data', () => {
-    expect(doc.tables.map((t) => t.id)).toEqual(['schools-insurance', 'schools-energy', 'schools-green', 'schools-canteen']);
-    const energy = doc.tables[1]!;
+    expect(doc.tables.map((t) => t.id)).toEqual(['missed-schools', 'schools-insurance', 'schools-energy', 'schools-green', 'schools-canteen']);
+    const energy = doc.tables[2]!;
     expect(energy.rows).toHaveLength(7);
     const column = energy.columns.findIndex((c) => c.key === 'electricity_kwh');
     expect(energy.total![column]).toBeCloseTo(plain.electricity_kwh, 6);
     expect(energy.rows.reduce((t, r) => t + Number(r[column] ?? 0), 0)).toBeCloseTo(plain.electricity_kwh, 6);
-    const green = doc.tables[2]!;
+    const green = doc.tables[3]!;
     const money = green.columns.findIndex((c) => c.key === 'greening_investment_yuan');
     expect(green.columns[money]!.label).toBe('绿化投入资金（万元）');
     expect(green.total![money]).toBeCloseTo(plain.greening_investment / 10_000, 6);
@@ -240,10 +247,10 @@ describe('a school’s own summary', () => {
     expect(doc.title).toBe('青石县职业技术学校2026年后勤工作总结');
     expect(text).toContain('一、主要工作及成效');
     expect(text).toContain('2026年，我校参加校方责任险，参保学生');
-    expect(text).toContain('完成“我校校方责任险参保率≥100%”目标');
+    expect(text).toContain('完成“我校校方责任险参保率达到100%”目标');
     expect(text).toContain('我校顶岗实习学生实习责任险参保率为80%，未做到人人参保');
     expect(text).toContain('我校第二季度报表未按期报送');
-    expect(text).toContain('2027年，力争我校实习责任险参保率≥100%。');
+    expect(text).toContain('2027年，力争我校实习责任险参保率达到100%。');
     expect(text).not.toContain('全县');
     expect(text).not.toMatch(/我校[^。]*我校食堂从业/);
     expect(doc.tables.map((t) => t.id)).toEqual(['quarters']);
@@ -276,10 +283,12 @@ describe('a city’s summary across its counties', () => {
     expect(doc.figures.schools_total!.value).toBe(14);
     const text = allText(doc);
     expect(text).toContain('2026年，全市共有14所学校参加校方责任险');
-    expect(text).toContain('白河县职业技术学校');
-    expect(text).toContain('未完成“青石县综合能耗较上年降低不少于5%”目标（实际为增长3%）');
-    expect(doc.tables[0]!.id).toBe('counties');
-    expect(doc.tables[0]!.rows.map((r) => r[0])).toEqual(['青石县', '白河县']);
+    expect(text).toContain('白河县实验小学');
+    expect(text).toContain('未完成“青石县综合能耗较上年降低5%以上”目标（实际为增长3%）');
+    expect(doc.tables[0]!.id).toBe('missed-schools');
+    expect(doc.tables[0]!.rows.map((r) => r[0])).toContain('白河县职业技术学校');
+    expect(doc.tables[1]!.id).toBe('counties');
+    expect(doc.tables[1]!.rows.map((r) => r[0])).toEqual(['青石县', '白河县']);
   });
 });
 

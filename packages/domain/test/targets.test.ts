@@ -3,6 +3,7 @@ import {
   attainment,
   compare,
   describeTarget,
+  targetRequirement,
   effectiveTarget,
   evaluateTarget,
   overlappingTarget,
@@ -164,25 +165,45 @@ describe('target input and validation against the catalogue', () => {
     expect(effectiveTarget(all, 'accident_rate', { id: 7, type: 'senior' })).toBeNull();
   });
 
-  it('describes targets as a bureau document would', () => {
-    expect(describeTarget(def({}))).toBe('每所学校校方责任险参保率≥100%');
-    expect(describeTarget(def({ schoolTypes: ['primary', 'junior'], value: 98 }))).toBe('每所小学、初级中学校方责任险参保率≥98%');
-    expect(describeTarget(def({ schoolId: 3, value: 95 }), '东风小学')).toBe('东风小学校方责任险参保率≥95%');
-    expect(describeTarget(def({ indicator: 'food_incidents', comparator: 'eq', value: 0 }))).toBe('每所学校食品安全事故起数=0起');
-    expect(describeTarget(def({ indicator: 'energy_kgce_per_person', kind: 'county_total', measure: 'change_percent', comparator: 'lte', value: -15 }))).toBe(
-      '全县人均综合能耗较上年降低不少于15%',
-    );
-    expect(describeTarget(def({ indicator: 'green_school_status', kind: 'county_total', measure: 'status_count', statusValue: 'certified', value: 11 }))).toBe(
-      '全县绿色学校创建状态为“已认定”的学校≥11所',
-    );
-    expect(describeTarget(def({ indicator: 'food_safety_grade', kind: 'county_total', measure: 'status_share', statusValue: 'A', value: 80 }))).toBe(
-      '全县食品安全量化等级为“A级（优秀）”的学校占比≥80%',
-    );
-    expect(describeTarget(def({ indicator: 'food_liability_insured', comparator: 'eq', value: true }))).toBe(
-      '每所学校食堂（小卖部）是否投保食品安全责任险为“是”',
-    );
-    expect(describeTarget(def({ indicator: 'green_area_added_m2', kind: 'county_total', value: 20_000 }))).toBe('全县新增绿地面积≥30亩');
-    expect(describeTarget(def({ indicator: 'greening_investment_yuan', kind: 'county_total', value: 1_080_000 }))).toBe('全县绿化投入资金≥108万元');
+  it('describes targets as a bureau document would: in words, never ≥ ≤ = < >', () => {
+    const cases: [Parameters<typeof def>[0], string][] = [
+      [{}, '每所学校校方责任险参保率达到100%'],
+      [{ schoolTypes: ['primary', 'junior'], value: 98 }, '每所小学、初级中学校方责任险参保率达到98%以上'],
+      [{ indicator: 'food_incidents', comparator: 'eq', value: 0 }, '每所学校食品安全事故起数为零'],
+      [{ indicator: 'food_incidents', comparator: 'lte', value: 0 }, '每所学校食品安全事故起数为零'],
+      [{ indicator: 'energy_kgce_per_person', comparator: 'lte', value: 65 }, '每所学校人均综合能耗控制在65千克标准煤/人以内'],
+      [
+        { indicator: 'energy_kgce_per_person', kind: 'county_total', measure: 'change_percent', comparator: 'lte', value: -15 },
+        '全县人均综合能耗较上年降低15%以上',
+      ],
+      [{ indicator: 'energy_kgce', kind: 'county_total', measure: 'change_percent', comparator: 'lte', value: 3 }, '全县综合能耗较上年增长不超过3%'],
+      [{ indicator: 'energy_kgce', kind: 'county_total', measure: 'change_percent', comparator: 'lte', value: 0 }, '全县综合能耗不高于上年'],
+      [{ indicator: 'energy_kgce', kind: 'county_total', measure: 'change_percent', comparator: 'eq', value: 0 }, '全县综合能耗与上年持平'],
+      [{ indicator: 'plants_planted', kind: 'county_total', measure: 'change_percent', comparator: 'gte', value: 10 }, '全县新植花草树木较上年增长10%以上'],
+      [
+        { indicator: 'green_school_status', kind: 'county_total', measure: 'status_count', statusValue: 'certified', value: 11 },
+        '全县绿色学校创建状态为“已认定”的学校不少于11所',
+      ],
+      [
+        { indicator: 'food_safety_grade', kind: 'county_total', measure: 'status_share', statusValue: 'A', value: 80 },
+        '全县食品安全量化等级为“A级（优秀）”的学校占比达到80%以上',
+      ],
+      [
+        { indicator: 'food_safety_grade', kind: 'county_total', measure: 'status_count', statusValue: 'C', comparator: 'lte', value: 1 },
+        '全县食品安全量化等级为“C级（一般）”的学校不超过1所',
+      ],
+      [{ indicator: 'food_liability_insured', comparator: 'eq', value: true }, '每所学校食堂（小卖部）是否投保食品安全责任险为“是”'],
+      [{ indicator: 'green_area_added_m2', kind: 'county_total', value: 20_000 }, '全县新增绿地面积30亩'],
+      [{ indicator: 'greening_investment_yuan', kind: 'county_total', value: 1_080_000 }, '全县绿化投入资金不少于108万元'],
+      [{ indicator: 'accident_insured', value: 500 }, '每所学校学平险参保人数不少于500人'],
+    ];
+    for (const [t, words] of cases) {
+      const text = describeTarget(def(t));
+      expect(text).toBe(words);
+      expect(text).not.toMatch(/[≥≤=<>]/);
+    }
+    expect(describeTarget(def({ schoolId: 3, value: 95 }), '东风小学')).toBe('东风小学校方责任险参保率达到95%以上');
+    expect(targetRequirement(def({ indicator: 'energy_kgce', measure: 'change_percent', comparator: 'lte', value: -7 }))).toBe('较上年降低7%以上');
   });
 
   it('compares with tolerance for floating-point noise', () => {
@@ -268,7 +289,7 @@ describe('attainment on a hand-computed county', () => {
     ).toEqual([1, 3, 4]);
     // School 2: 290 ÷ 300 = 96.67% ≥ 95%.
     expect(ytd(T.liabilityOwn).checks).toEqual([{ schoolId: 2, value: (290 / 300) * 100, met: true, shortfall: 0 }]);
-    expect(result.get(T.liabilityOwn)!.label).toBe('城关小学校方责任险参保率≥95%');
+    expect(result.get(T.liabilityOwn)!.label).toBe('城关小学校方责任险参保率达到95%以上');
   });
 
   it('each school: one school with an incident fails the target and is listed first with its shortfall', () => {

@@ -52,7 +52,7 @@ describe('sentences', () => {
 
   it('numbers headings and partial years', () => {
     expect([1, 3, 10, 12, 20, 21].map(chineseNumber)).toEqual(['一', '三', '十', '十二', '二十', '二十一']);
-    expect(partialYear(3)).toBe('截至第三季度');
+    expect(partialYear(3)).toBe('前三季度');
     expect(partialYear(4)).toBe('');
   });
 });

@@ -61,6 +61,12 @@ function validation(ind: Indicator): ExcelJS.DataValidation | null {
   return null;
 }
 
+/** A stored value as its template cell holds it: a school's own words are neutralised like any text a user typed. */
+function sheetCell(ind: Indicator, value: ReportValues[string] | undefined): ExcelJS.CellValue {
+  const shown = displayValue(ind, value);
+  return ind.valueType === 'text' ? cellContent(shown) : shown;
+}
+
 function valueFormat(ind: Indicator): string | undefined {
   if (ind.valueType === 'date') return 'yyyy-mm-dd';
   if (ind.valueType === 'integer') return '0';
@@ -114,7 +120,7 @@ export function schoolTemplate(input: { school: School; period: Period; version:
     row += 1;
     for (const ind of own) {
       const line = sheet.getRow(row);
-      line.values = [ind.name.zh, ind.code, unitText(ind), displayValue(ind, values[ind.code]), [allowedText(ind), ind.help?.zh].filter(Boolean).join('。')];
+      line.values = [ind.name.zh, ind.code, unitText(ind), sheetCell(ind, values[ind.code]), [allowedText(ind), ind.help?.zh].filter(Boolean).join('。')];
       line.getCell(2).font = CODE_FONT;
       line.getCell(5).alignment = { wrapText: true, vertical: 'top' };
       const cell = line.getCell(4);
@@ -122,6 +128,7 @@ export function schoolTemplate(input: { school: School; period: Period; version:
       if (dv) cell.dataValidation = dv;
       const format = valueFormat(ind);
       if (format) cell.numFmt = format;
+      if (ind.valueType === 'text') cell.alignment = { wrapText: true, vertical: 'top' };
       cell.border = { left: { style: 'thin' }, right: { style: 'thin' }, bottom: { style: 'hair' } };
       row += 1;
     }
@@ -190,7 +197,7 @@ export function countyTemplate(input: { countyName: string; period: Period; scho
         cell.fill = NOT_APPLICABLE_FILL;
         return;
       }
-      cell.value = displayValue(ind, values[ind.code]);
+      cell.value = sheetCell(ind, values[ind.code]);
       const format = valueFormat(ind);
       if (format) cell.numFmt = format;
     });

@@ -249,6 +249,8 @@ export const en: MessageTree = {
     explanation: 'Explanation',
     explanationPlaceholder: 'Briefly explain (required before submitting)',
     explanationRequired: 'This value raises a warning: explain it before submitting.',
+    practicePlaceholder: 'Optional: the main measures taken this quarter and what they achieved (rules set, training, inspections, works).',
+    characters: '{{count}}/{{limit}} characters',
     submit: 'Submit',
     submitNow: 'Submit now',
     submitConfirm: 'After submitting, the bureau reviews the report and it cannot be changed meanwhile. Submit now?',

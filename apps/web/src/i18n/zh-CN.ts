@@ -245,6 +245,8 @@ export const zhCN = {
     explanation: '情况说明',
     explanationPlaceholder: '请简要说明原因（提交前必填）',
     explanationRequired: '此项存在预警，报送前请填写情况说明。',
+    practicePlaceholder: '选填：本季度采取的主要措施、做法和成效，如建立制度、开展培训检查、改造设施等。',
+    characters: '{{count}}/{{limit}} 字',
     submit: '报送',
     submitNow: '确认报送',
     submitConfirm: '报送后报表将交教育局审核，审核期间不能修改。确定报送吗？',

@@ -7,6 +7,7 @@ import {
   dismissReminder,
   getReport,
   getSchool,
+  officerWorkbench,
   remindMissing,
   reopenReport,
   reportHistory,
@@ -128,6 +129,12 @@ export const reportsRouter = router({
     .meta({ access: { roles: OVERSIGHT_ROLES, target: 'county' } })
     .input(countyPeriod)
     .mutation(({ ctx, input }) => remindMissing(ctx.db, actorOf(ctx), input.countyId, input.period)),
+
+  /** The officer's workbench: reports awaiting review, schools not yet reported with the deadline, targets at risk. */
+  workbench: procedure
+    .meta({ access: { roles: OVERSIGHT_ROLES, target: 'county' } })
+    .input(z.object({ countyId: countyIdInput, period: period.optional() }))
+    .query(({ ctx, input }) => officerWorkbench(ctx.db, actorOf(ctx), input)),
 
   reminders: procedure
     .meta({ access: { roles: ALL_ROLES, target: 'school' } })

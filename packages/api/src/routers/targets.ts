@@ -1,5 +1,14 @@
 import { OVERSIGHT_ROLES, targetInput } from '@oversight/domain';
-import { copyTargetsFromPreviousYear, listTargets, removeTarget, setTarget, targetAttainment } from '@oversight/db';
+import {
+  copyTargetsFromPreviousYear,
+  listTargets,
+  remindAtRisk,
+  removeTarget,
+  setTarget,
+  targetAttainment,
+  targetProposals,
+  targetWarnings,
+} from '@oversight/db';
 import { z } from 'zod';
 import { actorOf, procedure, router, signedIn } from '../trpc.js';
 import { countyYearInput as countyYear, idInput, quarterInput } from '../inputs.js';
@@ -35,4 +44,22 @@ export const targetsRouter = router({
     .meta({ access: { roles: OVERSIGHT_ROLES, target: 'county' } })
     .input(countyYear.extend({ upToQuarter: quarterInput.optional(), includeSubmitted: z.boolean().optional() }))
     .query(({ ctx, input }) => targetAttainment(ctx.db, signedIn(ctx).scope, input)),
+
+  /** Next year's targets proposed from the data, with the reasoning; nothing is set (accepting calls `set`). */
+  propose: procedure
+    .meta({ access: { roles: OVERSIGHT_ROLES, target: 'county' } })
+    .input(countyYear)
+    .query(({ ctx, input }) => targetProposals(ctx.db, signedIn(ctx).scope, input)),
+
+  /** Schools projected from the quarters approved so far to miss their each-school targets at year end. */
+  warnings: procedure
+    .meta({ access: { roles: OVERSIGHT_ROLES, target: 'county' } })
+    .input(countyYear)
+    .query(({ ctx, input }) => targetWarnings(ctx.db, signedIn(ctx).scope, input)),
+
+  /** Reminds the schools at risk (the same message is not sent twice within 24 hours). */
+  remindAtRisk: procedure
+    .meta({ access: { roles: OVERSIGHT_ROLES, target: 'county' } })
+    .input(countyYear)
+    .mutation(({ ctx, input }) => remindAtRisk(ctx.db, actorOf(ctx), input)),
 });

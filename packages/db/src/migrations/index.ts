@@ -7,6 +7,9 @@ import * as countyFigures from './2026-11-25-01-county-figures.js';
 import * as attemptCounters from './2026-12-03-01-attempt-counters.js';
 import * as onboarding from './2026-12-03-02-onboarding.js';
 import * as evidence from './2026-12-04-01-evidence.js';
+import * as issuingUnit from './2026-12-05-03-issuing-unit.js';
+import * as degreeDays from './2026-12-05-05-degree-days.js';
+import * as adjustedTargets from './2026-12-05-06-adjusted-targets.js';
 
 /** Every migration, in order. Names sort by date; files are frozen once landed. */
 export const migrations: Record<string, Migration> = {
@@ -18,4 +21,7 @@ export const migrations: Record<string, Migration> = {
   '2026-12-03-01-attempt-counters': attemptCounters,
   '2026-12-03-02-onboarding': onboarding,
   '2026-12-04-01-evidence': evidence,
+  '2026-12-05-03-issuing-unit': issuingUnit,
+  '2026-12-05-05-degree-days': degreeDays,
+  '2026-12-05-06-adjusted-targets': adjustedTargets,
 };

@@ -129,7 +129,7 @@ export async function reviewQueue(db: Kysely<Database>, actor: Actor, countyId: 
 
 /**
  * Reminds every school of the county that has not submitted the quarter: a notice on the principal's home
- * page and a message in the outbox for a mail or SMS gateway. A school reminded in the last 24 hours is skipped.
+ * page and a message in the outbox for a mail or SMS gateway (`sendReminder`: the same message within 24 hours is skipped).
  */
 export async function remindMissing(db: Kysely<Database>, actor: Actor, countyId: number, period: string, clock: Clock = {}): Promise<{ reminded: number }> {
   countyInScope(actor.scope, countyId);
@@ -145,29 +145,56 @@ export async function remindMissing(db: Kysely<Database>, actor: Actor, countyId
     // schools the first reminded and skips them (without the lock both would see none and remind twice).
     await sql`select pg_advisory_xact_lock(hashtext('remind'), ${countyId}::int4)`.execute(trx);
     for (const row of pending) {
-      const recent = await trx
-        .selectFrom('reminders')
-        .select('id')
-        .where('schoolId', '=', row.schoolId)
-        .where('period', '=', period)
-        .where('dismissedAt', 'is', null)
-        .where('createdAt', '>', new Date(now.getTime() - 86_400_000))
-        .executeTakeFirst();
-      if (recent) continue;
       const message = `请尽快填报${periodLabel(period)}学校后勤数据，报送截止日期为${due}。`;
-      await trx.insertInto('reminders').values({ countyId, schoolId: row.schoolId, period, message, createdBy: actor.userId, createdAt: now }).execute();
-      const principals = await trx.selectFrom('users').select('id').where('schoolId', '=', row.schoolId).where('active', '=', true).execute();
-      for (const p of principals) {
-        await trx
-          .insertInto('outbox')
-          .values({ countyId, userId: p.id, channel: 'sms', subject: '后勤数据填报提醒', body: `${row.name}：${message}`, createdAt: now })
-          .execute();
-      }
-      reminded += 1;
+      const sent = await sendReminder(
+        trx,
+        { countyId, schoolId: row.schoolId, schoolName: row.name, period, message, subject: '后勤数据填报提醒' },
+        actor,
+        now,
+      );
+      if (sent) reminded += 1;
     }
     await recordAudit(trx, { actorId: actor.userId, action: 'report.remind', entity: 'county', entityId: countyId, countyId, after: { period, reminded } });
   });
   return { reminded };
+}
+
+export interface Reminder {
+  countyId: number;
+  schoolId: number;
+  schoolName: string;
+  /** The quarter the reminder is about (the reporting quarter, or the last quarter a projection rests on). */
+  period: string;
+  message: string;
+  /** The outbox message's subject (SMS or mail). */
+  subject: string;
+}
+
+/**
+ * Sends one reminder to a school: a notice on the principal's home page and a message in the outbox for each
+ * active account of the school. The same message to the same school within 24 hours (not yet dismissed) is not
+ * sent again; a different message is. Returns whether it was sent. Every reminder of the platform goes through here.
+ */
+export async function sendReminder(trx: Kysely<Database>, reminder: Reminder, actor: Actor, now: Date): Promise<boolean> {
+  const recent = await trx
+    .selectFrom('reminders')
+    .select('id')
+    .where('schoolId', '=', reminder.schoolId)
+    .where('message', '=', reminder.message)
+    .where('dismissedAt', 'is', null)
+    .where('createdAt', '>', new Date(now.getTime() - 86_400_000))
+    .executeTakeFirst();
+  if (recent) return false;
+  const { countyId, schoolId, period, message } = reminder;
+  await trx.insertInto('reminders').values({ countyId, schoolId, period, message, createdBy: actor.userId, createdAt: now }).execute();
+  const principals = await trx.selectFrom('users').select('id').where('schoolId', '=', schoolId).where('active', '=', true).execute();
+  for (const p of principals) {
+    await trx
+      .insertInto('outbox')
+      .values({ countyId, userId: p.id, channel: 'sms', subject: reminder.subject, body: `${reminder.schoolName}：${message}`, createdAt: now })
+      .execute();
+  }
+  return true;
 }
 
 /** The school's reminders not yet dismissed, newest first. */

@@ -3,6 +3,7 @@ import {
   buildSummary,
   conflict,
   countyInScope,
+  defaultIssuer,
   deadlineOf,
   figureDrift,
   forbidden,
@@ -18,6 +19,7 @@ import {
   type FigureDrift,
   type Period,
   type Quarter,
+  type ReportExplanations,
   type Scope,
   type Submission,
   type SummaryDocument,
@@ -25,7 +27,7 @@ import {
   type SummaryLevel,
   type SummarySection,
 } from '@oversight/domain';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { analyticsReports, analyticsSchools, countiesByIds, lastReportedPeriods } from '../queries/analytics.js';
 import { recordAudit } from '../queries/audit.js';
 import { countyIdsUnder, getOrgUnit } from '../queries/org.js';
@@ -33,6 +35,7 @@ import { targetsOf } from '../queries/targets.js';
 import type { Database, SummaryFacts, SummaryRow } from '../schema.js';
 import type { Actor } from './actor.js';
 import type { Clock } from './reports.js';
+import { issuingUnitOf } from './issuing-unit.js';
 import { storeDraft } from './summary-drafts.js';
 import { transact } from './transaction.js';
 import { schoolFor, seesEvery, unitInScope } from './scope.js';
@@ -80,16 +83,44 @@ async function lastApprovedQuarter(db: Kysely<Database>, countyIds: readonly num
   return last ? (Number(last.slice(-1)) as Quarter) : 4;
 }
 
+/** The explanations (情况说明) on the approved reports of the window: the causes part 二 quotes. */
+async function reportExplanations(
+  db: Kysely<Database>,
+  countyIds: readonly number[],
+  periods: readonly Period[],
+  schoolId?: number,
+): Promise<ReportExplanations[]> {
+  if (!countyIds.length || !periods.length) return [];
+  const rows = await db
+    .selectFrom('reports')
+    .select(['schoolId', 'period', 'explanations'])
+    .where('countyId', 'in', [...countyIds])
+    .where('period', 'in', [...periods])
+    .where('status', '=', 'approved')
+    .where(sql<boolean>`explanations <> '{}'::jsonb`)
+    .$if(schoolId !== undefined, (q) => q.where('schoolId', '=', schoolId!))
+    .execute();
+  return rows.flatMap((r) => (isPeriod(r.period) ? [{ schoolId: r.schoolId, period: r.period, texts: r.explanations }] : []));
+}
+
+/** Who issues a summary: the county's issuing unit as its bureau admin set it, a city's bureau, or the school. */
+async function issuerOf(db: Kysely<Database>, target: SummaryTarget): Promise<string> {
+  if (target.level === 'county') return (await issuingUnitOf(db, target.unit.id)).issuingUnit;
+  return defaultIssuer(target.level, target.unit.name);
+}
+
 /** Loads what a summary is built from: the schools, the approved reports of the window and of the same quarters last year, submissions, targets. */
 export async function summaryInput(db: Kysely<Database>, target: SummaryTarget, year: number, upToQuarter: Quarter, clock: Clock = {}): Promise<SummaryInput> {
   const window = yearWindow(year, upToQuarter);
-  const [schools, reports, submissions, targets, nextTargets] = await Promise.all([
+  const [schools, reports, submissions, targets, nextTargets, explanations, issuer] = await Promise.all([
     // Schools closed since still count for the quarters they reported.
     analyticsSchools(db, target.countyIds, target.schoolId, { periods: window, statuses: ['approved'] }),
     analyticsReports(db, target.countyIds, [...window, ...shiftWindow(window, -1)], ['approved'], target.schoolId),
     reportSubmissions(db, target.countyIds, window, { ...clock, schoolId: target.schoolId }),
     targetsOf(db, target.countyIds, year),
     targetsOf(db, target.countyIds, year + 1),
+    reportExplanations(db, target.countyIds, window, target.schoolId),
+    issuerOf(db, target),
   ]);
   return {
     level: target.level,
@@ -102,6 +133,8 @@ export async function summaryInput(db: Kysely<Database>, target: SummaryTarget, 
     submissions,
     targets,
     nextTargets,
+    issuer,
+    explanations,
   };
 }
 
@@ -176,6 +209,8 @@ export interface SummaryView extends SummaryFacts {
   status: 'draft' | 'final';
   version: number;
   title: string;
+  /** Who issues and signs it (the county's issuing unit, a city's bureau, or the school): frozen once final. */
+  issuer: string;
   sections: SummarySection[];
   /** A draft's figures come from the live reports; a final summary's are frozen at finalisation. */
   figures: SummaryDocument['figures'];
@@ -204,7 +239,8 @@ function versionsOf(db: Kysely<Database>, summaryId: number): Promise<SummaryVer
 
 async function view(db: Kysely<Database>, row: SummaryRow, live: SummaryDocument | null): Promise<SummaryView> {
   const frozen = row.status === 'final' || !live;
-  const facts: SummaryFacts = frozen ? row.document : { basis: live.basis, tables: live.tables, charts: live.charts };
+  const facts: SummaryFacts = frozen ? row.document : { basis: live.basis, tables: live.tables, charts: live.charts, issuer: live.issuer };
+  const issuer = facts.issuer ?? (await issuerOf(db, await targetOfRow(db, row)));
   return {
     id: row.id,
     level: row.level,
@@ -220,6 +256,7 @@ async function view(db: Kysely<Database>, row: SummaryRow, live: SummaryDocument
     figures: frozen ? row.figures : live.figures,
     figuresFrozen: frozen,
     ...facts,
+    issuer,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
     finalizedAt: row.finalizedAt,
@@ -227,7 +264,8 @@ async function view(db: Kysely<Database>, row: SummaryRow, live: SummaryDocument
   };
 }
 
-const facts = (doc: SummaryDocument): string => JSON.stringify({ basis: doc.basis, tables: doc.tables, charts: doc.charts } satisfies SummaryFacts);
+const facts = (doc: SummaryDocument): string =>
+  JSON.stringify({ basis: doc.basis, tables: doc.tables, charts: doc.charts, issuer: doc.issuer } satisfies SummaryFacts);
 
 function checkYear(year: number, upToQuarter: number | undefined) {
   if (!Number.isInteger(year) || year < 2000 || year > 2100) throw new AppError('BAD_REQUEST', '年度应为2000至2100之间的整数。', 'year');
@@ -300,7 +338,7 @@ async function createDraft(
  * Drafts the annual summary of a county (`countyId`) or of a city across its counties (`cityId`) from the year's
  * approved reports, and stores it as a draft (version 1: refreshing a draft of the same unit and year nobody has edited
  * yet, else a new one, at most MAX_SUMMARIES_PER_UNIT_YEAR a unit and year). `upToQuarter` defaults to the last quarter with an
- * approved report, so a summary written in October reads “截至第三季度”. `reads`: where its figures are read (the
+ * approved report, so a summary written in October covers 前三季度. `reads`: where its figures are read (the
  * dashboards' replica, if any); default `db`.
  */
 export async function draftSummary(

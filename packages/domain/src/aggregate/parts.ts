@@ -1,13 +1,13 @@
 import { badRequest } from '../errors.js';
-import { INDICATORS } from '../indicators/catalogue.js';
+import { INDICATORS, isFigure } from '../indicators/catalogue.js';
 import type { Indicator } from '../indicators/types.js';
 import type { IndicatorValue } from '../indicators/values.js';
 import type { Period } from '../periods.js';
 import { figurePart, isNumeric, type FigurePart } from './group.js';
 import { aggregateSchools, type AnalyticsSchool, type QuarterReport, type SchoolWindow } from './window.js';
 
-/** The indicators figures are shown for: every catalogue indicator except dates. */
-export const FIGURE_INDICATORS: readonly Indicator[] = INDICATORS.filter((i) => i.valueType !== 'date');
+/** The indicators figures are shown for: every catalogue indicator except dates and notes (a school's own words). */
+export const FIGURE_INDICATORS: readonly Indicator[] = INDICATORS.filter((i) => i.valueType !== 'date' && isFigure(i));
 /** The figure indicators that have a change on last year (numbers). */
 export const NUMERIC_FIGURES: readonly Indicator[] = FIGURE_INDICATORS.filter(isNumeric);
 
@@ -16,6 +16,7 @@ export function figureIndicator(code: string): Indicator {
   const ind = INDICATORS.find((i) => i.code === code);
   if (!ind) throw badRequest('indicator', `未知指标：${code}。请从指标目录中选择。`);
   if (ind.valueType === 'date') throw badRequest('indicator', `${ind.name.zh}是日期，不能统计或排名。`);
+  if (!isFigure(ind)) throw badRequest('indicator', `${ind.name.zh}是学校填写的文字，不能统计或排名。`);
   return ind;
 }
 

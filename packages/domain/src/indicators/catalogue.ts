@@ -32,6 +32,12 @@ export const DOMAIN_LABELS: Record<Indicator['domain'], Label> = {
 const CANTEEN = { canteen: true } as const;
 const VOCATIONAL = { types: ['vocational'] } as const;
 const PERSONS = [{ indicator: 'students_enrolled' }, { indicator: 'staff_count' }] as const;
+/** A school's own words on a domain are kept short: a paragraph the bureau can quote. */
+export const PRACTICE_MAX_LENGTH = 500;
+const PRACTICE_HELP = {
+  zh: `选填，不超过${PRACTICE_MAX_LENGTH}字：本季度在这方面的主要做法和成效。县教育局可选作典型做法写入年度总结。`,
+  en: `Optional, up to ${PRACTICE_MAX_LENGTH} characters: what the school did this quarter. The bureau may quote it as a typical practice in the annual summary.`,
+};
 const option = (value: string, zh: string, en: string) => ({ value, label: { zh, en } });
 const LEVELS = [option('county', '县级', 'County'), option('city', '市级', 'City'), option('province', '省级', 'Province')];
 
@@ -235,6 +241,16 @@ export const INDICATORS: readonly Indicator[] = [
     formula: { numerator: [{ indicator: 'internship_insured' }], denominator: [{ indicator: 'interns' }], scale: 100 },
     better: 'higher',
   },
+  {
+    code: 'insurance_practice',
+    name: { zh: '保险工作本季度主要做法', en: "Insurance: this quarter's main practice" },
+    domain: 'insurance',
+    unit: 'none',
+    valueType: 'text',
+    kind: 'note',
+    maxLength: PRACTICE_MAX_LENGTH,
+    help: PRACTICE_HELP,
+  },
 
   // ── energy and water ──
   {
@@ -382,6 +398,16 @@ export const INDICATORS: readonly Indicator[] = [
     peerFactor: 3,
     formula: { numerator: [{ indicator: 'water_m3' }], denominator: PERSONS },
   },
+  {
+    code: 'energy_practice',
+    name: { zh: '节能降耗本季度主要做法', en: "Energy and water: this quarter's main practice" },
+    domain: 'energy',
+    unit: 'none',
+    valueType: 'text',
+    kind: 'note',
+    maxLength: PRACTICE_MAX_LENGTH,
+    help: PRACTICE_HELP,
+  },
 
   // ── green campus ──
   {
@@ -481,6 +507,16 @@ export const INDICATORS: readonly Indicator[] = [
     kind: 'derived',
     better: 'higher',
     formula: { numerator: [{ indicator: 'green_area_total_m2' }], denominator: [{ attribute: 'siteAreaM2' }], scale: 100 },
+  },
+  {
+    code: 'green_practice',
+    name: { zh: '绿色校园本季度主要做法', en: "Green campus: this quarter's main practice" },
+    domain: 'green',
+    unit: 'none',
+    valueType: 'text',
+    kind: 'note',
+    maxLength: PRACTICE_MAX_LENGTH,
+    help: PRACTICE_HELP,
   },
 
   // ── canteen ──
@@ -672,6 +708,17 @@ export const INDICATORS: readonly Indicator[] = [
     better: 'higher',
     formula: { numerator: [{ indicator: 'accompany_meal_days' }], denominator: [{ indicator: 'meal_days' }], scale: 100 },
   },
+  {
+    code: 'canteen_practice',
+    name: { zh: '食堂管理本季度主要做法', en: "Canteen: this quarter's main practice" },
+    domain: 'canteen',
+    unit: 'none',
+    valueType: 'text',
+    kind: 'note',
+    appliesTo: CANTEEN,
+    maxLength: PRACTICE_MAX_LENGTH,
+    help: PRACTICE_HELP,
+  },
 ];
 
 const BY_CODE = new Map(INDICATORS.map((i) => [i.code, i]));
@@ -684,6 +731,14 @@ export function indicator(code: string): Indicator {
 
 export function findIndicator(code: string): Indicator | undefined {
   return BY_CODE.get(code);
+}
+
+/** Whether an indicator is a figure (counted, ranked, targeted) rather than a school's own words (a note). */
+export const isFigure = (ind: Indicator): boolean => ind.kind !== 'note';
+
+/** The domain's practice text (本季度主要做法) a school may write each quarter, if the domain has one. */
+export function practiceIndicator(domain: Indicator['domain']): Indicator | undefined {
+  return INDICATORS.find((i) => i.kind === 'note' && i.domain === domain);
 }
 
 export function applies(ind: Indicator, school: { type: SchoolType; hasCanteen: boolean }): boolean {

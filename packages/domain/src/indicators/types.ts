@@ -5,16 +5,17 @@ import type { SchoolType } from '../schools.js';
 export const DOMAINS = ['basics', 'insurance', 'energy', 'green', 'canteen'] as const;
 export type IndicatorDomain = (typeof DOMAINS)[number];
 
-export type ValueType = 'integer' | 'decimal' | 'boolean' | 'enum' | 'date';
+export type ValueType = 'integer' | 'decimal' | 'boolean' | 'enum' | 'date' | 'text';
 
 /**
  * How an indicator aggregates:
  * - flow: adds up over quarters and across schools (kWh used, trees planted);
  * - stock: the latest quarter of a window; adds up across schools (students, insured students);
  * - status: the latest value; counted per value across schools (grade A/B/C);
- * - derived: computed from other indicators, for a group always as a ratio of sums.
+ * - derived: computed from other indicators, for a group always as a ratio of sums;
+ * - note: a school's own words for the quarter (本季度主要做法): kept with the report, never a figure.
  */
-export type IndicatorKind = 'flow' | 'stock' | 'status' | 'derived';
+export type IndicatorKind = 'flow' | 'stock' | 'status' | 'derived' | 'note';
 
 export type UnitCode =
   | 'persons'
@@ -69,6 +70,8 @@ export interface Indicator {
   appliesTo?: Applicability;
   min?: number;
   max?: number;
+  /** For texts: the most characters allowed. */
+  maxLength?: number;
   options?: readonly { value: string; label: Label }[];
   formula?: Formula;
   /** Cross-checks: this value may not exceed another indicator's (error) or a school attribute's. */

@@ -1,5 +1,5 @@
 import type { SchoolAttributes } from './types.js';
-import { applies, findIndicator, indicator, INDICATORS, UNIT_LABELS } from './catalogue.js';
+import { applies, findIndicator, indicator, INDICATORS, isFigure, UNIT_LABELS } from './catalogue.js';
 import { evaluateFormula, reportInputs } from './formulas.js';
 import { coerceValue, type IndicatorValue, type ReportValues } from './values.js';
 import { daysBetween, periodEndDate, type Period } from '../periods.js';
@@ -115,7 +115,7 @@ export function validateReport(values: ReportValues, ctx: ValidationContext): Re
           severity: 'error',
           message: `${on.name.zh}为“${optionLabel(on, values[gate.indicator]!)}”时，必须填写${ind.name.zh}。`,
         });
-      } else if (ctx.forSubmission && !gate) {
+      } else if (ctx.forSubmission && !gate && isFigure(ind)) {
         issues.push({ code: ind.code, rule: 'required', severity: 'error', message: `请填写${ind.name.zh}。` });
       }
       continue;

@@ -49,6 +49,8 @@ export function coerceValue(ind: Indicator, raw: unknown): Coerced {
       }
       return { ok: true, value: option.value };
     }
+    case 'text':
+      return coerceText(ind, raw);
     case 'date': {
       const iso = raw instanceof Date && !Number.isNaN(raw.getTime()) ? raw.toISOString().slice(0, 10) : text?.replace(/[/.年月]/g, '-').replace(/日$/, '');
       const match = iso ? /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(iso) : null;
@@ -61,6 +63,25 @@ export function coerceValue(ind: Indicator, raw: unknown): Coerced {
       return { ok: true, value: normal };
     }
   }
+}
+
+/**
+ * A school's own words (a note): kept as typed (full-width punctuation stays), trimmed, line breaks normalised,
+ * control characters dropped, at most the catalogue's length in characters (not bytes: 500 字 is 500 Chinese characters).
+ */
+function coerceText(ind: Indicator, raw: unknown): Coerced {
+  const name = ind.name.zh;
+  if (typeof raw !== 'string') return { ok: false, message: `${name}必须是文字。` };
+  const text = raw
+    .replace(/\r\n?/g, '\n')
+    .replace(/[\u0000-\u0008\u000B-\u001F\u007F]/g, '')
+    .trim();
+  if (text === '') return { ok: true, value: null };
+  const length = [...text].length;
+  if (ind.maxLength !== undefined && length > ind.maxLength) {
+    return { ok: false, message: `${name}不能超过${ind.maxLength}字，现为${length}字，请精简。` };
+  }
+  return { ok: true, value: text };
 }
 
 /**

@@ -95,10 +95,17 @@ export function excelSerialToDate(serial: number): Date | null {
 
 /**
  * Adapts a read cell to an indicator before the catalogue's own coercion (coerceValue) runs: a date indicator
- * accepts a bare Excel date serial; everything else passes unchanged.
+ * accepts a bare Excel date serial; a text (a school's own words) is read as the text it shows, with the
+ * apostrophe this platform put before a leading = + - @ taken off again; everything else passes unchanged.
  */
 export function sheetValue(ind: Indicator, raw: string | number | boolean | Date | null): string | number | boolean | Date | null {
   if (ind.valueType === 'date' && typeof raw === 'number') return excelSerialToDate(raw) ?? raw;
+  if (ind.valueType === 'text') {
+    if (typeof raw === 'string') return unneutraliseText(raw);
+    if (typeof raw === 'number') return String(raw);
+    if (typeof raw === 'boolean') return raw ? '是' : '否';
+    if (raw instanceof Date) return raw.toISOString().slice(0, 10);
+  }
   return raw;
 }
 

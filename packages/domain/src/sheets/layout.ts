@@ -67,6 +67,7 @@ export function allowedText(ind: Indicator): string {
   const options = dropDownOptions(ind);
   if (options) return `从下拉列表选择：${options.join('、')}`;
   if (ind.valueType === 'date') return '日期，如 2026-03-15';
+  if (ind.valueType === 'text') return ind.maxLength ? `文字，选填，不超过${ind.maxLength}字` : '文字，选填';
   const kind = ind.valueType === 'integer' ? '整数' : '数字';
   if (ind.min !== undefined && ind.max !== undefined) return `${kind}，${format(ind.min)}至${format(ind.max)}`;
   if (ind.min !== undefined) return `${kind}，不小于${format(ind.min)}`;

@@ -1,6 +1,6 @@
 import { parsePeriod, type Period } from '../periods.js';
 import { chineseNumber, listJoin } from '../wording/sentences.js';
-import type { SummaryContext } from './context.js';
+import type { MissedEntry, SummaryContext } from './context.js';
 import type { Placed } from './figures.js';
 import { schoolCount, windowLabel } from './format.js';
 import type { SummaryBasis } from './types.js';
@@ -32,11 +32,26 @@ function quarterWords(periods: readonly Period[]): string {
   return run ? windowLabel(periods) : listJoin(quarters.map((q) => `第${chineseNumber(q)}季度`));
 }
 
-/** Schools with the quarters concerned: “甲小学（第二季度）、乙小学（第一季度和第三季度）”. */
-function schoolsWithQuarters(entries: readonly { schoolId: number; name: string; periods: Period[] }[], school: boolean): string {
-  if (school) return `我校${quarterWords(entries.flatMap((e) => e.periods))}`;
-  const shown = entries.slice(0, 5).map((e) => `${e.name}（${quarterWords(e.periods)}）`);
-  return entries.length > 5 ? `${shown.join('、')}等${entries.length}所学校` : shown.join('、');
+/** A school's own quarters: “我校第二季度”. */
+function schoolsWithQuarters(entries: readonly { schoolId: number; name: string; periods: Period[] }[]): string {
+  return `我校${quarterWords(entries.flatMap((e) => e.periods))}`;
+}
+
+/** The appendix rows of the reports a summary could not count, and of the late ones (the opening only counts them). */
+export function basisEntries(ctx: SummaryContext, basis: SummaryBasis): MissedEntry[] {
+  const row = (schoolId: number, actual: string): MissedEntry => ({
+    schoolId,
+    school: ctx.realName(schoolId),
+    indicator: '季度报表',
+    target: '按期报送并审核通过',
+    actual,
+    note: '',
+  });
+  return [
+    ...basis.partial.map((p) => row(p.schoolId, `${quarterWords(p.missing)}报表尚未审核通过`)),
+    ...basis.missing.map((m) => row(m.schoolId, `${windowLabel(basis.window)}报表均未审核通过`)),
+    ...basis.late.map((l) => row(l.schoolId, `${quarterWords([l.period])}报表未按期报送`)),
+  ];
 }
 
 export interface BasisFigures {
@@ -88,7 +103,8 @@ export function basisFigures(ctx: SummaryContext, basis: SummaryBasis): BasisFig
         id: 'reports_missing',
         label: '报表尚未审核通过的学校及季度',
         value: gaps.length,
-        text: schoolsWithQuarters(gaps, school),
+        // A county's opening counts them (“2所”): the appendix names them with their quarters.
+        text: school ? schoolsWithQuarters(gaps) : schoolCount(gaps.length),
         indicator: null,
         names: gaps.map((g) => g.name),
         source: src(
@@ -110,7 +126,7 @@ export function basisFigures(ctx: SummaryContext, basis: SummaryBasis): BasisFig
         id: 'reports_late',
         label: '迟报季度报表的学校及季度',
         value: lateEntries.length,
-        text: schoolsWithQuarters(lateEntries, school),
+        text: school ? schoolsWithQuarters(lateEntries) : schoolCount(lateEntries.length),
         indicator: null,
         names: lateEntries.map((e) => e.name),
         source: src(

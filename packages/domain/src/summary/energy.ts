@@ -1,3 +1,6 @@
+import { groupFigure } from '../aggregate/group.js';
+import { indicator } from '../indicators/catalogue.js';
+import * as n from '../wording/numbers.js';
 import { sentence } from '../wording/sentences.js';
 import type { SummaryContext } from './context.js';
 import { changeFigure, indicatorFigure, reportingFigure, statusFigure, type Placed } from './figures.js';
@@ -24,6 +27,7 @@ function consumption(ctx: SummaryContext): SummarySection | null {
   const costs = [nonZero(energyCost) && `能源费用${energyCost.ref}`, nonZero(waterCost) && `水费${waterCost.ref}`].filter(
     (c): c is string => typeof c === 'string',
   );
+  const spending = [costChange(ctx, 'energy_cost_yuan'), costChange(ctx, 'water_cost_yuan')].filter((c): c is string => c !== null);
   return item('energy-use', '加强用电、用水管理', [
     sentence([
       `${ctx.when}，${schoolsOf(ctx)}${uses.join('、')}`,
@@ -33,7 +37,35 @@ function consumption(ctx: SummaryContext): SummarySection | null {
       targetClause(ctx, 'water_m3'),
       targetClause(ctx, 'energy_kgce'),
     ]),
+    spending.length > 0 && `${ctx.level === 'school' ? '' : '按两年同期均有数据的学校同口径计算，'}${spending.join('，')}。`,
   ]);
+}
+
+/**
+ * The change in spending on last year, like for like (schools with approved reports for the same quarters of both
+ * years): “能源费用较上年减少1.25万元、降低4.2%”; null where either year lacks it.
+ */
+function costChange(ctx: SummaryContext, code: 'energy_cost_yuan' | 'water_cost_yuan'): string | null {
+  const ind = indicator(code);
+  const now = groupFigure(ind, ctx.comparable.current);
+  const before = groupFigure(ind, ctx.comparable.previous);
+  if (now.type !== 'number' || before.type !== 'number' || now.value === null || before.value === null || before.value === 0) return null;
+  const percent = changeFigure(ctx, `${code}_change`, code, `${ind.name.zh}${lastYear(ctx)}变化`);
+  if (!percent) return null;
+  const diff = now.value - before.value;
+  const amount = ctx.book.put({
+    id: `${code}_change_amount`,
+    label: `${ind.name.zh}${lastYear(ctx)}增减金额`,
+    value: diff,
+    text: Math.abs(diff) < 50 ? '基本持平' : `${diff < 0 ? '减少' : '增加'}${n.trimmed(Math.abs(diff) / 10_000)}万元`,
+    indicator: code,
+    source: {
+      ...percent.figure.source,
+      method: 'change_percent',
+      description: `本期${ind.name.zh}之和 − 上年同期${ind.name.zh}之和，仅计两年同期均有审核通过报表的学校`,
+    },
+  });
+  return Math.abs(diff) < 50 ? `${ind.name.zh}${lastYear(ctx)}${amount.ref}` : `${ind.name.zh}${lastYear(ctx)}${amount.ref}、${percent.ref}`;
 }
 
 function changes(ctx: SummaryContext): { section: SummarySection | null; energy: number | null } {

@@ -203,14 +203,14 @@ export function schoolListFigure(
   code: string | null,
   schools: readonly SchoolWindow[],
   description: string,
-  options: { all?: boolean; count?: boolean } = {},
+  options: { all?: boolean; count?: boolean; text?: string } = {},
 ): Placed & { names: string[] } {
   const names = schools.map((w) => scope.name(w.school.id));
   const placed = scope.book.put({
     id,
     label,
     value: schools.length,
-    text: options.count ? schoolCount(schools.length) : (options.all ? allNames(names) : namesWithCount(names)) || '无',
+    text: options.text ?? (options.count ? schoolCount(schools.length) : (options.all ? allNames(names) : namesWithCount(names)) || '无'),
     indicator: code,
     names,
     source: source({ method: 'schools_by_rule', indicator: code, schoolIds: schools.map((w) => w.school.id), periods: periodsOf(schools), description }),

@@ -1,5 +1,6 @@
 import { indicator } from '../indicators/catalogue.js';
 import type { IndicatorDomain } from '../indicators/types.js';
+import { targetSchools } from '../targets/evaluate.js';
 import type { Target } from '../targets/types.js';
 import { describeTarget } from '../targets/validate.js';
 import { listJoin } from '../wording/sentences.js';
@@ -33,6 +34,21 @@ function nextLabel(ctx: SummaryContext, t: Target): string {
   return plainNumbers(countyName !== null ? `${countyName}${text.replace(/^全县/, '')}` : text.replace(/^全县/, ctx.subject));
 }
 
+/**
+ * Next year's targets that speak for some school of the summary: an indicator that applies to none of them (实习责任险
+ * in a county or school without a vocational school), or a target narrowed to types it does not have, is left out. A
+ * school's summary states the each-school targets that hold for it (its own, its type's, or the general one).
+ */
+export function applicableTargets(ctx: SummaryContext): Target[] {
+  const all = ctx.input.nextTargets;
+  return all.filter((t) => {
+    if (ctx.level === 'school' && t.kind !== 'each_school') return false;
+    const county = all.filter((o) => o.countyId === t.countyId);
+    const schools = ctx.input.schools.filter((s) => s.countyId === t.countyId);
+    return targetSchools(t, county, schools).length > 0;
+  });
+}
+
 /** 三、下一步工作打算: next year's targets by domain, finishing this year's (in a partial year), and the problems found. */
 export function plansSection(ctx: SummaryContext, problems: SummarySection): SummarySection {
   const next = ctx.input.year + 1;
@@ -43,9 +59,7 @@ export function plansSection(ctx: SummaryContext, problems: SummarySection): Sum
   for (const c of problems.children) if (PROBLEM_DOMAINS[c.id]) note(PROBLEM_DOMAINS[c.id]!, c.title);
   // In a partial year missed targets are still to be finished: said once, as “全力确保完成…”.
   if (!ctx.partial) for (const s of ctx.targets) if (s.result.met === false) note(indicator(s.target.indicator).domain, `${quoted(s.label)}目标未完成`);
-  const nextTargets = school
-    ? ctx.input.nextTargets.filter((t) => t.kind === 'each_school' && (t.schoolId === null || t.schoolId === ctx.input.schools[0]!.id))
-    : ctx.input.nextTargets;
+  const nextTargets = applicableTargets(ctx);
 
   const items = ORDER.map((domain) => {
     const planned = nextTargets.filter((t) => indicator(t.indicator).domain === domain).map((t) => nextLabel(ctx, t));

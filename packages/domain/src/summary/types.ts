@@ -1,3 +1,4 @@
+import type { AdjustedFigures } from '../targets/evaluate.js';
 import { z } from 'zod';
 import type { AnalyticsSchool, QuarterReport } from '../aggregate/window.js';
 import type { Period } from '../periods.js';
@@ -23,6 +24,13 @@ export interface Submission {
   late: boolean;
 }
 
+/** A school's explanations (情况说明) on one approved report, by indicator code: the causes a summary may quote. */
+export interface ReportExplanations {
+  schoolId: number;
+  period: Period;
+  texts: Record<string, string>;
+}
+
 /** Everything a summary is built from. The builder is pure: the data layer loads this. */
 export interface SummaryInput {
   level: SummaryLevel;
@@ -41,7 +49,17 @@ export interface SummaryInput {
   /** The year's targets of the counties in scope, and the next year's (for 下一步工作打算). */
   targets: readonly Target[];
   nextTargets: readonly Target[];
+  /** Who issues the summary (“青石县教育局”, “青石县教育和体育局”); by default the unit's name + 教育局 (a school: its name). */
+  issuer?: string;
+  /** The schools' explanations on the approved reports of the window: quoted as causes in 二、存在的问题. */
+  explanations?: readonly ReportExplanations[];
+  /** The fair comparison of the year for the indicators the targets measure on it (issue 17). */
+  adjusted?: AdjustedFigures | undefined;
 }
+
+/** The appendix table naming the schools behind 二、存在的问题 (附件：未达到目标的学校名单). */
+export const MISSED_TABLE_ID = 'missed-schools';
+export const MISSED_TABLE_TITLE = '未达到目标的学校名单';
 
 /** How a figure was computed from the stored reports: what the officer sees when clicking it. */
 export type FigureMethod =
@@ -167,6 +185,8 @@ export interface SummaryDocument {
   year: number;
   upToQuarter: Quarter;
   title: string;
+  /** Who issues and signs it: “青石县教育局”, or the school. */
+  issuer: string;
   /** The subject sentences use: 全县 / 全市 / 全区 / 我校. */
   subject: string;
   basis: SummaryBasis;
@@ -213,3 +233,12 @@ export const summarySectionsInput = z
     if (count > MAX_SECTIONS) ctx.addIssue({ code: 'custom', message: `总结最多${MAX_SECTIONS}个部分和小节。` });
     if (deepest > 3) ctx.addIssue({ code: 'custom', message: '标题层级最多四级（一、（一）1.（1））。' });
   });
+
+/** The issuing unit's full name as a bureau admin sets it: one rule for the form, the procedure and the service. */
+export const ISSUING_UNIT_MAX = 40;
+export const issuingUnitInput = z
+  .string({ error: '发文单位名称必须是文字。' })
+  .trim()
+  .min(1, '发文单位名称不能为空（如“青石县教育局”“青石县教育和体育局”）。')
+  .max(ISSUING_UNIT_MAX, `发文单位名称不能超过${ISSUING_UNIT_MAX}个字。`)
+  .refine((v) => !/[\\/:*?"<>|\n\r\t]/.test(v), '发文单位名称不能含有 \\ / : * ? " < > | 或换行等字符（会用在文件名中）。');

@@ -16,7 +16,7 @@ import { changePercent } from '../energy.js';
 import { applies, indicator } from '../indicators/catalogue.js';
 import type { IndicatorValue } from '../indicators/values.js';
 import { parsePeriod, type Period } from '../periods.js';
-import type { Comparator, Target, TargetValue } from './types.js';
+import { isAdjustedMeasure, type Comparator, type Target, type TargetValue } from './types.js';
 import { describeTarget, effectiveTarget } from './validate.js';
 
 /** Whether a figure satisfies a comparator; numbers allow for floating-point noise (100.00000000000001 ≥ 100). */
@@ -46,7 +46,19 @@ export function shortfall(actual: IndicatorValue, comparator: Comparator, target
 export interface Frame {
   windows: readonly SchoolWindow[];
   comparable: { current: readonly SchoolWindow[]; previous: readonly SchoolWindow[] };
+  /** The fair comparison of the year, by indicator, for targets on the ratio or the score (issue 17). */
+  adjusted?: AdjustedFigures | undefined;
 }
+
+/** A school's standing in the fair comparison: its ratio of actual to expected use, its score, or why it has none. */
+export interface AdjustedFigure {
+  ratio: number | null;
+  score: number | null;
+  reason: string | null;
+}
+
+/** The fair comparison by indicator, then by school; an indicator absent means its comparison was not computed. */
+export type AdjustedFigures = ReadonlyMap<string, ReadonlyMap<number, AdjustedFigure>>;
 
 export interface SchoolCheck {
   schoolId: number;
@@ -68,6 +80,11 @@ export interface TargetResult {
   reported: number;
   /** Each-school targets: every applicable school, those missing the target first (furthest first). */
   checks: SchoolCheck[] | null;
+  /**
+   * Targets on the fair comparison: why it cannot be measured (no school can be scored, e.g. too few comparable
+   * schools in the province). Such a target is neither met nor pending; schools without a score are left out.
+   */
+  unmeasured?: string | undefined;
 }
 
 const byId = (windows: readonly SchoolWindow[]) => new Map(windows.map((w) => [w.school.id, w]));
@@ -84,6 +101,10 @@ export function targetSchools(target: Target, targets: readonly Target[], school
 
 function schoolMeasure(target: Target, school: AnalyticsSchool, maps: FrameMaps): IndicatorValue {
   const ind = indicator(target.indicator);
+  if (isAdjustedMeasure(target.measure)) {
+    const own = maps.adjusted?.get(school.id);
+    return (target.measure === 'score' ? own?.score : own?.ratio) ?? null;
+  }
   if (target.measure === 'change_percent') {
     const now = maps.current.get(school.id);
     const before = maps.previous.get(school.id);
@@ -97,12 +118,14 @@ function schoolMeasure(target: Target, school: AnalyticsSchool, maps: FrameMaps)
 }
 
 interface FrameMaps {
+  adjusted: ReadonlyMap<number, AdjustedFigure> | undefined;
   windows: Map<number, SchoolWindow>;
   current: Map<number, SchoolWindow>;
   previous: Map<number, SchoolWindow>;
 }
 
-const mapsOf = (frame: Frame): FrameMaps => ({
+const mapsOf = (frame: Frame, code: string): FrameMaps => ({
+  adjusted: frame.adjusted?.get(code),
   windows: byId(frame.windows),
   current: byId(frame.comparable.current),
   previous: byId(frame.comparable.previous),
@@ -111,10 +134,26 @@ const mapsOf = (frame: Frame): FrameMaps => ({
 /** Measures one target on one frame. `targets` are the county's targets of the year (for precedence). */
 export function evaluateTarget(target: Target, targets: readonly Target[], schools: readonly AnalyticsSchool[], frame: Frame): TargetResult {
   const members = targetSchools(target, targets, schools);
-  const maps = mapsOf(frame);
+  const maps = mapsOf(frame, target.indicator);
   const ind = indicator(target.indicator);
 
-  if (target.kind === 'each_school') {
+  if (target.kind === 'each_school' && isAdjustedMeasure(target.measure)) {
+    // Only schools the comparison can score are held to it; when it scores none, the target cannot be measured.
+    const scored = maps.adjusted ? members.filter((s) => schoolMeasure(target, s, maps) !== null) : members;
+    const result = evaluateEach(target, scored, maps);
+    if (!maps.adjusted) return { ...result, unmeasured: '尚未计算按特征调整的比较' };
+    if (scored.length === 0) {
+      const reason = [...maps.adjusted.values()].find((f) => f.reason !== null)?.reason ?? '没有可评分的学校';
+      return { ...result, met: null, unmeasured: reason };
+    }
+    return result;
+  }
+  if (target.kind === 'each_school') return evaluateEach(target, members, maps);
+  return evaluateTotal(target, members, frame, ind);
+}
+
+function evaluateEach(target: Target, members: readonly AnalyticsSchool[], maps: FrameMaps): TargetResult {
+  {
     const checks = members.map((s): SchoolCheck => {
       const value = schoolMeasure(target, s, maps);
       return { schoolId: s.id, value, met: compare(value, target.comparator, target.value), shortfall: shortfall(value, target.comparator, target.value) };
@@ -125,7 +164,9 @@ export function evaluateTarget(target: Target, targets: readonly Target[], schoo
     const met = checks.some((c) => c.met === false) ? false : checks.length === 0 || reported < checks.length ? null : true;
     return { actual: null, change: null, met, schools: members.length, reported, checks };
   }
+}
 
+function evaluateTotal(target: Target, members: readonly AnalyticsSchool[], frame: Frame, ind: ReturnType<typeof indicator>): TargetResult {
   const ids = new Set(members.map((s) => s.id));
   const pick = (windows: readonly SchoolWindow[]) => windows.filter((w) => ids.has(w.school.id));
   if (target.measure === 'change_percent') {
@@ -190,14 +231,20 @@ export interface YearFrames {
  * Builds the year-so-far and full-year frames from the reports of the year and the year before.
  * `upToQuarter` cuts "the year so far" short (e.g. a summary "截至第三季度"); by default it is the last quarter reported.
  */
-export function yearFrames(schools: readonly AnalyticsSchool[], reports: readonly QuarterReport[], year: number, upToQuarter?: 1 | 2 | 3 | 4): YearFrames {
+export function yearFrames(
+  schools: readonly AnalyticsSchool[],
+  reports: readonly QuarterReport[],
+  year: number,
+  upToQuarter?: 1 | 2 | 3 | 4,
+  adjusted?: AdjustedFigures,
+): YearFrames {
   const reportedUpTo = lastReportedQuarter(reports, year);
   const upTo = upToQuarter ?? reportedUpTo;
   const inYear = (r: QuarterReport, y: number) => parsePeriod(r.period).year === y;
   const thisYear = reports.filter((r) => inYear(r, year) && (upTo === null || parsePeriod(r.period).quarter <= upTo));
   const lastYear = reports.filter((r) => inYear(r, year - 1));
 
-  const yearToDate = windowFrame(schools, [...thisYear, ...lastYear], upTo === null ? [] : yearWindow(year, upTo));
+  const yearToDate = { ...windowFrame(schools, [...thisYear, ...lastYear], upTo === null ? [] : yearWindow(year, upTo)), adjusted };
 
   const thisBySchool = groupBySchool(thisYear);
   const lastBySchool = groupBySchool(lastYear);
@@ -220,8 +267,8 @@ export function yearFrames(schools: readonly AnalyticsSchool[], reports: readonl
   }
   const complete = upTo === 4 && seasonalSchools + linearSchools === 0;
   const fullYear = complete
-    ? { windows: yearToDate.windows, comparable: yearToDate.comparable, basis: 'actual' as const, seasonalSchools, linearSchools }
-    : { windows: projected, comparable: { current, previous }, basis: 'projection' as const, seasonalSchools, linearSchools };
+    ? { windows: yearToDate.windows, comparable: yearToDate.comparable, adjusted, basis: 'actual' as const, seasonalSchools, linearSchools }
+    : { windows: projected, comparable: { current, previous }, adjusted, basis: 'projection' as const, seasonalSchools, linearSchools };
   return { year, upToQuarter: upTo, yearToDate, fullYear };
 }
 

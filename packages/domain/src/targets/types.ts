@@ -11,7 +11,9 @@ import { SCHOOL_TYPES, type SchoolType } from '../schools.js';
  * - `value`: the indicator itself (a number; for a status indicator and `each_school`, the status value);
  * - `change_percent`: the change on the same window of the previous year, in percent (−15 = 15% lower);
  * - `status_count`: how many schools hold `statusValue` (county total only);
- * - `status_share`: their share of the schools that reported the status, 0–100 (county total only).
+ * - `status_share`: their share of the schools that reported the status, 0–100 (county total only);
+ * - `expected_ratio`: actual use over the use expected of a school like it (the fair comparison; each school only);
+ * - `score`: the fair comparison's efficiency score 1–100 (each school only).
  * Rates and shares are percentages 0–100, as officers write them: 95 means 95%.
  */
 export const TARGET_KINDS = ['each_school', 'county_total'] as const;
@@ -20,7 +22,10 @@ export type TargetKind = (typeof TARGET_KINDS)[number];
 export const COMPARATORS = ['gte', 'lte', 'eq'] as const;
 export type Comparator = (typeof COMPARATORS)[number];
 
-export const TARGET_MEASURES = ['value', 'change_percent', 'status_count', 'status_share'] as const;
+export const TARGET_MEASURES = ['value', 'change_percent', 'status_count', 'status_share', 'expected_ratio', 'score'] as const;
+/** Measures taken from the fair comparison (issue 17). */
+export const ADJUSTED_MEASURES = ['expected_ratio', 'score'] as const;
+export const isAdjustedMeasure = (m: string): m is (typeof ADJUSTED_MEASURES)[number] => m === 'expected_ratio' || m === 'score';
 export type TargetMeasure = (typeof TARGET_MEASURES)[number];
 
 export type TargetValue = number | string | boolean;
@@ -41,6 +46,8 @@ export const TARGET_MEASURE_LABELS: Record<TargetMeasure, Label> = {
   change_percent: { zh: '较上年变化（%）', en: 'Change on last year (%)' },
   status_count: { zh: '达到该状态的学校数', en: 'Schools with the status' },
   status_share: { zh: '达到该状态的学校占比（%）', en: 'Share of schools with the status (%)' },
+  expected_ratio: { zh: '实际与预期之比', en: 'Actual to expected' },
+  score: { zh: '能效得分（1–100）', en: 'Efficiency score (1–100)' },
 };
 
 /** What a target says, without where it is stored. */
@@ -75,7 +82,7 @@ export const targetInput = z.object({
   year: z.number({ error: '年度必须是数字。' }).int('年度必须是整数。').min(2000, '年度不能早于2000年。').max(2100, '年度不能晚于2100年。'),
   indicator: z.string({ error: '请选择指标。' }).trim().min(1, '请选择指标。').max(60, '指标代码过长。'),
   kind: z.enum(TARGET_KINDS, { error: '目标类型只能是“每所学校”或“全县总体”。' }),
-  measure: z.enum(TARGET_MEASURES, { error: '考核方式只能是指标值、较上年变化、学校数或占比。' }).default('value'),
+  measure: z.enum(TARGET_MEASURES, { error: '考核方式只能是指标值、较上年变化、学校数、占比、实际与预期之比或能效得分。' }).default('value'),
   comparator: z.enum(COMPARATORS, { error: '比较方式只能是“≥”“≤”或“=”。' }),
   value: z.union([z.number().finite('目标值必须是有限的数字。'), z.string().trim().min(1).max(40), z.boolean()], {
     error: '目标值必须是数字、状态值或“是/否”。',

@@ -1,5 +1,6 @@
 import { isNumeric, statusKey } from '../aggregate/group.js';
-import { applies, findIndicator, UNIT_LABELS } from '../indicators/catalogue.js';
+import { ADJUSTED_INDICATORS, isAdjustedIndicator } from '../comparison/model.js';
+import { applies, findIndicator, isFigure, UNIT_LABELS } from '../indicators/catalogue.js';
 import type { Indicator } from '../indicators/types.js';
 import { SCHOOL_TYPE_LABELS, type SchoolType } from '../schools.js';
 import { COMPARATOR_LABELS, TARGET_KIND_LABELS, type ParsedTargetInput, type Target, type TargetDefinition, type TargetValue } from './types.js';
@@ -54,6 +55,7 @@ export function targetProblem(t: TargetDefinition, school?: { name: string; type
   const ind = findIndicator(t.indicator);
   if (!ind) return { field: 'indicator', message: `未知指标：${t.indicator}。请从指标目录中选择。` };
   if (ind.valueType === 'date') return { field: 'indicator', message: `${ind.name.zh}是日期，不能设定目标。` };
+  if (!isFigure(ind)) return { field: 'indicator', message: `${ind.name.zh}是学校填写的文字，不能设定目标。` };
   const numeric = isNumeric(ind);
 
   if (t.schoolId !== null && t.kind !== 'each_school') {
@@ -62,7 +64,7 @@ export function targetProblem(t: TargetDefinition, school?: { name: string; type
   if (t.schoolId !== null && t.schoolTypes !== null) {
     return { field: 'schoolTypes', message: '为单所学校单独设定目标时，不能再限定办学类型。' };
   }
-  if (t.statusValue !== null && (t.measure === 'value' || t.measure === 'change_percent')) {
+  if (t.statusValue !== null && t.measure !== 'status_count' && t.measure !== 'status_share') {
     return { field: 'statusValue', message: '只有按“达到该状态的学校数”或“占比”设定目标时才需要选择状态值。' };
   }
 
@@ -87,6 +89,24 @@ export function targetProblem(t: TargetDefinition, school?: { name: string; type
       if (!numeric) return { field: 'measure', message: `${ind.name.zh}是状态类指标，不能按较上年变化设定目标。` };
       if (typeof t.value !== 'number') return { field: 'value', message: '较上年变化的目标值必须是数字（百分比，如-15表示比上年降低15%）。' };
       if (t.value < -100 || t.value > 1000) return { field: 'value', message: '较上年变化的目标值应在-100至1000之间（百分比，如-15表示比上年降低15%）。' };
+      break;
+    }
+    case 'expected_ratio':
+    case 'score': {
+      if (!isAdjustedIndicator(ind.code)) {
+        return {
+          field: 'measure',
+          message: `按实际与预期之比或能效得分设定的目标只适用于${ADJUSTED_INDICATORS.map((c) => findIndicator(c)!.name.zh).join('、')}。`,
+        };
+      }
+      if (t.kind !== 'each_school') return { field: 'kind', message: `按实际与预期之比或能效得分设定的目标只能是“${TARGET_KIND_LABELS.each_school.zh}”目标。` };
+      if (typeof t.value !== 'number') return { field: 'value', message: '目标值必须是数字。' };
+      if (t.measure === 'score' && (t.value < 1 || t.value > 100))
+        return { field: 'value', message: '能效得分目标应在1至100之间（如50表示不低于半数可比学校）。' };
+      if (t.measure === 'expected_ratio' && (t.value < 0.1 || t.value > 10)) {
+        return { field: 'value', message: '实际与预期之比的目标应在0.1至10之间（如1.1表示实际用量不超过预期的110%）。' };
+      }
+      if (t.comparator === 'eq') return { field: 'comparator', message: '实际与预期之比或能效得分的目标，比较方式只能是“≥”或“≤”。' };
       break;
     }
     case 'status_count':
@@ -174,9 +194,67 @@ function valueText(ind: Indicator, value: number): string {
   return ind.unit === 'percent' ? `${format(value)}%` : `${format(value)}${unit}`;
 }
 
+const percentText = (v: number) => `${format(v)}%`;
+
+/** A number with at least / at most / exactly, in words: “不少于30亩”, “控制在65千克标准煤/人以内”, “为0起”. */
+function amountRequirement(ind: Indicator, comparator: TargetDefinition['comparator'], value: number): string {
+  const text = valueText(ind, value);
+  if (value === 0 && comparator !== 'gte') return '为零';
+  if (comparator === 'eq') return `为${text}`;
+  if (comparator === 'lte') return `控制在${text}以内`;
+  if (ind.unit === 'percent') return value >= 100 ? `达到${text}` : `达到${text}以上`;
+  // “新增绿地面积30亩”, “新植花草树木5万株”: a quantity to add reads as the quantity itself, as seed 003 writes it.
+  if (/^新(增|植|建)/.test(ind.name.zh)) return text;
+  return `不少于${text}`;
+}
+
+/** A change on last year in words: “较上年降低7%以上”, “较上年增长不超过3%”, “不高于上年”, “与上年持平”. */
+function changeRequirement(comparator: TargetDefinition['comparator'], v: number): string {
+  const size = percentText(Math.abs(v));
+  if (comparator === 'eq') return v === 0 ? '与上年持平' : v < 0 ? `较上年降低${size}` : `较上年增长${size}`;
+  if (comparator === 'lte') return v < 0 ? `较上年降低${size}以上` : v === 0 ? '不高于上年' : `较上年增长不超过${size}`;
+  return v > 0 ? `较上年增长${size}以上` : v === 0 ? '不低于上年' : `较上年降低不超过${size}`;
+}
+
+/** A number of schools or a share, in words: “不少于11所”, “不超过2所”, “达到80%以上”. */
+function schoolsRequirement(measure: 'status_count' | 'status_share', comparator: TargetDefinition['comparator'], v: number): string {
+  const text = measure === 'status_count' ? `${format(v)}所` : percentText(v);
+  if (comparator === 'eq') return `为${text}`;
+  if (comparator === 'lte') return measure === 'status_count' ? `不超过${text}` : `控制在${text}以内`;
+  return measure === 'status_count' ? `不少于${text}` : v >= 100 ? `达到${text}` : `达到${text}以上`;
+}
+
 /**
- * A target in the words of a bureau document, e.g. “每所学校校方责任险参保率≥100%”,
- * “全县人均综合能耗较上年降低不少于15%”, “全县绿色学校创建状态为‘已认定’的学校≥11所”.
+ * What a target asks of its indicator, in words and without comparison symbols: “达到95%以上”, “控制在…以内”,
+ * “较上年降低7%以上”, “不少于…”, “30亩” (for 新增绿地面积), “为‘已认定’的学校不少于11所”. The one phrasing of a
+ * target: summaries, target lists, the league table's 目标 column and the pages all use it.
+ */
+export function targetRequirement(t: Pick<TargetDefinition, 'indicator' | 'measure' | 'comparator' | 'value' | 'statusValue'>): string {
+  const ind = findIndicator(t.indicator);
+  if (!ind) return String(t.value);
+  switch (t.measure) {
+    case 'value':
+      return typeof t.value === 'number' ? amountRequirement(ind, t.comparator, t.value) : `为“${statusLabel(ind, t.value)}”`;
+    case 'change_percent':
+      return changeRequirement(t.comparator, Number(t.value));
+    case 'status_count':
+    case 'status_share':
+      return `为“${statusLabel(ind, t.statusValue!)}”的学校${t.measure === 'status_share' ? '占比' : ''}${schoolsRequirement(t.measure, t.comparator, Number(t.value))}`;
+    case 'expected_ratio':
+      return `实际与预期之比${boundRequirement(t.comparator, format(Number(t.value)))}`;
+    case 'score':
+      return `能效得分${boundRequirement(t.comparator, format(Number(t.value)))}`;
+  }
+}
+
+/** A plain number bound in words: “不低于50”, “不高于1.2”, “为1”. */
+function boundRequirement(comparator: TargetDefinition['comparator'], text: string): string {
+  return comparator === 'gte' ? `不低于${text}` : comparator === 'lte' ? `不高于${text}` : `为${text}`;
+}
+
+/**
+ * A target in the words of a bureau document, e.g. “每所学校校方责任险参保率达到100%”,
+ * “全县人均综合能耗较上年降低15%以上”, “全县绿色学校创建状态为‘已认定’的学校不少于11所”, “全县新增绿地面积30亩”.
  */
 export function describeTarget(t: TargetDefinition, schoolName?: string): string {
   const ind = findIndicator(t.indicator);
@@ -189,20 +267,5 @@ export function describeTarget(t: TargetDefinition, schoolName?: string): string
         : t.schoolTypes
           ? `每所${typeNames(t.schoolTypes)}`
           : '每所学校';
-  const cmp = COMPARATOR_LABELS[t.comparator].zh;
-  switch (t.measure) {
-    case 'value':
-      if (typeof t.value === 'number') return `${who}${ind.name.zh}${cmp}${valueText(ind, t.value)}`;
-      return `${who}${ind.name.zh}为“${statusLabel(ind, t.value)}”`;
-    case 'change_percent': {
-      const v = Number(t.value);
-      if (t.comparator === 'lte' && v < 0) return `${who}${ind.name.zh}较上年降低不少于${format(-v)}%`;
-      if (t.comparator === 'gte' && v > 0) return `${who}${ind.name.zh}较上年增长不少于${format(v)}%`;
-      return `${who}${ind.name.zh}较上年变化${cmp}${format(v)}%`;
-    }
-    case 'status_count':
-      return `${who}${ind.name.zh}为“${statusLabel(ind, t.statusValue!)}”的学校${cmp}${format(Number(t.value))}所`;
-    case 'status_share':
-      return `${who}${ind.name.zh}为“${statusLabel(ind, t.statusValue!)}”的学校占比${cmp}${format(Number(t.value))}%`;
-  }
+  return `${who}${ind.name.zh}${targetRequirement(t)}`;
 }

@@ -38,10 +38,12 @@ export function chineseNumber(n: number): string {
   return `${tens === 1 ? '' : digits[tens]}十${ones ? digits[ones] : ''}`;
 }
 
-/** "截至第三季度" for a partial year, "" for a whole one. */
+/** The part of a year a bureau names: "第一季度", "上半年", "前三季度"; "" for a whole year. */
 export function partialYear(upToQuarter: 1 | 2 | 3 | 4): string {
-  return upToQuarter === 4 ? '' : `截至第${chineseNumber(upToQuarter)}季度`;
+  return PART_YEAR[upToQuarter];
 }
+
+const PART_YEAR = { 1: '第一季度', 2: '上半年', 3: '前三季度', 4: '' } as const;
 
 /**
  * The number of a heading in official documents (GB/T 9704): "一、" for the first level, "（一）" for the
@@ -60,9 +62,20 @@ export function headingNumber(depth: number, index: number): string {
   }
 }
 
-/** The time a summary speaks of: "2026年" for a whole year, "截至2026年第三季度" for part of one. */
+/** The time a summary speaks of: "2026年" for a whole year, "2026年上半年" or "2026年前三季度" for part of one. */
 export function asOf(year: number, upToQuarter: 1 | 2 | 3 | 4): string {
-  return upToQuarter === 4 ? `${year}年` : `截至${year}年第${chineseNumber(upToQuarter)}季度`;
+  return `${year}年${partialYear(upToQuarter)}`;
+}
+
+/**
+ * How many schools a problem concerns, without naming them (bureau summaries name no school among the problems):
+ * "个别学校" (one), "少数学校（2所）" (up to a third), "部分学校（5所）", "全部7所学校".
+ */
+export function schoolsConcerned(count: number, total: number): string {
+  if (count <= 0) return '';
+  if (count >= total && total > 1) return `全部${total}所学校`;
+  if (count === 1) return '个别学校';
+  return count * 3 <= total ? `少数学校（${count}所）` : `部分学校（${count}所）`;
 }
 
 /**

@@ -101,7 +101,7 @@ function FigureTrend({ figure, catalogue }: { figure: Figure; catalogue: Catalog
   const ind = figures.find(figure.indicator);
   const target = figure.targets.find((c) => c.measure === 'value' && typeof c.value === 'number');
   if (figure.figure.type === 'number') {
-    const points = figure.trend.map((p) => ({ period: p.period, value: p.figure.type === 'number' ? p.figure.value : null }));
+    const points = figure.trend.map((p) => ({ period: p.period, value: 'value' in p ? p.value : null }));
     return (
       <TrendChart
         title={t('overview.trendTitle', { name: figures.name(figure.indicator) })}
@@ -115,7 +115,7 @@ function FigureTrend({ figure, catalogue }: { figure: Figure; catalogue: Catalog
       />
     );
   }
-  const keys = [...new Set(figure.trend.flatMap((p) => (p.figure.type === 'counts' ? Object.keys(p.figure.counts) : [])))];
+  const keys = [...new Set(figure.trend.flatMap((p) => ('counts' in p ? Object.keys(p.counts) : [])))];
   const name = (k: string) =>
     ind?.valueType === 'boolean'
       ? k === 'true'
@@ -126,7 +126,7 @@ function FigureTrend({ figure, catalogue }: { figure: Figure; catalogue: Catalog
         : k;
   const points = figure.trend.map((p) => ({
     period: p.period,
-    ...Object.fromEntries(keys.map((k) => [k, p.figure.type === 'counts' ? (p.figure.counts[k] ?? 0) : null])),
+    ...Object.fromEntries(keys.map((k) => [k, 'counts' in p ? (p.counts[k] ?? 0) : null])),
   }));
   return (
     <TrendChart

@@ -95,6 +95,27 @@ function FieldInput({
           error={error}
         />
       );
+    case 'text': {
+      const text = typeof value === 'string' ? value : '';
+      const limit = indicator.maxLength;
+      return (
+        <Textarea
+          id={id}
+          w="100%"
+          size={size}
+          autosize
+          minRows={phone ? 4 : 3}
+          maxRows={12}
+          maxLength={limit}
+          placeholder={t('report.practicePlaceholder')}
+          description={limit ? t('report.characters', { count: [...text].length, limit }) : undefined}
+          inputWrapperOrder={['input', 'description', 'error']}
+          value={text}
+          onChange={(e) => onChange(e.currentTarget.value || null)}
+          error={error}
+        />
+      );
+    }
     case 'date':
       return (
         <TextInput
@@ -183,13 +204,15 @@ export const IndicatorField = memo(function IndicatorField({ indicator, value, u
   );
   const explain = (text: string) => onExplain(indicator.code, text);
 
+  // A school's own words (本季度主要做法): no unit, no last year's figure; the text box takes the row's width.
+  const note = indicator.kind === 'note';
   if (phone) {
     return (
       <Paper p="sm" bg={bg} data-indicator={indicator.code} shadow="none">
         <Stack gap={6}>
           <div>
             {nameLabel}
-            <Group gap="md" mt={2}>
+            <Group gap="md" mt={2} display={note ? 'none' : undefined}>
               {unit && (
                 <Text size="xs" c="dimmed">
                   {t('report.unitValue', { unit })}
@@ -213,22 +236,26 @@ export const IndicatorField = memo(function IndicatorField({ indicator, value, u
         {nameLabel}
         {help}
       </Table.Td>
-      <Table.Td>
+      <Table.Td colSpan={note ? 3 : 1}>
         <Stack gap={4}>
           {input}
           <Warnings name={name} warnings={warnings} explanation={explanation} phone={false} onExplain={explain} />
         </Stack>
       </Table.Td>
-      <Table.Td w={110}>
-        <Text size="sm" c="dimmed">
-          {unit}
-        </Text>
-      </Table.Td>
-      <Table.Td w={140} className="num">
-        <Text size="sm" c="dimmed">
-          {lastYear}
-        </Text>
-      </Table.Td>
+      {!note && (
+        <Table.Td w={110}>
+          <Text size="sm" c="dimmed">
+            {unit}
+          </Text>
+        </Table.Td>
+      )}
+      {!note && (
+        <Table.Td w={140} className="num">
+          <Text size="sm" c="dimmed">
+            {lastYear}
+          </Text>
+        </Table.Td>
+      )}
     </Table.Tr>
   );
 });

@@ -73,7 +73,7 @@ export function TargetsPage() {
   );
 
   if (countyId === null) return <ChooseCounty />;
-  const firstIndicator = catalogue.data?.indicators.find((i) => i.valueType !== 'date')?.code ?? '';
+  const firstIndicator = catalogue.data?.indicators.find((i) => i.valueType !== 'date' && i.kind !== 'note')?.code ?? '';
   const metOf = new Map((attainment.data?.items ?? []).map((a) => [a.target.id, a.yearToDate.met]));
 
   return (

@@ -54,7 +54,7 @@ export function IndicatorSelect({
   catalogue,
   value,
   onChange,
-  only = (i) => i.valueType !== 'date',
+  only = (i) => i.valueType !== 'date' && i.kind !== 'note',
   ...rest
 }: { catalogue: Catalogue; value: string | null; onChange: (code: string) => void; only?: (i: Indicator) => boolean } & Omit<
   SelectProps,

@@ -46,33 +46,62 @@ export async function keptByCounty<T>(
   return result;
 }
 
-/**
- * Each county's overview parts (see `keptByCounty`). The frames of the counties recomputed are handed to `measured`
- * too: built from every value of the window and a year earlier, they are what the counties' targets are measured on,
- * so a caller need not read those counties again.
- */
+/** Each county's overview parts (see `keptByCounty`). */
 export function countyPartsFor(
   db: Kysely<Database>,
   countyIds: readonly number[],
   w: ResolvedWindow,
   trendPeriods: readonly Period[],
   statuses: readonly ReportStatus[],
-  measured?: (frames: ReadonlyMap<number, CountyFrame>) => void,
 ): Promise<Map<number, CountyParts>> {
   const periods = periodsFor(w, TREND_QUARTERS);
   return keptByCounty(db, countyIds, 'overview', w, periods, statuses, {
     compute: async (batch) => {
       const of = await countyData(db, batch, periods, statuses);
-      const frames = new Map(batch.map((countyId) => [countyId, countyFrame(of(countyId), w)]));
-      measured?.(frames);
       return new Map(
         batch.map((countyId) => {
-          const { schools, reports } = of(countyId);
-          return [countyId, countyParts(schools, reports, frames.get(countyId)!.frame, trendPeriods)];
+          const data = of(countyId);
+          return [countyId, countyParts(data.schools, data.reports, countyFrame(data, w).frame, trendPeriods)];
         }),
       );
     },
     pack: (parts) => packCountyParts(parts, trendPeriods),
     unpack: (text) => unpackCountyParts(text, trendPeriods),
   });
+}
+
+/**
+ * One county's overview parts kept together with something measured on its frame (its target checks), under a key
+ * naming what was measured (`what`: the targets' hash, so a changed target is measured again). While the county's
+ * data is unchanged neither is computed again and nothing of the county is read.
+ */
+export async function countyPartsMeasured<M>(
+  db: Kysely<Database>,
+  countyId: number,
+  w: ResolvedWindow,
+  trendPeriods: readonly Period[],
+  statuses: readonly ReportStatus[],
+  what: string,
+  measure: (frame: CountyFrame) => M,
+): Promise<{ parts: CountyParts; measured: M }> {
+  const periods = periodsFor(w, TREND_QUARTERS);
+  const kept = await keptByCounty(db, [countyId], `overview|${what}`, w, periods, statuses, {
+    compute: async (batch) => {
+      const of = await countyData(db, batch, periods, statuses);
+      return new Map(
+        batch.map((id) => {
+          const data = of(id);
+          const frame = countyFrame(data, w);
+          return [id, { parts: countyParts(data.schools, data.reports, frame.frame, trendPeriods), measured: measure(frame) }];
+        }),
+      );
+    },
+    // The measurement's JSON, a newline (JSON.stringify never writes one), then the packed parts.
+    pack: ({ parts, measured }) => `${JSON.stringify(measured)}\n${packCountyParts(parts, trendPeriods)}`,
+    unpack: (text) => {
+      const at = text.indexOf('\n');
+      return { measured: JSON.parse(text.slice(0, at)) as M, parts: unpackCountyParts(text.slice(at + 1), trendPeriods) };
+    },
+  });
+  return kept.get(countyId)!;
 }

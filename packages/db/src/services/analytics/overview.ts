@@ -22,12 +22,13 @@ import {
   type Scope,
   type Target,
 } from '@oversight/domain';
+import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { completenessCounts } from '../../queries/analytics.js';
 import { targetsOf } from '../../queries/targets.js';
 import type { Database } from '../../schema.js';
-import { targetFrames, type CountyFrame } from './county-data.js';
-import { countyPartsFor } from './kept-figures.js';
+import type { CountyFrame } from './county-data.js';
+import { countyPartsFor, countyPartsMeasured } from './kept-figures.js';
 import { brief, type TargetBrief } from './school-figures.js';
 import { countiesFor } from './scope.js';
 import { resolveWindow, TREND_QUARTERS, type WindowChoice } from './window.js';
@@ -42,13 +43,16 @@ export interface TargetCheck extends TargetBrief {
   reported: number;
 }
 
+/** A quarter of a figure's trend as the chart draws it: a number figure's value, a status figure's schools per value. */
+export type OverviewTrendPoint = { period: Period; value: number | null } | { period: Period; counts: Record<string, number> };
+
 export interface OverviewFigure {
   indicator: string;
   figure: GroupFigure;
   /** Like for like against the same window last year (numbers only). */
   change: Change | null;
   targets: TargetCheck[];
-  trend: { period: Period; figure: GroupFigure }[];
+  trend: OverviewTrendPoint[];
 }
 
 export interface Overview {
@@ -65,30 +69,44 @@ export interface Overview {
   targets: { total: number; met: number; notMet: number; pending: number };
 }
 
-/** A county's targets measured on its frame, by indicator, with the tally of met, missed and pending. */
-function targetChecks(targets: readonly Target[], { present, frame }: CountyFrame) {
-  const summary = { total: 0, met: 0, notMet: 0, pending: 0 };
-  const checksOf = (ind: Indicator) =>
-    targets
-      .filter((t) => t.indicator === ind.code)
-      .map((t): TargetCheck => {
-        const r = evaluateTarget(t, targets, present, frame);
-        summary.total += 1;
-        if (r.met === true) summary.met += 1;
-        else if (r.met === false) summary.notMet += 1;
-        else summary.pending += 1;
-        const name = t.schoolId !== null ? present.find((s) => s.id === t.schoolId)?.name : undefined;
-        return {
-          ...brief(t, name),
-          actual: r.actual,
-          met: r.met,
-          schoolsNotMet: r.checks ? r.checks.filter((c) => c.met === false).length : null,
-          schools: r.schools,
-          reported: r.reported,
-        };
-      });
-  return { summary, checksOf };
+type TargetSummary = Overview['targets'];
+
+/** A county's targets measured on its frame: the checks by indicator, and the tally of met, missed and pending. */
+interface MeasuredTargets {
+  summary: TargetSummary;
+  byIndicator: Record<string, TargetCheck[]>;
 }
+
+const SHOWN = new Set(FIGURE_INDICATORS.map((i) => i.code));
+
+function measureTargets(targets: readonly Target[], { present, frame }: CountyFrame): MeasuredTargets {
+  const summary = { total: 0, met: 0, notMet: 0, pending: 0 };
+  const byIndicator: Record<string, TargetCheck[]> = {};
+  for (const t of targets) {
+    if (!SHOWN.has(t.indicator)) continue;
+    const r = evaluateTarget(t, targets, present, frame);
+    summary.total += 1;
+    if (r.met === true) summary.met += 1;
+    else if (r.met === false) summary.notMet += 1;
+    else summary.pending += 1;
+    const name = t.schoolId !== null ? present.find((s) => s.id === t.schoolId)?.name : undefined;
+    const checks = byIndicator[t.indicator] ?? [];
+    byIndicator[t.indicator] = checks;
+    checks.push({
+      ...brief(t, name),
+      actual: r.actual,
+      met: r.met,
+      schoolsNotMet: r.checks ? r.checks.filter((c) => c.met === false).length : null,
+      schools: r.schools,
+      reported: r.reported,
+    });
+  }
+  return { summary, byIndicator };
+}
+
+/** What the chart draws of a quarter's figure. */
+const trendPoint = (period: Period, figure: GroupFigure): OverviewTrendPoint =>
+  figure.type === 'number' ? { period, value: figure.value } : { period, counts: figure.counts };
 
 /**
  * The bureau's dashboard: for each domain, every indicator's figure for the window with its change on last
@@ -106,17 +124,22 @@ export async function overview(
   const quarters = w.window.length ? w.window : [w.end];
   const statuses = figureStatuses(input.includeSubmitted);
   // Every county's figures are its kept parts (recomputed when its data moved), added up for a city or province.
-  // One county's targets are measured too; when its parts are recomputed, their frame serves (the county is read once).
+  // One county's targets are measured too, and kept with its parts under the targets' hash: while neither its data
+  // nor its targets change, the overview reads none of its reports.
   const one = countyIds.length === 1 ? countyIds[0]! : null;
-  let recomputed: CountyFrame | undefined;
-  const [kept, targets, counts] = await Promise.all([
-    countyPartsFor(db, countyIds, w, trendPeriods, statuses, one === null ? undefined : (frames) => (recomputed = frames.get(one))),
+  const [targets, counts] = await Promise.all([
     one !== null ? targetsOf(db, countyIds, input.year) : Promise.resolve([]),
     completenessCounts(db, countyIds, quarters).then((rows) => sumCompleteness(rows, quarters)),
   ]);
-  const parts = [...kept.values()];
-  const measured = one !== null && targets.length ? (recomputed ?? (await targetFrames(db, countyIds, w, statuses, targets)).get(one)!) : null;
-  const { summary, checksOf } = measured ? targetChecks(targets, measured) : { summary: { total: 0, met: 0, notMet: 0, pending: 0 }, checksOf: () => [] };
+  let parts: CountyParts[];
+  let measured: MeasuredTargets = { summary: { total: 0, met: 0, notMet: 0, pending: 0 }, byIndicator: {} };
+  if (one !== null && targets.length) {
+    const hash = createHash('sha256').update(JSON.stringify(targets)).digest('base64url').slice(0, 22);
+    const kept = await countyPartsMeasured(db, one, w, trendPeriods, statuses, `targets:${hash}`, (frame) => measureTargets(targets, frame));
+    parts = [kept.parts];
+    measured = kept.measured;
+  } else parts = [...(await countyPartsFor(db, countyIds, w, trendPeriods, statuses)).values()];
+  const { summary } = measured;
 
   const figureOf = (ind: Indicator): OverviewFigure => {
     const sum = (pick: (p: CountyParts) => FigurePart | undefined) =>
@@ -129,8 +152,13 @@ export async function overview(
       indicator: ind.code,
       figure,
       change: figure.type === 'number' ? change(figureValue(sum((p) => p.current[ind.code])), figureValue(sum((p) => p.previous[ind.code]))) : null,
-      targets: checksOf(ind),
-      trend: trendPeriods.map((period) => ({ period, figure: sum((p) => p.trend[period]?.[ind.code]) })),
+      targets: measured.byIndicator[ind.code] ?? [],
+      trend: trendPeriods.map((period) =>
+        trendPoint(
+          period,
+          sum((p) => p.trend[period]?.[ind.code]),
+        ),
+      ),
     };
   };
 

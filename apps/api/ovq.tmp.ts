@@ -1,0 +1,20 @@
+import { PGlite } from '@electric-sql/pglite';
+import { CamelCasePlugin, Kysely, PGliteDialect } from 'kysely';
+import { overview, saveReport, userForSession } from '@oversight/db';
+const parsers = { 20: Number, 1700: Number, 1082: (v: string) => v };
+const pglite = await PGlite.create('/tmp/oversight-bench-pglite-run', { parsers, startParams: [...PGlite.defaultStartParams, '-c', 'shared_buffers=32MB'] });
+const stats = new Map<string, { n: number; ms: number }>();
+let on = false;
+const db = new Kysely<any>({ dialect: new PGliteDialect({ pglite }), plugins: [new CamelCasePlugin({ maintainNestedObjectKeys: true })],
+  log: (e) => { if (!on) return; const k = e.query.sql.slice(0, 110); const s = stats.get(k) ?? { n: 0, ms: 0 }; s.n++; s.ms += e.queryDurationMillis; stats.set(k, s); } });
+const county = (await db.selectFrom('orgUnits').select('id').where('level', '=', 'county').executeTakeFirstOrThrow()).id;
+const scope = { kind: 'counties' as const, countyIds: [county] };
+await overview(db, scope, { countyId: county, year: 2026 });
+on = true;
+const t0 = performance.now();
+for (let i = 0; i < 50; i++) await overview(db, scope, { countyId: county, year: 2026 });
+console.log('overview ms/each', ((performance.now() - t0) / 50).toFixed(2));
+for (const [k, s] of [...stats].sort((a, b) => b[1].ms - a[1].ms)) console.log((s.ms / 50).toFixed(2), s.n / 50, k);
+const big = await db.selectFrom('countyFigures').select([(eb) => eb.fn('length', ['parts']).as('len'), 'key']).execute();
+console.log(big);
+await pglite.close();

@@ -1,0 +1,3 @@
+export * from './ridge.js';
+export * from './model.js';
+export * from './profile.js';
