@@ -129,6 +129,10 @@ describe.skipIf(problem !== null)(`a streaming replica behind DATABASE_READ_URL$
     }
     await handle.replica!.catchUp();
     expect(await overview(viaReplica, officer, setup.countyA.id)).toEqual(await overview(onPrimary, officer, setup.countyA.id));
+    // A summary draft reads its figures on the replica and stores the draft on the primary.
+    await mutate(viaReplica, officer, 'summaries.draft', { countyId: setup.countyA.id, year: 2026, upToQuarter: 1 });
+    const drafts = await handle.db.selectFrom('summaries').select('id').where('countyId', '=', setup.countyA.id).execute();
+    expect(drafts).toHaveLength(1);
   }, 60_000);
 
   it('answers an approval, a return and an import only once the replica’s dashboards show them', async () => {
