@@ -1,7 +1,8 @@
 /**
- * `pnpm bench --topology replica`: the server with a streaming replica behind DATABASE_READ_URL. Principals autosave
- * against the primary as fast as the server answers while an officer reads the county overview and league table
- * (served from the replica), and approvals are timed until the replica's dashboards show them.
+ * `pnpm bench --topology replica`: two server processes (as behind the `scaled` profile's proxy), both with a
+ * streaming replica behind DATABASE_READ_URL. Principals autosave through one as fast as it answers (load on the
+ * primary) while an officer, through the other, reads the county overview and league table (served from the replica)
+ * and approves reports, each timed until the replica's overview shows it.
  */
 import { openDatabase } from '@oversight/db';
 import { addPrincipals } from '@oversight/db/province';
@@ -67,12 +68,13 @@ export async function replicaTopology(seeded: Seeded, options: BenchOptions, log
     }
     const county = replicaCounty(seeded);
     const principals = await addPrincipals(handle.db, county.id, BENCH_PASSWORD, 32);
-    const server = await startServer({ BENCH_DATABASE_URL: url, BENCH_READ_URL: readUrl });
+    const env = { BENCH_DATABASE_URL: url, BENCH_READ_URL: readUrl };
+    const [server, saver] = await Promise.all([startServer(env), startServer(env)]);
     try {
       const officerUser = await signedIn(handle.db, county.officer.id);
       const officer = await login(server.port, county.officer.username, BENCH_PASSWORD);
       const last = province.periods.at(-1)!;
-      const writers = await draftWriters(server.port, principals, BENCH_PASSWORD, province.nextPeriod, last);
+      const writers = await draftWriters(saver.port, principals, BENCH_PASSWORD, province.nextPeriod, last);
       const overviewInput = { countyId: county.id, year: YEAR };
       const leagueInput = { ...overviewInput, indicator: LEAGUE_INDICATOR };
       // Warm the kept figures once, as a dashboard in use would have.
@@ -82,7 +84,7 @@ export async function replicaTopology(seeded: Seeded, options: BenchOptions, log
       let failures = 0;
       const failedBy = new Map<string, number>();
       const load = autocannon({
-        url: `http://127.0.0.1:${server.port}`,
+        url: `http://127.0.0.1:${saver.port}`,
         pipelining: 1,
         duration: options.saveSeconds,
         ...autosaves(writers, province.nextPeriod, (status, body) => {
@@ -139,7 +141,7 @@ export async function replicaTopology(seeded: Seeded, options: BenchOptions, log
       ]);
       const rate = result['2xx'] / (result.duration || options.saveSeconds);
       const causes = [...failedBy].map(([code, n]) => `${code} ${n}`).join('、');
-      const where = `副本（${options.readUrl ? 'DATABASE_READ_URL' : 'pg_basebackup 本机流复制'}），${writers.length} 个客户端同时保存`;
+      const where = `副本（${options.readUrl ? 'DATABASE_READ_URL' : 'pg_basebackup 本机流复制'}），另一服务进程上 ${writers.length} 个客户端同时保存`;
       return [
         { name: '县总览（只读副本，保存负载下）', ...summarise(overviewTimes), unit: 'ms', target: { p95AtMost: 50 }, baseline: null, note: where },
         { name: '县排行榜（只读副本，保存负载下）', ...summarise(leagueTimes), unit: 'ms', target: { p95AtMost: 50 }, baseline: null, note: where },
@@ -163,7 +165,7 @@ export async function replicaTopology(seeded: Seeded, options: BenchOptions, log
         },
       ];
     } finally {
-      await server.stop();
+      await Promise.all([server.stop(), saver.stop()]);
     }
   } finally {
     await replica?.stop();
