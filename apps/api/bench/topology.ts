@@ -56,9 +56,11 @@ export async function replicaTopology(seeded: Seeded, options: BenchOptions, log
     try {
       for (let tries = 0; ; tries++) {
         try {
-          await probe.replica!.catchUp();
+          const { caughtUp, waitedMs } = await probe.replica!.catchUp();
+          if (!caughtUp) throw new Error(`只读副本${Math.round(waitedMs / 1000)}秒内未追上主库，无法测量`);
           break;
         } catch (error) {
+          if (error instanceof Error && error.message.startsWith('只读副本')) throw error;
           if (tries > 600) throw error;
           await new Promise((resolve) => setTimeout(resolve, 100));
         }
