@@ -17,6 +17,7 @@ import { printTable, verdict, writeResults, type Figure } from './report.js';
 import { rosterImport } from './roster.js';
 import { saveThroughput, startServer } from './saves.js';
 import { spaInitialJs } from './spa.js';
+import { replicaTopology } from './topology.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const log = (line: string) => process.stdout.write(`${line}\n`);
@@ -27,7 +28,7 @@ const seeded = await seedBench(options, log);
 const { handle, province } = seeded;
 const figures: Figure[] = [];
 const step = async (name: string, run: () => Promise<Figure | Figure[]>) => {
-  if (options.skip.has(name)) return;
+  if (options.skip.has(name) || (options.only && !options.only.has(name))) return;
   log(`测量：${name}……`);
   try {
     const out = await run();
@@ -59,6 +60,7 @@ try {
       await server.stop();
     }
   });
+  if (options.topology === 'replica') await step('replica', () => replicaTopology(seeded, options, log));
   await step('embedded', () => embedded(log, options.saveSeconds));
   await step('spa', async () => spaInitialJs());
   await step('evidence', async () => {

@@ -13,6 +13,14 @@ export interface BenchOptions {
   /** Evidence uploads: reruns of each file size, and how many clients upload at once. */
   evidenceRuns: number;
   evidenceClients: number;
+  /**
+   * `replica`: also measure dashboards read from a streaming replica while saves load the primary (`--topology
+   * replica`); the replica is made from the local cluster with pg_basebackup unless `--read-url` names one.
+   */
+  topology: 'single' | 'replica';
+  readUrl: string | null;
+  /** Only these steps (`--only replica`), when given. */
+  only: Set<string> | null;
 }
 
 const SIZES = {
@@ -45,6 +53,9 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): B
   const counties = int('counties', 'BENCH_COUNTIES', base.counties);
   const schools = int('schools', 'BENCH_SCHOOLS', base.schools);
   const years = int('years', 'BENCH_YEARS', 3);
+  const topology = get('topology', 'BENCH_TOPOLOGY') ?? 'single';
+  if (topology !== 'single' && topology !== 'replica') throw new Error(`--topology 只能是 single 或 replica，收到：${topology}`);
+  const only = get('only', 'BENCH_ONLY');
   return {
     counties,
     schools,
@@ -56,5 +67,8 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): B
     saveSeconds: int('save-seconds', 'BENCH_SAVE_SECONDS', 10),
     evidenceRuns: int('evidence-runs', 'BENCH_EVIDENCE_RUNS', 3),
     evidenceClients: int('evidence-clients', 'BENCH_EVIDENCE_CLIENTS', 20),
+    topology,
+    readUrl: get('read-url', 'BENCH_READ_URL') ?? null,
+    only: only ? new Set(only.split(',').filter(Boolean)) : null,
   };
 }

@@ -29,7 +29,7 @@ export function callerFor(db: Kysely<Database>, user: SignedInUser) {
   return createCaller(ctx);
 }
 
-const actorOf = (u: SignedInUser): Actor => ({ userId: u.id, role: u.role, scope: u.scope });
+export const actorOf = (u: SignedInUser): Actor => ({ userId: u.id, role: u.role, scope: u.scope });
 const close = (a: number | null, b: number | null) => (a === null || b === null ? a === b : Math.abs(a - b) <= 1e-6 * Math.max(1, Math.abs(a), Math.abs(b)));
 
 /** The county closest to the average size: what a typical county officer sees. */
@@ -119,7 +119,7 @@ export async function provinceReads(db: Kysely<Database>, province: ProvinceSumm
 }
 
 /** Submits a draft as the officer would on a school's behalf, explaining any warning first. */
-async function submitDraft(db: Kysely<Database>, actor: Actor, schoolId: number, period: Period): Promise<number> {
+export async function submitDraft(db: Kysely<Database>, actor: Actor, schoolId: number, period: Period): Promise<number> {
   const current = await db.selectFrom('reports').select('version').where('schoolId', '=', schoolId).where('period', '=', period).executeTakeFirstOrThrow();
   try {
     return (await submitReport(db, actor, { schoolId, period, version: current.version }, { returning: 'version' })).version;

@@ -1,6 +1,7 @@
 /**
  * The API server in a process of its own (compiled by scripts/build.mjs, as `pnpm start` runs it), so the load generator does not share its event loop: on PostgreSQL
- * (BENCH_DATABASE_URL) or on an embedded PGlite data directory (BENCH_PGLITE_DIR). Prints one line
+ * (BENCH_DATABASE_URL, with BENCH_READ_URL a streaming replica for dashboards) or on an embedded PGlite data directory
+ * (BENCH_PGLITE_DIR). Prints one line
  * `READY {"port":…,"reopenMs":…}` once listening; reopenMs is how long the database took to open and answer.
  */
 import { migrateToLatest, openDatabase } from '@oversight/db';
@@ -8,7 +9,9 @@ import { buildServer } from '../src/server.js';
 
 const started = performance.now();
 const handle = await openDatabase(
-  process.env.BENCH_DATABASE_URL ? { databaseUrl: process.env.BENCH_DATABASE_URL, poolSize: 10 } : { dataDir: process.env.BENCH_PGLITE_DIR! },
+  process.env.BENCH_DATABASE_URL
+    ? { databaseUrl: process.env.BENCH_DATABASE_URL, readUrl: process.env.BENCH_READ_URL, poolSize: 10 }
+    : { dataDir: process.env.BENCH_PGLITE_DIR! },
 );
 await migrateToLatest(handle.db);
 await handle.db
@@ -21,7 +24,7 @@ const reopenMs = performance.now() - started;
 const maintainStarted = performance.now();
 await handle.maintain();
 const maintainMs = performance.now() - maintainStarted;
-const app = await buildServer({ db: handle.db, webDir: '/nonexistent', cookieSecure: false, trustProxy: [] });
+const app = await buildServer({ db: handle.db, replica: handle.replica ?? null, webDir: '/nonexistent', cookieSecure: false, trustProxy: [] });
 await app.listen({ host: '127.0.0.1', port: 0 });
 const address = app.server.address();
 const port = typeof address === 'object' && address ? address.port : 0;

@@ -41,3 +41,15 @@ it('reads the evidence limits and the object storage settings, and names what is
   ).toEqual({ endpoint: 'http://minio:9000', bucket: 'evidence', region: 'us-east-1', accessKeyId: 'k', secretAccessKey: 's', forcePathStyle: false });
   expect(() => readEnv({ S3_ENDPOINT: 'minio:9000' })).toThrow(/S3_ENDPOINT 必须是 http\(s\):\/\/ 地址/);
 });
+
+it('reads WORKERS and the read replica, and refuses them on the embedded database', () => {
+  const pg = 'postgres://db.internal:5432/oversight';
+  expect(readEnv({}).WORKERS).toBe(1);
+  expect(readEnv({}).DATABASE_READ_WAIT_MS).toBe(1000);
+  const scaled = readEnv({ DATABASE_URL: pg, DATABASE_READ_URL: 'postgres://replica.internal:5432/oversight', WORKERS: '4', DATABASE_READ_WAIT_MS: '500' });
+  expect(scaled).toMatchObject({ WORKERS: 4, DATABASE_READ_URL: 'postgres://replica.internal:5432/oversight', DATABASE_READ_WAIT_MS: 500 });
+  expect(() => readEnv({ WORKERS: '2' })).toThrow(/WORKERS.*DATABASE_URL.*WORKERS=1/s);
+  expect(() => readEnv({ DATABASE_READ_URL: pg })).toThrow(/DATABASE_READ_URL.*DATABASE_URL/);
+  expect(() => readEnv({ DATABASE_URL: pg, WORKERS: '0' })).toThrow(/WORKERS 至少为1/);
+  expect(() => readEnv({ DATABASE_URL: pg, DATABASE_READ_URL: 'replica' })).toThrow(/DATABASE_READ_URL 必须是/);
+});

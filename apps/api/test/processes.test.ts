@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { openDatabase, type DatabaseHandle } from '@oversight/db';
 import { completeValues, createPostgresDatabase, databaseKinds } from '@oversight/db/testing';
 import type { Period } from '@oversight/domain';
@@ -236,12 +237,27 @@ describe.skipIf(!postgres)('WORKERS=N', () => {
         body: JSON.stringify({ json: { username: ADMIN.username, password: ADMIN.password } }),
       });
       expect(signIn.status).toBe(200);
+      // Two workers under the supervisor; one that dies is replaced, and the port keeps answering meanwhile.
+      const first = workersOf(running);
+      expect(first).toHaveLength(2);
+      process.kill(first[0]!, 'SIGKILL');
+      await expect.poll(() => workersOf(running), { timeout: 60_000, interval: 500 }).toHaveLength(2);
+      expect(workersOf(running)).not.toContain(first[0]);
+      expect((await fetch(`${running.base}/healthz`)).status).toBe(200);
     } finally {
       await stop(running);
       await database.drop();
     }
   }, 120_000);
 });
+
+/** The worker processes of a WORKERS=N server (its supervisor's children). */
+function workersOf(running: Running): number[] {
+  return execFileSync('ps', ['--ppid', String(running.process.pid), '-o', 'pid='], { encoding: 'utf8' })
+    .split('\n')
+    .map((line) => Number(line.trim()))
+    .filter((pid) => pid > 0);
+}
 
 /** SIGTERM to the supervisor: it stops its workers and exits (no worker left holding the database). */
 function stop(running: Running): Promise<number | null> {

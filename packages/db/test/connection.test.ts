@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
-import type { DatabaseHandle } from '../src/index.js';
-import { createTestDatabase, describeEachDatabase } from '../src/testing.js';
+import { openDatabase, withStartupLock, writerOf, type DatabaseHandle } from '../src/index.js';
+import { createPostgresDatabase, createTestDatabase, describeEachDatabase } from '../src/testing.js';
 
 await describeEachDatabase('database connection', (kind) => {
   let handle: DatabaseHandle;
@@ -28,6 +28,46 @@ await describeEachDatabase('database connection', (kind) => {
       expect(rows).toEqual([{ ok: 1 }]);
     } finally {
       warn.mockRestore();
+    }
+  });
+
+  it('runs start-up work one process at a time under the start-up lock (PostgreSQL), or at once on PGlite', async () => {
+    const spans: [number, number][] = [];
+    const work = async () => {
+      const start = performance.now();
+      await sql`select pg_sleep(0.1)`.execute(handle.db);
+      spans.push([start, performance.now()]);
+    };
+    // On PostgreSQL each call holds the lock on a connection of its own, as two processes would.
+    await Promise.all([withStartupLock(handle, work), withStartupLock(handle, work)]);
+    const [a, b] = spans.sort((x, y) => x[0] - y[0]);
+    if (kind === 'postgres') expect(b![0]).toBeGreaterThanOrEqual(a![1] - 1);
+    else expect(spans).toHaveLength(2);
+  });
+});
+
+it('refuses a read replica without a primary: PGlite has no replica', async () => {
+  await expect(openDatabase({ readUrl: 'postgres://127.0.0.1:5999/x', dataDir: 'memory://' })).rejects.toThrow(/DATABASE_READ_URL.*DATABASE_URL/);
+});
+
+await describeEachDatabase('a read connection', (kind) => {
+  it.skipIf(kind !== 'postgres')('reads through its own pool, writes what reads keep through the primary, and needs no wait on a primary', async () => {
+    const database = await createPostgresDatabase();
+    // The read URL may name the primary itself (no standby): everything works, nothing waits.
+    const handle = await openDatabase({ databaseUrl: database.url, readUrl: database.url, poolSize: 2 });
+    try {
+      const replica = handle.replica!;
+      expect(replica.db).not.toBe(handle.db);
+      expect(writerOf(replica.db)).toBe(handle.db);
+      expect(writerOf(handle.db)).toBe(handle.db);
+      const { rows } = await sql<{ ok: number }>`select 1 as ok`.execute(replica.db);
+      expect(rows).toEqual([{ ok: 1 }]);
+      const caught = await replica.catchUp();
+      expect(caught.caughtUp).toBe(true);
+      expect(caught.waitedMs).toBeLessThan(1000);
+    } finally {
+      await handle.close();
+      await database.drop();
     }
   });
 });
