@@ -128,6 +128,7 @@ export async function embedded(log: (line: string) => void, seconds: number): Pr
             label,
             { rate, p99: 100, procedure, failures: true },
             writers,
+            server.cpuMs,
           )),
         );
       }

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { addPrincipals } from '@oversight/db/province';
 import { BENCH_PASSWORD, seedBench } from './database.js';
+import { pgbenchCeiling } from './ceiling.js';
 import { DEMO_DIR, demoDirectory, embedded } from './embedded.js';
 import { evidenceUploads, openUploaders } from './evidence.js';
 import { countyImport } from './imports.js';
@@ -51,14 +52,39 @@ try {
     const county = typicalCounty(province);
     const principals = await addPrincipals(handle.db, county.id, BENCH_PASSWORD, 32);
     const server = await startServer({ BENCH_DATABASE_URL: seeded.url });
+    let saves: Figure[];
     try {
-      return await saveThroughput(server.port, principals, BENCH_PASSWORD, province.nextPeriod, province.periods.at(-1)!, options.saveSeconds, 'PostgreSQL', {
-        rate: 1000,
-        p99: 100,
-      });
+      saves = await saveThroughput(
+        server.port,
+        principals,
+        BENCH_PASSWORD,
+        province.nextPeriod,
+        province.periods.at(-1)!,
+        options.saveSeconds,
+        'PostgreSQL',
+        { rate: 1000, p99: 100, failures: true },
+        undefined,
+        server.cpuMs,
+      );
     } finally {
       await server.stop();
     }
+    // Beside it, what PostgreSQL does with the save's statement alone, on the same reports (pgbench, same clients).
+    const ceiling = await pgbenchCeiling(
+      handle.db,
+      seeded.url,
+      principals.map((p) => p.schoolId),
+      province.nextPeriod,
+      options.saveSeconds,
+      principals.length,
+      saves[0]?.median ?? null,
+      log,
+    ).catch((error: unknown) => {
+      log(`  pgbench 上限失败：${error instanceof Error ? error.message.slice(0, 500) : String(error)}`);
+      process.exitCode = 1;
+      return [];
+    });
+    return [...saves, ...ceiling];
   });
   if (options.topology === 'replica') await step('replica', () => replicaTopology(seeded, options, log));
   await step('embedded', () => embedded(log, options.saveSeconds));

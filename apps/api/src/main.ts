@@ -33,8 +33,10 @@ type Settings = ReturnType<typeof readEnv>;
 /** How often the embedded database's upkeep runs (`DatabaseHandle.maintain`), after once at start-up. */
 const MAINTAIN_HOURS = 6;
 
-function maintain(handle: DatabaseHandle): void {
-  handle.maintain().catch((error: unknown) => console.warn(`数据库维护（VACUUM ANALYZE）失败：${error instanceof Error ? error.message : String(error)}`));
+function maintain(handle: DatabaseHandle, unlessDone = false): void {
+  handle
+    .maintain({ unlessDone })
+    .catch((error: unknown) => console.warn(`数据库维护（VACUUM ANALYZE）失败：${error instanceof Error ? error.message : String(error)}`));
 }
 
 async function open(env: Settings): Promise<DatabaseHandle> {
@@ -104,6 +106,7 @@ async function start(env: Settings) {
     );
   const app = await buildServer({
     db: handle.db,
+    sessions: handle.sessions,
     replica: handle.replica ?? null,
     evidenceStore: store,
     webDir: env.webDir,
@@ -113,9 +116,9 @@ async function start(env: Settings) {
     logger: false,
   });
   await app.listen({ port: env.PORT, host: env.HOST });
-  // The embedded database's statistics and visibility map: gathered now (a fraction of a second on a county's data,
-  // requests wait meanwhile) and kept up to date every few hours.
-  maintain(handle);
+  // The embedded database's statistics and visibility map: gathered now if it never had them (seconds on a busy
+  // machine; requests wait meanwhile) and kept up to date every few hours.
+  maintain(handle, true);
   const upkeep = setInterval(() => maintain(handle), MAINTAIN_HOURS * 3600_000);
   upkeep.unref();
   const stop = async () => {

@@ -3,7 +3,16 @@ import path from 'node:path';
 import fastifyCookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
 import { appRouter, type AppRouter, type Context } from '@oversight/api';
-import { DEFAULT_AUTH_POLICY, TooManyAttempts, userForSession, type AuthPolicy, type Database, type Kysely, type ReadReplica } from '@oversight/db';
+import {
+  DEFAULT_AUTH_POLICY,
+  TooManyAttempts,
+  userForSession,
+  type AuthPolicy,
+  type Database,
+  type Kysely,
+  type ReadReplica,
+  type SessionCache,
+} from '@oversight/db';
 import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from '@trpc/server/adapters/fastify';
 import { DEFAULT_COST_LIMITS, type CostLimits } from '@oversight/domain';
 import Fastify, { type FastifyInstance } from 'fastify';
@@ -19,6 +28,11 @@ export const SESSION_COOKIE = 'oversight_session';
 
 export interface ServerOptions {
   db: Kysely<Database>;
+  /**
+   * Signed-in users kept in memory (`DatabaseHandle.sessions`: the embedded database, whose writes all pass through
+   * `db`); without it every API request reads its session.
+   */
+  sessions?: SessionCache | null;
   /** A streaming replica for dashboards and summary drafts (DATABASE_READ_URL); absent, they read `db`. */
   replica?: ReadReplica | null | undefined;
   /** The built SPA; when missing, the API still runs and `/` explains how to build it. */
@@ -65,7 +79,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
 
   const createContext: FastifyTRPCPluginOptions<AppRouter>['trpcOptions']['createContext'] = async ({ req, res }) => {
     const token = req.cookies[SESSION_COOKIE] ?? null;
-    const user = token ? await userForSession(options.db, token) : null;
+    const user = token ? await userForSession(options.db, token, new Date(), options.sessions) : null;
     const context: Context = {
       db: options.db,
       replica: options.replica ?? null,

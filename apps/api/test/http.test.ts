@@ -17,7 +17,7 @@ await describeEachDatabase('HTTP server', (kind) => {
     await createUser(handle.db, SYSTEM_ACTOR, { role: 'system_admin', username: 'root-admin', displayName: '管理员', password: 'secret123' });
     const webDir = mkdtempSync(path.join(tmpdir(), 'oversight-web-'));
     writeFileSync(path.join(webDir, 'index.html'), '<!doctype html><title>县域学校后勤督导平台</title>');
-    app = await buildServer({ db: handle.db, webDir, cookieSecure: false, trustProxy: [] });
+    app = await buildServer({ db: handle.db, sessions: handle.sessions, webDir, cookieSecure: false, trustProxy: [] });
   });
   afterAll(async () => {
     await app.close();

@@ -2,6 +2,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { CamelCasePlugin, Kysely, PGliteDialect, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.js';
+import { SessionCache } from './services/session-cache.js';
 
 export type DatabaseKind = 'pglite' | 'postgres';
 
@@ -12,10 +13,13 @@ export interface DatabaseHandle {
   replica?: ReadReplica;
   /**
    * The embedded database's upkeep (PGlite runs no autovacuum): VACUUM (ANALYZE), so the planner knows the tables'
-   * sizes and index-only scans skip the heap. Run by the server once at start-up and then every few hours; a no-op
-   * on PostgreSQL, whose autovacuum does it.
+   * sizes and index-only scans skip the heap. Run by the server at start-up when the database has never had it (a
+   * new or restored data directory; seconds on a busy machine, so not at every restart) and then every few hours; a
+   * no-op on PostgreSQL, whose autovacuum does it.
    */
-  maintain(): Promise<void>;
+  maintain(options?: { unlessDone?: boolean }): Promise<void>;
+  /** Signed-in users kept in memory (the embedded database only: one process writes it; see `SessionCache`). */
+  sessions: SessionCache | null;
   close(): Promise<void>;
 }
 
@@ -126,6 +130,7 @@ export async function openDatabase(options: DatabaseOptions = {}): Promise<Datab
       db,
       kind: 'postgres',
       maintain: async () => {},
+      sessions: null,
       ...(replica ? { replica } : {}),
       close: async () => {
         closing = true;
@@ -136,12 +141,21 @@ export async function openDatabase(options: DatabaseOptions = {}): Promise<Datab
   // PostgreSQL's default 128 MB of shared buffers would be zeroed inside the WebAssembly heap (resident from the
   // start); one county's database is tens of MB and the OS caches its files, so 32 MB is plenty (−125 MB RSS).
   const pglite = await PGlite.create(options.dataDir ?? 'memory://', { parsers, startParams: [...PGlite.defaultStartParams, '-c', 'shared_buffers=32MB'] });
-  const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }), plugins });
+  const sessions = new SessionCache();
+  const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }), plugins: [sessions.plugin, ...plugins] });
   // Without statistics (never gathered: PGlite has no autovacuum) the planner takes every table for one row and
   // nests loops over whole indexes; without a visibility map every index-only scan reads the heap too. Measured on
   // the demo county: the overview's queries 2–14× slower before the first VACUUM (ANALYZE) than after it.
   let running: Promise<void> | null = null;
-  const maintain = () => {
+  const gathered = async () =>
+    (
+      await pglite.query<{ done: boolean }>(
+        // reltuples is -1 until a table is first vacuumed or analyzed.
+        "select reltuples >= 0 as done from pg_class where relname = 'reports' and relkind = 'r'",
+      )
+    ).rows[0]?.done === true;
+  const maintain = async (options: { unlessDone?: boolean } = {}) => {
+    if (options.unlessDone && !running && (await gathered())) return;
     running ??= pglite.exec('vacuum (analyze)').then(
       () => {
         running = null;
@@ -157,6 +171,7 @@ export async function openDatabase(options: DatabaseOptions = {}): Promise<Datab
     db,
     kind: 'pglite',
     maintain,
+    sessions,
     close: async () => {
       await running?.catch(() => undefined);
       await db.destroy();

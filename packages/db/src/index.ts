@@ -7,6 +7,7 @@ export * from './queries/users.js';
 export * from './queries/audit.js';
 export * from './services/actor.js';
 export * from './services/auth.js';
+export { SessionCache } from './services/session-cache.js';
 export * from './services/org.js';
 export * from './services/schools.js';
 export * from './services/accounts.js';

@@ -66,21 +66,35 @@ export async function logout(db: Kysely<Database>, token: string): Promise<void>
 }
 
 /** The user behind a session cookie, or null when the session is unknown, expired or the account is disabled. */
-export async function userForSession(db: Kysely<Database>, token: string, now = new Date()): Promise<SignedInUser | null> {
+export async function userForSession(
+  db: Kysely<Database>,
+  token: string,
+  now = new Date(),
+  cache?: { userFor(db: Kysely<Database>, token: string, now?: Date): Promise<SignedInUser | null> } | null,
+): Promise<SignedInUser | null> {
+  if (cache) return cache.userFor(db, token, now);
+  return (await sessionUser(db, token, now))?.user ?? null;
+}
+
+/** The session's user and when the session expires (see `userForSession`). */
+export async function sessionUser(db: Kysely<Database>, token: string, now = new Date()): Promise<{ user: SignedInUser; expiresAt: Date } | null> {
   // One round trip for what every request needs: the account and the unit it sits in (a principal's county).
   const row = await db
     .selectFrom('sessions')
     .innerJoin('users', 'users.id', 'sessions.userId')
     .leftJoin('orgUnits as unit', (join) => join.on((eb) => eb('unit.id', '=', eb.fn.coalesce('users.orgUnitId', 'users.countyId'))))
     .selectAll('users')
-    .select(['unit.level as unitLevel', 'unit.parentId as unitParentId'])
+    .select(['unit.level as unitLevel', 'unit.parentId as unitParentId', 'sessions.expiresAt as sessionExpiresAt'])
     .where('sessions.id', '=', sessionId(token))
     .where('sessions.expiresAt', '>', now)
     .where('users.active', '=', true)
     .executeTakeFirst();
   if (!row) return null;
-  const { unitLevel, unitParentId, ...user } = row;
-  return describeUser(db, user, unitLevel === null ? null : { level: unitLevel, parentId: unitParentId });
+  const { unitLevel, unitParentId, sessionExpiresAt, ...user } = row;
+  return {
+    user: await describeUser(db, user, unitLevel === null ? null : { level: unitLevel, parentId: unitParentId }),
+    expiresAt: new Date(sessionExpiresAt),
+  };
 }
 
 type UnitBrief = Pick<OrgUnit, 'level' | 'parentId'>;
