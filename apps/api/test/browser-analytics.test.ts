@@ -90,6 +90,21 @@ describe.skipIf(skip !== null)('analytics in the browser', () => {
     await expect.poll(() => page.getByRole('row').filter({ hasText: set!.label }).count(), { timeout: 15_000 }).toBeGreaterThan(0);
     await page.screenshot({ path: path.join(SHOTS, 'target-proposals.png'), fullPage: true });
 
+    // 不采纳 is kept: after a reload the proposal is listed apart as declined, and 恢复 brings it back.
+    const accepted = await officer.targets.list(input);
+    const other = (await officer.targets.propose(input)).proposals.find((p) => p.key !== proposal!.key && !p.declined && p.current === null);
+    expect(other, 'the demo county has a second proposal').toBeDefined();
+    const otherCard = page.getByTestId(`proposal-${other!.proposal.indicator}`).filter({ hasText: other!.label });
+    await otherCard.getByRole('button', { name: '不采纳', exact: true }).click();
+    await expect.poll(() => otherCard.count(), { timeout: 15_000 }).toBe(0);
+    await page.reload();
+    const declined = page.getByTestId('declined-proposals');
+    await expect.poll(() => declined.getByText(other!.label).count(), { timeout: 20_000 }).toBe(1);
+    expect(await officer.targets.list(input)).toEqual(accepted);
+    await declined.getByRole('button', { name: '恢复' }).click();
+    await expect.poll(() => otherCard.count(), { timeout: 15_000 }).toBe(1);
+    expect((await officer.targets.propose(input)).proposals.find((p) => p.key === other!.key)?.declined).toBeNull();
+
     // The workbench's link to the early warning scrolls to it once the overview has loaded.
     await page.goto(`${base}/overview#target-warnings`);
     const warnings = page.getByTestId('target-warnings');

@@ -78,6 +78,7 @@ const CALLS: Record<string, Call> = {
   'targets.attainment': (c, w, t) => c.targets.attainment({ countyId: countyOf(w, t).id, year: 2026 }),
   'targets.propose': (c, w, t) => c.targets.propose({ countyId: countyOf(w, t).id, year: 2027 }),
   'targets.warnings': (c, w, t) => c.targets.warnings({ countyId: countyOf(w, t).id, year: 2026 }),
+  'targets.decideProposal': (c, w, t) => c.targets.decideProposal({ countyId: countyOf(w, t).id, year: 2027, key: 'x|y', declined: false }),
   'targets.remindAtRisk': (c, w, t) => c.targets.remindAtRisk({ countyId: countyOf(w, t).id, year: 2026 }),
   'analytics.overview': (c, w, t) => c.analytics.overview({ countyId: countyOf(w, t).id, year: 2026 }),
   'analytics.ranking': (c, w, t) => c.analytics.ranking({ countyId: countyOf(w, t).id, indicator: 'liability_rate', year: 2026 }),

@@ -65,6 +65,7 @@ export const ACCESS_RULES: Record<string, AccessRule> = {
   'targets.propose': rule(BUREAU, 'county'),
   'targets.warnings': rule(BUREAU, 'county'),
   'targets.remindAtRisk': rule(BUREAU, 'county'),
+  'targets.decideProposal': rule(BUREAU, 'county'),
   'analytics.overview': rule(BUREAU, 'county'),
   'analytics.ranking': rule(BUREAU, 'county'),
   'analytics.trend': rule(ALL, 'school'),

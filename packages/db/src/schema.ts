@@ -230,7 +230,17 @@ export interface CountyDegreeDaysTable {
   updatedAt: UpdatedAt;
 }
 
+/** A target proposal (its key: indicator and target key) an officer declined for a county's year (不采纳). */
+export interface DeclinedProposalTable {
+  countyId: number;
+  year: number;
+  proposalKey: string;
+  declinedBy: number | null;
+  declinedAt: CreatedAt;
+}
+
 export interface Database {
+  declinedProposals: DeclinedProposalTable;
   bureauMeasures: BureauMeasureTable;
   typicalPractices: TypicalPracticeTable;
   countyFigures: CountyFiguresTable;

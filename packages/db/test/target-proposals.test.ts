@@ -2,6 +2,7 @@ import type { Period } from '@oversight/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createUser,
+  decideProposal,
   listTargets,
   officerWorkbench,
   remindAtRisk,
@@ -105,6 +106,33 @@ await describeEachDatabase('target proposals, early warning and the officer’s 
       const after = await targetProposals(handle.db, officer.scope, { countyId, year: 2027 });
       const again = after.proposals.find((x) => x.key === p.key)!;
       expect(again.current).toMatchObject({ year: 2027, value: 94, label: '每所学校校方责任险参保率达到94%以上' });
+    });
+
+    it('a declined proposal stays declined (kept, audited) until restored; an unknown one is refused and nothing is kept', async () => {
+      const before = await targetProposals(handle.db, officer.scope, { countyId, year: 2027 });
+      const p = before.proposals.find((x) => x.proposal.indicator === 'plants_planted')!;
+      expect(p.declined).toBeNull();
+      await decideProposal(handle.db, officer, { countyId, year: 2027, key: p.key, declined: true });
+      // Declining twice is one decision and one audit entry.
+      await decideProposal(handle.db, officer, { countyId, year: 2027, key: p.key, declined: true });
+      const declined = (await targetProposals(handle.db, officer.scope, { countyId, year: 2027 })).proposals.find((x) => x.key === p.key)!;
+      expect(declined.declined).toMatchObject({ by: expect.any(String) });
+      // Only that county's year: 2028's proposals are not declined.
+      const other = (await targetProposals(handle.db, officer.scope, { countyId, year: 2028 })).proposals.find((x) => x.key === p.key);
+      expect(other?.declined ?? null).toBeNull();
+      await expect(decideProposal(handle.db, officer, { countyId, year: 2027, key: 'liability_rate|nothing', declined: true })).rejects.toMatchObject({
+        code: 'BAD_REQUEST',
+        message: expect.stringContaining('没有这项目标建议'),
+      });
+      await decideProposal(handle.db, officer, { countyId, year: 2027, key: p.key, declined: false });
+      const restored = (await targetProposals(handle.db, officer.scope, { countyId, year: 2027 })).proposals.find((x) => x.key === p.key)!;
+      expect(restored.declined).toBeNull();
+      const audit = await handle.db.selectFrom('auditLog').select('action').where('entity', '=', 'target_proposal').orderBy('id').execute();
+      expect(audit.map((a) => a.action)).toEqual(['target.proposal.decline', 'target.proposal.restore']);
+      expect(await listTargets(handle.db, officer.scope, { countyId, year: 2027 })).toHaveLength(1);
+      // Another county's officer cannot decline this county's proposals.
+      const stranger: Actor = { ...officer, scope: { kind: 'counties', countyIds: [countyId + 1000] } };
+      await expect(decideProposal(handle.db, stranger, { countyId, year: 2027, key: p.key, declined: true })).rejects.toMatchObject({ code: 'NOT_FOUND' });
     });
   });
 

@@ -468,6 +468,9 @@ export const en: MessageTree = {
       accept: 'Accept',
       edit: 'Edit, then accept',
       discard: 'Discard',
+      declinedHeading: 'Declined ({{count}})',
+      declinedBy: 'declined by {{name}}',
+      restore: 'Restore',
     },
   },
   overview: {

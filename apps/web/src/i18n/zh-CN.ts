@@ -464,6 +464,9 @@ export const zhCN = {
       accept: '采纳',
       edit: '修改后采纳',
       discard: '不采纳',
+      declinedHeading: '已不采纳（{{count}}项）',
+      declinedBy: '{{name}}不采纳',
+      restore: '恢复',
     },
   },
   overview: {

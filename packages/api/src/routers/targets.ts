@@ -6,6 +6,7 @@ import {
   removeTarget,
   setTarget,
   targetAttainment,
+  decideProposal,
   targetProposals,
   targetWarnings,
 } from '@oversight/db';
@@ -50,6 +51,12 @@ export const targetsRouter = router({
     .meta({ access: { roles: OVERSIGHT_ROLES, target: 'county' } })
     .input(countyYear)
     .query(({ ctx, input }) => targetProposals(ctx.db, signedIn(ctx).scope, input)),
+
+  /** Declines (不采纳) a proposal for the county's year, or restores it; kept and audited, sets no target. */
+  decideProposal: procedure
+    .meta({ access: { roles: OVERSIGHT_ROLES, target: 'county' } })
+    .input(countyYear.extend({ key: z.string().trim().min(1, '目标建议标识不能为空').max(200, '目标建议标识过长'), declined: z.boolean() }))
+    .mutation(({ ctx, input }) => decideProposal(ctx.db, actorOf(ctx), input)),
 
   /** Schools projected from the quarters approved so far to miss their each-school targets at year end. */
   warnings: procedure

@@ -11,6 +11,7 @@ import * as measures from './2026-12-05-02-measures.js';
 import * as issuingUnit from './2026-12-05-03-issuing-unit.js';
 import * as degreeDays from './2026-12-05-05-degree-days.js';
 import * as adjustedTargets from './2026-12-05-06-adjusted-targets.js';
+import * as declinedProposals from './2026-12-05-07-declined-proposals.js';
 
 /** Every migration, in order. Names sort by date; files are frozen once landed. */
 export const migrations: Record<string, Migration> = {
@@ -26,4 +27,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-05-03-issuing-unit': issuingUnit,
   '2026-12-05-05-degree-days': degreeDays,
   '2026-12-05-06-adjusted-targets': adjustedTargets,
+  '2026-12-05-07-declined-proposals': declinedProposals,
 };

@@ -1,4 +1,5 @@
 import {
+  badRequest,
   countyInScope,
   deadlineOf,
   describeTarget,
@@ -55,6 +56,8 @@ export interface ProposalView {
   projection: { meeting: number; of: number; countyValue: number | null };
   expectedToMiss: SchoolRef[];
   reasoning: string[];
+  /** Declined (不采纳) for this county's year, by whom and when; shown apart until restored. */
+  declined: { by: string | null; at: Date } | null;
 }
 
 export interface ProposalsReport {
@@ -70,12 +73,13 @@ export interface ProposalsReport {
 export async function targetProposals(db: Kysely<Database>, scope: Scope, input: { countyId: number; year: number }): Promise<ProposalsReport> {
   countyInScope(scope, input.countyId);
   const periods = [4, 3, 2, 1].flatMap((back) => quartersOfYear(input.year - back));
-  const [schools, reports, previousTargets, previous, current] = await Promise.all([
+  const [schools, reports, previousTargets, previous, current, declined] = await Promise.all([
     analyticsSchools(db, [input.countyId]),
     analyticsReports(db, [input.countyId], periods, ['approved']),
     targetsOf(db, [input.countyId], input.year - 1),
     listTargets(db, scope, { countyId: input.countyId, year: input.year - 1 }),
     listTargets(db, scope, { countyId: input.countyId, year: input.year }),
+    declinedProposals(db, input.countyId, input.year),
   ]);
   const byId = new Map(schools.map((s) => [s.id, s]));
   const names = new Map(schools.map((s) => [s.id, s.name]));
@@ -104,9 +108,62 @@ export async function targetProposals(db: Kysely<Database>, scope: Scope, input:
         projection: p.projection,
         expectedToMiss: p.expectedToMiss.map((id) => ({ schoolId: id, code: byId.get(id)?.code ?? '', name: byId.get(id)?.name ?? '' })),
         reasoning: p.reasoning,
+        declined: declined.get(key) ?? null,
       };
     }),
   };
+}
+
+async function declinedProposals(db: Kysely<Database>, countyId: number, year: number) {
+  const rows = await db
+    .selectFrom('declinedProposals as d')
+    .leftJoin('users as u', 'u.id', 'd.declinedBy')
+    .select(['d.proposalKey', 'd.declinedAt', 'u.displayName'])
+    .where('d.countyId', '=', countyId)
+    .where('d.year', '=', year)
+    .execute();
+  return new Map(rows.map((r) => [r.proposalKey, { by: r.displayName, at: r.declinedAt }]));
+}
+
+/**
+ * Declines (不采纳) or restores one of the county's proposals for `year`: kept, so it stays declined after a reload
+ * and for the other officers; audited. Only a proposal the data make now can be declined; a restore always works.
+ */
+export async function decideProposal(
+  db: Kysely<Database>,
+  actor: Actor,
+  input: { countyId: number; year: number; key: string; declined: boolean },
+): Promise<{ key: string; declined: boolean }> {
+  countyInScope(actor.scope, input.countyId);
+  if (input.declined) {
+    const { proposals } = await targetProposals(db, actor.scope, input);
+    if (!proposals.some((p) => p.key === input.key)) throw badRequest('key', `${input.year}年没有这项目标建议（${input.key}），可能数据已变化，请刷新页面。`);
+  }
+  await transact(db, async (trx) => {
+    const changed = input.declined
+      ? await trx
+          .insertInto('declinedProposals')
+          .values({ countyId: input.countyId, year: input.year, proposalKey: input.key, declinedBy: actor.userId })
+          .onConflict((oc) => oc.doNothing())
+          .executeTakeFirst()
+      : await trx
+          .deleteFrom('declinedProposals')
+          .where('countyId', '=', input.countyId)
+          .where('year', '=', input.year)
+          .where('proposalKey', '=', input.key)
+          .executeTakeFirst();
+    const rows = Number('numInsertedOrUpdatedRows' in changed ? changed.numInsertedOrUpdatedRows : changed.numDeletedRows);
+    if (!rows) return;
+    await recordAudit(trx, {
+      actorId: actor.userId,
+      action: input.declined ? 'target.proposal.decline' : 'target.proposal.restore',
+      entity: 'target_proposal',
+      entityId: `${input.countyId}|${input.year}|${input.key}`,
+      countyId: input.countyId,
+      after: { year: input.year, key: input.key, declined: input.declined },
+    });
+  });
+  return { key: input.key, declined: input.declined };
 }
 
 export interface SchoolAtRiskView extends SchoolRef {

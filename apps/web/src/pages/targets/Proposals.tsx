@@ -1,7 +1,6 @@
 import { Badge, Button, Group, List, Paper, SimpleGrid, Stack, Text, Title } from '@mantine/core';
-import { IconCheck, IconPencil, IconX } from '@tabler/icons-react';
+import { IconArrowBackUp, IconCheck, IconPencil, IconX } from '@tabler/icons-react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNotify } from '../../shared/errors';
 import { useTRPC, type TargetProposal } from '../../shared/trpc';
@@ -22,14 +21,14 @@ export const proposalDraft = (p: TargetProposal): TargetDraft => ({
 
 /**
  * Next year's targets proposed from the data, each beside last year's target with its reasoning: accept (sets it as
- * proposed), edit then set, or discard. Nothing is set without a click.
+ * proposed), edit then set, or decline (kept for the county's year, listed apart with a restore). Nothing is set
+ * without a click.
  */
 export function Proposals({ countyId, year, onEdit }: { countyId: number; year: number; onEdit: (draft: TargetDraft) => void }) {
   const { t } = useTranslation();
   const trpc = useTRPC();
   const notify = useNotify();
   const queryClient = useQueryClient();
-  const [discarded, setDiscarded] = useState<ReadonlySet<string>>(new Set());
   const proposals = useQuery(trpc.targets.propose.queryOptions({ countyId, year }));
   const accept = useMutation(
     trpc.targets.set.mutationOptions({
@@ -38,6 +37,12 @@ export function Proposals({ countyId, year, onEdit }: { countyId: number; year: 
         void queryClient.invalidateQueries(trpc.targets.pathFilter());
         void queryClient.invalidateQueries(trpc.analytics.pathFilter());
       },
+      onError: (e) => notify.error(e),
+    }),
+  );
+  const decide = useMutation(
+    trpc.targets.decideProposal.mutationOptions({
+      onSuccess: () => void queryClient.invalidateQueries(trpc.targets.propose.queryFilter({ countyId, year })),
       onError: (e) => notify.error(e),
     }),
   );
@@ -50,10 +55,11 @@ export function Proposals({ countyId, year, onEdit }: { countyId: number; year: 
       </Text>
       <QueryState query={proposals}>
         {(report) => {
-          const shown = report.proposals.filter((p) => !discarded.has(p.key));
-          if (!shown.length) return <Text size="sm">{t('targets.proposals.none')}</Text>;
+          const shown = report.proposals.filter((p) => !p.declined);
+          const declined = report.proposals.filter((p) => p.declined);
           return (
             <Stack gap="sm">
+              {!shown.length && <Text size="sm">{t('targets.proposals.none')}</Text>}
               {shown.map((p) => {
                 const set = p.current !== null && p.current.value === p.proposal.value;
                 return (
@@ -121,7 +127,8 @@ export function Proposals({ countyId, year, onEdit }: { countyId: number; year: 
                         variant="subtle"
                         color="gray"
                         leftSection={<IconX size={14} />}
-                        onClick={() => setDiscarded((d) => new Set([...d, p.key]))}
+                        loading={decide.isPending && decide.variables?.key === p.key}
+                        onClick={() => decide.mutate({ countyId, year, key: p.key, declined: true })}
                       >
                         {t('targets.proposals.discard')}
                       </Button>
@@ -129,6 +136,32 @@ export function Proposals({ countyId, year, onEdit }: { countyId: number; year: 
                   </Paper>
                 );
               })}
+              {declined.length > 0 && (
+                <Paper withBorder p="sm" bg="gray.0" data-testid="declined-proposals">
+                  <Text size="sm" fw={600}>
+                    {t('targets.proposals.declinedHeading', { count: declined.length })}
+                  </Text>
+                  <Stack gap={4} mt="xs">
+                    {declined.map((p) => (
+                      <Group key={p.key} gap="xs" justify="space-between" wrap="nowrap">
+                        <Text size="sm" c="dimmed">
+                          {p.label}
+                          {p.declined?.by ? ` · ${t('targets.proposals.declinedBy', { name: p.declined.by })}` : ''}
+                        </Text>
+                        <Button
+                          size="compact-xs"
+                          variant="subtle"
+                          leftSection={<IconArrowBackUp size={14} />}
+                          loading={decide.isPending && decide.variables?.key === p.key}
+                          onClick={() => decide.mutate({ countyId, year, key: p.key, declined: false })}
+                        >
+                          {t('targets.proposals.restore')}
+                        </Button>
+                      </Group>
+                    ))}
+                  </Stack>
+                </Paper>
+              )}
             </Stack>
           );
         }}
