@@ -346,7 +346,7 @@ await describeEachDatabase('targets and analytics', (kind) => {
       expect(figure('food_safety_grade_date')).toBeUndefined();
       expect(figure('accident_rate').targets).toEqual([expect.objectContaining({ id: T.accident!.id, label: '全县学平险参保率达到95%以上', met: true })]);
       expect(figure('food_incidents').targets[0]).toMatchObject({ met: false, schoolsNotMet: 1, schools: 3 });
-      expect(o.targets).toEqual({ total: 7, met: 5, notMet: 2, pending: 0 });
+      expect(o.targets).toEqual({ total: 7, met: 5, notMet: 2, pending: 0, unmeasured: 0 });
       expect(o.completeness).toEqual([
         { period: '2026Q1', schools: 4, approved: 4, submitted: 0, inProgress: 0, missing: 0 },
         { period: '2026Q2', schools: 4, approved: 3, submitted: 1, inProgress: 0, missing: 0 },
@@ -389,7 +389,7 @@ await describeEachDatabase('targets and analytics', (kind) => {
       await handle.db.deleteFrom('countyFigures').where('countyId', '=', a).execute();
       const recomputed = await overview(counted, county, { countyId: a, year: 2026 });
       expect(reads.sort()).toEqual(['reports', 'schools']);
-      expect(recomputed.targets).toEqual({ total: 7, met: 5, notMet: 2, pending: 0 });
+      expect(recomputed.targets).toEqual({ total: 7, met: 5, notMet: 2, pending: 0, unmeasured: 0 });
       // With kept parts, the targets are kept with them (measured on the same data): nothing of the county is read.
       reads.length = 0;
       expect(await overview(counted, county, { countyId: a, year: 2026 })).toEqual(recomputed);
@@ -402,7 +402,7 @@ await describeEachDatabase('targets and analytics', (kind) => {
         .execute();
       const changed = await overview(counted, county, { countyId: a, year: 2026 });
       expect(reads.sort()).toEqual(['reports', 'schools']);
-      expect(changed.targets).toEqual({ total: 7, met: 4, notMet: 3, pending: 0 });
+      expect(changed.targets).toEqual({ total: 7, met: 4, notMet: 3, pending: 0, unmeasured: 0 });
       await handle.db
         .updateTable('targets')
         .set({ value: JSON.stringify(95) })

@@ -9,6 +9,29 @@ import { periodsFor, TREND_QUARTERS, type ResolvedWindow } from './window.js';
 /** Counties recomputed per round of reads when their kept parts are out of date (bounds the rows held at once). */
 const RECOMPUTE_BATCH = 10;
 
+/** How many unpacked county figures a process keeps (a province's counties for a few keys); the oldest go first. */
+const MEMO_SIZE = 512;
+
+/**
+ * Kept figures already unpacked by this process, per database handle, by key and county, with the fingerprint they
+ * were computed at. The fingerprint is the county's data summed up, so while it matches the live one the unpacked
+ * value is the stored one: reading and unpacking the stored text again (tens of KB a county) is skipped. Values are
+ * shared between requests and never mutated.
+ */
+const memos = new WeakMap<object, Map<string, { fingerprint: string; value: unknown }>>();
+
+function memoOf(db: Kysely<Database>) {
+  let memo = memos.get(db);
+  if (!memo) memos.set(db, (memo = new Map()));
+  return memo;
+}
+
+function remember(memo: Map<string, { fingerprint: string; value: unknown }>, key: string, fingerprint: string, value: unknown) {
+  memo.delete(key);
+  memo.set(key, { fingerprint, value });
+  if (memo.size > MEMO_SIZE) memo.delete(memo.keys().next().value!);
+}
+
 /**
  * Something computed per county from its reports of some quarters and its schools, kept in `county_figures` under a
  * key (what it is, the catalogue, the statuses and the window): stored rows whose fingerprint still matches are used,
@@ -25,17 +48,31 @@ export async function keptByCounty<T>(
   kept: { compute: (countyIds: readonly number[]) => Promise<Map<number, T>>; pack: (value: T) => string; unpack: (text: string) => T },
 ): Promise<Map<number, T>> {
   const key = `${what}|${CATALOGUE_MARK}|${statuses.join('+')}|${w.window.join(',')}|${w.end}`;
-  const [prints, stored] = await Promise.all([countyFingerprints(db, countyIds, periods, statuses), storedCountyFigures(db, countyIds, key)]);
+  const memo = memoOf(db);
+  const prints = await countyFingerprints(db, countyIds, periods, statuses);
   const result = new Map<number, T>();
+  const unread = countyIds.filter((id) => {
+    const known = memo.get(`${key}#${id}`);
+    if (known?.fingerprint !== prints.get(id)) return true;
+    result.set(id, known.value as T);
+    return false;
+  });
+  const stored = await storedCountyFigures(db, unread, key);
   const stale: number[] = [];
-  for (const id of countyIds) {
+  for (const id of unread) {
     const row = stored.get(id);
-    if (row && row.fingerprint === prints.get(id)) result.set(id, kept.unpack(row.parts));
-    else stale.push(id);
+    if (row && row.fingerprint === prints.get(id)) {
+      const value = kept.unpack(row.parts);
+      result.set(id, value);
+      remember(memo, `${key}#${id}`, row.fingerprint, value);
+    } else stale.push(id);
   }
   for (let i = 0; i < stale.length; i += RECOMPUTE_BATCH) {
     const computed = await kept.compute(stale.slice(i, i + RECOMPUTE_BATCH));
-    for (const [id, value] of computed) result.set(id, value);
+    for (const [id, value] of computed) {
+      result.set(id, value);
+      remember(memo, `${key}#${id}`, prints.get(id)!, value);
+    }
     // Read on a replica, kept on the primary (the replica is read-only; the rows reach it by replication).
     await storeCountyFigures(
       writerOf(db),
