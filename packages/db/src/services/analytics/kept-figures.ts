@@ -22,7 +22,10 @@ const memos = new WeakMap<object, Map<string, { fingerprint: string; value: unkn
 
 function memoOf(db: Kysely<Database>) {
   let memo = memos.get(db);
-  if (!memo) memos.set(db, (memo = new Map()));
+  if (!memo) {
+    memo = new Map();
+    memos.set(db, memo);
+  }
   return memo;
 }
 
