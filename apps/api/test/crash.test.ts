@@ -398,7 +398,7 @@ describe.each(kinds)('a process killed mid-import and mid-finalisation [%s]', (k
         expect(row).toMatchObject({ status: 'final', version: 2, finalizedBy: summaryOfficerId, sections: draft.sections, title: draft.title });
         expect(row.finalizedAt).not.toBeNull();
         expect(row.figures).toEqual(live.figures);
-        expect(row.document).toEqual({ basis: live.basis, tables: live.tables, charts: live.charts });
+        expect(row.document).toEqual({ basis: live.basis, tables: live.tables, charts: live.charts, issuer: live.issuer });
         expect(versions).toEqual([
           { version: 1, status: 'draft' },
           { version: 2, status: 'final' },

@@ -192,7 +192,7 @@ await describeEachDatabase('authorisation matrix', (kind) => {
         const outcome = await call(callerFor(handle.db, mustChange), w, 'own').then(() => 'allowed' as const, outcomeOf);
         expect(outcome, `${path} as ${who} before changing an admin-set password`).toBe(expected);
       }
-    }, 60_000);
+    }, 180_000);
   }
 
   it('list queries only return what the caller may see', async () => {
