@@ -56,7 +56,7 @@ export async function keptByCounty<T>(
   const result = new Map<number, T>();
   const unread = countyIds.filter((id) => {
     const known = memo.get(`${key}#${id}`);
-    if (known?.fingerprint !== prints.get(id)) return true;
+    if (!known || known.fingerprint !== prints.get(id)) return true;
     result.set(id, known.value as T);
     return false;
   });
