@@ -171,7 +171,7 @@ await describeEachDatabase('authorisation matrix', (kind) => {
     w = await world(handle.db);
     users.anonymous = null;
     for (const who of SIGNED_IN) users[who] = await signedInAs(handle.db, w.users[who].id);
-  }, 60_000);
+  }, 180_000);
   afterAll(() => handle.close());
 
   for (const [path, call] of Object.entries(CALLS)) {
