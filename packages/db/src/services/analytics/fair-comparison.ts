@@ -1,6 +1,5 @@
 import {
   ADJUSTED_INDICATORS,
-  aggregateSchools,
   badRequest,
   CATALOGUE_MARK,
   comparisonProfile,
@@ -13,7 +12,6 @@ import {
   isAdjustedMeasure,
   missing,
   packComparison,
-  schoolsOfWindow,
   unpackComparison,
   yearWindow,
   type AdjustedComparison,
@@ -30,7 +28,7 @@ import {
 } from '@oversight/domain';
 import { sql, type Kysely } from 'kysely';
 import { recordAudit } from '../../queries/audit.js';
-import { analyticsReports, analyticsSchools } from '../../queries/analytics.js';
+import { windowedSchools } from '../../queries/analytics.js';
 import { storeCountyFigures, storedCountyFigures } from '../../queries/county-figures.js';
 import type { Database } from '../../schema.js';
 import type { Actor } from '../actor.js';
@@ -122,18 +120,11 @@ async function provinceFingerprint(db: Kysely<Database>, province: Province, yea
 async function fitProvince(db: Kysely<Database>, province: Province, year: number, window: readonly Period[], code: string): Promise<ComparisonModel> {
   const ind = indicator(code);
   const ids = province.countyIds;
-  const [schools, boarding, reports, days] = await Promise.all([
-    analyticsSchools(db, ids, undefined, { periods: window, statuses: [...REPORT_STATUSES] }),
-    db.selectFrom('schools').select(['id', 'boarding']).where('countyId', 'in', ids).execute(),
-    analyticsReports(db, ids, window, [...REPORT_STATUSES], undefined, [...new Set([...indicatorInputs(ind), ...CHARACTERISTICS])]),
+  const [schools, days] = await Promise.all([
+    windowedSchools(db, ids, window, [...REPORT_STATUSES], [...new Set([...indicatorInputs(ind), ...CHARACTERISTICS])]),
     degreeDaysOf(db, ids, year),
   ]);
-  const boards = new Map(boarding.map((s) => [s.id, s.boarding]));
-  const present = schoolsOfWindow(schools, reports, window);
-  const windows = new Map(aggregateSchools(present, reports, window).map((w) => [w.school.id, w]));
-  const profiles = present.map((s) =>
-    comparisonProfile(ind, { ...s, boarding: boards.get(s.id) ?? false }, windows.get(s.id), window.length, days.get(s.countyId) ?? null),
-  );
+  const profiles = schools.map((s) => comparisonProfile(ind, s, s.window, window.length, days.get(s.countyId) ?? null));
   return fitComparison(code, ind.name, profiles);
 }
 
