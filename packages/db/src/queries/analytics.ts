@@ -93,6 +93,7 @@ export async function analyticsReports(
 /** A school of some counties with its window aggregated in the database (see `windowedSchools`). */
 export interface WindowedSchool extends AnalyticsSchool {
   countyId: number;
+  code: string;
   boarding: boolean;
   active: boolean;
   /** The school's window (its reports of the window's quarters aggregated), or undefined when it reported none. */
@@ -147,7 +148,7 @@ export async function windowedSchools(
       )}) r on false`;
   const rows = await sql<
     Omit<WindowedSchool, 'window'> & { periods: string | null } & Record<string, number | null>
-  >`select s.id, s.county_id, s.type, s.location, s.boarding, s.has_canteen, s.building_area_m2, s.site_area_m2, s.active, r.periods${sql.join(
+  >`select s.id, s.county_id, s.code, s.type, s.location, s.boarding, s.has_canteen, s.building_area_m2, s.site_area_m2, s.active, r.periods${sql.join(
     outputs.map((o) => sql`, ${o}`),
     sql``,
   )}
@@ -160,6 +161,7 @@ export async function windowedSchools(
     const school: WindowedSchool = {
       id: r.id,
       countyId: r.countyId,
+      code: r.code,
       type: r.type,
       location: r.location,
       boarding: r.boarding,

@@ -8,6 +8,7 @@ import {
   fitComparison,
   indicator,
   indicatorInputs,
+  isPeriod,
   isAdjustedIndicator,
   isAdjustedMeasure,
   missing,
@@ -22,14 +23,17 @@ import {
   type ComparisonModel,
   type DegreeDays,
   type DegreeDaysInput,
+  type Location,
   type Period,
+  type ReportValues,
+  type SchoolType,
   type Scope,
   type Target,
 } from '@oversight/domain';
 import { sql, type Kysely } from 'kysely';
 import { recordAudit } from '../../queries/audit.js';
-import { windowedSchools } from '../../queries/analytics.js';
-import { storeCountyFigures, storedCountyFigures } from '../../queries/county-figures.js';
+import { windowedSchools, type WindowedSchool } from '../../queries/analytics.js';
+import { countyFingerprints, storeCountyFigures, storedCountyFigures } from '../../queries/county-figures.js';
 import type { Database } from '../../schema.js';
 import type { Actor } from '../actor.js';
 import { schoolFor, unitInScope } from '../scope.js';
@@ -116,13 +120,89 @@ async function provinceFingerprint(db: Kysely<Database>, province: Province, yea
   return { print: `r${reports.print};s${schools.print};d${days.print}`, upTo };
 }
 
+/** A school's inputs as kept: id, code, type, location, boarding, canteen, areas, active, the window's quarters, values. */
+type KeptSchool = [number, string, SchoolType, Location, 0 | 1, 0 | 1, number, number, 0 | 1, string | null, ...(number | null)[]];
+
+function packInputs(schools: readonly WindowedSchool[], codes: readonly string[]): string {
+  return JSON.stringify(
+    schools.map(
+      (s): KeptSchool => [
+        s.id,
+        s.code,
+        s.type,
+        s.location,
+        s.boarding ? 1 : 0,
+        s.hasCanteen ? 1 : 0,
+        s.buildingAreaM2,
+        s.siteAreaM2,
+        s.active ? 1 : 0,
+        s.window ? s.window.periods.join(',') : null,
+        ...codes.map((c) => (s.window?.values[c] as number | undefined) ?? null),
+      ],
+    ),
+  );
+}
+
+function unpackInputs(text: string, countyId: number, codes: readonly string[], end: Period): WindowedSchool[] {
+  return (JSON.parse(text) as KeptSchool[]).map(([id, code, type, location, boarding, hasCanteen, buildingAreaM2, siteAreaM2, active, periods, ...values]) => {
+    const school: WindowedSchool = {
+      id,
+      countyId,
+      code,
+      type,
+      location,
+      boarding: boarding === 1,
+      hasCanteen: hasCanteen === 1,
+      buildingAreaM2,
+      siteAreaM2,
+      active: active === 1,
+      window: undefined,
+    };
+    if (periods !== null) {
+      const kept: ReportValues = {};
+      codes.forEach((c, i) => {
+        if (values[i] !== null && values[i] !== undefined) kept[c] = values[i];
+      });
+      school.window = { school, periods: periods.split(',').filter(isPeriod), values: kept, end, projected: false };
+    }
+    return school;
+  });
+}
+
+/**
+ * The province's schools with their windows, in code order. Each county's are kept in `county_figures` (under the
+ * county, with the county's fingerprint of its approved reports of the window and its schools, as the dashboards'
+ * parts are), so a refit after an approval or a school change reads again only the counties whose data moved.
+ */
+async function provinceSchools(db: Kysely<Database>, province: Province, window: readonly Period[], codes: readonly string[]): Promise<WindowedSchool[]> {
+  const ids = province.countyIds;
+  const end = [...window].sort().at(-1);
+  if (!end) return windowedSchools(db, ids, window, [...REPORT_STATUSES], codes);
+  const key = `comparison-inputs|v${MODEL_VERSION}|${codes.join(',')}|${CATALOGUE_MARK}|${window.join(',')}`;
+  const [prints, stored] = await Promise.all([countyFingerprints(db, ids, window, [...REPORT_STATUSES]), storedCountyFigures(db, ids, key)]);
+  const stale = ids.filter((id) => stored.get(id)?.fingerprint !== prints.get(id));
+  const fresh = stale.length ? await windowedSchools(db, stale, window, [...REPORT_STATUSES], codes) : [];
+  if (stale.length) {
+    const byCounty = new Map(stale.map((id) => [id, [] as WindowedSchool[]]));
+    for (const s of fresh) byCounty.get(s.countyId)?.push(s);
+    await storeCountyFigures(
+      db,
+      key,
+      stale.map((id) => ({ countyId: id, fingerprint: prints.get(id)!, parts: packInputs(byCounty.get(id)!, codes) })),
+    );
+  }
+  const staleSet = new Set(stale);
+  const schools = [...fresh, ...ids.flatMap((id) => (staleSet.has(id) ? [] : unpackInputs(stored.get(id)!.parts, id, codes, end)))];
+  // Code order, as the database orders codes (ASCII, compared byte by byte).
+  return schools.sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
+}
+
 /** Computes the model of a province, year and window from its schools and approved reports. */
 async function fitProvince(db: Kysely<Database>, province: Province, year: number, window: readonly Period[], code: string): Promise<ComparisonModel> {
   const ind = indicator(code);
-  const ids = province.countyIds;
   const [schools, days] = await Promise.all([
-    windowedSchools(db, ids, window, [...REPORT_STATUSES], [...new Set([...indicatorInputs(ind), ...CHARACTERISTICS])]),
-    degreeDaysOf(db, ids, year),
+    provinceSchools(db, province, window, [...new Set([...indicatorInputs(ind), ...CHARACTERISTICS])]),
+    degreeDaysOf(db, province.countyIds, year),
   ]);
   const profiles = schools.map((s) => comparisonProfile(ind, s, s.window, window.length, days.get(s.countyId) ?? null));
   return fitComparison(code, ind.name, profiles);
