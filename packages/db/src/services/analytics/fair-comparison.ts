@@ -172,40 +172,51 @@ function unpackInputs(text: string, countyId: number, codes: readonly string[], 
 /**
  * The province's schools with their windows, in code order. Each county's are kept in `county_figures` (under the
  * county, with the county's fingerprint of its approved reports of the window and its schools, as the dashboards'
- * parts are), so a refit after an approval or a school change reads again only the counties whose data moved.
+ * parts are), so a refit after an approval or a school change reads again only the counties whose data moved. The
+ * counties read again are stored while the caller fits (`saved`: settled once they are, with the error if any).
  */
-async function provinceSchools(db: Kysely<Database>, province: Province, window: readonly Period[], codes: readonly string[]): Promise<WindowedSchool[]> {
+async function provinceSchools(
+  db: Kysely<Database>,
+  province: Province,
+  window: readonly Period[],
+  codes: readonly string[],
+): Promise<{ schools: WindowedSchool[]; saved: Promise<unknown> }> {
   const ids = province.countyIds;
   const end = [...window].sort().at(-1);
-  if (!end) return windowedSchools(db, ids, window, [...REPORT_STATUSES], codes);
+  if (!end) return { schools: await windowedSchools(db, ids, window, [...REPORT_STATUSES], codes), saved: Promise.resolve(null) };
   const key = `comparison-inputs|v${MODEL_VERSION}|${codes.join(',')}|${CATALOGUE_MARK}|${window.join(',')}`;
   const [prints, stored] = await Promise.all([countyFingerprints(db, ids, window, [...REPORT_STATUSES]), storedCountyFigures(db, ids, key)]);
   const stale = ids.filter((id) => stored.get(id)?.fingerprint !== prints.get(id));
   const fresh = stale.length ? await windowedSchools(db, stale, window, [...REPORT_STATUSES], codes) : [];
+  let saved: Promise<unknown> = Promise.resolve(null);
   if (stale.length) {
     const byCounty = new Map(stale.map((id) => [id, [] as WindowedSchool[]]));
     for (const s of fresh) byCounty.get(s.countyId)?.push(s);
-    await storeCountyFigures(
-      db,
-      key,
-      stale.map((id) => ({ countyId: id, fingerprint: prints.get(id)!, parts: packInputs(byCounty.get(id)!, codes) })),
+    const rows = stale.map((id) => ({ countyId: id, fingerprint: prints.get(id)!, parts: packInputs(byCounty.get(id)!, codes) }));
+    // Settles with the error rather than rejecting, so nothing is left unhandled while the caller fits.
+    saved = storeCountyFigures(db, key, rows).then(
+      () => null,
+      (error: unknown) => ({ error }),
     );
   }
   const staleSet = new Set(stale);
   const schools = [...fresh, ...ids.flatMap((id) => (staleSet.has(id) ? [] : unpackInputs(stored.get(id)!.parts, id, codes, end)))];
   // Code order, as the database orders codes (ASCII, compared byte by byte).
-  return schools.sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
+  return { schools: schools.sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0)), saved };
 }
 
 /** Computes the model of a province, year and window from its schools and approved reports. */
 async function fitProvince(db: Kysely<Database>, province: Province, year: number, window: readonly Period[], code: string): Promise<ComparisonModel> {
   const ind = indicator(code);
-  const [schools, days] = await Promise.all([
+  const [{ schools, saved }, days] = await Promise.all([
     provinceSchools(db, province, window, [...new Set([...indicatorInputs(ind), ...CHARACTERISTICS])]),
     degreeDaysOf(db, province.countyIds, year),
   ]);
   const profiles = schools.map((s) => comparisonProfile(ind, s, s.window, window.length, days.get(s.countyId) ?? null));
-  return fitComparison(code, ind.name, profiles);
+  const model = fitComparison(code, ind.name, profiles);
+  const failed = (await saved) as { error: unknown } | null;
+  if (failed) throw failed.error;
+  return model;
 }
 
 export interface KeptComparison {
