@@ -143,7 +143,7 @@ export async function windowedSchools(
         group by rep.school_id
       ) r on r.school_id = s.id`
     : sql`left join (select null::int as school_id, null::text as periods${sql.join(
-        columns.map((c) => sql`, null::float8 as ${sql.id(c.alias)}`),
+        columns.map((c) => (c.flow ? sql`, null::float8 as ${sql.id(c.alias)}` : sql`, null::jsonb as ${sql.id(c.alias)}`)),
         sql``,
       )}) r on false`;
   const rows = await sql<
