@@ -11,6 +11,7 @@ import { BENCH_PASSWORD, seedBench } from './database.js';
 import { pgbenchCeiling } from './ceiling.js';
 import { DEMO_DIR, demoDirectory, embedded } from './embedded.js';
 import { evidenceUploads, openUploaders } from './evidence.js';
+import { fairComparison } from './fair.js';
 import { countyImport } from './imports.js';
 import { parseOptions } from './options.js';
 import { countyReads, freshness, provinceReads, summaries, typicalCounty } from './reads.js';

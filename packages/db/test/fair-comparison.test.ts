@@ -182,6 +182,13 @@ await describeEachDatabase('fair comparison', (kind) => {
     expect(reasons).toEqual(new Set([table.adjustment!.reason, 'none:本年度没有已审核的报表']));
   });
 
+  it('answers for a year without any approved report: nothing to fit, and why', async () => {
+    const model = await comparisonModel(handle.db, scopeA, { countyId: places.countyA.id, year: 2019, indicator: 'electricity_kwh' });
+    expect(model.window).toEqual([]);
+    expect(model.n).toBe(0);
+    expect(model.reason).toBe('全省本年度数据完整的可比学校仅0所，少于30所，不计算预期与得分');
+  });
+
   it('keeps the fit while its inputs stand, and refits when a school or the degree days change', async () => {
     const computedAt = async () =>
       (

@@ -1,4 +1,13 @@
-import { isPeriod, type AnalyticsSchool, type Completeness, type Period, type QuarterReport, type ReportValues } from '@oversight/domain';
+import {
+  indicator,
+  isPeriod,
+  type AnalyticsSchool,
+  type Completeness,
+  type Period,
+  type QuarterReport,
+  type ReportValues,
+  type SchoolWindow,
+} from '@oversight/domain';
 import { sql, type Kysely } from 'kysely';
 import type { Database, ReportStatus } from '../schema.js';
 
@@ -79,6 +88,99 @@ export async function analyticsReports(
     .$if(schoolId !== undefined, (q) => q.where('schoolId', '=', schoolId!))
     .execute();
   return rows.flatMap((r) => (isPeriod(r.period) ? [{ countyId: r.countyId, schoolId: r.schoolId, period: r.period, values: r.values }] : []));
+}
+
+/** A school of some counties with its window aggregated in the database (see `windowedSchools`). */
+export interface WindowedSchool extends AnalyticsSchool {
+  countyId: number;
+  code: string;
+  boarding: boolean;
+  active: boolean;
+  /** The school's window (its reports of the window's quarters aggregated), or undefined when it reported none. */
+  window: SchoolWindow | undefined;
+}
+
+/**
+ * The schools of some counties a window speaks for (active ones, and closed ones with a report in the window), in
+ * code order, each with its window aggregated in the database for some input indicators only, per the catalogue's
+ * rules: flows added up over the quarters in period order, stocks and statuses the latest quarter holding a value.
+ * A value that is not a number is left out (figures read numbers only). The same windows as `aggregateSchools` over
+ * `analyticsReports` and `schoolsOfWindow`, without sending every report's values to be added up here: one row per
+ * school instead of one per report, and each report's values read in one pass (`jsonb_to_record`).
+ */
+export async function windowedSchools(
+  db: Kysely<Database>,
+  countyIds: readonly number[],
+  window: readonly Period[],
+  statuses: readonly ReportStatus[],
+  codes: readonly string[],
+): Promise<WindowedSchool[]> {
+  if (!countyIds.length) return [];
+  const counties = sql.join(countyIds.map((id) => sql`${id}`));
+  const columns = codes.map((code, i) => ({ code, alias: `v${i}`, flow: indicator(code).kind === 'flow' }));
+  const value = (c: (typeof columns)[number]) => sql`j.${sql.id(c.code)}`;
+  const aggregates = columns.map((c) =>
+    c.flow
+      ? sql`sum(${value(c)}::float8 order by rep.period) filter (where jsonb_typeof(${value(c)}) = 'number') as ${sql.id(c.alias)}`
+      : sql`(array_agg(${value(c)} order by rep.period desc) filter (where jsonb_typeof(${value(c)}) <> 'null'))[1] as ${sql.id(c.alias)}`,
+  );
+  const outputs = columns.map((c) =>
+    c.flow
+      ? sql`r.${sql.id(c.alias)}`
+      : sql`case when jsonb_typeof(r.${sql.id(c.alias)}) = 'number' then r.${sql.id(c.alias)}::float8 end as ${sql.id(c.alias)}`,
+  );
+  const reported = window.length
+    ? sql`left join (
+        select rep.school_id, string_agg(rep.period, ',' order by rep.period) as periods${sql.join(
+          aggregates.map((a) => sql`, ${a}`),
+          sql``,
+        )}
+        from reports rep
+        cross join lateral jsonb_to_record(rep.values) as j(${sql.join(columns.map((c) => sql`${sql.id(c.code)} jsonb`))})
+        where rep.county_id in (${counties})
+          and rep.period in (${sql.join(window.map((p) => sql`${p}`))})
+          and rep.status in (${sql.join(statuses.map((s) => sql`${s}`))})
+        group by rep.school_id
+      ) r on r.school_id = s.id`
+    : sql`left join (select null::int as school_id, null::text as periods${sql.join(
+        columns.map((c) => (c.flow ? sql`, null::float8 as ${sql.id(c.alias)}` : sql`, null::jsonb as ${sql.id(c.alias)}`)),
+        sql``,
+      )}) r on false`;
+  const rows = await sql<
+    Omit<WindowedSchool, 'window'> & { periods: string | null } & Record<string, number | null>
+  >`select s.id, s.county_id, s.code, s.type, s.location, s.boarding, s.has_canteen, s.building_area_m2, s.site_area_m2, s.active, r.periods${sql.join(
+    outputs.map((o) => sql`, ${o}`),
+    sql``,
+  )}
+    from schools s
+    ${reported}
+    where s.county_id in (${counties}) and (s.active or r.school_id is not null)
+    order by s.code`.execute(db);
+  const end = [...window].sort().at(-1);
+  return rows.rows.map((r) => {
+    const school: WindowedSchool = {
+      id: r.id,
+      countyId: r.countyId,
+      code: r.code,
+      type: r.type,
+      location: r.location,
+      boarding: r.boarding,
+      hasCanteen: r.hasCanteen,
+      buildingAreaM2: Number(r.buildingAreaM2),
+      siteAreaM2: Number(r.siteAreaM2),
+      active: r.active,
+      window: undefined,
+    };
+    if (r.periods && end) {
+      const values: ReportValues = {};
+      for (const c of columns) {
+        const v = r[c.alias];
+        if (v !== null && v !== undefined) values[c.code] = Number(v);
+      }
+      school.window = { school, periods: r.periods.split(',').filter(isPeriod), values, end, projected: false };
+    }
+    return school;
+  });
 }
 
 /** The latest quarter of a year with a report in the given statuses, per county (counties without one are absent). */

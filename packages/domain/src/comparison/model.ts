@@ -1,6 +1,6 @@
 import type { Label } from '../labels.js';
 import { LOCATION_LABELS, LOCATIONS, SCHOOL_TYPE_LABELS, SCHOOL_TYPES, type Location, type SchoolType } from '../schools.js';
-import { predict, ridge } from './ridge.js';
+import { predict, predictRow, ridgeRows } from './ridge.js';
 
 /**
  * The fair comparison (issue 17): each school's annual use against what a school like it would use. A log-linear
@@ -128,31 +128,50 @@ const mostCommon = <T>(values: readonly T[]): T | null => {
   return best;
 };
 
+/** How one feature is read off a profile. */
+function featureOf(f: FeatureKey): (p: ComparisonProfile) => number {
+  switch (f) {
+    case 'students':
+      return (p) => Math.log(p.students!);
+    case 'staff':
+      return (p) => Math.log(p.staff!);
+    case 'area':
+      return (p) => Math.log(p.buildingAreaM2);
+    case 'boarding':
+      return (p) => (p.boarding ? 1 : 0);
+    case 'canteen':
+      return (p) => (p.hasCanteen ? 1 : 0);
+    case 'meal_days':
+      return (p) => (p.hasCanteen ? (p.mealDays ?? 0) / 100 : 0);
+    case 'hdd':
+      return (p) => (p.hdd ?? 0) / 1000;
+    case 'cdd':
+      return (p) => (p.cdd ?? 0) / 1000;
+    default: {
+      if (f.startsWith('type:')) {
+        const type = f.slice(5);
+        return (p) => (p.type === type ? 1 : 0);
+      }
+      const location = f.slice(9);
+      return (p) => (p.location === location ? 1 : 0);
+    }
+  }
+}
+
 /** The predictor row of a profile for some features. */
 export function featureRow(features: readonly FeatureKey[], p: ComparisonProfile): number[] {
-  return features.map((f) => {
-    switch (f) {
-      case 'students':
-        return Math.log(p.students!);
-      case 'staff':
-        return Math.log(p.staff!);
-      case 'area':
-        return Math.log(p.buildingAreaM2);
-      case 'boarding':
-        return p.boarding ? 1 : 0;
-      case 'canteen':
-        return p.hasCanteen ? 1 : 0;
-      case 'meal_days':
-        return p.hasCanteen ? (p.mealDays ?? 0) / 100 : 0;
-      case 'hdd':
-        return (p.hdd ?? 0) / 1000;
-      case 'cdd':
-        return (p.cdd ?? 0) / 1000;
-      default:
-        if (f.startsWith('type:')) return p.type === f.slice(5) ? 1 : 0;
-        return p.location === f.slice(9) ? 1 : 0;
-    }
+  return features.map((f) => featureOf(f)(p));
+}
+
+/** The predictor rows of many profiles, row after row in one array (each feature's reading worked out once). */
+function featureMatrix(features: readonly FeatureKey[], profiles: readonly ComparisonProfile[]): Float64Array {
+  const readers = features.map(featureOf);
+  const width = readers.length;
+  const x = new Float64Array(profiles.length * width);
+  profiles.forEach((p, i) => {
+    for (let j = 0; j < width; j++) x[i * width + j] = readers[j]!(p);
   });
+  return x;
 }
 
 const pct = (x: number) => (Math.exp(x) - 1) * 100;
@@ -210,7 +229,7 @@ function effectOf(key: FeatureKey, coefficient: number, what: Label, reference: 
 }
 
 /** The score of a ratio among the reference ratios (ascending): the share with a higher (worse) ratio, 1–100. */
-export function scoreOf(ratio: number, sortedRatios: readonly number[], own: boolean): number {
+export function scoreOf(ratio: number, sortedRatios: ArrayLike<number>, own: boolean): number {
   // Count of reference ratios strictly greater than `ratio` (binary search on the ascending list).
   let lo = 0;
   let hi = sortedRatios.length;
@@ -279,37 +298,51 @@ export function fitComparison(
   const tooFew = (n: number) => `全省本年度数据完整的可比学校仅${n}所，少于${settings.minSchools}所，不计算预期与得分`;
   if (usable.length < settings.minSchools) return empty(tooFew(usable.length));
 
-  const rows = usable.map((p) => featureRow(features, p));
-  const ys = usable.map((p) => Math.log(p.actual!));
-  const first = ridge(rows, ys, settings.lambda);
-  const outlier = new Set<number>();
-  first.residuals.forEach((e, i) => {
-    if (Math.abs(e) > settings.outlierSigma * first.sigma) outlier.add(usable[i]!.schoolId);
-  });
-  const kept = usable.flatMap((p, i) => (outlier.has(p.schoolId) ? [] : [i]));
+  // The predictors once, as one row-major matrix; the refit without the outliers reuses it (a list of rows).
+  const n = usable.length;
+  const width = features.length;
+  const x = featureMatrix(features, usable);
+  const ys = Float64Array.from(usable, (p) => Math.log(p.actual!));
+  const first = ridgeRows(x, width, ys, null, settings.lambda);
+  const outlier = new Uint8Array(n);
+  let outliers = 0;
+  for (let i = 0; i < n; i++) {
+    if (Math.abs(first.residuals[i]!) > settings.outlierSigma * first.sigma) {
+      outlier[i] = 1;
+      outliers++;
+    }
+  }
+  const kept = new Int32Array(n - outliers);
+  for (let i = 0, k = 0; i < n; i++) if (!outlier[i]) kept[k++] = i;
   if (kept.length < settings.minSchools) return empty(tooFew(kept.length));
-  const fit = outlier.size
-    ? ridge(
-        kept.map((i) => rows[i]!),
-        kept.map((i) => ys[i]!),
-        settings.lambda,
-      )
-    : first;
+  const fit = outliers ? ridgeRows(x, width, ys, kept, settings.lambda) : first;
 
-  const expectedOf = (p: ComparisonProfile) => Math.exp(predict(fit.intercept, fit.coefficients, featureRow(features, p)));
-  const ratios = new Map(usable.map((p) => [p.schoolId, p.actual! / expectedOf(p)]));
-  const reference = kept.map((i) => ratios.get(usable[i]!.schoolId)!).sort((a, b) => a - b);
+  // Each usable school's expectation and ratio, computed once.
+  const expected = new Float64Array(n);
+  const ratios = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    expected[i] = Math.exp(predictRow(fit.intercept, fit.coefficients, x, i * width));
+    ratios[i] = usable[i]!.actual! / expected[i]!;
+  }
+  const reference = new Float64Array(kept.length);
+  kept.forEach((i, k) => {
+    reference[k] = ratios[i]!;
+  });
+  reference.sort();
+  let next = 0;
   const entries = profiles.map((p): ComparisonEntry => {
     const problem = problems.get(p.schoolId) ?? null;
     if (problem !== null)
       return { schoolId: p.schoolId, countyId: p.countyId, actual: p.actual, expected: null, ratio: null, score: null, reason: problem, outlier: false };
-    const ratio = ratios.get(p.schoolId)!;
-    const isOutlier = outlier.has(p.schoolId);
+    // Usable profiles come in the order of `profiles`.
+    const i = next++;
+    const ratio = ratios[i]!;
+    const isOutlier = outlier[i] === 1;
     return {
       schoolId: p.schoolId,
       countyId: p.countyId,
       actual: p.actual,
-      expected: expectedOf(p),
+      expected: expected[i]!,
       ratio,
       score: scoreOf(ratio, reference, !isOutlier),
       reason: null,

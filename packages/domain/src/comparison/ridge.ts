@@ -56,45 +56,82 @@ export function solveSymmetric(a: readonly (readonly number[])[], b: readonly nu
 export function ridge(x: readonly (readonly number[])[], y: readonly number[], lambda: number): RidgeFit {
   const n = y.length;
   const p = x[0]?.length ?? 0;
+  const flat = new Float64Array(n * p);
+  for (let i = 0; i < n; i++) for (let j = 0; j < p; j++) flat[i * p + j] = x[i]![j]!;
+  const fit = ridgeRows(flat, p, Float64Array.from(y), null, lambda);
+  return { ...fit, residuals: Array.from(fit.residuals) };
+}
+
+/** A fit of `ridgeRows`: like `RidgeFit`, its residuals in a typed array. */
+export interface RidgeRowsFit extends Omit<RidgeFit, 'residuals'> {
+  residuals: Float64Array;
+}
+
+/**
+ * `ridge` on a row-major matrix of `p` columns (`x[i·p + j]`), on the rows listed in `rows` (all rows when null),
+ * in that order: the same arithmetic in the same order as `ridge`, without an array per row, so a refit on a subset
+ * of the rows copies nothing.
+ */
+export function ridgeRows(x: Float64Array, p: number, y: Float64Array, rows: Int32Array | null, lambda: number): RidgeRowsFit {
+  const n = rows ? rows.length : y.length;
   if (n === 0) throw new Error('no rows to fit');
-  const mean = new Array<number>(p).fill(0);
-  const sd = new Array<number>(p).fill(0);
-  for (const row of x) for (let j = 0; j < p; j++) mean[j]! += row[j]! / n;
-  for (const row of x) for (let j = 0; j < p; j++) sd[j]! += (row[j]! - mean[j]!) ** 2 / n;
+  const row = (i: number) => (rows ? rows[i]! : i);
+  const mean = new Float64Array(p);
+  const sd = new Float64Array(p);
+  for (let i = 0; i < n; i++) {
+    const o = row(i) * p;
+    for (let j = 0; j < p; j++) mean[j]! += x[o + j]! / n;
+  }
+  for (let i = 0; i < n; i++) {
+    const o = row(i) * p;
+    for (let j = 0; j < p; j++) sd[j]! += (x[o + j]! - mean[j]!) ** 2 / n;
+  }
   for (let j = 0; j < p; j++) sd[j] = Math.sqrt(sd[j]!);
-  const used = sd.map((s, j) => s > 1e-9 * Math.max(1, Math.abs(mean[j]!)));
-  const cols = used.flatMap((u, j) => (u ? [j] : []));
+  const used = Array.from(sd, (s, j) => s > 1e-9 * Math.max(1, Math.abs(mean[j]!)));
+  const cols = Int32Array.from(used.flatMap((u, j) => (u ? [j] : [])));
   const k = cols.length;
-  const yMean = y.reduce((s, v) => s + v, 0) / n;
+  let ySum = 0;
+  for (let i = 0; i < n; i++) ySum += y[row(i)]!;
+  const yMean = ySum / n;
 
   // Normal equations on the standardised columns: (ZᵀZ + λI) b = Zᵀ(y − ȳ).
   const a: number[][] = Array.from({ length: k }, () => new Array<number>(k).fill(0));
   const rhs = new Array<number>(k).fill(0);
-  const z = new Array<number>(k).fill(0);
+  const z = new Float64Array(k);
   for (let i = 0; i < n; i++) {
-    const row = x[i]!;
-    for (let c = 0; c < k; c++) z[c] = (row[cols[c]!]! - mean[cols[c]!]!) / sd[cols[c]!]!;
-    const dy = y[i]! - yMean;
-    for (let r = 0; r < k; r++) {
-      rhs[r]! += z[r]! * dy;
-      for (let c = 0; c <= r; c++) a[r]![c]! += z[r]! * z[c]!;
+    const r = row(i);
+    const o = r * p;
+    for (let c = 0; c < k; c++) z[c] = (x[o + cols[c]!]! - mean[cols[c]!]!) / sd[cols[c]!]!;
+    const dy = y[r]! - yMean;
+    for (let q = 0; q < k; q++) {
+      rhs[q]! += z[q]! * dy;
+      const aq = a[q]!;
+      for (let c = 0; c <= q; c++) aq[c]! += z[q]! * z[c]!;
     }
   }
-  for (let r = 0; r < k; r++) {
-    for (let c = 0; c < r; c++) a[c]![r] = a[r]![c]!;
-    a[r]![r]! += lambda;
+  for (let q = 0; q < k; q++) {
+    for (let c = 0; c < q; c++) a[c]![q] = a[q]![c]!;
+    a[q]![q]! += lambda;
   }
   const b = k ? solveSymmetric(a, rhs) : [];
 
   const coefficients = new Array<number>(p).fill(0);
   let intercept = yMean;
-  cols.forEach((j, c) => {
+  for (let c = 0; c < k; c++) {
+    const j = cols[c]!;
     coefficients[j] = b[c]! / sd[j]!;
     intercept -= coefficients[j]! * mean[j]!;
-  });
-  const residuals = x.map((row, i) => y[i]! - predict(intercept, coefficients, row));
-  const sse = residuals.reduce((s, e) => s + e * e, 0);
-  const sst = y.reduce((s, v) => s + (v - yMean) ** 2, 0);
+  }
+  const residuals = new Float64Array(n);
+  let sse = 0;
+  let sst = 0;
+  for (let i = 0; i < n; i++) {
+    const r = row(i);
+    const e = y[r]! - predictRow(intercept, coefficients, x, r * p);
+    residuals[i] = e;
+    sse += e * e;
+  }
+  for (let i = 0; i < n; i++) sst += (y[row(i)]! - yMean) ** 2;
   return {
     intercept,
     coefficients,
@@ -103,6 +140,13 @@ export function ridge(x: readonly (readonly number[])[], y: readonly number[], l
     residuals,
     sigma: Math.sqrt(sse / Math.max(1, n - k - 1)),
   };
+}
+
+/** `predict` on the row of a row-major matrix starting at `offset`. */
+export function predictRow(intercept: number, coefficients: readonly number[], x: Float64Array, offset: number): number {
+  let v = intercept;
+  for (let j = 0; j < coefficients.length; j++) v += coefficients[j]! * x[offset + j]!;
+  return v;
 }
 
 export function predict(intercept: number, coefficients: readonly number[], row: readonly number[]): number {

@@ -1,6 +1,5 @@
 import {
   ADJUSTED_INDICATORS,
-  aggregateSchools,
   badRequest,
   CATALOGUE_MARK,
   comparisonProfile,
@@ -9,11 +8,11 @@ import {
   fitComparison,
   indicator,
   indicatorInputs,
+  isPeriod,
   isAdjustedIndicator,
   isAdjustedMeasure,
   missing,
   packComparison,
-  schoolsOfWindow,
   unpackComparison,
   yearWindow,
   type AdjustedComparison,
@@ -24,14 +23,17 @@ import {
   type ComparisonModel,
   type DegreeDays,
   type DegreeDaysInput,
+  type Location,
   type Period,
+  type ReportValues,
+  type SchoolType,
   type Scope,
   type Target,
 } from '@oversight/domain';
 import { sql, type Kysely } from 'kysely';
 import { recordAudit } from '../../queries/audit.js';
-import { analyticsReports, analyticsSchools } from '../../queries/analytics.js';
-import { storeCountyFigures, storedCountyFigures } from '../../queries/county-figures.js';
+import { windowedSchools, type WindowedSchool } from '../../queries/analytics.js';
+import { countyFingerprints, storeCountyFigures, storedCountyFigures } from '../../queries/county-figures.js';
 import type { Database } from '../../schema.js';
 import type { Actor } from '../actor.js';
 import { schoolFor, unitInScope } from '../scope.js';
@@ -118,23 +120,103 @@ async function provinceFingerprint(db: Kysely<Database>, province: Province, yea
   return { print: `r${reports.print};s${schools.print};d${days.print}`, upTo };
 }
 
+/** A school's inputs as kept: id, code, type, location, boarding, canteen, areas, active, the window's quarters, values. */
+type KeptSchool = [number, string, SchoolType, Location, 0 | 1, 0 | 1, number, number, 0 | 1, string | null, ...(number | null)[]];
+
+function packInputs(schools: readonly WindowedSchool[], codes: readonly string[]): string {
+  return JSON.stringify(
+    schools.map(
+      (s): KeptSchool => [
+        s.id,
+        s.code,
+        s.type,
+        s.location,
+        s.boarding ? 1 : 0,
+        s.hasCanteen ? 1 : 0,
+        s.buildingAreaM2,
+        s.siteAreaM2,
+        s.active ? 1 : 0,
+        s.window ? s.window.periods.join(',') : null,
+        ...codes.map((c) => (s.window?.values[c] as number | undefined) ?? null),
+      ],
+    ),
+  );
+}
+
+function unpackInputs(text: string, countyId: number, codes: readonly string[], end: Period): WindowedSchool[] {
+  return (JSON.parse(text) as KeptSchool[]).map(([id, code, type, location, boarding, hasCanteen, buildingAreaM2, siteAreaM2, active, periods, ...values]) => {
+    const school: WindowedSchool = {
+      id,
+      countyId,
+      code,
+      type,
+      location,
+      boarding: boarding === 1,
+      hasCanteen: hasCanteen === 1,
+      buildingAreaM2,
+      siteAreaM2,
+      active: active === 1,
+      window: undefined,
+    };
+    if (periods !== null) {
+      const kept: ReportValues = {};
+      codes.forEach((c, i) => {
+        if (values[i] !== null && values[i] !== undefined) kept[c] = values[i];
+      });
+      school.window = { school, periods: periods.split(',').filter(isPeriod), values: kept, end, projected: false };
+    }
+    return school;
+  });
+}
+
+/**
+ * The province's schools with their windows, in code order. Each county's are kept in `county_figures` (under the
+ * county, with the county's fingerprint of its approved reports of the window and its schools, as the dashboards'
+ * parts are), so a refit after an approval or a school change reads again only the counties whose data moved. The
+ * counties read again are stored while the caller fits (`saved`: settled once they are, with the error if any).
+ */
+async function provinceSchools(
+  db: Kysely<Database>,
+  province: Province,
+  window: readonly Period[],
+  codes: readonly string[],
+): Promise<{ schools: WindowedSchool[]; saved: Promise<unknown> }> {
+  const ids = province.countyIds;
+  const end = [...window].sort().at(-1);
+  if (!end) return { schools: await windowedSchools(db, ids, window, [...REPORT_STATUSES], codes), saved: Promise.resolve(null) };
+  const key = `comparison-inputs|v${MODEL_VERSION}|${codes.join(',')}|${CATALOGUE_MARK}|${window.join(',')}`;
+  const [prints, stored] = await Promise.all([countyFingerprints(db, ids, window, [...REPORT_STATUSES]), storedCountyFigures(db, ids, key)]);
+  const stale = ids.filter((id) => stored.get(id)?.fingerprint !== prints.get(id));
+  const fresh = stale.length ? await windowedSchools(db, stale, window, [...REPORT_STATUSES], codes) : [];
+  let saved: Promise<unknown> = Promise.resolve(null);
+  if (stale.length) {
+    const byCounty = new Map(stale.map((id) => [id, [] as WindowedSchool[]]));
+    for (const s of fresh) byCounty.get(s.countyId)?.push(s);
+    const rows = stale.map((id) => ({ countyId: id, fingerprint: prints.get(id)!, parts: packInputs(byCounty.get(id)!, codes) }));
+    // Settles with the error rather than rejecting, so nothing is left unhandled while the caller fits.
+    saved = storeCountyFigures(db, key, rows).then(
+      () => null,
+      (error: unknown) => ({ error }),
+    );
+  }
+  const staleSet = new Set(stale);
+  const schools = [...fresh, ...ids.flatMap((id) => (staleSet.has(id) ? [] : unpackInputs(stored.get(id)!.parts, id, codes, end)))];
+  // Code order, as the database orders codes (ASCII, compared byte by byte).
+  return { schools: schools.sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0)), saved };
+}
+
 /** Computes the model of a province, year and window from its schools and approved reports. */
 async function fitProvince(db: Kysely<Database>, province: Province, year: number, window: readonly Period[], code: string): Promise<ComparisonModel> {
   const ind = indicator(code);
-  const ids = province.countyIds;
-  const [schools, boarding, reports, days] = await Promise.all([
-    analyticsSchools(db, ids, undefined, { periods: window, statuses: [...REPORT_STATUSES] }),
-    db.selectFrom('schools').select(['id', 'boarding']).where('countyId', 'in', ids).execute(),
-    analyticsReports(db, ids, window, [...REPORT_STATUSES], undefined, [...new Set([...indicatorInputs(ind), ...CHARACTERISTICS])]),
-    degreeDaysOf(db, ids, year),
+  const [{ schools, saved }, days] = await Promise.all([
+    provinceSchools(db, province, window, [...new Set([...indicatorInputs(ind), ...CHARACTERISTICS])]),
+    degreeDaysOf(db, province.countyIds, year),
   ]);
-  const boards = new Map(boarding.map((s) => [s.id, s.boarding]));
-  const present = schoolsOfWindow(schools, reports, window);
-  const windows = new Map(aggregateSchools(present, reports, window).map((w) => [w.school.id, w]));
-  const profiles = present.map((s) =>
-    comparisonProfile(ind, { ...s, boarding: boards.get(s.id) ?? false }, windows.get(s.id), window.length, days.get(s.countyId) ?? null),
-  );
-  return fitComparison(code, ind.name, profiles);
+  const profiles = schools.map((s) => comparisonProfile(ind, s, s.window, window.length, days.get(s.countyId) ?? null));
+  const model = fitComparison(code, ind.name, profiles);
+  const failed = (await saved) as { error: unknown } | null;
+  if (failed) throw failed.error;
+  return model;
 }
 
 export interface KeptComparison {
