@@ -52,10 +52,11 @@ export async function keptByCounty<T>(
 ): Promise<Map<number, T>> {
   const key = `${what}|${CATALOGUE_MARK}|${statuses.join('+')}|${w.window.join(',')}|${w.end}`;
   const memo = memoOf(db);
+  const slot = (countyId: number) => `${key}#${countyId}`;
   const prints = await countyFingerprints(db, countyIds, periods, statuses);
   const result = new Map<number, T>();
   const unread = countyIds.filter((id) => {
-    const known = memo.get(`${key}#${id}`);
+    const known = memo.get(slot(id));
     if (!known || known.fingerprint !== prints.get(id)) return true;
     result.set(id, known.value as T);
     return false;
@@ -67,14 +68,14 @@ export async function keptByCounty<T>(
     if (row && row.fingerprint === prints.get(id)) {
       const value = kept.unpack(row.parts);
       result.set(id, value);
-      remember(memo, `${key}#${id}`, row.fingerprint, value);
+      remember(memo, slot(id), row.fingerprint, value);
     } else stale.push(id);
   }
   for (let i = 0; i < stale.length; i += RECOMPUTE_BATCH) {
     const computed = await kept.compute(stale.slice(i, i + RECOMPUTE_BATCH));
     for (const [id, value] of computed) {
       result.set(id, value);
-      remember(memo, `${key}#${id}`, prints.get(id)!, value);
+      remember(memo, slot(id), prints.get(id)!, value);
     }
     // Read on a replica, kept on the primary (the replica is read-only; the rows reach it by replication).
     await storeCountyFigures(
