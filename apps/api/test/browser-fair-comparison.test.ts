@@ -42,11 +42,14 @@ describe.skipIf(skip !== null)('the fair comparison in the browser', () => {
 
     const page = await desk('officer');
     await page.goto(`${base}/league`);
-    await page.getByLabel('指标', { exact: true }).first().click();
+    await page.getByRole('combobox', { name: '指标', exact: true }).first().click();
     await page.getByRole('option', { name: '用电量', exact: true }).click();
-    await page.getByText('按特征调整（公平比较）').click();
+    // Toggle the switch itself: its input, not the label text, takes the pointer.
+    await page.getByRole('switch', { name: '按特征调整（公平比较）' }).check();
     const table = page.getByRole('table', { name: '学校排名' });
-    await expect.poll(() => table.getByRole('columnheader', { name: '能效得分' }).count(), { timeout: 20_000 }).toBe(1);
+    // mantine-datatable gives a sortable header the role of a button, not of a column header.
+    const scoreHeader = table.locator('th[data-accessor="score"]');
+    await expect.poll(() => scoreHeader.textContent(), { timeout: 20_000 }).toBe('能效得分');
     await settled(page);
     const first = table.locator('tbody tr').first();
     await expect.poll(() => first.textContent(), { timeout: 15_000 }).toContain(scored[0]!.name);
@@ -64,7 +67,7 @@ describe.skipIf(skip !== null)('the fair comparison in the browser', () => {
 
     // Sorting by the score the other way keeps the schools without a score last.
     const unscored = ranking.rows.filter((r) => r.score === null).length;
-    await table.getByRole('columnheader', { name: '能效得分' }).click();
+    await scoreHeader.click();
     await settled(page);
     if (unscored > 0) {
       const pages = Math.ceil(ranking.rows.length / 25);

@@ -160,10 +160,11 @@ function DomainPractices({ countyId, year, domain }: { countyId: number; year: n
   const chosen = picks ?? stored;
   const choose = useMutation(
     trpc.measures.choosePractices.mutationOptions({
-      onSuccess: () => {
-        setPicks(null);
+      onSuccess: async () => {
         notify.success(t('measures.practicesSaved'));
-        void queryClient.invalidateQueries(trpc.measures.pathFilter());
+        // Keep showing the saved picks until the stored ones are back, so no box flickers off meanwhile.
+        await queryClient.invalidateQueries(trpc.measures.pathFilter());
+        setPicks(null);
       },
       onError: notify.error,
     }),
