@@ -1,4 +1,4 @@
-import { SYSTEM_ACTOR, updateSchool, type Database, type Kysely } from '@oversight/db';
+import { forgetRemembered, SYSTEM_ACTOR, updateSchool, type Database, type Kysely } from '@oversight/db';
 import type { ProvinceSummary } from '@oversight/db/province';
 import { callerFor, signedIn, typicalCounty, YEAR } from './reads.js';
 import type { Figure } from './report.js';
@@ -17,7 +17,11 @@ export async function fairComparison(db: Kysely<Database>, province: ProvinceSum
   const officer = callerFor(db, await signedIn(db, county.officer.id));
   const provinceOfficer = callerFor(db, await signedIn(db, province.provinceOfficer.id));
   const schools = province.counties.reduce((t, c) => t + c.schools, 0);
-  const forgetAll = () => db.deleteFrom('countyFigures').where('key', 'like', 'comparison%').execute();
+  // Nothing kept: neither in the database nor unpacked in this process (as a new process's first read of a year).
+  const forgetAll = async () => {
+    forgetRemembered(db);
+    await db.deleteFrom('countyFigures').where('key', 'like', 'comparison%').execute();
+  };
   const moved = (await db.selectFrom('schools').select('id').where('countyId', '=', county.id).orderBy('id').executeTakeFirstOrThrow()).id;
   let edits = 0;
   const moveData = () => updateSchool(db, SYSTEM_ACTOR, { schoolId: moved, contactName: `基准测试联系人${++edits}` });

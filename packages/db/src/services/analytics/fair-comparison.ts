@@ -35,8 +35,10 @@ import { recordAudit } from '../../queries/audit.js';
 import { windowedSchools, type WindowedSchool } from '../../queries/analytics.js';
 import { countyFingerprints, storeCountyFigures, storedCountyFigures } from '../../queries/county-figures.js';
 import type { Database } from '../../schema.js';
+import { writerOf } from '../../connect.js';
 import type { Actor } from '../actor.js';
 import { schoolFor, unitInScope } from '../scope.js';
+import { recalled, remember } from './kept-figures.js';
 import { transact } from '../transaction.js';
 
 /**
@@ -194,7 +196,7 @@ async function provinceSchools(
     for (const s of fresh) byCounty.get(s.countyId)?.push(s);
     const rows = stale.map((id) => ({ countyId: id, fingerprint: prints.get(id)!, parts: packInputs(byCounty.get(id)!, codes) }));
     // Settles with the error rather than rejecting, so nothing is left unhandled while the caller fits.
-    saved = storeCountyFigures(db, key, rows).then(
+    saved = storeCountyFigures(writerOf(db), key, rows).then(
       () => null,
       (error: unknown) => ({ error }),
     );
@@ -234,15 +236,21 @@ export async function comparisonOf(db: Kysely<Database>, province: Province, yea
   const window = upTo ? yearWindow(year, upTo) : [];
   const key = `comparison|v${MODEL_VERSION}|${code}|${CATALOGUE_MARK}|${year}`;
   const fingerprint = `${window.join(',')};${print}`;
+  const slot = `${key}#${province.id}`;
+  const known = recalled<KeptComparison>(db, slot, fingerprint);
+  // The province's name and counties are not in the fingerprint: a renamed province is still named afresh.
+  if (known) return { ...known, province };
   const stored = (await storedCountyFigures(db, [province.id], key)).get(province.id);
   let model: ComparisonModel;
   if (stored && stored.fingerprint === fingerprint) {
     model = unpackComparison(stored.parts);
   } else {
     model = await fitProvince(db, province, year, window, code);
-    await storeCountyFigures(db, key, [{ countyId: province.id, fingerprint, parts: packComparison(model) }]);
+    await storeCountyFigures(writerOf(db), key, [{ countyId: province.id, fingerprint, parts: packComparison(model) }]);
   }
-  return { province, year, window, model, entries: new Map(model.entries.map((e) => [e.schoolId, e])) };
+  const kept: KeptComparison = { province, year, window, model, entries: new Map(model.entries.map((e) => [e.schoolId, e])) };
+  remember(db, slot, fingerprint, kept);
+  return kept;
 }
 
 /** The comparisons of some counties (grouped by province) for a year and indicator, by county. */

@@ -1,5 +1,6 @@
 // Analytics by capability: scope, window, the counties' data and kept figures are shared; each view is its own module.
 export { countiesFor } from './scope.js';
+export { forgetRemembered } from './kept-figures.js';
 export type { FigureOptions, WindowChoice } from './window.js';
 export type { TargetBrief } from './school-figures.js';
 export { overview, type Overview, type OverviewFigure, type TargetCheck } from './overview.js';

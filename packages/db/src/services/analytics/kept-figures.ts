@@ -13,10 +13,10 @@ const RECOMPUTE_BATCH = 10;
 const MEMO_SIZE = 512;
 
 /**
- * Kept figures already unpacked by this process, per database handle, by key and county, with the fingerprint they
- * were computed at. The fingerprint is the county's data summed up, so while it matches the live one the unpacked
- * value is the stored one: reading and unpacking the stored text again (tens of KB a county) is skipped. Values are
- * shared between requests and never mutated.
+ * Kept figures already unpacked by this process, per database handle, by slot (key and county), with the
+ * fingerprint they were computed at. The fingerprint sums up what the figure is made of, so while it matches the live
+ * one the unpacked value is the stored one: reading and unpacking the stored text again (tens of KB a county, a few
+ * MB a province's fair comparison) is skipped. Values are shared between requests and never mutated.
  */
 const memos = new WeakMap<object, Map<string, { fingerprint: string; value: unknown }>>();
 
@@ -29,9 +29,22 @@ function memoOf(db: Kysely<Database>) {
   return memo;
 }
 
-function remember(memo: Map<string, { fingerprint: string; value: unknown }>, key: string, fingerprint: string, value: unknown) {
-  memo.delete(key);
-  memo.set(key, { fingerprint, value });
+/** The value this process unpacked for a slot, if it was made at this fingerprint. */
+export function recalled<T>(db: Kysely<Database>, slot: string, fingerprint: string | undefined): T | undefined {
+  const known = memoOf(db).get(slot);
+  return known && known.fingerprint === fingerprint ? (known.value as T) : undefined;
+}
+
+/** Forget what this process unpacked, as a new process would start (for measuring first reads). */
+export function forgetRemembered(db: Kysely<Database>): void {
+  memos.delete(db);
+}
+
+/** Keep an unpacked value for its slot and fingerprint (the oldest slots go first). */
+export function remember(db: Kysely<Database>, slot: string, fingerprint: string, value: unknown): void {
+  const memo = memoOf(db);
+  memo.delete(slot);
+  memo.set(slot, { fingerprint, value });
   if (memo.size > MEMO_SIZE) memo.delete(memo.keys().next().value!);
 }
 
@@ -51,14 +64,13 @@ export async function keptByCounty<T>(
   kept: { compute: (countyIds: readonly number[]) => Promise<Map<number, T>>; pack: (value: T) => string; unpack: (text: string) => T },
 ): Promise<Map<number, T>> {
   const key = `${what}|${CATALOGUE_MARK}|${statuses.join('+')}|${w.window.join(',')}|${w.end}`;
-  const memo = memoOf(db);
   const slot = (countyId: number) => `${key}#${countyId}`;
   const prints = await countyFingerprints(db, countyIds, periods, statuses);
   const result = new Map<number, T>();
   const unread = countyIds.filter((id) => {
-    const known = memo.get(slot(id));
-    if (!known || known.fingerprint !== prints.get(id)) return true;
-    result.set(id, known.value as T);
+    const known = recalled<T>(db, slot(id), prints.get(id));
+    if (known === undefined) return true;
+    result.set(id, known);
     return false;
   });
   const stored = await storedCountyFigures(db, unread, key);
@@ -68,14 +80,14 @@ export async function keptByCounty<T>(
     if (row && row.fingerprint === prints.get(id)) {
       const value = kept.unpack(row.parts);
       result.set(id, value);
-      remember(memo, slot(id), row.fingerprint, value);
+      remember(db, slot(id), row.fingerprint, value);
     } else stale.push(id);
   }
   for (let i = 0; i < stale.length; i += RECOMPUTE_BATCH) {
     const computed = await kept.compute(stale.slice(i, i + RECOMPUTE_BATCH));
     for (const [id, value] of computed) {
       result.set(id, value);
-      remember(memo, slot(id), prints.get(id)!, value);
+      remember(db, slot(id), prints.get(id)!, value);
     }
     // Read on a replica, kept on the primary (the replica is read-only; the rows reach it by replication).
     await storeCountyFigures(
