@@ -6,7 +6,6 @@
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { addPrincipals } from '@oversight/db/province';
 import { BENCH_PASSWORD, seedBench } from './database.js';
 import { pgbenchCeiling } from './ceiling.js';
 import { DEMO_DIR, demoDirectory, embedded } from './embedded.js';
@@ -17,7 +16,7 @@ import { parseOptions } from './options.js';
 import { countyReads, freshness, provinceReads, summaries, typicalCounty } from './reads.js';
 import { printTable, verdict, writeResults, type Figure } from './report.js';
 import { rosterImport } from './roster.js';
-import { saveThroughput, startServer } from './saves.js';
+import { saveThroughput, savingPrincipals, startServer } from './saves.js';
 import { spaInitialJs } from './spa.js';
 import { replicaTopology } from './topology.js';
 
@@ -51,7 +50,7 @@ try {
   await step('roster', () => rosterImport(handle.db, province));
   await step('save', async () => {
     const county = typicalCounty(province);
-    const principals = await addPrincipals(handle.db, county.id, BENCH_PASSWORD, 32);
+    const principals = await savingPrincipals(handle.db, county.id, BENCH_PASSWORD, 32);
     const server = await startServer({ BENCH_DATABASE_URL: seeded.url });
     let saves: Figure[];
     try {

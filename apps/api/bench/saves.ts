@@ -4,6 +4,8 @@ import { loadavg } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
+import type { Database, Kysely } from '@oversight/db';
+import { addPrincipals } from '@oversight/db/province';
 import type { Period } from '@oversight/domain';
 import type { Figure } from './report.js';
 
@@ -75,6 +77,16 @@ export function startServer(env: Record<string, string>): Promise<ServerChild> {
 }
 
 const base = (port: number) => `http://127.0.0.1:${port}`;
+
+/**
+ * A county's principals for the save runs (added once, kept), ready to sign in: each run signs them all in from
+ * 127.0.0.1, so the sign-in counters of earlier runs (kept in the database) are cleared or `--reuse` would be throttled.
+ */
+export async function savingPrincipals(db: Kysely<Database>, countyId: number, password: string, count: number) {
+  const principals = await addPrincipals(db, countyId, password, count);
+  await db.deleteFrom('attemptCounters').execute();
+  return principals;
+}
 
 export async function login(port: number, username: string, password: string): Promise<string> {
   const response = await fetch(`${base(port)}/trpc/auth.login`, {

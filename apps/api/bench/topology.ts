@@ -5,7 +5,6 @@
  * and approves reports, each timed until the replica's overview shows it.
  */
 import { openDatabase } from '@oversight/db';
-import { addPrincipals } from '@oversight/db/province';
 import type { Period } from '@oversight/domain';
 import autocannon from 'autocannon';
 import { BENCH_PASSWORD, type Seeded } from './database.js';
@@ -13,7 +12,7 @@ import type { BenchOptions } from './options.js';
 import { actorOf, LEAGUE_INDICATOR, signedIn, submitDraft, YEAR } from './reads.js';
 import { startReplica, type Replica } from './replica.js';
 import type { Figure } from './report.js';
-import { autosaves, draftWriters, failureCode, login, startServer } from './saves.js';
+import { autosaves, draftWriters, failureCode, login, savingPrincipals, startServer } from './saves.js';
 import { summarise } from './stats.js';
 
 /** Approvals timed from the request until the replica's overview shows them. */
@@ -69,7 +68,7 @@ export async function replicaTopology(seeded: Seeded, options: BenchOptions, log
       await probe.close();
     }
     const county = replicaCounty(seeded);
-    const principals = await addPrincipals(handle.db, county.id, BENCH_PASSWORD, 32);
+    const principals = await savingPrincipals(handle.db, county.id, BENCH_PASSWORD, 32);
     const env = { BENCH_DATABASE_URL: url, BENCH_READ_URL: readUrl };
     const [server, saver] = await Promise.all([startServer(env), startServer(env)]);
     try {
