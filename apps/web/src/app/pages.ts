@@ -16,14 +16,14 @@ import {
   type Icon,
 } from '@tabler/icons-react';
 import { lazy, type ComponentType, type LazyExoticComponent } from 'react';
-import type { zhCN } from '../i18n/zh-CN';
+import type { MessageTree } from '../i18n/zh-CN';
 
 export interface PageDef {
   path: string;
   roles: readonly Role[];
   Component: LazyExoticComponent<ComponentType>;
   /** Pages listed in the side navigation, in this order. */
-  nav?: { label: keyof typeof zhCN.nav; icon: Icon };
+  nav?: { label: keyof MessageTree['nav']; icon: Icon };
 }
 
 /** Every page is loaded on demand, so the sign-in page stays small. */
