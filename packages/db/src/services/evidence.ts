@@ -6,7 +6,6 @@ import {
   EVIDENCE_DOMAINS,
   findIndicator,
   isEvidenceDomain,
-  isPeriod,
   missing,
   quartersOfYear,
   REPORT_STATUS_LABELS,
@@ -30,7 +29,7 @@ import type { Actor } from './actor.js';
 import { chunks } from './batches.js';
 import { schoolFor } from './scope.js';
 import { transact } from './transaction.js';
-import { DEFAULT_DEADLINE_DAYS } from './validation-context.js';
+import { countySettingsOf, DEFAULT_DEADLINE_DAYS } from './validation-context.js';
 
 /** A file that would take a report's evidence beyond its total limit (HTTP answers 413). */
 export class EvidenceReportFull extends AppError {
@@ -273,8 +272,7 @@ export async function evidenceRequiredFrom(db: Kysely<Database>, actor: Actor, c
 }
 
 export async function evidenceFromOf(db: Kysely<Database>, countyId: number): Promise<Period | null> {
-  const row = await db.selectFrom('countySettings').select('evidenceFrom').where('countyId', '=', countyId).executeTakeFirst();
-  return row?.evidenceFrom && isPeriod(row.evidenceFrom) ? row.evidenceFrom : null;
+  return (await countySettingsOf(db, [countyId]))(countyId).evidenceFrom;
 }
 
 /** Sets (or, with null, lifts) the quarter from which a county's reports must carry their evidence. */
@@ -301,17 +299,17 @@ export async function setEvidenceRequiredFrom(db: Kysely<Database>, actor: Actor
 }
 
 /**
- * The evidence findings of a report (empty unless its county requires evidence for its quarter), with the quarter
- * from which the county requires it: what the form shows and what submission checks.
+ * The evidence findings of a report (empty unless its county requires evidence for its quarter, `from`, read with
+ * the report's validation context): what the form shows and what submission checks.
  */
 export async function evidenceCheck(
   db: Kysely<Database>,
   school: Pick<School, 'id' | 'countyId' | 'type' | 'hasCanteen'>,
   period: Period,
   values: ReportValues,
-): Promise<{ from: Period | null; issues: ReportIssue[] }> {
-  const from = await evidenceFromOf(db, school.countyId);
-  if (!evidenceRequiredFor(from, period)) return { from, issues: [] };
+  from: Period | null,
+): Promise<ReportIssue[]> {
+  if (!evidenceRequiredFor(from, period)) return [];
   const files = await db.selectFrom('evidenceFiles').select('indicator').where('schoolId', '=', school.id).where('period', '=', period).execute();
-  return { from, issues: evidenceFindings(values, files, school) };
+  return evidenceFindings(values, files, school);
 }

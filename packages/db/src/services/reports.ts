@@ -157,11 +157,11 @@ async function prefill(db: Kysely<Database>, school: School, period: Period): Pr
 }
 
 async function view(db: Kysely<Database>, school: School, period: Period, report: Report | undefined, clock: Clock): Promise<ReportView> {
-  const { deadline, lastYear, previousQuarter, peerMedians } = await validationContext(db, school, period);
+  const { deadline, lastYear, previousQuarter, peerMedians, evidenceFrom } = await validationContext(db, school, period);
   const values = report?.values ?? (await prefill(db, school, period));
   const checks = { previousQuarter, peerMedians };
   const draft = draftFindings(values, { school, period, lastYear, ...checks });
-  const evidence = await evidenceCheck(db, school, period, values);
+  const evidenceIssues = await evidenceCheck(db, school, period, values, evidenceFrom);
   return {
     id: report?.id ?? null,
     schoolId: school.id,
@@ -171,8 +171,8 @@ async function view(db: Kysely<Database>, school: School, period: Period, report
     version: report?.version ?? 0,
     values,
     ...draft,
-    issues: [...draft.issues, ...evidence.issues],
-    evidenceFrom: evidence.from,
+    issues: [...draft.issues, ...evidenceIssues],
+    evidenceFrom,
     explanations: report?.explanations ?? {},
     deadline,
     late: isLate(report, deadline, clock.now ?? new Date()),
@@ -368,8 +368,8 @@ async function transition<R extends Returning>(
     }
     let changes: Partial<Pick<Report, 'submittedAt' | 'submittedBy' | 'late' | 'returnReason' | 'reviewedAt' | 'reviewedBy'>>;
     if (kind === 'submit') {
-      const { deadline, ...checks } = await validationContext(trx, school, period);
-      checkSubmittable(school, period, report, checks, (await evidenceCheck(trx, school, period, report.values)).issues);
+      const { deadline, evidenceFrom, ...checks } = await validationContext(trx, school, period);
+      checkSubmittable(school, period, report, checks, await evidenceCheck(trx, school, period, report.values, evidenceFrom));
       // A report returned for revision keeps the lateness of its first submission.
       changes = { submittedAt: now, submittedBy: actor.userId, late: isLate(report, deadline, now), returnReason: null };
     } else if (kind === 'approve') {
@@ -402,7 +402,13 @@ async function transition<R extends Returning>(
 }
 
 /** Errors block submission; every warning needs a short explanation. */
-function checkSubmittable(school: School, period: Period, report: Report, checks: Omit<ValidationContext, 'deadline'>, evidence: ReportIssue[]) {
+function checkSubmittable(
+  school: School,
+  period: Period,
+  report: Report,
+  checks: Omit<ValidationContext, 'deadline' | 'evidenceFrom'>,
+  evidence: ReportIssue[],
+) {
   const issues = [...validateReport(report.values, { school, period, forSubmission: true, ...checks }), ...evidence];
   const errors = issues.filter((i) => i.severity === 'error');
   if (errors.length) {

@@ -3,6 +3,7 @@ import {
   evaluateFormula,
   groupMedian,
   INDICATORS,
+  isPeriod,
   previousPeriod,
   reportInputs,
   sameQuarterLastYear,
@@ -26,6 +27,8 @@ export interface ValidationContext {
   peerMedians: Record<string, number>;
   /** When the report is due (the county's deadline after the quarter's end). */
   deadline: Date;
+  /** The first quarter for which the county requires evidence (null: none); read with the deadline, one row. */
+  evidenceFrom: Period | null;
 }
 
 export type ContextSchool = Pick<School, 'id' | 'countyId' | 'type'>;
@@ -34,20 +37,34 @@ export const DEFAULT_DEADLINE_DAYS = 15;
 
 /** How many days after a quarter's end a county's reports are due. */
 export async function deadlineDays(db: Kysely<Database>, countyId: number): Promise<number> {
-  return (await deadlineDaysOf(db, [countyId]))(countyId);
+  return (await countySettingsOf(db, [countyId]))(countyId).deadlineDays;
 }
 
 /** The deadline days of several counties in one query (the default for a county that never set them). */
 export async function deadlineDaysOf(db: Kysely<Database>, countyIds: readonly number[]): Promise<(countyId: number) => number> {
+  const settings = await countySettingsOf(db, countyIds);
+  return (countyId) => settings(countyId).deadlineDays;
+}
+
+export interface CountyReportSettings {
+  deadlineDays: number;
+  /** The first quarter for which the county requires evidence (null: not required). */
+  evidenceFrom: Period | null;
+}
+
+/** What a county set for its reports (deadline, evidence), for several counties in one query; defaults when unset. */
+export async function countySettingsOf(db: Kysely<Database>, countyIds: readonly number[]): Promise<(countyId: number) => CountyReportSettings> {
   const rows = countyIds.length
     ? await db
         .selectFrom('countySettings')
-        .select(['countyId', 'deadlineDays'])
+        .select(['countyId', 'deadlineDays', 'evidenceFrom'])
         .where('countyId', 'in', [...new Set(countyIds)])
         .execute()
     : [];
-  const days = new Map(rows.map((r) => [r.countyId, r.deadlineDays]));
-  return (countyId) => days.get(countyId) ?? DEFAULT_DEADLINE_DAYS;
+  const settings = new Map(
+    rows.map((r) => [r.countyId, { deadlineDays: r.deadlineDays, evidenceFrom: r.evidenceFrom && isPeriod(r.evidenceFrom) ? r.evidenceFrom : null }]),
+  );
+  return (countyId) => settings.get(countyId) ?? { deadlineDays: DEFAULT_DEADLINE_DAYS, evidenceFrom: null };
 }
 
 const PEER_INDICATORS = INDICATORS.filter((i) => i.peerFactor && i.formula);
@@ -119,10 +136,10 @@ export async function validationContexts(
   subjects: readonly { school: ContextSchool; period: Period }[],
 ): Promise<(school: ContextSchool, period: Period) => ValidationContext> {
   const historyPeriods = unique(subjects.flatMap((s) => [sameQuarterLastYear(s.period), previousPeriod(s.period)]));
-  const [history, peers, days] = await Promise.all([
+  const [history, peers, settings] = await Promise.all([
     ownValues(db, unique(subjects.map((s) => s.school.id)), historyPeriods),
     peerFigures(db, subjects),
-    deadlineDaysOf(
+    countySettingsOf(
       db,
       subjects.map((s) => s.school.countyId),
     ),
@@ -137,7 +154,8 @@ export async function validationContexts(
       lastYear: history.get(`${school.id}|${sameQuarterLastYear(period)}`) ?? null,
       previousQuarter: history.get(`${school.id}|${previousPeriod(period)}`) ?? null,
       peerMedians,
-      deadline: deadlineOf(period, days(school.countyId)),
+      deadline: deadlineOf(period, settings(school.countyId).deadlineDays),
+      evidenceFrom: settings(school.countyId).evidenceFrom,
     };
   };
 }
