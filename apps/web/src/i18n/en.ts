@@ -1,6 +1,6 @@
 import type { MessageTree } from './zh-CN';
 
-/** English interface strings: the same keys as zh-CN.ts (the compiler checks). */
+/** English interface strings: the same keys as zh-CN.ts and zh-CN-signed-in.ts together (the compiler checks). */
 export const en: MessageTree = {
   app: {
     title: 'County School Logistics Oversight',
