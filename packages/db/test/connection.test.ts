@@ -18,11 +18,14 @@ await describeEachDatabase('database connection', (kind) => {
       await Promise.all(Array.from({ length: 4 }, () => sql`select pg_sleep(0.05)`.execute(handle.db)));
       const { rows: ended } = await sql<{
         n: number;
-      }>`select count(*)::int as n from (select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()) t`.execute(
+      }>`select count(*)::int as n from (select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and backend_type = 'client backend' and pid <> pg_backend_pid()) t`.execute(
         handle.db,
       );
       expect(ended[0]!.n).toBeGreaterThan(0);
-      await vi.waitFor(() => expect(warn).toHaveBeenCalledWith(expect.stringContaining('数据库连接已断开')));
+      // Every ended connection is reported (and so out of the pool) before going on: a dead one left in the pool
+      // would fail the next test's first query.
+      const reported = () => warn.mock.calls.filter(([message]) => String(message).includes('数据库连接已断开')).length;
+      await vi.waitFor(() => expect(reported()).toBe(ended[0]!.n));
       // The next queries get fresh connections.
       const { rows } = await sql<{ ok: number }>`select 1 as ok`.execute(handle.db);
       expect(rows).toEqual([{ ok: 1 }]);
