@@ -38,7 +38,7 @@ import type { Database } from '../../schema.js';
 import { writerOf } from '../../connect.js';
 import type { Actor } from '../actor.js';
 import { schoolFor, unitInScope } from '../scope.js';
-import { recalled, remember } from './kept-figures.js';
+import { keptValues } from './kept-figures.js';
 import { transact } from '../transaction.js';
 
 /**
@@ -235,22 +235,19 @@ export async function comparisonOf(db: Kysely<Database>, province: Province, yea
   const { print, upTo } = await provinceFingerprint(db, province, year);
   const window = upTo ? yearWindow(year, upTo) : [];
   const key = `comparison|v${MODEL_VERSION}|${code}|${CATALOGUE_MARK}|${year}`;
-  const fingerprint = `${window.join(',')};${print}`;
-  const slot = `${key}#${province.id}`;
-  const known = recalled<KeptComparison>(db, slot, fingerprint);
+  const fitted = (model: ComparisonModel): Omit<KeptComparison, 'province'> => ({
+    year,
+    window,
+    model,
+    entries: new Map(model.entries.map((e) => [e.schoolId, e])),
+  });
+  const kept = await keptValues(db, key, [province.id], new Map([[province.id, `${window.join(',')};${print}`]]), {
+    compute: async () => new Map([[province.id, fitted(await fitProvince(db, province, year, window, code))]]),
+    pack: (value) => packComparison(value.model),
+    unpack: (text) => fitted(unpackComparison(text)),
+  });
   // The province's name and counties are not in the fingerprint: a renamed province is still named afresh.
-  if (known) return { ...known, province };
-  const stored = (await storedCountyFigures(db, [province.id], key)).get(province.id);
-  let model: ComparisonModel;
-  if (stored && stored.fingerprint === fingerprint) {
-    model = unpackComparison(stored.parts);
-  } else {
-    model = await fitProvince(db, province, year, window, code);
-    await storeCountyFigures(writerOf(db), key, [{ countyId: province.id, fingerprint, parts: packComparison(model) }]);
-  }
-  const kept: KeptComparison = { province, year, window, model, entries: new Map(model.entries.map((e) => [e.schoolId, e])) };
-  remember(db, slot, fingerprint, kept);
-  return kept;
+  return { ...kept.get(province.id)!, province };
 }
 
 /** The comparisons of some counties (grouped by province) for a year and indicator, by county. */

@@ -30,7 +30,7 @@ function memoOf(db: Kysely<Database>) {
 }
 
 /** The value this process unpacked for a slot, if it was made at this fingerprint. */
-export function recalled<T>(db: Kysely<Database>, slot: string, fingerprint: string | undefined): T | undefined {
+function recalled<T>(db: Kysely<Database>, slot: string, fingerprint: string | undefined): T | undefined {
   const known = memoOf(db).get(slot);
   return known && known.fingerprint === fingerprint ? (known.value as T) : undefined;
 }
@@ -41,33 +41,36 @@ export function forgetRemembered(db: Kysely<Database>): void {
 }
 
 /** Keep an unpacked value for its slot and fingerprint (the oldest slots go first). */
-export function remember(db: Kysely<Database>, slot: string, fingerprint: string, value: unknown): void {
+function remember(db: Kysely<Database>, slot: string, fingerprint: string, value: unknown): void {
   const memo = memoOf(db);
   memo.delete(slot);
   memo.set(slot, { fingerprint, value });
   if (memo.size > MEMO_SIZE) memo.delete(memo.keys().next().value!);
 }
 
+/** How a kept value is made and stored: computed for some ids at once, packed to text and back. */
+export interface Keeping<T> {
+  compute: (ids: readonly number[]) => Promise<Map<number, T>>;
+  pack: (value: T) => string;
+  unpack: (text: string) => T;
+}
+
 /**
- * Something computed per county from its reports of some quarters and its schools, kept in `county_figures` under a
- * key (what it is, the catalogue, the statuses and the window): stored rows whose fingerprint still matches are used,
- * the other counties computed (a batch at a time) and kept. Several processes may compute the same county at once:
- * each stores parts that match the fingerprint it read, so whichever upsert lands last is still right for its print.
+ * Values kept in `county_figures` under a key, one per id (a county; a province for its fair comparison), each valid
+ * while its fingerprint in `prints` stands: what this process unpacked already, else the stored row, else computed
+ * (a batch at a time) and stored. Several processes may compute the same id at once: each stores what matches the
+ * fingerprint it read, so whichever upsert lands last is still right for its print.
  */
-export async function keptByCounty<T>(
+export async function keptValues<T>(
   db: Kysely<Database>,
-  countyIds: readonly number[],
-  what: string,
-  w: ResolvedWindow,
-  periods: readonly Period[],
-  statuses: readonly ReportStatus[],
-  kept: { compute: (countyIds: readonly number[]) => Promise<Map<number, T>>; pack: (value: T) => string; unpack: (text: string) => T },
+  key: string,
+  ids: readonly number[],
+  prints: ReadonlyMap<number, string>,
+  keeping: Keeping<T>,
 ): Promise<Map<number, T>> {
-  const key = `${what}|${CATALOGUE_MARK}|${statuses.join('+')}|${w.window.join(',')}|${w.end}`;
-  const slot = (countyId: number) => `${key}#${countyId}`;
-  const prints = await countyFingerprints(db, countyIds, periods, statuses);
+  const slot = (id: number) => `${key}#${id}`;
   const result = new Map<number, T>();
-  const unread = countyIds.filter((id) => {
+  const unread = ids.filter((id) => {
     const known = recalled<T>(db, slot(id), prints.get(id));
     if (known === undefined) return true;
     result.set(id, known);
@@ -78,13 +81,13 @@ export async function keptByCounty<T>(
   for (const id of unread) {
     const row = stored.get(id);
     if (row && row.fingerprint === prints.get(id)) {
-      const value = kept.unpack(row.parts);
+      const value = keeping.unpack(row.parts);
       result.set(id, value);
       remember(db, slot(id), row.fingerprint, value);
     } else stale.push(id);
   }
   for (let i = 0; i < stale.length; i += RECOMPUTE_BATCH) {
-    const computed = await kept.compute(stale.slice(i, i + RECOMPUTE_BATCH));
+    const computed = await keeping.compute(stale.slice(i, i + RECOMPUTE_BATCH));
     for (const [id, value] of computed) {
       result.set(id, value);
       remember(db, slot(id), prints.get(id)!, value);
@@ -93,10 +96,27 @@ export async function keptByCounty<T>(
     await storeCountyFigures(
       writerOf(db),
       key,
-      [...computed].map(([countyId, value]) => ({ countyId, fingerprint: prints.get(countyId)!, parts: kept.pack(value) })),
+      [...computed].map(([id, value]) => ({ countyId: id, fingerprint: prints.get(id)!, parts: keeping.pack(value) })),
     );
   }
   return result;
+}
+
+/**
+ * Something computed per county from its reports of some quarters and its schools, kept under a key naming what it
+ * is, the catalogue, the statuses and the window, while the county's fingerprint of those reports and schools stands.
+ */
+export async function keptByCounty<T>(
+  db: Kysely<Database>,
+  countyIds: readonly number[],
+  what: string,
+  w: ResolvedWindow,
+  periods: readonly Period[],
+  statuses: readonly ReportStatus[],
+  keeping: Keeping<T>,
+): Promise<Map<number, T>> {
+  const key = `${what}|${CATALOGUE_MARK}|${statuses.join('+')}|${w.window.join(',')}|${w.end}`;
+  return keptValues(db, key, countyIds, await countyFingerprints(db, countyIds, periods, statuses), keeping);
 }
 
 /** Each county's overview parts (see `keptByCounty`). */
