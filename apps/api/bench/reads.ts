@@ -124,28 +124,22 @@ export async function provinceReads(db: Kysely<Database>, province: ProvinceSumm
  * reports, topped up by reopening approved ones, so a rerun with --reuse finds as many as the first run did.
  */
 export async function approvableReports(db: Kysely<Database>, actor: Actor, countyId: number, period: Period, count: number): Promise<number[]> {
-  const open = await db
+  const reports = await db
     .selectFrom('reports')
-    .select('schoolId')
+    .select(['schoolId', 'status'])
     .where('countyId', '=', countyId)
     .where('period', '=', period)
-    .where('status', 'in', ['draft', 'returned'])
+    .where('status', 'in', ['draft', 'returned', 'approved'])
+    // Drafts and returned reports first; approved ones only to make up the number.
+    .orderBy((eb) => eb('status', '=', 'approved'))
     .orderBy('schoolId')
     .limit(count)
     .execute();
-  const approved = await db
-    .selectFrom('reports')
-    .select('schoolId')
-    .where('countyId', '=', countyId)
-    .where('period', '=', period)
-    .where('status', '=', 'approved')
-    .orderBy('schoolId')
-    .limit(count - open.length)
-    .execute();
-  for (const { schoolId } of approved) {
-    await reopenReport(db, actor, { schoolId, period, reason: '基准测试重复运行：重新打开以便再次审核。' }, { returning: 'version' });
+  for (const { schoolId, status } of reports) {
+    if (status === 'approved')
+      await reopenReport(db, actor, { schoolId, period, reason: '基准测试重复运行：重新打开以便再次审核。' }, { returning: 'version' });
   }
-  return [...open, ...approved].map((r) => r.schoolId);
+  return reports.map((r) => r.schoolId);
 }
 
 /** Submits a draft as the officer would on a school's behalf, explaining any warning first. */
